@@ -1,0 +1,12 @@
+# ISAPI_FCGI_SANITIZE=asan|tsan applies to every target of the build, including test fixtures
+# and dlopen'ed extensions, since a sanitizer runtime must see the whole process.
+if(ISAPI_FCGI_SANITIZE STREQUAL "asan")
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+elseif(ISAPI_FCGI_SANITIZE STREQUAL "tsan")
+  # Asio 1.18 uses atomic_thread_fence, which gcc's TSan does not model (-Wtsan); real reports still fail.
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer -Wno-tsan)
+  add_link_options(-fsanitize=thread)
+elseif(NOT ISAPI_FCGI_SANITIZE STREQUAL "")
+  message(FATAL_ERROR "ISAPI_FCGI_SANITIZE must be '', 'asan' or 'tsan', not '${ISAPI_FCGI_SANITIZE}'")
+endif()

@@ -1,0 +1,78 @@
+#pragma once
+// Plain configuration structs with their defaults in one place. The loader (loader.hpp) fills
+// them from YAML and validates them; everything downstream reads them and never re-validates.
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace isapi_fcgi::config {
+
+/// Where a pool accepts FastCGI connections: `unix:/path`, `tcp:HOST:PORT` (IPv6 as
+/// `tcp:[::1]:9000`) or `fd:N` (an already-open listening socket handed to the process).
+struct listen_address {
+    enum class kind { unix_socket, tcp, inherited_fd };
+    kind type = kind::unix_socket;
+    std::string path;        // unix_socket
+    std::string host;        // tcp: a numeric IPv4/IPv6 address
+    std::uint16_t port = 0;  // tcp
+    int fd = -1;             // inherited_fd
+    std::string text;        // as written, for logs
+};
+
+/// An allowed_clients entry: an address or a CIDR block, already parsed (network byte order).
+struct address_range {
+    bool ipv6 = false;
+    std::array<std::uint8_t, 16> network{};  // IPv4 uses the first 4 bytes
+    unsigned prefix_length = 0;
+    std::string text;
+};
+
+struct unix_socket_settings {
+    std::uint32_t mode = 0660;
+    std::string owner;  // user name or numeric id; empty: leave as created
+    std::string group;
+};
+
+struct limits {
+    std::size_t max_connections = 1024;            ///< per worker; beyond it: 503 + Retry-After, close
+    std::size_t max_requests_per_connection = 64;  ///< concurrent (multiplexed); also FCGI_MAX_REQS
+    std::size_t max_params_bytes = 64 * 1024;      ///< raw PARAMS stream per request; beyond: 431
+    std::size_t max_stdin_buffer = 64 * 1024;      ///< unread STDIN per request before reads pause
+};
+
+struct timeouts {
+    std::chrono::milliseconds idle{std::chrono::seconds(300)};   ///< no request active, nothing arriving
+    std::chrono::milliseconds read{std::chrono::seconds(60)};    ///< a request waits for PARAMS/STDIN
+    std::chrono::milliseconds write{std::chrono::seconds(60)};   ///< a write makes no progress
+    std::chrono::milliseconds linger{std::chrono::seconds(5)};   ///< draining input before close
+};
+
+struct pool_settings {
+    std::string name = "default";
+    std::vector<listen_address> listen;  ///< at least one
+    unix_socket_settings socket;
+    std::vector<address_range> allowed_clients;  ///< TCP peers; empty = loopback only
+    unsigned io_threads = 0;                     ///< 0 = one per core, at most 4
+    std::size_t listen_backlog = 511;
+    std::string ping_path = "/ping";  ///< empty disables
+    std::string ping_response = "pong";
+    limits limit;
+    timeouts timeout;
+};
+
+struct log_settings {
+    std::string level = "info";  ///< trace, debug, info, warn, error, critical, off
+    std::string file;            ///< empty: stderr
+};
+
+struct settings {
+    std::string source;  ///< the file it was read from
+    log_settings log;
+    std::vector<pool_settings> pools;  ///< at least one
+};
+
+}  // namespace isapi_fcgi::config

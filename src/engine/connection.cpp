@@ -1,0 +1,434 @@
+#include "engine/connection.hpp"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+
+#include <spdlog/spdlog.h>
+
+#include "engine/errc.hpp"
+#include "engine/log_text.hpp"
+#include "engine/request_handler.hpp"
+#include "engine/simple_response.hpp"
+#include "fcgi/record_writer.hpp"
+
+namespace isapi_fcgi::engine {
+namespace {
+
+std::atomic<std::uint64_t> next_request_serial{1};
+
+/// One read buffer per I/O thread: a read is parsed completely before its handler returns and
+/// body bytes are copied out, so no connection needs a buffer of its own while it waits.
+constexpr std::size_t read_buffer_size = 64 * 1024;
+constexpr int reads_per_wakeup = 4;
+
+std::string_view discard_text(fcgi::discard_reason reason) {
+    switch (reason) {
+    case fcgi::discard_reason::ended_request: return "for a request that already ended";
+    case fcgi::discard_reason::unknown_request: return "for a request id never begun on this connection";
+    case fcgi::discard_reason::unexpected_type: return "of a type a web server does not send";
+    case fcgi::discard_reason::after_end_of_stream: return "after the end of its stream";
+    }
+    return "";
+}
+
+long long seconds(std::chrono::milliseconds d) { return std::chrono::duration_cast<std::chrono::seconds>(d).count(); }
+
+}  // namespace
+
+connection::connection(connection_socket socket, std::shared_ptr<pool_context> pool,
+                       std::shared_ptr<connection_registry> registry, std::uint64_t id, bool overloaded)
+    : socket_(std::move(socket)),
+      pool_(std::move(pool)),
+      registry_(std::move(registry)),
+      settings_(pool_->settings),
+      id_(id),
+      overloaded_(overloaded),
+      demux_(fcgi::demux_limits{settings_.limit.max_params_bytes, 64}, *this),
+      deadline_timer_(socket_.get_executor()) {
+    pool_->stats.active_connections.fetch_add(1, std::memory_order_relaxed);
+}
+
+connection::~connection() {
+    registry_->remove(id_);
+    pool_->stats.active_connections.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void connection::start() {
+    asio::dispatch(strand(), [self = shared_from_this()] {
+        io_error ignored;
+        self->socket_.non_blocking(true, ignored);
+        spdlog::debug("conn={} accepted{}", self->id_, self->overloaded_ ? " beyond max_connections" : "");
+        self->update_read_deadline();
+        self->do_wait_readable();
+    });
+}
+
+void connection::close() {
+    asio::post(strand(), [self = shared_from_this()] {
+        if (self->state_ != state::closed) self->close_now();
+    });
+}
+
+// ---- reader ---------------------------------------------------------------------------------
+
+void connection::do_wait_readable() {
+    if (waiting_readable_ || reading_paused_ || state_ == state::closed) return;
+    waiting_readable_ = true;
+    socket_.async_wait(asio::socket_base::wait_read, [self = shared_from_this()](io_error ec) {
+        self->on_readable(ec);
+    });
+}
+
+void connection::on_readable(io_error ec) {
+    waiting_readable_ = false;
+    if (state_ == state::closed || ec == asio::error::operation_aborted) return;
+    if (ec) return on_peer_closed(ec);
+
+    thread_local std::array<std::byte, read_buffer_size> buffer;
+    for (int i = 0; i < reads_per_wakeup && state_ != state::closed && !reading_paused_; ++i) {
+        const std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+        if (ec) return on_peer_closed(ec);
+        if (state_ == state::lingering) continue;  // draining what the peer still sends
+        if (auto protocol_ec = demux_.feed(std::span<const std::byte>(buffer.data(), n))) {
+            pool_->stats.protocol_errors.fetch_add(1, std::memory_order_relaxed);
+            const auto& h = demux_.current_header();
+            spdlog::warn("conn={} closing connection: {} (record type {}, request id {})", id_,
+                         protocol_ec.message(), h.type, h.request_id);
+            return close_now();
+        }
+        if (n < buffer.size()) break;
+    }
+    if (state_ == state::closed) return;
+    update_read_deadline();
+    do_wait_readable();
+}
+
+void connection::on_peer_closed(io_error ec) {
+    if (state_ == state::lingering) return close_now();
+    const bool eof = ec == asio::error::eof;
+    if (demux_.mid_record()) {
+        pool_->stats.protocol_errors.fetch_add(1, std::memory_order_relaxed);
+        spdlog::warn("conn={} peer closed the connection in the middle of a record ({})", id_,
+                     eof ? "truncated record" : ec.message());
+    } else if (!requests_.empty() || !begun_.empty()) {
+        spdlog::info("conn={} peer closed the connection ({}); aborting {} request(s) in progress", id_,
+                     eof ? "end of file" : ec.message(), requests_.size() + begun_.size());
+    } else {
+        spdlog::debug("conn={} peer closed the connection", id_);
+    }
+    close_now();
+}
+
+void connection::pause_reading_if_full(const request& r) {
+    if (r.body().full()) reading_paused_ = true;
+}
+
+void connection::resume_reading_if_drained() {
+    if (!reading_paused_ || state_ == state::closed) return;
+    for (const auto& r : requests_)
+        if (r->body().full()) return;
+    reading_paused_ = false;
+    update_read_deadline();
+    do_wait_readable();
+}
+
+// ---- writer ---------------------------------------------------------------------------------
+
+void connection::do_write() {
+    if (writing_ || state_ == state::closed) return;
+    if (!output_.has_pending()) return maybe_close_after_flush();
+    writing_ = true;
+    const auto buffers = output_.start_batch();
+    write_deadline_ = clock::now() + settings_.timeout.write;
+    arm_deadline();
+    socket_.async_write_some(buffers, [self = shared_from_this()](io_error ec, std::size_t n) {
+        self->on_write(ec, n);
+    });
+}
+
+void connection::on_write(io_error ec, std::size_t written) {
+    if (state_ == state::closed) return;
+    if (ec) {
+        spdlog::info("conn={} closing connection: write failed: {}", id_, ec.message());
+        return close_now();
+    }
+    const auto rest = output_.consume(written);
+    write_deadline_ = clock::now() + settings_.timeout.write;  // progress was made
+    if (!rest.empty()) {
+        socket_.async_write_some(rest, [self = shared_from_this()](io_error e, std::size_t n) {
+            self->on_write(e, n);
+        });
+        return;
+    }
+    writing_ = false;
+    write_deadline_ = clock::time_point::max();
+    do_write();
+}
+
+// ---- deadlines ------------------------------------------------------------------------------
+
+void connection::update_read_deadline() {
+    if (state_ != state::open) return;
+    const auto now = clock::now();
+    const bool awaiting_input =
+        !begun_.empty() ||
+        std::any_of(requests_.begin(), requests_.end(), [](const auto& r) { return !r->body().complete(); });
+    if (reading_paused_) read_deadline_ = clock::time_point::max();
+    else if (awaiting_input) read_deadline_ = now + settings_.timeout.read;
+    else if (requests_.empty()) read_deadline_ = now + (overloaded_ ? settings_.timeout.read : settings_.timeout.idle);
+    else read_deadline_ = clock::time_point::max();  // the application is working
+    arm_deadline();
+}
+
+void connection::arm_deadline() {
+    const auto next = std::min(read_deadline_, write_deadline_);
+    // A pending wait that fires no later than `next` re-checks on its own; re-arm only to fire sooner.
+    if (next == clock::time_point::max() || next >= timer_expiry_) return;
+    timer_expiry_ = next;
+    deadline_timer_.expires_at(next);
+    deadline_timer_.async_wait([self = shared_from_this()](io_error ec) { self->on_deadline(ec); });
+}
+
+void connection::on_deadline(io_error ec) {
+    if (ec == asio::error::operation_aborted || state_ == state::closed) return;
+    timer_expiry_ = clock::time_point::max();
+    const auto now = clock::now();
+    if (writing_ && now >= write_deadline_) {
+        spdlog::warn("conn={} closing connection: the peer has not read our output for {}s", id_,
+                     seconds(settings_.timeout.write));
+        return close_now();
+    }
+    if (now >= read_deadline_) {
+        if (state_ == state::lingering) return close_now();
+        if (requests_.empty() && begun_.empty())
+            spdlog::info("conn={} closing connection: idle for {}s", id_,
+                         seconds(overloaded_ ? settings_.timeout.read : settings_.timeout.idle));
+        else
+            spdlog::warn("conn={} closing connection: no request data for {}s; aborting {} request(s)", id_,
+                         seconds(settings_.timeout.read), requests_.size() + begun_.size());
+        return close_now();
+    }
+    arm_deadline();
+}
+
+// ---- closing --------------------------------------------------------------------------------
+
+void connection::maybe_close_after_flush() {
+    if (!close_after_flush_ || state_ != state::open || writing_ || output_.has_pending()) return;
+    // Half-close, then drain what the peer still sends until it closes: closing with unread
+    // input would make the kernel send RST, which can destroy the response in flight.
+    if (!requests_.empty()) abort_requests(errc::connection_closed);
+    io_error ignored;
+    socket_.shutdown(asio::socket_base::shutdown_send, ignored);
+    state_ = state::lingering;
+    reading_paused_ = false;
+    read_deadline_ = clock::now() + settings_.timeout.linger;
+    arm_deadline();
+    do_wait_readable();
+}
+
+void connection::close_now() {
+    state_ = state::closed;
+    io_error ignored;
+    deadline_timer_.cancel();
+    socket_.close(ignored);
+    begun_.clear();
+    abort_requests(errc::request_aborted);
+    output_.fail_all(errc::connection_closed);
+}
+
+void connection::abort_requests(std::error_code reason) {
+    auto requests = std::move(requests_);
+    requests_.clear();
+    for (auto& r : requests) r->abort_on_strand(reason);
+}
+
+// ---- requests -------------------------------------------------------------------------------
+
+void connection::read_stdin(const std::shared_ptr<request>& r, std::span<std::byte> buffer,
+                            request::read_handler handler) {
+    if (r->ended_on_strand()) return handler(errc::request_ended, 0);
+    if (r->body().read_pending()) return handler(errc::read_in_progress, 0);
+    r->body().read(buffer, std::move(handler));
+    resume_reading_if_drained();
+}
+
+void connection::write_stdout(const std::shared_ptr<request>& r, std::span<const std::byte> borrowed,
+                              std::string owned, request::write_handler handler) {
+    std::error_code ec;
+    if (r->ended_on_strand()) ec = errc::request_ended;
+    else if (r->aborted() || state_ != state::open) ec = errc::request_aborted;
+    if (ec || (owned.empty() && borrowed.empty())) {
+        if (handler) handler(ec);  // nothing to send: an empty record would end the stream
+        return;
+    }
+    if (owned.empty())
+        output_.push_stream(fcgi::record_type::stdout_stream, r->fcgi_id(), borrowed, std::move(handler));
+    else
+        output_.push_owned_stream(fcgi::record_type::stdout_stream, r->fcgi_id(), std::move(owned),
+                                  std::move(handler));
+    do_write();
+}
+
+void connection::end_request(const std::shared_ptr<request>& r, std::uint32_t app_status) {
+    if (r->ended_on_strand()) return;
+    r->mark_ended();
+    r->body().fail(errc::request_ended);
+    forget_request(*r);
+    if (state_ != state::open) return;
+    output_.push_stream(fcgi::record_type::stdout_stream, r->fcgi_id(), {});
+    output_.push_record(fcgi::encode_end_request(r->fcgi_id(), app_status,
+                                                 fcgi::protocol_status::request_complete));
+    demux_.request_ended(r->fcgi_id());
+    if (!r->keep_conn() || overloaded_) close_after_flush_ = true;
+    resume_reading_if_drained();
+    update_read_deadline();
+    do_write();
+}
+
+void connection::forget_request(const request& r) {
+    auto it = std::find_if(requests_.begin(), requests_.end(), [&](const auto& p) { return p.get() == &r; });
+    if (it != requests_.end()) requests_.erase(it);
+}
+
+std::shared_ptr<request> connection::find_request(std::uint16_t id) const {
+    for (const auto& r : requests_)
+        if (r->fcgi_id() == id) return r;
+    return nullptr;
+}
+
+bool connection::take_begun(std::uint16_t id) {
+    auto it = std::find_if(begun_.begin(), begun_.end(), [id](const auto& b) { return b.id == id; });
+    if (it == begun_.end()) return true;
+    const bool keep_conn = it->keep_conn;
+    begun_.erase(it);
+    return keep_conn;
+}
+
+void connection::answer(std::uint16_t id, bool keep_conn, std::string response) {
+    output_.push_owned_stream(fcgi::record_type::stdout_stream, id, std::move(response));
+    output_.push_stream(fcgi::record_type::stdout_stream, id, {});
+    output_.push_record(fcgi::encode_end_request(id, 0, fcgi::protocol_status::request_complete));
+    demux_.request_ended(id);
+    if (!keep_conn || overloaded_) close_after_flush_ = true;
+    update_read_deadline();
+    do_write();
+}
+
+// ---- demultiplexer events -------------------------------------------------------------------
+
+void connection::on_begin_request(std::uint16_t id, bool keep_conn) {
+    begun_.push_back({id, keep_conn});
+}
+
+void connection::on_unsupported_role(std::uint16_t id, std::uint16_t role, bool keep_conn) {
+    spdlog::info("conn={} request id {} asks for role {}; only the responder role is supported", id_, id, role);
+    output_.push_record(fcgi::encode_end_request(id, 0, fcgi::protocol_status::unknown_role));
+    demux_.request_ended(id);
+    if (!keep_conn) close_after_flush_ = true;
+    do_write();
+}
+
+void connection::on_params(std::uint16_t id, fcgi::param_set params) {
+    const bool keep_conn = take_begun(id);
+    auto r = std::make_shared<request>(shared_from_this(), id, keep_conn,
+                                       next_request_serial.fetch_add(1, std::memory_order_relaxed),
+                                       std::move(params), settings_.limit.max_stdin_buffer);
+    pool_->stats.requests.fetch_add(1, std::memory_order_relaxed);
+    requests_.push_back(r);
+    update_read_deadline();
+    dispatch(r);
+}
+
+void connection::dispatch(const std::shared_ptr<request>& r) {
+    const auto reject = [&](std::string_view why) {
+        pool_->stats.overload_rejections.fetch_add(1, std::memory_order_relaxed);
+        spdlog::warn("{} answering 503: {}", r->log_context(), why);
+        const auto body = fmt::format("503 Service Unavailable: {}\n", why);
+        r->write_copy(make_simple_response(503, body, "Retry-After: 1\r\n"));
+        r->end();
+    };
+    if (overloaded_) return reject(fmt::format("max_connections ({}) reached", settings_.limit.max_connections));
+    if (requests_.size() > settings_.limit.max_requests_per_connection)
+        return reject(fmt::format("max_requests_per_connection ({}) reached",
+                                  settings_.limit.max_requests_per_connection));
+    if (!settings_.ping_path.empty() && r->script_name() == settings_.ping_path) {
+        spdlog::debug("{} ping", r->log_context());
+        // The pool outlives its connections, so the rendered response is lent, not copied.
+        write_stdout(r, std::as_bytes(std::span(pool_->ping_response)), {}, nullptr);
+        end_request(r, 0);
+        return;
+    }
+    pool_->handler->handle(r);
+}
+
+void connection::on_params_too_large(std::uint16_t id) {
+    const bool keep_conn = take_begun(id);
+    pool_->stats.overload_rejections.fetch_add(1, std::memory_order_relaxed);
+    spdlog::warn("conn={} request id {}: PARAMS exceed max_params_bytes ({}); answering 431", id_, id,
+                 settings_.limit.max_params_bytes);
+    answer(id, keep_conn,
+           make_simple_response(431, "431 Request Header Fields Too Large: the request's headers and "
+                                     "parameters exceed this server's limit\n"));
+}
+
+void connection::on_stdin(std::uint16_t id, std::span<const std::byte> data) {
+    const auto r = find_request(id);
+    if (!r) return;  // answered early; the rest of its body is dropped
+    if (data.empty()) {
+        r->body().push_end();
+        return;
+    }
+    r->body().push(data);
+    pause_reading_if_full(*r);
+}
+
+void connection::on_abort_request(std::uint16_t id) {
+    if (const auto r = find_request(id)) {
+        spdlog::info("{} the web server aborted the request", r->log_context());
+        r->abort_on_strand(errc::request_aborted);
+        resume_reading_if_drained();
+        return;
+    }
+    // Aborted before its PARAMS were complete: nobody else will end it.
+    if (std::any_of(begun_.begin(), begun_.end(), [id](const auto& b) { return b.id == id; })) {
+        const bool keep_conn = take_begun(id);
+        spdlog::info("conn={} request id {} aborted before its params were complete", id_, id);
+        output_.push_record(fcgi::encode_end_request(id, 0, fcgi::protocol_status::request_complete));
+        demux_.request_ended(id);
+        if (!keep_conn) close_after_flush_ = true;
+        do_write();
+    }
+}
+
+void connection::on_get_values(const fcgi::param_set& query) {
+    const auto& limit = settings_.limit;
+    output_.push_owned_record(fcgi::encode_get_values_result(query, [&](std::string_view name) -> std::optional<std::string> {
+        if (name == FCGI_MAX_CONNS) return std::to_string(limit.max_connections);
+        if (name == FCGI_MAX_REQS) return std::to_string(limit.max_requests_per_connection);
+        if (name == FCGI_MPXS_CONNS) return std::string("1");
+        return std::nullopt;
+    }));
+    spdlog::debug("conn={} answered GET_VALUES ({} names)", id_, query.size());
+    do_write();
+}
+
+void connection::on_unknown_type(std::uint8_t type) {
+    if (!std::exchange(logged_unknown_type_, true))
+        spdlog::info("conn={} unknown management record type {}; answered UNKNOWN_TYPE (logged once per connection)",
+                     id_, type);
+    output_.push_record(fcgi::encode_unknown_type(type));
+    do_write();
+}
+
+void connection::on_discarded(const fcgi::record_header& header, fcgi::discard_reason reason) {
+    pool_->stats.discarded_records.fetch_add(1, std::memory_order_relaxed);
+    if (reason == fcgi::discard_reason::ended_request) return;  // expected after an early answer
+    if (std::exchange(logged_discard_, true)) return;
+    spdlog::warn("conn={} discarding record type {} {} (id {}; logged once per connection)", id_, header.type,
+                 discard_text(reason), header.request_id);
+}
+
+}  // namespace isapi_fcgi::engine

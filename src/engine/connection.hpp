@@ -1,0 +1,119 @@
+#pragma once
+// One FastCGI transport connection. Three actors share its strand (Asio timeouts/server.cpp):
+//  - the reader waits for readability, reads into a per-thread buffer (so an idle connection
+//    holds no read buffer) and feeds the demultiplexer; it pauses while a request's unread body
+//    is full, which is how backpressure reaches the web server;
+//  - the writer sends the output queue with gathered writes;
+//  - the deadline timer enforces the idle, read, write and linger timeouts.
+// The connection lives as long as one of its operations or requests holds it.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "engine/asio.hpp"
+#include "engine/connection_registry.hpp"
+#include "engine/output_queue.hpp"
+#include "engine/pool_context.hpp"
+#include "engine/request.hpp"
+#include "fcgi/demultiplexer.hpp"
+
+namespace isapi_fcgi::engine {
+
+using connection_socket = asio::basic_stream_socket<stream_protocol, strand_type>;
+
+class connection : public std::enable_shared_from_this<connection>, private fcgi::demux_handler {
+public:
+    /// `overloaded`: accepted beyond max_connections; its requests get 503 and it then closes.
+    connection(connection_socket socket, std::shared_ptr<pool_context> pool,
+               std::shared_ptr<connection_registry> registry, std::uint64_t id, bool overloaded);
+    ~connection() override;
+    connection(const connection&) = delete;
+    connection& operator=(const connection&) = delete;
+
+    void start();
+    /// Thread-safe: closes at once, aborting every request.
+    void close();
+
+    strand_type strand() { return socket_.get_executor(); }
+    std::uint64_t id() const noexcept { return id_; }
+
+    // For request; strand only.
+    void read_stdin(const std::shared_ptr<request>& r, std::span<std::byte> buffer,
+                    request::read_handler handler);
+    void write_stdout(const std::shared_ptr<request>& r, std::span<const std::byte> borrowed,
+                      std::string owned, request::write_handler handler);
+    void end_request(const std::shared_ptr<request>& r, std::uint32_t app_status);
+
+private:
+    using clock = std::chrono::steady_clock;
+    enum class state { open, lingering, closed };
+
+    // reader
+    void do_wait_readable();
+    void on_readable(io_error ec);
+    void on_peer_closed(io_error ec);
+    void pause_reading_if_full(const request& r);
+    void resume_reading_if_drained();
+    // writer
+    void do_write();
+    void on_write(io_error ec, std::size_t written);
+    // deadlines
+    void update_read_deadline();
+    void arm_deadline();
+    void on_deadline(io_error ec);
+    // closing
+    void maybe_close_after_flush();
+    void close_now();
+    void abort_requests(std::error_code reason);
+
+    // demux_handler
+    void on_begin_request(std::uint16_t id, bool keep_conn) override;
+    void on_unsupported_role(std::uint16_t id, std::uint16_t role, bool keep_conn) override;
+    void on_params(std::uint16_t id, fcgi::param_set params) override;
+    void on_params_too_large(std::uint16_t id) override;
+    void on_stdin(std::uint16_t id, std::span<const std::byte> data) override;
+    void on_abort_request(std::uint16_t id) override;
+    void on_get_values(const fcgi::param_set& query) override;
+    void on_unknown_type(std::uint8_t type) override;
+    void on_discarded(const fcgi::record_header& header, fcgi::discard_reason reason) override;
+
+    void dispatch(const std::shared_ptr<request>& r);
+    /// Answers a request the engine decides itself (ping, 404, 503, 431) and ends it.
+    void answer(std::uint16_t id, bool keep_conn, std::string response);
+    bool take_begun(std::uint16_t id);
+    std::shared_ptr<request> find_request(std::uint16_t id) const;
+    void forget_request(const request& r);
+
+    connection_socket socket_;
+    std::shared_ptr<pool_context> pool_;
+    std::shared_ptr<connection_registry> registry_;
+    const config::pool_settings& settings_;
+    std::uint64_t id_;
+    bool overloaded_;
+    state state_ = state::open;
+    fcgi::demultiplexer demux_;
+    output_queue output_;
+    std::vector<std::shared_ptr<request>> requests_;
+    struct begun_request {
+        std::uint16_t id;
+        bool keep_conn;
+    };
+    std::vector<begun_request> begun_;  // BEGIN_REQUEST seen, PARAMS not complete
+    bool waiting_readable_ = false;
+    bool reading_paused_ = false;
+    bool writing_ = false;
+    bool close_after_flush_ = false;
+    asio::steady_timer deadline_timer_;
+    clock::time_point timer_expiry_ = clock::time_point::max();
+    clock::time_point read_deadline_ = clock::time_point::max();
+    clock::time_point write_deadline_ = clock::time_point::max();
+    bool logged_discard_ = false;
+    bool logged_unknown_type_ = false;
+};
+
+}  // namespace isapi_fcgi::engine

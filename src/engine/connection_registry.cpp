@@ -1,0 +1,34 @@
+#include "engine/connection_registry.hpp"
+
+#include <vector>
+
+#include "engine/connection.hpp"
+
+namespace isapi_fcgi::engine {
+
+std::uint64_t connection_registry::next_id() noexcept {
+    std::lock_guard lock(mutex_);
+    return next_id_++;
+}
+
+void connection_registry::add(const std::shared_ptr<connection>& c) {
+    std::lock_guard lock(mutex_);
+    live_.emplace(c->id(), c);
+}
+
+void connection_registry::remove(std::uint64_t id) {
+    std::lock_guard lock(mutex_);
+    live_.erase(id);
+}
+
+void connection_registry::close_all() {
+    std::vector<std::shared_ptr<connection>> open;
+    {
+        std::lock_guard lock(mutex_);
+        for (auto& [id, weak] : live_)
+            if (auto c = weak.lock()) open.push_back(std::move(c));
+    }
+    for (auto& c : open) c->close();
+}
+
+}  // namespace isapi_fcgi::engine

@@ -1,0 +1,26 @@
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+namespace isapi_fcgi::engine {
+
+class connection;
+
+/// The live connections of a server, for closing them all at stop. Connections register when
+/// they start and are forgotten when destroyed; the registry never keeps one alive.
+class connection_registry {
+public:
+    std::uint64_t next_id() noexcept;
+    void add(const std::shared_ptr<connection>& c);
+    void remove(std::uint64_t id);
+    void close_all();
+
+private:
+    std::mutex mutex_;
+    std::uint64_t next_id_ = 1;
+    std::unordered_map<std::uint64_t, std::weak_ptr<connection>> live_;
+};
+
+}  // namespace isapi_fcgi::engine

@@ -1,0 +1,11 @@
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace isapi_fcgi::engine {
+
+/// Request-derived text made safe for one log line: control and non-ASCII bytes escaped as \xNN
+/// (a decoded %0a in a URI must not forge a second line), cut at `max_length` with "...".
+std::string log_text(std::string_view text, std::size_t max_length = 256);
+
+}  // namespace isapi_fcgi::engine

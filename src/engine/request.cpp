@@ -1,0 +1,71 @@
+#include "engine/request.hpp"
+
+#include <fmt/format.h>
+
+#include "engine/connection.hpp"
+#include "engine/log_text.hpp"
+
+namespace isapi_fcgi::engine {
+
+request::request(std::shared_ptr<connection> owner, std::uint16_t fcgi_id, bool keep_conn,
+                 std::uint64_t serial, fcgi::param_set params, std::size_t stdin_limit)
+    : owner_(std::move(owner)),
+      fcgi_id_(fcgi_id),
+      keep_conn_(keep_conn),
+      serial_(serial),
+      params_(std::move(params)),
+      body_(stdin_limit) {
+    log_context_ = fmt::format("req={} conn={}", serial_, owner_->id());
+    if (const auto front_end_id = params_.find("REQUEST_ID"); front_end_id && !front_end_id->empty())
+        log_context_ += fmt::format(" fe={}", log_text(*front_end_id, 64));
+}
+
+request::~request() = default;
+
+std::string_view request::script_name() const noexcept {
+    if (const auto name = params_.find("SCRIPT_NAME"); name && !name->empty()) return *name;
+    const auto uri = params_.get("REQUEST_URI");
+    return uri.substr(0, uri.find('?'));
+}
+
+void request::async_read_stdin(std::span<std::byte> buffer, read_handler handler) {
+    asio::post(owner_->strand(), [self = shared_from_this(), buffer, h = std::move(handler)]() mutable {
+        self->owner_->read_stdin(self, buffer, std::move(h));
+    });
+}
+
+void request::async_write(std::span<const std::byte> data, write_handler handler) {
+    asio::post(owner_->strand(), [self = shared_from_this(), data, h = std::move(handler)]() mutable {
+        self->owner_->write_stdout(self, data, {}, std::move(h));
+    });
+}
+
+void request::write_copy(std::string data, write_handler handler) {
+    asio::post(owner_->strand(), [self = shared_from_this(), d = std::move(data), h = std::move(handler)]() mutable {
+        self->owner_->write_stdout(self, {}, std::move(d), std::move(h));
+    });
+}
+
+void request::end(std::uint32_t app_status) {
+    asio::post(owner_->strand(), [self = shared_from_this(), app_status] {
+        self->owner_->end_request(self, app_status);
+    });
+}
+
+void request::on_abort(abort_handler handler) {
+    asio::post(owner_->strand(), [self = shared_from_this(), h = std::move(handler)]() mutable {
+        if (self->aborted()) {
+            if (!self->ended_) h();
+            return;
+        }
+        self->abort_handler_ = std::move(h);
+    });
+}
+
+void request::abort_on_strand(std::error_code reason) {
+    if (aborted_.exchange(true, std::memory_order_acq_rel)) return;
+    body_.fail(reason);
+    if (abort_handler_ && !ended_) std::exchange(abort_handler_, nullptr)();
+}
+
+}  // namespace isapi_fcgi::engine

@@ -1,0 +1,82 @@
+#pragma once
+// THE SEAM between the engine and the layer above: one FastCGI request with its params, its
+// body as a bounded stream, and an output sink. Every member may be called from any thread; work
+// is posted onto the owning connection's strand, and completion handlers run there later (never
+// inside the call that started them). Handlers must not block: post blocking work elsewhere.
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include "engine/stdin_stream.hpp"
+#include "fcgi/param_set.hpp"
+
+namespace isapi_fcgi::engine {
+
+class connection;
+
+class request : public std::enable_shared_from_this<request> {
+public:
+    using read_handler = std::function<void(std::error_code, std::size_t)>;
+    using write_handler = std::function<void(std::error_code)>;
+    using abort_handler = std::function<void()>;
+
+    request(std::shared_ptr<connection> owner, std::uint16_t fcgi_id, bool keep_conn,
+            std::uint64_t serial, fcgi::param_set params, std::size_t stdin_limit);
+    ~request();
+    request(const request&) = delete;
+    request& operator=(const request&) = delete;
+
+    const fcgi::param_set& params() const noexcept { return params_; }
+    std::uint16_t fcgi_id() const noexcept { return fcgi_id_; }
+    bool keep_conn() const noexcept { return keep_conn_; }
+    /// Unique among every request this process serves (nginx's FastCGI id is always 1).
+    std::uint64_t serial() const noexcept { return serial_; }
+    /// "req=N conn=M" plus " fe=ID" when the front end passed REQUEST_ID: the context of every
+    /// log line about this request.
+    const std::string& log_context() const noexcept { return log_context_; }
+    /// SCRIPT_NAME, or the path of REQUEST_URI when the front end did not split it.
+    std::string_view script_name() const noexcept;
+
+    /// Reads up to buffer.size() body bytes into `buffer`, which must stay valid until the
+    /// handler runs. 0 bytes = end of body. Fails with errc::request_aborted after an abort,
+    /// errc::read_in_progress if a read is pending.
+    void async_read_stdin(std::span<std::byte> buffer, read_handler handler);
+    /// Sends `data` as FCGI_STDOUT, borrowing it until the handler runs (no copy).
+    void async_write(std::span<const std::byte> data, write_handler handler);
+    /// Sends a copy of `data`; for small, engine-generated output.
+    void write_copy(std::string data, write_handler handler = {});
+    /// Ends the request: the empty STDOUT record, then END_REQUEST{app_status}. Later writes
+    /// fail with errc::request_ended; a second end() is ignored.
+    void end(std::uint32_t app_status = 0);
+    /// `handler` runs once on the connection's strand if the web server aborts the request
+    /// (ABORT_REQUEST or connection loss) before end(). Set it before returning from handle().
+    void on_abort(abort_handler handler);
+    bool aborted() const noexcept { return aborted_.load(std::memory_order_acquire); }
+
+    // The owning connection's side; called on its strand only.
+    stdin_stream& body() noexcept { return body_; }
+    const stdin_stream& body() const noexcept { return body_; }
+    bool ended_on_strand() const noexcept { return ended_; }
+    void mark_ended() noexcept { ended_ = true; }
+    void abort_on_strand(std::error_code reason);
+
+private:
+    std::shared_ptr<connection> owner_;
+    std::uint16_t fcgi_id_;
+    bool keep_conn_;
+    std::uint64_t serial_;
+    fcgi::param_set params_;
+    std::string log_context_;
+    stdin_stream body_;
+    bool ended_ = false;  // strand-only
+    abort_handler abort_handler_;
+    std::atomic<bool> aborted_{false};
+};
+
+}  // namespace isapi_fcgi::engine

@@ -1,0 +1,98 @@
+#include "engine/server.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "engine/asio.hpp"
+#include "engine/connection_registry.hpp"
+#include "engine/listener.hpp"
+#include "engine/not_found_handler.hpp"
+#include "engine/pool_context.hpp"
+#include "engine/simple_response.hpp"
+
+namespace isapi_fcgi::engine {
+
+class server::impl {
+public:
+    impl(const config::settings& settings, std::shared_ptr<request_handler> handler)
+        : registry_(std::make_shared<connection_registry>()) {
+        if (!handler) handler = std::make_shared<not_found_handler>();
+        for (const auto& pool_settings : settings.pools) {
+            auto pool = std::make_shared<pool_context>();
+            pool->settings = pool_settings;
+            pool->handler = handler;
+            pool->ping_response = make_simple_response(200, pool_settings.ping_response, {}, "text/plain");
+            threads_ = std::max(threads_, thread_count(pool_settings.io_threads));
+            for (const auto& address : pool_settings.listen)
+                listeners_.push_back(std::make_shared<listener>(io_, pool, registry_, address));
+            pools_.push_back(std::move(pool));
+        }
+    }
+
+    ~impl() {
+        for (auto& l : listeners_) l->close();
+    }
+
+    void run() {
+        for (auto& l : listeners_) l->start();
+        std::vector<std::thread> extra;
+        for (unsigned i = 1; i < threads_; ++i) extra.emplace_back([this] { io_.run(); });
+        io_.run();
+        for (auto& t : extra) t.join();
+    }
+
+    void stop() {
+        if (stopping_.exchange(true)) return;
+        asio::post(io_, [this] {
+            for (auto& l : listeners_) l->close();
+            registry_->close_all();
+            io_.stop();
+        });
+    }
+
+    void stop_on_signals() {
+        signals_.emplace(io_, SIGINT, SIGTERM, SIGQUIT);
+        signals_->async_wait([this](io_error ec, int signal) {
+            if (ec) return;
+            spdlog::info("received signal {}; stopping", signal);
+            stop();
+        });
+    }
+
+    std::vector<std::string> local_addresses() const {
+        std::vector<std::string> out;
+        for (const auto& l : listeners_) out.push_back(l->local_address());
+        return out;
+    }
+
+private:
+    static unsigned thread_count(unsigned configured) {
+        if (configured) return configured;
+        return std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+    }
+
+    asio::io_context io_;
+    std::shared_ptr<connection_registry> registry_;
+    std::vector<std::shared_ptr<pool_context>> pools_;
+    std::vector<std::shared_ptr<listener>> listeners_;
+    std::optional<asio::signal_set> signals_;
+    unsigned threads_ = 1;
+    std::atomic<bool> stopping_{false};
+};
+
+server::server(const config::settings& settings, std::shared_ptr<request_handler> handler)
+    : impl_(std::make_unique<impl>(settings, std::move(handler))) {}
+
+server::~server() = default;
+void server::run() { impl_->run(); }
+void server::stop() { impl_->stop(); }
+void server::stop_on_signals() { impl_->stop_on_signals(); }
+std::vector<std::string> server::local_addresses() const { return impl_->local_addresses(); }
+
+}  // namespace isapi_fcgi::engine

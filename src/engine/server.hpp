@@ -1,0 +1,40 @@
+#pragma once
+// The FastCGI responder engine's front door: opens every pool's listeners and runs the I/O
+// threads. Knows nothing of ISAPI; the layer above plugs in through request_handler.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/settings.hpp"
+
+namespace isapi_fcgi::engine {
+
+class request_handler;
+
+class server {
+public:
+    /// Opens every listener of every pool. Throws std::runtime_error naming the address and the
+    /// reason when one cannot be opened (start-up errors are the only exceptions in the engine).
+    /// Without a handler, every request other than the ping path gets a 404.
+    explicit server(const config::settings& settings, std::shared_ptr<request_handler> handler = nullptr);
+    ~server();
+    server(const server&) = delete;
+    server& operator=(const server&) = delete;
+
+    /// Runs the I/O threads; blocks until stop() (or a handled signal) and every thread is done.
+    void run();
+    /// Thread-safe and idempotent: stops accepting, closes every connection, makes run() return.
+    void stop();
+    /// SIGINT, SIGTERM and SIGQUIT call stop() (main enables this; tests usually don't).
+    void stop_on_signals();
+
+    /// What each listener is bound to, as `unix:/path` or `tcp:HOST:PORT` with the real port
+    /// (so a config may ask for port 0), in configuration order.
+    std::vector<std::string> local_addresses() const;
+
+private:
+    class impl;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace isapi_fcgi::engine
