@@ -31,7 +31,7 @@ std::error_code demultiplexer::on_header(const record_header& h) {
     if (is_management_type(type)) {
         if (h.request_id != null_request_id) {
             // Unknown types with a request id are still "not understood": answer, don't fail.
-            if (type > FCGI_MAXTYPE) return {};
+            if (type == 0 || type > FCGI_MAXTYPE) return {};
             return errc::management_with_request_id;
         }
         if (type == FCGI_GET_VALUES) {
@@ -130,7 +130,7 @@ std::error_code demultiplexer::on_end_of_record() {
             return {};
         }
         if (s->stage == phase::params_rejected) {
-            s->stage = phase::stdin_open;  // the handler answers; STDIN is dropped silently below
+            s->stage = phase::body_dropped;  // the handler answers; STDIN is dropped silently below
             return {};
         }
         if (s->stage != phase::params) {
@@ -146,6 +146,7 @@ std::error_code demultiplexer::on_end_of_record() {
         }
         return {};
     case record_type::stdin_stream:
+        if (s->stage == phase::body_dropped) return {};
         if (s->stage == phase::params || s->stage == phase::params_rejected) {
             // A body before the end of PARAMS: no web server does this, and there is nowhere
             // to deliver it without buffering it unboundedly.

@@ -69,7 +69,9 @@ public:
     bool is_active(std::uint16_t id) const noexcept { return find(id) != nullptr; }
 
 private:
-    enum class phase { params, params_rejected, stdin_open, stdin_closed };
+    // body_dropped: the PARAMS of a rejected request (too large, other role) ended; its STDIN is
+    // dropped silently until the handler ends it.
+    enum class phase { params, params_rejected, stdin_open, stdin_closed, body_dropped };
     struct slot {
         std::uint16_t id;
         phase stage;

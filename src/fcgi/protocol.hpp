@@ -47,9 +47,11 @@ static_assert(sizeof(FCGI_BeginRequestBody) == 8);
 static_assert(sizeof(FCGI_EndRequestBody) == 8);
 
 /// Management records (request id 0) are answered by the protocol layer, never the application.
+/// Types the spec does not define (0 and above 11) count as management types "not understood",
+/// which the spec answers with UNKNOWN_TYPE.
 constexpr bool is_management_type(std::uint8_t type) noexcept {
-    return type == FCGI_GET_VALUES || type == FCGI_GET_VALUES_RESULT || type == FCGI_UNKNOWN_TYPE ||
-           type > FCGI_MAXTYPE;
+    return type == 0 || type == FCGI_GET_VALUES || type == FCGI_GET_VALUES_RESULT ||
+           type == FCGI_UNKNOWN_TYPE || type > FCGI_MAXTYPE;
 }
 
 /// Padding that brings a record's content to a multiple of 8, as the spec recommends.

@@ -30,7 +30,7 @@ header_bytes encode_header(record_type type, std::uint16_t request_id,
                            std::uint16_t content_length) noexcept;
 header_bytes encode_header(const record_header& header) noexcept;
 
-/// Eight zero bytes: the source of every record's padding in gathered writes.
+/// `length` zero bytes (at most 255) from static storage: every record's padding in gathered writes.
 std::span<const std::byte> padding_bytes(std::uint8_t length) noexcept;
 
 }  // namespace isapi_fcgi::fcgi

@@ -12,7 +12,8 @@ record_parser::step record_parser::next(std::span<const std::byte> input, std::e
     switch (state_) {
     case state::header: {
         const std::size_t take = std::min(header_size - header_have_, input.size());
-        std::memcpy(header_buffer_.data() + header_have_, input.data(), take);
+        // An empty span may have a null data(), which memcpy must not see even for 0 bytes.
+        if (take != 0) std::memcpy(header_buffer_.data() + header_have_, input.data(), take);
         header_have_ += take;
         if (header_have_ < header_size) return {event::need_more, take, {}};
         header_have_ = 0;

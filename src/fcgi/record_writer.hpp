@@ -1,6 +1,7 @@
 #pragma once
 // Encoders for what a responder sends. Stream payloads are never copied here: callers gather
 // header_bytes + their own payload + padding_bytes() into one writev.
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>

@@ -1,0 +1,14 @@
+#pragma once
+// Whether a user or group named in the configuration exists, checked at load time so a typo
+// fails `--check-config` instead of the chown after the socket is bound.
+#include <string_view>
+
+namespace isapi_fcgi::config {
+
+/// True for an existing user name, or for any numeric id (ids need no /etc/passwd entry).
+bool user_exists(std::string_view name_or_id);
+
+/// True for an existing group name, or for any numeric id.
+bool group_exists(std::string_view name_or_id);
+
+}  // namespace isapi_fcgi::config

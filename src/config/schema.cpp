@@ -1,0 +1,222 @@
+#include "config/schema.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+#include "config/accounts.hpp"
+#include "config/value_parsers.hpp"
+
+namespace isapi_fcgi::config {
+namespace {
+
+constexpr std::array log_levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
+
+std::string quoted(std::string_view text) {
+    return '\'' + std::string(text) + '\'';
+}
+
+std::size_t whole_number_in(const field& value, std::size_t min, std::size_t max) {
+    const auto number = value.parse("a whole number", parse_whole_number);
+    if (number < min || number > max) {
+        value.fail(quoted(value.text("")) + " is out of range (" + std::to_string(min) + " to " +
+                   std::to_string(max) + ")");
+    }
+    return static_cast<std::size_t>(number);
+}
+
+std::size_t size_in(const field& value, std::size_t min, std::size_t max) {
+    const auto bytes = value.parse("a size", parse_size);
+    if (bytes < min || bytes > max) {
+        value.fail(quoted(value.text("")) + " is out of range (" + format_size(min) + " to " +
+                   format_size(max) + ")");
+    }
+    return bytes;
+}
+
+std::chrono::milliseconds timeout(const field& value) {
+    const auto duration = value.parse("a duration", parse_duration);
+    if (duration < bounds::min_timeout || duration > bounds::max_timeout) {
+        value.fail(quoted(value.text("")) + " is out of range (" +
+                   format_duration(bounds::min_timeout) + " to " +
+                   format_duration(bounds::max_timeout) + ")");
+    }
+    return duration;
+}
+
+std::string absolute_path_or_empty(const field& value) {
+    std::string path = value.text_or_empty("a file path");
+    if (!path.empty() && path.front() != '/') {
+        value.fail(quoted(path) + " is not an absolute path (or \"\" for stderr)");
+    }
+    return path;
+}
+
+std::string account(const field& value, bool (*exists)(std::string_view), std::string_view what) {
+    std::string name = value.text_or_empty("a name or numeric id");
+    if (!name.empty() && !exists(name)) {
+        value.fail("no " + std::string(what) + " " + quoted(name) + " on this system");
+    }
+    return name;
+}
+
+void store_log_level(const field& value, settings& out) {
+    std::string level = value.text("a log level");
+    if (std::find(log_levels.begin(), log_levels.end(), level) == log_levels.end()) {
+        value.fail(quoted(level) +
+                   " is not a level (use trace, debug, info, warn, error, critical or off)");
+    }
+    out.log.level = std::move(level);
+}
+
+void store_pool_name(const field& value, pool_settings& pool) {
+    std::string name = value.text("a pool name");
+    const bool allowed = std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_' || c == '.' || c == '-';
+    });
+    if (name.empty() || name.size() > bounds::max_pool_name || !allowed) {
+        value.fail(quoted(name) + " is not a pool name (1 to 64 of A-Z a-z 0-9 _ . -)");
+    }
+    pool.name = std::move(name);
+}
+
+void store_listen(const field& value, pool_settings& pool) {
+    std::vector<listen_address> addresses;
+    for (const field& item : value.items("a listen address or a list of them", true)) {
+        addresses.push_back(item.parse("a listen address", parse_listen_address));
+    }
+    if (addresses.empty()) value.fail("expected at least one listen address");
+    pool.listen = std::move(addresses);
+}
+
+void store_allowed_clients(const field& value, pool_settings& pool) {
+    std::vector<address_range> ranges;
+    for (const field& item : value.items("an address, a CIDR block or a list of them", true)) {
+        ranges.push_back(item.parse("an address or CIDR block", parse_address_range));
+    }
+    pool.allowed_clients = std::move(ranges);
+}
+
+void store_ping_path(const field& value, pool_settings& pool) {
+    std::string path = value.text_or_empty("a URL path");
+    const bool printable =
+        std::all_of(path.begin(), path.end(), [](char c) { return c > ' ' && c != '\x7f'; });
+    if (!path.empty() && (path.front() != '/' || !printable)) {
+        value.fail(quoted(path) + " is not a URL path (start with '/', or \"\" to disable)");
+    }
+    pool.ping_path = std::move(path);
+}
+
+// The ISAPI host (next issue) defines the items; until then only the shape is checked.
+void store_reserved_extensions(const field& value, pool_settings&) {
+    static_cast<void>(value.items("a list (reserved for ISAPI extensions)", false));
+}
+
+const std::array<key_spec<pool_settings>, 22> pool_table{{
+    {"name", "pool name", "default", store_pool_name},
+    {"listen", "listen address or list", default_listen, store_listen},
+    {"socket", "section", "", nullptr},
+    {"socket.mode", "octal mode", "\"0660\"",
+     [](const field& v, pool_settings& p) { p.socket.mode = v.parse("a mode", parse_octal_mode); }},
+    {"socket.owner", "user name or id", "\"\" (unchanged)",
+     [](const field& v, pool_settings& p) { p.socket.owner = account(v, user_exists, "user"); }},
+    {"socket.group", "group name or id", "\"\" (unchanged)",
+     [](const field& v, pool_settings& p) { p.socket.group = account(v, group_exists, "group"); }},
+    {"allowed_clients", "address/CIDR or list", "[] (loopback only)", store_allowed_clients},
+    {"io_threads", "0..64", "0 (one per core, at most 4)",
+     [](const field& v, pool_settings& p) {
+         p.io_threads = static_cast<unsigned>(whole_number_in(v, 0, bounds::max_io_threads));
+     }},
+    {"listen_backlog", "1..65535", "511",
+     [](const field& v, pool_settings& p) {
+         p.listen_backlog = whole_number_in(v, 1, bounds::max_listen_backlog);
+     }},
+    {"ping_path", "URL path", "/ping", store_ping_path},
+    {"ping_response", "string", "pong",
+     [](const field& v, pool_settings& p) { p.ping_response = v.text_or_empty("a string"); }},
+    {"limits", "section", "", nullptr},
+    {"limits.max_connections", "1..1048576", "1024",
+     [](const field& v, pool_settings& p) {
+         p.limit.max_connections = whole_number_in(v, 1, bounds::max_connections);
+     }},
+    {"limits.max_requests_per_connection", "1..65535", "64",
+     [](const field& v, pool_settings& p) {
+         p.limit.max_requests_per_connection =
+             whole_number_in(v, 1, bounds::max_requests_per_connection);
+     }},
+    {"limits.max_params_bytes", "size 1..16MiB", "64KiB",
+     [](const field& v, pool_settings& p) {
+         p.limit.max_params_bytes = size_in(v, 1, bounds::max_params_bytes);
+     }},
+    {"limits.max_stdin_buffer", "size 4KiB..1GiB", "64KiB",
+     [](const field& v, pool_settings& p) {
+         p.limit.max_stdin_buffer = size_in(v, bounds::min_stdin_buffer, bounds::max_stdin_buffer);
+     }},
+    {"timeouts", "section", "", nullptr},
+    {"timeouts.idle", "duration", "300s",
+     [](const field& v, pool_settings& p) { p.timeout.idle = timeout(v); }},
+    {"timeouts.read", "duration", "60s",
+     [](const field& v, pool_settings& p) { p.timeout.read = timeout(v); }},
+    {"timeouts.write", "duration", "60s",
+     [](const field& v, pool_settings& p) { p.timeout.write = timeout(v); }},
+    {"timeouts.linger", "duration", "5s",
+     [](const field& v, pool_settings& p) { p.timeout.linger = timeout(v); }},
+    {"extensions", "list (reserved)", "[]", store_reserved_extensions},
+}};
+
+// The pool's name for messages about its other keys, read before them so "unknown key 'foo' in
+// pool 'web'" can name it even when the bad key comes first; position N (1-based) when unnamed.
+std::string pool_label(const YAML::Node& pool, std::size_t index) {
+    const YAML::Node name = pool["name"];
+    if (name.IsDefined() && name.IsScalar()) return quoted(name.Scalar());
+    return "#" + std::to_string(index + 1);
+}
+
+void read_pools(const field& value, settings& out) {
+    if (!value.node().IsNull() && !value.node().IsSequence()) {
+        value.fail("expected a list of pools, got " + std::string(describe(value.node())));
+    }
+    std::vector<pool_settings> pools;
+    for (const field& item : value.items("a list of pools", false)) {
+        if (!item.node().IsMap()) {
+            item.fail_at(item.node(), "a pool must be a map of keys (name, listen, ...), got " +
+                                          std::string(describe(item.node())));
+        }
+        pool_settings pool;
+        const field pool_root(item.node(), "", YAML::Mark(), item.source());
+        read_keys<pool_settings>(pool_root, pool_table,
+                                 " in pool " + pool_label(item.node(), pools.size()), pool);
+        if (pool.listen.empty()) pool.listen.push_back(parse_listen_address(default_listen));
+        pools.push_back(std::move(pool));
+    }
+    out.pools = std::move(pools);
+}
+
+const std::array<key_spec<settings>, 4> global_table{{
+    {"log", "section", "", nullptr},
+    {"log.level", "trace|debug|info|warn|error|critical|off", "info", store_log_level},
+    {"log.file", "absolute path", "\"\" (stderr)",
+     [](const field& v, settings& s) { s.log.file = absolute_path_or_empty(v); }},
+    {"pools", "list of pools", "(required)", read_pools},
+}};
+
+}  // namespace
+
+std::span<const key_spec<settings>> global_keys() {
+    return global_table;
+}
+
+std::span<const key_spec<pool_settings>> pool_keys() {
+    return pool_table;
+}
+
+void read_document(const field& root, settings& out) {
+    if (!root.node().IsNull() && !root.node().IsMap()) {
+        root.fail("expected a map of keys (log, pools) at the top level, got " +
+                  std::string(describe(root.node())));
+    }
+    read_keys<settings>(root, global_table, "", out);
+}
+
+}  // namespace isapi_fcgi::config

@@ -1,0 +1,146 @@
+// isapi-fcgi command line: parse the arguments, then check the configuration, or load it, set up
+// logging and run the server in the foreground until a signal stops it.
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <spdlog/spdlog.h>
+
+#include "config/loader.hpp"
+#include "engine/server.hpp"
+#include "logging/logging.hpp"
+
+namespace {
+
+constexpr std::string_view default_config_path = "/etc/isapi-fcgi/isapi-fcgi.yaml";
+
+// Exit codes: 0 success, 1 a configuration or start-up error, 2 a command-line mistake.
+constexpr int exit_ok = 0;
+constexpr int exit_failure = 1;
+constexpr int exit_usage = 2;
+
+enum class action { run, check_config, version, help };
+
+struct options {
+    action what = action::run;
+    std::string config_path{default_config_path};
+};
+
+void print_usage(std::FILE* to) {
+    std::fprintf(to,
+                 "usage: isapi-fcgi [--config FILE] [--check-config]\n"
+                 "       isapi-fcgi --version | --help\n"
+                 "\n"
+                 "  -c, --config FILE   configuration file (default %s)\n"
+                 "  -t, --check-config  load and check the configuration, then exit\n"
+                 "      --version       print the version and exit\n"
+                 "  -h, --help          print this help and exit\n"
+                 "\n"
+                 "Runs in the foreground; SIGINT, SIGTERM or SIGQUIT stop it.\n",
+                 default_config_path.data());
+}
+
+// nullopt: a mistake, already explained on stderr.
+std::optional<options> parse_arguments(int argc, char** argv) {
+    options parsed;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--config" || arg == "-c") {
+            if (i + 1 == argc) {
+                std::fprintf(stderr, "isapi-fcgi: %s needs a file name\n", argv[i]);
+                return std::nullopt;
+            }
+            parsed.config_path = argv[++i];
+        } else if (arg.starts_with("--config=")) {
+            parsed.config_path = std::string(arg.substr(9));
+        } else if (arg == "--check-config" || arg == "-t") {
+            parsed.what = action::check_config;
+        } else if (arg == "--version") {
+            return options{action::version, {}};
+        } else if (arg == "--help" || arg == "-h") {
+            return options{action::help, {}};
+        } else {
+            std::fprintf(stderr, "isapi-fcgi: unknown option '%s'\n", argv[i]);
+            return std::nullopt;
+        }
+    }
+    return parsed;
+}
+
+std::optional<isapi_fcgi::config::settings> load_config(const std::string& path) {
+    try {
+        return isapi_fcgi::config::load_file(path);
+    } catch (const isapi_fcgi::config::config_error& e) {
+        std::fprintf(stderr, "isapi-fcgi: %s\n", e.what());
+        return std::nullopt;
+    }
+}
+
+int check_config(const std::string& path) {
+    if (!load_config(path)) return exit_failure;
+    std::fprintf(stderr, "isapi-fcgi: configuration file %s test is successful\n", path.c_str());
+    return exit_ok;
+}
+
+// Once logging is set up, errors go to the log; a log file is not where someone starting the
+// process in a terminal looks, so a fatal one is repeated on stderr.
+void report_fatal(const isapi_fcgi::config::settings& settings, std::string_view what,
+                  const std::exception& e) {
+    spdlog::critical("{}: {}", what, e.what());
+    if (!settings.log.file.empty()) {
+        std::fprintf(stderr, "isapi-fcgi: %.*s: %s\n", static_cast<int>(what.size()), what.data(),
+                     e.what());
+    }
+}
+
+int run_server(const std::string& path) {
+    const auto settings = load_config(path);
+    if (!settings) return exit_failure;
+    try {
+        isapi_fcgi::logging::setup(settings->log);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "isapi-fcgi: %s\n", e.what());
+        return exit_failure;
+    }
+    std::unique_ptr<isapi_fcgi::engine::server> server;
+    try {
+        server = std::make_unique<isapi_fcgi::engine::server>(*settings);
+        server->stop_on_signals();
+    } catch (const std::exception& e) {
+        report_fatal(*settings, "cannot start", e);
+        return exit_failure;
+    }
+    try {
+        server->run();
+    } catch (const std::exception& e) {
+        report_fatal(*settings, "stopped by an error", e);
+        return exit_failure;
+    }
+    return exit_ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const auto parsed = parse_arguments(argc, argv);
+    if (!parsed) {
+        print_usage(stderr);
+        return exit_usage;
+    }
+    switch (parsed->what) {
+        case action::version:
+            std::printf("isapi-fcgi %s\n", ISAPI_FCGI_VERSION);
+            return exit_ok;
+        case action::help:
+            print_usage(stdout);
+            return exit_ok;
+        case action::check_config:
+            return check_config(parsed->config_path);
+        case action::run:
+            break;
+    }
+    return run_server(parsed->config_path);
+}

@@ -1,0 +1,73 @@
+#include "support/http_client.hpp"
+
+#include <atomic>
+#include <sstream>
+
+namespace isapi_fcgi::test {
+
+namespace {
+
+std::atomic<unsigned> next_call{0};
+
+}  // namespace
+
+std::string http_result::describe() const
+{
+    std::ostringstream text;
+    text << "curl exit " << curl_exit << ", HTTP " << status << ", body [" << body << "]";
+    if (!curl_error.empty()) {
+        text << ", curl: " << curl_error;
+    }
+    return text.str();
+}
+
+http_call::http_call(const temp_dir& dir, const http_request& request)
+{
+    prefix_ = dir.file("curl-" + std::to_string(next_call++));
+    std::vector<std::string> argv{
+        "curl", "-sS", "--noproxy", "*", "--max-time", std::to_string(request.max_time.count()),
+        "-o", prefix_.string() + ".body", "-D", prefix_.string() + ".head",
+        "-w", "%{http_code}", "-X", request.method,
+        // Without this curl waits up to a second for "100 Continue" on larger bodies.
+        "-H", "Expect:"};
+    for (const auto& header : request.headers) {
+        argv.push_back("-H");
+        argv.push_back(header);
+    }
+    if (request.body) {
+        auto body_path = prefix_.string() + ".request";
+        dir.write_file(std::filesystem::path(body_path).filename().string(), *request.body);
+        argv.push_back("--data-binary");
+        argv.push_back("@" + body_path);
+    }
+    argv.push_back(request.url);
+    spawn_options options;
+    options.stdout_path = prefix_.string() + ".out";
+    options.stderr_path = prefix_.string() + ".err";
+    process_ = std::make_unique<test_process>(std::move(argv), options);
+}
+
+http_result http_call::finish(deadline until)
+{
+    http_result result;
+    auto end = process_->wait(until);
+    if (!end) {
+        process_->stop(std::chrono::seconds(2));
+        result.curl_error = "curl did not finish in time";
+        return result;
+    }
+    result.curl_exit = end->exited ? end->exit_code : 128 + end->signal;
+    result.head = parse_http_head(read_file(prefix_.string() + ".head"));
+    result.status = result.head.status.value_or(0);
+    result.body = read_file(prefix_.string() + ".body");
+    result.curl_error = read_file(prefix_.string() + ".err");
+    return result;
+}
+
+http_result http_fetch(const temp_dir& dir, const http_request& request)
+{
+    http_call call(dir, request);
+    return call.finish(deadline_after(request.max_time + std::chrono::seconds(5)));
+}
+
+}  // namespace isapi_fcgi::test

@@ -1,0 +1,188 @@
+// The built isapi-fcgi binary's command line: --check-config on good and bad files, --version,
+// --help, and usage errors, checked by exit code and output.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "test_files.hpp"
+
+extern char** environ;
+
+namespace {
+
+struct outcome {
+    int exit_code = -1;  // -1: killed or timed out
+    std::string out;
+    std::string err;
+};
+
+class pipe_pair {
+public:
+    pipe_pair() {
+        if (::pipe2(fds_.data(), O_CLOEXEC) != 0)
+            throw std::system_error(errno, std::generic_category());
+    }
+    ~pipe_pair() {
+        close_read();
+        close_write();
+    }
+    pipe_pair(const pipe_pair&) = delete;
+    pipe_pair& operator=(const pipe_pair&) = delete;
+    int read_end() const { return fds_[0]; }
+    int write_end() const { return fds_[1]; }
+    void close_read() { close_one(fds_[0]); }
+    void close_write() { close_one(fds_[1]); }
+
+private:
+    static void close_one(int& fd) {
+        if (fd >= 0) ::close(fd);
+        fd = -1;
+    }
+    std::array<int, 2> fds_{-1, -1};
+};
+
+// Reads both pipes until they close or the deadline passes; true when both closed in time.
+bool drain(pipe_pair& out, pipe_pair& err, outcome& result,
+           std::chrono::steady_clock::time_point deadline) {
+    std::array<pollfd, 2> fds{{{out.read_end(), POLLIN, 0}, {err.read_end(), POLLIN, 0}}};
+    std::array<std::string*, 2> sinks{&result.out, &result.err};
+    int open_pipes = 2;
+    while (open_pipes > 0) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return false;
+        if (::poll(fds.data(), fds.size(), static_cast<int>(left.count())) < 0 && errno != EINTR)
+            return false;
+        for (std::size_t i = 0; i < fds.size(); ++i) {
+            if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+            std::array<char, 4096> buffer{};
+            const ssize_t n = ::read(fds[i].fd, buffer.data(), buffer.size());
+            if (n > 0) {
+                sinks[i]->append(buffer.data(), static_cast<std::size_t>(n));
+            } else if (n == 0 || errno != EINTR) {
+                fds[i].fd = -1;
+                --open_pipes;
+            }
+        }
+    }
+    return true;
+}
+
+// Runs the binary with `args`, its stdout and stderr captured, killed if it takes over 20s.
+outcome run(const std::vector<std::string>& args) {
+    pipe_pair out;
+    pipe_pair err;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out.write_end(), STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, err.write_end(), STDERR_FILENO);
+    std::vector<std::string> storage{ISAPI_FCGI_BINARY};
+    storage.insert(storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& s : storage) argv.push_back(s.data());
+    argv.push_back(nullptr);
+    pid_t pid = -1;
+    const int rc = ::posix_spawn(&pid, ISAPI_FCGI_BINARY, &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) throw std::system_error(rc, std::generic_category(), "posix_spawn");
+    out.close_write();
+    err.close_write();
+
+    outcome result;
+    const bool finished =
+        drain(out, err, result, std::chrono::steady_clock::now() + std::chrono::seconds(20));
+    if (!finished) ::kill(pid, SIGKILL);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (finished && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+    return result;
+}
+
+constexpr const char* good_config = R"(
+log: { level: info }
+pools:
+  - name: web
+    listen: tcp:127.0.0.1:0
+)";
+
+TEST(cli, check_config_accepts_a_good_file) {
+    const isapi_fcgi::test::temp_dir dir;
+    const std::string path = dir.write("good.yaml", good_config);
+    const outcome r = run({"--config", path, "--check-config"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err, "isapi-fcgi: configuration file " + path + " test is successful\n");
+    EXPECT_EQ(r.out, "");
+}
+
+TEST(cli, check_config_accepts_the_shipped_example_with_short_options) {
+    const outcome r = run({"-t", "-c", ISAPI_FCGI_EXAMPLE_CONFIG});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("test is successful"), std::string::npos) << r.err;
+}
+
+TEST(cli, check_config_reports_file_line_column_and_fails) {
+    const isapi_fcgi::test::temp_dir dir;
+    const std::string path =
+        dir.write("bad.yaml", "pools:\n  - name: web\n    limits: { max_params_bytes: 12XB }\n");
+    const outcome r = run({"--check-config", "--config=" + path});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err, "isapi-fcgi: " + path +
+                         ":3:33: limits.max_params_bytes: '12XB' is not a size (use 65536, 64KiB, "
+                         "1MiB)\n");
+}
+
+TEST(cli, a_missing_config_file_fails_before_anything_starts) {
+    const isapi_fcgi::test::temp_dir dir;
+    const std::string path = (dir.path() / "none.yaml").string();
+    for (const auto& args : {std::vector<std::string>{"--check-config", "--config", path},
+                             std::vector<std::string>{"--config", path}}) {
+        const outcome r = run(args);
+        EXPECT_EQ(r.exit_code, 1);
+        EXPECT_EQ(r.err, "isapi-fcgi: " + path +
+                             ": cannot open the configuration file: No such file or directory\n");
+    }
+}
+
+TEST(cli, version_prints_the_project_version) {
+    const outcome r = run({"--version"});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_EQ(r.out, std::string("isapi-fcgi ") + ISAPI_FCGI_EXPECTED_VERSION + "\n");
+}
+
+TEST(cli, help_prints_usage_with_the_default_config_path) {
+    for (const char* flag : {"--help", "-h"}) {
+        const outcome r = run({flag});
+        EXPECT_EQ(r.exit_code, 0);
+        EXPECT_EQ(r.out.rfind("usage: isapi-fcgi", 0), 0U) << r.out;
+        EXPECT_NE(r.out.find("/etc/isapi-fcgi/isapi-fcgi.yaml"), std::string::npos);
+        EXPECT_NE(r.out.find("--check-config"), std::string::npos);
+        EXPECT_EQ(r.err, "");
+    }
+}
+
+TEST(cli, unknown_options_and_missing_arguments_exit_2_with_usage) {
+    const outcome unknown = run({"--bogus"});
+    EXPECT_EQ(unknown.exit_code, 2);
+    EXPECT_EQ(unknown.err.rfind("isapi-fcgi: unknown option '--bogus'\nusage: isapi-fcgi", 0), 0U)
+        << unknown.err;
+    EXPECT_EQ(unknown.out, "");
+
+    const outcome missing = run({"--config"});
+    EXPECT_EQ(missing.exit_code, 2);
+    EXPECT_EQ(missing.err.rfind("isapi-fcgi: --config needs a file name\nusage:", 0), 0U)
+        << missing.err;
+}
+
+}  // namespace

@@ -1,0 +1,153 @@
+#include "fcgi/param_set.hpp"  // first: proves the header is self-contained
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "fcgi/errc.hpp"
+#include "wire.hpp"
+
+namespace isapi_fcgi::fcgi {
+namespace {
+
+using namespace std::string_literals;
+using pairs = std::vector<std::pair<std::string, std::string>>;
+
+param_set parsed(const pairs& input) {
+    std::string stream;
+    for (const auto& [n, v] : input) stream += wire::pair(n, v);
+    param_set out;
+    const auto ec = param_set::parse(stream, out);
+    EXPECT_FALSE(ec) << ec.message();
+    return out;
+}
+
+pairs in_order(const param_set& p) {
+    pairs out;
+    for (std::size_t i = 0; i < p.size(); ++i) out.emplace_back(p[i].name, p[i].value);
+    return out;
+}
+
+TEST(param_set, lookup_finds_present_names_only) {
+    const auto p =
+        parsed({{"REQUEST_METHOD", "GET"}, {"SCRIPT_NAME", "/a.dll"}, {"QUERY_STRING", "x=1"}});
+    EXPECT_EQ(p.find("REQUEST_METHOD"), "GET");
+    EXPECT_EQ(p.find("SCRIPT_NAME"), "/a.dll");
+    EXPECT_EQ(p.find("QUERY_STRING"), "x=1");
+    EXPECT_EQ(p.find("PATH_INFO"), std::nullopt);
+    EXPECT_EQ(p.find("request_method"), std::nullopt);  // names are case-sensitive
+    EXPECT_EQ(p.find("REQUEST_METHO"), std::nullopt);
+    EXPECT_EQ(p.get("PATH_INFO", "fallback"), "fallback");
+    EXPECT_EQ(p.get("REQUEST_METHOD", "fallback"), "GET");
+}
+
+TEST(param_set, iteration_keeps_arrival_order) {
+    const pairs input = {{"Z", "1"}, {"A", "2"}, {"M", "3"}, {"B", "4"}};
+    const auto p = parsed(input);
+    EXPECT_EQ(p.size(), 4u);
+    EXPECT_EQ(in_order(p), input);
+}
+
+TEST(param_set, empty_stream_gives_an_empty_set) {
+    param_set p;
+    EXPECT_FALSE(param_set::parse({}, p));
+    EXPECT_TRUE(p.empty());
+    EXPECT_EQ(p.find(""), std::nullopt);
+}
+
+TEST(param_set, empty_values_are_present_not_missing) {
+    const auto p = parsed({{"CONTENT_LENGTH", ""}, {"", "nameless"}});
+    EXPECT_EQ(p.find("CONTENT_LENGTH"), "");
+    EXPECT_EQ(p.find(""), "nameless");
+    EXPECT_EQ(p.get("CONTENT_LENGTH", "fallback"), "");
+}
+
+TEST(param_set, duplicates_merge_with_comma_in_first_position) {
+    const auto p =
+        parsed({{"HTTP_ACCEPT", "text/html"}, {"X", "x"}, {"HTTP_ACCEPT", "*/*"}, {"Y", "y"}});
+    EXPECT_EQ(in_order(p), (pairs{{"HTTP_ACCEPT", "text/html, */*"}, {"X", "x"}, {"Y", "y"}}));
+    EXPECT_EQ(p.find("HTTP_ACCEPT"), "text/html, */*");
+}
+
+TEST(param_set, cookie_duplicates_merge_with_semicolon) {
+    const auto p = parsed({{"HTTP_COOKIE", "a=1"},
+                           {"HTTP_ACCEPT", "x"},
+                           {"HTTP_COOKIE", "b=2"},
+                           {"HTTP_COOKIE", "c=3"}});
+    EXPECT_EQ(p.find("HTTP_COOKIE"), "a=1; b=2; c=3");
+    EXPECT_EQ(in_order(p), (pairs{{"HTTP_COOKIE", "a=1; b=2; c=3"}, {"HTTP_ACCEPT", "x"}}));
+}
+
+TEST(param_set, several_duplicate_groups_all_merge) {
+    const auto p = parsed({{"B", "1"}, {"A", "1"}, {"B", "2"}, {"C", "c"}, {"A", "2"}, {"B", "3"}});
+    EXPECT_EQ(in_order(p), (pairs{{"B", "1, 2, 3"}, {"A", "1, 2"}, {"C", "c"}}));
+    EXPECT_EQ(p.find("A"), "1, 2");
+    EXPECT_EQ(p.find("B"), "1, 2, 3");
+    EXPECT_EQ(p.find("C"), "c");
+}
+
+TEST(param_set, many_duplicates) {
+    pairs input;
+    std::string expected;
+    for (int i = 0; i < 1000; ++i) {
+        input.emplace_back("HTTP_X_FORWARDED_FOR", std::to_string(i));
+        if (i) expected += ", ";
+        expected += std::to_string(i);
+        input.emplace_back("N" + std::to_string(i), "v");
+    }
+    const auto p = parsed(input);
+    EXPECT_EQ(p.size(), 1001u);
+    EXPECT_EQ(p[0].name, "HTTP_X_FORWARDED_FOR");
+    EXPECT_EQ(p[0].value, expected);
+    EXPECT_EQ(p[1].name, "N0");
+    EXPECT_EQ(p[1000].name, "N999");
+    EXPECT_EQ(p.find("N500"), "v");
+}
+
+TEST(param_set, duplicate_empty_values_still_join) {
+    const auto p = parsed({{"A", ""}, {"A", ""}, {"HTTP_COOKIE", ""}, {"HTTP_COOKIE", "z"}});
+    EXPECT_EQ(p.find("A"), ", ");
+    EXPECT_EQ(p.find("HTTP_COOKIE"), "; z");
+}
+
+TEST(param_set, binary_bytes_survive) {
+    const std::string value = "\0\x01\xff\r\n=;, \x80"s;
+    const std::string name = "B\0N"s;
+    const auto p = parsed({{name, value}, {"B", "plain"}});
+    EXPECT_EQ(p.find(name), value);
+    EXPECT_EQ(p.find("B"), "plain");
+    EXPECT_EQ(p.find("B\0"s), std::nullopt);
+}
+
+TEST(param_set, a_copy_outlives_the_original) {
+    auto original = std::make_unique<param_set>(parsed({{"A", "1"}, {"A", "2"}, {"SHORT", "s"}}));
+    const param_set copy = *original;
+    original.reset();
+    EXPECT_EQ(copy.find("A"), "1, 2");
+    EXPECT_EQ(copy.find("SHORT"), "s");
+}
+
+TEST(param_set, truncated_stream_fails_and_leaves_the_set_empty) {
+    param_set p = parsed({{"OLD", "value"}});
+    const std::string stream = wire::pair("A", "1") +
+                               "\x05\x01"
+                               "abc"s;
+    EXPECT_EQ(param_set::parse(stream, p), errc::name_value_truncated);
+    EXPECT_TRUE(p.empty());
+    EXPECT_EQ(p.find("A"), std::nullopt);
+    EXPECT_EQ(p.find("OLD"), std::nullopt);
+}
+
+TEST(param_set, memory_bytes_covers_the_raw_stream) {
+    std::string stream;
+    for (int i = 0; i < 50; ++i)
+        stream += wire::pair("NAME" + std::to_string(i), std::string(40, 'v'));
+    param_set p;
+    ASSERT_FALSE(param_set::parse(stream, p));
+    EXPECT_GE(p.memory_bytes(), stream.size() + 50 * 2 * sizeof(std::uint32_t));
+}
+
+}  // namespace
+}  // namespace isapi_fcgi::fcgi
