@@ -41,9 +41,13 @@ void read_keys(const field& map, std::span<const key_spec<Target>> keys, std::st
             map.fail_at(key, "duplicate key '" + path + "'" + std::string(where));
         }
         seen.push_back(path);
+        // A dotted key ("limits.max_connections: 5") would match a nested path; one spelling only.
+        const bool dotted = key.Scalar().find('.') != std::string::npos;
         const auto spec = std::find_if(keys.begin(), keys.end(),
                                        [&](const key_spec<Target>& k) { return k.path == path; });
-        if (spec == keys.end()) map.fail_at(key, "unknown key '" + path + "'" + std::string(where));
+        if (dotted || spec == keys.end()) {
+            map.fail_at(key, "unknown key '" + path + "'" + std::string(where));
+        }
         const field value = map.child(key, entry.second, path);
         if (spec->store != nullptr) {
             spec->store(value, target);

@@ -21,6 +21,8 @@ std::atomic<std::uint64_t> next_request_serial{1};
 /// body bytes are copied out, so no connection needs a buffer of its own while it waits.
 constexpr std::size_t read_buffer_size = 64 * 1024;
 constexpr int reads_per_wakeup = 4;
+/// Unsent output beyond which the connection stops reading new requests (four full records).
+constexpr std::size_t output_pause_bytes = 4 * (fcgi::header_size + fcgi::max_content_length + 1);
 
 std::string_view discard_text(fcgi::discard_reason reason) {
     switch (reason) {
@@ -98,6 +100,7 @@ void connection::on_readable(io_error ec) {
                          protocol_ec.message(), h.type, h.request_id);
             return close_now();
         }
+        pause_reading_if_needed();
         if (n < buffer.size()) break;
     }
     if (state_ == state::closed) return;
@@ -121,14 +124,17 @@ void connection::on_peer_closed(io_error ec) {
     close_now();
 }
 
-void connection::pause_reading_if_full(const request& r) {
-    if (r.body().full()) reading_paused_ = true;
+bool connection::must_pause_reading() const {
+    if (output_.queued_bytes() >= output_pause_bytes) return true;
+    return std::any_of(requests_.begin(), requests_.end(), [](const auto& r) { return r->body().full(); });
+}
+
+void connection::pause_reading_if_needed() {
+    if (state_ == state::open && must_pause_reading()) reading_paused_ = true;
 }
 
 void connection::resume_reading_if_drained() {
-    if (!reading_paused_ || state_ == state::closed) return;
-    for (const auto& r : requests_)
-        if (r->body().full()) return;
+    if (!reading_paused_ || state_ == state::closed || must_pause_reading()) return;
     reading_paused_ = false;
     update_read_deadline();
     do_wait_readable();
@@ -164,6 +170,7 @@ void connection::on_write(io_error ec, std::size_t written) {
     }
     writing_ = false;
     write_deadline_ = clock::time_point::max();
+    resume_reading_if_drained();
     do_write();
 }
 
@@ -351,7 +358,7 @@ void connection::dispatch(const std::shared_ptr<request>& r) {
         r->end();
     };
     if (overloaded_) return reject(fmt::format("max_connections ({}) reached", settings_.limit.max_connections));
-    if (requests_.size() > settings_.limit.max_requests_per_connection)
+    if (requests_.size() + begun_.size() > settings_.limit.max_requests_per_connection)
         return reject(fmt::format("max_requests_per_connection ({}) reached",
                                   settings_.limit.max_requests_per_connection));
     if (!settings_.ping_path.empty() && r->script_name() == settings_.ping_path) {
@@ -382,7 +389,7 @@ void connection::on_stdin(std::uint16_t id, std::span<const std::byte> data) {
         return;
     }
     r->body().push(data);
-    pause_reading_if_full(*r);
+    pause_reading_if_needed();
 }
 
 void connection::on_abort_request(std::uint16_t id) {

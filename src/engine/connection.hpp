@@ -57,7 +57,10 @@ private:
     void do_wait_readable();
     void on_readable(io_error ec);
     void on_peer_closed(io_error ec);
-    void pause_reading_if_full(const request& r);
+    /// Input stops while a request's unread body or our unsent output is over its bound: a peer
+    /// that pipelines requests without reading the answers cannot make output grow unbounded.
+    bool must_pause_reading() const;
+    void pause_reading_if_needed();
     void resume_reading_if_drained();
     // writer
     void do_write();

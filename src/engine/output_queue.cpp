@@ -15,6 +15,7 @@ output_queue::entry& output_queue::add_stream_record(fcgi::record_type type, std
     std::memcpy(e.head.data(), header.data(), header.size());
     e.head_size = fcgi::header_size;
     e.padding = fcgi::padding_for(length);
+    pending_bytes_ += fcgi::header_size + length + e.padding;
     return e;
 }
 
@@ -53,14 +54,17 @@ void output_queue::push_record(std::span<const std::byte> record_bytes) {
     } else {
         e.owned.assign(reinterpret_cast<const char*>(record_bytes.data()), record_bytes.size());
     }
+    pending_bytes_ += record_bytes.size();
 }
 
 void output_queue::push_owned_record(std::string record_bytes) {
+    pending_bytes_ += record_bytes.size();
     pending_.emplace_back().owned = std::move(record_bytes);
 }
 
 std::span<const asio::const_buffer> output_queue::start_batch() {
     std::swap(in_flight_, pending_);
+    in_flight_bytes_ = std::exchange(pending_bytes_, 0);
     gather_.clear();
     gather_next_ = 0;
     for (const entry& e : in_flight_) {
@@ -78,6 +82,7 @@ std::span<const asio::const_buffer> output_queue::consume(std::size_t n) {
         const std::size_t take = std::min(n, b.size());
         b += take;
         n -= take;
+        in_flight_bytes_ -= take;
         if (b.size() == 0) ++gather_next_;
     }
     while (gather_next_ < gather_.size() && gather_[gather_next_].size() == 0) ++gather_next_;
@@ -105,6 +110,8 @@ void output_queue::fail_all(std::error_code ec) {
     pending_.clear();
     gather_.clear();
     gather_next_ = 0;
+    pending_bytes_ = 0;
+    in_flight_bytes_ = 0;
     for (auto& h : handlers) h(ec);
 }
 

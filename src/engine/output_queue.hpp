@@ -35,6 +35,8 @@ public:
     void push_owned_record(std::string record_bytes);
 
     bool has_pending() const noexcept { return !pending_.empty(); }
+    /// Bytes queued or being written, headers and padding included.
+    std::size_t queued_bytes() const noexcept { return pending_bytes_ + in_flight_bytes_; }
     bool in_flight() const noexcept { return !in_flight_.empty(); }
 
     /// Moves every pending entry into a batch and returns its buffers.
@@ -62,6 +64,8 @@ private:
     std::vector<entry> in_flight_;
     std::vector<asio::const_buffer> gather_;
     std::size_t gather_next_ = 0;  // first buffer of gather_ not yet fully written
+    std::size_t pending_bytes_ = 0;
+    std::size_t in_flight_bytes_ = 0;
 };
 
 }  // namespace isapi_fcgi::engine

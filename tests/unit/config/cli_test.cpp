@@ -155,6 +155,17 @@ TEST(cli, a_missing_config_file_fails_before_anything_starts) {
     }
 }
 
+TEST(cli, a_server_start_up_failure_is_logged_and_exits_1) {
+    const isapi_fcgi::test::temp_dir dir;
+    const std::string socket = (dir.path() / "no-such-dir" / "x.sock").string();
+    const std::string path =
+        dir.write("unbindable.yaml", "pools:\n  - listen: unix:" + socket + "\n");
+    const outcome r = run({"--config", path});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("[critical]"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("cannot start: unix:" + socket), std::string::npos) << r.err;
+}
+
 TEST(cli, version_prints_the_project_version) {
     const outcome r = run({"--version"});
     EXPECT_EQ(r.exit_code, 0);

@@ -78,6 +78,10 @@ TEST(loader_errors, unknown_keys_name_their_scope) {
     // The pool's name is known even when the unknown key comes before it.
     expect_error("pools:\n  - {}\n  - bogus: 1\n    name: second\n", 3, 5,
                  "unknown key 'bogus' in pool 'second'");
+    // Nested keys are written nested, never as one dotted key.
+    expect_error(pool_with("limits.max_connections: 5"), 3, 5,
+                 "unknown key 'limits.max_connections' in pool 'web'");
+    expect_error("log.level: debug\npools: [{}]\n", 1, 1, "unknown key 'log.level'");
     // Scalar keys only: a key that is itself a list is no name at all.
     expect_error("? [a]\n: 1\npools: [{}]\n", 1, 3, "a key must be a plain name");
 }
