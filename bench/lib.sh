@@ -97,6 +97,7 @@ bench_install_traps() {
     # An interrupted run is not a failure worth keeping files for.
     trap 'bench_failed=0; exit 130' INT
     trap 'bench_failed=0; exit 143' TERM
+    trap 'bench_failed=0; exit 141' PIPE
 }
 
 # --- configuration generators -------------------------------------------------------------

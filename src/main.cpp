@@ -11,6 +11,7 @@
 
 #include "config/loader.hpp"
 #include "engine/server.hpp"
+#include "isapi/isapi_host.hpp"
 #include "logging/logging.hpp"
 
 namespace {
@@ -107,7 +108,8 @@ int run_server(const std::string& path) {
     }
     std::unique_ptr<isapi_fcgi::engine::server> server;
     try {
-        server = std::make_unique<isapi_fcgi::engine::server>(*settings);
+        auto host = std::make_shared<isapi_fcgi::isapi::isapi_host>(*settings);
+        server = std::make_unique<isapi_fcgi::engine::server>(*settings, std::move(host));
         server->stop_on_signals();
     } catch (const std::exception& e) {
         report_fatal(*settings, "cannot start", e);

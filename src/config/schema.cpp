@@ -108,12 +108,81 @@ void store_ping_path(const field& value, pool_settings& pool) {
     pool.ping_path = std::move(path);
 }
 
-// The ISAPI host (next issue) defines the items; until then only the shape is checked.
-void store_reserved_extensions(const field& value, pool_settings&) {
-    static_cast<void>(value.items("a list (reserved for ISAPI extensions)", false));
+bool parse_bool(const field& value) {
+    const std::string text = value.text("true or false");
+    if (text == "true" || text == "yes" || text == "on") return true;
+    if (text == "false" || text == "no" || text == "off") return false;
+    value.fail(quoted(text) + " is not a boolean (use true or false)");
 }
 
-const std::array<key_spec<pool_settings>, 22> pool_table{{
+void store_extension_name(const field& value, extension_settings& ext) {
+    std::string name = value.text("an extension name");
+    const bool allowed = std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_' || c == '.' || c == '-';
+    });
+    if (name.empty() || name.size() > bounds::max_pool_name || !allowed)
+        value.fail(quoted(name) + " is not an extension name (1 to 64 of A-Z a-z 0-9 _ . -)");
+    ext.name = std::move(name);
+}
+
+void store_extension_path(const field& value, extension_settings& ext) {
+    std::string path = value.text("the absolute path of the extension's .so");
+    if (path.front() != '/') value.fail(quoted(path) + " is not an absolute path");
+    ext.path = std::move(path);
+}
+
+void store_extension_urls(const field& value, extension_settings& ext) {
+    std::vector<std::string> urls;
+    for (const field& item : value.items("a URL path or a list of them", true)) {
+        std::string url = item.text("a URL path");
+        const bool printable =
+            std::all_of(url.begin(), url.end(), [](char c) { return c > ' ' && c != '\x7f'; });
+        if (url.empty() || url.front() != '/' || !printable || url.find('?') != std::string::npos)
+            item.fail(quoted(url) + " is not a URL path (e.g. /scripts/app.dll)");
+        urls.push_back(std::move(url));
+    }
+    if (urls.empty()) value.fail("expected at least one URL path");
+    ext.urls = std::move(urls);
+}
+
+const std::array<key_spec<extension_settings>, 4> extension_table{{
+    {"name", "extension name", "(required)", store_extension_name},
+    {"path", "absolute path", "(required)", store_extension_path},
+    {"urls", "URL path or list", "(required)", store_extension_urls},
+    {"required", "boolean", "false",
+     [](const field& v, extension_settings& e) { e.required = parse_bool(v); }},
+}};
+
+void store_extensions(const field& value, pool_settings& pool) {
+    std::vector<extension_settings> extensions;
+    for (const field& item : value.items("a list of extensions", false)) {
+        if (!item.node().IsMap())
+            item.fail_at(item.node(), "an extension must be a map of keys (name, path, urls), got " +
+                                          std::string(describe(item.node())));
+        extension_settings ext;
+        const field root(item.node(), "", YAML::Mark(), item.source());
+        const YAML::Node name = item.node()["name"];
+        const std::string label = name.IsDefined() && name.IsScalar() ? quoted(name.Scalar())
+                                                                      : "#" + std::to_string(extensions.size() + 1);
+        read_keys<extension_settings>(root, extension_table, " in extension " + label, ext);
+        for (const char* key : {"name", "path", "urls"})
+            if (!item.node()[key].IsDefined())
+                item.fail_at(item.node(), "extension " + label + " needs '" + key + "'");
+        for (const auto& other : extensions)
+            if (other.name == ext.name) item.fail_at(item.node()["name"], "duplicate extension name " + quoted(ext.name));
+        extensions.push_back(std::move(ext));
+    }
+    pool.isapi.extensions = std::move(extensions);
+}
+
+void store_document_root(const field& value, pool_settings& pool) {
+    std::string path = value.text_or_empty("a directory path");
+    if (!path.empty() && path.front() != '/') value.fail(quoted(path) + " is not an absolute path");
+    pool.isapi.document_root = std::move(path);
+}
+
+const std::array<key_spec<pool_settings>, 31> pool_table{{
     {"name", "pool name", "default", store_pool_name},
     {"listen", "listen address or list", default_listen, store_listen},
     {"socket", "section", "", nullptr},
@@ -162,7 +231,30 @@ const std::array<key_spec<pool_settings>, 22> pool_table{{
      [](const field& v, pool_settings& p) { p.timeout.write = timeout(v); }},
     {"timeouts.linger", "duration", "5s",
      [](const field& v, pool_settings& p) { p.timeout.linger = timeout(v); }},
-    {"extensions", "list (reserved)", "[]", store_reserved_extensions},
+    {"extensions", "list of extensions", "[]", store_extensions},
+    {"document_root", "absolute path", "\"\" (none)", store_document_root},
+    {"url_case_sensitive", "boolean", "false",
+     [](const field& v, pool_settings& p) { p.isapi.url_case_sensitive = parse_bool(v); }},
+    {"extension_threads", "1..1024", "32",
+     [](const field& v, pool_settings& p) {
+         p.isapi.extension_threads = static_cast<unsigned>(whole_number_in(v, 1, 1024));
+     }},
+    {"upload_read_ahead", "size 0..16MiB", "48KiB",
+     [](const field& v, pool_settings& p) { p.isapi.upload_read_ahead = size_in(v, 0, 16u << 20); }},
+    {"max_request_body", "size", "100MiB",
+     [](const field& v, pool_settings& p) {
+         p.isapi.max_request_body = size_in(v, 0, std::size_t{1} << 50);
+     }},
+    {"queue_timeout", "duration", "30s",
+     [](const field& v, pool_settings& p) { p.isapi.queue_timeout = timeout(v); }},
+    {"max_response_header_bytes", "size 512..1MiB", "4KiB",
+     [](const field& v, pool_settings& p) {
+         p.isapi.max_response_header_bytes = size_in(v, 512, 1u << 20);
+     }},
+    {"server_software", "string", "\"\" (from the front end)",
+     [](const field& v, pool_settings& p) { p.isapi.server_software = v.text_or_empty("a string"); }},
+    {"default_content_type", "string", "text/html",
+     [](const field& v, pool_settings& p) { p.isapi.default_content_type = v.text("a content type"); }},
 }};
 
 // The pool's name for messages about its other keys, read before them so "unknown key 'foo' in
@@ -193,11 +285,19 @@ void read_pools(const field& value, settings& out) {
     out.pools = std::move(pools);
 }
 
-const std::array<key_spec<settings>, 4> global_table{{
+void store_access_log(const field& value, settings& s) {
+    std::string target = value.text_or_empty("\"stderr\", an absolute path or \"\"");
+    if (!target.empty() && target != "stderr" && target.front() != '/')
+        value.fail(quoted(target) + " is not \"stderr\", an absolute path or \"\" (off)");
+    s.access_log = std::move(target);
+}
+
+const std::array<key_spec<settings>, 5> global_table{{
     {"log", "section", "", nullptr},
     {"log.level", "trace|debug|info|warn|error|critical|off", "info", store_log_level},
     {"log.file", "absolute path", "\"\" (stderr)",
      [](const field& v, settings& s) { s.log.file = absolute_path_or_empty(v); }},
+    {"log.access_log", "stderr|absolute path|\"\"", "\"\" (off)", store_access_log},
     {"pools", "list of pools", "(required)", read_pools},
 }};
 

@@ -51,6 +51,28 @@ struct timeouts {
     std::chrono::milliseconds linger{std::chrono::seconds(5)};   ///< draining input before close
 };
 
+/// One ISAPI extension: loaded from `path` at start-up, answering the URL paths in `urls`.
+struct extension_settings {
+    std::string name;
+    std::string path;               ///< absolute path of the .so
+    std::vector<std::string> urls;  ///< e.g. /scripts/app.dll; matched on whole segments
+    bool required = false;          ///< GetExtensionVersion returning FALSE stops start-up
+};
+
+/// The ISAPI host's settings of a pool.
+struct isapi_settings {
+    std::vector<extension_settings> extensions;
+    std::string document_root;              ///< PATH_TRANSLATED, MAP_URL_TO_PATH; empty = none
+    bool url_case_sensitive = false;        ///< IIS matches URLs case-insensitively
+    unsigned extension_threads = 32;        ///< threads running extension code
+    std::size_t upload_read_ahead = 48 * 1024;          ///< IIS UploadReadAheadSize
+    std::size_t max_request_body = 100 * 1024 * 1024;   ///< beyond: 413
+    std::chrono::milliseconds queue_timeout{std::chrono::seconds(30)};  ///< waiting for a thread: 503
+    std::size_t max_response_header_bytes = 4096;       ///< nginx's fastcgi_buffer_size
+    std::string server_software;            ///< overrides SERVER_SOFTWARE when set
+    std::string default_content_type = "text/html";  ///< body written with no header at all
+};
+
 struct pool_settings {
     std::string name = "default";
     std::vector<listen_address> listen;  ///< at least one
@@ -62,6 +84,7 @@ struct pool_settings {
     std::string ping_response = "pong";
     limits limit;
     timeouts timeout;
+    isapi_settings isapi;
 };
 
 struct log_settings {
@@ -72,6 +95,7 @@ struct log_settings {
 struct settings {
     std::string source;  ///< the file it was read from
     log_settings log;
+    std::string access_log;  ///< `log.access_log`: one line per request; "" = off, "stderr", or a path
     std::vector<pool_settings> pools;  ///< at least one
 };
 

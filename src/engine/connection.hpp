@@ -41,6 +41,7 @@ public:
 
     strand_type strand() { return socket_.get_executor(); }
     std::uint64_t id() const noexcept { return id_; }
+    const std::string& pool_name() const noexcept { return settings_.name; }
 
     // For request; strand only.
     void read_stdin(const std::shared_ptr<request>& r, std::span<std::byte> buffer,

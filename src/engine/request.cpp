@@ -14,13 +14,16 @@ request::request(std::shared_ptr<connection> owner, std::uint16_t fcgi_id, bool 
       keep_conn_(keep_conn),
       serial_(serial),
       params_(std::move(params)),
-      body_(stdin_limit) {
+      body_(stdin_limit),
+      work_(asio::prefer(owner_->strand(), asio::execution::outstanding_work.tracked)) {
     log_context_ = fmt::format("req={} conn={}", serial_, owner_->id());
     if (const auto front_end_id = params_.find("REQUEST_ID"); front_end_id && !front_end_id->empty())
         log_context_ += fmt::format(" fe={}", log_text(*front_end_id, 64));
 }
 
 request::~request() = default;
+
+const std::string& request::pool_name() const noexcept { return owner_->pool_name(); }
 
 std::string_view request::script_name() const noexcept {
     if (const auto name = params_.find("SCRIPT_NAME"); name && !name->empty()) return *name;

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "engine/asio.hpp"
 #include "engine/stdin_stream.hpp"
 #include "fcgi/param_set.hpp"
 
@@ -40,6 +41,8 @@ public:
     /// "req=N conn=M" plus " fe=ID" when the front end passed REQUEST_ID: the context of every
     /// log line about this request.
     const std::string& log_context() const noexcept { return log_context_; }
+    /// The configured name of the pool whose listener accepted the request.
+    const std::string& pool_name() const noexcept;
     /// SCRIPT_NAME, or the path of REQUEST_URI when the front end did not split it.
     std::string_view script_name() const noexcept;
 
@@ -63,7 +66,10 @@ public:
     stdin_stream& body() noexcept { return body_; }
     const stdin_stream& body() const noexcept { return body_; }
     bool ended_on_strand() const noexcept { return ended_; }
-    void mark_ended() noexcept { ended_ = true; }
+    void mark_ended() noexcept {
+        ended_ = true;
+        work_ = asio::any_io_executor{};
+    }
     void abort_on_strand(std::error_code reason);
 
 private:
@@ -75,6 +81,9 @@ private:
     std::string log_context_;
     stdin_stream body_;
     bool ended_ = false;  // strand-only
+    // Keeps the io_context running until the request ends, so stopping the server waits for
+    // requests the layer above still holds (bounded by the server's drain watchdog).
+    asio::any_io_executor work_;
     abort_handler abort_handler_;
     std::atomic<bool> aborted_{false};
 };

@@ -1,6 +1,9 @@
 #include "engine/server.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <atomic>
 #include <csignal>
 #include <optional>
@@ -45,14 +48,29 @@ public:
         for (unsigned i = 1; i < threads_; ++i) extra.emplace_back([this] { io_.run(); });
         io_.run();
         for (auto& t : extra) t.join();
+        {
+            std::lock_guard lock(drain_mutex_);
+            drained_ = true;
+        }
+        drain_done_.notify_all();
+        if (watchdog_.joinable()) watchdog_.join();
     }
 
+    /// Stops accepting and closes every connection; run() returns once the requests still held
+    /// by the layer above have ended, or after drain_timeout at the latest.
     void stop() {
         if (stopping_.exchange(true)) return;
         asio::post(io_, [this] {
             for (auto& l : listeners_) l->close();
+            if (signals_) signals_->cancel();
             registry_->close_all();
-            io_.stop();
+        });
+        watchdog_ = std::thread([this] {
+            std::unique_lock lock(drain_mutex_);
+            if (!drain_done_.wait_for(lock, drain_timeout, [this] { return drained_; })) {
+                spdlog::warn("requests still running {}s after stop; stopping the I/O threads", drain_timeout.count());
+                io_.stop();
+            }
         });
     }
 
@@ -84,6 +102,11 @@ private:
     std::optional<asio::signal_set> signals_;
     unsigned threads_ = 1;
     std::atomic<bool> stopping_{false};
+    static constexpr std::chrono::seconds drain_timeout{10};
+    std::thread watchdog_;
+    std::mutex drain_mutex_;
+    std::condition_variable drain_done_;
+    bool drained_ = false;
 };
 
 server::server(const config::settings& settings, std::shared_ptr<request_handler> handler)

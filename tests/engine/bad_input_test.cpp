@@ -103,8 +103,8 @@ TEST_F(bad_input, params_over_max_params_bytes_get_431_and_the_connection_stays_
     auto& client = connect();
     client.begin(1);
     // One 4000-byte pair spread over 512-byte records: over the limit before it is complete.
-    client.params(1, wire::cgi_params("/ping", "GET", "", {{"HTTP_COOKIE", std::string(4000, 'c')}}),
-                  512);
+    auto big_cookie = wire::param_list{{"HTTP_COOKIE", std::string(4000, 'c')}};
+    client.params(1, wire::cgi_params("/ping", "GET", "", big_cookie), 512);
     client.stdin_data(1, {});
     ASSERT_TRUE(client.wait_end(1, soon())) << describe(client.state(1));
     auto response = client.state(1).response();
@@ -231,17 +231,20 @@ TEST_F(bad_input, a_peer_that_stops_reading_is_closed_after_the_write_timeout)
     for (int i = 0; i < 50; ++i) {
         batch += wire::encode_record(wire::begin_request, 1,
                                      wire::encode_begin_body(wire::responder, wire::keep_conn));
-        batch += wire::encode_stream(wire::params, 1, wire::encode_pairs(wire::cgi_params("/ping")));
+        batch += wire::encode_stream(wire::params, 1,
+                                     wire::encode_pairs(wire::cgi_params("/ping")));
         batch += wire::encode_record(wire::params, 1, {});
         batch += wire::encode_record(wire::stdin_stream, 1, {});
     }
     constexpr std::size_t give_up_after = 64u << 20;
     std::error_code stopped;
     while (!stopped && client.bytes_sent() < give_up_after) {
+        client.expect_pipelined(1, 50);
         stopped = client.try_raw(batch, deadline_after(500ms));
     }
     ASSERT_TRUE(stopped) << "the engine read " << client.bytes_sent()
-                         << " bytes of requests whose answers nobody read";
+                         << " bytes of requests whose answers nobody read (engine RSS now "
+                         << engine().process().resident_kib() << " KiB)";
     // The server's writes made no progress for the write timeout: it must give up.
     EXPECT_TRUE(engine().wait_for_log(engine_log::write_stalled(), deadline_after(scaled(10s)),
                                       mark_))
@@ -309,6 +312,20 @@ TEST_F(bad_input, a_connection_closed_by_the_engine_frees_its_max_connections_sl
     EXPECT_TRUE(eventually_served(engine().address(), soon()));
 }
 
+TEST_F(bad_input, a_peer_that_never_closes_after_keep_conn_0_is_dropped_after_the_linger_time)
+{
+    engine_options options;
+    options.max_connections = 2;
+    options.linger_timeout = "300ms";
+    start(options);
+    auto& second = connect();
+    second.request(1, wire::cgi_params("/ping"), {}, false);
+    ASSERT_TRUE(second.wait_end(1, soon()));
+    ASSERT_TRUE(second.wait_eof(soon()));
+    // `second` stays open on our side: the engine must not hold the slot beyond the linger time.
+    EXPECT_TRUE(eventually_served(engine().address(), soon()));
+}
+
 TEST_F(bad_input, a_refused_connection_does_not_keep_holding_a_max_connections_slot)
 {
     engine_options options;
@@ -343,7 +360,8 @@ TEST_F(bad_input, stdin_after_an_early_answer_is_discarded_silently)
     EXPECT_TRUE(ping_works(client, 2)) << "the rest of the body must be consumed and dropped";
     EXPECT_EQ(engine().count_log(engine_log::warning_or_worse(), mark), 0u)
         << "records for an ended request must be discarded silently:\n"
-        << testing::PrintToString(engine().process().log_lines(engine_log::warning_or_worse(), mark));
+        << testing::PrintToString(
+               engine().process().log_lines(engine_log::warning_or_worse(), mark));
 }
 
 TEST_F(bad_input, a_client_vanishing_mid_request_aborts_it_and_the_engine_carries_on)

@@ -80,8 +80,8 @@ TEST_F(multiplexing, a_request_delivered_one_byte_at_a_time_is_answered)
     client.set_padding(wire::padding::maximum);
     client.get_values({"FCGI_MPXS_CONNS"});
     client.begin(1);
-    client.params(1, wire::cgi_params("/ping", "POST", "5", {{"HTTP_X_BIG", std::string(300, 'z')}}),
-                  100);
+    auto big = wire::param_list{{"HTTP_X_BIG", std::string(300, 'z')}};
+    client.params(1, wire::cgi_params("/ping", "POST", "5", big), 100);
     client.stdin_data(1, "hello", 2);
     ASSERT_TRUE(client.wait_end(1, soon())) << describe(client.state(1));
     EXPECT_EQ(client.state(1).response().body, "pong");

@@ -3,7 +3,6 @@
 #include <cstdlib>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 
 namespace isapi_fcgi::test {
 
@@ -101,31 +100,23 @@ engine_instance::engine_instance(engine_options options)
     const std::size_t expected = (options.listen_unix ? 1u : 0u) + (options.listen_tcp ? 1u : 0u);
     static const std::regex listening(
         R"(listening on (unix:[^\s,;'"]+|tcp:(\[[0-9a-fA-F:.]+\]|[0-9.]+):([0-9]+)))");
-    auto until = deadline_after(scaled(std::chrono::seconds(10)));
-    for (;;) {
-        auto lines = process_->log_lines(listening);
-        if (lines.size() >= expected) {
-            for (const auto& line : lines) {
-                std::smatch match;
-                std::regex_search(line, match, listening);
-                std::string address = match[1].str();
-                if (address.rfind("unix:", 0) == 0) {
-                    unix_address_ = address;
-                } else {
-                    tcp_address_ = address;
-                    tcp_port_ = static_cast<std::uint16_t>(std::stoul(match[3].str()));
-                }
-            }
-            return;
+    if (!process_->wait_for_log_count(listening, expected,
+                                      deadline_after(scaled(std::chrono::seconds(10))))) {
+        auto end = process_->stop(std::chrono::seconds(2));
+        throw std::runtime_error("isapi-fcgi did not report its listeners (" + end.describe()
+                                 + ")\n--- config ---\n" + read_file(config_path_)
+                                 + "--- log ---\n" + tail(log()));
+    }
+    for (const auto& line : process_->log_lines(listening)) {
+        std::smatch match;
+        std::regex_search(line, match, listening);
+        std::string address = match[1].str();
+        if (address.rfind("unix:", 0) == 0) {
+            unix_address_ = address;
+        } else {
+            tcp_address_ = address;
+            tcp_port_ = static_cast<std::uint16_t>(std::stoul(match[3].str()));
         }
-        if (!process_->running() || clock::now() >= until) {
-            auto end = process_->stop(std::chrono::seconds(2));
-            throw std::runtime_error("isapi-fcgi did not report its listeners (" + end.describe()
-                                     + ")\n--- config ---\n" + read_file(config_path_)
-                                     + "--- log ---\n" + tail(log()));
-        }
-        // The log is a file written by another process: poll it.
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
 }
 

@@ -55,7 +55,10 @@ public:
     const std::string& tcp_address() const { return tcp_address_; }
     std::uint16_t tcp_port() const { return tcp_port_; }
     /// The first listener: unix if configured, else tcp.
-    const std::string& address() const { return unix_address_.empty() ? tcp_address_ : unix_address_; }
+    const std::string& address() const
+    {
+        return unix_address_.empty() ? tcp_address_ : unix_address_;
+    }
 
     test_process& process() { return *process_; }
     bool running() { return process_->running(); }

@@ -208,6 +208,19 @@ void fcgi_client::send_bytes(std::string_view bytes)
 
 void fcgi_client::raw(std::string_view bytes) { send_bytes(bytes); }
 
+void fcgi_client::expect_pipelined(std::uint16_t id, std::size_t count)
+{
+    for (std::size_t i = 0; i < count; ++i) {
+        auto& state = requests_[id];
+        if (!state.begun || state.ended) {
+            state = request_state{};
+            state.begun = true;
+        } else {
+            ++queued_begins_[id];
+        }
+    }
+}
+
 void fcgi_client::begin(std::uint16_t id, bool keep_conn, std::uint16_t role)
 {
     auto& state = requests_[id];
@@ -284,6 +297,7 @@ void fcgi_client::shutdown_write()
 
 void fcgi_client::receive_available()
 {
+    ++read_batch_;
     char buffer[65536];
     while (fd_ >= 0 && !eof_) {
         ssize_t got = ::recv(fd_, buffer, sizeof buffer, 0);
@@ -388,6 +402,12 @@ void fcgi_client::on_record(wire::record record)
             break;
         }
         auto& state = requests_[record.request_id];
+        if (auto queued = queued_begins_.find(record.request_id);
+            state.ended && queued != queued_begins_.end() && queued->second > 0) {
+            --queued->second;
+            state = request_state{};
+            state.begun = true;
+        }
         if (!state.begun) {
             violation(where + ": that id was never begun by the client");
         }
@@ -402,6 +422,13 @@ void fcgi_client::on_record(wire::record record)
             }
             if (!state.out.empty() && !state.out_closed) {
                 violation(where + ": END_REQUEST without the empty STDOUT record");
+            }
+            if (auto body = last_body_batch_.find(record.request_id);
+                body != last_body_batch_.end()) {
+                if (body->second != read_batch_) {
+                    ++ends_split_from_body_;
+                }
+                last_body_batch_.erase(body);
             }
             state.ended = true;
             state.app_status = read_u32(record.content, 0);
@@ -450,6 +477,7 @@ void fcgi_client::on_stream(request_state& state, const wire::record& record, bo
         return;
     }
     if (is_stdout) {
+        last_body_batch_[record.request_id] = read_batch_;
         state.out += record.content;
         ++state.stdout_records;
     } else {

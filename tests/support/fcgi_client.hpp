@@ -80,6 +80,9 @@ public:
                  bool keep_conn = true);
     /// Arbitrary bytes (malformed input).
     void raw(std::string_view bytes);
+    /// Announces `count` requests on `id` sent back to back through raw()/try_raw(), so their
+    /// answers are checked in turn like those begun with begin().
+    void expect_pipelined(std::uint16_t id, std::size_t count);
     /// Like raw() but reports failure (timed_out when the server stops reading, EPIPE, ...)
     /// instead of throwing.
     std::error_code try_raw(std::string_view bytes, deadline until);
@@ -114,6 +117,12 @@ public:
     const std::vector<std::string>& violations() const { return violations_; }
     /// Records whose content+padding is not a multiple of 8 (rule: pad to 8).
     std::size_t unaligned_records() const { return unaligned_records_; }
+    /// Requests whose END_REQUEST arrived in a later read than their last STDOUT data: the
+    /// server wrote the end of a response separately from its body. Peers that see the body
+    /// complete (Content-Length) and the client leave before END_REQUEST drop the kept
+    /// connection (nginx: "client prematurely closed connection, so upstream connection is
+    /// closed too"; HAProxy likewise).
+    std::size_t ends_split_from_body() const { return ends_split_from_body_; }
 
 private:
     void send_bytes(std::string_view bytes);
@@ -136,11 +145,16 @@ private:
     std::size_t bytes_received_ = 0;
     std::string input_;
     std::map<std::uint16_t, request_state> requests_;
+    /// Further requests begun on an id while its previous one is still active (pipelining).
+    std::map<std::uint16_t, std::size_t> queued_begins_;
     std::vector<wire::record> records_;
     std::vector<wire::param_list> values_results_;
     std::vector<std::uint8_t> unknown_types_;
     std::vector<std::string> violations_;
     std::size_t unaligned_records_ = 0;
+    std::size_t ends_split_from_body_ = 0;
+    std::size_t read_batch_ = 0;  ///< counts receive_available() calls that got data
+    std::map<std::uint16_t, std::size_t> last_body_batch_;
     std::size_t ended_count_ = 0;
 };
 

@@ -54,10 +54,11 @@ std::size_t read_length(std::string_view bytes, std::size_t& at, bool& ok)
         ok = false;
         return 0;
     }
-    std::size_t length = (static_cast<std::size_t>(first & 0x7fu) << 24)
-                         | (static_cast<std::size_t>(static_cast<unsigned char>(bytes[at + 1])) << 16)
-                         | (static_cast<std::size_t>(static_cast<unsigned char>(bytes[at + 2])) << 8)
-                         | static_cast<std::size_t>(static_cast<unsigned char>(bytes[at + 3]));
+    auto octet = [&](std::size_t i) {
+        return static_cast<std::size_t>(static_cast<unsigned char>(bytes[at + i]));
+    };
+    std::size_t length = (static_cast<std::size_t>(first & 0x7fu) << 24) | (octet(1) << 16)
+                         | (octet(2) << 8) | octet(3);
     at += 4;
     return length;
 }

@@ -1,5 +1,6 @@
 #include "support/haproxy_instance.hpp"
 
+#include <csignal>
 #include <sstream>
 #include <stdexcept>
 
@@ -80,7 +81,7 @@ haproxy_instance::haproxy_instance(haproxy_options options)
 haproxy_instance::~haproxy_instance()
 {
     if (process_) {
-        process_->stop();
+        stop();
     }
 }
 
@@ -91,6 +92,10 @@ std::string haproxy_instance::url(const std::string& path) const
 
 std::string haproxy_instance::log() const { return process_ ? process_->output() : std::string(); }
 
-process_end haproxy_instance::stop() { return process_->stop(); }
+process_end haproxy_instance::stop()
+{
+    // SIGUSR1 is HAProxy's graceful stop (exit status 0); SIGTERM makes it die by the signal.
+    return process_->stop(scaled(std::chrono::seconds(10)), SIGUSR1);
+}
 
 }  // namespace isapi_fcgi::test

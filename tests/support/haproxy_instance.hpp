@@ -35,6 +35,7 @@ public:
     /// HAProxy's own output (warnings, alerts and the http log).
     std::string log() const;
     test_process& process() { return *process_; }
+    /// Graceful stop (SIGUSR1), then SIGKILL after a bound.
     process_end stop();
 
 private:

@@ -64,6 +64,46 @@ http_result http_call::finish(deadline until)
     return result;
 }
 
+std::vector<http_result> http_get_parallel(const temp_dir& dir,
+                                           const std::vector<std::string>& urls,
+                                           std::chrono::seconds max_time)
+{
+    auto prefix = dir.file("curl-parallel-" + std::to_string(next_call++)).string();
+    std::vector<std::string> argv{"curl", "-sS", "--noproxy", "*", "--max-time",
+                                  std::to_string(max_time.count()), "--parallel",
+                                  "--parallel-immediate", "--parallel-max",
+                                  std::to_string(urls.size()),
+                                  // One line per transfer, matched to its URL by its index.
+                                  "-w", "%{urlnum} %{http_code}\n"};
+    for (std::size_t i = 0; i < urls.size(); ++i) {
+        argv.push_back("-o");
+        argv.push_back(prefix + "." + std::to_string(i) + ".body");
+        argv.push_back(urls[i]);
+    }
+    spawn_options options;
+    options.stdout_path = prefix + ".out";
+    options.stderr_path = prefix + ".err";
+    test_process curl(std::move(argv), options);
+    std::vector<http_result> results(urls.size());
+    auto end = curl.wait(deadline_after(max_time + std::chrono::seconds(5)));
+    if (!end) {
+        curl.stop(std::chrono::seconds(2));
+    }
+    std::string error = read_file(options.stderr_path);
+    std::istringstream lines(read_file(options.stdout_path));
+    for (std::size_t index = 0, status = 0; lines >> index >> status;) {
+        if (index < results.size()) {
+            results[index].status = static_cast<int>(status);
+            results[index].curl_exit = end && end->exited ? end->exit_code : -1;
+        }
+    }
+    for (std::size_t i = 0; i < urls.size(); ++i) {
+        results[i].body = read_file(prefix + "." + std::to_string(i) + ".body");
+        results[i].curl_error = error;
+    }
+    return results;
+}
+
 http_result http_fetch(const temp_dir& dir, const http_request& request)
 {
     http_call call(dir, request);

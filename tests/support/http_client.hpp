@@ -44,6 +44,12 @@ private:
     std::unique_ptr<test_process> process_;
 };
 
+/// GETs every URL at once from one curl process (`--parallel --parallel-immediate`: one
+/// connection per transfer, all opened together), for real concurrency at the peer.
+std::vector<http_result> http_get_parallel(
+    const temp_dir& dir, const std::vector<std::string>& urls,
+    std::chrono::seconds max_time = std::chrono::seconds(20));
+
 /// Starts curl and waits for it.
 http_result http_fetch(const temp_dir& dir, const http_request& request);
 inline http_result http_get(const temp_dir& dir, const std::string& url)

@@ -230,6 +230,17 @@ process_end test_process::stop(std::chrono::milliseconds grace, int sig)
     return *end_;
 }
 
+std::size_t test_process::resident_kib() const
+{
+    std::istringstream status(read_file("/proc/" + std::to_string(pid_) + "/status"));
+    for (std::string line; std::getline(status, line);) {
+        if (line.rfind("VmRSS:", 0) == 0) {
+            return static_cast<std::size_t>(std::stoul(line.substr(6)));
+        }
+    }
+    return 0;
+}
+
 std::string test_process::output() const { return read_file(options_.stdout_path); }
 
 std::string test_process::error_output() const { return read_file(log_path()); }
@@ -254,6 +265,21 @@ std::optional<std::string> test_process::wait_for_log_line(const std::regex& pat
             return std::nullopt;
         }
         // The log is a plain file written by another process: poll it.
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+}
+
+bool test_process::wait_for_log_count(const std::regex& pattern, std::size_t count,
+                                      deadline until, std::size_t from)
+{
+    for (;;) {
+        bool alive = running();
+        if (log_lines(pattern, from).size() >= count) {
+            return true;
+        }
+        if (!alive || clock::now() >= until) {
+            return false;
+        }
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
 }

@@ -48,6 +48,9 @@ public:
     pid_t pid() const { return pid_; }
     const std::vector<std::string>& argv() const { return argv_; }
 
+    /// VmRSS from /proc in KiB (0 if unknown), as evidence in failure messages.
+    std::size_t resident_kib() const;
+
     /// Reaps without blocking; false once the process has exited.
     bool running();
     /// The end status once reaped.
@@ -71,6 +74,9 @@ public:
     /// (after a final read).
     std::optional<std::string> wait_for_log_line(const std::regex& pattern, deadline until,
                                                  std::size_t from = 0);
+    /// Polls until at least `count` lines match (true) or the deadline passes.
+    bool wait_for_log_count(const std::regex& pattern, std::size_t count, deadline until,
+                            std::size_t from = 0);
     /// Lines of the log (stderr) file matching `pattern`, at or after byte `from`.
     std::vector<std::string> log_lines(const std::regex& pattern, std::size_t from = 0) const;
     std::size_t count_log_lines(const std::regex& pattern, std::size_t from = 0) const

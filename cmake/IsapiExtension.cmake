@@ -1,0 +1,64 @@
+# isapi_add_extension(<name> [OUTPUT_NAME <file-stem>] <source>...)
+#
+# Builds an ISAPI extension as a loadable module for isapi-fcgi: `<name>.so` (no "lib" prefix),
+# linked to libisapi-runtime.so (isapi::runtime) with the include/isapi headers on the include
+# path, so IIS-era `#include <windows.h>` / `#include <httpext.h>` lines compile unchanged.
+#
+#  - Symbols are hidden by default, as in a Windows DLL: exported are HttpExtensionProc,
+#    GetExtensionVersion, TerminateExtension and DllMain (httpext.h declares them with default
+#    visibility) and whatever the source marks __declspec(dllexport). Symbols of static
+#    libraries linked in stay hidden too (--exclude-libs). The extension's other globals can
+#    neither clash with another extension's nor be bound to the host's. C++ extensions built by
+#    g++ get -fno-gnu-unique, so no symbol is shared between modules or pins one in memory.
+#  - RPATH is $ORIGIN, as Windows loads a DLL's sibling DLLs from the DLL's own directory.
+#  - Undefined symbols fail the link (a missing Win32 function shows up at build time, not at
+#    load time) unless ISAPI_EXTENSION_ALLOW_UNDEFINED is set.
+#
+# In this project the function is available once src/runtime is added. In another tree:
+#   find_package(isapi-fcgi REQUIRED)      # installed config: isapi::runtime + this file
+#   isapi_add_extension(app app.c)
+# or, without installing, add this project as a subdirectory and call it the same way.
+include_guard(GLOBAL)
+
+function(isapi_add_extension name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "OUTPUT_NAME" "")
+  set(sources ${arg_UNPARSED_ARGUMENTS})
+  if(NOT sources)
+    message(FATAL_ERROR "isapi_add_extension(${name}): no source files given")
+  endif()
+  if(NOT TARGET isapi::runtime)
+    message(FATAL_ERROR "isapi_add_extension(${name}): target isapi::runtime does not exist; "
+                        "call find_package(isapi-fcgi REQUIRED) first")
+  endif()
+
+  add_library(${name} MODULE ${sources})
+  target_link_libraries(${name} PRIVATE isapi::runtime)
+  set_target_properties(${name} PROPERTIES
+    PREFIX ""
+    C_VISIBILITY_PRESET hidden
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON
+    BUILD_RPATH "$ORIGIN"
+    INSTALL_RPATH "$ORIGIN")
+  if(arg_OUTPUT_NAME)
+    set_target_properties(${name} PROPERTIES OUTPUT_NAME ${arg_OUTPUT_NAME})
+  endif()
+
+  target_link_options(${name} PRIVATE "LINKER:--exclude-libs,ALL")
+  # g++ marks statics of inline functions STB_GNU_UNIQUE: one copy shared by every module and a
+  # module that can never be unloaded. Each DLL has its own copy on Windows; keep it that way.
+  target_compile_options(${name} PRIVATE
+    $<$<AND:$<COMPILE_LANGUAGE:CXX>,$<CXX_COMPILER_ID:GNU>>:-fno-gnu-unique>)
+
+  # Clang links sanitizer runtimes into executables only, so its sanitized modules keep
+  # undefined __asan_* references that the host resolves at load time.
+  set(sanitized_by_clang FALSE)
+  if(CMAKE_C_COMPILER_ID MATCHES "Clang" OR CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    if(ISAPI_FCGI_SANITIZE OR "${CMAKE_C_FLAGS} ${CMAKE_CXX_FLAGS}" MATCHES "-fsanitize")
+      set(sanitized_by_clang TRUE)
+    endif()
+  endif()
+  if(NOT ISAPI_EXTENSION_ALLOW_UNDEFINED AND NOT sanitized_by_clang)
+    target_link_options(${name} PRIVATE "LINKER:--no-undefined")
+  endif()
+endfunction()

@@ -1,0 +1,112 @@
+/*
+ * isapi_runtime.h - libisapi-runtime.so, the one library the isapi-fcgi host and every
+ * extension link.  It owns the process-wide state both sides must share:
+ *
+ *  - the per-thread last-error value behind GetLastError/SetLastError (windef_subset.h);
+ *  - the HANDLE table that turns Linux file descriptors into Win32-style HANDLEs and back
+ *    (TransmitFile's hFile, VECTOR_SEND file elements, a CreateFile shim);
+ *  - a log hook, so extension-side code can write to the host's log.
+ *
+ * Nothing else in the process defines these symbols.  All functions are thread-safe.
+ *
+ * HANDLE encoding.  A handle is a registry entry, not a disguised fd:
+ *
+ *     value = (generation << 22) | (slot << 2)      slot in [1, ISAPI_HANDLE_MAX_OPEN]
+ *                                                   generation in [0, 511]
+ *
+ * so every handle is a non-zero multiple of 4 below 2^31, like a Windows kernel handle: never
+ * NULL, never INVALID_HANDLE_VALUE, and unchanged when code truncates it to 32 bits and back
+ * (which Win64 allows).  fd 0 gets a handle like any other fd.  Releasing a handle bumps its
+ * slot's generation, so a stale copy stops resolving instead of reaching whichever fd reuses
+ * the slot (freed slots are reused oldest first, so a stale value only matches again after
+ * 512 reuses of its slot).
+ */
+#ifndef ISAPI_RUNTIME_H
+#define ISAPI_RUNTIME_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "windef_subset.h"
+
+#ifndef ISAPI_RUNTIME_API
+#define ISAPI_RUNTIME_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- HANDLE table -------------------------------------------------------------------------- */
+
+/* Most handles that can be registered at the same time. */
+#define ISAPI_HANDLE_MAX_OPEN 1048575
+
+/*
+ * Registers fd and returns a new handle for it.  The table does not own the fd: releasing the
+ * handle does not close it.  Registering the same fd twice gives two handles.  Returns
+ * INVALID_HANDLE_VALUE with ERROR_INVALID_PARAMETER for a negative fd, or with
+ * ERROR_TOO_MANY_OPEN_FILES when ISAPI_HANDLE_MAX_OPEN handles are registered.
+ */
+ISAPI_RUNTIME_API HANDLE isapi_handle_from_fd(int fd);
+
+/*
+ * The fd registered for handle, or -1 with ERROR_INVALID_HANDLE for NULL,
+ * INVALID_HANDLE_VALUE, a released handle or any value the table did not hand out.
+ */
+ISAPI_RUNTIME_API int isapi_fd_from_handle(HANDLE handle);
+
+/*
+ * Unregisters handle and returns its fd (still open: the caller closes it), or -1 with
+ * ERROR_INVALID_HANDLE as isapi_fd_from_handle.
+ */
+ISAPI_RUNTIME_API int isapi_handle_release(HANDLE handle);
+
+/* ---- errno -> Win32 error code ------------------------------------------------------------- */
+
+/*
+ * The Win32 error code for a Linux errno value, for code that reports POSIX failures through
+ * SetLastError (EACCES is 13 but ERROR_ACCESS_DENIED is 5).  0 maps to ERROR_SUCCESS and
+ * values without a closer match to ERROR_GEN_FAILURE.
+ */
+ISAPI_RUNTIME_API DWORD isapi_win32_error_from_errno(int error_number);
+
+/* ---- logging ---------------------------------------------------------------------------------- */
+
+/* Numerically equal to spdlog's levels, so a host can pass them through. */
+enum isapi_log_level {
+    ISAPI_LOG_TRACE = 0,
+    ISAPI_LOG_DEBUG = 1,
+    ISAPI_LOG_INFO = 2,
+    ISAPI_LOG_WARN = 3,
+    ISAPI_LOG_ERROR = 4,
+    ISAPI_LOG_CRITICAL = 5,
+    ISAPI_LOG_OFF = 6
+};
+
+/* message is formatted, not NUL-terminated within length, and has no trailing newline. */
+typedef void (*isapi_log_hook_fn)(void *context, int level, const char *message, size_t length);
+
+/*
+ * Installs the function that receives every isapi_log message at or above the log level; NULL
+ * restores the default, which writes one line per message to stderr.  When this returns, no
+ * thread is still inside the previous hook, so its context may be destroyed.  The hook may be
+ * called from any thread, concurrently, and must not call isapi_set_log_hook or isapi_log.
+ */
+ISAPI_RUNTIME_API void isapi_set_log_hook(isapi_log_hook_fn hook, void *context);
+
+/* Messages below level are dropped before formatting.  The default is ISAPI_LOG_INFO. */
+ISAPI_RUNTIME_API void isapi_set_log_level(int level);
+ISAPI_RUNTIME_API int isapi_log_enabled(int level);
+
+/* printf-style.  Messages longer than 64 KiB are truncated.  Preserves GetLastError. */
+ISAPI_RUNTIME_API void isapi_log(int level, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+ISAPI_RUNTIME_API void isapi_vlog(int level, const char *format, va_list args)
+    __attribute__((format(printf, 2, 0)));
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ISAPI_RUNTIME_H */

@@ -1,0 +1,16 @@
+#pragma once
+#include <isapi/httpext.h>
+
+namespace isapi_fcgi::isapi {
+
+/// The four functions the ECB points to. Each resolves the ConnID through conn_registry; a
+/// stale or forged one gets FALSE with ERROR_INVALID_PARAMETER and a log line, never a crash.
+struct callbacks {
+    static BOOL WINAPI get_server_variable(HCONN conn, LPSTR name, LPVOID buffer, LPDWORD size);
+    static BOOL WINAPI write_client(HCONN conn, LPVOID buffer, LPDWORD bytes, DWORD flags);
+    static BOOL WINAPI read_client(HCONN conn, LPVOID buffer, LPDWORD size);
+    static BOOL WINAPI server_support_function(HCONN conn, DWORD code, LPVOID buffer, LPDWORD size,
+                                               LPDWORD data_type);
+};
+
+}  // namespace isapi_fcgi::isapi

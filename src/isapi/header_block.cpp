@@ -1,0 +1,104 @@
+#include "isapi/header_block.hpp"
+
+#include <array>
+
+#include "isapi/ascii.hpp"
+#include "isapi/response_errc.hpp"
+
+namespace isapi_fcgi::isapi {
+namespace {
+
+constexpr std::array<std::string_view, 8> hop_by_hop_fields = {
+    "Connection", "Keep-Alive", "Transfer-Encoding", "TE",
+    "Trailer",    "Upgrade",    "Proxy-Connection",  "Proxy-Authenticate",
+};
+
+/// "gzip, chunked" -> true: chunked must be the last coding when present.
+bool names_chunked(std::string_view value) {
+    value = ascii::trim(value);
+    const std::size_t comma = value.rfind(',');
+    if (comma != std::string_view::npos) value = ascii::trim(value.substr(comma + 1));
+    return ascii::iequals(value, "chunked");
+}
+
+}  // namespace
+
+bool is_hop_by_hop(std::string_view name) noexcept {
+    for (const auto field : hop_by_hop_fields)
+        if (ascii::iequals(field, name)) return true;
+    return false;
+}
+
+std::optional<std::size_t> find_header_end(std::string_view text, std::size_t from) noexcept {
+    for (std::size_t i = text.find('\n', from); i != std::string_view::npos;
+         i = text.find('\n', i + 1)) {
+        if (i + 1 < text.size() && text[i + 1] == '\n') return i + 2;
+        if (i + 2 < text.size() && text[i + 1] == '\r' && text[i + 2] == '\n') return i + 3;
+    }
+    // A block starting with its blank line has no fields at all.
+    if (from == 0 && text.starts_with("\n")) return 1;
+    if (from == 0 && text.starts_with("\r\n")) return 2;
+    return std::nullopt;
+}
+
+std::error_code parse_header_block(std::string_view text, bool allow_status_line,
+                                   parsed_header_block& out) {
+    out = parsed_header_block{};
+    const std::size_t nul = text.find('\0');
+    const std::size_t limit = nul == std::string_view::npos ? text.size() : nul;
+    bool has_content_length = false;
+    std::size_t pos = 0;
+    for (bool first = true; pos < limit; first = false) {
+        const std::size_t eol = text.find('\n', pos);
+        const std::size_t line_end = eol == std::string_view::npos || eol > limit ? limit : eol;
+        std::string_view line = text.substr(pos, line_end - pos);
+        pos = line_end == limit ? limit : line_end + 1;
+        if (line.ends_with('\r')) line.remove_suffix(1);
+        if (line.find('\r') != std::string_view::npos) return response_errc::header_injection;
+        if (line.empty()) {
+            out.complete = true;
+            break;
+        }
+        if (ascii::is_space(line.front())) {  // obsolete line folding
+            if (out.fields.empty()) return response_errc::malformed_header;
+            const std::string_view more = ascii::trim(line);
+            if (!more.empty()) (out.fields.back().value += ' ') += more;
+            continue;
+        }
+        const std::size_t colon = line.find(':');
+        if (first && allow_status_line &&
+            (ascii::istarts_with(line, "HTTP/") || colon == std::string_view::npos)) {
+            out.status = parse_status(line);
+            if (!out.status) return response_errc::invalid_status;
+            continue;
+        }
+        if (colon == std::string_view::npos) return response_errc::malformed_header;
+        const std::string_view name = ascii::trim(line.substr(0, colon));
+        const std::string_view value = ascii::trim(line.substr(colon + 1));
+        if (!ascii::is_token(name)) return response_errc::malformed_header;
+        if (ascii::iequals(name, "Status")) {
+            if (out.status) continue;  // a status line or the first Status wins
+            out.status = parse_status(value);
+            if (!out.status) return response_errc::invalid_status;
+            continue;
+        }
+        if (ascii::iequals(name, "Transfer-Encoding")) {
+            out.chunked = out.chunked || names_chunked(value);
+            continue;
+        }
+        if (is_hop_by_hop(name)) continue;
+        has_content_length = has_content_length || ascii::iequals(name, "Content-Length");
+        out.fields.push_back({std::string(name), std::string(value)});
+    }
+    out.consumed = pos;
+    if (out.chunked && has_content_length) {
+        // RFC 9112 §6.3: with chunked framing the length is meaningless; the de-chunked body
+        // goes out unframed and the front end frames it.
+        std::erase_if(out.fields, [](const header_field& f) {
+            return ascii::iequals(f.name, "Content-Length");
+        });
+    }
+    return {};
+}
+
+}  // namespace isapi_fcgi::isapi

@@ -1,0 +1,46 @@
+#pragma once
+// One response header block from an extension, parsed leniently where real extensions are sloppy
+// (bare LF line ends, "Name : value", a missing final blank line, a status line or a Status:
+// field inside the block) and strictly where the output would be unsafe (a bare CR, a line
+// without ':', a field name nginx would reject).
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "isapi/http_status.hpp"
+
+namespace isapi_fcgi::isapi {
+
+struct header_field {
+    std::string name;
+    std::string value;
+};
+
+struct parsed_header_block {
+    std::optional<http_status> status;  // from a leading status line or a Status: field
+    std::vector<header_field> fields;   // to forward, in order: no Status, no hop-by-hop field
+    bool chunked = false;               // Transfer-Encoding named chunked: de-chunk the body
+    bool complete = false;              // a blank line ended the block
+    std::size_t consumed = 0;           // bytes up to and including the blank line, else all
+};
+
+/// Index just past the blank line ending a header block ("\n\n" or "\n\r\n"), searching from
+/// `from` (a resumed search may start a few bytes before the previous end).
+std::optional<std::size_t> find_header_end(std::string_view text, std::size_t from = 0) noexcept;
+
+/// Parses `text` up to its first blank line (or its end, or its first NUL). When
+/// `allow_status_line`, a first line starting with "HTTP/" or holding no ':' is the status line
+/// (mod_isapi does the same). Drops Connection, Keep-Alive, Transfer-Encoding, TE, Trailer,
+/// Upgrade, Proxy-Connection and Proxy-Authenticate, and Content-Length when chunked. Folded
+/// continuation lines are joined with one space. Returns response_errc::header_injection,
+/// malformed_header or invalid_status.
+std::error_code parse_header_block(std::string_view text, bool allow_status_line,
+                                   parsed_header_block& out);
+
+/// True for the hop-by-hop fields above (case-insensitive).
+bool is_hop_by_hop(std::string_view name) noexcept;
+
+}  // namespace isapi_fcgi::isapi

@@ -1,0 +1,77 @@
+#include "isapi/isapi_host.hpp"
+
+#include <charconv>
+
+#include <fmt/format.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "engine/log_text.hpp"
+#include "engine/request.hpp"
+#include "engine/simple_response.hpp"
+#include "isapi/isapi_request.hpp"
+
+namespace isapi_fcgi::isapi {
+namespace {
+
+std::shared_ptr<spdlog::logger> make_access_log(const std::string& target) {
+    if (target.empty()) return nullptr;
+    std::shared_ptr<spdlog::logger> log;
+    if (target == "stderr")
+        log = std::make_shared<spdlog::logger>("access", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    else
+        log = std::make_shared<spdlog::logger>("access",
+                                               std::make_shared<spdlog::sinks::basic_file_sink_mt>(target));
+    log->set_pattern("%Y-%m-%dT%H:%M:%S.%e %v");
+    log->set_level(spdlog::level::info);
+    log->flush_on(spdlog::level::info);
+    return log;
+}
+
+void answer(engine::request& r, int status, std::string_view body) {
+    r.write_copy(engine::make_simple_response(status, body));
+    r.end();
+}
+
+std::uint64_t declared_length(const engine::request& r) {
+    const auto text = r.params().get("CONTENT_LENGTH");
+    std::uint64_t value = 0;
+    std::from_chars(text.data(), text.data() + text.size(), value);
+    return value;
+}
+
+}  // namespace
+
+isapi_host::isapi_host(const config::settings& settings) : access_log_(make_access_log(settings.access_log)) {
+    for (const auto& pool : settings.pools) pools_.emplace(pool.name, std::make_shared<pool_host>(pool, access_log_));
+}
+
+isapi_host::~isapi_host() = default;
+
+void isapi_host::handle(std::shared_ptr<engine::request> r) {
+    const auto found = pools_.find(r->pool_name());
+    if (found == pools_.end()) return answer(*r, 500, "500 Internal Server Error: pool not configured\n");
+    const auto& pool = found->second;
+
+    auto mapped = pool->urls().map(r->params());
+    if (mapped.status == url_map_status::bad_request) {
+        spdlog::info("{} 400: {}", r->log_context(), engine::log_text(mapped.reason));
+        return answer(*r, 400, fmt::format("400 Bad Request: {}\n", mapped.reason));
+    }
+    if (mapped.status == url_map_status::not_found) {
+        const auto path = engine::log_text(r->script_name());
+        spdlog::info("{} 404: no extension is mapped to '{}'", r->log_context(), path);
+        return answer(*r, 404, fmt::format("404 Not Found: no extension is mapped to {}\n", path));
+    }
+    const auto limit = pool->settings().isapi.max_request_body;
+    if (declared_length(*r) > limit) {
+        spdlog::warn("{} 413: CONTENT_LENGTH {} exceeds max_request_body ({})", r->log_context(),
+                     engine::log_text(r->params().get("CONTENT_LENGTH")), limit);
+        return answer(*r, 413, "413 Payload Too Large: the request body exceeds this server's limit\n");
+    }
+    const std::size_t extension = mapped.match.extension;
+    std::make_shared<isapi_request>(std::move(r), pool, extension, std::move(mapped.match))->start();
+}
+
+}  // namespace isapi_fcgi::isapi

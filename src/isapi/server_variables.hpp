@@ -1,0 +1,101 @@
+#pragma once
+// GetServerVariable's catalogue (ISAPI.md §3) over one request's FastCGI params, and IIS's
+// buffer protocol (§3.1) as pure functions. The lead maps copy_status to Win32 errors:
+// insufficient_buffer -> ERROR_INSUFFICIENT_BUFFER (122), invalid_index -> ERROR_INVALID_INDEX
+// (1413), invalid_parameter -> ERROR_INVALID_PARAMETER (87).
+//
+// Name resolution (§3.2): names are matched ASCII case-insensitively. In order:
+// 1. UNICODE_<VAR>: <VAR> as UTF-16LE (not for HTTP_/HEADER_ names: invalid_index);
+// 2. the catalogue below (CGI variables, IIS additions, ALL_HTTP, ALL_RAW);
+// 3. HTTP_<NAME>: the request header, '_' standing for '-';
+// 4. HEADER_<Name>: the request header named literally (a name with '_' is never answered,
+//    since front ends drop such headers and `My-Header` is not `MY_HEADER` for IIS);
+// 5. any other param sent under exactly that name (SCRIPT_FILENAME, REQUEST_URI, SSL_*...);
+// 6. otherwise invalid_index.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "isapi/url_map.hpp"
+
+namespace isapi_fcgi::fcgi {
+class param_set;
+}
+
+namespace isapi_fcgi::isapi {
+
+struct server_variables_config {
+    std::string document_root;    // "" = the front end's DOCUMENT_ROOT param
+    std::string server_software;  // "" = the front end's SERVER_SOFTWARE, else "isapi-fcgi"
+    bool all_http_crlf = false;   // ALL_HTTP lines end in LF (IIS); CRLF for mod_isapi habits
+    std::string appl_md_path = "/LM/W3SVC/1/ROOT";
+    std::string instance_id = "1";
+    std::string app_pool_id = "DefaultAppPool";
+};
+
+enum class copy_status {
+    ok,
+    insufficient_buffer,  // *size = bytes needed, terminator included; buffer untouched
+    invalid_index,        // unknown variable or absent header
+    invalid_parameter,    // NULL name or NULL size pointer
+};
+
+/// IIS's copy protocol: on success the value and a NUL terminator of `terminator_bytes` (1, or 2
+/// for UNICODE_ values) are copied and *size = bytes copied including the terminator. A NULL
+/// buffer or *size too small gives insufficient_buffer with *size = bytes needed; the buffer is
+/// not written. `size` must not be NULL.
+copy_status copy_variable(std::string_view value, char* buffer, std::uint32_t* size,
+                          std::uint32_t terminator_bytes = 1) noexcept;
+
+/// UTF-8 -> UTF-16LE bytes (no terminator), as IIS converts ANSI variables for UNICODE_<VAR>.
+/// Invalid UTF-8 bytes become U+FFFD.
+std::string to_utf16le(std::string_view utf8);
+
+/// "HTTP_ACCEPT_LANGUAGE" -> "Accept-Language": the conventional spelling of a header name
+/// whose original case FastCGI lost (title case, plus a table of irregular names: DNT, TE,
+/// WWW-Authenticate, Content-MD5, SOAPAction...).
+std::string header_name_from_param(std::string_view http_param_name);
+
+/// The variables of one request. Borrows `params`, `match` and `config`, which must outlive it.
+/// Const member functions may be called from any thread concurrently.
+class server_variables {
+public:
+    /// `body_length_unknown`: the body is being streamed without a length (cbTotalBytes =
+    /// 0xFFFFFFFF), so an empty CONTENT_LENGTH reads "" rather than "0".
+    server_variables(const fcgi::param_set& params, const url_match& match,
+                     const server_variables_config& config, bool body_length_unknown = false);
+
+    /// The value of an ANSI variable, or nullopt (invalid_index). UNICODE_ names give nullopt;
+    /// use copy() for those.
+    std::optional<std::string> find(std::string_view name) const;
+
+    /// GetServerVariable: resolves `name` (may be NULL) and applies copy_variable.
+    copy_status copy(const char* name, char* buffer, std::uint32_t* size) const;
+
+    std::string all_http() const;
+    std::string all_raw() const;
+
+    // Strings the ECB points to (ISAPI.md §3.5); never absent, "" when unknown.
+    std::string_view method() const;
+    std::string_view query_string() const;
+    std::string_view content_type() const;
+    const std::string& path_info() const noexcept { return match_.path_info; }
+    std::string path_translated() const;
+    /// The document root in use (configured or DOCUMENT_ROOT), normalised; "" when none.
+    std::string document_root() const;
+
+private:
+    std::optional<std::string> find_catalogue(const std::string& upper) const;
+    std::optional<std::string> find_header(std::string_view http_name) const;
+    std::optional<std::string> find_unicode(std::string_view name) const;
+    std::string param(std::string_view name) const;
+    bool https() const;
+
+    const fcgi::param_set& params_;
+    const url_match& match_;
+    const server_variables_config& config_;
+    bool body_length_unknown_;
+};
+
+}  // namespace isapi_fcgi::isapi

@@ -1,0 +1,81 @@
+#pragma once
+// Which configured extension answers a request, and the SCRIPT_NAME / PATH_INFO split IIS would
+// give it. Pure: no I/O. Built once at start-up, then read concurrently by any thread.
+//
+// Matching rules (ISSUE3 "Loading and mapping"):
+// - on whole path segments: `/scripts/app.dll/a` matches `/scripts/app.dll`, `/scripts/app.dllx`
+//   does not;
+// - on the percent-decoded path with dot segments resolved (RFC 3986 §5.2.4, also when the dots
+//   are encoded) and empty segments merged (`//`), as nginx's merge_slashes does;
+// - ASCII case-insensitively unless configured otherwise (IIS compares URLs case-insensitively);
+// - the longest configured path wins.
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace isapi_fcgi::fcgi {
+class param_set;
+}
+
+namespace isapi_fcgi::isapi {
+
+struct url_map_options {
+    bool case_sensitive = false;
+};
+
+/// Where a request landed. `script_name` and `path_info` are decoded (as IIS and the CGI
+/// front ends give them); `script_name` keeps the client's case, not the configured spelling.
+struct url_match {
+    std::size_t extension = 0;    // index given to url_map::add
+    std::string script_name;      // "/Scripts/App.dll"; "" when the configured path is "/"
+    std::string raw_script_name;  // the same segments exactly as the client sent them (still
+                                  // percent-encoded), for code that rebuilds URLs byte-exactly
+    std::string path_info;        // "/a/b", "/" for a trailing slash, "" when nothing follows
+    bool from_request_uri = false;  // false: SCRIPT_NAME + PATH_INFO were used (see map())
+
+    /// IIS's URL variable: the decoded path without the query (mod_isapi's r->uri).
+    std::string url() const { return script_name + path_info; }
+};
+
+enum class url_map_status { matched, not_found, bad_request };
+
+struct url_map_result {
+    url_map_status status = url_map_status::not_found;
+    url_match match;       // valid when status == matched
+    std::string reason;    // why, for the log line, when status == bad_request
+};
+
+class url_map {
+public:
+    explicit url_map(url_map_options options = {}) : options_(options) {}
+
+    /// Registers a configured URL path (e.g. "/scripts/app.dll"; "/" answers everything). The
+    /// path is read decoded, with dot segments resolved, and a trailing '/' is ignored. Throws
+    /// std::invalid_argument (start-up only) for a path not starting with '/', containing a
+    /// NUL, '%' or '\', or already registered (compared as matching compares).
+    void add(std::string_view url_path, std::size_t extension);
+
+    /// Maps a request. REQUEST_URI (raw, encoded, with query) is tried first, since it carries
+    /// the client's spelling and shows encoded '/' and NUL; when it is absent or matches nothing
+    /// (a front-end rewrite or internal redirect), SCRIPT_NAME + PATH_INFO (already decoded by
+    /// the front end) are tried. A bad REQUEST_URI (invalid or NUL escape; '%2F' or '%5C' in the
+    /// matched script part; an encoded '/' forming a dot segment in PATH_INFO) is final.
+    url_map_result map(std::optional<std::string_view> request_uri, std::string_view script_name,
+                       std::string_view path_info) const;
+
+    /// Same, reading REQUEST_URI, SCRIPT_NAME and PATH_INFO from the request's params.
+    url_map_result map(const fcgi::param_set& params) const;
+
+    bool empty() const noexcept { return routes_.empty(); }
+
+private:
+    url_map_result map_path(std::string_view path, bool encoded) const;
+    std::string fold(std::string_view s) const;
+
+    url_map_options options_;
+    std::map<std::string, std::size_t, std::less<>> routes_;  // folded "/a/b" ("" for root)
+};
+
+}  // namespace isapi_fcgi::isapi

@@ -1,0 +1,48 @@
+#pragma once
+// The registry behind isapi_handle_from_fd / isapi_fd_from_handle: HANDLE values are slot
+// numbers with a generation, never fds, so fd 0 is an ordinary entry and a released handle
+// stops resolving. The encoding is documented in include/isapi/isapi_runtime.h.
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace isapi_fcgi::runtime {
+
+class handle_table {
+public:
+    static constexpr std::uint32_t slot_bits = 20;
+    static constexpr std::uint32_t generation_bits = 9;
+    static constexpr std::uint32_t max_slots = (1u << slot_bits) - 1;
+    /// A released slot is reused only after this many later releases (or when the table is
+    /// full), so a stale handle needs 512 x reuse_delay releases before it can match again.
+    static constexpr std::size_t reuse_delay = 1024;
+
+    explicit handle_table(std::uint32_t capacity = max_slots);
+
+    /// The encoded handle for fd, or nullopt when the table is full. fd must be >= 0.
+    std::optional<std::uintptr_t> insert(int fd);
+    std::optional<int> find(std::uintptr_t handle) const;
+    std::optional<int> erase(std::uintptr_t handle);
+
+    static std::uintptr_t encode(std::uint32_t slot, std::uint32_t generation) noexcept;
+
+private:
+    struct slot {
+        int fd = -1;
+        std::uint16_t generation = 0;
+        bool used = false;
+    };
+
+    /// Index of the live slot `handle` names, or nullopt. Caller holds mutex_.
+    std::optional<std::uint32_t> locate(std::uintptr_t handle) const noexcept;
+
+    const std::uint32_t capacity_;
+    mutable std::mutex mutex_;
+    std::vector<slot> slots_;            // index 0 is never used: a handle is never 0
+    std::deque<std::uint32_t> released_; // oldest first, to delay reuse of a slot
+};
+
+} // namespace isapi_fcgi::runtime

@@ -1,0 +1,145 @@
+#include "isapi/header_block.hpp"  // first: proves the header is self-contained
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "isapi/response_errc.hpp"
+
+namespace isapi_fcgi::isapi {
+namespace {
+
+using namespace std::string_literals;
+
+parsed_header_block parse_ok(std::string_view text, bool allow_status_line = false) {
+    parsed_header_block block;
+    const auto ec = parse_header_block(text, allow_status_line, block);
+    EXPECT_FALSE(ec) << ec.message();
+    return block;
+}
+
+std::error_code parse_error(std::string_view text, bool allow_status_line = false) {
+    parsed_header_block block;
+    return parse_header_block(text, allow_status_line, block);
+}
+
+std::string fields(const parsed_header_block& block) {
+    std::string out;
+    for (const auto& f : block.fields) out += f.name + "=" + f.value + ";";
+    return out;
+}
+
+TEST(HeaderBlock, ParsesFieldsUpToTheBlankLine) {
+    const std::string text = "Content-Type: text/plain\r\nX-A: 1\r\n\r\nBODY";
+    const auto block = parse_ok(text);
+    EXPECT_EQ(fields(block), "Content-Type=text/plain;X-A=1;");
+    EXPECT_TRUE(block.complete);
+    EXPECT_EQ(text.substr(block.consumed), "BODY");
+    EXPECT_FALSE(block.status);
+}
+
+TEST(HeaderBlock, NormalisesSpaceBeforeTheColon) {
+    EXPECT_EQ(fields(parse_ok("X-A : b\r\n\r\n")), "X-A=b;");
+    EXPECT_EQ(fields(parse_ok("X-A\t:\tb  \r\n\r\n")), "X-A=b;");
+}
+
+TEST(HeaderBlock, AcceptsBareLfLineEnds) {
+    const std::string text = "X-A: 1\nX-B: 2\n\nrest";
+    const auto block = parse_ok(text);
+    EXPECT_EQ(fields(block), "X-A=1;X-B=2;");
+    EXPECT_EQ(text.substr(block.consumed), "rest");
+}
+
+TEST(HeaderBlock, AMissingBlankLineEndsAtTheEnd) {
+    const std::string text = "X-A: 1\r\nX-B: 2";
+    const auto block = parse_ok(text);
+    EXPECT_EQ(fields(block), "X-A=1;X-B=2;");
+    EXPECT_FALSE(block.complete);
+    EXPECT_EQ(block.consumed, text.size());
+}
+
+TEST(HeaderBlock, StopsAtTheFirstNul) {
+    const auto block = parse_ok("X-A: 1\r\n\0X-B: 2\r\n\r\n"s);
+    EXPECT_EQ(fields(block), "X-A=1;");
+    EXPECT_FALSE(block.complete);
+}
+
+TEST(HeaderBlock, EmptyBlock) {
+    EXPECT_TRUE(parse_ok("\r\n").complete);
+    EXPECT_TRUE(parse_ok("").fields.empty());
+    EXPECT_FALSE(parse_ok("").complete);
+}
+
+TEST(HeaderBlock, RefusesBareCr) {
+    EXPECT_EQ(parse_error("X-A: b\rSet-Cookie: evil=1\r\n\r\n"), response_errc::header_injection);
+    EXPECT_EQ(parse_error("X-A: b\r\r\n\r\n"), response_errc::header_injection);
+}
+
+TEST(HeaderBlock, RefusesLinesWithoutAColonOrWithABadName) {
+    EXPECT_EQ(parse_error("X-A: 1\r\nnot a header\r\n\r\n"), response_errc::malformed_header);
+    EXPECT_EQ(parse_error("X A: 1\r\n\r\n"), response_errc::malformed_header);
+    EXPECT_EQ(parse_error(": 1\r\n\r\n"), response_errc::malformed_header);
+    EXPECT_EQ(parse_error("X\x01: 1\r\n\r\n"), response_errc::malformed_header);
+}
+
+TEST(HeaderBlock, UnfoldsContinuationLines) {
+    EXPECT_EQ(fields(parse_ok("X-A: 1\r\n  2\r\n\t3\r\n\r\n")), "X-A=1 2 3;");
+    EXPECT_EQ(parse_error(" X-A: 1\r\n\r\n"), response_errc::malformed_header);
+}
+
+TEST(HeaderBlock, StatusFieldIsTakenOut) {
+    const auto block = parse_ok("Status: 404\r\nX-A: 1\r\n\r\n");
+    ASSERT_TRUE(block.status);
+    EXPECT_EQ(block.status->text(), "404 Not Found");
+    EXPECT_EQ(fields(block), "X-A=1;");
+    EXPECT_EQ(parse_error("Status: nope\r\n\r\n"), response_errc::invalid_status);
+}
+
+TEST(HeaderBlock, LeadingStatusLineWhenAllowed) {
+    auto block = parse_ok("HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n", true);
+    ASSERT_TRUE(block.status);
+    EXPECT_EQ(block.status->text(), "302 Found");
+    EXPECT_EQ(fields(block), "Location=/x;");
+    // mod_isapi: a first line without ':' is the status line.
+    block = parse_ok("401 Unauthorized\r\nWWW-Authenticate: Basic\r\n\r\n", true);
+    EXPECT_EQ(block.status->code, 401u);
+    // A status line beats a later Status field.
+    block = parse_ok("HTTP/1.0 201 Created\r\nStatus: 500\r\n\r\n", true);
+    EXPECT_EQ(block.status->code, 201u);
+    EXPECT_EQ(parse_error("HTTP/1.1 abc\r\n\r\n", true), response_errc::invalid_status);
+    EXPECT_EQ(parse_error("HTTP/1.1 302 Found\r\n\r\n", false), response_errc::malformed_header);
+}
+
+TEST(HeaderBlock, DropsHopByHopFields) {
+    const auto block = parse_ok(
+        "Connection: keep-alive\r\nKeep-Alive: timeout=5\r\nUpgrade: h2c\r\nTE: trailers\r\n"
+        "Trailer: X-T\r\nProxy-Connection: close\r\nProxy-Authenticate: Basic\r\n"
+        "X-Keep: 1\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\n");
+    EXPECT_EQ(fields(block), "X-Keep=1;Set-Cookie=a=1;Set-Cookie=b=2;");
+    EXPECT_FALSE(block.chunked);
+}
+
+TEST(HeaderBlock, ChunkedTransferEncodingIsRecordedAndLengthDropped) {
+    auto block = parse_ok("Transfer-Encoding: chunked\r\nContent-Length: 5\r\nX-A: 1\r\n\r\n");
+    EXPECT_TRUE(block.chunked);
+    EXPECT_EQ(fields(block), "X-A=1;");
+    block = parse_ok("transfer-encoding: gzip, Chunked\r\n\r\n");
+    EXPECT_TRUE(block.chunked);
+    block = parse_ok("Transfer-Encoding: identity\r\nContent-Length: 5\r\n\r\n");
+    EXPECT_FALSE(block.chunked);
+    EXPECT_EQ(fields(block), "Content-Length=5;");
+}
+
+TEST(HeaderBlock, FindsTheEndOfEitherLineEndingStyle) {
+    EXPECT_EQ(find_header_end("A: 1\r\n\r\nbody"), 8u);
+    EXPECT_EQ(find_header_end("A: 1\n\nbody"), 6u);
+    EXPECT_EQ(find_header_end("A: 1\n\r\nbody"), 7u);
+    EXPECT_EQ(find_header_end("\r\nbody"), 2u);
+    EXPECT_EQ(find_header_end("\nbody"), 1u);
+    EXPECT_FALSE(find_header_end("A: 1\r\nB: 2\r\n"));
+    EXPECT_FALSE(find_header_end("A: 1\r\n\r"));
+    EXPECT_EQ(find_header_end("A: 1\r\n\r\n", 5), 8u);  // a resumed search
+}
+
+}  // namespace
+}  // namespace isapi_fcgi::isapi

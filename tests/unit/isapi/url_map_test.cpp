@@ -1,0 +1,211 @@
+#include "isapi/url_map.hpp"  // first: proves the header is self-contained
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "params.hpp"
+
+namespace isapi_fcgi::isapi {
+namespace {
+
+using test::make_params;
+
+class UrlMapTest : public ::testing::Test {
+protected:
+    UrlMapTest() {
+        map_.add("/scripts/app.dll", 0);
+        map_.add("/scripts", 1);
+        map_.add("/other/tool.dll", 2);
+    }
+
+    url_map_result by_uri(std::string_view uri) const { return map_.map(uri, "", ""); }
+
+    url_map map_;
+};
+
+void expect_match(const url_map_result& r, std::size_t extension, std::string_view script_name,
+                  std::string_view path_info) {
+    ASSERT_EQ(r.status, url_map_status::matched) << r.reason;
+    EXPECT_EQ(r.match.extension, extension);
+    EXPECT_EQ(r.match.script_name, script_name);
+    EXPECT_EQ(r.match.path_info, path_info);
+}
+
+TEST_F(UrlMapTest, MatchesOnWholeSegmentsAndSplitsPathInfo) {
+    const auto r = by_uri("/scripts/app.dll/a/b?x=1");
+    expect_match(r, 0, "/scripts/app.dll", "/a/b");
+    EXPECT_TRUE(r.match.from_request_uri);
+    EXPECT_EQ(r.match.url(), "/scripts/app.dll/a/b");
+}
+
+TEST_F(UrlMapTest, APartialSegmentIsNotTheExtension) {
+    // "/scripts" answers too, so the longer spelling lands there, with the rest as PATH_INFO.
+    expect_match(by_uri("/scripts/app.dllx"), 1, "/scripts", "/app.dllx");
+    EXPECT_EQ(by_uri("/other/tool.dllx").status, url_map_status::not_found);
+    EXPECT_EQ(by_uri("/other/tool.dl").status, url_map_status::not_found);
+    EXPECT_EQ(by_uri("/other").status, url_map_status::not_found);
+    EXPECT_EQ(by_uri("/scriptsx/app.dll").status, url_map_status::not_found);
+}
+
+TEST_F(UrlMapTest, ExactPathHasEmptyPathInfoAndTrailingSlashGivesSlash) {
+    expect_match(by_uri("/scripts/app.dll"), 0, "/scripts/app.dll", "");
+    expect_match(by_uri("/scripts/app.dll?q"), 0, "/scripts/app.dll", "");
+    expect_match(by_uri("/scripts/app.dll/"), 0, "/scripts/app.dll", "/");
+    expect_match(by_uri("/scripts/app.dll/a/"), 0, "/scripts/app.dll", "/a/");
+}
+
+TEST_F(UrlMapTest, LongestConfiguredPathWins) {
+    expect_match(by_uri("/scripts/app.dll/x"), 0, "/scripts/app.dll", "/x");
+    expect_match(by_uri("/scripts/other.dll/x"), 1, "/scripts", "/other.dll/x");
+}
+
+TEST_F(UrlMapTest, MixedCaseMatchesAndKeepsTheClientsSpelling) {
+    const auto r = by_uri("/SCRIPTS/App.DLL/Some/Path");
+    expect_match(r, 0, "/SCRIPTS/App.DLL", "/Some/Path");
+    EXPECT_EQ(r.match.raw_script_name, "/SCRIPTS/App.DLL");
+}
+
+TEST(UrlMap, CaseSensitiveWhenConfigured) {
+    url_map map({.case_sensitive = true});
+    map.add("/scripts/app.dll", 0);
+    EXPECT_EQ(map.map("/Scripts/app.dll", "", "").status, url_map_status::not_found);
+    EXPECT_EQ(map.map("/scripts/app.dll", "", "").status, url_map_status::matched);
+}
+
+TEST_F(UrlMapTest, MatchesTheDecodedPathAndKeepsTheRawSpellingAside) {
+    const auto r = by_uri("/scripts/app%2Edll/a%20b/%C3%A9");
+    expect_match(r, 0, "/scripts/app.dll", "/a b/\xC3\xA9");
+    EXPECT_EQ(r.match.raw_script_name, "/scripts/app%2Edll");
+}
+
+TEST_F(UrlMapTest, ResolvesDotSegmentsPlainOrEncoded) {
+    expect_match(by_uri("/x/../scripts/app.dll/p"), 0, "/scripts/app.dll", "/p");
+    expect_match(by_uri("/x/%2e%2e/scripts/app.dll/p"), 0, "/scripts/app.dll", "/p");
+    expect_match(by_uri("/x/.%2E/scripts/./app.dll/p"), 0, "/scripts/app.dll", "/p");
+    expect_match(by_uri("/scripts/app.dll/a/../b"), 0, "/scripts/app.dll", "/b");
+    expect_match(by_uri("/scripts/app.dll/a/.."), 0, "/scripts/app.dll", "/");
+}
+
+TEST_F(UrlMapTest, DotSegmentsAboveTheRootStayAtTheRoot) {
+    expect_match(by_uri("/../../scripts/app.dll/p"), 0, "/scripts/app.dll", "/p");
+    expect_match(by_uri("/%2e%2e/%2e%2e/scripts/app.dll"), 0, "/scripts/app.dll", "");
+    // Climbing out of the script leaves it: nothing of the extension's is reached.
+    EXPECT_EQ(by_uri("/other/tool.dll/%2e%2e/%2e%2e/etc/passwd").status, url_map_status::not_found);
+}
+
+TEST_F(UrlMapTest, MergesEmptySegments) {
+    expect_match(by_uri("//scripts//app.dll//a///b"), 0, "/scripts/app.dll", "/a/b");
+}
+
+TEST_F(UrlMapTest, EncodedSlashInTheScriptPartIsABadRequest) {
+    for (const char* uri : {"/scripts%2Fapp.dll/x", "/scripts%2fapp.dll", "/other%2Ftool.dll"}) {
+        const auto r = by_uri(uri);
+        EXPECT_EQ(r.status, url_map_status::bad_request) << uri;
+        EXPECT_FALSE(r.reason.empty());
+    }
+}
+
+TEST_F(UrlMapTest, EncodedSlashInPathInfoIsDecoded) {
+    expect_match(by_uri("/scripts/app.dll/a%2Fb"), 0, "/scripts/app.dll", "/a/b");
+}
+
+TEST_F(UrlMapTest, EncodedSeparatorsCannotSmuggleDotSegmentsIntoPathInfo) {
+    EXPECT_EQ(by_uri("/scripts/app.dll/a%2F..%2F..%2Fetc").status, url_map_status::bad_request);
+    EXPECT_EQ(by_uri("/scripts/app.dll/..%5C..%5Cwindows").status, url_map_status::bad_request);
+    EXPECT_EQ(by_uri("/scripts/app.dll/x\\..\\y").status, url_map_status::bad_request);
+}
+
+TEST_F(UrlMapTest, EncodedNulAnywhereInThePathIsABadRequest) {
+    EXPECT_EQ(by_uri("/scripts/app.dll%00.txt").status, url_map_status::bad_request);
+    EXPECT_EQ(by_uri("/scripts/app.dll/a%00b").status, url_map_status::bad_request);
+    EXPECT_EQ(by_uri("/unmapped/%00").status, url_map_status::bad_request);
+}
+
+TEST_F(UrlMapTest, InvalidEscapesAreABadRequest) {
+    EXPECT_EQ(by_uri("/scripts/app.dll/%zz").status, url_map_status::bad_request);
+    EXPECT_EQ(by_uri("/scripts/app.dll/%4").status, url_map_status::bad_request);
+}
+
+TEST_F(UrlMapTest, TheQueryIsNeverDecodedOrInspected) {
+    expect_match(by_uri("/scripts/app.dll/p?a=%2F&b=%00&c=%zz"), 0, "/scripts/app.dll", "/p");
+}
+
+TEST_F(UrlMapTest, AbsoluteFormTargetsUseTheirPath) {
+    expect_match(by_uri("http://example.com/scripts/app.dll/p?x"), 0, "/scripts/app.dll", "/p");
+    expect_match(by_uri("HTTPS://example.com:8443/Scripts/App.dll"), 0, "/Scripts/App.dll", "");
+}
+
+TEST_F(UrlMapTest, NonPathTargetsAreNotFound) {
+    EXPECT_EQ(by_uri("*").status, url_map_status::not_found);
+    EXPECT_EQ(map_.map("", "", "").status, url_map_status::not_found);
+}
+
+TEST_F(UrlMapTest, WithoutRequestUriUsesNginxSplitScriptNameAndPathInfo) {
+    const auto r = map_.map(std::nullopt, "/scripts/app.dll", "/a/b");
+    expect_match(r, 0, "/scripts/app.dll", "/a/b");
+    EXPECT_FALSE(r.match.from_request_uri);
+}
+
+TEST_F(UrlMapTest, WithoutRequestUriUsesApacheWholePathScriptName) {
+    expect_match(map_.map(std::nullopt, "/scripts/app.dll/a/b", ""), 0, "/scripts/app.dll", "/a/b");
+    // Some Apache setups repeat PATH_INFO at the end of SCRIPT_NAME.
+    expect_match(map_.map(std::nullopt, "/scripts/app.dll/a/b", "/a/b"), 0, "/scripts/app.dll",
+                 "/a/b");
+}
+
+TEST_F(UrlMapTest, DecodedFrontEndValuesAreNotDecodedTwice) {
+    expect_match(map_.map(std::nullopt, "/scripts/app.dll", "/50%/a%2Fb"), 0, "/scripts/app.dll",
+                 "/50%/a%2Fb");
+}
+
+TEST_F(UrlMapTest, ARewrittenRequestFallsBackToScriptName) {
+    const auto r = map_.map("/pretty/x?y=1", "/scripts/app.dll", "/x");
+    expect_match(r, 0, "/scripts/app.dll", "/x");
+    EXPECT_FALSE(r.match.from_request_uri);
+}
+
+TEST_F(UrlMapTest, ABadRequestUriIsFinal) {
+    EXPECT_EQ(map_.map("/scripts/app.dll/%00", "/scripts/app.dll", "/").status,
+              url_map_status::bad_request);
+}
+
+TEST_F(UrlMapTest, ReadsTheParams) {
+    const auto params = make_params({{"SCRIPT_NAME", "/scripts/app.dll"},
+                                     {"REQUEST_URI", "/Scripts/App.dll/a%20b?x=1"},
+                                     {"PATH_INFO", ""}});
+    const auto r = map_.map(params);
+    expect_match(r, 0, "/Scripts/App.dll", "/a b");
+    EXPECT_TRUE(r.match.from_request_uri);
+}
+
+TEST(UrlMap, RootAnswersEverything) {
+    url_map map;
+    map.add("/", 7);
+    auto r = map.map("/", "", "");
+    expect_match(r, 7, "", "/");
+    r = map.map("/any/thing", "", "");
+    expect_match(r, 7, "", "/any/thing");
+}
+
+TEST(UrlMap, ConfiguredPathsAreNormalised) {
+    url_map map;
+    map.add("/scripts//./app.dll/", 3);
+    expect_match(map.map("/scripts/app.dll/x", "", ""), 3, "/scripts/app.dll", "/x");
+}
+
+TEST(UrlMap, RejectsBadConfiguredPaths) {
+    url_map map;
+    map.add("/scripts/app.dll", 0);
+    EXPECT_THROW(map.add("scripts/app.dll", 1), std::invalid_argument);
+    EXPECT_THROW(map.add("", 1), std::invalid_argument);
+    EXPECT_THROW(map.add("/a%20b", 1), std::invalid_argument);
+    EXPECT_THROW(map.add("/a\\b", 1), std::invalid_argument);
+    EXPECT_THROW(map.add("/SCRIPTS/APP.DLL/", 1), std::invalid_argument);  // same path, any case
+    url_map sensitive({.case_sensitive = true});
+    sensitive.add("/a", 0);
+    EXPECT_NO_THROW(sensitive.add("/A", 1));
+}
+
+}  // namespace
+}  // namespace isapi_fcgi::isapi
