@@ -243,9 +243,31 @@ TEST(loader_errors, other_pool_values) {
     expect_error(pool_with("ping_response: [pong]"), 3, 20,
                  "ping_response: expected a string, got a list");
     expect_error(pool_with("extensions: {a: 1}"), 3, 17,
-                 "extensions: expected a list (reserved for ISAPI extensions), got a map");
+                 "extensions: expected a list of extensions, got a map");
     expect_error(pool_with("extensions: app.so"), 3, 17,
-                 "extensions: expected a list (reserved for ISAPI extensions), got a value");
+                 "extensions: expected a list of extensions, got a value");
+}
+
+TEST(loader_errors, extension_entries) {
+    const auto ext = [](std::string_view entry) { return pool_with("extensions: [" + std::string(entry) + "]"); };
+    EXPECT_NE(error_of(ext("{name: a, path: /a.so}")).reason.find("extension 'a' needs 'urls'"),
+              std::string::npos);
+    EXPECT_NE(error_of(ext("{name: a, urls: /a.dll}")).reason.find("needs 'path'"), std::string::npos);
+    EXPECT_NE(error_of(ext("{name: a, path: a.so, urls: /a.dll}")).reason.find("'a.so' is not an absolute path"),
+              std::string::npos);
+    EXPECT_NE(error_of(ext("{name: a, path: /a.so, urls: a.dll}")).reason.find("is not a URL path"),
+              std::string::npos);
+    EXPECT_NE(error_of(ext("{name: a, path: /a.so, urls: /a.dll, colour: red}"))
+                  .reason.find("unknown key 'colour' in extension 'a'"),
+              std::string::npos);
+    EXPECT_NE(error_of(ext("{name: a, path: /a.so, urls: /a.dll}, {name: a, path: /b.so, urls: /b.dll}"))
+                  .reason.find("duplicate extension name 'a'"),
+              std::string::npos);
+    EXPECT_NE(error_of(ext("{name: a, path: /a.so, urls: /a.dll, required: maybe}")).reason.find("not a boolean"),
+              std::string::npos);
+    const located bad_name = error_of(ext("{name: 'a b', path: /a.so, urls: /a.dll}"));
+    EXPECT_NE(bad_name.reason.find("is not an extension name"), std::string::npos);
+    EXPECT_EQ(bad_name.line, 3);
 }
 
 TEST(loader_errors, files) {

@@ -98,7 +98,20 @@ pools:
       write: 90
       linger: 1m
     extensions:
-      - anything: here
+      - name: app
+        path: /opt/app/app.so
+        urls: [/scripts/app.dll, /Legacy/App.DLL]
+        required: true
+      - { name: other, path: /opt/other.so, urls: /other.dll }
+    document_root: /srv/www
+    url_case_sensitive: true
+    extension_threads: 4
+    upload_read_ahead: 8KiB
+    max_request_body: 1GiB
+    queue_timeout: 2s
+    max_response_header_bytes: 16KiB
+    server_software: Microsoft-IIS/6.0
+    default_content_type: text/plain
 )",
                                    "full.yaml");
     EXPECT_EQ(s.log.level, "debug");
@@ -135,6 +148,22 @@ pools:
     EXPECT_EQ(p.timeout.read, 500ms);
     EXPECT_EQ(p.timeout.write, 90s);
     EXPECT_EQ(p.timeout.linger, 1min);
+    ASSERT_EQ(p.isapi.extensions.size(), 2U);
+    EXPECT_EQ(p.isapi.extensions[0].name, "app");
+    EXPECT_EQ(p.isapi.extensions[0].path, "/opt/app/app.so");
+    EXPECT_EQ(p.isapi.extensions[0].urls, (std::vector<std::string>{"/scripts/app.dll", "/Legacy/App.DLL"}));
+    EXPECT_TRUE(p.isapi.extensions[0].required);
+    EXPECT_EQ(p.isapi.extensions[1].urls, (std::vector<std::string>{"/other.dll"}));
+    EXPECT_FALSE(p.isapi.extensions[1].required);
+    EXPECT_EQ(p.isapi.document_root, "/srv/www");
+    EXPECT_TRUE(p.isapi.url_case_sensitive);
+    EXPECT_EQ(p.isapi.extension_threads, 4U);
+    EXPECT_EQ(p.isapi.upload_read_ahead, 8192U);
+    EXPECT_EQ(p.isapi.max_request_body, std::size_t{1} << 30);
+    EXPECT_EQ(p.isapi.queue_timeout, 2s);
+    EXPECT_EQ(p.isapi.max_response_header_bytes, 16384U);
+    EXPECT_EQ(p.isapi.server_software, "Microsoft-IIS/6.0");
+    EXPECT_EQ(p.isapi.default_content_type, "text/plain");
 }
 
 TEST(loader, single_values_and_empty_strings) {
