@@ -374,9 +374,11 @@ void fcgi_client::parse_input()
         on_record(std::move(record));
     }
     input_.erase(0, at);
-    if (eof_ && !input_.empty()) {
+    if (eof_ && !input_.empty() && !allow_truncated_close_) {
         violation("connection closed with " + std::to_string(input_.size())
                   + " bytes of an incomplete record");
+    }
+    if (eof_) {
         input_.clear();
     }
 }

@@ -55,6 +55,9 @@ public:
     /// While a send waits for room, read what the server sends (default on). Off: the client
     /// stops reading altogether until an explicit read/wait call.
     void set_read_while_sending(bool on) { read_while_sending_ = on; }
+    /// A server that gives up on a peer mid-write (write timeout) may close in the middle of
+    /// a record; off by default, where that is a violation.
+    void set_allow_truncated_close(bool on) { allow_truncated_close_ = on; }
     /// Bound for one send call to make progress (default 10 s).
     void set_send_timeout(std::chrono::milliseconds timeout) { send_timeout_ = timeout; }
     /// SO_RCVBUF, to make a non-reading client fill up sooner.
@@ -136,6 +139,7 @@ private:
     int fd_ = -1;
     bool byte_by_byte_ = false;
     bool read_while_sending_ = true;
+    bool allow_truncated_close_ = false;
     wire::padding padding_ = wire::padding::align8;
     std::chrono::milliseconds send_timeout_{std::chrono::seconds(10)};
 
