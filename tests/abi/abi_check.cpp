@@ -727,17 +727,20 @@ std::map<std::size_t, long long> read_values(const std::string& path) {
     static const std::regex quad(R"(^\s*\.(?:quad|8byte)\s+(-?\d+)\s*(?:#.*)?$)");
     static const std::regex zero(R"(^\s*\.(?:zero|space)\s+8\s*(?:#.*)?$)");
     std::istringstream lines(read_file(path));
-    std::optional<std::size_t> pending;
+    // The label whose value comes next; none = SIZE_MAX (gcc 12 misreads std::optional here
+    // as maybe-uninitialized).
+    constexpr std::size_t none = static_cast<std::size_t>(-1);
+    std::size_t pending = none;
     for (std::string line; std::getline(lines, line);) {
         std::smatch match;
         if (std::regex_match(line, match, label)) {
             pending = std::stoul(match[1].str());
-        } else if (pending && std::regex_match(line, match, quad)) {
-            values[*pending] = std::stoll(match[1].str());
-            pending.reset();
-        } else if (pending && std::regex_match(line, zero)) {
-            values[*pending] = 0;
-            pending.reset();
+        } else if (pending != none && std::regex_match(line, match, quad)) {
+            values[pending] = std::stoll(match[1].str());
+            pending = none;
+        } else if (pending != none && std::regex_match(line, zero)) {
+            values[pending] = 0;
+            pending = none;
         }
     }
     return values;
