@@ -142,6 +142,18 @@ void connection::resume_reading_if_drained() {
 
 // ---- writer ---------------------------------------------------------------------------------
 
+void connection::schedule_write() {
+    // Everything queued during this strand turn (a response, its empty STDOUT and END_REQUEST,
+    // or several requests' answers) goes out in one gathered write: a web server that sees a
+    // body without its END_REQUEST while the client closes drops the kept connection.
+    if (write_scheduled_ || writing_ || state_ == state::closed) return;
+    write_scheduled_ = true;
+    asio::post(strand(), [self = shared_from_this()] {
+        self->write_scheduled_ = false;
+        self->do_write();
+    });
+}
+
 void connection::do_write() {
     if (writing_ || state_ == state::closed) return;
     if (!output_.has_pending()) return maybe_close_after_flush();
@@ -276,7 +288,7 @@ void connection::write_stdout(const std::shared_ptr<request>& r, std::span<const
     else
         output_.push_owned_stream(fcgi::record_type::stdout_stream, r->fcgi_id(), std::move(owned),
                                   std::move(handler));
-    do_write();
+    schedule_write();
 }
 
 void connection::end_request(const std::shared_ptr<request>& r, std::uint32_t app_status) {
@@ -292,7 +304,7 @@ void connection::end_request(const std::shared_ptr<request>& r, std::uint32_t ap
     if (!r->keep_conn() || overloaded_) close_after_flush_ = true;
     resume_reading_if_drained();
     update_read_deadline();
-    do_write();
+    schedule_write();
 }
 
 void connection::forget_request(const request& r) {
@@ -321,7 +333,7 @@ void connection::answer(std::uint16_t id, bool keep_conn, std::string response) 
     demux_.request_ended(id);
     if (!keep_conn || overloaded_) close_after_flush_ = true;
     update_read_deadline();
-    do_write();
+    schedule_write();
 }
 
 // ---- demultiplexer events -------------------------------------------------------------------
@@ -335,7 +347,7 @@ void connection::on_unsupported_role(std::uint16_t id, std::uint16_t role, bool 
     output_.push_record(fcgi::encode_end_request(id, 0, fcgi::protocol_status::unknown_role));
     demux_.request_ended(id);
     if (!keep_conn) close_after_flush_ = true;
-    do_write();
+    schedule_write();
 }
 
 void connection::on_params(std::uint16_t id, fcgi::param_set params) {
@@ -406,7 +418,7 @@ void connection::on_abort_request(std::uint16_t id) {
         output_.push_record(fcgi::encode_end_request(id, 0, fcgi::protocol_status::request_complete));
         demux_.request_ended(id);
         if (!keep_conn) close_after_flush_ = true;
-        do_write();
+        schedule_write();
     }
 }
 
@@ -419,7 +431,7 @@ void connection::on_get_values(const fcgi::param_set& query) {
         return std::nullopt;
     }));
     spdlog::debug("conn={} answered GET_VALUES ({} names)", id_, query.size());
-    do_write();
+    schedule_write();
 }
 
 void connection::on_unknown_type(std::uint8_t type) {
@@ -427,7 +439,7 @@ void connection::on_unknown_type(std::uint8_t type) {
         spdlog::info("conn={} unknown management record type {}; answered UNKNOWN_TYPE (logged once per connection)",
                      id_, type);
     output_.push_record(fcgi::encode_unknown_type(type));
-    do_write();
+    schedule_write();
 }
 
 void connection::on_discarded(const fcgi::record_header& header, fcgi::discard_reason reason) {

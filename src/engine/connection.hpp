@@ -64,6 +64,7 @@ private:
     void pause_reading_if_needed();
     void resume_reading_if_drained();
     // writer
+    void schedule_write();
     void do_write();
     void on_write(io_error ec, std::size_t written);
     // deadlines
@@ -111,6 +112,7 @@ private:
     bool waiting_readable_ = false;
     bool reading_paused_ = false;
     bool writing_ = false;
+    bool write_scheduled_ = false;
     bool close_after_flush_ = false;
     asio::steady_timer deadline_timer_;
     clock::time_point timer_expiry_ = clock::time_point::max();

@@ -16,9 +16,16 @@ request::request(std::shared_ptr<connection> owner, std::uint16_t fcgi_id, bool 
       params_(std::move(params)),
       body_(stdin_limit),
       work_(asio::prefer(owner_->strand(), asio::execution::outstanding_work.tracked)) {
-    log_context_ = fmt::format("req={} conn={}", serial_, owner_->id());
-    if (const auto front_end_id = params_.find("REQUEST_ID"); front_end_id && !front_end_id->empty())
-        log_context_ += fmt::format(" fe={}", log_text(*front_end_id, 64));
+    auto out = fmt::format_to_n(log_context_.data(), log_context_.size(), "req={} conn={}", serial_, owner_->id());
+    std::size_t size = std::min(out.size, log_context_.size());
+    if (const auto front_end_id = params_.find("REQUEST_ID"); front_end_id && !front_end_id->empty()) {
+        // nginx's $request_id is 32 hex digits; anything else is cut and kept printable.
+        static constexpr std::string_view prefix = " fe=";
+        for (const char c : prefix) log_context_[size++] = c;
+        for (const char c : front_end_id->substr(0, 64))
+            log_context_[size++] = (c > ' ' && c < 0x7f && c != '\\') ? c : '?';
+    }
+    log_context_size_ = size;
 }
 
 request::~request() = default;

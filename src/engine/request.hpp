@@ -3,6 +3,7 @@
 // body as a bounded stream, and an output sink. Every member may be called from any thread; work
 // is posted onto the owning connection's strand, and completion handlers run there later (never
 // inside the call that started them). Handlers must not block: post blocking work elsewhere.
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -40,7 +41,7 @@ public:
     std::uint64_t serial() const noexcept { return serial_; }
     /// "req=N conn=M" plus " fe=ID" when the front end passed REQUEST_ID: the context of every
     /// log line about this request.
-    const std::string& log_context() const noexcept { return log_context_; }
+    std::string_view log_context() const noexcept { return {log_context_.data(), log_context_size_}; }
     /// The configured name of the pool whose listener accepted the request.
     const std::string& pool_name() const noexcept;
     /// SCRIPT_NAME, or the path of REQUEST_URI when the front end did not split it.
@@ -78,7 +79,9 @@ private:
     bool keep_conn_;
     std::uint64_t serial_;
     fcgi::param_set params_;
-    std::string log_context_;
+    // Formatted once into the object itself: no heap allocation per request.
+    std::array<char, 128> log_context_{};
+    std::size_t log_context_size_ = 0;
     stdin_stream body_;
     bool ended_ = false;  // strand-only
     // Keeps the io_context running until the request ends, so stopping the server waits for

@@ -38,22 +38,18 @@ public:
         }
     }
 
-    ~impl() {
-        for (auto& l : listeners_) l->close();
-    }
-
     void run() {
         for (auto& l : listeners_) l->start();
         std::vector<std::thread> extra;
         for (unsigned i = 1; i < threads_; ++i) extra.emplace_back([this] { io_.run(); });
         io_.run();
         for (auto& t : extra) t.join();
-        {
-            std::lock_guard lock(drain_mutex_);
-            drained_ = true;
-        }
-        drain_done_.notify_all();
-        if (watchdog_.joinable()) watchdog_.join();
+        finish_drain();
+    }
+
+    ~impl() {
+        finish_drain();
+        for (auto& l : listeners_) l->close();
     }
 
     /// Stops accepting and closes every connection; run() returns once the requests still held
@@ -65,9 +61,11 @@ public:
             if (signals_) signals_->cancel();
             registry_->close_all();
         });
+        std::lock_guard lock(drain_mutex_);
+        if (drained_) return;
         watchdog_ = std::thread([this] {
-            std::unique_lock lock(drain_mutex_);
-            if (!drain_done_.wait_for(lock, drain_timeout, [this] { return drained_; })) {
+            std::unique_lock wait_lock(drain_mutex_);
+            if (!drain_done_.wait_for(wait_lock, drain_timeout, [this] { return drained_; })) {
                 spdlog::warn("requests still running {}s after stop; stopping the I/O threads", drain_timeout.count());
                 io_.stop();
             }
@@ -81,6 +79,18 @@ public:
             spdlog::info("received signal {}; stopping", signal);
             stop();
         });
+    }
+
+    /// The I/O threads are done (or never ran): release the drain watchdog.
+    void finish_drain() {
+        std::thread watchdog;
+        {
+            std::lock_guard lock(drain_mutex_);
+            drained_ = true;
+            watchdog = std::move(watchdog_);
+        }
+        drain_done_.notify_all();
+        if (watchdog.joinable()) watchdog.join();
     }
 
     std::vector<std::string> local_addresses() const {

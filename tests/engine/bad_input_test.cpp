@@ -146,7 +146,9 @@ TEST_F(bad_input, a_31_bit_name_value_length_is_refused_without_harm)
     auto& client = connect();
     client.begin(1);
     client.params_bytes(1, std::string("\xff\xff\xff\xff\x01" "a", 6));
-    client.stdin_data(1, {});
+    // The engine may already have closed the connection: a failed send is not the point here.
+    auto ignored = client.try_raw(wire::encode_record(wire::stdin_stream, 1, {}), soon());
+    static_cast<void>(ignored);
     bool answered = client.wait_end(1, soon());
     if (answered) {
         EXPECT_EQ(client.state(1).response().status, 431);

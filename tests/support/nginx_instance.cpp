@@ -1,5 +1,7 @@
 #include "support/nginx_instance.hpp"
 
+#include <unistd.h>
+
 #include <regex>
 #include <sstream>
 #include <stdexcept>
@@ -22,10 +24,12 @@ std::string nginx_instance::render_config(const nginx_options& options) const
     std::ostringstream conf;
     conf << "daemon off;\n"
          << "master_process " << (options.master_process ? "on" : "off") << ";\n"
-         << "worker_processes 1;\n"
-         // Running as root, the workers must stay root to reach a socket in a 0700 temp dir.
-         << "user root;\n"
-         << "pid " << d << "/nginx.pid;\n"
+         << "worker_processes 1;\n";
+    if (options.master_process && ::geteuid() == 0) {
+        // Workers started by root switch to "nobody", which cannot reach a 0700 temp dir.
+        conf << "user root;\n";
+    }
+    conf << "pid " << d << "/nginx.pid;\n"
          << "error_log " << d << "/error.log info;\n"
          << "events { worker_connections 256; }\n"
          << "http {\n"

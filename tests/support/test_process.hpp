@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstddef>
 #include <filesystem>
 #include <optional>
@@ -59,7 +60,7 @@ public:
     std::optional<process_end> wait(deadline until);
     /// SIGTERM (or `sig`), then SIGKILL after `grace`; returns how it ended. Idempotent.
     process_end stop(std::chrono::milliseconds grace = scaled(std::chrono::seconds(10)),
-                     int sig = 15);
+                     int sig = SIGTERM);
 
     /// Captured output (stdout; stderr too when both go to one file).
     std::string output() const;

@@ -1,0 +1,92 @@
+#include "support/isapi_sidecar.hpp"
+
+#include <sstream>
+#include <stdexcept>
+
+#include "support/engine_instance.hpp"
+
+namespace isapi_fcgi::test {
+
+namespace {
+
+std::string quoted(const std::string& text)
+{
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out + "\"";
+}
+
+}  // namespace
+
+std::string isapi_sidecar::render_config(const isapi_sidecar_options& options) const
+{
+    std::ostringstream yaml;
+    yaml << "log:\n  level: " << options.log_level << "\n"
+         << "  access_log: " << quoted(options.access_log) << "\n"
+         << "pools:\n  - name: default\n"
+         << "    listen: " << quoted("unix:" + socket_path_.string()) << "\n"
+         << "    io_threads: " << options.io_threads << "\n";
+    if (options.extensions.empty()) {
+        yaml << "    extensions: []\n";
+    } else {
+        yaml << "    extensions:\n";
+    }
+    for (const auto& extension : options.extensions) {
+        yaml << "      - name: " << quoted(extension.name) << "\n"
+             << "        path: " << quoted(extension.path.string()) << "\n"
+             << "        urls:\n";
+        for (const auto& url : extension.urls) {
+            yaml << "          - " << quoted(url) << "\n";
+        }
+        yaml << "        required: " << (extension.required ? "true" : "false") << "\n";
+    }
+    yaml << options.pool_extra;
+    return yaml.str();
+}
+
+isapi_sidecar::isapi_sidecar(isapi_sidecar_options options)
+{
+    socket_path_ = dir_.file("sidecar.sock");
+    config_path_ = dir_.write_file("isapi-fcgi.yaml", render_config(options));
+    auto program = engine_instance::binary();
+    if (!std::filesystem::exists(program)) {
+        throw std::runtime_error("isapi-fcgi binary not built: " + program.string());
+    }
+    spawn_options spawn;
+    spawn.stdout_path = dir_.file("sidecar.log");
+    spawn.env = options.env;
+    process_ = std::make_unique<test_process>(
+        std::vector<std::string>{program.string(), "--config", config_path_.string()}, spawn);
+}
+
+isapi_sidecar::~isapi_sidecar()
+{
+    if (process_) {
+        process_->stop();
+    }
+}
+
+bool isapi_sidecar::wait_listening(deadline until)
+{
+    static const std::regex listening(R"(listening on unix:\S*/sidecar\.sock)");
+    return process_->wait_for_log_line(listening, until).has_value();
+}
+
+std::unique_ptr<isapi_sidecar> isapi_sidecar::start(isapi_sidecar_options options)
+{
+    auto sidecar = std::make_unique<isapi_sidecar>(std::move(options));
+    if (!sidecar->wait_listening(deadline_after(scaled(std::chrono::seconds(10))))) {
+        auto end = sidecar->stop();
+        throw std::runtime_error("isapi-fcgi did not start listening (" + end.describe()
+                                 + ")\n--- config ---\n" + read_file(sidecar->config_path())
+                                 + "--- log ---\n" + tail(sidecar->log()));
+    }
+    return sidecar;
+}
+
+}  // namespace isapi_fcgi::test
