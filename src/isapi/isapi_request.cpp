@@ -235,12 +235,23 @@ bool isapi_request::send(const response_bytes& bytes) {
     return !ec;
 }
 
+BOOL isapi_request::send_header(std::string_view what, std::optional<std::string_view> status,
+                                std::optional<std::string_view> headers) {
+    response_bytes out;
+    if (auto ec = translator_.send_response_header(status, headers, ecb_.dwHttpStatusCode, out)) {
+        spdlog::warn("{} {} refused: {}", request_->log_context(), what, ec.message());
+        return fail(ERROR_INVALID_PARAMETER);
+    }
+    if (!send(out)) return fail(ERROR_NETNAME_DELETED);
+    return TRUE;
+}
+
 BOOL isapi_request::fail(DWORD error) {
     SetLastError(error);
     return FALSE;
 }
 
-bool isapi_request::unsupported(DWORD code) {
+BOOL isapi_request::unsupported(DWORD code) {
     if (pool_->first_time(std::string(ext_name()), fmt::format("ssf {}", code)))
         spdlog::warn("{} extension '{}' called ServerSupportFunction({}), which is not supported; answering "
                      "FALSE/ERROR_INVALID_PARAMETER (logged once per code and extension)",
@@ -322,29 +333,15 @@ BOOL isapi_request::server_support(DWORD code, LPVOID buffer, LPDWORD size, LPDW
     std::unique_lock lock(mutex_);
     if (finished_ && code != HSE_REQ_DONE_WITH_SESSION) return fail(ERROR_INVALID_PARAMETER);
     switch (code) {
-    case HSE_REQ_SEND_RESPONSE_HEADER: {
-        const auto status = bounded_c_string(static_cast<const char*>(buffer), size ? *size : 0);
-        const auto headers = bounded_c_string(reinterpret_cast<const char*>(data_type), 0);
-        response_bytes out;
-        if (auto ec = translator_.send_response_header(status, headers, ecb_.dwHttpStatusCode, out)) {
-            spdlog::warn("{} SEND_RESPONSE_HEADER refused: {}", request_->log_context(), ec.message());
-            return fail(ERROR_INVALID_PARAMETER);
-        }
-        if (!send(out)) return fail(ERROR_NETNAME_DELETED);
-        return TRUE;
-    }
+    case HSE_REQ_SEND_RESPONSE_HEADER:
+        return send_header("SEND_RESPONSE_HEADER",
+                           bounded_c_string(static_cast<const char*>(buffer), size ? *size : 0),
+                           bounded_c_string(reinterpret_cast<const char*>(data_type), 0));
     case HSE_REQ_SEND_RESPONSE_HEADER_EX: {
         if (!buffer) return fail(ERROR_INVALID_PARAMETER);
         const auto* info = static_cast<const HSE_SEND_HEADER_EX_INFO*>(buffer);
-        const auto status = bounded_c_string(info->pszStatus, info->cchStatus);
-        const auto headers = bounded_c_string(info->pszHeader, info->cchHeader);
-        response_bytes out;
-        if (auto ec = translator_.send_response_header(status, headers, ecb_.dwHttpStatusCode, out)) {
-            spdlog::warn("{} SEND_RESPONSE_HEADER_EX refused: {}", request_->log_context(), ec.message());
-            return fail(ERROR_INVALID_PARAMETER);
-        }
-        if (!send(out)) return fail(ERROR_NETNAME_DELETED);
-        return TRUE;
+        return send_header("SEND_RESPONSE_HEADER_EX", bounded_c_string(info->pszStatus, info->cchStatus),
+                           bounded_c_string(info->pszHeader, info->cchHeader));
     }
     case HSE_REQ_SEND_URL_REDIRECT_RESP: {
         const auto location = bounded_c_string(static_cast<const char*>(buffer), 0);

@@ -52,7 +52,10 @@ private:
     void answer_error(unsigned status, std::string_view why);
     /// Sends translated bytes and waits until the engine has written them. Caller holds mutex_.
     bool send(const response_bytes& bytes);
-    bool unsupported(DWORD code);
+    BOOL unsupported(DWORD code);
+    /// SEND_RESPONSE_HEADER(_EX); caller holds mutex_.
+    BOOL send_header(std::string_view what, std::optional<std::string_view> status,
+                     std::optional<std::string_view> headers);
     BOOL fail(DWORD error);
     void write_access_log();
     std::string_view ext_name() const;
