@@ -258,3 +258,28 @@ TEST_F(request_seam, many_requests_answered_concurrently_from_many_threads) {
 
 }  // namespace
 }  // namespace isapi_fcgi::engine
+
+namespace isapi_fcgi::engine {
+namespace {
+
+TEST_F(request_seam, log_context_carries_a_unique_serial_and_the_front_ends_request_id) {
+    start();
+    test::fcgi_client client(address_);
+    auto params = test::wire::cgi_params("/a");
+    params.emplace_back("REQUEST_ID", "0123456789abcdef0123456789abcdef");
+    client.request(1, params);
+    client.request(2, test::wire::cgi_params("/b"));
+    auto first = handler_->next();
+    auto second = handler_->next();
+    ASSERT_TRUE(first && second);
+    EXPECT_NE(first->serial(), second->serial());
+    EXPECT_EQ(first->log_context(),
+              "req=" + std::to_string(first->serial()) + " conn=1 fe=0123456789abcdef0123456789abcdef");
+    EXPECT_EQ(second->log_context().find("fe="), std::string_view::npos);
+    first->end();
+    second->end();
+    ASSERT_TRUE(client.read_until([&] { return client.ended_count() == 2; }, deadline_after(5s)));
+}
+
+}  // namespace
+}  // namespace isapi_fcgi::engine
