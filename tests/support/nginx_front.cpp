@@ -10,9 +10,9 @@ namespace isapi_fcgi::test {
 
 void nginx_front::copy_conf_files() const
 {
-    // nginx resolves a relative `include` (the snippet's `include fastcgi_params;`) against the
-    // directory of the main config file, as it does for /etc/nginx/nginx.conf in a real
-    // deployment, so the distribution's files are put beside the generated config.
+    // nginx resolves a relative `include` (such as `include fastcgi_params;` in a snippet)
+    // against the directory of the main config file, /etc/nginx in a real deployment, so the
+    // distribution's files are put beside the generated config.
     for (const char* name : {"fastcgi_params", "fastcgi.conf"}) {
         const std::filesystem::path source = std::filesystem::path("/etc/nginx") / name;
         if (std::filesystem::exists(source)) {
