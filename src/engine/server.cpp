@@ -25,6 +25,9 @@ class server::impl {
 public:
     impl(const config::settings& settings, std::shared_ptr<request_handler> handler)
         : registry_(std::make_shared<connection_registry>()) {
+        // spdlog creates its registry on first use, inside the (uninstrumented) shared library;
+        // doing that here, before any I/O thread exists, orders it before every log call.
+        spdlog::default_logger_raw();
         if (!handler) handler = std::make_shared<not_found_handler>();
         for (const auto& pool_settings : settings.pools) {
             auto pool = std::make_shared<pool_context>();
