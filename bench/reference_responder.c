@@ -1,6 +1,7 @@
 /* The benchmark's yardstick: the smallest sensible FastCGI responder on libfcgi's FCGX API.
  *
  * Usage: isapi_fcgi_bench_reference SOCKET_PATH THREADS [BACKLOG]
+ *        (environment: REFERENCE_RESPONSE_FILE, below)
  *
  * THREADS threads each loop on FCGX_Accept_r over one shared listen socket. There is no mutex
  * around FCGX_Accept_r (libfcgi's examples/threaded.c has one): it would be held while a thread
@@ -8,7 +9,10 @@
  * thread to each kept connection, so THREADS must cover every connection nginx keeps open at
  * once, or requests queue behind idle kept connections until nginx's keepalive timeout.
  *
- * Every request gets the same bytes as the engine's ping path. SIGTERM/SIGINT/SIGHUP remove the
+ * Every request gets the same bytes as the engine's ping path, or, when the environment variable
+ * REFERENCE_RESPONSE_FILE names a file, that file's bytes verbatim as FastCGI STDOUT (headers
+ * and body): bench/isapi-run captures an ISAPI extension's answer through cgi-fcgi and replays it
+ * here, so both sides send the same bytes whatever their size. SIGTERM/SIGINT/SIGHUP remove the
  * socket and exit at once: the workers sit in blocking calls and nothing needs flushing.
  */
 #include <errno.h>
@@ -32,6 +36,8 @@ static const char reference_response[] =
 enum { max_threads = 4096, default_backlog = 511 };
 
 static int listen_fd = -1;
+static const char* response = reference_response;
+static int response_length = (int)(sizeof reference_response - 1);
 
 static void drain_stdin(FCGX_Stream* in)
 {
@@ -50,14 +56,47 @@ static void* serve(void* unused)
         fprintf(stderr, "reference: FCGX_InitRequest failed\n");
         return NULL;
     }
-    const int length = (int)(sizeof reference_response - 1);
     while (FCGX_Accept_r(&request) >= 0) {
         drain_stdin(request.in);
-        FCGX_PutStr(reference_response, length, request.out);
+        FCGX_PutStr(response, response_length, request.out);
         FCGX_Finish_r(&request);
     }
     fprintf(stderr, "reference: FCGX_Accept_r failed, thread exits\n");
     return NULL;
+}
+
+/* Replaces the ping answer with the whole of FILE, read once so that serving costs the same as
+ * with the built-in constant. Capped at 1 GiB: FCGX_PutStr takes an int length. */
+static void load_response_file(const char* file)
+{
+    FILE* in = fopen(file, "rb");
+    if (in == NULL) {
+        fprintf(stderr, "reference: cannot open %s: %s\n", file, strerror(errno));
+        exit(1);
+    }
+    size_t capacity = 1 << 16, size = 0;
+    char* data = malloc(capacity);
+    for (;;) {
+        if (data == NULL) {
+            fprintf(stderr, "reference: out of memory reading %s\n", file);
+            exit(1);
+        }
+        size += fread(data + size, 1, capacity - size, in);
+        if (size < capacity) break;
+        if (capacity >= (size_t)1 << 30) {
+            fprintf(stderr, "reference: %s is larger than 1 GiB\n", file);
+            exit(1);
+        }
+        capacity *= 2;
+        data = realloc(data, capacity);
+    }
+    if (ferror(in)) {
+        fprintf(stderr, "reference: cannot read %s\n", file);
+        exit(1);
+    }
+    fclose(in);
+    response = data;
+    response_length = (int)size;
 }
 
 static long parse_positive(const char* text, const char* what, long max)
@@ -86,6 +125,8 @@ int main(int argc, char** argv)
     }
     const long threads = parse_positive(argv[2], "THREADS", max_threads);
     const long backlog = argc == 4 ? parse_positive(argv[3], "BACKLOG", 65535) : default_backlog;
+    const char* response_file = getenv("REFERENCE_RESPONSE_FILE");
+    if (response_file != NULL && response_file[0] != '\0') load_response_file(response_file);
 
     /* Blocked before any thread exists so that every worker inherits the mask and only
      * sigwait() below sees these signals. */
@@ -116,7 +157,8 @@ int main(int argc, char** argv)
         }
         pthread_detach(thread);
     }
-    fprintf(stderr, "reference: listening on unix:%s with %ld threads\n", path, threads);
+    fprintf(stderr, "reference: listening on unix:%s with %ld threads, %d-byte answer\n", path,
+            threads, response_length);
 
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
