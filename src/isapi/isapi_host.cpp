@@ -43,8 +43,11 @@ std::uint64_t declared_length(const engine::request& r) {
 
 }  // namespace
 
-isapi_host::isapi_host(const config::settings& settings) : access_log_(make_access_log(settings.access_log)) {
-    for (const auto& pool : settings.pools) pools_.emplace(pool.name, std::make_shared<pool_host>(pool, access_log_));
+isapi_host::isapi_host(const config::settings& settings, std::shared_ptr<host_observer> observer)
+    : access_log_(make_access_log(settings.access_log)) {
+    if (!observer) observer = std::make_shared<host_observer>();
+    for (const auto& pool : settings.pools)
+        pools_.emplace(pool.name, std::make_shared<pool_host>(pool, access_log_, observer));
 }
 
 isapi_host::~isapi_host() = default;

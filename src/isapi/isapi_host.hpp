@@ -7,6 +7,7 @@
 
 #include "config/settings.hpp"
 #include "engine/request_handler.hpp"
+#include "isapi/host_observer.hpp"
 #include "isapi/pool_host.hpp"
 
 namespace isapi_fcgi::isapi {
@@ -14,7 +15,8 @@ namespace isapi_fcgi::isapi {
 class isapi_host final : public engine::request_handler {
 public:
     /// Loads every pool's extensions; throws std::runtime_error on a start-up failure.
-    explicit isapi_host(const config::settings& settings);
+    /// `observer` (optional) learns of every request and extension event.
+    explicit isapi_host(const config::settings& settings, std::shared_ptr<host_observer> observer = nullptr);
     ~isapi_host() override;
 
     void handle(std::shared_ptr<engine::request> r) override;

@@ -59,6 +59,9 @@ std::string_view isapi_request::ext_name() const { return pool_->extension(exten
 
 void isapi_request::start() {
     conn_id_ = conn_registry::instance().add(shared_from_this());
+    const auto& params = request_->params();
+    pool_->observer().request_started({request_->serial(), pool_->settings().name, ext_name(), extension_,
+                                       params.get("REQUEST_METHOD"), params.get("REQUEST_URI")});
     std::weak_ptr<isapi_request> weak = shared_from_this();
     request_->on_abort([weak] {
         if (auto self = weak.lock()) self->client_gone_ = true;
@@ -96,6 +99,7 @@ void isapi_request::on_read_ahead(std::error_code ec, std::size_t n) {
         std::lock_guard lock(mutex_);
         finished_ = true;
         request_->end(0);
+        notify_finished();
         conn_registry::instance().remove(conn_id_);
         return;
     }
@@ -159,6 +163,7 @@ void isapi_request::run() {
     ecb_.ServerSupportFunction = &callbacks::server_support_function;
 
     DWORD status = HSE_STATUS_ERROR;
+    pool_->observer().extension_code_entered(request_->serial());
     try {
         status = ext.call(&ecb_);
     } catch (const std::exception& e) {
@@ -168,6 +173,7 @@ void isapi_request::run() {
         spdlog::error("{} extension '{}' threw a non-standard exception from HttpExtensionProc",
                       request_->log_context(), ext.name());
     }
+    pool_->observer().extension_code_left(request_->serial());
     after_proc(status);
 }
 
@@ -175,6 +181,7 @@ void isapi_request::after_proc(DWORD status) {
     std::lock_guard lock(mutex_);
     if (status == HSE_STATUS_PENDING) {
         proc_returned_pending_ = true;
+        pool_->observer().request_pending(request_->serial());
         if (done_with_session_) finish();
         return;
     }
@@ -203,6 +210,7 @@ void isapi_request::finish() {
     if (!out.empty()) send(out);
     request_->end(0);
     write_access_log();
+    notify_finished();
     conn_registry::instance().remove(conn_id_);
 }
 
@@ -215,7 +223,16 @@ void isapi_request::answer_error(unsigned status, std::string_view why) {
     if (!out.empty()) send(out);
     request_->end(0);
     write_access_log();
+    notify_finished();
     conn_registry::instance().remove(conn_id_);
+}
+
+void isapi_request::notify_finished() {
+    const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                               started_);
+    pool_->observer().request_finished({request_->serial(), pool_->settings().name, ext_name(), extension_,
+                                        translator_.status_code(), ecb_.dwHttpStatusCode, proc_returned_pending_,
+                                        false, body_bytes_read_, translator_.body_bytes(), elapsed});
 }
 
 bool isapi_request::send(const response_bytes& bytes) {

@@ -58,6 +58,7 @@ private:
                      std::optional<std::string_view> headers);
     BOOL fail(DWORD error);
     void write_access_log();
+    void notify_finished();
     std::string_view ext_name() const;
 
     std::shared_ptr<engine::request> request_;

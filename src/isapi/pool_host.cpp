@@ -2,10 +2,12 @@
 
 namespace isapi_fcgi::isapi {
 
-pool_host::pool_host(const config::pool_settings& settings, std::shared_ptr<spdlog::logger> access_log)
+pool_host::pool_host(const config::pool_settings& settings, std::shared_ptr<spdlog::logger> access_log,
+                     std::shared_ptr<host_observer> observer)
     : settings_(settings),
       urls_(url_map_options{settings.isapi.url_case_sensitive}),
       access_log_(std::move(access_log)),
+      observer_(std::move(observer)),
       threads_(settings.isapi.extension_threads) {
     for (const auto& ext : settings_.isapi.extensions) {
         extensions_.push_back(std::make_unique<extension_library>(ext));

@@ -13,6 +13,7 @@
 
 #include "config/settings.hpp"
 #include "isapi/extension_library.hpp"
+#include "isapi/host_observer.hpp"
 #include "isapi/response_translator.hpp"
 #include "isapi/server_variables.hpp"
 #include "isapi/url_map.hpp"
@@ -22,7 +23,8 @@ namespace isapi_fcgi::isapi {
 class pool_host {
 public:
     /// Loads every extension of the pool (throws std::runtime_error on a start-up failure).
-    pool_host(const config::pool_settings& settings, std::shared_ptr<spdlog::logger> access_log);
+    pool_host(const config::pool_settings& settings, std::shared_ptr<spdlog::logger> access_log,
+              std::shared_ptr<host_observer> observer);
     /// Waits for running extension code, then unloads the extensions.
     ~pool_host();
     pool_host(const pool_host&) = delete;
@@ -35,6 +37,7 @@ public:
     const server_variables_config& variables_config() const noexcept { return variables_config_; }
     const response_translator_options& translator_options() const noexcept { return translator_options_; }
     spdlog::logger* access_log() const noexcept { return access_log_.get(); }
+    host_observer& observer() const noexcept { return *observer_; }
 
     /// True the first time (extension, what) is seen: for "logged once per code and extension".
     bool first_time(const std::string& extension, const std::string& what);
@@ -46,6 +49,7 @@ private:
     server_variables_config variables_config_;
     response_translator_options translator_options_;
     std::shared_ptr<spdlog::logger> access_log_;
+    std::shared_ptr<host_observer> observer_;  // never null
     std::mutex once_mutex_;
     std::set<std::pair<std::string, std::string>> logged_once_;
     boost::asio::thread_pool threads_;  // last: joined first on destruction
