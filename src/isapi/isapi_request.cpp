@@ -200,6 +200,7 @@ void isapi_request::run() {
     phase_ = phase::running;
     proc_started_at_ = clock::now();
     state_.proc_started();
+    ecb_built_.store(true, std::memory_order_release);
     lock.unlock();
     call_extension();
 }
@@ -655,17 +656,11 @@ void isapi_request::abandon() {
 
 // ---- callbacks ------------------------------------------------------------------------------
 
-bool isapi_request::extension_called() const {
-    std::lock_guard lock(mutex_);
-    return phase_ == phase::running;
-}
+bool isapi_request::extension_called() const { return ecb_built_.load(std::memory_order_acquire); }
 
 BOOL isapi_request::get_server_variable(LPSTR name, LPVOID buffer, LPDWORD size) {
     if (!size) return fail(ERROR_INVALID_PARAMETER);
-    {
-        std::lock_guard lock(mutex_);
-        if (phase_ != phase::running) return fail(ERROR_INVALID_PARAMETER);
-    }
+    if (!extension_called()) return fail(ERROR_INVALID_PARAMETER);
     std::uint32_t n = *size;
     const auto status = variables_->copy(name, static_cast<char*>(buffer), &n);
     *size = n;
@@ -730,7 +725,12 @@ BOOL isapi_request::send_redirect(std::string_view location) {
 
 BOOL isapi_request::done_with_session(const DWORD* status) {
     lock_type lock(mutex_);
-    switch (state_.done_with_session()) {
+    auto result = state_.done_with_session();
+    // Racing the tear-down: the tombstone, not this object, now holds the one tolerated call.
+    if (result == session_state::done_result::not_pending && state_.is_torn_down() &&
+        !conn_table::instance().take_late_done(conn_id_))
+        result = session_state::done_result::duplicate;
+    switch (result) {
     case session_state::done_result::not_pending:
         lock.unlock();
         if (pool_->first_time(std::string(extension_name()), "late done"))

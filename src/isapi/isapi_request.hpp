@@ -18,6 +18,7 @@
 // - The deadline actor (request_timer) runs on the connection strand.
 // mutex_ guards all mutable state. It is never held while extension code runs or while a thread
 // waits for an operation.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -175,6 +176,7 @@ private:
     std::size_t extension_;
     url_match match_;
     std::uint64_t conn_id_ = 0;
+    std::atomic<bool> ecb_built_{false};  // set once, before HttpExtensionProc; never cleared
     clock::time_point started_ = clock::now();
     std::shared_ptr<request_timer> timer_;
 

@@ -106,6 +106,7 @@ void isapi_behind_nginx::start(std::optional<isapi_sidecar_options> options,
     front.upstream_address = sidecar_->address();
     front.snippet = ISAPI_NGINX_SNIPPET;
     front.server_extra = std::move(server_extra);
+    front.worker_connections = nginx_worker_connections_;
     nginx_ = std::make_unique<nginx_front>(front);
 }
 

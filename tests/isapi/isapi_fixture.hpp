@@ -76,6 +76,8 @@ protected:
     std::unique_ptr<isapi_sidecar> sidecar_;
     std::unique_ptr<nginx_front> nginx_;
     std::optional<std::regex> allowed_nginx_problems_;
+    /// nginx's worker_connections for the next start().
+    unsigned nginx_worker_connections_ = 256;
 };
 
 /// `text` with regex metacharacters escaped.
