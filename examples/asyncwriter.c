@@ -3,12 +3,14 @@
  * completion of the previous one: the way IIS extensions write large responses without holding
  * a thread per request.
  *
- *     GET /scripts/asyncwriter.dll?count=N&size=S      (defaults 64 and 16384; S <= 1 MiB)
+ *     GET /scripts/asyncwriter.dll?count=N&size=S[&sync=1]   (defaults 64 and 16384; S <= 1 MiB)
  *
  * HttpExtensionProc registers an I/O completion callback, sends the header (Content-Length
  * N * S), starts the first HSE_IO_ASYNC write and returns HSE_STATUS_PENDING. Each completion
  * starts the next write; the last one ends the request with HSE_REQ_DONE_WITH_SESSION. The body
- * is the byte pattern (offset % 251), so a client can check every byte.
+ * is the byte pattern (offset % 251), so a client can check every byte. With sync=1 the same
+ * bytes go out in synchronous WriteClient calls from HttpExtensionProc (the benchmark's
+ * reference for the asynchronous path).
  */
 #include <windows.h>
 #include <httpext.h>
@@ -96,6 +98,22 @@ static LPVOID CallbackArgument(PFN_HSE_IO_COMPLETION pfn)
     return pv;
 }
 
+static DWORD WriteSynchronously(EXTENSION_CONTROL_BLOCK *pECB, WRITER_CONTEXT *pCtx)
+{
+    DWORD dwStatus = HSE_STATUS_SUCCESS;
+    for (; pCtx->dwDone < pCtx->dwCount; ++pCtx->dwDone) {
+        DWORD cb = pCtx->dwSize;
+        FillChunk(pCtx);
+        if (!pECB->WriteClient(pECB->ConnID, pCtx->pbChunk, &cb, HSE_IO_SYNC)) {
+            dwStatus = HSE_STATUS_ERROR;
+            break;
+        }
+    }
+    free(pCtx->pbChunk);
+    free(pCtx);
+    return dwStatus;
+}
+
 BOOL WINAPI GetExtensionVersion(HSE_VERSION_INFO *pVer)
 {
     pVer->dwExtensionVersion = HSE_VERSION;
@@ -133,8 +151,15 @@ DWORD WINAPI HttpExtensionProc(EXTENSION_CONTROL_BLOCK *pECB)
     if (!pECB->ServerSupportFunction(pECB->ConnID, HSE_REQ_IO_COMPLETION, CallbackArgument(OnWriteComplete),
                                      NULL, (LPDWORD)pCtx) ||
         !pECB->ServerSupportFunction(pECB->ConnID, HSE_REQ_SEND_RESPONSE_HEADER_EX, &hdr, NULL,
-                                     NULL) ||
-        !StartWrite(pECB, pCtx)) {
+                                     NULL)) {
+        free(pCtx->pbChunk);
+        free(pCtx);
+        return HSE_STATUS_ERROR;
+    }
+    if (strstr(pECB->lpszQueryString, "sync=1")) {
+        return WriteSynchronously(pECB, pCtx);
+    }
+    if (!StartWrite(pECB, pCtx)) {
         free(pCtx->pbChunk);
         free(pCtx);
         return HSE_STATUS_ERROR;

@@ -498,6 +498,40 @@ TEST_F(isapi_async, vector_send_gathers_memory_and_file_elements_after_its_heade
 
 // ---- streaming and the slow log -----------------------------------------------------------
 
+/// The raw CGI response the sidecar sends for GET `script_name`?`query`, through libfcgi's
+/// cgi-fcgi (nginx would hide X-Accel-* headers).
+std::string raw_cgi_response(const isapi_sidecar& sidecar, const temp_dir& dir, const std::string& script_name,
+                             const std::string& query)
+{
+    static int calls = 0;
+    const auto out = dir.file("cgi-fcgi-" + std::to_string(++calls) + ".out");
+    spawn_options options;
+    options.inherit_env = false;
+    options.env = {"REQUEST_METHOD=GET", "SCRIPT_NAME=" + script_name, "QUERY_STRING=" + query,
+                   "REQUEST_URI=" + script_name + "?" + query, "SERVER_PROTOCOL=HTTP/1.1"};
+    options.stdout_path = out;
+    test_process client({"cgi-fcgi", "-bind", "-connect", sidecar.address().substr(5)}, options);
+    const auto end = client.wait(deadline_after(scaled(10s)));
+    EXPECT_TRUE(end && end->exited && end->exit_code == 0) << "cgi-fcgi did not finish cleanly";
+    return read_file(out);
+}
+
+TEST_F(isapi_async, a_streaming_extension_tells_nginx_not_to_buffer_its_output)
+{
+    auto options = async_options();
+    for (auto& ext : options.extensions)
+        if (ext.name == "asyncwriter") ext.streaming = true;
+    start(options);
+    const auto streaming = raw_cgi_response(sidecar(), work(), "/scripts/asyncwriter.dll", "count=2&size=4");
+    EXPECT_NE(streaming.find("\r\nX-Accel-Buffering: no\r\n"), std::string::npos) << streaming;
+    const auto buffered = raw_cgi_response(sidecar(), work(), "/scripts/asyncreader.dll", "");
+    EXPECT_EQ(buffered.find("X-Accel-Buffering"), std::string::npos) << buffered;
+    // nginx acts on the header and hides it from the client.
+    auto result = get("/scripts/asyncwriter.dll?count=2&size=4");
+    EXPECT_EQ(result.status, 200) << result.describe();
+    EXPECT_FALSE(result.head.header("X-Accel-Buffering").has_value());
+}
+
 TEST_F(isapi_async, the_slow_log_names_what_a_request_waits_on)
 {
     start(async_options("    slowlog_threshold: 200ms\n"));

@@ -44,6 +44,7 @@ std::string isapi_sidecar::render_config(const isapi_sidecar_options& options) c
             yaml << "          - " << quoted(url) << "\n";
         }
         yaml << "        required: " << (extension.required ? "true" : "false") << "\n";
+        if (extension.streaming) yaml << "        streaming: true\n";
     }
     yaml << options.pool_extra;
     return yaml.str();

@@ -22,6 +22,7 @@ struct isapi_extension_entry {
     std::filesystem::path path;  ///< absolute path of the .so
     std::vector<std::string> urls;
     bool required = false;
+    bool streaming = false;
 };
 
 struct isapi_sidecar_options {
