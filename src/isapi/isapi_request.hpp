@@ -36,6 +36,7 @@
 
 #include "engine/request.hpp"
 #include "isapi/pool_host.hpp"
+#include "isapi/ecb_builder.hpp"
 #include "isapi/request_timer.hpp"
 #include "isapi/response_translator.hpp"
 #include "isapi/send_job.hpp"
@@ -182,7 +183,7 @@ private:
 
     // What the ECB points to; alive until the request is torn down.
     std::optional<server_variables> variables_;
-    std::string method_, query_, path_info_, path_translated_, content_type_;
+    ecb_strings strings_;
     std::vector<BYTE> read_ahead_;  // cbAvailable bytes + an uncounted NUL
     std::size_t read_ahead_target_ = 0;
     EXTENSION_CONTROL_BLOCK ecb_{};
