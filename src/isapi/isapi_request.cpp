@@ -543,10 +543,7 @@ void isapi_request::continue_send(lock_type& lock, io_op& op) {
         if (!out.empty()) return send_bytes(lock, out, memory.size());
         job.advance(memory.size());
     }
-    if (job.done()) {
-        if (job.final_send) final_sent_ = true;
-        return complete_front(lock, {true, ERROR_SUCCESS, sent()});
-    }
+    if (job.done()) return complete_front(lock, {true, ERROR_SUCCESS, sent()});
     boost::asio::post(pool_->file_threads(), [self = shared_from_this(), job = op.job, id = op.id] {
         self->send_file_chunk(id, *job);
     });

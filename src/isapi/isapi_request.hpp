@@ -208,7 +208,6 @@ private:
     bool timed_out_ = false;
     bool slow_logged_ = false;
     bool warned_second_async_ = false;
-    bool final_sent_ = false;
     bool finish_queued_ = false;
     DWORD end_status_ = HSE_STATUS_SUCCESS;  // the proc's final status, or DONE_WITH_SESSION's
     unsigned logged_status_ = 200;           // what the access log records (IIS: dwHttpStatusCode)

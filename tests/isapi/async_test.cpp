@@ -285,6 +285,24 @@ TEST_F(isapi_async, done_with_session_inside_http_extension_proc_ends_the_reques
     EXPECT_EQ(get("/scripts/hello.dll").status, 200);
 }
 
+TEST_F(isapi_async, done_with_session_error_with_nothing_sent_gives_500)
+{
+    start(async_options());
+    auto result = get("/scripts/asyncprobe.dll?mode=done_error");
+    EXPECT_EQ(result.status, 500) << result.describe();
+}
+
+TEST_F(isapi_async, done_with_session_before_a_pending_write_completes_defers_the_end_until_it_has)
+{
+    start(async_options());
+    auto result = get("/scripts/asyncprobe.dll?mode=done_while_pending");
+    ASSERT_EQ(result.status, 200) << result.describe();
+    EXPECT_TRUE(result.body == std::string(1u << 20, 'm')) << result.body.size();
+    auto line = wait_probe_line(std::regex("^done_while_pending "));
+    ASSERT_TRUE(line) << tail(sidecar().log());
+    EXPECT_EQ(*line, "done_while_pending cbIO=1048576 error=0 method=GET");
+}
+
 TEST_F(isapi_async, one_done_with_session_after_a_final_status_is_tolerated_and_the_next_refused)
 {
     start(async_options());
@@ -422,6 +440,7 @@ TEST_F(isapi_async, a_client_leaving_in_the_middle_of_an_async_chain_fails_its_o
     // after it went out, the next one fails at once with ERROR_NETNAME_DELETED.
     const auto report = words_of(*line);
     EXPECT_EQ(report.at("error"), report.at("via") == "completion" ? "995" : "64") << *line;
+    EXPECT_EQ(report.at("connected"), "0") << *line;
     EXPECT_GE(std::stoul(report.at("writes")), 16u) << *line;
     EXPECT_EQ(get("/scripts/hello.dll").status, 200);
 }
