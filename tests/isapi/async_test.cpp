@@ -75,18 +75,7 @@ protected:
     /// Waits (bounded) for a line of the probe's log matching `pattern`.
     std::optional<std::string> wait_probe_line(const std::regex& pattern, deadline until = soon())
     {
-        for (;;) {
-            std::ifstream in(probe_log());
-            for (std::string line; std::getline(in, line);) {
-                if (std::regex_search(line, pattern)) {
-                    return line;
-                }
-            }
-            if (clock::now() >= until) {
-                return std::nullopt;
-            }
-            std::this_thread::sleep_for(10ms);
-        }
+        return wait_file_line(probe_log(), pattern, until);
     }
 
     /// A file of `size` bytes of the pattern i % 251 in the document root.

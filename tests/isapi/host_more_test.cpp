@@ -60,18 +60,7 @@ protected:
     /// Waits (bounded) until the sleeper fixture noted `line` in its log.
     bool wait_sleeper_entry(const std::string& line, deadline until)
     {
-        for (;;) {
-            std::ifstream in(sleeper_log());
-            for (std::string text; std::getline(in, text);) {
-                if (text == line) {
-                    return true;
-                }
-            }
-            if (clock::now() >= until) {
-                return false;
-            }
-            std::this_thread::sleep_for(10ms);
-        }
+        return wait_file_line(sleeper_log(), std::regex("^" + std::regex_replace(line, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") + "$"), until).has_value();
     }
 
     /// The ECB ecbdump saw for `result`, after checking what every request has in common.

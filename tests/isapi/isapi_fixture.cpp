@@ -1,5 +1,7 @@
 #include "isapi/isapi_fixture.hpp"
 
+#include <fstream>
+#include <thread>
 #include <cinttypes>
 #include <cstdio>
 #include <iostream>
@@ -56,6 +58,23 @@ std::string fnv1a64_tool_output(const std::filesystem::path& file, const temp_di
                                  + read_file(options.stderr_path));
     }
     return read_file(out);
+}
+
+std::optional<std::string> wait_file_line(const std::filesystem::path& file, const std::regex& pattern,
+                                          deadline until)
+{
+    for (;;) {
+        std::ifstream in(file);
+        for (std::string line; std::getline(in, line);) {
+            if (std::regex_search(line, pattern)) {
+                return line;
+            }
+        }
+        if (clock::now() >= until) {
+            return std::nullopt;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
 }
 
 std::string fnv1a64_lines(const std::string& bytes)

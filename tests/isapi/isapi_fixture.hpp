@@ -27,6 +27,11 @@ std::filesystem::path extension_library(const std::string& name);
 /// `{name, its .so, {"/scripts/<name>.dll"}}`.
 isapi_extension_entry mapped_extension(const std::string& name);
 
+/// The first line of `file` matching `pattern`, waited for (bounded) while an extension writes
+/// the file; nullopt at the deadline. The file may not exist yet.
+std::optional<std::string> wait_file_line(const std::filesystem::path& file, const std::regex& pattern,
+                                          deadline until);
+
 /// "bytes=<n>\nfnv1a64=<hex>\n" as the examples' fnv1a64 tool prints it for a file.
 std::string fnv1a64_tool_output(const std::filesystem::path& file, const temp_dir& scratch);
 
