@@ -190,7 +190,7 @@ void store_document_root(const field& value, pool_settings& pool) {
     pool.isapi.document_root = std::move(path);
 }
 
-const std::array<key_spec<pool_settings>, 34> pool_table{{
+const std::array<key_spec<pool_settings>, 35> pool_table{{
     {"name", "pool name", "default", store_pool_name},
     {"listen", "listen address or list", default_listen, store_listen},
     {"socket", "section", "", nullptr},
@@ -261,6 +261,8 @@ const std::array<key_spec<pool_settings>, 34> pool_table{{
      [](const field& v, pool_settings& p) { p.isapi.slowlog_threshold = timeout_or_zero(v); }},
     {"strict_async", "boolean", "false",
      [](const field& v, pool_settings& p) { p.isapi.strict_async = parse_bool(v); }},
+    {"async_copy_limit", "size 0..64KiB", "16KiB",
+     [](const field& v, pool_settings& p) { p.isapi.async_copy_limit = size_in(v, 0, 64 * 1024); }},
     {"max_response_header_bytes", "size 512..1MiB", "4KiB",
      [](const field& v, pool_settings& p) {
          p.isapi.max_response_header_bytes = size_in(v, 512, 1u << 20);

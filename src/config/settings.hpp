@@ -74,6 +74,9 @@ struct isapi_settings {
     std::chrono::milliseconds request_timeout{std::chrono::seconds(120)};
     std::chrono::milliseconds slowlog_threshold{0};  ///< log requests running longer; 0 = off
     bool strict_async = false;  ///< a second outstanding async operation fails instead of queueing
+    /// Async writes up to this size are copied and complete once accepted; larger ones are sent
+    /// from the caller's buffer and complete once written. 0: never copy.
+    std::size_t async_copy_limit = 16 * 1024;
     std::size_t max_response_header_bytes = 4096;       ///< nginx's fastcgi_buffer_size
     std::string server_software;            ///< overrides SERVER_SOFTWARE when set
     std::string default_content_type = "text/html";  ///< body written with no header at all

@@ -44,6 +44,10 @@ void request::async_read_stdin(std::span<std::byte> buffer, read_handler handler
     });
 }
 
+void request::read_stdin_on_strand(std::span<std::byte> buffer, read_handler handler) {
+    owner_->read_stdin(shared_from_this(), buffer, std::move(handler));
+}
+
 void request::async_write(std::span<const std::byte> data, write_handler handler) {
     asio::post(owner_->strand(), [self = shared_from_this(), data, h = std::move(handler)]() mutable {
         self->owner_->write_stdout(self, data, {}, std::move(h));
@@ -65,6 +69,12 @@ void request::end(std::uint32_t app_status) {
 void request::close_connection() { owner_->close(); }
 
 asio::any_io_executor request::executor() const { return owner_->strand(); }
+
+void request::write_on_strand(std::span<const std::byte> borrowed, std::string owned, write_handler handler) {
+    owner_->write_stdout(shared_from_this(), borrowed, std::move(owned), std::move(handler));
+}
+
+void request::end_on_strand(std::uint32_t app_status) { owner_->end_request(shared_from_this(), app_status); }
 
 void request::on_abort(abort_handler handler) {
     asio::post(owner_->strand(), [self = shared_from_this(), h = std::move(handler)]() mutable {

@@ -51,6 +51,10 @@ public:
     /// handler runs. 0 bytes = end of body. Fails with errc::request_aborted after an abort,
     /// errc::read_in_progress if a read is pending.
     void async_read_stdin(std::span<std::byte> buffer, read_handler handler);
+    /// The same, for a caller already on the connection's strand (the layer above's handle()
+    /// and the handlers of its reads): no post, and the handler runs before this returns when
+    /// body bytes or the end of the body are already buffered.
+    void read_stdin_on_strand(std::span<std::byte> buffer, read_handler handler);
     /// Sends `data` as FCGI_STDOUT, borrowing it until the handler runs (no copy).
     void async_write(std::span<const std::byte> data, write_handler handler);
     /// Sends a copy of `data`; for small, engine-generated output.
@@ -58,6 +62,10 @@ public:
     /// Ends the request: the empty STDOUT record, then END_REQUEST{app_status}. Later writes
     /// fail with errc::request_ended; a second end() is ignored.
     void end(std::uint32_t app_status = 0);
+    /// async_write/write_copy and end() for a caller already on the connection's strand, which
+    /// batches its own output: no post. `owned` is sent when not empty, else `borrowed`.
+    void write_on_strand(std::span<const std::byte> borrowed, std::string owned, write_handler handler);
+    void end_on_strand(std::uint32_t app_status = 0);
     /// `handler` runs once on the connection's strand if the web server aborts the request
     /// (ABORT_REQUEST or connection loss) before end(). Set it before returning from handle().
     void on_abort(abort_handler handler);

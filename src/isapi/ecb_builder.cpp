@@ -28,8 +28,8 @@ ecb_strings ecb_strings_of(const server_variables& variables) {
             variables.path_translated(), std::string(variables.content_type())};
 }
 
-void build_ecb(EXTENSION_CONTROL_BLOCK& ecb, ecb_strings& strings, std::vector<BYTE>& read_ahead, HCONN conn_id,
-               DWORD total) {
+void build_ecb(EXTENSION_CONTROL_BLOCK& ecb, ecb_strings& strings, BYTE* read_ahead, std::size_t available,
+               HCONN conn_id, DWORD total) {
     ecb = EXTENSION_CONTROL_BLOCK{};  // lpszLogData zeroed
     ecb.cbSize = sizeof(ecb);
     ecb.dwVersion = MAKELONG(HSE_VERSION_MINOR, HSE_VERSION_MAJOR);
@@ -41,8 +41,8 @@ void build_ecb(EXTENSION_CONTROL_BLOCK& ecb, ecb_strings& strings, std::vector<B
     ecb.lpszPathTranslated = strings.path_translated.data();
     ecb.lpszContentType = strings.content_type.data();
     ecb.cbTotalBytes = total;
-    ecb.cbAvailable = static_cast<DWORD>(read_ahead.size() - 1);
-    ecb.lpbData = read_ahead.data();
+    ecb.cbAvailable = static_cast<DWORD>(available);
+    ecb.lpbData = read_ahead;
 }
 
 }  // namespace isapi_fcgi::isapi

@@ -12,7 +12,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include <isapi/httpext.h>
 
@@ -38,9 +37,9 @@ struct ecb_strings {
 };
 ecb_strings ecb_strings_of(const server_variables& variables);
 
-/// Fills `ecb` (callbacks excepted) to point into `strings` and `read_ahead`, whose last byte is
-/// the NUL that follows the cbAvailable read-ahead bytes.
-void build_ecb(EXTENSION_CONTROL_BLOCK& ecb, ecb_strings& strings, std::vector<BYTE>& read_ahead,
+/// Fills `ecb` (callbacks excepted) to point into `strings` and at the `available` read-ahead
+/// bytes, which must be followed by a NUL.
+void build_ecb(EXTENSION_CONTROL_BLOCK& ecb, ecb_strings& strings, BYTE* read_ahead, std::size_t available,
                HCONN conn_id, DWORD total_bytes);
 
 }  // namespace isapi_fcgi::isapi

@@ -21,6 +21,11 @@ namespace {
 // The read-ahead buffer starts this small and doubles as bytes arrive, so a pending GET (nginx
 // sends an empty CONTENT_LENGTH, so its length is unknown) never holds the whole read-ahead.
 constexpr std::size_t initial_read_ahead = 4096;
+// A synchronous caller's bytes (and a small asynchronous write, see async_copy_limit) are copied
+// and the call completes at once while this request's unsent bytes stay within this bound: IIS
+// completes once the connection has accepted the data, not once the client has it. A write past
+// the bound waits for its own bytes, which is the backpressure.
+constexpr std::size_t max_unsent_bytes = 64 * 1024;
 
 std::string_view status_name(DWORD status) {
     switch (status) {
@@ -80,22 +85,29 @@ void isapi_request::start() {
 
     const auto length = declared_body_length(params.get("CONTENT_LENGTH"));
     read_ahead_target_ = read_ahead_target(length, pool_->settings().isapi.upload_read_ahead);
-    read_ahead_.reserve(std::min(read_ahead_target_, initial_read_ahead) + 1);
+    read_ahead_capacity_ = std::min(read_ahead_target_, initial_read_ahead) + 1;
+    read_ahead_ = std::make_unique_for_overwrite<BYTE[]>(read_ahead_capacity_);
     if (length && *length == 0) body_ended_ = true;  // the empty STDIN record is dropped later
     if (body_ended_ || read_ahead_target_ == 0) return enqueue();
     read_ahead();
 }
 
 void isapi_request::read_ahead() {
-    const std::size_t have = read_ahead_.size();
+    const std::size_t have = read_ahead_size_;
     if (have >= read_ahead_target_) return enqueue();
-    if (read_ahead_.capacity() <= have + 1)
-        read_ahead_.reserve(std::min(read_ahead_target_, 2 * read_ahead_.capacity()) + 1);
-    const std::size_t room = std::min(read_ahead_.capacity() - 1, read_ahead_target_) - have;
-    read_ahead_.resize(have + room);  // within capacity: the span below stays valid
-    auto* into = reinterpret_cast<std::byte*>(read_ahead_.data()) + have;
-    request_->async_read_stdin({into, room}, [self = shared_from_this(), have](std::error_code ec, std::size_t n) {
-        self->read_ahead_.resize(have + n);
+    if (read_ahead_capacity_ <= have + 1) {
+        const std::size_t grown = std::min(read_ahead_target_, 2 * (read_ahead_capacity_ - 1)) + 1;
+        auto bigger = std::make_unique_for_overwrite<BYTE[]>(grown);
+        std::memcpy(bigger.get(), read_ahead_.get(), have);
+        read_ahead_ = std::move(bigger);
+        read_ahead_capacity_ = grown;
+    }
+    const std::size_t room = std::min(read_ahead_capacity_ - 1, read_ahead_target_) - have;
+    auto* into = reinterpret_cast<std::byte*>(read_ahead_.get()) + have;
+    // On the connection strand: bytes already buffered (or the end of a GET's empty body) come
+    // back before this returns, with no post.
+    request_->read_stdin_on_strand({into, room}, [self = shared_from_this()](std::error_code ec, std::size_t n) {
+        self->read_ahead_size_ += n;
         self->on_read_ahead(ec, n);
     });
 }
@@ -126,7 +138,7 @@ void isapi_request::on_read_ahead(std::error_code ec, std::size_t n) {
 }
 
 void isapi_request::enqueue() {
-    read_ahead_.push_back(0);  // real extensions treat lpbData as a C string
+    read_ahead_[read_ahead_size_] = 0;  // real extensions treat lpbData as a C string
     {
         lock_type lock(mutex_);
         phase_ = phase::queued;
@@ -156,10 +168,11 @@ void isapi_request::run() {
     }
 
     const DWORD total = total_bytes(declared_body_length(request_->params().get("CONTENT_LENGTH")),
-                                    read_ahead_.size() - 1, body_ended_);
+                                    read_ahead_size_, body_ended_);
     variables_.emplace(request_->params(), match_, pool_->variables_config(), total == unknown_body_length);
     strings_ = ecb_strings_of(*variables_);
-    build_ecb(ecb_, strings_, read_ahead_, reinterpret_cast<HCONN>(static_cast<std::uintptr_t>(conn_id_)), total);
+    build_ecb(ecb_, strings_, read_ahead_.get(), read_ahead_size_,
+              reinterpret_cast<HCONN>(static_cast<std::uintptr_t>(conn_id_)), total);
     ecb_.GetServerVariable = &callbacks::get_server_variable;
     ecb_.WriteClient = &callbacks::write_client;
     ecb_.ReadClient = &callbacks::read_client;
@@ -219,17 +232,22 @@ void isapi_request::settle(lock_type& lock) {
     if (state_.should_tear_down()) tear_down(lock);
 }
 
-void isapi_request::tear_down(lock_type&) {
+void isapi_request::tear_down(lock_type& lock) {
     state_.torn_down();
     phase_ = phase::done;
     conn_table::instance().end(conn_id_, state_.returned_pending() || state_.late_done_seen());
-    if (timer_) timer_->cancel();
+    queue_out(lock, {.what = outgoing::kind::cancel_timer});
     pool_->request_ended();
 }
 
 void isapi_request::answer_error(lock_type& lock, unsigned status, std::string_view why, bool abort_if_sent) {
     if (state_.response_has_ended()) return;
     logged_status_ = status;
+    if (client_gone_ || request_->aborted()) {
+        // Nobody is left to read an error page: a fact about the client, not the extension.
+        spdlog::info("{} {} after the client went away", log_context(), why);
+        return end_response(lock, false);
+    }
     auto out = translator_.error_response(status);
     if (out.empty()) {
         spdlog::error("{} {} after the response headers went out{}", log_context(), why,
@@ -237,18 +255,14 @@ void isapi_request::answer_error(lock_type& lock, unsigned status, std::string_v
         return end_response(lock, abort_if_sent);
     }
     spdlog::error("{} answering {}: {}", log_context(), status, why);
-    if (!out.header_bytes.empty()) request_->write_copy(std::move(out.header_bytes));
-    if (!out.body_copy.empty()) request_->write_copy(std::move(out.body_copy));
+    queue_response(lock, out, nullptr);
     end_response(lock, false);
 }
 
-void isapi_request::end_response(lock_type&, bool close_connection) {
+void isapi_request::end_response(lock_type& lock, bool close_connection) {
     if (state_.response_has_ended()) return;
     state_.response_ended();
-    if (close_connection)
-        request_->close_connection();
-    else
-        request_->end(0);
+    queue_out(lock, {.what = close_connection ? outgoing::kind::close : outgoing::kind::end});
     write_access_log();
     notify_finished();
 }
@@ -423,8 +437,7 @@ void isapi_request::start_op(lock_type& lock, io_op& op) {
                 response_bytes out;
                 if (auto ec = translator_.finish(logged_status_, out))
                     spdlog::warn("{} cannot finish the response: {}", log_context(), ec.message());
-                if (!out.header_bytes.empty()) request_->write_copy(std::move(out.header_bytes));
-                if (!out.body_copy.empty()) request_->write_copy(std::move(out.body_copy));
+                queue_response(lock, out, nullptr);
                 end_response(lock, false);
             }
         }
@@ -441,8 +454,7 @@ void isapi_request::start_write(lock_type& lock, io_op& op) {
         if (!translator_.headers_sent()) {
             auto error = translator_.error_response(500);
             logged_status_ = 500;
-            if (!error.header_bytes.empty()) request_->write_copy(std::move(error.header_bytes));
-            if (!error.body_copy.empty()) request_->write_copy(std::move(error.body_copy));
+            queue_response(lock, error, nullptr);
         }
         return complete_front(lock, {false, ERROR_INVALID_PARAMETER, 0});
     }
@@ -456,14 +468,71 @@ void isapi_request::send_bytes(lock_type& lock, response_bytes& out, std::size_t
         if (reported) op.job->advance(reported);
         return continue_send(lock, op);
     }
+    auto& front = ops_.front();
+    const std::size_t size = out.header_bytes.size() + out.body_copy.size() + out.body_view.size();
+    // Copying a small asynchronous write costs less than the round trip to the I/O thread and
+    // back that waiting for its bytes would; larger ones go out from the caller's buffer.
+    const bool copy_async = front.async && size <= pool_->settings().isapi.async_copy_limit;
+    if ((front.waiter || copy_async) && front.what != io_op::kind::send && unsent_bytes_ + size <= max_unsent_bytes) {
+        out.body_copy.append(out.body_view.data(), out.body_view.size());
+        out.body_view = {};
+        unsent_bytes_ += size;
+        queue_response(lock, out, [self = shared_from_this(), size](std::error_code ec) {
+            self->on_accepted_sent(ec, size);
+        });
+        return complete_front(lock, {true, ERROR_SUCCESS, static_cast<DWORD>(reported)});
+    }
+    queue_response(lock, out, [self = shared_from_this(), id = front.id, reported](std::error_code ec) {
+        self->on_sent(id, ec, reported);
+    });
+}
+
+void isapi_request::queue_response(lock_type& lock, response_bytes& out, engine::request::write_handler last) {
     const bool has_view = !out.body_view.empty();
     const bool has_copy = !out.body_copy.empty();
-    engine::request::write_handler done = [self = shared_from_this(), id = ops_.front().id,
-                                           reported](std::error_code ec) { self->on_sent(id, ec, reported); };
     if (!out.header_bytes.empty())
-        request_->write_copy(std::move(out.header_bytes), has_view || has_copy ? nullptr : done);
-    if (has_copy) request_->write_copy(std::move(out.body_copy), has_view ? nullptr : done);
-    if (has_view) request_->async_write(std::as_bytes(out.body_view), std::move(done));
+        queue_out(lock, {.owned = std::move(out.header_bytes), .handler = has_view || has_copy ? nullptr : last});
+    if (has_copy) queue_out(lock, {.owned = std::move(out.body_copy), .handler = has_view ? nullptr : last});
+    if (has_view) queue_out(lock, {.borrowed = std::as_bytes(out.body_view), .handler = std::move(last)});
+}
+
+void isapi_request::queue_out(lock_type&, outgoing item) {
+    outbox_.push_back(std::move(item));
+    if (flush_posted_) return;
+    flush_posted_ = true;
+    boost::asio::post(request_->executor(), [self = shared_from_this()] { self->flush_outbox(); });
+}
+
+void isapi_request::flush_outbox() {
+    std::vector<outgoing> batch;
+    {
+        lock_type lock(mutex_);
+        batch.swap(outbox_);
+        flush_posted_ = false;
+    }
+    // Outside the lock: the engine may run a handler (which takes the lock) before returning.
+    for (auto& item : batch) {
+        switch (item.what) {
+        case outgoing::kind::write:
+            request_->write_on_strand(item.borrowed, std::move(item.owned), std::move(item.handler));
+            break;
+        case outgoing::kind::end: request_->end_on_strand(0); break;
+        case outgoing::kind::close: request_->close_connection(); break;
+        case outgoing::kind::cancel_timer:
+            if (timer_) timer_->cancel();
+            break;
+        }
+    }
+    // The swapped-out vector's capacity comes back for the next batch.
+    batch.clear();
+    lock_type lock(mutex_);
+    if (outbox_.empty() && outbox_.capacity() < batch.capacity()) outbox_.swap(batch);
+}
+
+void isapi_request::on_accepted_sent(std::error_code ec, std::size_t size) {
+    std::lock_guard lock(mutex_);
+    unsent_bytes_ -= size;
+    if (ec) client_gone_ = true;  // the caller already returned: its next call fails
 }
 
 void isapi_request::on_sent(std::uint64_t id, std::error_code ec, std::size_t reported) {

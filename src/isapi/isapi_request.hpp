@@ -128,6 +128,15 @@ private:
         bool async = false;                                   // a completion to post, or neither
         completion_target target;                             // async: overrides the registered one
     };
+    /// Output for the engine, batched: one post to the connection strand carries every write,
+    /// the end and the timer's cancellation queued since the last one, in order.
+    struct outgoing {
+        enum class kind : std::uint8_t { write, end, close, cancel_timer };
+        kind what = kind::write;
+        std::string owned{};                    // sent when not empty, else `borrowed`
+        std::span<const std::byte> borrowed{};  // the extension's buffer, valid until `handler`
+        engine::request::write_handler handler{};
+    };
     using lock_type = std::unique_lock<std::mutex>;
 
     // lifecycle
@@ -160,7 +169,14 @@ private:
     void send_file_chunk(std::uint64_t id, send_job& job);
     /// Sends translated bytes for the front operation; on_sent runs when they are written.
     void send_bytes(lock_type& lock, response_bytes& bytes, std::size_t reported);
+    /// Queues out's pieces in order; `last` runs once the last of them is written.
+    void queue_response(lock_type& lock, response_bytes& out, engine::request::write_handler last);
+    void queue_out(lock_type& lock, outgoing item);
+    /// On the connection strand: hands the batch to the engine.
+    void flush_outbox();
     void on_sent(std::uint64_t id, std::error_code ec, std::size_t reported);
+    /// A synchronous caller's copied bytes went out (or failed) after it returned.
+    void on_accepted_sent(std::error_code ec, std::size_t size);
     void on_read(std::uint64_t id, std::error_code ec, std::size_t n);
     void complete_front(lock_type& lock, op_result result);
     void post_completion(lock_type& lock, completion_target target, op_result result);
@@ -184,7 +200,11 @@ private:
     // What the ECB points to; alive until the request is torn down.
     std::optional<server_variables> variables_;
     ecb_strings strings_;
-    std::vector<BYTE> read_ahead_;  // cbAvailable bytes + an uncounted NUL
+    // cbAvailable bytes + an uncounted NUL. Not a vector: resize() would zero every byte the
+    // network is about to overwrite.
+    std::unique_ptr<BYTE[]> read_ahead_;
+    std::size_t read_ahead_size_ = 0;
+    std::size_t read_ahead_capacity_ = 0;  // bytes, the NUL's included
     std::size_t read_ahead_target_ = 0;
     EXTENSION_CONTROL_BLOCK ecb_{};
 
@@ -195,6 +215,9 @@ private:
     std::deque<io_op> ops_;
     bool op_running_ = false;
     std::uint64_t op_serial_ = 0;
+    std::size_t unsent_bytes_ = 0;  // copied for synchronous callers that already returned
+    std::vector<outgoing> outbox_;
+    bool flush_posted_ = false;
     std::optional<boost::asio::strand<boost::asio::thread_pool::executor_type>> strand_;
     completion_target registered_;
     enum class phase : std::uint8_t { reading_ahead, queued, running, done };

@@ -6,14 +6,18 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "support/fcgi_wire.hpp"
@@ -66,6 +70,10 @@ struct relay {
     direction down;  ///< engine -> web server
     std::set<std::uint16_t> active;
     bool dead = false;
+    /// The engine's answers wait: a request became active on an idle connection, and neither
+    /// a second one nor the hold's deadline came yet.
+    bool held = false;
+    std::chrono::steady_clock::time_point hold_deadline{};
 };
 
 int connect_upstream(const std::string& upstream)
@@ -92,8 +100,12 @@ int connect_upstream(const std::string& upstream)
 
 class fcgi_tap::impl {
 public:
-    impl(const std::filesystem::path& dir, std::string upstream)
-        : upstream_(std::move(upstream)), path_((dir / "tap.sock").string())
+    impl(const std::filesystem::path& dir, std::string upstream, std::size_t hold_until,
+         std::chrono::milliseconds hold_limit)
+        : upstream_(std::move(upstream)),
+          path_((dir / "tap.sock").string()),
+          hold_until_(hold_until),
+          hold_limit_(hold_limit)
     {
         listener_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         sockaddr_un address{};
@@ -128,6 +140,13 @@ public:
         return stats_;
     }
 
+    tap_stats stats_when_quiet(std::chrono::milliseconds bound) const
+    {
+        std::unique_lock lock(mutex_);
+        quiet_.wait_for(lock, bound, [this] { return stats_.end_requests >= stats_.begin_requests; });
+        return stats_;
+    }
+
 private:
     void run()
     {
@@ -140,14 +159,15 @@ private:
                 auto entry = [](int fd, short wanted) {
                     return pollfd{wanted != 0 ? fd : -1, wanted, 0};
                 };
-                fds.push_back(entry(r.client, events(r.up, r.down)));
+                fds.push_back(entry(r.client, events(r, r.up, r.down)));
                 owners.emplace_back(&r, true);
-                fds.push_back(entry(r.server, events(r.down, r.up)));
+                fds.push_back(entry(r.server, events(r, r.down, r.up)));
                 owners.emplace_back(&r, false);
             }
-            if (::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) {
+            if (::poll(fds.data(), fds.size(), poll_timeout_ms()) < 0 && errno != EINTR) {
                 return;
             }
+            release_expired_holds();
             if ((fds[0].revents & POLLIN) != 0) {
                 return;
             }
@@ -163,6 +183,9 @@ private:
                 direction& outgoing = is_client ? r->down : r->up;
                 if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
                     read_into(*r, incoming, is_client);
+                    for (relay* ready : std::exchange(release_later_, {})) {
+                        release(*ready);
+                    }
                 }
                 if ((fds[i].revents & POLLOUT) != 0) {
                     flush(*r, outgoing);
@@ -179,16 +202,49 @@ private:
     }
 
     /// Events for the fd that `in` reads from and `out` writes to.
-    static short events(const direction& in, const direction& out)
+    static short events(const relay& r, const direction& in, const direction& out)
     {
         short wanted = 0;
         if (!in.eof && in.buffer.size() < max_buffered) {
             wanted |= POLLIN;
         }
-        if (!out.buffer.empty()) {
+        if (!out.buffer.empty() && (&out != &r.down || !r.held)) {
             wanted |= POLLOUT;
         }
         return wanted;
+    }
+
+    /// Until the nearest hold deadline, or forever.
+    int poll_timeout_ms() const
+    {
+        std::optional<std::chrono::steady_clock::time_point> nearest;
+        for (const auto& r : relays_) {
+            if (r.held && (!nearest || r.hold_deadline < *nearest)) {
+                nearest = r.hold_deadline;
+            }
+        }
+        if (!nearest) {
+            return -1;
+        }
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            *nearest - std::chrono::steady_clock::now());
+        return static_cast<int>(std::max<std::int64_t>(left.count() + 1, 0));
+    }
+
+    void release_expired_holds()
+    {
+        const auto now = std::chrono::steady_clock::now();
+        for (auto& r : relays_) {
+            if (r.held && now >= r.hold_deadline) {
+                release(r);
+            }
+        }
+    }
+
+    void release(relay& r)
+    {
+        r.held = false;
+        flush(r, r.down);
     }
 
     void accept_one()
@@ -221,10 +277,10 @@ private:
         ssize_t got = ::recv(d.from, buffer, sizeof buffer, 0);
         if (got > 0) {
             d.buffer.append(buffer, static_cast<std::size_t>(got));
-            d.splitter.feed(buffer, static_cast<std::size_t>(got),
-                            [&](std::uint8_t type, std::uint16_t id) {
-                                observe(r, from_client, type, id);
-                            });
+            if (from_client) {
+                d.splitter.feed(buffer, static_cast<std::size_t>(got),
+                                [&](std::uint8_t type, std::uint16_t id) { observe(r, true, type, id); });
+            }
             flush(r, d);
             return;
         }
@@ -238,9 +294,17 @@ private:
 
     void flush(relay& r, direction& d)
     {
+        const bool engine_side = &d == &r.down;
+        if (engine_side && r.held) {
+            return;
+        }
         while (!d.buffer.empty()) {
             ssize_t sent = ::send(d.to, d.buffer.data(), d.buffer.size(), MSG_NOSIGNAL);
             if (sent > 0) {
+                if (engine_side) {  // the engine's records count once the web server has them
+                    d.splitter.feed(d.buffer.data(), static_cast<std::size_t>(sent),
+                                    [&](std::uint8_t type, std::uint16_t id) { observe(r, false, type, id); });
+                }
                 d.buffer.erase(0, static_cast<std::size_t>(sent));
                 continue;
             }
@@ -264,11 +328,18 @@ private:
             r.active.insert(id);
             stats_.max_concurrent_requests = std::max(stats_.max_concurrent_requests,
                                                       r.active.size());
+            if (hold_until_ > 0 && r.active.size() == 1 && r.active.size() < hold_until_) {
+                r.held = true;
+                r.hold_deadline = std::chrono::steady_clock::now() + hold_limit_;
+            } else if (r.held && r.active.size() >= hold_until_) {
+                release_later_.push_back(&r);
+            }
         } else if (from_client && type == wire::get_values) {
             ++stats_.get_values;
         } else if (!from_client && type == wire::end_request) {
             ++stats_.end_requests;
             r.active.erase(id);
+            quiet_.notify_all();
         } else if (!from_client && type == wire::get_values_result) {
             ++stats_.get_values_results;
         }
@@ -282,22 +353,32 @@ private:
 
     std::string upstream_;
     std::string path_;
+    std::size_t hold_until_;
+    std::chrono::milliseconds hold_limit_;
+    std::vector<relay*> release_later_;  // relay thread only: released after the current read
     int listener_ = -1;
     int wake_ = -1;
     std::list<relay> relays_;  // relay thread only
     mutable std::mutex mutex_;
+    mutable std::condition_variable quiet_;
     tap_stats stats_;  // guarded by mutex_
     std::thread thread_;
 };
 
-fcgi_tap::fcgi_tap(const std::filesystem::path& dir, std::string upstream)
-    : impl_(std::make_unique<impl>(dir, std::move(upstream)))
+fcgi_tap::fcgi_tap(const std::filesystem::path& dir, std::string upstream, std::size_t hold_until,
+                   std::chrono::milliseconds hold_limit)
+    : impl_(std::make_unique<impl>(dir, std::move(upstream), hold_until, hold_limit))
 {
 }
 
 fcgi_tap::~fcgi_tap() = default;
 
 std::string fcgi_tap::address() const { return impl_->address(); }
+
+tap_stats fcgi_tap::stats_when_quiet(std::chrono::milliseconds bound) const
+{
+    return impl_->stats_when_quiet(bound);
+}
 
 tap_stats fcgi_tap::stats() const { return impl_->stats(); }
 

@@ -3,7 +3,9 @@
 // unix socket in a temp dir, connects each accepted connection to the engine, copies bytes both
 // ways unchanged (half-closes included) and parses the records it copies to count connections,
 // GET_VALUES exchanges and how many requests were active at once on one connection, which is
-// what proves multiplexing. Runs one relay thread; all methods are thread-safe.
+// what proves multiplexing. A request counts as active from its BEGIN_REQUEST until its
+// END_REQUEST reached the web server. Runs one relay thread; all methods are thread-safe.
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -25,7 +27,12 @@ struct tap_stats {
 class fcgi_tap {
 public:
     /// Starts listening on `dir`/tap.sock, relaying to `upstream` (`unix:/p` or `tcp:H:P`).
-    fcgi_tap(const std::filesystem::path& dir, std::string upstream);
+    /// With `hold_until` > 0, whenever a request becomes active on an idle connection the
+    /// engine's answers on it are held back until that many requests are active at once, or for
+    /// `hold_limit`: a web server that multiplexes then shows it however fast the engine answers,
+    /// and one that does not still gets its answers.
+    fcgi_tap(const std::filesystem::path& dir, std::string upstream, std::size_t hold_until = 0,
+             std::chrono::milliseconds hold_limit = std::chrono::seconds(2));
     ~fcgi_tap();
     fcgi_tap(const fcgi_tap&) = delete;
     fcgi_tap& operator=(const fcgi_tap&) = delete;
@@ -33,6 +40,8 @@ public:
     /// `unix:/path` to give the web server.
     std::string address() const;
     tap_stats stats() const;
+    /// The stats once every request begun has its END_REQUEST delivered, or at `bound`.
+    tap_stats stats_when_quiet(std::chrono::milliseconds bound) const;
 
 private:
     class impl;

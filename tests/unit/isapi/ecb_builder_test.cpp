@@ -49,7 +49,8 @@ protected:
         read_ahead_.push_back(0);
         EXTENSION_CONTROL_BLOCK ecb;
         std::memset(&ecb, 0x5a, sizeof(ecb));  // whatever was there before
-        build_ecb(ecb, strings_, read_ahead_, reinterpret_cast<HCONN>(std::uintptr_t{0x100000007}), total);
+        build_ecb(ecb, strings_, read_ahead_.data(), read_ahead_.size() - 1,
+                  reinterpret_cast<HCONN>(std::uintptr_t{0x100000007}), total);
         return ecb;
     }
 
