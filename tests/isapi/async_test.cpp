@@ -116,6 +116,16 @@ TEST_F(isapi_async, asyncwriter_streams_a_mebibyte_in_chained_async_writes)
         << tail(sidecar().log());
 }
 
+TEST_F(isapi_async, asyncwriter_without_copies_sends_from_its_own_buffers)
+{
+    // async_copy_limit 0: every write goes out from the extension's buffer and completes once
+    // written, which asyncwriter checks by refilling the buffer only in the completion.
+    start(async_options("    async_copy_limit: 0\n"));
+    auto result = get("/scripts/asyncwriter.dll?count=64&size=1000");
+    ASSERT_EQ(result.status, 200) << result.describe();
+    EXPECT_TRUE(result.body == pattern_251(64 * 1000)) << "the body differs from the pattern";
+}
+
 TEST_F(isapi_async, asyncwriter_chains_thousands_of_small_writes)
 {
     start(async_options());
