@@ -1,6 +1,8 @@
 // The exported C API of libisapi-runtime.so. Everything else in the library is hidden.
 // The state objects are created on first use and never destroyed: extension threads may still
 // log or resolve handles while static destructors run at exit.
+#include <pthread.h>
+
 #include <cerrno>
 #include <cstdarg>
 #include <cstdint>
@@ -12,6 +14,7 @@
 #include "runtime/errno_map.hpp"
 #include "runtime/handle_table.hpp"
 #include "runtime/log_dispatcher.hpp"
+#include "runtime/module_registry.hpp"
 
 namespace {
 
@@ -25,6 +28,32 @@ isapi_fcgi::runtime::handle_table& handles() {
 isapi_fcgi::runtime::log_dispatcher& dispatcher() {
     static auto* instance = new isapi_fcgi::runtime::log_dispatcher();
     return *instance;
+}
+
+isapi_fcgi::runtime::module_registry& modules() {
+    static auto* registry = new isapi_fcgi::runtime::module_registry();
+    return *registry;
+}
+
+// Non-null for a thread that called isapi_thread_attach; its destructor runs at thread exit
+// (pthread_exit included), where DLL_THREAD_DETACH goes out.
+void thread_exit_notice(void*) {
+    const DWORD saved = last_error;
+    try {
+        modules().notify_thread(DLL_THREAD_DETACH);
+    } catch (const std::bad_alloc&) {
+        // No notification rather than an exception out of a thread's exit.
+    }
+    last_error = saved;
+}
+
+pthread_key_t attached_thread_key() {
+    static const pthread_key_t key = [] {
+        pthread_key_t created{};
+        pthread_key_create(&created, thread_exit_notice);
+        return created;
+    }();
+    return key;
 }
 
 std::uintptr_t handle_bits(HANDLE handle) noexcept {
@@ -78,6 +107,89 @@ int isapi_handle_release(HANDLE handle) {
         return -1;
     }
     return *fd;
+}
+
+HANDLE isapi_handle_register_object(void* object) {
+    std::optional<std::uintptr_t> handle;
+    try {
+        handle = handles().insert_object(object);
+    } catch (const std::bad_alloc&) {
+        SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+        return INVALID_HANDLE_VALUE;
+    }
+    if (!handle) {
+        SetLastError(ERROR_TOO_MANY_OPEN_FILES);
+        return INVALID_HANDLE_VALUE;
+    }
+    return reinterpret_cast<HANDLE>(*handle);
+}
+
+void* isapi_object_from_handle(HANDLE handle) {
+    const auto object = handles().find_object(handle_bits(handle));
+    if (!object) {
+        SetLastError(ERROR_INVALID_HANDLE);
+        return nullptr;
+    }
+    return *object;
+}
+
+void* isapi_handle_release_object(HANDLE handle) {
+    const auto object = handles().erase_object(handle_bits(handle));
+    if (!object) {
+        SetLastError(ERROR_INVALID_HANDLE);
+        return nullptr;
+    }
+    return *object;
+}
+
+BOOL isapi_module_attach(HANDLE module, isapi_dll_main_fn dll_main) {
+    try {
+        return modules().attach(module, dll_main) ? TRUE : FALSE;
+    } catch (const std::bad_alloc&) {
+        SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+        return FALSE;
+    }
+}
+
+BOOL isapi_module_detach(HANDLE module) {
+    if (!modules().detach(module)) {
+        SetLastError(ERROR_INVALID_HANDLE);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+BOOL isapi_module_disable_thread_calls(HANDLE module) {
+    if (!modules().disable_thread_calls(module)) {
+        SetLastError(ERROR_INVALID_HANDLE);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+void isapi_thread_attach(void) {
+    const pthread_key_t key = attached_thread_key();
+    if (pthread_getspecific(key) != nullptr) {
+        return;
+    }
+    static char attached_marker;
+    pthread_setspecific(key, &attached_marker);
+    const DWORD saved = last_error;
+    try {
+        modules().notify_thread(DLL_THREAD_ATTACH);
+    } catch (const std::bad_alloc&) {
+        // No notification rather than an exception into C code.
+    }
+    last_error = saved;
+}
+
+void isapi_thread_detach(void) {
+    const pthread_key_t key = attached_thread_key();
+    if (pthread_getspecific(key) == nullptr) {
+        return;
+    }
+    pthread_setspecific(key, nullptr);
+    thread_exit_notice(nullptr);
 }
 
 DWORD isapi_win32_error_from_errno(int error_number) {
