@@ -29,7 +29,7 @@ extern "C" {
 
 typedef int errno_t;
 typedef size_t rsize_t;
-#define _TRUNCATE ((size_t)-1)
+#define _TRUNCATE ISAPI_SCAST_(size_t, -1)
 #ifndef STRUNCATE
 #define STRUNCATE 80
 #endif

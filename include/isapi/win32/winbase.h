@@ -27,7 +27,7 @@ extern "C" {
 /* ---- more base types ----------------------------------------------------------------------- */
 typedef HANDLE HLOCAL;
 typedef HANDLE HGLOBAL;
-typedef int (WINAPI *FARPROC)(void);
+typedef INT_PTR (WINAPI *FARPROC)(void);
 typedef LONG NTSTATUS;
 typedef WORD LANGID;
 
