@@ -42,6 +42,10 @@ public:
     virtual void request_started(const request_started_info&) noexcept {}
     /// HttpExtensionProc returned HSE_STATUS_PENDING for `serial`.
     virtual void request_pending(std::uint64_t /*serial*/) noexcept {}
+    /// The request has run longer than the pool's slow-log threshold; `waiting_on` says what it
+    /// waits for (an extension thread, ReadClient, an async completion, DONE_WITH_SESSION...).
+    /// At most once per request; the host writes the slow-log line itself.
+    virtual void request_slow(std::uint64_t /*serial*/, std::string_view /*waiting_on*/) noexcept {}
     /// The request's END_REQUEST was queued (or its connection closed for it). Exactly once per
     /// request_started.
     virtual void request_finished(const request_finished_info&) noexcept {}
