@@ -55,6 +55,8 @@ ISAPI_WIN32_API int _strnicmp(const char *string1, const char *string2, size_t c
 #define strnicmp _strnicmp
 #define strcmpi _stricmp
 #define _strdup strdup
+/* MSVC's strtok_s has the signature of POSIX strtok_r (not C11's strtok_s). */
+#define strtok_s strtok_r
 
 /*
  * MSVC's _snprintf: when the output fits exactly in count there is no NUL; when it does not

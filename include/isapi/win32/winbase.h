@@ -173,6 +173,8 @@ ISAPI_WIN32_API LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize,
                                            DWORD flAllocationType, DWORD flProtect);
 ISAPI_WIN32_API BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType);
 
+#define UNREFERENCED_PARAMETER(P) ((void)(P))
+
 #define ZeroMemory(dest, length) memset((dest), 0, (length))
 #define SecureZeroMemory(dest, length) memset((dest), 0, (length))
 #define FillMemory(dest, length, fill) memset((dest), (fill), (length))
