@@ -199,9 +199,10 @@ DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove, PLONG lpDistance
         return fail(ERROR_INVALID_PARAMETER, INVALID_SET_FILE_POINTER);
     }
     // A low part of 0xFFFFFFFF is a valid position with a high part: callers then test
-    // GetLastError() == NO_ERROR, so success clears it.
-    SetLastError(NO_ERROR);
-    return static_cast<DWORD>(position & 0xFFFFFFFF);
+    // GetLastError() == NO_ERROR, so that success clears it.
+    const auto low = static_cast<DWORD>(position & 0xFFFFFFFF);
+    if (low == INVALID_SET_FILE_POINTER) SetLastError(NO_ERROR);
+    return low;
 }
 
 BOOL WINAPI SetFilePointerEx(HANDLE hFile, LARGE_INTEGER liDistanceToMove,
@@ -221,8 +222,10 @@ DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh) {
     if (::fstat(fd, &info) != 0) return fail(errno_code(), INVALID_FILE_SIZE);
     const auto size = static_cast<unsigned long long>(info.st_size);
     if (lpFileSizeHigh != nullptr) *lpFileSizeHigh = static_cast<DWORD>(size >> 32);
-    SetLastError(NO_ERROR);
-    return static_cast<DWORD>(size & 0xFFFFFFFF);
+    // As SetFilePointer: a low part equal to INVALID_FILE_SIZE is told apart by NO_ERROR.
+    const auto low = static_cast<DWORD>(size & 0xFFFFFFFF);
+    if (low == INVALID_FILE_SIZE) SetLastError(NO_ERROR);
+    return low;
 }
 
 BOOL WINAPI GetFileSizeEx(HANDLE hFile, PLARGE_INTEGER lpFileSize) {
