@@ -56,6 +56,23 @@ pthread_key_t attached_thread_key() {
     return key;
 }
 
+// A new handle from `insert` (fd or object), with the Win32 codes for each failure.
+template <typename Insert>
+HANDLE new_handle(Insert insert) {
+    std::optional<std::uintptr_t> handle;
+    try {
+        handle = insert(handles());
+    } catch (const std::bad_alloc&) {
+        SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+        return INVALID_HANDLE_VALUE;
+    }
+    if (!handle) {
+        SetLastError(ERROR_TOO_MANY_OPEN_FILES);
+        return INVALID_HANDLE_VALUE;
+    }
+    return reinterpret_cast<HANDLE>(*handle);
+}
+
 std::uintptr_t handle_bits(HANDLE handle) noexcept {
     return reinterpret_cast<std::uintptr_t>(handle);
 }
@@ -77,18 +94,7 @@ HANDLE isapi_handle_from_fd(int fd) {
         SetLastError(ERROR_INVALID_PARAMETER);
         return INVALID_HANDLE_VALUE;
     }
-    std::optional<std::uintptr_t> handle;
-    try {
-        handle = handles().insert(fd);
-    } catch (const std::bad_alloc&) {
-        SetLastError(ERROR_NOT_ENOUGH_MEMORY);
-        return INVALID_HANDLE_VALUE;
-    }
-    if (!handle) {
-        SetLastError(ERROR_TOO_MANY_OPEN_FILES);
-        return INVALID_HANDLE_VALUE;
-    }
-    return reinterpret_cast<HANDLE>(*handle);
+    return new_handle([fd](isapi_fcgi::runtime::handle_table& table) { return table.insert(fd); });
 }
 
 int isapi_fd_from_handle(HANDLE handle) {
@@ -110,18 +116,9 @@ int isapi_handle_release(HANDLE handle) {
 }
 
 HANDLE isapi_handle_register_object(void* object) {
-    std::optional<std::uintptr_t> handle;
-    try {
-        handle = handles().insert_object(object);
-    } catch (const std::bad_alloc&) {
-        SetLastError(ERROR_NOT_ENOUGH_MEMORY);
-        return INVALID_HANDLE_VALUE;
-    }
-    if (!handle) {
-        SetLastError(ERROR_TOO_MANY_OPEN_FILES);
-        return INVALID_HANDLE_VALUE;
-    }
-    return reinterpret_cast<HANDLE>(*handle);
+    return new_handle([object](isapi_fcgi::runtime::handle_table& table) {
+        return table.insert_object(object);
+    });
 }
 
 void* isapi_object_from_handle(HANDLE handle) {

@@ -36,7 +36,7 @@ std::optional<std::uint32_t> handle_table::allocate() {
     return static_cast<std::uint32_t>(slots_.size() - 1);
 }
 
-std::optional<std::uintptr_t> handle_table::insert(int fd) {
+std::optional<std::uintptr_t> handle_table::insert_entry(int fd, void* object, bool is_object) {
     std::lock_guard lock(mutex_);
     const auto index = allocate();
     if (!index) {
@@ -44,22 +44,18 @@ std::optional<std::uintptr_t> handle_table::insert(int fd) {
     }
     slot& entry = slots_[*index];
     entry.fd = fd;
+    entry.object = object;
     entry.used = true;
-    entry.is_object = false;
+    entry.is_object = is_object;
     return encode(*index, entry.generation);
 }
 
+std::optional<std::uintptr_t> handle_table::insert(int fd) {
+    return insert_entry(fd, nullptr, false);
+}
+
 std::optional<std::uintptr_t> handle_table::insert_object(void* object) {
-    std::lock_guard lock(mutex_);
-    const auto index = allocate();
-    if (!index) {
-        return std::nullopt;
-    }
-    slot& entry = slots_[*index];
-    entry.object = object;
-    entry.used = true;
-    entry.is_object = true;
-    return encode(*index, entry.generation);
+    return insert_entry(-1, object, true);
 }
 
 std::optional<std::uint32_t> handle_table::locate(std::uintptr_t handle,

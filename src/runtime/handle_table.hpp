@@ -45,6 +45,7 @@ private:
         bool is_object = false;
     };
 
+    std::optional<std::uintptr_t> insert_entry(int fd, void* object, bool is_object);
     /// A fresh slot, or nullopt when the table is full. Caller holds mutex_.
     std::optional<std::uint32_t> allocate();
     /// Index of the live slot of that kind `handle` names, or nullopt. Caller holds mutex_.

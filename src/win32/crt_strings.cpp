@@ -32,6 +32,23 @@ bool format_to(std::string& text, const char* format, va_list args) {
     return ok;
 }
 
+// The argument checks of the *printf_s family, then the formatting; false (reported, the
+// buffer emptied where there is one) when either fails.
+bool checked_format(const char* function, char* buffer, size_t size, const char* format, va_list args,
+                    std::string& text) {
+    if (format == nullptr || buffer == nullptr || size == 0) {
+        if (buffer != nullptr && size > 0) buffer[0] = '\0';
+        report(function, "NULL buffer or format, or empty buffer", EINVAL);
+        return false;
+    }
+    if (!format_to(text, format, args)) {
+        buffer[0] = '\0';
+        report(function, "format not allowed", EINVAL);
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 extern "C" {
@@ -195,17 +212,8 @@ size_t strnlen_s(const char* str, size_t number_of_elements) {
 }
 
 int vsprintf_s(char* buffer, size_t size_of_buffer, const char* format, va_list argptr) {
-    if (format == nullptr || buffer == nullptr || size_of_buffer == 0) {
-        if (buffer != nullptr && size_of_buffer > 0) buffer[0] = '\0';
-        report("vsprintf_s", "NULL buffer or format, or empty buffer", EINVAL);
-        return -1;
-    }
     std::string text;
-    if (!format_to(text, format, argptr)) {
-        buffer[0] = '\0';
-        report("vsprintf_s", "format not allowed", EINVAL);
-        return -1;
-    }
+    if (!checked_format("vsprintf_s", buffer, size_of_buffer, format, argptr, text)) return -1;
     if (text.size() >= size_of_buffer) {
         buffer[0] = '\0';
         report("vsprintf_s", "buffer too small", ERANGE);
@@ -225,17 +233,8 @@ int sprintf_s(char* buffer, size_t size_of_buffer, const char* format, ...) {
 
 int _vsnprintf_s(char* buffer, size_t size_of_buffer, size_t count, const char* format,
                  va_list argptr) {
-    if (format == nullptr || buffer == nullptr || size_of_buffer == 0) {
-        if (buffer != nullptr && size_of_buffer > 0) buffer[0] = '\0';
-        report("_vsnprintf_s", "NULL buffer or format, or empty buffer", EINVAL);
-        return -1;
-    }
     std::string text;
-    if (!format_to(text, format, argptr)) {
-        buffer[0] = '\0';
-        report("_vsnprintf_s", "format not allowed", EINVAL);
-        return -1;
-    }
+    if (!checked_format("_vsnprintf_s", buffer, size_of_buffer, format, argptr, text)) return -1;
     // The output is cut at count characters (or at what fits, for _TRUNCATE); what is kept
     // must then fit with its terminator, else it is a violation.
     const size_t limit = count == _TRUNCATE ? size_of_buffer - 1 : count;

@@ -63,6 +63,18 @@ bool seek(int fd, long long distance, DWORD method, long long& position) {
     return true;
 }
 
+// A synchronous ReadFile/WriteFile with an OVERLAPPED starts at its Offset/OffsetHigh.
+bool seek_to(int fd, const OVERLAPPED* overlapped) {
+    if (overlapped == nullptr) return true;
+    const auto offset = static_cast<off_t>(
+        (static_cast<unsigned long long>(overlapped->OffsetHigh) << 32) | overlapped->Offset);
+    if (::lseek(fd, offset, SEEK_SET) < 0) {
+        SetLastError(errno_code());
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 extern "C" {
@@ -132,11 +144,7 @@ BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
     const int fd = fd_of(hFile);
     if (fd < 0) return FALSE;
     if (lpBuffer == nullptr && nNumberOfBytesToRead > 0) return fail(ERROR_INVALID_USER_BUFFER);
-    if (lpOverlapped != nullptr) {
-        const off_t offset = static_cast<off_t>(
-            (static_cast<unsigned long long>(lpOverlapped->OffsetHigh) << 32) | lpOverlapped->Offset);
-        if (::lseek(fd, offset, SEEK_SET) < 0) return fail(errno_code());
-    }
+    if (!seek_to(fd, lpOverlapped)) return FALSE;
     DWORD done = 0;
     auto* bytes = static_cast<char*>(lpBuffer);
     while (done < nNumberOfBytesToRead) {
@@ -160,11 +168,7 @@ BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrit
     const int fd = fd_of(hFile);
     if (fd < 0) return FALSE;
     if (lpBuffer == nullptr && nNumberOfBytesToWrite > 0) return fail(ERROR_INVALID_USER_BUFFER);
-    if (lpOverlapped != nullptr) {
-        const off_t offset = static_cast<off_t>(
-            (static_cast<unsigned long long>(lpOverlapped->OffsetHigh) << 32) | lpOverlapped->Offset);
-        if (::lseek(fd, offset, SEEK_SET) < 0) return fail(errno_code());
-    }
+    if (!seek_to(fd, lpOverlapped)) return FALSE;
     DWORD done = 0;
     const auto* bytes = static_cast<const char*>(lpBuffer);
     while (done < nNumberOfBytesToWrite) {

@@ -131,6 +131,14 @@ DWORD wait_handles(DWORD count, const HANDLE* handles, BOOL wait_all, DWORD mill
     return isapi_fcgi::win32::wait_for(objects, wait_all != FALSE, milliseconds);
 }
 
+BOOL set_event_state(HANDLE handle, bool state) {
+    auto e = isapi_fcgi::win32::find_as<event>(handle, kernel_object::kind::event);
+    if (!e) return fail(ERROR_INVALID_HANDLE);
+    std::lock_guard lock(wait_lock());
+    e->set(state);
+    return TRUE;
+}
+
 }  // namespace
 
 extern "C" {
@@ -142,19 +150,11 @@ HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES, BOOL bManualReset, BOOL bIniti
 }
 
 BOOL WINAPI SetEvent(HANDLE hEvent) {
-    auto e = isapi_fcgi::win32::find_as<event>(hEvent, kernel_object::kind::event);
-    if (!e) return fail(ERROR_INVALID_HANDLE);
-    std::lock_guard lock(wait_lock());
-    e->set(true);
-    return TRUE;
+    return set_event_state(hEvent, true);
 }
 
 BOOL WINAPI ResetEvent(HANDLE hEvent) {
-    auto e = isapi_fcgi::win32::find_as<event>(hEvent, kernel_object::kind::event);
-    if (!e) return fail(ERROR_INVALID_HANDLE);
-    std::lock_guard lock(wait_lock());
-    e->set(false);
-    return TRUE;
+    return set_event_state(hEvent, false);
 }
 
 HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES, LONG lInitialCount, LONG lMaximumCount,
