@@ -1,8 +1,6 @@
 // The exported C API of libisapi-runtime.so. Everything else in the library is hidden.
 // The state objects are created on first use and never destroyed: extension threads may still
 // log or resolve handles while static destructors run at exit.
-#include <pthread.h>
-
 #include <cerrno>
 #include <cstdarg>
 #include <cstdint>
@@ -35,9 +33,7 @@ isapi_fcgi::runtime::module_registry& modules() {
     return *registry;
 }
 
-// Non-null for a thread that called isapi_thread_attach; its destructor runs at thread exit
-// (pthread_exit included), where DLL_THREAD_DETACH goes out.
-void thread_exit_notice(void*) {
+void thread_exit_notice() {
     const DWORD saved = last_error;
     try {
         modules().notify_thread(DLL_THREAD_DETACH);
@@ -47,14 +43,24 @@ void thread_exit_notice(void*) {
     last_error = saved;
 }
 
-pthread_key_t attached_thread_key() {
-    static const pthread_key_t key = [] {
-        pthread_key_t created{};
-        pthread_key_create(&created, thread_exit_notice);
-        return created;
-    }();
-    return key;
-}
+// Armed by isapi_thread_attach. Its destructor sends DLL_THREAD_DETACH when the thread ends
+// (pthread_exit included). glibc runs thread_local destructors before it clears the threads'
+// pthread_key values, so DllMain still finds its TlsGetValue data there, as on Windows; a
+// pthread key destructor would run after some of those values were already gone.
+struct thread_notice {
+    bool attached = false;
+    thread_notice() = default;
+    thread_notice(const thread_notice&) = delete;
+    thread_notice& operator=(const thread_notice&) = delete;
+    ~thread_notice() {
+        if (attached) {
+            attached = false;
+            thread_exit_notice();
+        }
+    }
+};
+
+thread_local thread_notice this_thread;
 
 // A new handle from `insert` (fd or object), with the Win32 codes for each failure.
 template <typename Insert>
@@ -165,12 +171,10 @@ BOOL isapi_module_disable_thread_calls(HANDLE module) {
 }
 
 void isapi_thread_attach(void) {
-    const pthread_key_t key = attached_thread_key();
-    if (pthread_getspecific(key) != nullptr) {
+    if (this_thread.attached) {
         return;
     }
-    static char attached_marker;
-    pthread_setspecific(key, &attached_marker);
+    this_thread.attached = true;
     const DWORD saved = last_error;
     try {
         modules().notify_thread(DLL_THREAD_ATTACH);
@@ -181,12 +185,11 @@ void isapi_thread_attach(void) {
 }
 
 void isapi_thread_detach(void) {
-    const pthread_key_t key = attached_thread_key();
-    if (pthread_getspecific(key) == nullptr) {
+    if (!this_thread.attached) {
         return;
     }
-    pthread_setspecific(key, nullptr);
-    thread_exit_notice(nullptr);
+    this_thread.attached = false;
+    thread_exit_notice();
 }
 
 DWORD isapi_win32_error_from_errno(int error_number) {

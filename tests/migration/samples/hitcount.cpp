@@ -9,32 +9,57 @@
  *   "hits=N\r\nthread_buffer=yes|no\r\nlive_buffers=M\r\nname=NAME\r\n"
  * where N counts requests since load, thread_buffer says whether this thread's TLS buffer was
  * allocated by DLL_THREAD_ATTACH, M is how many such buffers exist, and NAME is cut to 15
- * characters (a sample-era fixed buffer).
+ * characters (a sample-era fixed buffer). At unload it logs, with OutputDebugString,
+ * "hitcount: K thread buffers left at unload" (K: threads that are still running, whose
+ * buffers it then frees; 0 when every thread ended first and its DLL_THREAD_DETACH found its
+ * TLS value).
  */
 #include <Windows.h>
 #include <httpext.h>
 #include <strsafe.h>
 
-static CRITICAL_SECTION g_csHits;
+struct THREAD_BUFFER {
+    THREAD_BUFFER *pNext;
+    THREAD_BUFFER *pPrev;
+    char szScratch[256];
+};
+
+static CRITICAL_SECTION g_csHits;  // guards the counter and the buffer list
 static DWORD g_dwHits = 0;
 static DWORD g_dwTls = TLS_OUT_OF_INDEXES;
 static volatile LONG g_lLiveBuffers = 0;
+static THREAD_BUFFER *g_pBuffers = NULL;  // every live buffer, for the unload
 
 static void AllocateThreadBuffer()
 {
     if (g_dwTls != TLS_OUT_OF_INDEXES && TlsGetValue(g_dwTls) == NULL) {
-        LPVOID pBuffer = LocalAlloc(LPTR, 256);
+        THREAD_BUFFER *pBuffer = (THREAD_BUFFER *)LocalAlloc(LPTR, sizeof(THREAD_BUFFER));
         if (pBuffer != NULL && TlsSetValue(g_dwTls, pBuffer)) {
+            EnterCriticalSection(&g_csHits);
+            pBuffer->pNext = g_pBuffers;
+            if (g_pBuffers != NULL) g_pBuffers->pPrev = pBuffer;
+            g_pBuffers = pBuffer;
+            LeaveCriticalSection(&g_csHits);
             InterlockedIncrement(&g_lLiveBuffers);
         }
     }
 }
 
+static void Unlink(THREAD_BUFFER *pBuffer)
+{
+    if (pBuffer->pPrev != NULL) pBuffer->pPrev->pNext = pBuffer->pNext;
+    else g_pBuffers = pBuffer->pNext;
+    if (pBuffer->pNext != NULL) pBuffer->pNext->pPrev = pBuffer->pPrev;
+}
+
 static void FreeThreadBuffer()
 {
     if (g_dwTls == TLS_OUT_OF_INDEXES) return;
-    LPVOID pBuffer = TlsGetValue(g_dwTls);
+    THREAD_BUFFER *pBuffer = (THREAD_BUFFER *)TlsGetValue(g_dwTls);
     if (pBuffer != NULL) {
+        EnterCriticalSection(&g_csHits);
+        Unlink(pBuffer);
+        LeaveCriticalSection(&g_csHits);
         LocalFree(pBuffer);
         TlsSetValue(g_dwTls, NULL);
         InterlockedDecrement(&g_lLiveBuffers);
@@ -57,11 +82,22 @@ BOOL APIENTRY DllMain(HMODULE hModule, DWORD dwReason, LPVOID lpReserved)
     case DLL_THREAD_DETACH:
         FreeThreadBuffer();
         break;
-    case DLL_PROCESS_DETACH:
+    case DLL_PROCESS_DETACH: {
         FreeThreadBuffer();
+        char szLeft[64];
+        wsprintfA(szLeft, "hitcount: %ld thread buffers left at unload\n",
+                  InterlockedExchangeAdd(&g_lLiveBuffers, 0));
+        OutputDebugStringA(szLeft);
+        // Threads still running get no DLL_THREAD_DETACH after this: free their buffers here.
+        while (g_pBuffers != NULL) {
+            THREAD_BUFFER *pBuffer = g_pBuffers;
+            Unlink(pBuffer);
+            LocalFree(pBuffer);
+        }
         TlsFree(g_dwTls);
         DeleteCriticalSection(&g_csHits);
         break;
+    }
     }
     return TRUE;
 }
