@@ -32,8 +32,31 @@ public:
     thread_object(LPTHREAD_START_ROUTINE start, LPVOID parameter, bool suspended)
         : kernel_object(kind::thread), start_(start), parameter_(parameter), suspended_(suspended) {}
 
+    // The thread is joinable: a satisfied wait joins it (it has ended, or is a few instructions
+    // from it), so that once a wait returns the thread is really gone, as on Windows; a thread
+    // nobody waits for is joined or detached when its last reference goes.
+    ~thread_object() override {
+        if (!started_ || joined_) return;
+        if (pthread_equal(thread_, pthread_self())) {
+            pthread_detach(thread_);
+        } else {
+            pthread_join(thread_, nullptr);
+        }
+    }
+
     bool signalled(DWORD) const override { return exited_; }
-    void acquire(DWORD) override {}
+    void acquire(DWORD) override {
+        if (started_ && !joined_ && !pthread_equal(thread_, pthread_self())) {
+            pthread_join(thread_, nullptr);
+            joined_ = true;
+        }
+    }
+
+    void started(pthread_t thread) {
+        std::lock_guard lock(wait_lock());
+        thread_ = thread;
+        started_ = true;
+    }
 
     // Under wait_lock().
     bool exited() const { return exited_; }
@@ -76,6 +99,9 @@ private:
     LPVOID parameter_;
     bool suspended_;
     DWORD id_ = 0;
+    pthread_t thread_{};
+    bool started_ = false;  // thread_ is set
+    bool joined_ = false;
     bool exited_ = false;
     DWORD exit_code_ = STILL_ACTIVE;
     std::condition_variable changed_;
@@ -128,7 +154,6 @@ HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES, SIZE_T dwStackSize,
     if (handle == nullptr) return nullptr;
     pthread_attr_t attributes;
     pthread_attr_init(&attributes);
-    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
     if (dwStackSize != 0) {
         const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
         std::size_t size = (dwStackSize + page - 1) / page * page;
@@ -143,6 +168,7 @@ HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES, SIZE_T dwStackSize,
         return fail(isapi_win32_error_from_errno(error), HANDLE{nullptr});
     }
     argument.release();  // the thread owns it now
+    object->started(thread);
     if (lpThreadId != nullptr) *lpThreadId = object->wait_for_id();
     return handle;
 }

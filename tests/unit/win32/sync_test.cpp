@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 
 namespace {
 
@@ -255,6 +256,25 @@ TEST(threads, exit_code_id_suspend_and_exit_thread) {
     CloseHandle(exits);
     EXPECT_EQ(CreateThread(nullptr, 0, nullptr, nullptr, 0, nullptr), nullptr);
     EXPECT_EQ(GetLastError(), static_cast<DWORD>(ERROR_INVALID_PARAMETER));
+}
+
+std::size_t task_count() {
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/task")) ++n;
+    return n;
+}
+
+TEST(threads, a_satisfied_wait_means_the_thread_is_gone) {
+    const std::size_t before = task_count();
+    HANDLE threads[3];
+    for (auto& t : threads) {
+        t = CreateThread(nullptr, 0, [](LPVOID) -> DWORD { return 0; }, nullptr, 0, nullptr);
+        ASSERT_NE(t, nullptr);
+    }
+    ASSERT_EQ(WaitForMultipleObjects(3, threads, TRUE, bounded), WAIT_OBJECT_0);
+    // Joined, not merely signalled: no task of them is left (as a Windows thread is gone).
+    EXPECT_EQ(task_count(), before);
+    for (auto& t : threads) CloseHandle(t);
 }
 
 unsigned __stdcall crt_thread(void* argument) {
