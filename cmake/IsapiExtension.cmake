@@ -1,8 +1,9 @@
 # isapi_add_extension(<name> [OUTPUT_NAME <file-stem>] <source>...)
 #
 # Builds an ISAPI extension as a loadable module for isapi-fcgi: `<name>.so` (no "lib" prefix),
-# linked to libisapi-runtime.so (isapi::runtime) with the include/isapi headers on the include
-# path, so IIS-era `#include <windows.h>` / `#include <httpext.h>` lines compile unchanged.
+# linked to libisapi-win32.so (isapi::win32, the Win32 compatibility layer) and
+# libisapi-runtime.so (isapi::runtime) with include/isapi/win32 on the include path, so IIS-era
+# `#include <windows.h>` / `#include <httpext.h>` lines and their Win32 calls compile unchanged.
 #
 #  - Symbols are hidden by default, as in a Windows DLL: exported are HttpExtensionProc,
 #    GetExtensionVersion, TerminateExtension and DllMain (httpext.h declares them with default
@@ -32,6 +33,11 @@ function(isapi_add_extension name)
   endif()
 
   add_library(${name} MODULE ${sources})
+  # libisapi-win32 first: its include/isapi/win32 then precedes include/isapi, so <windows.h>
+  # is the full compatibility header (Win32 functions, secure CRT) rather than the base types.
+  if(TARGET isapi::win32)
+    target_link_libraries(${name} PRIVATE isapi::win32)
+  endif()
   target_link_libraries(${name} PRIVATE isapi::runtime)
   set_target_properties(${name} PROPERTIES
     PREFIX ""

@@ -11,6 +11,7 @@
 
 #include "config/loader.hpp"
 #include "engine/server.hpp"
+#include "iis_import/import_command.hpp"
 #include "isapi/isapi_host.hpp"
 #include "logging/logging.hpp"
 
@@ -33,6 +34,7 @@ struct options {
 void print_usage(std::FILE* to) {
     std::fprintf(to,
                  "usage: isapi-fcgi [--config FILE] [--check-config]\n"
+                 "       isapi-fcgi import-iis [options] applicationHost.config|web.config\n"
                  "       isapi-fcgi --version | --help\n"
                  "\n"
                  "  -c, --config FILE   configuration file (default %s)\n"
@@ -127,6 +129,10 @@ int run_server(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // A subcommand with options of its own (see `isapi-fcgi import-iis --help`).
+    if (argc > 1 && std::string_view(argv[1]) == "import-iis") {
+        return isapi_fcgi::iis_import::run_import_command(argc - 2, argv + 2);
+    }
     const auto parsed = parse_arguments(argc, argv);
     if (!parsed) {
         print_usage(stderr);

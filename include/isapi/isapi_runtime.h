@@ -5,7 +5,10 @@
  *  - the per-thread last-error value behind GetLastError/SetLastError (windef_subset.h);
  *  - the HANDLE table that turns Linux file descriptors into Win32-style HANDLEs and back
  *    (TransmitFile's hFile, VECTOR_SEND file elements, a CreateFile shim);
- *  - a log hook, so extension-side code can write to the host's log.
+ *  - a log hook, so extension-side code can write to the host's log;
+ *  - the loader's module list: DllMain calls for process and thread attach/detach, as the
+ *    Windows loader makes them (libisapi-win32's LoadLibrary, CreateThread and
+ *    DisableThreadLibraryCalls use it, and so does the host).
  *
  * Nothing else in the process defines these symbols.  All functions are thread-safe.
  *
@@ -61,6 +64,55 @@ ISAPI_RUNTIME_API int isapi_fd_from_handle(HANDLE handle);
  * ERROR_INVALID_HANDLE as isapi_fd_from_handle.
  */
 ISAPI_RUNTIME_API int isapi_handle_release(HANDLE handle);
+
+/*
+ * Object handles: a handle for something that is not a file (an event, a thread, ...), drawn
+ * from the same table so that it never equals a file handle; isapi_fd_from_handle fails for it
+ * with ERROR_INVALID_HANDLE and isapi_object_from_handle fails for a file handle.  The table
+ * stores `object` and never dereferences it; its owner (libisapi-win32) keeps it alive.
+ * Registration fails as isapi_handle_from_fd does; lookups of anything else return NULL with
+ * ERROR_INVALID_HANDLE.
+ */
+ISAPI_RUNTIME_API HANDLE isapi_handle_register_object(void *object);
+ISAPI_RUNTIME_API void *isapi_object_from_handle(HANDLE handle);
+/* Unregisters an object handle and returns its object (NULL + ERROR_INVALID_HANDLE). */
+ISAPI_RUNTIME_API void *isapi_handle_release_object(HANDLE handle);
+
+/* ---- modules and threads: DllMain as the Windows loader calls it ------------------------------ */
+
+typedef BOOL (WINAPI *isapi_dll_main_fn)(HANDLE hinstDLL, DWORD fdwReason, LPVOID lpvReserved);
+
+/*
+ * Attaches a loaded module (a dlopen handle).  The first attach calls
+ * dll_main(module, DLL_PROCESS_ATTACH, NULL), which may be NULL for a module without DllMain,
+ * under the process-wide loader lock, and registers the module when it returns TRUE; from then
+ * on every thread that notifies the runtime calls its DllMain with DLL_THREAD_ATTACH/DETACH
+ * (until DisableThreadLibraryCalls).  Further attaches of the same module only count, as
+ * further LoadLibrary calls do.  Returns what DllMain returned (TRUE without a DllMain); after
+ * FALSE the module is not attached and the caller unloads it.
+ */
+ISAPI_RUNTIME_API BOOL isapi_module_attach(HANDLE module, isapi_dll_main_fn dll_main);
+
+/*
+ * Undoes one attach.  The last one unregisters the module (no thread notification reaches it
+ * afterwards), then calls DllMain(module, DLL_PROCESS_DETACH, NULL) outside the loader lock.
+ * FALSE with ERROR_INVALID_HANDLE for a module that is not attached.
+ */
+ISAPI_RUNTIME_API BOOL isapi_module_detach(HANDLE module);
+
+/* DisableThreadLibraryCalls: FALSE with ERROR_INVALID_HANDLE for a module not attached. */
+ISAPI_RUNTIME_API BOOL isapi_module_disable_thread_calls(HANDLE module);
+
+/*
+ * The calling thread starts running extension code: DLL_THREAD_ATTACH to every attached
+ * module, once per thread (later calls do nothing), and DLL_THREAD_DETACH when the thread ends
+ * (any pthread exit) or calls isapi_thread_detach.  Threads that libisapi-win32 starts
+ * (CreateThread, QueueUserWorkItem) and the host's extension threads call it; threads an
+ * extension starts with pthread_create get no notifications unless they call it themselves.
+ */
+ISAPI_RUNTIME_API void isapi_thread_attach(void);
+/* DLL_THREAD_DETACH now, for a thread that called isapi_thread_attach and is about to end. */
+ISAPI_RUNTIME_API void isapi_thread_detach(void);
 
 /* ---- errno -> Win32 error code ------------------------------------------------------------- */
 

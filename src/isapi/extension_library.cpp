@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <isapi/isapi_runtime.h>
 #include <spdlog/spdlog.h>
 
 #include "engine/log_text.hpp"
@@ -35,10 +36,14 @@ extension_library::extension_library(const config::extension_settings& settings)
         throw std::runtime_error(fmt::format("extension '{}': {} does not export {}", name_, settings.path,
                                              !version ? "GetExtensionVersion" : "HttpExtensionProc"));
     }
-    if (dll_main_) dll_main_(handle_, DLL_PROCESS_ATTACH, nullptr);
+    // Through the runtime's loader emulation: DllMain also gets DLL_THREAD_ATTACH/DETACH for
+    // the threads that notify the runtime (ours, CreateThread's), until
+    // DisableThreadLibraryCalls. FALSE fails the load as LoadLibrary does: no extension call.
+    const bool attached = isapi_module_attach(handle_, dll_main_) != FALSE;
+    if (!attached) spdlog::error("extension '{}': DllMain(DLL_PROCESS_ATTACH) returned FALSE", name_);
 
     HSE_VERSION_INFO info{};
-    usable_ = version(&info) != FALSE;
+    usable_ = attached && version(&info) != FALSE;
     info.lpszExtensionDesc[sizeof(info.lpszExtensionDesc) - 1] = '\0';
     const auto description = engine::log_text(info.lpszExtensionDesc);
     if (usable_) {
@@ -47,7 +52,7 @@ extension_library::extension_library(const config::extension_settings& settings)
         return;
     }
     if (settings.required) {
-        if (dll_main_) dll_main_(handle_, DLL_PROCESS_DETACH, nullptr);
+        isapi_module_detach(handle_);
         ::dlclose(handle_);
         throw std::runtime_error(
             fmt::format("extension '{}': GetExtensionVersion returned FALSE and the extension is required", name_));
@@ -59,7 +64,7 @@ extension_library::extension_library(const config::extension_settings& settings)
 
 extension_library::~extension_library() {
     if (usable_ && terminate_) terminate_(HSE_TERM_MUST_UNLOAD);
-    if (dll_main_) dll_main_(handle_, DLL_PROCESS_DETACH, nullptr);
+    isapi_module_detach(handle_);
     ::dlclose(handle_);
 }
 

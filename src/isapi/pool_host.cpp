@@ -1,7 +1,13 @@
 #include "isapi/pool_host.hpp"
 
+#include <latch>
+
+#include <boost/asio/post.hpp>
+#include <isapi/isapi_runtime.h>
+
 #include "isapi/conn_table.hpp"
 #include "isapi/isapi_request.hpp"
+#include "isapi/runtime_log_hook.hpp"
 
 namespace isapi_fcgi::isapi {
 
@@ -13,6 +19,7 @@ pool_host::pool_host(const config::pool_settings& settings, std::shared_ptr<spdl
       access_log_json_(access_log_json),
       observer_(std::move(observer)),
       threads_(settings.isapi.extension_threads) {
+    route_runtime_log_to_spdlog();
     variables_config_.document_root = settings_.isapi.document_root;
     variables_config_.server_software = settings_.isapi.server_software;
     for (const auto& ext : settings_.isapi.extensions) {
@@ -24,6 +31,7 @@ pool_host::pool_host(const config::pool_settings& settings, std::shared_ptr<spdl
         if (ext.streaming) options.extra_header_lines = "X-Accel-Buffering: no\r\n";
         translator_options_.push_back(std::move(options));
     }
+    attach_threads();
 }
 
 pool_host::~pool_host() { shutdown(); }
@@ -45,6 +53,20 @@ void pool_host::shutdown() {
     extensions_.clear();
     // The ECBs stayed valid through TerminateExtension; now their ConnIDs end.
     for (auto& r : mine) conn_table::instance().end(r->conn_id(), true);
+}
+
+void pool_host::attach_threads() {
+    // Every pool thread takes one task and holds it until all have arrived, so each thread
+    // announces itself exactly once: DLL_THREAD_ATTACH now, DLL_THREAD_DETACH when it ends.
+    const unsigned count = settings_.isapi.extension_threads;
+    auto arrived = std::make_shared<std::latch>(count);
+    for (unsigned i = 0; i < count; ++i) {
+        boost::asio::post(threads_, [arrived] {
+            isapi_thread_attach();
+            arrived->arrive_and_wait();
+        });
+    }
+    arrived->wait();
 }
 
 bool pool_host::first_time(const std::string& extension, const std::string& what) {

@@ -60,6 +60,9 @@ public:
     bool first_time(const std::string& extension, const std::string& what);
 
 private:
+    /// Each extension thread notifies the runtime once (DLL_THREAD_ATTACH/DETACH for DllMain).
+    void attach_threads();
+
     config::pool_settings settings_;
     std::vector<std::unique_ptr<extension_library>> extensions_;
     url_map urls_;

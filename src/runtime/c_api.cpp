@@ -12,6 +12,7 @@
 #include "runtime/errno_map.hpp"
 #include "runtime/handle_table.hpp"
 #include "runtime/log_dispatcher.hpp"
+#include "runtime/module_registry.hpp"
 
 namespace {
 
@@ -25,6 +26,57 @@ isapi_fcgi::runtime::handle_table& handles() {
 isapi_fcgi::runtime::log_dispatcher& dispatcher() {
     static auto* instance = new isapi_fcgi::runtime::log_dispatcher();
     return *instance;
+}
+
+isapi_fcgi::runtime::module_registry& modules() {
+    static auto* registry = new isapi_fcgi::runtime::module_registry();
+    return *registry;
+}
+
+void thread_exit_notice() {
+    const DWORD saved = last_error;
+    try {
+        modules().notify_thread(DLL_THREAD_DETACH);
+    } catch (const std::bad_alloc&) {
+        // No notification rather than an exception out of a thread's exit.
+    }
+    last_error = saved;
+}
+
+// Armed by isapi_thread_attach. Its destructor sends DLL_THREAD_DETACH when the thread ends
+// (pthread_exit included). glibc runs thread_local destructors before it clears the threads'
+// pthread_key values, so DllMain still finds its TlsGetValue data there, as on Windows; a
+// pthread key destructor would run after some of those values were already gone.
+struct thread_notice {
+    bool attached = false;
+    thread_notice() = default;
+    thread_notice(const thread_notice&) = delete;
+    thread_notice& operator=(const thread_notice&) = delete;
+    ~thread_notice() {
+        if (attached) {
+            attached = false;
+            thread_exit_notice();
+        }
+    }
+};
+
+thread_local thread_notice this_thread;
+
+// A new handle from `insert` (fd or object), with the Win32 codes for each failure.
+template <typename Insert>
+HANDLE new_handle(Insert insert) {
+    std::optional<std::uintptr_t> handle;
+    try {
+        handle = insert(handles());
+    } catch (const std::bad_alloc&) {
+        SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+        return INVALID_HANDLE_VALUE;
+    }
+    if (!handle) {
+        SetLastError(ERROR_TOO_MANY_OPEN_FILES);
+        return INVALID_HANDLE_VALUE;
+    }
+    return reinterpret_cast<HANDLE>(*handle);
 }
 
 std::uintptr_t handle_bits(HANDLE handle) noexcept {
@@ -48,18 +100,7 @@ HANDLE isapi_handle_from_fd(int fd) {
         SetLastError(ERROR_INVALID_PARAMETER);
         return INVALID_HANDLE_VALUE;
     }
-    std::optional<std::uintptr_t> handle;
-    try {
-        handle = handles().insert(fd);
-    } catch (const std::bad_alloc&) {
-        SetLastError(ERROR_NOT_ENOUGH_MEMORY);
-        return INVALID_HANDLE_VALUE;
-    }
-    if (!handle) {
-        SetLastError(ERROR_TOO_MANY_OPEN_FILES);
-        return INVALID_HANDLE_VALUE;
-    }
-    return reinterpret_cast<HANDLE>(*handle);
+    return new_handle([fd](isapi_fcgi::runtime::handle_table& table) { return table.insert(fd); });
 }
 
 int isapi_fd_from_handle(HANDLE handle) {
@@ -78,6 +119,77 @@ int isapi_handle_release(HANDLE handle) {
         return -1;
     }
     return *fd;
+}
+
+HANDLE isapi_handle_register_object(void* object) {
+    return new_handle([object](isapi_fcgi::runtime::handle_table& table) {
+        return table.insert_object(object);
+    });
+}
+
+void* isapi_object_from_handle(HANDLE handle) {
+    const auto object = handles().find_object(handle_bits(handle));
+    if (!object) {
+        SetLastError(ERROR_INVALID_HANDLE);
+        return nullptr;
+    }
+    return *object;
+}
+
+void* isapi_handle_release_object(HANDLE handle) {
+    const auto object = handles().erase_object(handle_bits(handle));
+    if (!object) {
+        SetLastError(ERROR_INVALID_HANDLE);
+        return nullptr;
+    }
+    return *object;
+}
+
+BOOL isapi_module_attach(HANDLE module, isapi_dll_main_fn dll_main) {
+    try {
+        return modules().attach(module, dll_main) ? TRUE : FALSE;
+    } catch (const std::bad_alloc&) {
+        SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+        return FALSE;
+    }
+}
+
+BOOL isapi_module_detach(HANDLE module) {
+    if (!modules().detach(module)) {
+        SetLastError(ERROR_INVALID_HANDLE);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+BOOL isapi_module_disable_thread_calls(HANDLE module) {
+    if (!modules().disable_thread_calls(module)) {
+        SetLastError(ERROR_INVALID_HANDLE);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+void isapi_thread_attach(void) {
+    if (this_thread.attached) {
+        return;
+    }
+    this_thread.attached = true;
+    const DWORD saved = last_error;
+    try {
+        modules().notify_thread(DLL_THREAD_ATTACH);
+    } catch (const std::bad_alloc&) {
+        // No notification rather than an exception into C code.
+    }
+    last_error = saved;
+}
+
+void isapi_thread_detach(void) {
+    if (!this_thread.attached) {
+        return;
+    }
+    this_thread.attached = false;
+    thread_exit_notice();
 }
 
 DWORD isapi_win32_error_from_errno(int error_number) {

@@ -22,26 +22,44 @@ std::uintptr_t handle_table::encode(std::uint32_t slot, std::uint32_t generation
            | (std::uintptr_t{slot} << tag_bits);
 }
 
-std::optional<std::uintptr_t> handle_table::insert(int fd) {
-    std::lock_guard lock(mutex_);
-    std::uint32_t index = 0;
+std::optional<std::uint32_t> handle_table::allocate() {
     const bool full = slots_.size() > capacity_;
     if (!released_.empty() && (released_.size() >= reuse_delay || full)) {
-        index = released_.front();
+        const std::uint32_t index = released_.front();
         released_.pop_front();
-    } else if (!full) {
-        index = static_cast<std::uint32_t>(slots_.size());
-        slots_.emplace_back();
-    } else {
+        return index;
+    }
+    if (full) {
         return std::nullopt;
     }
-    slot& entry = slots_[index];
-    entry.fd = fd;
-    entry.used = true;
-    return encode(index, entry.generation);
+    slots_.emplace_back();
+    return static_cast<std::uint32_t>(slots_.size() - 1);
 }
 
-std::optional<std::uint32_t> handle_table::locate(std::uintptr_t handle) const noexcept {
+std::optional<std::uintptr_t> handle_table::insert_entry(int fd, void* object, bool is_object) {
+    std::lock_guard lock(mutex_);
+    const auto index = allocate();
+    if (!index) {
+        return std::nullopt;
+    }
+    slot& entry = slots_[*index];
+    entry.fd = fd;
+    entry.object = object;
+    entry.used = true;
+    entry.is_object = is_object;
+    return encode(*index, entry.generation);
+}
+
+std::optional<std::uintptr_t> handle_table::insert(int fd) {
+    return insert_entry(fd, nullptr, false);
+}
+
+std::optional<std::uintptr_t> handle_table::insert_object(void* object) {
+    return insert_entry(-1, object, true);
+}
+
+std::optional<std::uint32_t> handle_table::locate(std::uintptr_t handle,
+                                                  bool is_object) const noexcept {
     if (handle > largest_handle || (handle & ((std::uintptr_t{1} << tag_bits) - 1)) != 0) {
         return std::nullopt;
     }
@@ -51,15 +69,23 @@ std::optional<std::uint32_t> handle_table::locate(std::uintptr_t handle) const n
         return std::nullopt;
     }
     const slot& entry = slots_[index];
-    if (!entry.used || entry.generation != generation) {
+    if (!entry.used || entry.generation != generation || entry.is_object != is_object) {
         return std::nullopt;
     }
     return index;
 }
 
+void handle_table::free_slot(std::uint32_t index) {
+    slot& entry = slots_[index];
+    entry = slot{-1, nullptr,
+                 static_cast<std::uint16_t>((entry.generation + 1u) & generation_mask), false,
+                 false};
+    released_.push_back(index);
+}
+
 std::optional<int> handle_table::find(std::uintptr_t handle) const {
     std::lock_guard lock(mutex_);
-    const auto index = locate(handle);
+    const auto index = locate(handle, false);
     if (!index) {
         return std::nullopt;
     }
@@ -68,17 +94,33 @@ std::optional<int> handle_table::find(std::uintptr_t handle) const {
 
 std::optional<int> handle_table::erase(std::uintptr_t handle) {
     std::lock_guard lock(mutex_);
-    const auto index = locate(handle);
+    const auto index = locate(handle, false);
     if (!index) {
         return std::nullopt;
     }
-    slot& entry = slots_[*index];
-    const int fd = entry.fd;
-    entry.fd = -1;
-    entry.used = false;
-    entry.generation = static_cast<std::uint16_t>((entry.generation + 1u) & generation_mask);
-    released_.push_back(*index);
+    const int fd = slots_[*index].fd;
+    free_slot(*index);
     return fd;
+}
+
+std::optional<void*> handle_table::find_object(std::uintptr_t handle) const {
+    std::lock_guard lock(mutex_);
+    const auto index = locate(handle, true);
+    if (!index) {
+        return std::nullopt;
+    }
+    return slots_[*index].object;
+}
+
+std::optional<void*> handle_table::erase_object(std::uintptr_t handle) {
+    std::lock_guard lock(mutex_);
+    const auto index = locate(handle, true);
+    if (!index) {
+        return std::nullopt;
+    }
+    void* object = slots_[*index].object;
+    free_slot(*index);
+    return object;
 }
 
 } // namespace isapi_fcgi::runtime

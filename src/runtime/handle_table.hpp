@@ -24,20 +24,34 @@ public:
 
     /// The encoded handle for fd, or nullopt when the table is full. fd must be >= 0.
     std::optional<std::uintptr_t> insert(int fd);
+    /// The fd of a file handle; nullopt for anything else (an object handle included).
     std::optional<int> find(std::uintptr_t handle) const;
     std::optional<int> erase(std::uintptr_t handle);
+
+    /// A handle for a non-file object (event, thread...) that the caller owns; drawn from the
+    /// same slots, so it never equals a file handle and find() never resolves it.
+    std::optional<std::uintptr_t> insert_object(void* object);
+    std::optional<void*> find_object(std::uintptr_t handle) const;
+    std::optional<void*> erase_object(std::uintptr_t handle);
 
     static std::uintptr_t encode(std::uint32_t slot, std::uint32_t generation) noexcept;
 
 private:
     struct slot {
         int fd = -1;
+        void* object = nullptr;
         std::uint16_t generation = 0;
         bool used = false;
+        bool is_object = false;
     };
 
-    /// Index of the live slot `handle` names, or nullopt. Caller holds mutex_.
-    std::optional<std::uint32_t> locate(std::uintptr_t handle) const noexcept;
+    std::optional<std::uintptr_t> insert_entry(int fd, void* object, bool is_object);
+    /// A fresh slot, or nullopt when the table is full. Caller holds mutex_.
+    std::optional<std::uint32_t> allocate();
+    /// Index of the live slot of that kind `handle` names, or nullopt. Caller holds mutex_.
+    std::optional<std::uint32_t> locate(std::uintptr_t handle, bool is_object) const noexcept;
+    /// Frees a located slot. Caller holds mutex_.
+    void free_slot(std::uint32_t index);
 
     const std::uint32_t capacity_;
     mutable std::mutex mutex_;

@@ -152,3 +152,25 @@ TEST(handle_table, concurrent_insert_find_erase) {
 
 } // namespace
 } // namespace isapi_fcgi::runtime
+
+namespace isapi_fcgi::runtime {
+namespace {
+
+TEST(handle_table, object_handles_never_resolve_as_files_and_back) {
+    handle_table table;
+    int object = 0;
+    const auto file = table.insert(3);
+    const auto handle = table.insert_object(&object);
+    ASSERT_TRUE(file && handle);
+    EXPECT_NE(*file, *handle);
+    EXPECT_FALSE(table.find(*handle));
+    EXPECT_FALSE(table.erase(*handle));
+    EXPECT_FALSE(table.find_object(*file));
+    EXPECT_EQ(table.find_object(*handle), &object);
+    EXPECT_EQ(table.erase_object(*handle), &object);
+    EXPECT_FALSE(table.find_object(*handle));
+    EXPECT_EQ(table.find(*file), 3);
+}
+
+}  // namespace
+}  // namespace isapi_fcgi::runtime

@@ -1,0 +1,24 @@
+/*
+ * winerror.h - Win32 error codes that libisapi-win32 sets beyond those of windef_subset.h
+ * (which the host's callbacks use).  Values are the Windows SDK's.
+ */
+#ifndef ISAPI_WIN32_WINERROR_H
+#define ISAPI_WIN32_WINERROR_H
+
+#include "../windef_subset.h"
+
+#define ERROR_INVALID_ACCESS 12
+#define ERROR_NEGATIVE_SEEK 131
+#define ERROR_MOD_NOT_FOUND 126
+#define ERROR_PROC_NOT_FOUND 127
+#define ERROR_ENVVAR_NOT_FOUND 203
+#define ERROR_NO_MORE_ITEMS 259
+#define ERROR_NOT_OWNER 288
+#define ERROR_TOO_MANY_POSTS 298
+#define ERROR_MR_MID_NOT_FOUND 317
+#define ERROR_INVALID_USER_BUFFER 1784
+#define ERROR_DLL_INIT_FAILED 1114
+#define ERROR_NO_UNICODE_TRANSLATION 1113
+#define ERROR_INVALID_THREAD_ID 1444
+
+#endif /* ISAPI_WIN32_WINERROR_H */

@@ -1,0 +1,159 @@
+#include "iis_import/config_writers.hpp"
+
+#include <sstream>
+
+namespace isapi_fcgi::iis_import {
+namespace {
+
+void write_warnings(std::ostringstream& out, const import_plan& plan) {
+    if (plan.warnings.empty()) return;
+    out << "\n# import-iis warnings (settings not carried over; review each):\n";
+    for (const auto& w : plan.warnings) out << "#   - " << w << "\n";
+}
+
+std::string glob_regex(const std::string& glob) {
+    std::string out;
+    for (const char c : glob) {
+        if (c == '*') out += "[^/]*";
+        else out += regex_escaped(std::string(1, c));
+    }
+    return out;
+}
+
+void write_fastcgi_block(std::ostringstream& out, const std::string& indent, const std::string& split_regex,
+                         const std::string& upstream) {
+    out << indent << "    fastcgi_split_path_info " << split_regex << ";\n"
+        << indent << "    include /etc/nginx/fastcgi_params;\n"
+        << indent << "    fastcgi_param PATH_INFO $fastcgi_path_info;\n"
+        << indent << "    fastcgi_param REQUEST_ID $request_id;\n"
+        << indent << "    fastcgi_pass " << upstream << ";\n"
+        << indent << "    fastcgi_keep_conn on;\n"
+        << indent << "    fastcgi_request_buffering off;\n"
+        << indent << "    fastcgi_read_timeout 300s;\n";
+}
+
+}  // namespace
+
+std::string yaml_quoted(const std::string& text) {
+    std::string out = "\"";
+    for (const char c : text) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string regex_escaped(const std::string& url) {
+    std::string out;
+    for (const char c : url) {
+        if (std::string_view(R"(\.^$|?*+()[]{}")").find(c) != std::string_view::npos) out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+std::string write_sidecar_yaml(const import_plan& plan, const std::string& source_name) {
+    std::ostringstream out;
+    out << "# isapi-fcgi configuration imported from " << source_name << " by `isapi-fcgi import-iis`.\n"
+        << "# Check it with `isapi-fcgi --check-config --config FILE`; read the warnings at the end.\n"
+        << "pools:\n";
+    if (plan.pools.empty()) {
+        out << "  - name: default\n    extensions: []\n";
+    }
+    for (const auto& p : plan.pools) {
+        out << "  - name: " << yaml_quoted(p.name) << "\n"
+            << "    listen: " << yaml_quoted(p.listen) << "\n";
+        if (!p.document_root.empty()) out << "    document_root: " << yaml_quoted(p.document_root) << "\n";
+        if (p.max_request_body) {
+            out << "    max_request_body: " << p.max_request_body << "   # IIS maxAllowedContentLength\n";
+        }
+        if (p.upload_read_ahead) {
+            out << "    upload_read_ahead: " << p.upload_read_ahead << "   # IIS uploadReadAheadSize\n";
+        }
+        if (p.extensions.empty()) {
+            out << "    extensions: []\n";
+        } else {
+            out << "    extensions:\n";
+            for (const auto& e : p.extensions) {
+                out << "      - name: " << yaml_quoted(e.name) << "\n"
+                    << "        path: " << yaml_quoted(e.path) << "   # was " << e.windows_path << "\n"
+                    << "        urls: [";
+                for (std::size_t i = 0; i < e.urls.size(); ++i) out << (i ? ", " : "") << yaml_quoted(e.urls[i]);
+                out << "]\n";
+            }
+        }
+        if (!p.script_maps.empty()) {
+            out << "    # Script maps: IIS ran an extension for these URL patterns. isapi-fcgi does not\n"
+                << "    # map them yet, so these URLs are not served; uncomment once it supports the key.\n";
+            for (const auto& e : p.script_map_only) {
+                out << "    # extension reached only through script maps: name " << yaml_quoted(e.name)
+                    << ", path " << yaml_quoted(e.path) << " (was " << e.windows_path << ")\n";
+            }
+            out << "    # script_maps:\n";
+            for (const auto& m : p.script_maps) {
+                out << "    #   - { extension: " << yaml_quoted(m.extension) << ", path: " << yaml_quoted(m.pattern)
+                    << ", url_prefix: " << yaml_quoted(m.url_prefix);
+                if (!m.verbs.empty()) {
+                    out << ", verbs: [";
+                    for (std::size_t i = 0; i < m.verbs.size(); ++i) out << (i ? ", " : "") << m.verbs[i];
+                    out << "]";
+                }
+                out << " }\n";
+            }
+        }
+    }
+    write_warnings(out, plan);
+    return out.str();
+}
+
+std::string write_nginx_config(const import_plan& plan, const std::string& source_name) {
+    std::ostringstream out;
+    out << "# nginx configuration imported from " << source_name << " by `isapi-fcgi import-iis`:\n"
+        << "# one upstream per sidecar pool, one server per IIS site, a location per extension URL\n"
+        << "# (matched case-insensitively, as IIS does). Include it in the http block.\n";
+    for (const auto& p : plan.pools) {
+        out << "\nupstream " << upstream_name(p.name) << " {\n"
+            << "    server " << p.listen << ";\n"
+            << "    keepalive 16;\n"
+            << "}\n";
+    }
+    for (const auto& s : plan.servers) {
+        out << "\n";
+        if (!s.site.empty()) out << "# IIS site \"" << s.site << "\"\n";
+        out << "server {\n";
+        for (const auto& l : s.listens) out << "    listen " << l << ";\n";
+        for (const auto& l : s.tls_listens) {
+            out << "    # listen " << l << " ssl;   # https binding: add ssl_certificate and ssl_certificate_key\n";
+        }
+        if (s.listens.empty() && s.tls_listens.empty()) out << "    listen 80;   # no HTTP binding was found\n";
+        out << "    server_name";
+        if (s.server_names.empty()) out << " _";
+        for (const auto& n : s.server_names) out << " " << n;
+        out << ";\n";
+        if (s.max_body) out << "    client_max_body_size " << s.max_body << ";\n";
+        for (const auto& l : s.locations) {
+            const std::string url = regex_escaped(l.url == "/" ? "" : l.url);
+            if (!l.script_map) {
+                out << "\n    location ~* \"^" << url << "(/|$)\" {\n";
+                write_fastcgi_block(out, "    ", "\"^(?i)(" + url + ")(/.*)?$\"", l.upstream);
+                out << "    }\n";
+                continue;
+            }
+            const std::string target = l.pattern == "*" ? url + "(/|$)" : url + "/(.*/)?" + glob_regex(l.pattern) + "(/|$)";
+            out << "\n    # script map " << l.pattern << " under " << l.url
+                << " (not served by isapi-fcgi yet; uncomment with script_maps):\n"
+                << "    # location ~* \"^" << target << "\" {\n";
+            std::ostringstream block;
+            write_fastcgi_block(block, "", "\"^(.+?)(/.*)?$\"", l.upstream);
+            std::istringstream lines(block.str());
+            for (std::string line; std::getline(lines, line);) out << "    #   " << line.substr(4) << "\n";
+            out << "    # }\n";
+        }
+        out << "}\n";
+    }
+    if (plan.servers.empty()) out << "\n# No extension URL was found: nothing to route.\n";
+    write_warnings(out, plan);
+    return out.str();
+}
+
+}  // namespace isapi_fcgi::iis_import

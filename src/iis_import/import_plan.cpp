@@ -1,0 +1,509 @@
+#include "iis_import/import_plan.hpp"
+
+#include <strings.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace isapi_fcgi::iis_import {
+namespace {
+
+bool iequal(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+bool icontains(std::string_view text, std::string_view word) {
+    if (word.size() > text.size()) return false;
+    for (std::size_t i = 0; i + word.size() <= text.size(); ++i) {
+        if (iequal(text.substr(i, word.size()), word)) return true;
+    }
+    return false;
+}
+
+/// IIS handler path patterns: '*' matches any run of characters, case-insensitively.
+bool wildcard_match(std::string_view pattern, std::string_view name) {
+    if (pattern.empty()) return name.empty();
+    if (pattern.front() == '*') {
+        for (std::size_t i = 0; i <= name.size(); ++i) {
+            if (wildcard_match(pattern.substr(1), name.substr(i))) return true;
+        }
+        return false;
+    }
+    return !name.empty()
+           && ::tolower(static_cast<unsigned char>(pattern.front())) == ::tolower(static_cast<unsigned char>(name.front()))
+           && wildcard_match(pattern.substr(1), name.substr(1));
+}
+
+/// "/" + "/scripts" -> "/scripts"; "/app" + "/" -> "/app".
+std::string join_url(const std::string& a, const std::string& b) {
+    std::string left = a == "/" ? "" : a;
+    while (!left.empty() && left.back() == '/') left.pop_back();
+    std::string right = b;
+    if (right.empty() || right == "/") return left.empty() ? "/" : left;
+    if (right.front() != '/') right = "/" + right;
+    while (right.size() > 1 && right.back() == '/') right.pop_back();
+    return left + right;
+}
+
+/// True when URL path `prefix` is `url` or an ancestor of it on whole segments (any case).
+bool url_under(const std::string& url, const std::string& prefix) {
+    if (prefix == "/" || prefix.empty()) return true;
+    return url.size() >= prefix.size() && iequal(std::string_view(url).substr(0, prefix.size()), prefix)
+           && (url.size() == prefix.size() || url[prefix.size()] == '/');
+}
+
+std::string sanitise(const std::string& text) {
+    std::string out;
+    for (const char c : text) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+                        || c == '.' || c == '-';
+        out += ok ? c : '-';
+    }
+    if (out.empty()) out = "default";
+    return out.substr(0, 64);
+}
+
+std::string unique_name(const std::string& wanted, std::set<std::string>& taken) {
+    std::string name = wanted;
+    for (int n = 2; !taken.insert(name).second; ++n) name = wanted.substr(0, 60) + "-" + std::to_string(n);
+    return name;
+}
+
+/// A site-relative location: where a handler section applies.
+struct scope {
+    std::string site;
+    std::string url;       ///< URL prefix of the virtual directory
+    std::string physical;  ///< its Windows directory
+    std::string pool;
+};
+
+class planner {
+public:
+    planner(const iis_config& config, const import_options& options) : config_(config), options_(options) {}
+
+    import_plan run() {
+        collect_scopes();
+        plan_direct_dlls();
+        plan_script_maps();
+        finish_pools();
+        plan_servers();
+        if (std::none_of(plan_.pools.begin(), plan_.pools.end(),
+                         [](const auto& p) { return !p.extensions.empty() || !p.script_maps.empty(); })) {
+            plan_.warnings.push_back("no ISAPI extension was found: the configuration maps no DLL to "
+                                     "IsapiModule that IIS would run");
+        }
+        return std::move(plan_);
+    }
+
+private:
+    /// Location path of a handler section, split into site and URL ("" site: any site).
+    std::pair<std::string, std::string> split_location(const std::string& location) const {
+        if (!config_.application_host) {
+            return {"", join_url(options_.url_prefix, location.empty() ? "/" : "/" + location)};
+        }
+        const auto slash = location.find('/');
+        const std::string site = slash == std::string::npos ? location : location.substr(0, slash);
+        const std::string url = slash == std::string::npos ? "/" : join_url("/", location.substr(slash));
+        return {site, url};
+    }
+
+    /// The handlers in force for `url` of `site`, most general section first.
+    std::vector<handler> effective_handlers(const std::string& site, const std::string& url,
+                                            std::string& access_policy) const {
+        std::vector<const handler_section*> sections;
+        for (const auto& section : config_.handlers) {
+            if (section.location.empty()) {
+                sections.push_back(&section);
+                continue;
+            }
+            const auto [s, prefix] = split_location(section.location);
+            if ((s.empty() || iequal(s, site)) && url_under(url, prefix)) sections.push_back(&section);
+        }
+        // General to specific: the global section, then locations by the length of their URL.
+        const auto rank = [this](const handler_section* section) -> long {
+            return section->location.empty() ? -1 : static_cast<long>(split_location(section->location).second.size());
+        };
+        std::stable_sort(sections.begin(), sections.end(),
+                         [&rank](const auto* a, const auto* b) { return rank(a) < rank(b); });
+        std::vector<handler> handlers;
+        access_policy = "Read, Script";
+        for (const auto* section : sections) {
+            if (!section->access_policy.empty()) access_policy = section->access_policy;
+            for (const auto& step : section->steps) {
+                switch (step.what) {
+                    case handler_section::step::kind::clear: handlers.clear(); break;
+                    case handler_section::step::kind::remove:
+                        std::erase_if(handlers, [&](const handler& h) { return iequal(h.name, step.entry.name); });
+                        break;
+                    case handler_section::step::kind::add:
+                        std::erase_if(handlers, [&](const handler& h) { return iequal(h.name, step.entry.name); });
+                        handlers.push_back(step.entry);
+                        break;
+                }
+            }
+        }
+        return handlers;
+    }
+
+    static bool allows(const std::string& policy, const std::string& require) {
+        if (iequal(require, "None") || iequal(require, "Read")) return true;
+        if (iequal(require, "Execute")) return icontains(policy, "Execute");
+        if (iequal(require, "Script")) return icontains(policy, "Script") || icontains(policy, "Execute");
+        return icontains(policy, require);
+    }
+
+    bool restriction_allows(const std::string& dll) const {
+        if (!config_.restriction_list_present || config_.not_listed_isapis_allowed) {
+            for (const auto& r : config_.restrictions) {
+                if (windows_path_under(dll, r.path) && !r.allowed) return false;
+            }
+            return true;
+        }
+        std::string ignored;
+        const std::string wanted = expand_variables(dll, ignored);
+        return std::any_of(config_.restrictions.begin(), config_.restrictions.end(), [&](const restriction& r) {
+            std::string unknown;
+            return r.allowed && windows_path_under(wanted, expand_variables(r.path, unknown))
+                   && windows_path_under(expand_variables(r.path, unknown), wanted);
+        });
+    }
+
+    void collect_scopes() {
+        if (!config_.application_host) {
+            scopes_.push_back({"", options_.url_prefix, options_.physical_dir, "default"});
+            return;
+        }
+        bool matched_site = options_.site.empty();
+        for (const auto& s : config_.sites) {
+            if (!options_.site.empty() && !iequal(s.name, options_.site)) continue;
+            matched_site = true;
+            for (const auto& app : s.applications) {
+                for (const auto& dir : app.directories) {
+                    scopes_.push_back({s.name, join_url(app.path, dir.path), dir.physical_path, app.pool});
+                }
+            }
+        }
+        if (!matched_site) plan_.warnings.push_back("no site named '" + options_.site + "' in the file");
+    }
+
+    planned_pool& pool(const std::string& iis_pool) {
+        for (auto& p : plan_.pools) {
+            if (p.name == pool_names_[iis_pool]) return p;
+        }
+        planned_pool p;
+        if (pool_names_[iis_pool].empty()) pool_names_[iis_pool] = unique_name(sanitise(iis_pool), taken_pools_);
+        p.name = pool_names_[iis_pool];
+        std::string dir = options_.socket_dir;
+        while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+        p.listen = "unix:" + dir + "/" + p.name + ".sock";
+        if (p.listen.size() - 5 > 107) {
+            plan_.warnings.push_back("socket path for pool '" + p.name + "' is longer than 107 bytes: choose a "
+                                     "shorter --socket-dir");
+        }
+        plan_.pools.push_back(std::move(p));
+        return plan_.pools.back();
+    }
+
+    std::string linux_path(const std::string& windows) {
+        const auto mapped = map_windows_path(windows, options_.maps, options_.default_root);
+        if (!mapped.unknown_variable.empty()) {
+            plan_.warnings.push_back("%" + mapped.unknown_variable + "% in '" + windows +
+                                     "' is not known: set the path with --map");
+        }
+        if (mapped.defaulted && warned_default_.insert(windows).second) {
+            plan_.warnings.push_back("'" + windows + "' is not under any --map directory: placed at " + mapped.path);
+        }
+        return mapped.path;
+    }
+
+    planned_extension& extension_for(planned_pool& p, std::vector<planned_extension>& list,
+                                     const std::string& windows_dll) {
+        for (auto& e : p.extensions) {
+            if (iequal(e.windows_path, windows_dll)) return e;
+        }
+        for (auto& e : list) {
+            if (iequal(e.windows_path, windows_dll)) return e;
+        }
+        planned_extension e;
+        auto& taken = taken_extensions_[p.name];
+        std::string stem = file_name(windows_dll);
+        if (const auto dot = stem.rfind('.'); dot != std::string::npos && dot > 0) stem.resize(dot);
+        e.name = unique_name(sanitise(stem), taken);
+        e.windows_path = windows_dll;
+        e.path = dll_to_so(linux_path(windows_dll));
+        list.push_back(std::move(e));
+        return list.back();
+    }
+
+    void plan_direct_dlls() {
+        if (config_.not_listed_isapis_allowed) {
+            plan_.warnings.push_back("isapiCgiRestriction notListedIsapisAllowed=\"true\": IIS runs any DLL in an "
+                                     "Execute directory; only the DLLs listed in isapiCgiRestriction were imported");
+        }
+        bool any_dll_handler = false;
+        for (const auto& r : config_.restrictions) {
+            if (!r.allowed) continue;
+            const std::string dll = r.path;
+            if (file_name(dll).size() < 4 || !iequal(file_name(dll).substr(file_name(dll).size() - 4), ".dll")) continue;
+            std::string unknown;
+            const std::string expanded = expand_variables(dll, unknown);
+            // The most specific virtual directory holding the DLL, per site.
+            std::map<std::string, const scope*> best;
+            for (const auto& s : scopes_) {
+                std::string ignored;
+                const std::string physical = expand_variables(s.physical, ignored);
+                if (physical.empty() || !windows_path_under(expanded, physical)) continue;
+                auto& slot = best[s.site];
+                if (slot == nullptr || physical.size() > expand_variables(slot->physical, ignored).size()) slot = &s;
+            }
+            bool served = false;
+            for (const auto& [site, s] : best) {
+                std::string ignored;
+                const std::string relative = windows_relative(expanded, expand_variables(s->physical, ignored));
+                const std::string url = join_url(s->url, "/" + relative);
+                const std::string dir_url = url.substr(0, url.rfind('/') == 0 ? 1 : url.rfind('/'));
+                std::string policy;
+                const auto handlers = effective_handlers(site, dir_url, policy);
+                const auto first = std::find_if(handlers.begin(), handlers.end(), [&](const handler& h) {
+                    return wildcard_match(h.path, file_name(dll)) && (h.verb == "*" || icontains(h.verb, "GET") || icontains(h.verb, "POST"));
+                });
+                if (first == handlers.end() || !icontains(first->modules, "IsapiModule") || !first->script_processor.empty()) {
+                    continue;
+                }
+                any_dll_handler = true;
+                if (!allows(policy, first->require_access)) {
+                    plan_.warnings.push_back("'" + dll + "' at " + url + " is not executed by IIS: handler '" + first->name +
+                                             "' requires " + first->require_access + " but accessPolicy is '" + policy +
+                                             "'; not imported");
+                    continue;
+                }
+                if (first->verb != "*") {
+                    plan_.warnings.push_back("handler '" + first->name + "' allows only the verbs " + first->verb + " for " +
+                                             url + "; isapi-fcgi passes every verb to the extension");
+                }
+                auto& p = pool(s->pool);
+                if (p.site.empty() || p.site == site) p.site = site;
+                else p.site = "\n";  // several sites
+                auto& e = extension_for(p, p.extensions, dll);
+                if (std::find(e.urls.begin(), e.urls.end(), url) == e.urls.end()) {
+                    e.urls.push_back(url);
+                    e.url_sites.push_back(site);
+                }
+                sites_with_extensions_.insert(site);
+                served = true;
+            }
+            if (!served && !is_script_processor(dll)) {
+                plan_.warnings.push_back("'" + dll + "' is allowed in isapiCgiRestriction but no virtual directory with an "
+                                         "IsapiModule handler for it holds it; not imported");
+            }
+        }
+        if (!any_dll_handler && !config_.restriction_list_present) {
+            for (const auto& section : config_.handlers) {
+                for (const auto& step : section.steps) {
+                    if (step.what == handler_section::step::kind::add && icontains(step.entry.modules, "IsapiModule")
+                        && step.entry.script_processor.empty()) {
+                        plan_.warnings.push_back("handler '" + step.entry.name + "' runs DLLs by URL (" + step.entry.path +
+                                                 ") but no isapiCgiRestriction lists them: add each DLL to the YAML by "
+                                                 "hand (extensions: name, path, urls)");
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    bool is_script_processor(const std::string& dll) const {
+        for (const auto& section : config_.handlers) {
+            for (const auto& step : section.steps) {
+                if (step.what == handler_section::step::kind::add && windows_path_under(step.entry.script_processor, dll)
+                    && windows_path_under(dll, step.entry.script_processor)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    void plan_script_maps() {
+        std::set<std::string> seen;
+        // Shortest prefixes first, so an inherited mapping is recorded once, where it starts.
+        std::vector<const scope*> ordered;
+        for (const auto& s : scopes_) ordered.push_back(&s);
+        std::stable_sort(ordered.begin(), ordered.end(), [](const scope* a, const scope* b) { return a->url.size() < b->url.size(); });
+        for (const scope* s : ordered) {
+            std::string policy;
+            for (const auto& h : effective_handlers(s->site, s->url, policy)) {
+                if (!icontains(h.modules, "IsapiModule") || h.script_processor.empty()) continue;
+                std::string unknown;
+                const std::string key = s->site + "\n" + expand_variables(h.script_processor, unknown) + "\n" + h.path;
+                bool inherited = false;
+                for (const auto& earlier : seen) {
+                    if (earlier.rfind(key + "\n", 0) == 0 && url_under(s->url, earlier.substr(key.size() + 1))) inherited = true;
+                }
+                if (inherited) continue;
+                seen.insert(key + "\n" + s->url);
+                if (!restriction_allows(h.script_processor)) {
+                    plan_.warnings.push_back("script map '" + h.name + "' (" + h.path + " -> " + h.script_processor +
+                                             ") is refused by isapiCgiRestriction on IIS; not imported");
+                    continue;
+                }
+                if (!allows(policy, h.require_access)) {
+                    plan_.warnings.push_back("script map '" + h.name + "' at " + s->url + " requires " + h.require_access +
+                                             " but accessPolicy is '" + policy + "'; not imported");
+                    continue;
+                }
+                auto& p = pool(s->pool);
+                auto& e = extension_for(p, p.script_map_only, h.script_processor);
+                planned_script_map m{e.name, h.path, s->url, {}, s->site};
+                if (h.verb != "*") {
+                    std::string verbs = h.verb;
+                    std::size_t start = 0;
+                    while (start <= verbs.size()) {
+                        auto comma = verbs.find(',', start);
+                        std::string verb = verbs.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+                        verb.erase(0, verb.find_first_not_of(' '));
+                        verb.erase(verb.find_last_not_of(' ') + 1);
+                        if (!verb.empty()) m.verbs.push_back(verb);
+                        if (comma == std::string::npos) break;
+                        start = comma + 1;
+                    }
+                }
+                p.script_maps.push_back(std::move(m));
+                script_sites_.insert(s->site);
+                plan_.warnings.push_back("script map '" + h.name + "' (" + h.path + " under " + s->url + " -> " +
+                                         file_name(h.script_processor) +
+                                         ") is written as a commented script_maps entry: isapi-fcgi does not map "
+                                         "script maps yet, so those URLs are not served");
+            }
+        }
+    }
+
+    void finish_pools() {
+        // Script-map-only extensions that also serve URLs directly are ordinary extensions.
+        for (auto& p : plan_.pools) {
+            std::erase_if(p.script_map_only, [&](const planned_extension& e) {
+                return std::any_of(p.extensions.begin(), p.extensions.end(),
+                                   [&](const planned_extension& x) { return x.name == e.name; });
+            });
+            if (p.site == "\n") p.site.clear();
+        }
+        std::map<std::string, const web_server_settings*> by_site;  // "" = global
+        for (const auto& w : config_.settings) {
+            const auto [site, url] = split_location(w.location);
+            if (url == "/" || url.empty()) by_site[w.location.empty() ? "" : site] = &w;
+            else plan_.warnings.push_back("settings under location '" + w.location + "' (request limits, read-ahead) "
+                                          "apply to part of a site only; not carried over");
+        }
+        for (auto& p : plan_.pools) {
+            const web_server_settings* global = by_site.count("") ? by_site[""] : nullptr;
+            const web_server_settings* own = !p.site.empty() && by_site.count(p.site) ? by_site[p.site] : nullptr;
+            unsigned long long length = iis_default_max_content_length;
+            unsigned long long ahead = 0;
+            for (const auto* w : {global, own}) {
+                if (w == nullptr) continue;
+                if (w->max_allowed_content_length) length = w->max_allowed_content_length;
+                if (w->upload_read_ahead) ahead = w->upload_read_ahead;
+            }
+            p.max_request_body = length;
+            if (ahead > max_upload_read_ahead) {
+                plan_.warnings.push_back("uploadReadAheadSize " + std::to_string(ahead) + " exceeds isapi-fcgi's limit; "
+                                         "pool '" + p.name + "' uses 16MiB");
+                ahead = max_upload_read_ahead;
+            }
+            p.upload_read_ahead = ahead;
+            if (!p.site.empty()) {
+                for (const auto& s : scopes_) {
+                    if (s.site == p.site && s.url == "/" && !s.physical.empty()) p.document_root = linux_path(s.physical);
+                }
+            }
+        }
+    }
+
+    void plan_servers() {
+        for (const auto& s : config_.sites) {
+            if (!sites_with_extensions_.count(s.name) && !script_sites_.count(s.name)) continue;
+            planned_server server;
+            server.site = s.name;
+            for (const auto& b : s.bindings) {
+                if (!iequal(b.protocol, "http") && !iequal(b.protocol, "https")) {
+                    plan_.warnings.push_back("binding protocol '" + b.protocol + "' of site '" + s.name + "' is not HTTP; skipped");
+                    continue;
+                }
+                const std::string& info = b.information;
+                const auto last = info.rfind(':');
+                const auto middle = last == std::string::npos || last == 0 ? std::string::npos : info.rfind(':', last - 1);
+                if (middle == std::string::npos) {
+                    plan_.warnings.push_back("binding '" + info + "' of site '" + s.name + "' is not ip:port:host; skipped");
+                    continue;
+                }
+                const std::string ip = info.substr(0, middle);
+                const std::string port = info.substr(middle + 1, last - middle - 1);
+                const std::string host = info.substr(last + 1);
+                const std::string listen = (ip == "*" || ip.empty()) ? port : ip + ":" + port;
+                if (iequal(b.protocol, "http")) {
+                    if (std::find(server.listens.begin(), server.listens.end(), listen) == server.listens.end())
+                        server.listens.push_back(listen);
+                } else if (iequal(b.protocol, "https")) {
+                    server.tls_listens.push_back(listen);
+                    plan_.warnings.push_back("https binding " + info + " of site '" + s.name + "': the certificate is not "
+                                             "carried over; set ssl_certificate and ssl_certificate_key in nginx");
+                }
+                if (!host.empty() && std::find(server.server_names.begin(), server.server_names.end(), host) == server.server_names.end())
+                    server.server_names.push_back(host);
+            }
+            add_locations(server, s.name);
+            plan_.servers.push_back(std::move(server));
+        }
+        if (!config_.application_host) {
+            planned_server server;
+            server.listens.push_back("80");
+            add_locations(server, "");
+            if (!server.locations.empty()) plan_.servers.push_back(std::move(server));
+        }
+    }
+
+    void add_locations(planned_server& server, const std::string& site) {
+        for (const auto& p : plan_.pools) {
+            bool used = false;
+            for (const auto& e : p.extensions) {
+                for (std::size_t i = 0; i < e.urls.size(); ++i) {
+                    if (e.url_sites[i] != site) continue;
+                    server.locations.push_back({e.urls[i], "", upstream_name(p.name), false});
+                    used = true;
+                }
+            }
+            for (const auto& m : p.script_maps) {
+                if (m.site != site) continue;
+                server.locations.push_back({m.url_prefix, m.pattern, upstream_name(p.name), true});
+                used = true;
+            }
+            if (used) server.max_body = std::max(server.max_body, p.max_request_body);
+        }
+    }
+
+    const iis_config& config_;
+    const import_options& options_;
+    import_plan plan_;
+    std::vector<scope> scopes_;
+    std::map<std::string, std::string> pool_names_;
+    std::set<std::string> taken_pools_;
+    std::map<std::string, std::set<std::string>> taken_extensions_;
+    std::set<std::string> warned_default_;
+    std::set<std::string> sites_with_extensions_;
+    std::set<std::string> script_sites_;
+};
+
+}  // namespace
+
+std::string upstream_name(const std::string& pool) {
+    std::string name = "isapi_";
+    for (const char c : pool) name += (c == '-' || c == '.') ? '_' : c;
+    return name;
+}
+
+import_plan plan_import(const iis_config& config, const import_options& options) {
+    return planner(config, options).run();
+}
+
+}  // namespace isapi_fcgi::iis_import

@@ -1,0 +1,162 @@
+// import-iis as pure functions: Windows path mapping, reading IIS XML, planning pools,
+// extensions and script maps, and the YAML, which must load with the real config loader.
+#include "iis_import/iis_import.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "config/loader.hpp"
+#include "iis_import/config_writers.hpp"
+#include "iis_import/iis_reader.hpp"
+#include "iis_import/windows_paths.hpp"
+
+namespace isapi_fcgi::iis_import {
+namespace {
+
+std::string read_config(const std::string& name) {
+    std::ifstream in(std::string(ISAPI_IIS_CONFIGS) + "/" + name, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+bool has_warning(const import_result& r, const std::string& part) {
+    for (const auto& w : r.warnings) {
+        if (w.find(part) != std::string::npos) return true;
+    }
+    return false;
+}
+
+TEST(windows_paths, variables_maps_and_the_default_root) {
+    std::string unknown;
+    EXPECT_EQ(expand_variables("%SystemDrive%\\inetpub\\x.dll", unknown), "C:\\inetpub\\x.dll");
+    EXPECT_EQ(expand_variables("%WINDIR%\\System32", unknown), "C:\\Windows\\System32");
+    EXPECT_EQ(expand_variables("%APPDATA%\\x", unknown), "%APPDATA%\\x");
+    EXPECT_EQ(unknown, "APPDATA");
+    const std::vector<path_mapping> maps{{"C:\\inetpub", "/srv/www"}, {"c:/INETPUB/scripts", "/opt/isapi/"}};
+    auto mapped = map_windows_path("C:\\inetpub\\scripts\\App.dll", maps, "/srv/iis");
+    EXPECT_EQ(mapped.path, "/opt/isapi/App.dll");  // the longest prefix, in any case
+    EXPECT_FALSE(mapped.defaulted);
+    EXPECT_EQ(map_windows_path("C:\\inetpub\\wwwroot", maps, "/srv/iis").path, "/srv/www/wwwroot");
+    EXPECT_EQ(map_windows_path("C:\\inetpubs\\x", maps, "/srv/iis").path, "/srv/iis/c/inetpubs/x");
+    mapped = map_windows_path("D:\\Apps\\Shop\\Bin\\shop.dll", maps, "/srv/iis/");
+    EXPECT_TRUE(mapped.defaulted);
+    EXPECT_EQ(mapped.path, "/srv/iis/d/Apps/Shop/Bin/shop.dll");
+    EXPECT_EQ(dll_to_so("/a/Report.DLL"), "/a/Report.so");
+    EXPECT_EQ(dll_to_so("/a/readme.txt"), "/a/readme.txt");
+    EXPECT_TRUE(windows_path_under("C:\\A\\b.dll", "c:\\a\\"));
+    EXPECT_FALSE(windows_path_under("C:\\AB\\b.dll", "c:\\a"));
+    EXPECT_EQ(windows_relative("C:\\a\\sub\\b.dll", "C:\\a"), "sub/b.dll");
+}
+
+TEST(iis_reader, bad_xml_and_other_roots_are_errors_with_a_place) {
+    auto broken = read_iis_config("<configuration>\n<system.webServer>\n<handlers>\n</configuration>");
+    EXPECT_FALSE(broken.ok);
+    EXPECT_EQ(broken.error.rfind("line ", 0), 0u) << broken.error;
+    auto other = read_iis_config("<?xml version=\"1.0\"?><project/>");
+    EXPECT_FALSE(other.ok);
+    EXPECT_NE(other.error.find("<configuration>"), std::string::npos);
+    auto empty = import_iis("<configuration/>", {});
+    ASSERT_TRUE(empty.ok);
+    EXPECT_TRUE(has_warning(empty, "no ISAPI extension was found"));
+    EXPECT_NO_THROW(config::load_string(empty.yaml, "empty.yaml"));
+}
+
+TEST(import, application_host_pools_extensions_urls_and_warnings) {
+    import_options options;
+    options.maps = {{"C:\\inetpub", "/srv/www"}};
+    options.socket_dir = "/run/test";
+    const auto r = import_iis(read_config("applicationHost.config"), options);
+    ASSERT_TRUE(r.ok) << r.error;
+    const auto settings = config::load_string(r.yaml, "imported.yaml");
+    ASSERT_EQ(settings.pools.size(), 2u) << r.yaml;
+    const auto& scripts = settings.pools[0];
+    EXPECT_EQ(scripts.name, "Scripts-Pool");
+    EXPECT_EQ(scripts.listen.at(0).path, "/run/test/Scripts-Pool.sock");
+    EXPECT_EQ(scripts.isapi.document_root, "/srv/www/wwwroot");
+    EXPECT_EQ(scripts.isapi.max_request_body, 52428800u);
+    EXPECT_EQ(scripts.isapi.upload_read_ahead, 65536u);
+    ASSERT_EQ(scripts.isapi.extensions.size(), 2u);
+    EXPECT_EQ(scripts.isapi.extensions[0].name, "hello");
+    EXPECT_EQ(scripts.isapi.extensions[0].path, "/srv/www/scripts/hello.so");
+    EXPECT_EQ(scripts.isapi.extensions[0].urls, std::vector<std::string>{"/scripts/hello.dll"});
+    EXPECT_EQ(scripts.isapi.extensions[1].urls, std::vector<std::string>{"/scripts/Reports/ReportGen.DLL"});
+    const auto& legacy = settings.pools[1];
+    EXPECT_EQ(legacy.name, "Legacy32");
+    ASSERT_EQ(legacy.isapi.extensions.size(), 1u);
+    EXPECT_EQ(legacy.isapi.extensions[0].urls, std::vector<std::string>{"/legacy.dll"});
+    // A refused DLL is not imported; a DLL outside Execute directories is not either.
+    EXPECT_EQ(r.yaml.find("old.so"), std::string::npos);
+    EXPECT_TRUE(has_warning(r, "requires Execute but accessPolicy is 'Read, Script'"));
+    // The script map is a commented entry, and a warning.
+    EXPECT_NE(r.yaml.find("#   - { extension: \"shop\", path: \"*.isa\", url_prefix: \"/shop\", verbs: [GET, POST] }"),
+              std::string::npos)
+        << r.yaml;
+    EXPECT_TRUE(has_warning(r, "script map 'ShopPages'"));
+    for (const char* expected : {"ISAPI filter 'UrlRewriter'", "enable32BitAppOnWin64", "identity (NetworkService)",
+                                 "security/authentication", "https binding *:443:", "'net.tcp'", "handler 'CGI-exe'",
+                                 "not under any --map directory: placed at /srv/iis/e/intranet/legacy.dll"}) {
+        EXPECT_TRUE(has_warning(r, expected)) << expected;
+    }
+    // nginx: an upstream per pool, a server per site, listen/server_name from the bindings.
+    EXPECT_NE(r.nginx.find("upstream isapi_Scripts_Pool {\n    server unix:/run/test/Scripts-Pool.sock;"),
+              std::string::npos);
+    EXPECT_NE(r.nginx.find("location ~* \"^/scripts/hello\\.dll(/|$)\""), std::string::npos) << r.nginx;
+    EXPECT_NE(r.nginx.find("listen 10.0.0.5:8080;\n    server_name intranet.example.com;"), std::string::npos);
+    EXPECT_NE(r.nginx.find("client_max_body_size 52428800;"), std::string::npos);
+    EXPECT_NE(r.nginx.find("# location ~* \"^/shop/(.*/)?[^/]*\\.isa(/|$)\""), std::string::npos) << r.nginx;
+}
+
+TEST(import, site_option_selects_one_site) {
+    import_options options;
+    options.site = "intranet";
+    const auto r = import_iis(read_config("applicationHost.config"), options);
+    ASSERT_TRUE(r.ok);
+    const auto settings = config::load_string(r.yaml, "imported.yaml");
+    ASSERT_EQ(settings.pools.size(), 1u);
+    EXPECT_EQ(settings.pools[0].name, "Legacy32");
+    EXPECT_EQ(r.nginx.find("Default Web Site"), std::string::npos);
+    options.site = "Nowhere";
+    EXPECT_TRUE(has_warning(import_iis(read_config("applicationHost.config"), options), "no site named 'Nowhere'"));
+}
+
+TEST(import, web_config_with_clear_wildcard_script_map_and_prefix) {
+    import_options options;
+    options.url_prefix = "/app";
+    options.physical_dir = "C:\\inetpub\\app";
+    options.maps = {{"C:\\inetpub\\app", "/opt/app"}};
+    const auto r = import_iis(read_config("web.config"), options);
+    ASSERT_TRUE(r.ok) << r.error;
+    const auto settings = config::load_string(r.yaml, "imported.yaml");
+    ASSERT_EQ(settings.pools.size(), 1u);
+    ASSERT_EQ(settings.pools[0].isapi.extensions.size(), 2u);
+    EXPECT_EQ(settings.pools[0].isapi.extensions[0].path, "/opt/app/app.so");
+    EXPECT_EQ(settings.pools[0].isapi.extensions[0].urls, std::vector<std::string>{"/app/app.dll"});
+    EXPECT_EQ(settings.pools[0].isapi.max_request_body, 30000000u);  // IIS's default limit
+    EXPECT_NE(r.yaml.find("#   - { extension: \"router\", path: \"*\", url_prefix: \"/app\" }"), std::string::npos)
+        << r.yaml;
+    EXPECT_TRUE(has_warning(r, "system.web (ASP.NET settings)"));
+    EXPECT_TRUE(has_warning(r, "system.webServer/httpErrors"));
+    EXPECT_NE(r.nginx.find("listen 80;"), std::string::npos);
+}
+
+TEST(import, dll_handlers_without_a_restriction_list_ask_for_manual_entries) {
+    const std::string xml =
+        "<configuration><system.webServer><handlers accessPolicy=\"Read, Execute\">"
+        "<add name=\"dlls\" path=\"*.dll\" modules=\"IsapiModule\" requireAccess=\"Execute\"/>"
+        "</handlers></system.webServer></configuration>";
+    const auto r = import_iis(xml, {});
+    ASSERT_TRUE(r.ok);
+    EXPECT_TRUE(has_warning(r, "no isapiCgiRestriction lists them"));
+}
+
+TEST(config_writers, quoting_and_regex_escaping) {
+    EXPECT_EQ(yaml_quoted("a \"b\" \\c"), "\"a \\\"b\\\" \\\\c\"");
+    EXPECT_EQ(regex_escaped("/a.b/(x)+?"), "/a\\.b/\\(x\\)\\+\\?");
+}
+
+}  // namespace
+}  // namespace isapi_fcgi::iis_import

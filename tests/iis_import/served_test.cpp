@@ -1,0 +1,120 @@
+// import-iis end to end: an applicationHost.config naming two example extensions is imported;
+// the real binary loads the YAML it printed (also through --check-config), and nginx runs the
+// locations it printed (nginx -t accepts the whole file), serving the same URLs IIS did.
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "isapi/isapi_fixture.hpp"
+#include "support/engine_instance.hpp"
+#include "support/free_port.hpp"
+
+namespace isapi_fcgi::test {
+namespace {
+
+struct imported {
+    std::filesystem::path yaml;
+    std::filesystem::path nginx;
+};
+
+process_end run(std::vector<std::string> argv, const temp_dir& dir, const std::string& name, std::string& output) {
+    spawn_options options;
+    options.stdout_path = dir.file(name + ".out");
+    test_process process(std::move(argv), options);
+    auto end = process.wait(deadline_after(scaled(std::chrono::seconds(30))));
+    if (!end) end = process.stop();
+    output = process.output();
+    return *end;
+}
+
+class import_served : public ::testing::Test {
+protected:
+    imported import_config() {
+        const auto examples = extension_library("hello").parent_path();
+        imported files{work_.file("imported.yaml"), work_.file("imported.conf")};
+        std::string output;
+        const auto end = run({engine_instance::binary().string(), "import-iis", "--map",
+                              "C:\\inetpub\\scripts=" + examples.string(), "--socket-dir", work_.path().string(),
+                              "--yaml", files.yaml.string(), "--nginx", files.nginx.string(),
+                              std::string(ISAPI_IIS_CONFIGS) + "/served.config"},
+                             work_, "import", output);
+        EXPECT_TRUE(end.exited && end.exit_code == 0) << output;
+        return files;
+    }
+
+    temp_dir work_{"isapi-fcgi-import-served"};
+};
+
+TEST_F(import_served, check_config_accepts_the_printed_yaml) {
+    const auto files = import_config();
+    std::string output;
+    const auto end = run({engine_instance::binary().string(), "--check-config", "--config", files.yaml.string()},
+                         work_, "check", output);
+    EXPECT_TRUE(end.exited && end.exit_code == 0) << output;
+    EXPECT_NE(output.find("test is successful"), std::string::npos) << output;
+}
+
+TEST_F(import_served, nginx_accepts_the_printed_configuration) {
+    const auto files = import_config();
+    std::string text = read_file(files.nginx);
+    // The binding's port 80, moved to a free loopback port for the test.
+    text = std::regex_replace(text, std::regex("listen 80;"),
+                              "listen 127.0.0.1:" + std::to_string(free_loopback_port()) + ";");
+    const auto conf = work_.write_file("nginx-test.conf",
+                                       "pid " + work_.file("nginx.pid").string() + ";\nerror_log " +
+                                           work_.file("error.log").string() + ";\nevents {}\nhttp {\n" + text + "}\n");
+    std::string output;
+    const auto end = run({"nginx", "-t", "-c", conf.string()}, work_, "nginx-t", output);
+    EXPECT_TRUE(end.exited && end.exit_code == 0) << output << "\n" << text;
+}
+
+TEST_F(import_served, the_imported_urls_are_served_through_nginx) {
+    const auto files = import_config();
+    spawn_options options;
+    options.stdout_path = work_.file("sidecar.log");
+    test_process sidecar({engine_instance::binary().string(), "--config", files.yaml.string()}, options);
+    ASSERT_TRUE(sidecar.wait_for_log_line(std::regex("listening on unix:"), deadline_after(scaled(std::chrono::seconds(10)))))
+        << sidecar.error_output();
+
+    // The printed locations, unchanged but for the upstream name the test nginx defines.
+    const std::string text = read_file(files.nginx);
+    const auto first = text.find("    location ");
+    const auto last = text.rfind("    }\n");
+    ASSERT_NE(first, std::string::npos) << text;
+    std::string locations = text.substr(first, last + 6 - first);
+    locations = std::regex_replace(locations, std::regex("fastcgi_pass isapi_DefaultAppPool;"), "fastcgi_pass isapi_fcgi;");
+    const auto snippet = work_.write_file("locations.conf", locations);
+    nginx_front_options front;
+    front.upstream_address = "unix:" + (work_.path() / "DefaultAppPool.sock").string();
+    front.snippet = snippet;
+    nginx_front nginx(front);
+
+    http_request request;
+    request.url = nginx.url("/scripts/hello.dll");
+    auto hello = http_fetch(nginx.dir(), request);
+    EXPECT_EQ(hello.status, 200) << hello.describe();
+    EXPECT_EQ(hello.body, "Hello from ISAPI!\r\n");
+    request.url = nginx.url("/SCRIPTS/Hello.DLL/path/info");  // IIS matches URLs in any case
+    EXPECT_EQ(http_fetch(nginx.dir(), request).status, 200);
+    request.url = nginx.url("/scripts/formdump.dll");
+    request.method = "POST";
+    request.body = "abc";
+    auto form = http_fetch(nginx.dir(), request);
+    EXPECT_EQ(form.status, 200) << form.describe();
+    EXPECT_NE(form.body.find("bytes=3\n"), std::string::npos) << form.body;
+    request.url = nginx.url("/scripts/old.dll");
+    request.method = "GET";
+    EXPECT_EQ(http_fetch(nginx.dir(), request).status, 404);  // no location: nginx's own 404
+
+    EXPECT_TRUE(nginx.error_log_problems().empty()) << nginx.error_log();
+    const auto nginx_end = nginx.stop();
+    EXPECT_TRUE(ended_cleanly(nginx_end, nginx.error_log()));
+    const auto end = sidecar.stop();
+    EXPECT_TRUE(ended_cleanly(end, sidecar.error_output()));
+}
+
+}  // namespace
+}  // namespace isapi_fcgi::test
