@@ -3,17 +3,21 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <limits>
 
 #include <boost/asio/post.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "engine/errc.hpp"
 #include "engine/log_text.hpp"
 #include "isapi/callbacks.hpp"
+#include "isapi/client_certificate.hpp"
 #include "isapi/conn_table.hpp"
 #include "isapi/ecb_builder.hpp"
 #include "isapi/http_status.hpp"
 #include "isapi/path_mapping.hpp"
+#include "win32/unicode.hpp"
 
 namespace isapi_fcgi::isapi {
 namespace {
@@ -47,6 +51,10 @@ bool is_error_status(DWORD status) {
 /// What an operation fails with once the client is gone: IIS reports ERROR_OPERATION_ABORTED to
 /// completions and ERROR_NETNAME_DELETED to synchronous calls.
 DWORD gone_error(bool async) { return async ? ERROR_OPERATION_ABORTED : ERROR_NETNAME_DELETED; }
+
+// wincrypt.h's encoding types, which CERT_CONTEXT.dwCertEncodingType carries.
+constexpr DWORD x509_asn_encoding = 0x00000001;
+constexpr DWORD pkcs_7_asn_encoding = 0x00010000;
 
 long long millis(std::chrono::steady_clock::duration d) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
@@ -410,12 +418,17 @@ void isapi_request::start_op(lock_type& lock, io_op& op) {
     case io_op::kind::read: return start_read(lock, op);
     case io_op::kind::send: return continue_send(lock, op);
     case io_op::kind::header:
-    case io_op::kind::redirect: {
-        if (response_closed()) return complete_front(lock, {false, ERROR_NETNAME_DELETED, 0});
+    case io_op::kind::redirect:
+    case io_op::kind::host_header: {
+        if (response_closed()) return complete_front(lock, {false, gone_error(op.async), 0});
         response_bytes out;
-        const auto ec = op.what == io_op::kind::header
-                            ? translator_.send_response_header(op.status, op.headers, op.ecb_status, out)
-                            : translator_.send_redirect(op.location, out);
+        std::error_code ec;
+        if (op.what == io_op::kind::header)
+            ec = translator_.send_response_header(op.status, op.headers, op.ecb_status, out);
+        else if (op.what == io_op::kind::redirect)
+            ec = translator_.send_redirect(op.text, out);
+        else
+            ec = translator_.send_response_header(op.text, op.header_text, op.ecb_status, out);
         if (ec) {
             spdlog::warn("{} {} refused: {}", log_context(), op.label, ec.message());
             return complete_front(lock, {false, ERROR_INVALID_PARAMETER, 0});
@@ -565,6 +578,14 @@ void isapi_request::on_read(std::uint64_t id, std::error_code ec, std::size_t n)
     lock_type lock(mutex_);
     if (ops_.empty() || ops_.front().id != id) return;
     const bool async = ops_.front().async;
+    if (ec == engine::errc::read_cancelled) {
+        // A cancellation that arrived after the read it was meant for had completed finds this
+        // later read pending: it was not asked for, so the read goes on.
+        if (cancelled_read_ != id) return start_read(lock, ops_.front());
+        cancelled_read_ = 0;
+        complete_front(lock, {true, cancelled_read_error_, 0});
+        return pump(lock);
+    }
     // IIS: a vanished client reads as the end of the body (TRUE, 0 bytes); IS_CONNECTED says so.
     op_result result{true, ERROR_SUCCESS, 0};
     if (ec) {
@@ -750,7 +771,7 @@ BOOL isapi_request::send_redirect(std::string_view location) {
     io_op op;
     op.what = io_op::kind::redirect;
     op.label = "SEND_URL_REDIRECT_RESP";
-    op.location = std::string(location);
+    op.text = std::string(location);
     const auto result = run_sync(std::move(op));
     if (!result.ok) return fail(result.error);
     ecb_.dwHttpStatusCode = 302;
@@ -835,20 +856,192 @@ BOOL isapi_request::append_log_parameter(std::string_view text) {
     return TRUE;
 }
 
-BOOL isapi_request::map_url_to_path(LPVOID buffer, LPDWORD size) {
-    const auto url = bounded_c_string(static_cast<const char*>(buffer), *size);
-    if (!url) return fail(ERROR_INVALID_PARAMETER);
+std::optional<std::string> isapi_request::map_path(std::string_view url) {
     path_mapping_options options;
     options.is_directory = is_existing_directory;
-    const auto mapped = isapi::map_url_to_path(variables_->document_root(), *url, options);
-    if (mapped.error != path_mapping_error::none) return fail(ERROR_INVALID_PARAMETER);
-    const auto& path = mapped.value.path;
-    if (*size < path.size() + 1) {
-        *size = static_cast<DWORD>(path.size() + 1);
+    auto mapped = isapi::map_url_to_path(variables_->document_root(), url, options);
+    if (mapped.error != path_mapping_error::none) return std::nullopt;
+    return std::move(mapped.value.path);
+}
+
+BOOL isapi_request::map_url_to_path(LPVOID buffer, LPDWORD size) {
+    // The URL is a C string in the buffer; *lpdwSize is what the path may take.
+    const auto url = bounded_c_string(static_cast<const char*>(buffer), 0);
+    if (!url) return fail(ERROR_INVALID_PARAMETER);
+    const auto path = map_path(*url);
+    if (!path) return fail(ERROR_INVALID_PARAMETER);
+    const DWORD needed = static_cast<DWORD>(path->size() + 1);
+    if (*size < needed) {
+        *size = needed;
         return fail(ERROR_INSUFFICIENT_BUFFER);
     }
-    std::memcpy(buffer, path.c_str(), path.size() + 1);
-    *size = static_cast<DWORD>(path.size() + 1);
+    std::memcpy(buffer, path->c_str(), needed);
+    *size = needed;
+    return TRUE;
+}
+
+namespace {
+
+/// A UTF-16 string an extension passed, bounded by `max_bytes` (0: to its NUL) and its NUL.
+std::u16string_view bounded_utf16(const void* text, std::size_t max_bytes) {
+    const auto* units = static_cast<const char16_t*>(text);
+    const std::size_t limit = max_bytes ? max_bytes / 2 : std::numeric_limits<std::size_t>::max();
+    std::size_t n = 0;
+    while (n < limit && units[n] != 0) ++n;
+    return {units, n};
+}
+
+}  // namespace
+
+BOOL isapi_request::map_url_to_path_ex(LPVOID url_buffer, LPDWORD size, HSE_URL_MAPEX_INFO* info) {
+    const auto url = bounded_c_string(static_cast<const char*>(url_buffer), size ? *size : 0);
+    if (!url) return fail(ERROR_INVALID_PARAMETER);
+    const auto path = map_path(*url);
+    if (!path) return fail(ERROR_INVALID_PARAMETER);
+    const DWORD needed = static_cast<DWORD>(path->size() + 1);
+    if (size) *size = needed;  // PHP's ISAPI SAPI reads the path length from here
+    if (needed > MAX_PATH) return fail(ERROR_INSUFFICIENT_BUFFER);
+    std::memcpy(info->lpszPath, path->c_str(), needed);
+    info->dwFlags = pool_->settings().isapi.url_flags;
+    info->cchMatchingPath = static_cast<DWORD>(normalize_document_root(variables_->document_root()).size());
+    info->cchMatchingURL = 0;  // the document root is the one virtual directory, mapped at "/"
+    info->dwReserved1 = 0;
+    info->dwReserved2 = 0;
+    return TRUE;
+}
+
+BOOL isapi_request::map_unicode_url_to_path(LPVOID buffer, LPDWORD size) {
+    const auto url = win32::utf16_to_utf8(bounded_utf16(buffer, 0), false);
+    const auto path = url ? map_path(*url) : std::nullopt;
+    if (!path) return fail(ERROR_INVALID_PARAMETER);
+    const auto wide = win32::utf8_to_utf16(*path, false).value_or(std::u16string());
+    const DWORD needed = static_cast<DWORD>((wide.size() + 1) * sizeof(char16_t));
+    if (*size < needed) {
+        *size = needed;
+        return fail(ERROR_INSUFFICIENT_BUFFER);
+    }
+    std::memcpy(buffer, wide.c_str(), needed);
+    *size = needed;
+    return TRUE;
+}
+
+BOOL isapi_request::map_unicode_url_to_path_ex(LPVOID url_buffer, LPDWORD size, HSE_UNICODE_URL_MAPEX_INFO* info) {
+    const auto url = win32::utf16_to_utf8(bounded_utf16(url_buffer, size ? *size : 0), false);
+    const auto path = url ? map_path(*url) : std::nullopt;
+    if (!path) return fail(ERROR_INVALID_PARAMETER);
+    const auto wide = win32::utf8_to_utf16(*path, false).value_or(std::u16string());
+    const DWORD needed = static_cast<DWORD>((wide.size() + 1) * sizeof(char16_t));
+    if (size) *size = needed;
+    // The struct is 532 bytes (the SDK's three DWORDs after the path): only its own fields are
+    // written, the path within its MAX_PATH units.
+    if (wide.size() + 1 > MAX_PATH) return fail(ERROR_INSUFFICIENT_BUFFER);
+    std::memcpy(info->lpszPath, wide.c_str(), needed);
+    info->dwFlags = pool_->settings().isapi.url_flags;
+    info->cchMatchingPath = static_cast<DWORD>(
+        win32::utf8_to_utf16(normalize_document_root(variables_->document_root()), false).value_or(u"").size());
+    info->cchMatchingURL = 0;
+    return TRUE;
+}
+
+BOOL isapi_request::get_cert_info_ex(CERT_CONTEXT_EX* out) {
+    const auto& params = request_->params();
+    const auto der = client_certificate_der(params.get("SSL_CLIENT_CERT"));
+    auto& context = out->CertContext;
+    context.dwCertEncodingType = x509_asn_encoding | pkcs_7_asn_encoding;
+    context.pCertInfo = nullptr;
+    context.hCertStore = nullptr;
+    out->dwCertificateFlags = client_certificate_flags(params.get("SSL_CLIENT_VERIFY"), der.has_value());
+    // No certificate (plain HTTP, or none asked for): TRUE with nothing in it, as IIS answers.
+    const DWORD needed = der ? static_cast<DWORD>(der->size()) : 0;
+    context.cbCertEncoded = needed;
+    if (needed > out->cbAllocated) return fail(ERROR_INSUFFICIENT_BUFFER);
+    if (needed && !context.pbCertEncoded) return fail(ERROR_INVALID_PARAMETER);
+    if (needed) std::memcpy(context.pbCertEncoded, der->data(), needed);
+    return TRUE;
+}
+
+BOOL isapi_request::send_url(std::string_view url) {
+    if (pool_->settings().isapi.send_url_internal) {
+        // IIS 4: the local URL is served in place of this response. nginx does that for an
+        // X-Accel-Redirect header on an otherwise empty response; only a local path can be.
+        if (!url.starts_with('/') || url.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos)
+            return fail(ERROR_INVALID_PARAMETER);
+        io_op op;
+        op.what = io_op::kind::host_header;
+        op.label = "SEND_URL";
+        op.text = "200 OK";
+        op.header_text = fmt::format("X-Accel-Redirect: {}\r\nContent-Length: 0\r\n\r\n", url);
+        op.ecb_status = ecb_.dwHttpStatusCode;
+        const auto result = run_sync(std::move(op));
+        return result.ok ? TRUE : fail(result.error);
+    }
+    return send_redirect(url);
+}
+
+BOOL isapi_request::send_custom_error(std::string_view status, bool async) {
+    io_op op;
+    op.what = io_op::kind::host_header;
+    op.label = "SEND_CUSTOM_ERROR";
+    op.text = std::string(status);
+    // An empty body is what lets the front end put its own page there (nginx:
+    // fastcgi_intercept_errors on with error_page; Apache: ProxyErrorOverride On).
+    op.header_text = "Content-Length: 0\r\n\r\n";
+    op.ecb_status = ecb_.dwHttpStatusCode;
+    if (async) return submit_async(std::move(op), {});
+    const auto result = run_sync(std::move(op));
+    return result.ok ? TRUE : fail(result.error);
+}
+
+void isapi_request::cancel_operations(lock_type& lock, DWORD error, bool all) {
+    // Behind the front: not started yet, so they can end here. The end of the response stays.
+    std::deque<io_op> keep;
+    std::vector<io_op> ended;
+    for (std::size_t i = 0; i < ops_.size(); ++i) {
+        auto& op = ops_[i];
+        const bool front_running = i == 0 && op_running_;
+        if (!front_running && op.what != io_op::kind::finish && (all || op.async)) ended.push_back(std::move(op));
+        else keep.push_back(std::move(op));
+    }
+    ops_.swap(keep);
+    for (auto& op : ended) {
+        const op_result result{false, error, 0};
+        if (op.waiter) {
+            op.waiter->result = result;
+            op.waiter->done = true;
+            done_cv_.notify_all();
+        } else if (op.async) {
+            post_completion(lock, op.target, result);
+        }
+    }
+    // A read waiting at the engine for body bytes: the engine gives its buffer back, then
+    // on_read completes it with `error`.
+    if (!ops_.empty() && op_running_ && ops_.front().what == io_op::kind::read && (all || ops_.front().async)) {
+        cancelled_read_ = ops_.front().id;
+        cancelled_read_error_ = error;
+        request_->cancel_read();
+    }
+}
+
+BOOL isapi_request::close_connection() {
+    lock_type lock(mutex_);
+    if (closed_by_extension_) return TRUE;
+    closed_by_extension_ = true;
+    cancel_operations(lock, ERROR_NETNAME_DELETED, true);
+    // FastCGI gives no hold on the client's connection (docs/extensions.md): the response ends
+    // here as it stands, and everything after fails as on a closed socket.
+    if (!state_.response_has_ended()) {
+        response_bytes out;
+        if (auto ec = translator_.finish(ecb_.dwHttpStatusCode ? ecb_.dwHttpStatusCode : 200, out))
+            spdlog::warn("{} cannot finish the response: {}", log_context(), ec.message());
+        queue_response(lock, out, nullptr);
+        end_response(lock, false);
+    }
+    return TRUE;
+}
+
+BOOL isapi_request::cancel_io() {
+    lock_type lock(mutex_);
+    cancel_operations(lock, ERROR_OPERATION_ABORTED, false);
     return TRUE;
 }
 

@@ -86,6 +86,21 @@ public:
     BOOL is_connected(BOOL* out);
     BOOL append_log_parameter(std::string_view text);
     BOOL map_url_to_path(LPVOID buffer, LPDWORD size);
+    BOOL map_url_to_path_ex(LPVOID url, LPDWORD size, HSE_URL_MAPEX_INFO* info);
+    BOOL map_unicode_url_to_path(LPVOID buffer, LPDWORD size);
+    BOOL map_unicode_url_to_path_ex(LPVOID url, LPDWORD size, HSE_UNICODE_URL_MAPEX_INFO* info);
+    BOOL get_cert_info_ex(CERT_CONTEXT_EX* out);
+    /// HSE_REQ_SEND_URL: a 302 (IIS 6), or the front end's internal redirect (IIS 4's local
+    /// URL served in place) when the extension's `send_url` is `internal`.
+    BOOL send_url(std::string_view url);
+    /// HSE_REQ_SEND_CUSTOM_ERROR: `status` with an empty body, for the front end's error page.
+    BOOL send_custom_error(std::string_view status, bool async);
+    /// HSE_REQ_CLOSE_CONNECTION: the response ends now; the pending operation completes with
+    /// ERROR_NETNAME_DELETED and every later one fails with it.
+    BOOL close_connection();
+    /// HSE_REQ_CANCEL_IO: the pending asynchronous operation (and any queued behind it) completes
+    /// with ERROR_OPERATION_ABORTED; a write already handed to the web server completes as sent.
+    BOOL cancel_io();
     BOOL report_unhealthy(std::string_view reason);
     /// A code this host does not implement: FALSE/ERROR_INVALID_PARAMETER, logged once per code
     /// and extension.
@@ -114,7 +129,7 @@ private:
         op_result result;
     };
     struct io_op {
-        enum class kind : std::uint8_t { write, header, redirect, read, send, finish };
+        enum class kind : std::uint8_t { write, header, redirect, host_header, read, send, finish };
         kind what = kind::write;
         std::string_view label;                               // the ISAPI call, for log lines
         std::uint64_t id = 0;                                 // set when it starts
@@ -123,7 +138,9 @@ private:
         std::optional<std::string_view> status, headers;      // header (the caller waits)
         std::span<std::byte> into;                            // read
         std::shared_ptr<send_job> job;                        // send (shared with a file read)
-        std::string location;                                 // redirect
+        std::string text;                                     // redirect: the location;
+                                                              // host_header: the status
+        std::string header_text;                              // host_header: its header lines
         sync_waiter* waiter = nullptr;                        // a blocked caller, or
         bool async = false;                                   // a completion to post, or neither
         completion_target target;                             // async: overrides the registered one
@@ -182,6 +199,11 @@ private:
     void post_completion(lock_type& lock, completion_target target, op_result result);
     void run_completion(completion_target target, op_result result);
     BOOL fail(DWORD error);
+    /// Ends the front operation if it is a read at the engine, and every queued asynchronous
+    /// operation (`all`: synchronous ones too), with `error`.
+    void cancel_operations(lock_type& lock, DWORD error, bool all);
+    /// The document-root mapping MAP_URL_TO_PATH and its variants share.
+    std::optional<std::string> map_path(std::string_view url);
     /// For the slow log and the timeout's log line.
     std::string_view waiting_on() const;
 
@@ -232,6 +254,9 @@ private:
     bool slow_logged_ = false;
     bool warned_second_async_ = false;
     bool finish_queued_ = false;
+    bool closed_by_extension_ = false;           // HSE_REQ_CLOSE_CONNECTION
+    std::uint64_t cancelled_read_ = 0;           // id of a read whose cancellation was asked for
+    DWORD cancelled_read_error_ = ERROR_SUCCESS;  // what it completes with
     DWORD end_status_ = HSE_STATUS_SUCCESS;  // the proc's final status, or DONE_WITH_SESSION's
     unsigned logged_status_ = 200;           // what the access log records (IIS: dwHttpStatusCode)
     std::string log_data_;                   // lpszLogData once the extension is done

@@ -6,6 +6,7 @@
 
 #include "fcgi/param_set.hpp"
 #include "isapi/ascii.hpp"
+#include "isapi/base64.hpp"
 #include "isapi/path_mapping.hpp"
 
 namespace isapi_fcgi::isapi {
@@ -42,33 +43,6 @@ void append_code_point(std::string& out, std::uint32_t cp) {
     cp -= 0x10000;
     append_utf16(out, 0xd800 + (cp >> 10));
     append_utf16(out, 0xdc00 + (cp & 0x3ff));
-}
-
-int base64_value(char c) {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (ascii::is_digit(c)) return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
-
-std::optional<std::string> base64_decode(std::string_view in) {
-    std::string out;
-    std::uint32_t bits = 0;
-    int count = 0;
-    for (char c : in) {
-        if (c == '=') break;
-        const int v = base64_value(c);
-        if (v < 0) return std::nullopt;
-        bits = (bits << 6) | static_cast<std::uint32_t>(v);
-        count += 6;
-        if (count >= 8) {
-            count -= 8;
-            out += static_cast<char>((bits >> count) & 0xffu);
-        }
-    }
-    return out;
 }
 
 /// "HEADER_X-Foo" / "HTTP_X_FOO" suffix -> the param name "HTTP_X_FOO".

@@ -1,5 +1,6 @@
 #include "isapi/support_functions.hpp"
 
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -7,6 +8,7 @@
 
 #include "isapi/http_status.hpp"
 #include "isapi/isapi_request.hpp"
+#include "isapi/normalize_url.hpp"
 #include "isapi/send_job.hpp"
 
 namespace isapi_fcgi::isapi {
@@ -37,12 +39,34 @@ BOOL send_response_header_ex(isapi_request& r, LPVOID buffer) {
                                   bounded_c_string(info->pszHeader, info->cchHeader));
 }
 
-/// SEND_URL_REDIRECT_RESP, and SEND_URL, which IIS 6 documents as the same 302.
-BOOL send_redirect(isapi_request& r, LPVOID buffer, LPDWORD size) {
+/// SEND_URL_REDIRECT_RESP, and SEND_URL, which IIS 6 documents as the same 302 (and IIS 4 as
+/// serving the local URL in place: the extension's send_url option).
+BOOL send_redirect(isapi_request& r, LPVOID buffer, LPDWORD size, bool send_url) {
     const auto location = bounded_c_string(static_cast<const char*>(buffer), size ? *size : 0);
     if (!location || location->empty()) return fail(ERROR_INVALID_PARAMETER);
-    return r.send_redirect(*location);
+    return send_url ? r.send_url(*location) : r.send_redirect(*location);
 }
+
+BOOL send_custom_error(isapi_request& r, LPVOID buffer) {
+    if (!buffer) return fail(ERROR_INVALID_PARAMETER);
+    const auto& info = *static_cast<const HSE_CUSTOM_ERROR_INFO*>(buffer);
+    const auto status = bounded_c_string(info.pszStatus, 0);
+    if (!status || status->empty()) return fail(ERROR_INVALID_PARAMETER);
+    // uHttpSubError selects among IIS's custom pages for one status; the front end has one.
+    return r.send_custom_error(*status, info.fAsync != FALSE);
+}
+
+BOOL normalize_url(LPVOID buffer) {
+    if (!buffer) return fail(ERROR_INVALID_PARAMETER);
+    auto* text = static_cast<char*>(buffer);
+    const auto normalized = isapi::normalize_url(text);
+    if (!normalized) return fail(ERROR_INVALID_PARAMETER);
+    // Never longer than the input, so it fits where the input was.
+    std::memcpy(text, normalized->c_str(), normalized->size() + 1);
+    return TRUE;
+}
+
+HRESULT WINAPI invalidate_nothing(WCHAR*) { return 0; }  // S_OK: there is no kernel cache
 
 BOOL transmit_file(isapi_request& r, LPVOID buffer) {
     if (!buffer) return fail(ERROR_INVALID_PARAMETER);
@@ -105,8 +129,9 @@ BOOL server_support_function(isapi_request& r, DWORD code, LPVOID buffer, LPDWOR
     switch (code) {
     case HSE_REQ_SEND_RESPONSE_HEADER: return send_response_header(r, buffer, size, data_type);
     case HSE_REQ_SEND_RESPONSE_HEADER_EX: return send_response_header_ex(r, buffer);
-    case HSE_REQ_SEND_URL_REDIRECT_RESP:
-    case HSE_REQ_SEND_URL: return send_redirect(r, buffer, size);
+    case HSE_REQ_SEND_URL_REDIRECT_RESP: return send_redirect(r, buffer, size, false);
+    case HSE_REQ_SEND_URL: return send_redirect(r, buffer, size, true);
+    case HSE_REQ_SEND_CUSTOM_ERROR: return send_custom_error(r, buffer);
     case HSE_REQ_DONE_WITH_SESSION: return r.done_with_session(static_cast<const DWORD*>(buffer));
     case HSE_REQ_IO_COMPLETION:
         // The context pointer travels in the lpdwDataType slot.
@@ -130,6 +155,37 @@ BOOL server_support_function(isapi_request& r, DWORD code, LPVOID buffer, LPDWOR
     case HSE_REQ_MAP_URL_TO_PATH:
         if (!buffer || !size) return fail(ERROR_INVALID_PARAMETER);
         return r.map_url_to_path(buffer, size);
+    case HSE_REQ_MAP_URL_TO_PATH_EX:
+        // The HSE_URL_MAPEX_INFO travels in the lpdwDataType slot.
+        if (!buffer || !data_type) return fail(ERROR_INVALID_PARAMETER);
+        return r.map_url_to_path_ex(buffer, size, reinterpret_cast<HSE_URL_MAPEX_INFO*>(data_type));
+    case HSE_REQ_MAP_UNICODE_URL_TO_PATH:
+        if (!buffer || !size) return fail(ERROR_INVALID_PARAMETER);
+        return r.map_unicode_url_to_path(buffer, size);
+    case HSE_REQ_MAP_UNICODE_URL_TO_PATH_EX:
+        if (!buffer || !data_type) return fail(ERROR_INVALID_PARAMETER);
+        return r.map_unicode_url_to_path_ex(buffer, size, reinterpret_cast<HSE_UNICODE_URL_MAPEX_INFO*>(data_type));
+    case HSE_REQ_GET_CERT_INFO_EX:
+        if (!buffer) return fail(ERROR_INVALID_PARAMETER);
+        return r.get_cert_info_ex(static_cast<CERT_CONTEXT_EX*>(buffer));
+    case HSE_REQ_CLOSE_CONNECTION: return r.close_connection();
+    case HSE_REQ_CANCEL_IO: return r.cancel_io();
+    case HSE_REQ_NORMALIZE_URL: return normalize_url(buffer);
+    case HSE_REQ_GET_TRACE_INFO: {
+        if (!buffer) return fail(ERROR_INVALID_PARAMETER);
+        // No ETW here: the request is never traced.
+        auto& info = *static_cast<HSE_TRACE_INFO*>(buffer);
+        info.fTraceRequest = FALSE;
+        std::memset(info.TraceContextId, 0, sizeof info.TraceContextId);
+        return TRUE;
+    }
+    case HSE_REQ_GET_CACHE_INVALIDATION_CALLBACK:
+        if (!buffer) return fail(ERROR_INVALID_PARAMETER);
+        *static_cast<PFN_HSE_CACHE_INVALIDATION_CALLBACK*>(buffer) = &invalidate_nothing;
+        return TRUE;
+    case HSE_REQ_REFRESH_ISAPI_ACL:  // no ACLs on the DLL to re-read
+    case HSE_REQ_ABORTIVE_CLOSE:     // ignored since IIS 5.1
+        return TRUE;
     case HSE_REQ_REPORT_UNHEALTHY: {
         const auto reason = bounded_c_string(static_cast<const char*>(buffer), 0);
         return r.report_unhealthy(reason ? *reason : std::string_view("(no reason given)"));

@@ -136,7 +136,20 @@ url_map_result url_map::map(std::optional<std::string_view> request_uri,
 }
 
 url_map_result url_map::map(const fcgi::param_set& params) const {
-    return map(params.find("REQUEST_URI"), params.get("SCRIPT_NAME"), params.get("PATH_INFO"));
+    auto request_uri = params.find("REQUEST_URI");
+    // nginx keeps the client's REQUEST_URI across an internal redirect (X-Accel-Redirect,
+    // error_page, rewrite ... last) and sends the URI it now serves as DOCUMENT_URI: when the
+    // two disagree, the request is for the latter.
+    if (const auto document_uri = params.find("DOCUMENT_URI"); request_uri && document_uri && !document_uri->empty()) {
+        normalized_path normalized;
+        const std::string_view path = request_uri_path(*request_uri);
+        if (!path.starts_with('/') || normalize(path, true, normalized)) return map(request_uri, params.get("SCRIPT_NAME"), params.get("PATH_INFO"));
+        std::string decoded;
+        for (const auto& seg : normalized.segments) decoded += '/' + seg.decoded;
+        if (decoded.empty() || normalized.trailing_slash) decoded += '/';
+        if (decoded != *document_uri) request_uri.reset();
+    }
+    return map(request_uri, params.get("SCRIPT_NAME"), params.get("PATH_INFO"));
 }
 
 url_map_result url_map::map_path(std::string_view path, bool encoded) const {

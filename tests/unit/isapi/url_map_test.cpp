@@ -179,6 +179,24 @@ TEST_F(UrlMapTest, ReadsTheParams) {
     EXPECT_TRUE(r.match.from_request_uri);
 }
 
+// nginx keeps REQUEST_URI across X-Accel-Redirect and error_page; DOCUMENT_URI says what is served.
+TEST_F(UrlMapTest, AnInternalRedirectIsMappedByDocumentUri) {
+    const auto redirected = make_params({{"SCRIPT_NAME", "/other/b.dll"},
+                                         {"DOCUMENT_URI", "/other/b.dll"},
+                                         {"REQUEST_URI", "/Scripts/App.dll/x?y=1"},
+                                         {"PATH_INFO", ""}});
+    auto r = map_.map(redirected);
+    EXPECT_EQ(r.status, url_map_status::not_found);
+    EXPECT_FALSE(r.match.from_request_uri);
+    const auto same = make_params({{"SCRIPT_NAME", "/Scripts/App.dll"},
+                                   {"DOCUMENT_URI", "/Scripts/App.dll/a b/"},
+                                   {"REQUEST_URI", "/Scripts//App.dll/./a%20b/?x=1"},
+                                   {"PATH_INFO", "/a b/"}});
+    r = map_.map(same);
+    expect_match(r, 0, "/Scripts/App.dll", "/a b/");
+    EXPECT_TRUE(r.match.from_request_uri);
+}
+
 TEST(UrlMap, RootAnswersEverything) {
     url_map map;
     map.add("/", 7);

@@ -1,0 +1,438 @@
+// ServerSupportFunction codes and GetServerVariable through real nginx and the shipped snippet,
+// with the probe fixture performing each call and reporting return values, GetLastError, sizes
+// and canaries (ISAPI.md §2.4, §3.1, §5 tests 1, 12, 13 and 15). The rows of
+// docs/compatibility.md name these tests.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "isapi/isapi_fixture.hpp"
+
+namespace isapi_fcgi::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+/// A self-signed P-256 client certificate, and its DER as hex (openssl x509 -outform der).
+constexpr const char* client_pem =
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIBhTCCASugAwIBAgIUZkWSxBVniEgBE+WPRnehlxt6mIswCgYIKoZIzj0EAwIw\n"
+    "FzEVMBMGA1UEAwwMcHJvYmUgY2xpZW50MCAXDTI2MTIwMjE3NDUyNFoYDzIxMjYx\n"
+    "MTA4MTc0NTI0WjAXMRUwEwYDVQQDDAxwcm9iZSBjbGllbnQwWTATBgcqhkjOPQIB\n"
+    "BggqhkjOPQMBBwNCAASj0o1UvQB2YDn5oqjJ/kxhB9qxSXo8asnVPiMGOgcjH6xh\n"
+    "oLBogvKZ2zim5/ixsfvIbu7fHpsOMirqPaUW3BGFo1MwUTAdBgNVHQ4EFgQU7M64\n"
+    "vqNdj+7+WDrW+tqZ7xBZu0EwHwYDVR0jBBgwFoAU7M64vqNdj+7+WDrW+tqZ7xBZ\n"
+    "u0EwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBFAiBThYZE6gKEJEzz\n"
+    "NU++D6rYsbq+2JQ7ucBgZTucKlZ83AIhAIZ4LfvYBeVhtDBAW77qh3ULp/3UpU63\n"
+    "vwC30LKkJRjX\n"
+    "-----END CERTIFICATE-----\n";
+constexpr const char* client_der_hex =
+    "308201853082012ba0030201020214664592c4156788480113e58f4677a1971b7a988b300a06082a8648ce3d0403"
+    "0230173115301306035504030c0c70726f626520636c69656e743020170d3236313230323137343532345a180f32"
+    "313236313130383137343532345a30173115301306035504030c0c70726f626520636c69656e74305930130607"
+    "2a8648ce3d020106082a8648ce3d03010703420004a3d28d54bd00766039f9a2a8c9fe4c6107dab1497a3c6ac9d5"
+    "3e23063a07231fac61a0b06882f299db38a6e7f8b1b1fbc86eeedf1e9b0e322aea3da516dc1185a3533051301d06"
+    "03551d0e04160414ecceb8bea35d8feefe583ad6fada99ef1059bb41301f0603551d23041830168014ecceb8bea35d"
+    "8feefe583ad6fada99ef1059bb41300f0603551d130101ff040530030101ff300a06082a8648ce3d04030203480030"
+    "45022053858644ea0284244cf3354fbe0faad8b1babed8943bb9c060653b9c2a567cdc02210086782dfbd805e561b4"
+    "30405bbeea87750ba7fdd4a54eb7bf00b7d0b2a42518d7";
+
+/// "key=value" lines as a map.
+std::map<std::string, std::string> report_of(const http_result& result)
+{
+    EXPECT_EQ(result.status, 200) << result.describe();
+    std::map<std::string, std::string> fields;
+    std::istringstream in(result.body);
+    for (std::string line; std::getline(in, line);) {
+        const auto eq = line.find('=');
+        if (eq != std::string::npos) fields[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+    return fields;
+}
+
+/// What curl's --data-urlencode would make of `text`, for query values.
+std::string url_escape(const std::string& text)
+{
+    static const char* digits = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += digits[c >> 4];
+            out += digits[c & 15];
+        }
+    }
+    return out;
+}
+
+std::string hex_of(const std::string& bytes)
+{
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : bytes) {
+        out += digits[c >> 4];
+        out += digits[c & 15];
+    }
+    return out;
+}
+
+class isapi_probe : public isapi_behind_nginx {
+protected:
+    void SetUp() override
+    {
+        std::filesystem::create_directories(work().file("docroot/scripts"));
+        std::ofstream(work().file("docroot/scripts/a.txt")) << "a";
+    }
+
+    /// The standard extensions and the probe (also under /certs/, where a location of this
+    /// file's server block forwards a client certificate from request headers), with
+    /// docroot/ of the work dir as document root.
+    isapi_sidecar_options probe_options(const std::string& pool_extra = "") const
+    {
+        auto options = standard_options();
+        options.extensions.push_back(
+            {"probe", ISAPI_EXT_PROBE, {"/scripts/probe.dll", "/certs/probe.dll"}, false});
+        options.env.push_back("ISAPI_PROBE_LOG=" + probe_log().string());
+        options.pool_extra = "    document_root: " + root() + "\n" + pool_extra;
+        return options;
+    }
+
+    /// nginx passes the client certificate as $ssl_client_escaped_cert in SSL_CLIENT_CERT; here
+    /// the test's header stands in for the TLS handshake.
+    static std::string cert_server_extra()
+    {
+        return standard_server_extra() +
+               "        location ^~ /certs/ {\n"
+               "            include /etc/nginx/fastcgi_params;\n"
+               "            fastcgi_param SSL_CLIENT_CERT $http_x_client_cert;\n"
+               "            fastcgi_param SSL_CLIENT_VERIFY $http_x_client_verify;\n"
+               "            fastcgi_pass isapi_fcgi;\n"
+               "        }\n";
+    }
+
+    std::string root() const { return work().file("docroot").string(); }
+    std::filesystem::path probe_log() const { return work_.file("probe.log"); }
+
+    std::map<std::string, std::string> probe(const std::string& query, std::vector<std::string> headers = {})
+    {
+        return report_of(get("/scripts/probe.dll?" + query, std::move(headers)));
+    }
+};
+
+// ---- GetServerVariable (§5 test 1) --------------------------------------------------------
+
+TEST_F(isapi_probe, get_server_variable_follows_the_size_protocol_and_utf16_sizes_are_bytes)
+{
+    start(probe_options());
+    // The size probe: NULL buffer, *lpdwSize 0.
+    auto r = probe("op=gsv&name=QUERY_STRING&size=null&a=1");
+    const std::string query = "op=gsv&name=QUERY_STRING&size=null&a=1";
+    EXPECT_EQ(r["ret"], "0");
+    EXPECT_EQ(r["err"], "122");
+    EXPECT_EQ(r["size"], std::to_string(query.size() + 1));
+    // Exactly the size asked for: TRUE, the value and its NUL, *lpdwSize counting the NUL.
+    const std::string exact = "op=gsv&name=QUERY_STRING&size=40&p=xxxx";
+    ASSERT_EQ(exact.size() + 1, 40u);
+    r = probe(exact);
+    EXPECT_EQ(r["ret"], "1");
+    EXPECT_EQ(r["size"], "40");
+    EXPECT_EQ(r["hex"], hex_of(exact + '\0'));
+    EXPECT_EQ(r["canary"], "ok");
+    // One byte short: FALSE/122, the size needed, nothing written past the buffer.
+    r = probe("op=gsv&name=QUERY_STRING&size=39&p=xxxx");
+    EXPECT_EQ(r["ret"], "0");
+    EXPECT_EQ(r["err"], "122");
+    EXPECT_EQ(r["size"], "40");
+    EXPECT_EQ(r["canary"], "ok");
+    r = probe("op=gsv&name=NO_SUCH_VAR");
+    EXPECT_EQ(r["ret"] + "/" + r["err"], "0/1413");
+    r = probe("op=gsv&name=HTTP_X_ABSENT");
+    EXPECT_EQ(r["ret"] + "/" + r["err"], "0/1413");
+    r = probe("op=gsv&name=UNICODE_HTTP_ACCEPT");
+    EXPECT_EQ(r["ret"] + "/" + r["err"], "0/1413");
+    // UNICODE_<VAR>: UTF-16LE, sizes in bytes, a two-byte terminator.
+    r = probe("op=gsv&name=UNICODE_REQUEST_METHOD");
+    EXPECT_EQ(r["ret"], "1");
+    EXPECT_EQ(r["size"], "8");
+    EXPECT_EQ(r["hex"], "4700450054000000");
+    r = probe("op=gsv&name=UNICODE_REQUEST_METHOD&size=7");
+    EXPECT_EQ(r["ret"] + "/" + r["err"] + "/" + r["size"], "0/122/8");
+    EXPECT_EQ(r["canary"], "ok");
+}
+
+// ---- MAP_URL_TO_PATH and its variants (§5 test 13) ----------------------------------------
+
+TEST_F(isapi_probe, map_url_to_path_counts_the_nul_marks_directories_and_never_leaves_the_root)
+{
+    start(probe_options());
+    const std::string file = root() + "/scripts/a.txt";
+    auto r = probe("op=map&url=/scripts/a.txt&size=256");
+    EXPECT_EQ(r["ret"], "1");
+    EXPECT_EQ(r["path"], file);
+    EXPECT_EQ(r["size"], std::to_string(file.size() + 1));
+    r = probe("op=map&url=/scripts/a.txt&size=5");
+    EXPECT_EQ(r["ret"] + "/" + r["err"], "0/122");
+    EXPECT_EQ(r["size"], std::to_string(file.size() + 1));
+    EXPECT_EQ(r["unchanged"], "1");
+    EXPECT_EQ(r["canary"], "ok");
+    r = probe("op=map&url=/scripts");
+    EXPECT_EQ(r["path"], root() + "/scripts/");
+    r = probe("op=map&url=/../etc/passwd");
+    EXPECT_EQ(r["ret"] + "/" + r["err"], "0/87");
+    r = probe("op=map&url=/scripts/%2e%2e/%2e%2e/etc");
+    EXPECT_EQ(r["ret"], "0");
+}
+
+TEST_F(isapi_probe, map_url_to_path_ex_reports_the_configured_flags_and_match_lengths)
+{
+    start(probe_options("    url_flags: [read, execute, script]\n"));
+    const std::string file = root() + "/scripts/a.txt";
+    auto r = probe("op=mapex&url=/scripts/a.txt");
+    EXPECT_EQ(r["ret"], "1");
+    EXPECT_EQ(r["path"], file);
+    EXPECT_EQ(r["size"], std::to_string(file.size() + 1));  // PHP's ISAPI SAPI reads it
+    EXPECT_EQ(r["flags"], std::to_string(0x001 | 0x004 | 0x200));
+    EXPECT_EQ(r["matching_path"], std::to_string(root().size()));
+    EXPECT_EQ(r["matching_url"], "0");
+    EXPECT_EQ(r["canary"], "ok");
+    r = probe("op=mapex&url=/scripts/a.txt&size=null");
+    EXPECT_EQ(r["ret"], "1");
+    // A path longer than MAX_PATH cannot fit lpszPath: FALSE/122 with the size needed.
+    const std::string deep = "/" + std::string(300, 'd');
+    r = probe("op=mapex&url=" + deep);
+    EXPECT_EQ(r["ret"] + "/" + r["err"], "0/122");
+    EXPECT_EQ(r["size"], std::to_string(root().size() + deep.size() + 1));
+    EXPECT_EQ(r["canary"], "ok");
+}
+
+TEST_F(isapi_probe, unicode_mappings_count_bytes_and_never_write_past_the_532_byte_struct)
+{
+    start(probe_options());
+    const std::string file = root() + "/scripts/\xc3\xa9t\xc3\xa9.txt";  // "été"
+    auto r = probe("op=umap&url=" + url_escape("/scripts/\xc3\xa9t\xc3\xa9.txt"));
+    EXPECT_EQ(r["ret"], "1");
+    EXPECT_EQ(r["path"], file);
+    EXPECT_EQ(r["size"], std::to_string((root().size() + 16 + 1) * 2));  // UTF-16 units, NUL included
+    EXPECT_EQ(r["canary"], "ok");
+    r = probe("op=umap&url=/scripts/a.txt&size=8");
+    EXPECT_EQ(r["ret"] + "/" + r["err"], "0/122");
+    EXPECT_EQ(r["size"], std::to_string((root().size() + 14 + 1) * 2));
+    EXPECT_EQ(r["canary"], "ok");
+
+    r = probe("op=umapex&url=/scripts/a.txt");
+    EXPECT_EQ(r["struct_size"], "532");
+    EXPECT_EQ(r["ret"], "1");
+    EXPECT_EQ(r["path"], root() + "/scripts/a.txt");
+    EXPECT_EQ(r["flags"], std::to_string(0x001 | 0x200));
+    EXPECT_EQ(r["matching_path"], std::to_string(root().size()));
+    EXPECT_EQ(r["canary"], "ok");
+    // Too long for the struct's MAX_PATH units: FALSE/122 and the canary right after the 532
+    // bytes intact.
+    r = probe("op=umapex&url=/" + std::string(300, 'u'));
+    EXPECT_EQ(r["ret"] + "/" + r["err"], "0/122");
+    EXPECT_EQ(r["canary"], "ok");
+}
+
+// ---- GET_CERT_INFO_EX -------------------------------------------------------------------------
+
+TEST_F(isapi_probe, get_cert_info_ex_hands_out_the_forwarded_certificate_as_der)
+{
+    start(probe_options(), cert_server_extra());
+    const std::vector<std::string> cert_headers{"X-Client-Cert: " + url_escape(client_pem),
+                                                "X-Client-Verify: SUCCESS"};
+    auto r = report_of(get("/certs/probe.dll?op=cert", cert_headers));
+    EXPECT_EQ(r["ret"], "1");
+    EXPECT_EQ(r["cb"], "393");
+    EXPECT_EQ(r["hex"], client_der_hex);
+    EXPECT_EQ(r["flags"], "1");
+    EXPECT_EQ(r["encoding"], std::to_string(0x00010001));
+    EXPECT_EQ(r["canary"], "ok");
+    // Too small: FALSE/122 with the size needed in cbCertEncoded, nothing written past it.
+    r = report_of(get("/certs/probe.dll?op=cert&alloc=100", cert_headers));
+    EXPECT_EQ(r["ret"] + "/" + r["err"], "0/122");
+    EXPECT_EQ(r["cb"], "393");
+    EXPECT_EQ(r["canary"], "ok");
+    // A certificate the front end could not verify: bit 1 (issuer not trusted) as well.
+    r = report_of(get("/certs/probe.dll?op=cert", {"X-Client-Cert: " + url_escape(client_pem),
+                                                    "X-Client-Verify: FAILED:unable to get issuer"}));
+    EXPECT_EQ(r["flags"], "3");
+    // Plain HTTP, no certificate: TRUE with nothing in it, as IIS answers anonymous requests.
+    r = probe("op=cert");
+    EXPECT_EQ(r["ret"] + "/" + r["cb"] + "/" + r["flags"], "1/0/0");
+}
+
+// ---- responses the host makes (§5 test 12) ----------------------------------------------------
+
+TEST_F(isapi_probe, send_url_and_redirect_answer_302_and_fail_once_a_body_went_out)
+{
+    start(probe_options());
+    auto result = get("/scripts/probe.dll?op=redirect&url=http://h/x");
+    EXPECT_EQ(result.status, 302) << result.describe();
+    EXPECT_EQ(result.head.header("location").value_or(""), "http://h/x");
+    result = get("/scripts/probe.dll?op=send_url&url=/local/page");
+    EXPECT_EQ(result.status, 302) << result.describe();
+    EXPECT_EQ(result.head.header("location").value_or(""), "/local/page");
+    for (const std::string op : {"redirect", "send_url"}) {
+        result = get("/scripts/probe.dll?op=" + op + "&url=/x&after_body=1");
+        EXPECT_EQ(result.status, 200) << result.describe();
+        EXPECT_NE(result.body.find("send_url ret=0 err=87"), std::string::npos) << op << ": " << result.body;
+    }
+}
+
+TEST_F(isapi_probe, send_url_internal_serves_the_local_url_in_place_through_x_accel_redirect)
+{
+    start(probe_options("    send_url: internal\n"));
+    auto result = get("/scripts/probe.dll?op=send_url&url=" + url_escape("/scripts/hello.dll"));
+    EXPECT_EQ(result.status, 200) << result.describe();
+    EXPECT_EQ(result.body, "Hello from ISAPI!\r\n");
+    EXPECT_FALSE(result.head.header("x-accel-redirect"));
+    result = get("/scripts/probe.dll?op=send_url&url=http://elsewhere/");
+    EXPECT_NE(result.status, 302) << result.describe();  // only a local URL can be served in place
+}
+
+TEST_F(isapi_probe, send_custom_error_sends_its_status_with_an_empty_body_sync_and_async)
+{
+    start(probe_options());
+    auto result = get("/scripts/probe.dll?op=custom_error&status=" + url_escape("404 Not Found"));
+    EXPECT_EQ(result.status, 404) << result.describe();
+    EXPECT_EQ(result.body, "");
+    result = get("/scripts/probe.dll?op=custom_error&async=1&status=" + url_escape("403 Forbidden"));
+    EXPECT_EQ(result.status, 403) << result.describe();
+    EXPECT_EQ(result.body, "");
+    EXPECT_TRUE(wait_file_line(probe_log(), std::regex("^custom_error_async cbIO=0 error=0$"), soon()));
+    result = get("/scripts/probe.dll?op=custom_error&after_body=1&status=500");
+    EXPECT_EQ(result.status, 200) << result.describe();
+    EXPECT_NE(result.body.find("custom_error ret=0 err=87"), std::string::npos) << result.body;
+}
+
+// The front end's own error page takes the empty body's place once it intercepts errors.
+TEST_F(isapi_probe, send_custom_error_lets_nginx_render_its_error_page)
+{
+    start(probe_options(), standard_server_extra() +
+                               "        fastcgi_intercept_errors on;\n"
+                               "        error_page 404 = @custom;\n"
+                               "        location @custom { return 200 \"front end page\\n\"; }\n");
+    auto result = get("/scripts/probe.dll?op=custom_error&status=" + url_escape("404 Not Found"));
+    EXPECT_EQ(result.status, 200) << result.describe();
+    EXPECT_EQ(result.body, "front end page\n");
+}
+
+// ---- CLOSE_CONNECTION and CANCEL_IO with a read pending --------------------------------------
+
+class fifo_upload {
+public:
+    explicit fifo_upload(const std::filesystem::path& path) : path_(path)
+    {
+        ::mkfifo(path.c_str(), 0600);
+        // Read-write: never blocks, and holds the write end open until close().
+        fd_ = ::open(path.c_str(), O_RDWR | O_CLOEXEC);  // curl must not hold it open too
+    }
+    ~fifo_upload() { close(); }
+    void write(const std::string& bytes) { EXPECT_EQ(::write(fd_, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size())); }
+    void close()
+    {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+    }
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+    int fd_ = -1;
+};
+
+TEST_F(isapi_probe, cancel_io_completes_the_pending_read_with_operation_aborted_and_the_body_stays_readable)
+{
+    start(probe_options("    upload_read_ahead: 0\n"));
+    fifo_upload body(work().file("cancel.fifo"));
+    auto upload = std::async(std::launch::async, [&] {
+        return curl("/scripts/probe.dll?op=cancel",
+                    {"-X", "POST", "-H", "Transfer-Encoding: chunked", "-T", body.path().string()}, 30s);
+    });
+    // Nothing of the body was sent yet, so the read was pending when CANCEL_IO came.
+    EXPECT_TRUE(wait_file_line(probe_log(), std::regex("^cancel_completion error=995 cbIO=0$"), soon()));
+    body.write("hello");
+    body.close();
+    const auto result = upload.get();
+    EXPECT_EQ(result.status, 200) << result.describe();
+    EXPECT_EQ(result.body, "cancel error=995 cbIO=0 then_read=hello");
+}
+
+TEST_F(isapi_probe, close_connection_completes_the_pending_read_with_netname_deleted_and_ends_the_response)
+{
+    start(probe_options("    upload_read_ahead: 0\n"));
+    fifo_upload body(work().file("close.fifo"));
+    auto upload = std::async(std::launch::async, [&] {
+        return curl("/scripts/probe.dll?op=close",
+                    {"-X", "POST", "-H", "Transfer-Encoding: chunked", "-T", body.path().string()}, 30s);
+    });
+    // The completion comes with ERROR_NETNAME_DELETED; afterwards writes fail with it and
+    // IS_CONNECTED says FALSE, as on IIS after the socket closed.
+    EXPECT_TRUE(wait_file_line(probe_log(), std::regex("^close error=64 cbIO=0 write=0/64 connected=0$"), soon()));
+    body.close();
+    const auto result = upload.get();
+    EXPECT_EQ(result.status, 200) << result.describe();
+    EXPECT_EQ(result.body, "");
+    auto after = get("/scripts/hello.dll");
+    EXPECT_EQ(after.status, 200) << after.describe();
+}
+
+// ---- the small codes ----------------------------------------------------------------------------
+
+TEST_F(isapi_probe, small_codes_answer_as_iis_and_meaningless_ones_fail_with_invalid_parameter_logged_once)
+{
+    start(probe_options());
+    const auto mark = sidecar().log_mark();
+    auto result = get("/scripts/probe.dll?op=misc");
+    ASSERT_EQ(result.status, 200) << result.describe();
+    const auto& body = result.body;
+    const auto has = [&body](const std::string& line) { return body.find(line + "\n") != std::string::npos; };
+    EXPECT_TRUE(has("code=1030 ret=1 err=0 value=0 canary=ok")) << body;     // IS_IN_PROCESS
+    EXPECT_TRUE(has("code=1008 ret=1 err=0 value=1 canary=ok")) << body;     // IS_KEEP_CONN: 4 bytes
+    EXPECT_TRUE(has("code=1042 ret=1 err=0 trace=0")) << body;               // GET_TRACE_INFO
+    EXPECT_TRUE(has("code=1040 ret=1 err=0 callback=set result=0")) << body; // cache invalidation
+    EXPECT_TRUE(has("code=1007 ret=1 err=0")) << body;                       // REFRESH_ISAPI_ACL
+    EXPECT_TRUE(has("code=1014 ret=1 err=0")) << body;                       // ABORTIVE_CLOSE
+    EXPECT_TRUE(has("code=1043 ret=1 err=0")) << body;                       // SET_FLUSH_FLAG
+    EXPECT_TRUE(has("code=1032 ret=1 err=0")) << body;                       // REPORT_UNHEALTHY
+    for (const int code : {1002, 1011, 1020, 1038, 1041, 1044, 1045, 1046, 1047, 1048, 1050, 9999})
+        EXPECT_TRUE(has("code=" + std::to_string(code) + " ret=0 err=87")) << code << "\n" << body;
+    for (const int code : {1030, 1042, 1040, 1008, 1018, 1033, 1015, 1028, 1012, 1023, 1024, 1027, 1026})
+        EXPECT_TRUE(has("code=" + std::to_string(code) + " ret=0 err=87 null=1")) << code << "\n" << body;
+    EXPECT_TRUE(sidecar().wait_for_log(std::regex("reports this worker unhealthy: probe asked"), soon(), mark));
+    EXPECT_TRUE(sidecar().wait_for_log(std::regex(R"(ServerSupportFunction\(1002\), which is not supported)"), soon(), mark));
+    // Logged once per code and extension: a second request adds no line.
+    const auto second_mark = sidecar().log_mark();
+    ASSERT_EQ(get("/scripts/probe.dll?op=misc").status, 200);
+    ASSERT_EQ(get("/scripts/hello.dll").status, 200);  // a later request: the log has caught up
+    ASSERT_TRUE(wait_access_line("GET /scripts/hello.dll", second_mark));
+    EXPECT_TRUE(sidecar().log_lines(std::regex(R"(ServerSupportFunction\(1002\))"), second_mark).empty());
+}
+
+TEST_F(isapi_probe, normalize_url_decodes_and_resolves_dot_segments_in_place)
+{
+    start(probe_options());
+    auto r = probe("op=normalize&url=" + url_escape("/a/./b/../c%2541/d%20e"));
+    EXPECT_EQ(r["ret"], "1");
+    EXPECT_EQ(r["url"], "/a/c%41/d e");
+    r = probe("op=normalize&url=" + url_escape("/a/../../etc"));
+    EXPECT_EQ(r["ret"] + "/" + r["err"], "0/87");
+    r = probe("op=normalize&url=" + url_escape("/a%00b"));
+    EXPECT_EQ(r["ret"] + "/" + r["err"], "0/87");
+}
+
+}  // namespace
+}  // namespace isapi_fcgi::test
