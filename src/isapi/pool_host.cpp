@@ -22,6 +22,9 @@ pool_host::pool_host(const config::pool_settings& settings, std::shared_ptr<spdl
     route_runtime_log_to_spdlog();
     variables_config_.document_root = settings_.isapi.document_root;
     variables_config_.server_software = settings_.isapi.server_software;
+    variables_config_.all_http_crlf = settings_.isapi.all_http_crlf;
+    variables_config_.app_pool_id = settings_.name;
+    variables_config_.overrides = settings_.isapi.server_variables;
     for (const auto& ext : settings_.isapi.extensions) {
         extensions_.push_back(std::make_unique<extension_library>(ext));
         for (const auto& url : ext.urls) urls_.add(url, extensions_.size() - 1);

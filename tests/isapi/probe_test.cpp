@@ -173,6 +173,47 @@ TEST_F(isapi_probe, get_server_variable_follows_the_size_protocol_and_utf16_size
     EXPECT_EQ(r["canary"], "ok");
 }
 
+/// The value GetServerVariable gave, decoded from the probe's hex.
+std::string value_of(std::map<std::string, std::string> report)
+{
+    EXPECT_EQ(report["ret"], "1") << report["err"];
+    const std::string& hex = report["hex"];
+    std::string bytes;
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) bytes += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+    if (!bytes.empty() && bytes.back() == '\0') bytes.pop_back();
+    return bytes;
+}
+
+TEST_F(isapi_probe, server_variables_come_from_the_front_ends_params_and_the_pools_overrides)
+{
+    start(probe_options("    all_http_line_end: crlf\n"
+                        "    server_variables: {INSTANCE_ID: \"7\", SERVER_SOFTWARE: Microsoft-IIS/6.0}\n"));
+    const auto var = [this](const std::string& name, std::vector<std::string> headers = {}) {
+        return value_of(probe("op=gsv&name=" + url_escape(name), std::move(headers)));
+    };
+    EXPECT_EQ(var("INSTANCE_ID"), "7");
+    EXPECT_EQ(var("INSTANCE_META_PATH"), "/LM/W3SVC/7");
+    EXPECT_EQ(var("APPL_MD_PATH"), "/LM/W3SVC/7/ROOT");
+    EXPECT_EQ(var("SERVER_SOFTWARE"), "Microsoft-IIS/6.0");
+    EXPECT_EQ(var("APPL_PHYSICAL_PATH"), root() + "/");
+    EXPECT_EQ(var("APP_POOL_ID"), "default");
+    EXPECT_EQ(var("URL"), "/scripts/probe.dll");
+    EXPECT_EQ(var("HTTP_VERSION"), "HTTP/1.1");
+    EXPECT_EQ(var("SERVER_PORT_SECURE"), "0");
+    EXPECT_EQ(var("HTTPS"), "off");
+    EXPECT_EQ(var("LOCAL_ADDR"), "127.0.0.1");
+    EXPECT_EQ(var("CACHE_URL"), "http://localhost:" + std::to_string(nginx().port()) + "/scripts/probe.dll?op=gsv&name=CACHE_URL");
+    EXPECT_EQ(var("CERT_SUBJECT"), "");
+    EXPECT_EQ(var("DOCUMENT_URI"), "/scripts/probe.dll");  // any other param by its own name
+    EXPECT_EQ(var("HEADER_X-Foo", {"X-Foo: 1"}), "1");
+    EXPECT_EQ(var("HTTP_X_FOO", {"X-Foo: 1"}), "1");
+    const auto all_http = var("ALL_HTTP", {"X-Foo: 1"});
+    EXPECT_NE(all_http.find("HTTP_X_FOO:1\r\n"), std::string::npos) << all_http;
+    const auto all_raw = var("ALL_RAW", {"X-Foo: 1"});
+    EXPECT_NE(all_raw.find("X-Foo: 1\r\n"), std::string::npos) << all_raw;
+    EXPECT_EQ(var("UNICODE_INSTANCE_ID"), std::string("7\0\0", 3));  // "7", then the 2-byte NUL less the one value_of drops
+}
+
 // ---- MAP_URL_TO_PATH and its variants (§5 test 13) ----------------------------------------
 
 TEST_F(isapi_probe, map_url_to_path_counts_the_nul_marks_directories_and_never_leaves_the_root)
