@@ -148,14 +148,13 @@ void store_extension_urls(const field& value, extension_settings& ext) {
             item.fail(quoted(url) + " is not a URL path (e.g. /scripts/app.dll)");
         urls.push_back(std::move(url));
     }
-    if (urls.empty()) value.fail("expected at least one URL path");
     ext.urls = std::move(urls);
 }
 
 const std::array<key_spec<extension_settings>, 5> extension_table{{
     {"name", "extension name", "(required)", store_extension_name},
     {"path", "absolute path", "(required)", store_extension_path},
-    {"urls", "URL path or list", "(required)", store_extension_urls},
+    {"urls", "URL path or list", "[] (script maps only)", store_extension_urls},
     {"required", "boolean", "false",
      [](const field& v, extension_settings& e) { e.required = parse_bool(v); }},
     {"streaming", "boolean", "false",
@@ -174,7 +173,7 @@ void store_extensions(const field& value, pool_settings& pool) {
         const std::string label = name.IsDefined() && name.IsScalar() ? quoted(name.Scalar())
                                                                       : "#" + std::to_string(extensions.size() + 1);
         read_keys<extension_settings>(root, extension_table, " in extension " + label, ext);
-        for (const char* key : {"name", "path", "urls"})
+        for (const char* key : {"name", "path"})
             if (!item.node()[key].IsDefined())
                 item.fail_at(item.node(), "extension " + label + " needs '" + key + "'");
         for (const auto& other : extensions)
@@ -415,6 +414,13 @@ void read_pools(const field& value, settings& out) {
                 item.fail_at(item.node()["script_maps"][i]["extension"],
                              "script map #" + std::to_string(i + 1) + " names extension " + quoted(map.extension) +
                                  ", which this pool does not have");
+        }
+        for (std::size_t i = 0; i < pool.isapi.extensions.size(); ++i) {
+            const auto& ext = pool.isapi.extensions[i];
+            const auto& maps = pool.isapi.script_maps;
+            if (ext.urls.empty() && std::none_of(maps.begin(), maps.end(), [&](const auto& m) { return m.extension == ext.name; }))
+                item.fail_at(item.node()["extensions"][i], "extension " + quoted(ext.name) +
+                                                              " has no urls and no script map: nothing reaches it");
         }
         pools.push_back(std::move(pool));
     }

@@ -130,6 +130,8 @@ protected:
     {
         return report_of(get("/scripts/probe.dll?" + query, std::move(headers)));
     }
+
+    std::map<std::string, std::string> probe_at(const std::string& url) { return report_of(get(url)); }
 };
 
 // ---- GetServerVariable (§5 test 1) --------------------------------------------------------
@@ -212,6 +214,65 @@ TEST_F(isapi_probe, server_variables_come_from_the_front_ends_params_and_the_poo
     const auto all_raw = var("ALL_RAW", {"X-Foo: 1"});
     EXPECT_NE(all_raw.find("X-Foo: 1\r\n"), std::string::npos) << all_raw;
     EXPECT_EQ(var("UNICODE_INSTANCE_ID"), std::string("7\0\0", 3));  // "7", then the 2-byte NUL less the one value_of drops
+}
+
+// ---- script maps ------------------------------------------------------------------------------
+
+/// The nginx locations docs/config.md tells users to add for script maps: a file extension
+/// (split after the mapped file as the shipped snippet splits after .dll) and a wildcard prefix.
+std::string script_map_locations()
+{
+    const std::string fastcgi = "            include /etc/nginx/fastcgi_params;\n"
+                                "            fastcgi_param PATH_INFO $fastcgi_path_info;\n"
+                                "            fastcgi_param REQUEST_ID $request_id;\n"
+                                "            fastcgi_pass isapi_fcgi;\n"
+                                "            fastcgi_keep_conn on;\n"
+                                "            fastcgi_request_buffering off;\n";
+    return "        location ~* \\.isa(/|$) {\n"
+           "            fastcgi_split_path_info ^(.+?\\.(?i:isa))(/.*)?$;\n" + fastcgi +
+           "        }\n"
+           "        location ^~ /files/ {\n" + fastcgi +
+           "        }\n";
+}
+
+TEST_F(isapi_probe, script_maps_serve_a_file_extension_and_a_wildcard_with_iis_script_name_and_path_info)
+{
+    start(probe_options("    script_maps:\n"
+                        "      - { extension: probe, path: \"*.isa\", url_prefix: /shop, verbs: [GET, POST] }\n"
+                        "      - { extension: probe, path: \"*\", url_prefix: /files }\n"),
+          standard_server_extra() + script_map_locations());
+    auto result = get("/Shop/Cart.ISA/items/3?op=echo");
+    EXPECT_EQ(result.status, 200) << result.describe();
+    // IIS (AllowPathInfoForScriptMappings false): PATH_INFO is the whole URL.
+    EXPECT_NE(result.body.find("echo method=GET url=/Shop/Cart.ISA/items/3 script_name=/Shop/Cart.ISA "
+                               "path_info=/Shop/Cart.ISA/items/3 query=op=echo "),
+              std::string::npos)
+        << result.body;
+    EXPECT_EQ(value_of(probe_at("/shop/cart.isa/x?op=gsv&name=PATH_TRANSLATED")), root() + "/shop/cart.isa/x");
+    result = post("/shop/cart.isa?op=echo", "posted");
+    EXPECT_NE(result.body.find("body=posted"), std::string::npos) << result.describe();
+    // A verb the map does not list is not mapped: the sidecar's 404.
+    result = curl("/shop/cart.isa?op=echo", {"-X", "DELETE"});
+    EXPECT_EQ(result.status, 404) << result.describe();
+    result = get("/files/a/b.txt?op=echo");
+    EXPECT_EQ(result.status, 200) << result.describe();
+    EXPECT_NE(result.body.find("url=/files/a/b.txt script_name=/files/a/b.txt path_info=/files/a/b.txt "),
+              std::string::npos)
+        << result.body;
+    // Direct .dll URLs keep their own split.
+    result = get("/scripts/probe.dll/extra?op=echo");
+    EXPECT_NE(result.body.find("script_name=/scripts/probe.dll path_info=/extra "), std::string::npos) << result.body;
+}
+
+TEST_F(isapi_probe, allow_path_info_for_script_mappings_gives_only_what_follows_the_mapped_file)
+{
+    start(probe_options("    allow_path_info_for_script_mappings: true\n"
+                        "    script_maps: [{ extension: probe, path: \"*.isa\" }]\n"),
+          standard_server_extra() + script_map_locations());
+    const auto result = get("/shop/cart.isa/items/3?op=echo");
+    EXPECT_NE(result.body.find("url=/shop/cart.isa/items/3 script_name=/shop/cart.isa path_info=/items/3 "),
+              std::string::npos)
+        << result.describe();
 }
 
 // ---- MAP_URL_TO_PATH and its variants (§5 test 13) ----------------------------------------

@@ -227,3 +227,74 @@ TEST(UrlMap, RejectsBadConfiguredPaths) {
 
 }  // namespace
 }  // namespace isapi_fcgi::isapi
+
+namespace isapi_fcgi::isapi {
+namespace {
+
+// IIS script maps (ISAPI.md §3.4, PATH_INFO row): SCRIPT_NAME ends at the mapped file, and PATH_INFO
+// is the whole URL unless AllowPathInfoForScriptMappings is set.
+class ScriptMapTest : public ::testing::Test {
+protected:
+    static url_map with_maps(bool allow_path_info) {
+        url_map map(url_map_options{false, allow_path_info});
+        map.add("/shop/direct.dll", 0);
+        map.add_script_map("*.isa", "/shop", {"GET", "POST"}, 1);
+        map.add_script_map("*.isa", "/shop/special", {}, 2);
+        map.add_script_map("*", "/", {}, 3);
+        map.add_script_map("*", "/files", {}, 4);
+        return map;
+    }
+};
+
+TEST_F(ScriptMapTest, AFileExtensionMapEndsTheScriptAtTheMappedFile) {
+    const auto map = with_maps(false);
+    auto r = map.map("/Shop/Cart.ISA/items/3?x=1", "", "", "GET");
+    ASSERT_EQ(r.status, url_map_status::matched);
+    EXPECT_EQ(r.match.extension, 1u);
+    EXPECT_EQ(r.match.script_name, "/Shop/Cart.ISA");
+    EXPECT_EQ(r.match.path_info, "/Shop/Cart.ISA/items/3");  // IIS: the whole URL
+    EXPECT_EQ(r.match.url(), "/Shop/Cart.ISA/items/3");
+    EXPECT_TRUE(r.match.script_mapped);
+    // The first mapped segment from the left is the script.
+    r = map.map("/shop/a.isa/b.isa", "", "", "GET");
+    EXPECT_EQ(r.match.script_name, "/shop/a.isa");
+}
+
+TEST_F(ScriptMapTest, AllowPathInfoForScriptMappingsSplitsAsCgiDoes) {
+    const auto map = with_maps(true);
+    const auto r = map.map("/shop/cart.isa/items/3", "", "", "GET");
+    ASSERT_EQ(r.status, url_map_status::matched);
+    EXPECT_EQ(r.match.script_name, "/shop/cart.isa");
+    EXPECT_EQ(r.match.path_info, "/items/3");
+    EXPECT_EQ(r.match.url(), "/shop/cart.isa/items/3");
+}
+
+TEST_F(ScriptMapTest, UrlsWinThenTheLongestPrefixThenWildcards) {
+    const auto map = with_maps(false);
+    EXPECT_EQ(map.map("/shop/direct.dll/x.isa", "", "", "GET").match.extension, 0u);
+    EXPECT_EQ(map.map("/shop/special/a.isa", "", "", "DELETE").match.extension, 2u);
+    // Verbs not listed fall through to the wildcard; so do URLs outside the prefix.
+    EXPECT_EQ(map.map("/shop/a.isa", "", "", "DELETE").match.extension, 3u);
+    EXPECT_EQ(map.map("/other/a.isa", "", "", "GET").match.extension, 3u);
+    EXPECT_EQ(map.map("/shopping/a.isa", "", "", "GET").match.extension, 3u);  // whole segments
+    const auto files = map.map("/files/a/b.txt", "", "", "GET");
+    EXPECT_EQ(files.match.extension, 4u);
+    EXPECT_EQ(files.match.script_name, "/files/a/b.txt");
+    EXPECT_EQ(files.match.path_info, "/files/a/b.txt");
+    // ".isa" alone is not a file with that extension.
+    EXPECT_EQ(map.map("/shop/.isa", "", "", "GET").match.extension, 3u);
+}
+
+TEST_F(ScriptMapTest, WithoutAWildcardUnmappedUrlsStayUnmapped) {
+    url_map map;
+    map.add_script_map("*.isa", "/", {}, 0);
+    EXPECT_EQ(map.map("/a.txt", "", "", "GET").status, url_map_status::not_found);
+    EXPECT_EQ(map.map("/a.isa", "", "", "GET").status, url_map_status::matched);
+    EXPECT_EQ(map.map("/a%2Fb.isa", "", "", "GET").status, url_map_status::bad_request);
+    EXPECT_THROW(map.add_script_map("isa", "/", {}, 0), std::invalid_argument);
+    EXPECT_THROW(map.add_script_map("*.is/a", "/", {}, 0), std::invalid_argument);
+    EXPECT_THROW(map.add_script_map("*.isa", "shop", {}, 0), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace isapi_fcgi::isapi
