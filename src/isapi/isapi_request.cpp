@@ -12,6 +12,7 @@
 #include "engine/errc.hpp"
 #include "engine/log_text.hpp"
 #include "isapi/callbacks.hpp"
+#include "isapi/child_channel.hpp"
 #include "isapi/client_certificate.hpp"
 #include "isapi/conn_table.hpp"
 #include "isapi/ecb_builder.hpp"
@@ -62,10 +63,11 @@ long long millis(std::chrono::steady_clock::duration d) {
 
 }  // namespace
 
-isapi_request::isapi_request(std::shared_ptr<engine::request> request, std::shared_ptr<pool_host> pool,
-                             std::size_t extension, url_match match)
+isapi_request::isapi_request(std::shared_ptr<request_channel> request, std::shared_ptr<pool_host> pool,
+                             std::size_t extension, url_match match, unsigned depth)
     : request_(std::move(request)),
       pool_(std::move(pool)),
+      depth_(depth),
       extension_(extension),
       match_(std::move(match)),
       translator_(pool_->translator_options(extension_)) {}
@@ -80,8 +82,10 @@ void isapi_request::start() {
     conn_id_ = conn_table::instance().add(shared_from_this());
     pool_->request_began();
     const auto& params = request_->params();
-    pool_->observer().request_started({request_->serial(), pool_->settings().name, extension_name(), extension_,
-                                       params.get("REQUEST_METHOD"), params.get("REQUEST_URI")});
+    // A child is work for its parent's request, which the observer already counts.
+    if (depth_ == 0)
+        pool_->observer().request_started({request_->serial(), pool_->settings().name, extension_name(), extension_,
+                                           params.get("REQUEST_METHOD"), params.get("REQUEST_URI")});
     std::weak_ptr<isapi_request> weak = shared_from_this();
     request_->on_abort([weak] {
         if (auto self = weak.lock()) {
@@ -216,7 +220,7 @@ void isapi_request::after_proc(DWORD status) {
     const bool pending = status == HSE_STATUS_PENDING;
     state_.proc_returned(pending);
     if (pending) {
-        pool_->observer().request_pending(request_->serial());
+        if (depth_ == 0) pool_->observer().request_pending(request_->serial());
     } else {
         end_status_ = status;
         if (is_error_status(status) && status != HSE_STATUS_ERROR)
@@ -310,7 +314,7 @@ void isapi_request::on_deadline() {
         const auto waiting = waiting_on();
         spdlog::warn("{} slow request: extension '{}' {} has run {}ms, waiting on {}", log_context(), extension_name(),
                      engine::log_text(request_->params().get("REQUEST_URI"), 512), millis(now - started_), waiting);
-        pool_->observer().request_slow(request_->serial(), waiting);
+        if (depth_ == 0) pool_->observer().request_slow(request_->serial(), waiting);
     }
     if (phase_ == phase::queued && now >= queued_at_ + settings.queue_timeout) {
         phase_ = phase::done;
@@ -417,6 +421,7 @@ void isapi_request::start_op(lock_type& lock, io_op& op) {
     case io_op::kind::write: return start_write(lock, op);
     case io_op::kind::read: return start_read(lock, op);
     case io_op::kind::send: return continue_send(lock, op);
+    case io_op::kind::exec: return start_exec(lock, op);
     case io_op::kind::header:
     case io_op::kind::redirect:
     case io_op::kind::host_header: {
@@ -529,7 +534,7 @@ void isapi_request::flush_outbox() {
         case outgoing::kind::write:
             request_->write_on_strand(item.borrowed, std::move(item.owned), std::move(item.handler));
             break;
-        case outgoing::kind::end: request_->end_on_strand(0); break;
+        case outgoing::kind::end: request_->end_on_strand(); break;
         case outgoing::kind::close: request_->close_connection(); break;
         case outgoing::kind::cancel_timer:
             if (timer_) timer_->cancel();
@@ -1060,6 +1065,124 @@ BOOL isapi_request::unsupported(DWORD code) {
     return fail(ERROR_INVALID_PARAMETER);
 }
 
+// ---- EXEC_URL ------------------------------------------------------------------------------
+
+namespace {
+
+// IIS nests child requests without a documented limit; a child re-running its own URL without
+// HSE_EXEC_URL_IGNORE_CURRENT_INTERCEPTOR would otherwise recurse until memory runs out.
+constexpr unsigned max_exec_depth = 8;
+
+}  // namespace
+
+BOOL isapi_request::exec_url(exec_url_request child) {
+    if (depth_ + 1 > max_exec_depth) {
+        if (pool_->first_time(std::string(extension_name()), "exec depth"))
+            spdlog::warn("{} extension '{}' nests HSE_REQ_EXEC_URL deeper than {} levels; refused with "
+                         "ERROR_INVALID_PARAMETER (logged once per extension)",
+                         log_context(), extension_name(), max_exec_depth);
+        return fail(ERROR_INVALID_PARAMETER);
+    }
+    io_op op;
+    op.what = io_op::kind::exec;
+    op.label = "HSE_REQ_EXEC_URL";
+    op.exec = std::make_shared<exec_url_request>(std::move(child));
+    op.ecb_status = ecb_.dwHttpStatusCode;
+    return submit_async(std::move(op), {});
+}
+
+BOOL isapi_request::get_exec_url_status(HSE_EXEC_URL_STATUS* out) {
+    std::lock_guard lock(mutex_);
+    if (!exec_status_) return fail(ERROR_INVALID_PARAMETER);  // no child request has ended
+    *out = *exec_status_;
+    return TRUE;
+}
+
+void isapi_request::start_exec(lock_type& lock, io_op& op) {
+    if (response_closed()) return complete_front(lock, {false, gone_error(true), 0});
+    const auto& spec = *op.exec;
+    std::optional<std::uint64_t> unread;
+    if (const auto length = declared_body_length(request_->params().get("CONTENT_LENGTH")))
+        unread = *length > body_bytes_read_ ? *length - body_bytes_read_ : 0;
+    if (body_ended_) unread = 0;
+    auto params = child_params(request_->params(), spec, unread);
+    // IGNORE_CURRENT_INTERCEPTOR: the URL goes to whatever would serve it were this extension
+    // (a wildcard map, typically) not there.
+    const auto skip = (spec.flags & HSE_EXEC_URL_IGNORE_CURRENT_INTERCEPTOR) ? extension_ : url_map::no_extension;
+    auto mapped = pool_->urls().map(params, skip);
+    const bool pass_headers = !(spec.flags & HSE_EXEC_URL_NO_HEADERS) && !translator_.headers_sent();
+    if (mapped.status != url_map_status::matched) {
+        // Nothing here serves the URL (IIS would have served a static file): the child answers
+        // as the host answers unmapped URLs, and the completion reports it.
+        const bool bad = mapped.status == url_map_status::bad_request;
+        const unsigned status = bad ? 400 : 404;
+        exec_status_ = HSE_EXEC_URL_STATUS{static_cast<USHORT>(status), 0,
+                                           bad ? DWORD{ERROR_INVALID_PARAMETER} : DWORD{ERROR_FILE_NOT_FOUND}};
+        spdlog::info("{} HSE_REQ_EXEC_URL child for '{}': {}", log_context(),
+                     engine::log_text(params.get("REQUEST_URI"), 512), bad ? mapped.reason : "no extension serves it");
+        std::string text = fmt::format("{} {}: the child request's URL is not served here\n", status,
+                                       bad ? "Bad Request" : "Not Found");
+        if (pass_headers)
+            text = fmt::format("Status: {} {}\r\nContent-Type: text/plain\r\n\r\n", status,
+                               bad ? "Bad Request" : "Not Found") + text;
+        response_bytes out;
+        if (!translator_.write(text, op.ecb_status, out)) {
+            out.body_copy.append(out.body_view.data(), out.body_view.size());
+            out.body_view = {};
+            queue_response(lock, out, nullptr);
+        }
+        return complete_front(lock, {true, ERROR_SUCCESS, 0});
+    }
+    auto channel = std::make_shared<child_channel>(shared_from_this(), op.id, std::move(params), spec.entity,
+                                                   pass_headers);
+    const std::size_t extension = mapped.match.extension;
+    auto child = std::make_shared<isapi_request>(std::move(channel), pool_, extension, std::move(mapped.match),
+                                                 depth_ + 1);
+    // A request starts on the connection strand (its read-ahead reads there).
+    boost::asio::post(request_->executor(), [child] { child->start(); });
+}
+
+void isapi_request::child_output(std::uint64_t exec_id, std::span<const std::byte> borrowed, std::string owned,
+                                 engine::request::write_handler handler) {
+    lock_type lock(mutex_);
+    const bool current = !ops_.empty() && ops_.front().id == exec_id && ops_.front().what == io_op::kind::exec;
+    response_bytes out;
+    std::error_code refused;
+    if (!current || response_closed()) {
+        refused = engine::errc::request_ended;
+    } else {
+        const auto* data = owned.empty() ? reinterpret_cast<const char*>(borrowed.data()) : owned.data();
+        const std::size_t size = owned.empty() ? borrowed.size() : owned.size();
+        // The child's bytes enter this response as the parent's own WriteClient would.
+        if (auto ec = translator_.write({data, size}, ecb_.dwHttpStatusCode, out)) {
+            spdlog::warn("{} HSE_REQ_EXEC_URL child output refused: {}", log_context(), ec.message());
+            refused = ec;
+        } else if (!owned.empty()) {
+            out.body_copy.append(out.body_view.data(), out.body_view.size());  // `owned` ends here
+            out.body_view = {};
+        }
+    }
+    if (refused) {
+        lock.unlock();
+        if (handler) handler(refused);
+        return;
+    }
+    if (out.empty()) {
+        lock.unlock();
+        if (handler) handler({});
+        return;
+    }
+    queue_response(lock, out, std::move(handler));
+}
+
+void isapi_request::child_ended(std::uint64_t exec_id, unsigned status, DWORD win32_error) {
+    lock_type lock(mutex_);
+    if (ops_.empty() || ops_.front().id != exec_id || ops_.front().what != io_op::kind::exec) return;
+    exec_status_ = HSE_EXEC_URL_STATUS{static_cast<USHORT>(status), 0, win32_error};
+    complete_front(lock, {win32_error == ERROR_SUCCESS, win32_error, 0});
+    pump(lock);
+}
+
 // ---- after the end ------------------------------------------------------------------------
 
 void isapi_request::write_access_log() {
@@ -1086,6 +1209,7 @@ void isapi_request::write_access_log() {
 }
 
 void isapi_request::notify_finished() {
+    if (depth_ > 0) return;
     const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started_);
     pool_->observer().request_finished({request_->serial(), pool_->settings().name, extension_name(), extension_,
                                         translator_.status_code(), logged_status_, state_.returned_pending(),

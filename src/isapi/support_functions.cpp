@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <memory>
+#include <type_traits>
 #include <string>
 
 #include <isapi/isapi_runtime.h>
@@ -10,6 +11,7 @@
 #include "isapi/isapi_request.hpp"
 #include "isapi/normalize_url.hpp"
 #include "isapi/send_job.hpp"
+#include "win32/unicode.hpp"
 
 namespace isapi_fcgi::isapi {
 namespace {
@@ -64,6 +66,44 @@ BOOL normalize_url(LPVOID buffer) {
     // Never longer than the input, so it fits where the input was.
     std::memcpy(text, normalized->c_str(), normalized->size() + 1);
     return TRUE;
+}
+
+/// An optional C string as an owned copy.
+std::optional<std::string> owned(const char* text) {
+    if (!text) return std::nullopt;
+    return std::string(text);
+}
+
+std::optional<std::string> owned_utf16(const WCHAR* text) {
+    if (!text) return std::nullopt;
+    return win32::utf16_to_utf8(std::u16string_view(reinterpret_cast<const char16_t*>(text)), false)
+        .value_or(std::string());
+}
+
+/// EXEC_URL and EXEC_UNICODE_URL share everything but the URL's (and the user name's) encoding.
+template <typename Info>
+BOOL exec_url(isapi_request& r, LPVOID buffer) {
+    if (!buffer) return fail(ERROR_INVALID_PARAMETER);
+    const auto& info = *static_cast<const Info*>(buffer);
+    exec_url_request child;
+    if constexpr (std::is_same_v<Info, HSE_EXEC_UNICODE_URL_INFO>) child.url = owned_utf16(info.pszUrl);
+    else child.url = owned(info.pszUrl);
+    if (child.url && (child.url->empty() || child.url->front() != '/')) return fail(ERROR_INVALID_PARAMETER);
+    child.method = owned(info.pszMethod);
+    child.headers = owned(info.pszChildHeaders);
+    if (info.pEntity) {
+        if (info.pEntity->cbAvailable && !info.pEntity->lpbData) return fail(ERROR_INVALID_PARAMETER);
+        child.entity = std::string(static_cast<const char*>(info.pEntity->lpbData), info.pEntity->cbAvailable);
+    }
+    if (info.pUserInfo) {
+        // A custom user and auth type are IIS's way to run the child as someone else; there is no
+        // impersonation token here to honour.
+        if constexpr (std::is_same_v<Info, HSE_EXEC_UNICODE_URL_INFO>) child.user = owned_utf16(info.pUserInfo->pszCustomUserName);
+        else child.user = owned(info.pUserInfo->pszCustomUserName);
+        child.auth_type = owned(info.pUserInfo->pszCustomAuthType);
+    }
+    child.flags = info.dwExecUrlFlags;
+    return r.exec_url(std::move(child));
 }
 
 HRESULT WINAPI invalidate_nothing(WCHAR*) { return 0; }  // S_OK: there is no kernel cache
@@ -168,6 +208,14 @@ BOOL server_support_function(isapi_request& r, DWORD code, LPVOID buffer, LPDWOR
     case HSE_REQ_GET_CERT_INFO_EX:
         if (!buffer) return fail(ERROR_INVALID_PARAMETER);
         return r.get_cert_info_ex(static_cast<CERT_CONTEXT_EX*>(buffer));
+    case HSE_REQ_EXEC_URL: return exec_url<HSE_EXEC_URL_INFO>(r, buffer);
+    case HSE_REQ_EXEC_UNICODE_URL: return exec_url<HSE_EXEC_UNICODE_URL_INFO>(r, buffer);
+    case HSE_REQ_GET_EXEC_URL_STATUS: {
+        // The sample passes the struct in lpvBuffer, the prose in lpdwDataType: accept both.
+        auto* status = static_cast<HSE_EXEC_URL_STATUS*>(buffer ? buffer : static_cast<void*>(data_type));
+        if (!status) return fail(ERROR_INVALID_PARAMETER);
+        return r.get_exec_url_status(status);
+    }
     case HSE_REQ_CLOSE_CONNECTION: return r.close_connection();
     case HSE_REQ_CANCEL_IO: return r.cancel_io();
     case HSE_REQ_NORMALIZE_URL: return normalize_url(buffer);

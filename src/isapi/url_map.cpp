@@ -144,9 +144,9 @@ void url_map::add_script_map(std::string_view pattern, std::string_view url_pref
 
 url_map_result url_map::map(std::optional<std::string_view> request_uri,
                             std::string_view script_name, std::string_view path_info,
-                            std::string_view method) const {
+                            std::string_view method, std::size_t skip) const {
     if (request_uri && !request_uri->empty()) {
-        url_map_result r = map_path(request_uri_path(*request_uri), true, method);
+        url_map_result r = map_path(request_uri_path(*request_uri), true, method, skip);
         if (r.status != url_map_status::not_found) {
             r.match.from_request_uri = true;
             return r;
@@ -156,10 +156,10 @@ url_map_result url_map::map(std::optional<std::string_view> request_uri,
     const bool repeated = !path_info.empty() && script_name.size() > path_info.size() &&
                           script_name.ends_with(path_info);
     const std::string joined = std::string(script_name) + std::string(repeated ? "" : path_info);
-    return map_path(joined, false, method);
+    return map_path(joined, false, method, skip);
 }
 
-url_map_result url_map::map(const fcgi::param_set& params) const {
+url_map_result url_map::map(const fcgi::param_set& params, std::size_t skip) const {
     auto request_uri = params.find("REQUEST_URI");
     // nginx keeps the client's REQUEST_URI across an internal redirect (X-Accel-Redirect,
     // error_page, rewrite ... last) and sends the URI it now serves as DOCUMENT_URI: when the
@@ -168,16 +168,17 @@ url_map_result url_map::map(const fcgi::param_set& params) const {
         normalized_path normalized;
         const std::string_view path = request_uri_path(*request_uri);
         if (!path.starts_with('/') || normalize(path, true, normalized))
-            return map(request_uri, params.get("SCRIPT_NAME"), params.get("PATH_INFO"), params.get("REQUEST_METHOD"));
+            return map(request_uri, params.get("SCRIPT_NAME"), params.get("PATH_INFO"), params.get("REQUEST_METHOD"), skip);
         std::string decoded;
         for (const auto& seg : normalized.segments) decoded += '/' + seg.decoded;
         if (decoded.empty() || normalized.trailing_slash) decoded += '/';
         if (decoded != *document_uri) request_uri.reset();
     }
-    return map(request_uri, params.get("SCRIPT_NAME"), params.get("PATH_INFO"), params.get("REQUEST_METHOD"));
+    return map(request_uri, params.get("SCRIPT_NAME"), params.get("PATH_INFO"), params.get("REQUEST_METHOD"), skip);
 }
 
-url_map_result url_map::map_path(std::string_view path, bool encoded, std::string_view method) const {
+url_map_result url_map::map_path(std::string_view path, bool encoded, std::string_view method,
+                                 std::size_t skip) const {
     url_map_result result;
     if (path.empty() || path.front() != '/') return result;  // "*" (OPTIONS) and the like
     normalized_path normalized;
@@ -216,7 +217,7 @@ url_map_result url_map::map_path(std::string_view path, bool encoded, std::strin
     };
     for (std::size_t k = segments.size() + 1; k-- > 0;) {
         const auto it = routes_.find(std::string_view(joined).substr(0, ends[k]));
-        if (it != routes_.end()) return matched(k, it->second, false);
+        if (it != routes_.end() && it->second != skip) return matched(k, it->second, false);
     }
     if (script_maps_.empty()) return result;
     const auto applies = [&](const script_map& m, std::size_t k) {
@@ -226,17 +227,20 @@ url_map_result url_map::map_path(std::string_view path, bool encoded, std::strin
     const auto best_of = [&](bool wildcard, std::size_t k, std::string_view name) -> const script_map* {
         const script_map* best = nullptr;
         for (const auto& m : script_maps_) {
-            if (m.suffix.empty() != wildcard || !applies(m, k)) continue;
+            if (m.suffix.empty() != wildcard || m.extension == skip || !applies(m, k)) continue;
             if (!wildcard && (name.size() <= m.suffix.size() || !name.ends_with(m.suffix))) continue;
             if (!best || m.prefix_segments > best->prefix_segments) best = &m;
         }
         return best;
     };
+    // A wildcard intercepts everything under its prefix first, as IIS 6 runs wildcard application
+    // maps before the others (the extension hands a request on with EXEC_URL and
+    // IGNORE_CURRENT_INTERCEPTOR).
+    if (const auto* m = best_of(true, segments.size(), {})) return matched(segments.size(), m->extension, true);
     for (std::size_t k = 1; k <= segments.size(); ++k) {
         const std::string_view name = std::string_view(joined).substr(ends[k - 1] + 1, ends[k] - ends[k - 1] - 1);
         if (const auto* m = best_of(false, k, name)) return matched(k, m->extension, true);
     }
-    if (const auto* m = best_of(true, segments.size(), {})) return matched(segments.size(), m->extension, true);
     return result;
 }
 

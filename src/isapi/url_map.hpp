@@ -55,6 +55,9 @@ struct url_map_result {
 
 class url_map {
 public:
+    /// For map()'s `skip`: no extension is skipped.
+    static constexpr std::size_t no_extension = static_cast<std::size_t>(-1);
+
     explicit url_map(url_map_options options = {}) : options_(options) {}
 
     /// Registers a configured URL path (e.g. "/scripts/app.dll"; "/" answers everything). The
@@ -67,7 +70,8 @@ public:
     /// (the first such segment, from the left, is the script: SCRIPT_NAME ends there), "*" every
     /// URL (a wildcard map: SCRIPT_NAME is the whole path). Only URLs under `url_prefix` (whole
     /// segments) and, when `verbs` is not empty, with one of those methods (upper case). A URL
-    /// of add() wins; then a file-extension map; then a wildcard; the longest prefix first.
+    /// of add() wins; then a wildcard (IIS runs wildcard maps first, as interceptors); then a
+    /// file-extension map; among maps of a kind the longest prefix.
     /// Throws std::invalid_argument for a bad pattern or prefix.
     void add_script_map(std::string_view pattern, std::string_view url_prefix, std::vector<std::string> verbs,
                         std::size_t extension);
@@ -78,11 +82,13 @@ public:
     /// the front end) are tried. A bad REQUEST_URI (invalid or NUL escape; '%2F' or '%5C' in the
     /// matched script part; an encoded '/' forming a dot segment in PATH_INFO) is final.
     url_map_result map(std::optional<std::string_view> request_uri, std::string_view script_name,
-                       std::string_view path_info, std::string_view method = {}) const;
+                       std::string_view path_info, std::string_view method = {},
+                       std::size_t skip = no_extension) const;
 
     /// Same, reading REQUEST_URI, SCRIPT_NAME, PATH_INFO and REQUEST_METHOD from the request's
     /// params (REQUEST_URI only when DOCUMENT_URI, if sent, agrees with it).
-    url_map_result map(const fcgi::param_set& params) const;
+    /// `skip`: an extension to pass over, as HSE_EXEC_URL_IGNORE_CURRENT_INTERCEPTOR asks.
+    url_map_result map(const fcgi::param_set& params, std::size_t skip = no_extension) const;
 
     bool empty() const noexcept { return routes_.empty() && script_maps_.empty(); }
 
@@ -94,7 +100,7 @@ private:
         std::vector<std::string> verbs;
         std::size_t extension = 0;
     };
-    url_map_result map_path(std::string_view path, bool encoded, std::string_view method) const;
+    url_map_result map_path(std::string_view path, bool encoded, std::string_view method, std::size_t skip) const;
     std::string fold(std::string_view s) const;
 
     url_map_options options_;

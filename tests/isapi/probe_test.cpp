@@ -275,6 +275,86 @@ TEST_F(isapi_probe, allow_path_info_for_script_mappings_gives_only_what_follows_
         << result.describe();
 }
 
+// ---- EXEC_URL -----------------------------------------------------------------------------------
+
+TEST_F(isapi_probe, exec_url_runs_a_child_whose_response_becomes_this_one_then_completes)
+{
+    start(probe_options());
+    auto result = get("/scripts/probe.dll?op=exec&url=" + url_escape("/scripts/probe.dll/sub?op=echo"));
+    EXPECT_EQ(result.status, 200) << result.describe();
+    EXPECT_EQ(result.head.header("content-type").value_or(""), "text/plain");
+    EXPECT_EQ(result.body, "echo method=GET url=/scripts/probe.dll/sub script_name=/scripts/probe.dll path_info=/sub "
+                           "query=op=echo header=- total=0 body=\n"
+                           "exec cbIO=0 error=0 status_ret=1 status=200.0 win32=0\n");
+    // The Unicode form, with a method, replaced headers and an entity of the parent's choosing.
+    result = get("/scripts/probe.dll?op=uexec&method=PUT&entity=hello&url=" + url_escape("/scripts/probe.dll?op=echo") +
+                     "&headers=" + url_escape("X-Probe: child\r\nContent-Type: text/plain\r\n"),
+                 {"X-Probe: parent"});
+    EXPECT_NE(result.body.find("echo method=PUT url=/scripts/probe.dll script_name=/scripts/probe.dll path_info= "
+                               "query=op=echo header=child total=5 body=hello\n"),
+              std::string::npos)
+        << result.describe();
+}
+
+TEST_F(isapi_probe, exec_url_no_headers_appends_the_childs_body_after_the_parents_headers)
+{
+    start(probe_options());
+    const auto result = get("/scripts/probe.dll?op=exec&flags=2&write_first=1&url=" +
+                            url_escape("/scripts/probe.dll?op=echo"));
+    EXPECT_EQ(result.status, 200) << result.describe();
+    EXPECT_EQ(result.body.rfind("parent first\necho method=GET ", 0), 0u) << result.body;
+    EXPECT_NE(result.body.find("\nexec cbIO=0 error=0 status_ret=1 status=200.0 win32=0\n"), std::string::npos);
+    EXPECT_EQ(result.body.find("Content-Type"), std::string::npos) << result.body;  // not as body text
+}
+
+TEST_F(isapi_probe, exec_url_reads_the_parents_unread_body_when_no_entity_is_given)
+{
+    start(probe_options("    upload_read_ahead: 0\n"));
+    const auto result = post("/scripts/probe.dll?op=exec&url=" + url_escape("/scripts/probe.dll?op=echo"), "the body");
+    EXPECT_NE(result.body.find("echo method=POST "), std::string::npos) << result.describe();
+    EXPECT_NE(result.body.find("body=the body\n"), std::string::npos) << result.body;
+}
+
+// A child to a URL no extension serves gets the host's 404, and the parent's completion says so.
+TEST_F(isapi_probe, exec_url_to_an_unserved_url_answers_404_and_get_exec_url_status_reports_it)
+{
+    start(probe_options());
+    const auto result = get("/scripts/probe.dll?op=exec&url=/nowhere/page.htm");
+    EXPECT_EQ(result.status, 404) << result.describe();
+    EXPECT_EQ(result.body.rfind("404 Not Found: the child request's URL is not served here\n", 0), 0u) << result.body;
+    EXPECT_NE(result.body.find("exec cbIO=0 error=0 status_ret=1 status=404.0 win32=2\n"), std::string::npos);
+    // Without IO_COMPLETION, or with a relative URL: FALSE/87.
+    const auto relative = get("/scripts/probe.dll?op=exec&url=relative.htm");
+    EXPECT_NE(relative.body.find("exec ret=0 err=87"), std::string::npos) << relative.describe();
+}
+
+// A wildcard map intercepts every URL under it (IIS runs wildcard maps first); re-running the
+// request with IGNORE_CURRENT_INTERCEPTOR reaches the handler the URL would have had without it.
+TEST_F(isapi_probe, exec_url_ignore_current_interceptor_passes_a_wildcard_mapped_request_on)
+{
+    start(probe_options("    script_maps:\n"
+                        "      - { extension: hello, path: \"*.isa\", url_prefix: /w }\n"
+                        "      - { extension: probe, path: \"*\", url_prefix: /w }\n"),
+          standard_server_extra() + script_map_locations() +
+              "        location ^~ /w/ {\n"
+              "            include /etc/nginx/fastcgi_params;\n"
+              "            fastcgi_pass isapi_fcgi;\n"
+              "        }\n");
+    auto result = get("/w/page.isa?op=exec&url=-&flags=4&quiet=1");
+    EXPECT_EQ(result.status, 200) << result.describe();
+    EXPECT_EQ(result.body, "Hello from ISAPI!\r\n");
+    EXPECT_TRUE(wait_file_line(probe_log(), std::regex("^exec cbIO=0 error=0 status_ret=1 status=200\\.0 win32=0$"),
+                               soon()));
+    // Without the flag the wildcard gets the child again, and again: the nesting stops at 8.
+    result = get("/w/page.isa?op=exec&url=-");
+    EXPECT_EQ(result.status, 200) << result.describe();
+    EXPECT_NE(result.body.find("exec ret=0 err=87\n"), std::string::npos) << result.body;
+    std::size_t completions = 0;
+    for (std::size_t at = 0; (at = result.body.find("status=200.0 win32=0\n", at)) != std::string::npos; ++at)
+        ++completions;
+    EXPECT_EQ(completions, 8u) << result.body;
+}
+
 // ---- MAP_URL_TO_PATH and its variants (§5 test 13) ----------------------------------------
 
 TEST_F(isapi_probe, map_url_to_path_counts_the_nul_marks_directories_and_never_leaves_the_root)

@@ -240,8 +240,9 @@ protected:
         map.add("/shop/direct.dll", 0);
         map.add_script_map("*.isa", "/shop", {"GET", "POST"}, 1);
         map.add_script_map("*.isa", "/shop/special", {}, 2);
-        map.add_script_map("*", "/", {}, 3);
         map.add_script_map("*", "/files", {}, 4);
+        map.add_script_map("*", "/files/inner", {}, 5);
+        map.add_script_map("*.isa", "/", {}, 6);
         return map;
     }
 };
@@ -269,20 +270,34 @@ TEST_F(ScriptMapTest, AllowPathInfoForScriptMappingsSplitsAsCgiDoes) {
     EXPECT_EQ(r.match.url(), "/shop/cart.isa/items/3");
 }
 
-TEST_F(ScriptMapTest, UrlsWinThenTheLongestPrefixThenWildcards) {
+TEST_F(ScriptMapTest, UrlsWinThenWildcardsThenFileExtensionsTheLongestPrefixFirst) {
     const auto map = with_maps(false);
     EXPECT_EQ(map.map("/shop/direct.dll/x.isa", "", "", "GET").match.extension, 0u);
     EXPECT_EQ(map.map("/shop/special/a.isa", "", "", "DELETE").match.extension, 2u);
-    // Verbs not listed fall through to the wildcard; so do URLs outside the prefix.
-    EXPECT_EQ(map.map("/shop/a.isa", "", "", "DELETE").match.extension, 3u);
-    EXPECT_EQ(map.map("/other/a.isa", "", "", "GET").match.extension, 3u);
-    EXPECT_EQ(map.map("/shopping/a.isa", "", "", "GET").match.extension, 3u);  // whole segments
+    // Verbs not listed fall through to the next map; so do URLs outside the prefix.
+    EXPECT_EQ(map.map("/shop/a.isa", "", "", "DELETE").match.extension, 6u);
+    EXPECT_EQ(map.map("/other/a.isa", "", "", "GET").match.extension, 6u);
+    EXPECT_EQ(map.map("/shopping/a.isa", "", "", "GET").match.extension, 6u);  // whole segments
     const auto files = map.map("/files/a/b.txt", "", "", "GET");
     EXPECT_EQ(files.match.extension, 4u);
     EXPECT_EQ(files.match.script_name, "/files/a/b.txt");
     EXPECT_EQ(files.match.path_info, "/files/a/b.txt");
+    // The wildcard intercepts mapped file extensions too, as IIS's wildcard application maps do.
+    EXPECT_EQ(map.map("/files/a.isa", "", "", "GET").match.extension, 4u);
+    EXPECT_EQ(map.map("/files/inner/a.isa", "", "", "GET").match.extension, 5u);
     // ".isa" alone is not a file with that extension.
-    EXPECT_EQ(map.map("/shop/.isa", "", "", "GET").match.extension, 3u);
+    EXPECT_EQ(map.map("/x/.isa", "", "", "GET").status, url_map_status::not_found);
+}
+
+// HSE_EXEC_URL_IGNORE_CURRENT_INTERCEPTOR: the URL goes where it would without that extension.
+TEST_F(ScriptMapTest, SkippingAnExtensionFindsTheNextHandler) {
+    const auto map = with_maps(false);
+    const auto params = test::make_params({{"REQUEST_URI", "/files/a.isa"}, {"REQUEST_METHOD", "GET"}});
+    EXPECT_EQ(map.map(params).match.extension, 4u);
+    EXPECT_EQ(map.map(params, 4).match.extension, 6u);
+    EXPECT_EQ(map.map(params, 6).match.extension, 4u);
+    const auto direct = test::make_params({{"REQUEST_URI", "/shop/direct.dll"}});
+    EXPECT_EQ(map.map(direct, 0).status, url_map_status::not_found);
 }
 
 TEST_F(ScriptMapTest, WithoutAWildcardUnmappedUrlsStayUnmapped) {
