@@ -3,6 +3,7 @@
 // and canaries (ISAPI.md §2.4, §3.1, §5 tests 1, 12, 13 and 15). The rows of
 // docs/compatibility.md name these tests.
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -353,6 +354,106 @@ TEST_F(isapi_probe, exec_url_ignore_current_interceptor_passes_a_wildcard_mapped
     for (std::size_t at = 0; (at = result.body.find("status=200.0 win32=0\n", at)) != std::string::npos; ++at)
         ++completions;
     EXPECT_EQ(completions, 8u) << result.body;
+}
+
+// ---- response forms (§5 tests 3, 4, 5 and 14) -------------------------------------------------
+
+TEST_F(isapi_probe, send_response_header_ex_accepts_every_status_and_header_form)
+{
+    start(probe_options());
+    const auto header = [this](const std::string& args) { return get("/scripts/probe.dll?op=header&" + args); };
+    auto result = header("status=" + url_escape("404 Not Found") + "&body=x");
+    EXPECT_EQ(result.status, 404) << result.describe();
+    EXPECT_EQ(result.head.header("content-type").value_or(""), "text/plain");
+    EXPECT_EQ(header("status=" + url_escape("HTTP/1.1 301 Moved") + "&headers=" +
+                     url_escape("Location: /x\r\n\r\n")).status, 301);
+    EXPECT_EQ(header("status=200&body=x").status, 200);
+    EXPECT_EQ(header("status=null&body=x").status, 200);
+    // 500 from the extension reaches the client with the extension's body (mod_isapi refuses it).
+    result = header("status=" + url_escape("500 Server Error") + "&body=own%20page");
+    EXPECT_EQ(result.status, 500) << result.describe();
+    EXPECT_EQ(result.body, "own page");
+    // cchStatus far past the string: bounded by its NUL (ASan would see an over-read).
+    EXPECT_EQ(header("status=" + url_escape("200 OK") + "&cch=200&body=x").status, 200);
+    result = header("headers=" + url_escape("X-A : b\r\nContent-Type: text/plain\r\n\r\n") + "&body=x");
+    EXPECT_EQ(result.head.header("x-a").value_or(""), "b") << result.describe();
+    result = header("headers=" + url_escape("Content-Type: text/plain\r\n\r\nHELLO"));
+    EXPECT_EQ(result.body, "HELLO") << result.describe();
+}
+
+TEST_F(isapi_probe, a_first_write_client_without_headers_is_parsed_never_refused)
+{
+    start(probe_options());
+    const auto write = [this](const std::string& args) { return get("/scripts/probe.dll?op=write&" + args); };
+    auto result = write("data=" + url_escape("HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n"));
+    EXPECT_EQ(result.status, 302) << result.describe();
+    EXPECT_EQ(result.head.header("location").value_or(""), "/x");
+    EXPECT_EQ(result.body.find("HTTP/1.1"), std::string::npos);
+    result = write("data=" + url_escape("Content-Type: text/plain\r\n\r\nok"));
+    EXPECT_EQ(result.status, 200);
+    EXPECT_EQ(result.body, "ok");
+    result = write("data=" + url_escape("<html>hi</html>"));
+    EXPECT_EQ(result.status, 200);
+    EXPECT_EQ(result.head.header("content-type").value_or(""), "text/html");
+    EXPECT_EQ(result.body, "<html>hi</html>");
+    // A header block split over two writes is buffered until its blank line.
+    result = write("data=" + url_escape("Content-Type: text/plain\r\nX-Split: 1\r\n") + "&data2=" +
+                   url_escape("\r\nbody"));
+    EXPECT_EQ(result.head.header("x-split").value_or(""), "1") << result.describe();
+    EXPECT_EQ(result.body, "body");
+    // Headers sent, then HSE_STATUS_ERROR: the client keeps what it got.
+    result = write("data=" + url_escape("Content-Type: text/plain\r\n\r\npartial") + "&ret=4");
+    EXPECT_EQ(result.status, 200);
+    EXPECT_EQ(result.body, "partial");
+}
+
+TEST_F(isapi_probe, extension_chunked_output_is_dechunked_and_hop_by_hop_headers_dropped)
+{
+    start(probe_options());
+    const auto result = get("/scripts/probe.dll?op=header&keep=1&headers=" +
+                            url_escape("Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n"
+                                       "Connection: keep-alive\r\n\r\n") +
+                            "&body=" + url_escape("5\r\nhello\r\n0\r\n\r\n"));
+    EXPECT_EQ(result.status, 200) << result.describe();
+    EXPECT_EQ(result.curl_exit, 0);  // fKeepConn without Content-Length: the response still ends
+    EXPECT_EQ(result.body, "hello");
+    // That no Transfer-Encoding or Connection line reaches FCGI_STDOUT is asserted on the bytes
+    // themselves by ResponseTranslator unit tests; nginx adds its own Connection header here.
+}
+
+// §5 test 15: on a graceful stop TerminateExtension comes once, with HSE_TERM_MUST_UNLOAD (2;
+// mod_isapi passes 1), and only after the pending requests have called DONE_WITH_SESSION. What
+// their clients receive is the engine's drain (issue 5): today the stop aborts the requests'
+// FastCGI connections at once, so nginx answers them 502; this test does not assert that part.
+TEST_F(isapi_probe, a_graceful_stop_calls_terminate_extension_once_with_must_unload_after_the_pending_requests)
+{
+    auto options = probe_options();
+    const auto release = work().file("release.fifo");
+    options.env.push_back("ISAPI_PROBE_RELEASE=" + release.string());
+    ::mkfifo(release.c_str(), 0600);
+    const int release_fd = ::open(release.c_str(), O_RDWR | O_CLOEXEC);
+    ASSERT_GE(release_fd, 0);
+    start(options);
+    allow_nginx_problems("upstream prematurely closed connection");
+    std::vector<std::future<http_result>> held;
+    for (int i = 0; i < 3; ++i)
+        held.push_back(std::async(std::launch::async, [this] {
+            http_request request;
+            request.url = nginx().url("/scripts/probe.dll?op=hold");
+            request.max_time = 30s;
+            return http_fetch(nginx().dir(), request);
+        }));
+    ASSERT_TRUE(wait_file_line(probe_log(), std::regex("^hold 3$"), soon()));
+    ASSERT_EQ(::kill(sidecar().process().pid(), SIGTERM), 0);
+    ASSERT_EQ(::write(release_fd, "xyz", 3), 3);
+    for (auto& h : held) h.get();
+    ::close(release_fd);
+    EXPECT_TRUE(sidecar().process().wait(soon()));
+    EXPECT_TRUE(wait_file_line(probe_log(), std::regex("^terminate flags=2 released=3$"), soon()));
+    std::ifstream in(probe_log());
+    int terminations = 0;
+    for (std::string line; std::getline(in, line);) terminations += line.starts_with("terminate");
+    EXPECT_EQ(terminations, 1);
 }
 
 // ---- MAP_URL_TO_PATH and its variants (§5 test 13) ----------------------------------------
