@@ -691,6 +691,11 @@ TEST_F(isapi_probe, small_codes_answer_as_iis_and_meaningless_ones_fail_with_inv
     EXPECT_TRUE(has("code=1014 ret=1 err=0")) << body;                       // ABORTIVE_CLOSE
     EXPECT_TRUE(has("code=1043 ret=1 err=0")) << body;                       // SET_FLUSH_FLAG
     EXPECT_TRUE(has("code=1032 ret=1 err=0")) << body;                       // REPORT_UNHEALTHY
+    EXPECT_TRUE(has("code=1003 ret=1 err=0")) << body;                       // APPEND_LOG_PARAMETER
+    // lpszLogData and the appended parameter reach the access log, as IIS logs them.
+    const auto access = wait_access_line("GET /scripts/probe.dll?op=misc", mark);
+    ASSERT_TRUE(access);
+    EXPECT_NE(access->find("log=\"probe-logdata probe-param\""), std::string::npos) << *access;
     for (const int code : {1002, 1011, 1020, 1038, 1041, 1044, 1045, 1046, 1047, 1048, 1050, 9999})
         EXPECT_TRUE(has("code=" + std::to_string(code) + " ret=0 err=87")) << code << "\n" << body;
     for (const int code : {1030, 1042, 1040, 1008, 1018, 1033, 1015, 1028, 1012, 1023, 1024, 1027, 1026})
