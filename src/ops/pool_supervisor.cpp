@@ -151,7 +151,8 @@ void pool_supervisor::read_output(std::uint32_t id) {
         auto* self = find(id);
         if (!self) return;
         const auto flush = [&](std::string_view line) {
-            spdlog::info("pool {}: worker {} output: {}", settings_.name, id, engine::log_text(line));
+            // Escaped (one log line per line) but never cut: the bound is max_output_line.
+            spdlog::info("pool {}: worker {} output: {}", settings_.name, id, engine::log_text(line, max_output_line));
         };
         if (ec) {
             if (!self->partial_line.empty()) flush(self->partial_line);
@@ -342,7 +343,7 @@ void pool_supervisor::report_death(worker& w, int status) {
                 if (t.serial.load() == serial) {
                     const auto ext = t.extension.load();
                     const auto name_index = ext < max_extensions ? slot.extension_name_index[ext].load() : max_extensions;
-                    fault += fmt::format(", while running {} (req={}) in extension '{}'", t.line.load(), serial,
+                    fault += fmt::format(", while running {} (req={}) for extension '{}'", t.line.load(), serial,
                                          name_index < max_extensions ? board_.header().extension_names[name_index].load()
                                                                      : std::string("?"));
                 }
@@ -357,8 +358,8 @@ void pool_supervisor::report_death(worker& w, int status) {
         }
     }
     const std::string detail = fmt::format("{}{}", how, fault);
-    spdlog::error("{} {}; {} request(s) in flight failed{}{}{}", who(w), engine::log_text(detail), count,
-                  count ? ": " : "", engine::log_text(in_flight),
+    spdlog::error("{} {}; {} request(s) in flight failed{}{}{}", who(w), engine::log_text(detail, 1024), count,
+                  count ? ": " : "", engine::log_text(in_flight, 4096),
                   settings_.process.core_dump_dir.empty() || !WCOREDUMP(status)
                       ? ""
                       : fmt::format("; core dump in {}", settings_.process.core_dump_dir));

@@ -46,20 +46,22 @@ TEST_F(ops_test, segfault_on_one_url_fails_only_the_requests_in_flight_on_that_w
     allowed_nginx_problems_ = std::regex("upstream prematurely closed|recv\\(\\) failed|reset by peer");
     load_generator other_pool(work_, {nginx().url("/web/hello.dll")});
     load_generator same_pool(work_, {nginx().url("/scripts/misbehave.dll/ok")});
-    ASSERT_TRUE(other_pool.wait_completed(12, within(20s)));
-    ASSERT_TRUE(same_pool.wait_completed(12, within(20s)));
+    ASSERT_TRUE(other_pool.wait_completed(30, within(20s)));
+    ASSERT_TRUE(same_pool.wait_completed(30, within(20s)));
 
     const auto mark = log_mark();
-    const auto crashed = http("/scripts/misbehave.dll/segv");
-    EXPECT_EQ(crashed.status, 502) << crashed.describe();
-    const auto report = wait_log(R"(worker \d+ \(pid \d+\) killed by SIGSEGV.*in extension 'misbehave'.*while running GET /scripts/misbehave\.dll/segv)",
+    // Straight to the socket: through nginx, fastcgi_next_upstream would retry the request on
+    // another connection and crash the next worker too (see README, "Crashes").
+    const auto crashed = fcgi_get(address(), "/scripts/misbehave.dll/segv");
+    EXPECT_FALSE(crashed.ended);
+    const auto report = wait_log(R"(worker \d+ \(pid \d+\) killed by SIGSEGV; SIGSEGV at address 0x0, in extension 'misbehave' \(\+0x[0-9a-f]+\), while running GET /scripts/misbehave\.dll/segv)",
                                  20s, mark);
     ASSERT_TRUE(report) << tail(master().error_output());
     // The replacement is started at once and announces itself ready.
     ASSERT_TRUE(wait_log(R"(pool app: worker 3 \(pid \d+\): ready)", 20s, mark));
     const std::size_t before = other_pool.completed() + same_pool.completed();
-    ASSERT_TRUE(other_pool.wait_completed(other_pool.completed() + 12, within(20s)));
-    ASSERT_TRUE(same_pool.wait_completed(same_pool.completed() + 12, within(20s)));
+    ASSERT_TRUE(other_pool.wait_completed(other_pool.completed() + 30, within(20s)));
+    ASSERT_TRUE(same_pool.wait_completed(same_pool.completed() + 30, within(20s)));
     EXPECT_GT(other_pool.completed() + same_pool.completed(), before);
 
     const auto other = other_pool.stop();
@@ -300,8 +302,11 @@ TEST_F(ops_test, extension_output_is_logged_whole_with_the_worker_id) {
     ASSERT_TRUE(wait_log("pool app: worker 1 output: misbehave: after the long line", 10s));
     // 40000 bytes on one line: logged in pieces, every byte of it.
     std::size_t xs = 0;
-    for (const auto& line : master().log_lines(std::regex("pool app: worker 1 output: x+$"))) {
-        xs += line.size() - line.find("output: ") - 8;
+    // (std::regex recurses per character: match a short prefix, count the rest by hand.)
+    for (const auto& line : master().log_lines(std::regex("pool app: worker 1 output: x"))) {
+        const auto text = line.substr(line.find("output: ") + 8);
+        EXPECT_EQ(text.find_first_not_of('x'), std::string::npos);
+        xs += text.size();
     }
     EXPECT_EQ(xs, 40000U);
     stop_master();
@@ -338,7 +343,7 @@ TEST_F(ops_test, systemd_socket_activation_serves_on_the_named_socket) {
     spawn.env = {"NOTIFY_SOCKET=" + notify_->path().string()};
     master_ = std::make_unique<test_process>(
         std::vector<std::string>{"systemd-socket-activate", "-l", work_.file("app.sock").string(), "--fdname=fcgi",
-                                 engine_instance::binary().string(), "--config", work_.file("isapi-fcgi.yaml").string()},
+                                 "-E", "NOTIFY_SOCKET=" + notify_->path().string(), engine_instance::binary().string(), "--config", work_.file("isapi-fcgi.yaml").string()},
         spawn);
     ASSERT_TRUE(wait_log("Listening on", 10s));
     // The first connection makes the activator exec the binary, which then answers it.

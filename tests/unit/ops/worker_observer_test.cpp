@@ -7,15 +7,19 @@
 namespace isapi_fcgi::ops {
 namespace {
 
+scoreboard fresh_board() {
+    // As the master does before a worker starts: the slot is reset, then the worker fills it.
+    auto board = scoreboard::local();
+    reset_slot(board.slot(0), 1, 1);
+    board.slot(0).state.store(static_cast<std::uint32_t>(slot_state::ready));
+    return board;
+}
+
 struct observed {
-    scoreboard board = scoreboard::local();
+    scoreboard board = fresh_board();
     std::vector<std::pair<restart_cause, std::string>> recycles;
     worker_observer observer{board, board.slot(0), {"one", "two"}, 4, 3,
                              [this](restart_cause c, std::string r) { recycles.emplace_back(c, std::move(r)); }};
-    observed() {
-        reset_slot(board.slot(0), 1, 1);
-        board.slot(0).state.store(static_cast<std::uint32_t>(slot_state::ready));
-    }
 };
 
 TEST(worker_observer, counts_requests_tracks_urls_and_fills_the_histogram) {
