@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string_view>
 
+#include <spdlog/spdlog.h>
+
 #include "ops/crash_handler.hpp"
 
 namespace isapi_fcgi::ops {
@@ -74,6 +76,11 @@ void worker_observer::request_started(const isapi::request_started_info& info) n
         std::copy_n(info.url.data(), url, line + method + 1);
         t.line.store(std::string_view(line, method + 1 + url));
         break;
+    }
+    if (n == 1) {
+        // Once per worker: how long a fresh (or recycled) worker took to serve (bench/ops-run).
+        spdlog::info("worker {}: first request {}ms after the worker started", slot_.worker_id.load(relaxed),
+                     unix_ms() - slot_.started_unix_ms.load(relaxed));
     }
     if (max_requests_ != 0 && n == max_requests_)
         ask_recycle(restart_cause::max_requests, "served max_requests (" + std::to_string(max_requests_) + ")");
