@@ -1,10 +1,13 @@
 #include "ops/master.hpp"
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <memory>
 #include <sstream>
 #include <vector>
@@ -48,6 +51,21 @@ std::shared_ptr<int> shared_fd(int fd) {
     });
 }
 
+// What an extension file looked like when a generation loaded it: an in-place overwrite keeps
+// the inode and changes the rest, which is what draining workers cannot survive.
+struct file_stamp {
+    dev_t device = 0;
+    ino_t inode = 0;
+    off_t size = 0;
+    timespec modified{};
+};
+
+std::optional<file_stamp> stamp_of(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+    return file_stamp{st.st_dev, st.st_ino, st.st_size, st.st_mtim};
+}
+
 class master {
 public:
     explicit master(std::string path) : path_(std::move(path)), context_{io_, path_, {}, [this] { check_progress(); }} {}
@@ -69,6 +87,7 @@ public:
         }
         settings_ = settings;
         context_.shutdown_timeout = settings.shutdown_timeout;
+        remember_extension_files(settings);
         const auto files = raise_open_files_limit();
         try {
             for (const auto& pool : settings.pools)
@@ -227,6 +246,8 @@ private:
         }
         settings_ = fresh;
         context_.shutdown_timeout = fresh.shutdown_timeout;
+        warn_about_overwritten_extensions(fresh);
+        remember_extension_files(fresh);
         std::vector<std::unique_ptr<pool_supervisor>> next;
         std::vector<std::string> in_use;
         for (auto& [pool, sockets] : opened) {
@@ -253,6 +274,32 @@ private:
         sockets_.close_unused(in_use);
         reloading_ = true;
         check_progress();
+    }
+
+    void remember_extension_files(const config::settings& s) {
+        stamps_.clear();
+        for (const auto& pool : s.pools)
+            for (const auto& e : pool.isapi.extensions)
+                if (const auto stamp = stamp_of(e.path)) stamps_[e.path] = *stamp;
+    }
+
+    void warn_about_overwritten_extensions(const config::settings& s) {
+        for (const auto& pool : s.pools) {
+            for (const auto& e : pool.isapi.extensions) {
+                const auto before = stamps_.find(e.path);
+                const auto now = stamp_of(e.path);
+                if (before == stamps_.end() || !now) continue;
+                const auto& b = before->second;
+                const bool same_file = b.device == now->device && b.inode == now->inode;
+                const bool changed = b.size != now->size || b.modified.tv_sec != now->modified.tv_sec ||
+                                     b.modified.tv_nsec != now->modified.tv_nsec;
+                if (same_file && changed)
+                    spdlog::warn("pool {}: extension '{}' ({}) was overwritten in place; workers still running the "
+                                 "old code may crash. Replace extension files atomically (install(1), or copy to a "
+                                 "temporary name and mv)",
+                                 pool.name, e.name, e.path);
+            }
+        }
     }
 
     void reload_refused(const std::string& why) {
@@ -288,6 +335,7 @@ private:
     std::vector<std::unique_ptr<pool_supervisor>> pools_;
     std::vector<std::unique_ptr<pool_supervisor>> retiring_;
     std::chrono::steady_clock::time_point last_watchdog_{};
+    std::map<std::string, file_stamp> stamps_;
     bool ready_ = false;
     bool stopping_ = false;
     bool reloading_ = false;

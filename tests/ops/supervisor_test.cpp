@@ -7,6 +7,7 @@
 #include <sys/un.h>
 
 #include <csignal>
+#include <fstream>
 #include <cstring>
 #include <regex>
 
@@ -137,6 +138,40 @@ TEST_F(ops_test, sighup_under_load_answers_every_request_and_puts_the_new_config
     EXPECT_EQ(status["generation"].number(), 2);
     EXPECT_EQ(restarts(status, "reload"), 2);
     EXPECT_FALSE(status["reload failed"].boolean());
+    stop_master();
+}
+
+TEST_F(ops_test, an_extension_file_replaced_atomically_reloads_while_the_old_workers_drain) {
+    const auto app = work_.file("app.so");
+    std::filesystem::copy_file(ops_extension("misbehave"), app);
+    start(config("  - name: app\n    listen: unix:@DIR@/app.sock\n    workers: 1\n    status_path: /status\n"
+                 "    extensions:\n      - { name: app, path: " + app.string() + ", urls: /scripts/app.dll }\n"));
+    start_nginx();
+    http_request request;
+    request.url = nginx().url("/scripts/app.dll/sleep?ms=1500");
+    http_call long_request(work_, request);
+    const auto until = within(10s);
+    while (status_json()["active threads"].number() < 1) {
+        ASSERT_LT(clock::now(), until);
+        std::this_thread::sleep_for(20ms);
+    }
+    // install(1)'s way: a new file under a temporary name, renamed over the old one.
+    std::filesystem::copy_file(ops_extension("hello"), work_.file("app.so.new"));
+    std::filesystem::rename(work_.file("app.so.new"), app);
+    ASSERT_EQ(::kill(master().pid(), SIGHUP), 0);
+    ASSERT_TRUE(wait_log("reload complete", 20s));
+    const auto result = long_request.finish(within(20s));
+    EXPECT_EQ(result.status, 200) << result.describe();
+    EXPECT_NE(result.body.find("slept 1500"), std::string::npos);
+    EXPECT_EQ(http("/scripts/app.dll").body, "Hello from ISAPI!\r\n");
+    EXPECT_EQ(master().count_log_lines(std::regex("killed by|overwritten in place")), 0U);
+
+    // Overwriting in place (same inode) is what draining workers cannot survive: it is flagged.
+    const auto bytes = read_file(app);
+    std::ofstream(app, std::ios::binary | std::ios::trunc) << bytes;
+    ASSERT_EQ(::kill(master().pid(), SIGHUP), 0);
+    EXPECT_TRUE(wait_log("extension 'app' .* was overwritten in place; workers still running the old code may crash", 10s));
+    ASSERT_TRUE(wait_log(R"(generation 3 serving)", 20s));
     stop_master();
 }
 
