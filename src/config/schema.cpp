@@ -45,6 +45,12 @@ std::chrono::milliseconds timeout(const field& value) {
     return duration;
 }
 
+/// A duration, or 0 for "off".
+std::chrono::milliseconds timeout_or_zero(const field& value) {
+    if (value.text("a duration or 0") == "0") return std::chrono::milliseconds{0};
+    return timeout(value);
+}
+
 std::string absolute_path_or_empty(const field& value) {
     std::string path = value.text_or_empty("a file path");
     if (!path.empty() && path.front() != '/') {
@@ -158,12 +164,14 @@ void store_extension_urls(const field& value, extension_settings& ext) {
     ext.urls = std::move(urls);
 }
 
-const std::array<key_spec<extension_settings>, 4> extension_table{{
+const std::array<key_spec<extension_settings>, 5> extension_table{{
     {"name", "extension name", "(required)", store_extension_name},
     {"path", "absolute path", "(required)", store_extension_path},
     {"urls", "URL path or list", "(required)", store_extension_urls},
     {"required", "boolean", "false",
      [](const field& v, extension_settings& e) { e.required = parse_bool(v); }},
+    {"streaming", "boolean", "false",
+     [](const field& v, extension_settings& e) { e.streaming = parse_bool(v); }},
 }};
 
 void store_extensions(const field& value, pool_settings& pool) {
@@ -194,7 +202,7 @@ void store_document_root(const field& value, pool_settings& pool) {
     pool.isapi.document_root = std::move(path);
 }
 
-const std::array<key_spec<pool_settings>, 31> pool_table{{
+const std::array<key_spec<pool_settings>, 34> pool_table{{
     {"name", "pool name", "default", store_pool_name},
     {"listen", "listen address or list", default_listen, store_listen},
     {"socket", "section", "", nullptr},
@@ -259,6 +267,12 @@ const std::array<key_spec<pool_settings>, 31> pool_table{{
      }},
     {"queue_timeout", "duration", "30s",
      [](const field& v, pool_settings& p) { p.isapi.queue_timeout = timeout(v); }},
+    {"request_timeout", "duration", "120s",
+     [](const field& v, pool_settings& p) { p.isapi.request_timeout = timeout(v); }},
+    {"slowlog_threshold", "duration or 0", "0 (off)",
+     [](const field& v, pool_settings& p) { p.isapi.slowlog_threshold = timeout_or_zero(v); }},
+    {"strict_async", "boolean", "false",
+     [](const field& v, pool_settings& p) { p.isapi.strict_async = parse_bool(v); }},
     {"max_response_header_bytes", "size 512..1MiB", "4KiB",
      [](const field& v, pool_settings& p) {
          p.isapi.max_response_header_bytes = size_in(v, 512, 1u << 20);

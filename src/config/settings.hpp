@@ -60,6 +60,7 @@ struct extension_settings {
     std::string path;               ///< absolute path of the .so
     std::vector<std::string> urls;  ///< e.g. /scripts/app.dll; matched on whole segments
     bool required = false;          ///< GetExtensionVersion returning FALSE stops start-up
+    bool streaming = false;         ///< adds X-Accel-Buffering: no, so nginx passes output on at once
 };
 
 /// The ISAPI host's settings of a pool.
@@ -71,6 +72,11 @@ struct isapi_settings {
     std::size_t upload_read_ahead = 48 * 1024;          ///< IIS UploadReadAheadSize
     std::size_t max_request_body = 100 * 1024 * 1024;   ///< beyond: 413
     std::chrono::milliseconds queue_timeout{std::chrono::seconds(30)};  ///< waiting for a thread: 503
+    /// From the HttpExtensionProc call to END_REQUEST, HSE_STATUS_PENDING included: 504, or the
+    /// connection closed when the headers already went out.
+    std::chrono::milliseconds request_timeout{std::chrono::seconds(120)};
+    std::chrono::milliseconds slowlog_threshold{0};  ///< log requests running longer; 0 = off
+    bool strict_async = false;  ///< a second outstanding async operation fails instead of queueing
     std::size_t max_response_header_bytes = 4096;       ///< nginx's fastcgi_buffer_size
     std::string server_software;            ///< overrides SERVER_SOFTWARE when set
     std::string default_content_type = "text/html";  ///< body written with no header at all

@@ -62,6 +62,10 @@ void request::end(std::uint32_t app_status) {
     });
 }
 
+void request::close_connection() { owner_->close(); }
+
+asio::any_io_executor request::executor() const { return owner_->strand(); }
+
 void request::on_abort(abort_handler handler) {
     asio::post(owner_->strand(), [self = shared_from_this(), h = std::move(handler)]() mutable {
         if (self->aborted()) {

@@ -62,6 +62,13 @@ public:
     /// (ABORT_REQUEST or connection loss) before end(). Set it before returning from handle().
     void on_abort(abort_handler handler);
     bool aborted() const noexcept { return aborted_.load(std::memory_order_acquire); }
+    /// Closes the whole FastCGI connection without END_REQUEST, so the web server sees a
+    /// truncated response rather than a complete-looking one (a timeout after the headers went
+    /// out). Every other request multiplexed on the connection is aborted too.
+    void close_connection();
+    /// The owning connection's strand: timers that must fire even while every extension thread
+    /// is busy run here. Handlers posted to it must not block.
+    asio::any_io_executor executor() const;
 
     // The owning connection's side; called on its strand only.
     stdin_stream& body() noexcept { return body_; }

@@ -3,7 +3,7 @@
 
 namespace isapi_fcgi::isapi {
 
-/// The four functions the ECB points to. Each resolves the ConnID through conn_registry; a
+/// The four functions the ECB points to. Each resolves the ConnID through conn_table; a
 /// stale or forged one gets FALSE with ERROR_INVALID_PARAMETER and a log line, never a crash.
 struct callbacks {
     static BOOL WINAPI get_server_variable(HCONN conn, LPSTR name, LPVOID buffer, LPDWORD size);

@@ -50,7 +50,10 @@ isapi_host::isapi_host(const config::settings& settings, std::shared_ptr<host_ob
         pools_.emplace(pool.name, std::make_shared<pool_host>(pool, access_log_, observer));
 }
 
-isapi_host::~isapi_host() = default;
+isapi_host::~isapi_host() {
+    // Requests may keep a pool_host alive past this point; its extensions must not be.
+    for (auto& [name, pool] : pools_) pool->shutdown();
+}
 
 void isapi_host::handle(std::shared_ptr<engine::request> r) {
     const auto found = pools_.find(r->pool_name());

@@ -1,17 +1,17 @@
 #include "isapi/isapi_request.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstring>
-#include <future>
 
 #include <boost/asio/post.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "engine/log_text.hpp"
-#include "engine/simple_response.hpp"
 #include "isapi/callbacks.hpp"
-#include "isapi/conn_registry.hpp"
+#include "isapi/conn_table.hpp"
 #include "isapi/http_status.hpp"
 #include "isapi/path_mapping.hpp"
 
@@ -19,6 +19,9 @@ namespace isapi_fcgi::isapi {
 namespace {
 
 constexpr DWORD unknown_length = 0xFFFFFFFF;
+// The read-ahead buffer starts this small and doubles as bytes arrive, so a pending GET (nginx
+// sends an empty CONTENT_LENGTH, so its length is unknown) never holds the whole read-ahead.
+constexpr std::size_t initial_read_ahead = 4096;
 
 /// CONTENT_LENGTH as ISAPI can carry it: a decimal below 0xFFFFFFFF, else nothing.
 std::optional<std::uint64_t> content_length(const fcgi::param_set& params) {
@@ -38,8 +41,23 @@ std::string_view status_name(DWORD status) {
     case HSE_STATUS_SUCCESS_AND_KEEP_CONN: return "HSE_STATUS_SUCCESS_AND_KEEP_CONN";
     case HSE_STATUS_PENDING: return "HSE_STATUS_PENDING";
     case HSE_STATUS_ERROR: return "HSE_STATUS_ERROR";
-    default: return "an unknown status";
+    default: return "an undefined status";
     }
+}
+
+/// HttpExtensionProc's (or DONE_WITH_SESSION's) status as an outcome: 0 counts as success, as
+/// mod_isapi and IIS accept it; anything undefined counts as HSE_STATUS_ERROR.
+bool is_error_status(DWORD status) {
+    return status != 0 && status != HSE_STATUS_SUCCESS && status != HSE_STATUS_SUCCESS_AND_KEEP_CONN &&
+           status != HSE_STATUS_PENDING;
+}
+
+/// What an operation fails with once the client is gone: IIS reports ERROR_OPERATION_ABORTED to
+/// completions and ERROR_NETNAME_DELETED to synchronous calls.
+DWORD gone_error(bool async) { return async ? ERROR_OPERATION_ABORTED : ERROR_NETNAME_DELETED; }
+
+long long millis(std::chrono::steady_clock::duration d) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
 }
 
 }  // namespace
@@ -50,88 +68,105 @@ isapi_request::isapi_request(std::shared_ptr<engine::request> request, std::shar
       pool_(std::move(pool)),
       extension_(extension),
       match_(std::move(match)),
-      translator_(pool_->translator_options()),
-      conn_id_(0) {}
+      translator_(pool_->translator_options(extension_)) {}
 
 isapi_request::~isapi_request() = default;
 
-std::string_view isapi_request::ext_name() const { return pool_->extension(extension_).name(); }
+std::string_view isapi_request::extension_name() const { return pool_->extension(extension_).name(); }
+
+// ---- lifecycle ------------------------------------------------------------------------------
 
 void isapi_request::start() {
-    conn_id_ = conn_registry::instance().add(shared_from_this());
+    conn_id_ = conn_table::instance().add(shared_from_this());
+    pool_->request_began();
     const auto& params = request_->params();
-    pool_->observer().request_started({request_->serial(), pool_->settings().name, ext_name(), extension_,
+    pool_->observer().request_started({request_->serial(), pool_->settings().name, extension_name(), extension_,
                                        params.get("REQUEST_METHOD"), params.get("REQUEST_URI")});
     std::weak_ptr<isapi_request> weak = shared_from_this();
     request_->on_abort([weak] {
-        if (auto self = weak.lock()) self->client_gone_ = true;
+        if (auto self = weak.lock()) {
+            std::lock_guard lock(self->mutex_);
+            self->client_gone_ = true;
+        }
     });
-    const auto length = content_length(request_->params());
+    timer_ = std::make_shared<request_timer>(request_->executor());
+
+    const auto length = content_length(params);
     const std::size_t ahead = pool_->settings().isapi.upload_read_ahead;
     read_ahead_target_ = length ? std::min<std::uint64_t>(*length, ahead) : ahead;
-    read_ahead_.resize(read_ahead_target_ + 1);
-    read_ahead_.resize(0);
-    if (length && *length == 0) {
-        body_ended_ = true;  // nothing to read ahead; the empty STDIN record is dropped later
-        return enqueue();
-    }
+    read_ahead_.reserve(std::min(read_ahead_target_, initial_read_ahead) + 1);
+    if (length && *length == 0) body_ended_ = true;  // the empty STDIN record is dropped later
+    if (body_ended_ || read_ahead_target_ == 0) return enqueue();
     read_ahead();
 }
 
 void isapi_request::read_ahead() {
-    if (read_ahead_.size() >= read_ahead_target_) return enqueue();
     const std::size_t have = read_ahead_.size();
-    read_ahead_.resize(read_ahead_target_);
-    auto self = shared_from_this();
-    request_->async_read_stdin(std::span<std::byte>(reinterpret_cast<std::byte*>(read_ahead_.data()) + have,
-                                                    read_ahead_target_ - have),
-                               [self, have](std::error_code ec, std::size_t n) {
-                                   self->read_ahead_.resize(have + n);
-                                   self->on_read_ahead(ec, n);
-                               });
+    if (have >= read_ahead_target_) return enqueue();
+    if (read_ahead_.capacity() <= have + 1)
+        read_ahead_.reserve(std::min(read_ahead_target_, 2 * read_ahead_.capacity()) + 1);
+    const std::size_t room = std::min(read_ahead_.capacity() - 1, read_ahead_target_) - have;
+    read_ahead_.resize(have + room);  // within capacity: the span below stays valid
+    auto* into = reinterpret_cast<std::byte*>(read_ahead_.data()) + have;
+    request_->async_read_stdin({into, room}, [self = shared_from_this(), have](std::error_code ec, std::size_t n) {
+        self->read_ahead_.resize(have + n);
+        self->on_read_ahead(ec, n);
+    });
 }
 
 void isapi_request::on_read_ahead(std::error_code ec, std::size_t n) {
     body_bytes_read_ += n;
     if (ec) {
         // The web server went away before the extension ran: nobody is left to answer.
-        spdlog::info("{} aborted while reading the request body ahead: {}", request_->log_context(), ec.message());
-        std::lock_guard lock(mutex_);
-        finished_ = true;
-        request_->end(0);
-        notify_finished();
-        conn_registry::instance().remove(conn_id_);
-        return;
+        spdlog::info("{} aborted while reading the request body ahead: {}", log_context(), ec.message());
+        lock_type lock(mutex_);
+        client_gone_ = true;
+        state_.proc_skipped();
+        end_response(lock, false);
+        return settle(lock);
     }
     if (n == 0) {
         body_ended_ = true;
         return enqueue();
     }
     if (body_bytes_read_ > pool_->settings().isapi.max_request_body) {
-        std::lock_guard lock(mutex_);
+        lock_type lock(mutex_);
         body_too_large_ = true;
-        return answer_error(413, "the request body exceeds max_request_body");
+        state_.proc_skipped();
+        answer_error(lock, 413, "the request body exceeds max_request_body", false);
+        return settle(lock);
     }
     read_ahead();
 }
 
 void isapi_request::enqueue() {
     read_ahead_.push_back(0);  // real extensions treat lpbData as a C string
-    queued_at_ = std::chrono::steady_clock::now();
+    {
+        lock_type lock(mutex_);
+        phase_ = phase::queued;
+        queued_at_ = clock::now();
+        arm_next_deadline(lock);
+    }
     boost::asio::post(pool_->threads(), [self = shared_from_this()] { self->run(); });
 }
 
 void isapi_request::run() {
-    const auto waited = std::chrono::steady_clock::now() - queued_at_;
+    lock_type lock(mutex_);
+    if (phase_ != phase::queued) return;  // the queue deadline answered already
+    const auto waited = clock::now() - queued_at_;
     if (waited > pool_->settings().isapi.queue_timeout) {
-        std::lock_guard lock(mutex_);
-        return answer_error(503, fmt::format("waited {}ms for an extension thread (queue_timeout)",
-                                             std::chrono::duration_cast<std::chrono::milliseconds>(waited).count()));
+        phase_ = phase::done;
+        state_.proc_skipped();
+        answer_error(lock, 503, fmt::format("waited {}ms for an extension thread (queue_timeout)", millis(waited)),
+                     false);
+        return settle(lock);
     }
     auto& ext = pool_->extension(extension_);
     if (!ext.usable()) {
-        std::lock_guard lock(mutex_);
-        return answer_error(500, fmt::format("extension '{}' failed GetExtensionVersion", ext.name()));
+        phase_ = phase::done;
+        state_.proc_skipped();
+        answer_error(lock, 500, fmt::format("extension '{}' failed GetExtensionVersion", ext.name()), false);
+        return settle(lock);
     }
 
     const auto length = content_length(request_->params());
@@ -162,126 +197,476 @@ void isapi_request::run() {
     ecb_.ReadClient = &callbacks::read_client;
     ecb_.ServerSupportFunction = &callbacks::server_support_function;
 
+    phase_ = phase::running;
+    proc_started_at_ = clock::now();
+    state_.proc_started();
+    lock.unlock();
+    call_extension();
+}
+
+void isapi_request::call_extension() {
+    auto& ext = pool_->extension(extension_);
     DWORD status = HSE_STATUS_ERROR;
     pool_->observer().extension_code_entered(request_->serial());
     try {
         status = ext.call(&ecb_);
     } catch (const std::exception& e) {
-        spdlog::error("{} extension '{}' threw from HttpExtensionProc: {}", request_->log_context(), ext.name(),
+        spdlog::error("{} extension '{}' threw from HttpExtensionProc: {}", log_context(), ext.name(),
                       engine::log_text(e.what()));
     } catch (...) {
-        spdlog::error("{} extension '{}' threw a non-standard exception from HttpExtensionProc",
-                      request_->log_context(), ext.name());
+        spdlog::error("{} extension '{}' threw a non-standard exception from HttpExtensionProc", log_context(),
+                      ext.name());
     }
     pool_->observer().extension_code_left(request_->serial());
     after_proc(status);
 }
 
 void isapi_request::after_proc(DWORD status) {
-    std::lock_guard lock(mutex_);
-    if (status == HSE_STATUS_PENDING) {
-        proc_returned_pending_ = true;
+    lock_type lock(mutex_);
+    const bool pending = status == HSE_STATUS_PENDING;
+    state_.proc_returned(pending);
+    if (pending) {
         pool_->observer().request_pending(request_->serial());
-        if (done_with_session_) finish();
-        return;
+    } else {
+        end_status_ = status;
+        if (is_error_status(status) && status != HSE_STATUS_ERROR)
+            spdlog::warn("{} extension '{}' returned {} ({}); treated as HSE_STATUS_ERROR", log_context(),
+                         extension_name(), status_name(status), status);
     }
-    if (body_too_large_ && !translator_.headers_sent())
-        return answer_error(413, "the request body exceeds max_request_body");
-    if (status == HSE_STATUS_ERROR) {
-        if (!translator_.headers_sent())
-            return answer_error(500, fmt::format("extension '{}' returned HSE_STATUS_ERROR", ext_name()));
-        spdlog::warn("{} extension '{}' returned HSE_STATUS_ERROR after sending its response; logged as 500",
-                     request_->log_context(), ext_name());
-        ecb_.dwHttpStatusCode = 500;
-    } else if (status != HSE_STATUS_SUCCESS && status != HSE_STATUS_SUCCESS_AND_KEEP_CONN) {
-        spdlog::warn("{} extension '{}' returned {} ({}); treated as HSE_STATUS_SUCCESS", request_->log_context(),
-                     ext_name(), status_name(status), status);
-    }
-    finish();
+    settle(lock);
 }
 
-void isapi_request::finish() {
-    if (finished_) return;
-    finished_ = true;
-    response_bytes out;
-    if (auto ec = translator_.finish(ecb_.dwHttpStatusCode ? ecb_.dwHttpStatusCode : 200, out)) {
-        spdlog::warn("{} cannot finish the response: {}", request_->log_context(), ec.message());
+void isapi_request::settle(lock_type& lock) {
+    if (state_.should_end_response() && !finish_queued_) {
+        finish_queued_ = true;
+        // The extension is done with the ECB: what it left there is final.
+        logged_status_ = ecb_.dwHttpStatusCode ? ecb_.dwHttpStatusCode : 200;
+        log_data_.assign(ecb_.lpszLogData, strnlen(ecb_.lpszLogData, HSE_LOG_BUFFER_LEN));
+        io_op op;
+        op.what = io_op::kind::finish;
+        ops_.push_back(std::move(op));
+        pump(lock);
     }
-    if (!out.empty()) send(out);
-    request_->end(0);
-    write_access_log();
-    notify_finished();
-    conn_registry::instance().remove(conn_id_);
+    if (state_.should_tear_down()) tear_down(lock);
 }
 
-void isapi_request::answer_error(unsigned status, std::string_view why) {
-    if (finished_) return;
-    finished_ = true;
-    spdlog::error("{} answering {}: {}", request_->log_context(), status, why);
-    ecb_.dwHttpStatusCode = status;
+void isapi_request::tear_down(lock_type&) {
+    state_.torn_down();
+    phase_ = phase::done;
+    conn_table::instance().end(conn_id_, state_.returned_pending() || state_.late_done_seen());
+    if (timer_) timer_->cancel();
+    pool_->request_ended();
+}
+
+void isapi_request::answer_error(lock_type& lock, unsigned status, std::string_view why, bool abort_if_sent) {
+    if (state_.response_has_ended()) return;
+    logged_status_ = status;
     auto out = translator_.error_response(status);
-    if (!out.empty()) send(out);
-    request_->end(0);
+    if (out.empty()) {
+        spdlog::error("{} {} after the response headers went out{}", log_context(), why,
+                      abort_if_sent ? ": closing the connection" : "");
+        return end_response(lock, abort_if_sent);
+    }
+    spdlog::error("{} answering {}: {}", log_context(), status, why);
+    if (!out.header_bytes.empty()) request_->write_copy(std::move(out.header_bytes));
+    if (!out.body_copy.empty()) request_->write_copy(std::move(out.body_copy));
+    end_response(lock, false);
+}
+
+void isapi_request::end_response(lock_type&, bool close_connection) {
+    if (state_.response_has_ended()) return;
+    state_.response_ended();
+    if (close_connection)
+        request_->close_connection();
+    else
+        request_->end(0);
     write_access_log();
     notify_finished();
-    conn_registry::instance().remove(conn_id_);
 }
 
-void isapi_request::notify_finished() {
-    const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                                               started_);
-    pool_->observer().request_finished({request_->serial(), pool_->settings().name, ext_name(), extension_,
-                                        translator_.status_code(), ecb_.dwHttpStatusCode, proc_returned_pending_,
-                                        false, body_bytes_read_, translator_.body_bytes(), elapsed});
+bool isapi_request::response_closed() const noexcept {
+    return state_.response_has_ended() || client_gone_ || request_->aborted();
 }
 
-bool isapi_request::send(const response_bytes& bytes) {
-    std::promise<std::error_code> written;
-    auto done = written.get_future();
-    auto complete = [&written](std::error_code ec) { written.set_value(ec); };
-    const bool has_view = !bytes.body_view.empty();
-    const bool has_copy = !bytes.body_copy.empty();
-    if (!bytes.header_bytes.empty())
-        request_->write_copy(bytes.header_bytes, has_view || has_copy ? engine::request::write_handler{} : complete);
-    if (has_copy) request_->write_copy(bytes.body_copy, has_view ? engine::request::write_handler{} : complete);
-    if (has_view) request_->async_write(std::as_bytes(bytes.body_view), complete);
-    // Sync WriteClient semantics: return once the connection has taken the bytes (which also
-    // keeps the borrowed body alive long enough and gives backpressure to the extension).
-    const auto ec = done.get();
-    if (ec) client_gone_ = true;
-    return !ec;
-}
+// ---- deadlines (on the connection strand) ------------------------------------------------
 
-BOOL isapi_request::send_header(std::string_view what, std::optional<std::string_view> status,
-                                std::optional<std::string_view> headers) {
-    response_bytes out;
-    if (auto ec = translator_.send_response_header(status, headers, ecb_.dwHttpStatusCode, out)) {
-        spdlog::warn("{} {} refused: {}", request_->log_context(), what, ec.message());
-        return fail(ERROR_INVALID_PARAMETER);
+void isapi_request::arm_next_deadline(lock_type&) {
+    if (state_.is_torn_down() || !timer_) return;
+    const auto& settings = pool_->settings().isapi;
+    auto next = clock::time_point::max();
+    const auto earliest = [&next](clock::time_point t) { next = std::min(next, t); };
+    if (phase_ == phase::queued) {
+        earliest(queued_at_ + settings.queue_timeout);
+        earliest(queued_at_ + settings.request_timeout);  // the proc starts no earlier
+    } else if (phase_ == phase::running && !timed_out_) {
+        earliest(proc_started_at_ + settings.request_timeout);
     }
-    if (!send(out)) return fail(ERROR_NETNAME_DELETED);
-    return TRUE;
+    if (settings.slowlog_threshold.count() > 0 && !slow_logged_) earliest(started_ + settings.slowlog_threshold);
+    if (next == clock::time_point::max()) return;
+    std::weak_ptr<isapi_request> weak = shared_from_this();
+    timer_->arm(next, [weak] {
+        if (auto self = weak.lock()) self->on_deadline();
+    });
 }
+
+void isapi_request::on_deadline() {
+    lock_type lock(mutex_);
+    if (state_.is_torn_down()) return;
+    const auto& settings = pool_->settings().isapi;
+    const auto now = clock::now();
+    if (settings.slowlog_threshold.count() > 0 && !slow_logged_ && now >= started_ + settings.slowlog_threshold) {
+        slow_logged_ = true;
+        const auto waiting = waiting_on();
+        spdlog::warn("{} slow request: extension '{}' {} has run {}ms, waiting on {}", log_context(), extension_name(),
+                     engine::log_text(request_->params().get("REQUEST_URI"), 512), millis(now - started_), waiting);
+        pool_->observer().request_slow(request_->serial(), waiting);
+    }
+    if (phase_ == phase::queued && now >= queued_at_ + settings.queue_timeout) {
+        phase_ = phase::done;
+        state_.proc_skipped();
+        answer_error(lock, 503, fmt::format("waited {}ms for an extension thread (queue_timeout)", millis(now - queued_at_)),
+                     false);
+        return settle(lock);
+    }
+    if (phase_ == phase::running && !timed_out_ && !state_.response_has_ended() &&
+        now >= proc_started_at_ + settings.request_timeout) {
+        timed_out_ = true;
+        // The ECB stays valid until the proc returns or DONE_WITH_SESSION arrives.
+        answer_error(lock, 504,
+                     fmt::format("extension '{}' exceeded request_timeout ({}ms) waiting on {}", extension_name(),
+                                 millis(settings.request_timeout), waiting_on()),
+                     true);
+    }
+    arm_next_deadline(lock);
+}
+
+std::string_view isapi_request::waiting_on() const {
+    switch (phase_) {
+    case phase::reading_ahead: return "the request body (read-ahead)";
+    case phase::queued: return "an extension thread";
+    case phase::done: return "nothing";
+    case phase::running: break;
+    }
+    if (!ops_.empty()) {
+        switch (ops_.front().what) {
+        case io_op::kind::read: return "the request body (ReadClient)";
+        case io_op::kind::send: return "TransmitFile/VECTOR_SEND output";
+        case io_op::kind::finish: return "the end of the response";
+        default: return "the web server to take the response (WriteClient)";
+        }
+    }
+    if (state_.proc_running()) return "HttpExtensionProc to return";
+    if (state_.outstanding() > 0) return "an asynchronous completion";
+    if (state_.returned_pending()) return "HSE_REQ_DONE_WITH_SESSION";
+    return "the end of the response";
+}
+
+// ---- operations ---------------------------------------------------------------------------
 
 BOOL isapi_request::fail(DWORD error) {
     SetLastError(error);
     return FALSE;
 }
 
-BOOL isapi_request::unsupported(DWORD code) {
-    if (pool_->first_time(std::string(ext_name()), fmt::format("ssf {}", code)))
-        spdlog::warn("{} extension '{}' called ServerSupportFunction({}), which is not supported; answering "
-                     "FALSE/ERROR_INVALID_PARAMETER (logged once per code and extension)",
-                     request_->log_context(), ext_name(), code);
-    return fail(ERROR_INVALID_PARAMETER);
+isapi_request::op_result isapi_request::run_sync(io_op op) {
+    sync_waiter waiter;
+    op.waiter = &waiter;
+    lock_type lock(mutex_);
+    ops_.push_back(std::move(op));
+    pump(lock);
+    done_cv_.wait(lock, [&waiter] { return waiter.done; });
+    return waiter.result;
+}
+
+BOOL isapi_request::submit_async(io_op op, completion_target target) {
+    lock_type lock(mutex_);
+    if (!target.callback && !registered_.callback) {
+        lock.unlock();
+        if (pool_->first_time(std::string(extension_name()), "async without completion"))
+            spdlog::warn("{} extension '{}' started an asynchronous operation without an HSE_REQ_IO_COMPLETION "
+                         "callback; answering FALSE/ERROR_INVALID_PARAMETER (logged once per extension)",
+                         log_context(), extension_name());
+        return fail(ERROR_INVALID_PARAMETER);
+    }
+    if (response_closed()) return fail(ERROR_NETNAME_DELETED);
+    const bool strict = pool_->settings().isapi.strict_async;
+    switch (state_.submit_async(strict)) {
+    case session_state::submit_result::refused:
+        lock.unlock();
+        spdlog::warn("{} extension '{}' started a second asynchronous operation while one is outstanding; "
+                     "refused (strict_async)", log_context(), extension_name());
+        return fail(ERROR_INVALID_PARAMETER);
+    case session_state::submit_result::queued:
+        if (!warned_second_async_) {
+            warned_second_async_ = true;
+            spdlog::warn("{} extension '{}' started an asynchronous operation while another is outstanding "
+                         "(ISAPI allows one); queued behind it (logged once per request)",
+                         log_context(), extension_name());
+        }
+        break;
+    case session_state::submit_result::started: break;
+    }
+    op.async = true;
+    op.target = target;
+    ops_.push_back(std::move(op));
+    pump(lock);
+    return TRUE;
+}
+
+void isapi_request::pump(lock_type& lock) {
+    while (!op_running_ && !ops_.empty()) {
+        op_running_ = true;
+        ops_.front().id = ++op_serial_;
+        start_op(lock, ops_.front());
+    }
+}
+
+void isapi_request::start_op(lock_type& lock, io_op& op) {
+    switch (op.what) {
+    case io_op::kind::write: return start_write(lock, op);
+    case io_op::kind::read: return start_read(lock, op);
+    case io_op::kind::send: return continue_send(lock, op);
+    case io_op::kind::header:
+    case io_op::kind::redirect: {
+        if (response_closed()) return complete_front(lock, {false, ERROR_NETNAME_DELETED, 0});
+        response_bytes out;
+        const auto ec = op.what == io_op::kind::header
+                            ? translator_.send_response_header(op.status, op.headers, op.ecb_status, out)
+                            : translator_.send_redirect(op.location, out);
+        if (ec) {
+            spdlog::warn("{} {} refused: {}", log_context(), op.label, ec.message());
+            return complete_front(lock, {false, ERROR_INVALID_PARAMETER, 0});
+        }
+        return send_bytes(lock, out, 0);
+    }
+    case io_op::kind::finish: {
+        if (!state_.response_has_ended()) {
+            if (is_error_status(end_status_) && !translator_.headers_sent()) {
+                answer_error(lock, 500, fmt::format("extension '{}' ended the request with {}", extension_name(),
+                                                    status_name(end_status_)),
+                             false);
+            } else {
+                if (is_error_status(end_status_)) {
+                    spdlog::warn("{} extension '{}' ended with {} after sending its response; logged as 500",
+                                 log_context(), extension_name(), status_name(end_status_));
+                    logged_status_ = 500;
+                }
+                response_bytes out;
+                if (auto ec = translator_.finish(logged_status_, out))
+                    spdlog::warn("{} cannot finish the response: {}", log_context(), ec.message());
+                if (!out.header_bytes.empty()) request_->write_copy(std::move(out.header_bytes));
+                if (!out.body_copy.empty()) request_->write_copy(std::move(out.body_copy));
+                end_response(lock, false);
+            }
+        }
+        return complete_front(lock, {});
+    }
+    }
+}
+
+void isapi_request::start_write(lock_type& lock, io_op& op) {
+    if (response_closed()) return complete_front(lock, {false, ERROR_NETNAME_DELETED, 0});
+    response_bytes out;
+    if (auto ec = translator_.write(op.data, op.ecb_status, out)) {
+        spdlog::warn("{} WriteClient refused: {}", log_context(), ec.message());
+        if (!translator_.headers_sent()) {
+            auto error = translator_.error_response(500);
+            logged_status_ = 500;
+            if (!error.header_bytes.empty()) request_->write_copy(std::move(error.header_bytes));
+            if (!error.body_copy.empty()) request_->write_copy(std::move(error.body_copy));
+        }
+        return complete_front(lock, {false, ERROR_INVALID_PARAMETER, 0});
+    }
+    send_bytes(lock, out, op.data.size());
+}
+
+void isapi_request::send_bytes(lock_type& lock, response_bytes& out, std::size_t reported) {
+    if (out.empty()) {
+        auto& op = ops_.front();
+        if (op.what != io_op::kind::send) return complete_front(lock, {true, ERROR_SUCCESS, static_cast<DWORD>(reported)});
+        if (reported) op.job->advance(reported);
+        return continue_send(lock, op);
+    }
+    const bool has_view = !out.body_view.empty();
+    const bool has_copy = !out.body_copy.empty();
+    engine::request::write_handler done = [self = shared_from_this(), id = ops_.front().id,
+                                           reported](std::error_code ec) { self->on_sent(id, ec, reported); };
+    if (!out.header_bytes.empty())
+        request_->write_copy(std::move(out.header_bytes), has_view || has_copy ? nullptr : done);
+    if (has_copy) request_->write_copy(std::move(out.body_copy), has_view ? nullptr : done);
+    if (has_view) request_->async_write(std::as_bytes(out.body_view), std::move(done));
+}
+
+void isapi_request::on_sent(std::uint64_t id, std::error_code ec, std::size_t reported) {
+    lock_type lock(mutex_);
+    if (ops_.empty() || ops_.front().id != id) return;  // abandoned at shutdown
+    auto& op = ops_.front();
+    if (ec) {
+        client_gone_ = true;
+        complete_front(lock, {false, gone_error(op.async),
+                              static_cast<DWORD>(op.job ? op.job->bytes_sent() : 0)});
+    } else if (op.what == io_op::kind::send) {
+        if (reported) op.job->advance(reported);
+        continue_send(lock, op);
+    } else {
+        complete_front(lock, {true, ERROR_SUCCESS, static_cast<DWORD>(reported)});
+    }
+    pump(lock);
+}
+
+void isapi_request::start_read(lock_type& lock, io_op& op) {
+    if (op.into.empty() || body_ended_ || body_too_large_) return complete_front(lock, {});
+    if (response_closed())
+        return complete_front(lock, {true, op.async ? gone_error(true) : DWORD{ERROR_SUCCESS}, 0});
+    request_->async_read_stdin(op.into, [self = shared_from_this(), id = op.id](std::error_code ec, std::size_t n) {
+        self->on_read(id, ec, n);
+    });
+}
+
+void isapi_request::on_read(std::uint64_t id, std::error_code ec, std::size_t n) {
+    lock_type lock(mutex_);
+    if (ops_.empty() || ops_.front().id != id) return;
+    const bool async = ops_.front().async;
+    // IIS: a vanished client reads as the end of the body (TRUE, 0 bytes); IS_CONNECTED says so.
+    op_result result{true, ERROR_SUCCESS, 0};
+    if (ec) {
+        client_gone_ = true;
+        if (async) result.error = ERROR_OPERATION_ABORTED;
+    } else if (n == 0) {
+        body_ended_ = true;
+    } else if (body_bytes_read_ + n > pool_->settings().isapi.max_request_body) {
+        body_bytes_read_ += n;
+        body_too_large_ = true;
+        answer_error(lock, 413, "the request body exceeds max_request_body", true);
+        if (async) result.error = ERROR_OPERATION_ABORTED;
+    } else {
+        body_bytes_read_ += n;
+        result.bytes = static_cast<DWORD>(n);
+    }
+    complete_front(lock, result);
+    pump(lock);
+}
+
+void isapi_request::continue_send(lock_type& lock, io_op& op) {
+    auto& job = *op.job;
+    const auto sent = [&job] { return static_cast<DWORD>(job.bytes_sent()); };
+    if (response_closed())
+        return complete_front(lock, {false, gone_error(op.async), sent()});
+    if (job.headers) {
+        auto headers = std::move(*job.headers);
+        job.headers.reset();
+        response_bytes out;
+        if (auto ec = translator_.send_response_header(headers.status, headers.headers, op.ecb_status, out)) {
+            spdlog::warn("{} {} refused: {}", log_context(), op.label, ec.message());
+            return complete_front(lock, {false, ERROR_INVALID_PARAMETER, 0});
+        }
+        return send_bytes(lock, out, 0);
+    }
+    // Memory segments the translator only buffers (a header block split over many elements)
+    // produce nothing to send: step over them here rather than recursing per element.
+    while (!job.done() && !job.next_is_file()) {
+        const auto memory = job.next_memory();
+        response_bytes out;
+        if (auto ec = translator_.write(memory, op.ecb_status, out)) {
+            spdlog::warn("{} {} refused: {}", log_context(), op.label, ec.message());
+            return complete_front(lock, {false, ERROR_INVALID_PARAMETER, sent()});
+        }
+        if (!out.empty()) return send_bytes(lock, out, memory.size());
+        job.advance(memory.size());
+    }
+    if (job.done()) {
+        if (job.final_send) final_sent_ = true;
+        return complete_front(lock, {true, ERROR_SUCCESS, sent()});
+    }
+    boost::asio::post(pool_->file_threads(), [self = shared_from_this(), job = op.job, id = op.id] {
+        self->send_file_chunk(id, *job);
+    });
+}
+
+void isapi_request::send_file_chunk(std::uint64_t id, send_job& job) {
+    // Only this continuation touches the job until its bytes are sent, so the read needs no lock.
+    const auto chunk = job.read_file_chunk();
+    lock_type lock(mutex_);
+    if (ops_.empty() || ops_.front().id != id) return;
+    auto& op = ops_.front();
+    if (chunk.error != ERROR_SUCCESS) {
+        spdlog::warn("{} {} cannot read the file: error {}", log_context(), op.label, chunk.error);
+        complete_front(lock, {false, chunk.error, static_cast<DWORD>(job.bytes_sent())});
+        return pump(lock);
+    }
+    response_bytes out;
+    if (auto ec = translator_.write(chunk.bytes, op.ecb_status, out)) {
+        spdlog::warn("{} {} refused: {}", log_context(), op.label, ec.message());
+        complete_front(lock, {false, ERROR_INVALID_PARAMETER, static_cast<DWORD>(job.bytes_sent())});
+        return pump(lock);
+    }
+    send_bytes(lock, out, chunk.bytes.size());
+    pump(lock);
+}
+
+void isapi_request::complete_front(lock_type& lock, op_result result) {
+    io_op op = std::move(ops_.front());
+    ops_.pop_front();
+    op_running_ = false;
+    if (op.waiter) {
+        op.waiter->result = result;
+        op.waiter->done = true;
+        done_cv_.notify_all();
+    } else if (op.async) {
+        post_completion(lock, op.target, result);
+    }
+}
+
+void isapi_request::post_completion(lock_type&, completion_target target, op_result result) {
+    if (!strand_) strand_.emplace(boost::asio::make_strand(pool_->threads()));
+    boost::asio::post(*strand_, [self = shared_from_this(), target, result] { self->run_completion(target, result); });
+}
+
+void isapi_request::run_completion(completion_target target, op_result result) {
+    completion_target use;
+    {
+        lock_type lock(mutex_);
+        state_.completion_started();
+        use = target.callback ? target : registered_;
+    }
+    if (use.callback) {
+        pool_->observer().extension_code_entered(request_->serial());
+        try {
+            use.callback(&ecb_, use.context, result.bytes, result.error);
+        } catch (const std::exception& e) {
+            spdlog::error("{} extension '{}' threw from its I/O completion callback: {}", log_context(),
+                          extension_name(), engine::log_text(e.what()));
+        } catch (...) {
+            spdlog::error("{} extension '{}' threw a non-standard exception from its I/O completion callback",
+                          log_context(), extension_name());
+        }
+        pool_->observer().extension_code_left(request_->serial());
+    }
+    lock_type lock(mutex_);
+    state_.completion_finished();
+    settle(lock);
+}
+
+void isapi_request::abandon() {
+    lock_type lock(mutex_);
+    client_gone_ = true;
+    while (!ops_.empty()) complete_front(lock, {false, ERROR_OPERATION_ABORTED, 0});
 }
 
 // ---- callbacks ------------------------------------------------------------------------------
 
+bool isapi_request::extension_called() const {
+    std::lock_guard lock(mutex_);
+    return phase_ == phase::running;
+}
+
 BOOL isapi_request::get_server_variable(LPSTR name, LPVOID buffer, LPDWORD size) {
     if (!size) return fail(ERROR_INVALID_PARAMETER);
+    {
+        std::lock_guard lock(mutex_);
+        if (phase_ != phase::running) return fail(ERROR_INVALID_PARAMETER);
+    }
     std::uint32_t n = *size;
-    if (!variables_) return fail(ERROR_INVALID_PARAMETER);
     const auto status = variables_->copy(name, static_cast<char*>(buffer), &n);
     *size = n;
     switch (status) {
@@ -294,148 +679,178 @@ BOOL isapi_request::get_server_variable(LPSTR name, LPVOID buffer, LPDWORD size)
 }
 
 BOOL isapi_request::write_client(LPVOID buffer, LPDWORD bytes, DWORD flags) {
-    if (flags & HSE_IO_ASYNC) return unsupported(HSE_REQ_IO_COMPLETION);
-    if (!bytes) return fail(ERROR_INVALID_PARAMETER);
+    if (!bytes || (*bytes && !buffer)) return fail(ERROR_INVALID_PARAMETER);
+    io_op op;
+    op.what = io_op::kind::write;
+    op.label = "WriteClient";
+    op.data = {static_cast<const char*>(buffer), *bytes};
+    op.ecb_status = ecb_.dwHttpStatusCode;
+    if (flags & HSE_IO_ASYNC) return submit_async(std::move(op), {});
     if (*bytes == 0) return TRUE;
-    if (!buffer) return fail(ERROR_INVALID_PARAMETER);
-    std::lock_guard lock(mutex_);
-    if (finished_) return fail(ERROR_INVALID_PARAMETER);
-    if (client_gone_) return fail(ERROR_NETNAME_DELETED);
-    response_bytes out;
-    if (auto ec = translator_.write(std::span<const char>(static_cast<const char*>(buffer), *bytes),
-                                    ecb_.dwHttpStatusCode, out)) {
-        spdlog::warn("{} WriteClient refused: {}", request_->log_context(), ec.message());
-        if (!translator_.headers_sent()) {
-            auto error = translator_.error_response(500);
-            if (!error.empty()) send(error);
-        }
-        return fail(ERROR_INVALID_PARAMETER);
-    }
-    if (!out.empty() && !send(out)) return fail(ERROR_NETNAME_DELETED);
-    return TRUE;
+    const auto result = run_sync(std::move(op));
+    return result.ok ? TRUE : fail(result.error);
 }
 
 BOOL isapi_request::read_client(LPVOID buffer, LPDWORD size) {
     if (!size || (*size && !buffer)) return fail(ERROR_INVALID_PARAMETER);
-    std::lock_guard lock(mutex_);
-    if (finished_) return fail(ERROR_INVALID_PARAMETER);
-    if (*size == 0 || body_ended_ || client_gone_ || body_too_large_) {
-        *size = 0;
-        return TRUE;  // IIS: end of body, and a vanished client, both read as 0 bytes
-    }
-    std::promise<std::pair<std::error_code, std::size_t>> read;
-    auto done = read.get_future();
-    request_->async_read_stdin(std::span<std::byte>(static_cast<std::byte*>(buffer), *size),
-                               [&read](std::error_code ec, std::size_t n) { read.set_value({ec, n}); });
-    const auto [ec, n] = done.get();
-    if (ec) {
-        client_gone_ = true;
-        *size = 0;
-        return TRUE;
-    }
-    if (n == 0) body_ended_ = true;
-    body_bytes_read_ += n;
-    if (body_bytes_read_ > pool_->settings().isapi.max_request_body) {
-        body_too_large_ = true;
-        spdlog::warn("{} the request body crossed max_request_body ({} bytes)", request_->log_context(),
-                     pool_->settings().isapi.max_request_body);
-        *size = 0;
-        return TRUE;
-    }
-    *size = static_cast<DWORD>(n);
+    if (*size == 0) return TRUE;
+    io_op op;
+    op.what = io_op::kind::read;
+    op.label = "ReadClient";
+    op.into = {static_cast<std::byte*>(buffer), *size};
+    const auto result = run_sync(std::move(op));
+    *size = result.bytes;
+    return TRUE;  // IIS: the end of the body, and a vanished client, both read as 0 bytes
+}
+
+// ---- what the support functions do -------------------------------------------------------
+
+BOOL isapi_request::send_response_header(std::string_view what, std::optional<std::string_view> status,
+                                         std::optional<std::string_view> headers) {
+    io_op op;
+    op.what = io_op::kind::header;
+    op.label = what;
+    op.status = status;
+    op.headers = headers;
+    op.ecb_status = ecb_.dwHttpStatusCode;
+    const auto result = run_sync(std::move(op));
+    return result.ok ? TRUE : fail(result.error);
+}
+
+BOOL isapi_request::send_redirect(std::string_view location) {
+    io_op op;
+    op.what = io_op::kind::redirect;
+    op.label = "SEND_URL_REDIRECT_RESP";
+    op.location = std::string(location);
+    const auto result = run_sync(std::move(op));
+    if (!result.ok) return fail(result.error);
+    ecb_.dwHttpStatusCode = 302;
     return TRUE;
 }
 
-BOOL isapi_request::server_support(DWORD code, LPVOID buffer, LPDWORD size, LPDWORD data_type) {
-    std::unique_lock lock(mutex_);
-    if (finished_ && code != HSE_REQ_DONE_WITH_SESSION) return fail(ERROR_INVALID_PARAMETER);
-    switch (code) {
-    case HSE_REQ_SEND_RESPONSE_HEADER:
-        return send_header("SEND_RESPONSE_HEADER",
-                           bounded_c_string(static_cast<const char*>(buffer), size ? *size : 0),
-                           bounded_c_string(reinterpret_cast<const char*>(data_type), 0));
-    case HSE_REQ_SEND_RESPONSE_HEADER_EX: {
-        if (!buffer) return fail(ERROR_INVALID_PARAMETER);
-        const auto* info = static_cast<const HSE_SEND_HEADER_EX_INFO*>(buffer);
-        return send_header("SEND_RESPONSE_HEADER_EX", bounded_c_string(info->pszStatus, info->cchStatus),
-                           bounded_c_string(info->pszHeader, info->cchHeader));
-    }
-    case HSE_REQ_SEND_URL_REDIRECT_RESP: {
-        const auto location = bounded_c_string(static_cast<const char*>(buffer), 0);
-        if (!location || location->empty()) return fail(ERROR_INVALID_PARAMETER);
-        response_bytes out;
-        if (auto ec = translator_.send_redirect(*location, out)) {
-            spdlog::warn("{} SEND_URL_REDIRECT_RESP refused: {}", request_->log_context(), ec.message());
-            return fail(ERROR_INVALID_PARAMETER);
-        }
-        ecb_.dwHttpStatusCode = 302;
-        if (!send(out)) return fail(ERROR_NETNAME_DELETED);
+BOOL isapi_request::done_with_session(const DWORD* status) {
+    lock_type lock(mutex_);
+    switch (state_.done_with_session()) {
+    case session_state::done_result::not_pending:
+        lock.unlock();
+        if (pool_->first_time(std::string(extension_name()), "late done"))
+            spdlog::info("{} extension '{}' called DONE_WITH_SESSION for a request whose HttpExtensionProc did not "
+                         "return HSE_STATUS_PENDING; ignored (logged once per extension)",
+                         log_context(), extension_name());
         return TRUE;
+    case session_state::done_result::duplicate:
+        lock.unlock();
+        spdlog::warn("{} extension '{}' called DONE_WITH_SESSION twice; the second answers FALSE", log_context(),
+                     extension_name());
+        return fail(ERROR_INVALID_PARAMETER);
+    case session_state::done_result::accepted: break;
     }
-    case HSE_REQ_IS_KEEP_CONN: {
-        if (!buffer) return fail(ERROR_INVALID_PARAMETER);
-        const auto protocol = request_->params().get("SERVER_PROTOCOL");
-        const auto connection = request_->params().get("HTTP_CONNECTION");
-        const bool close = connection.find("close") != std::string_view::npos ||
-                           connection.find("Close") != std::string_view::npos;
-        const bool keep = protocol == "HTTP/1.0" ? connection.find("eep-") != std::string_view::npos : !close;
-        *static_cast<BOOL*>(buffer) = keep ? TRUE : FALSE;
-        return TRUE;
-    }
-    case HSE_REQ_IS_CONNECTED:
-        if (!buffer) return fail(ERROR_INVALID_PARAMETER);
-        *static_cast<BOOL*>(buffer) = client_gone_ || request_->aborted() ? FALSE : TRUE;
-        return TRUE;
-    case HSE_APPEND_LOG_PARAMETER: {
-        const auto text = bounded_c_string(static_cast<const char*>(buffer), 0);
-        if (!text) return fail(ERROR_INVALID_PARAMETER);
-        if (log_parameters_.size() < 4096) log_parameters_ += *text;
-        return TRUE;
-    }
-    case HSE_REQ_MAP_URL_TO_PATH: {
-        if (!buffer || !size) return fail(ERROR_INVALID_PARAMETER);
-        const auto url = bounded_c_string(static_cast<const char*>(buffer), *size);
-        if (!url) return fail(ERROR_INVALID_PARAMETER);
-        path_mapping_options options;
-        options.is_directory = is_existing_directory;
-        const auto mapped = map_url_to_path(variables_ ? variables_->document_root() : std::string(), *url, options);
-        if (mapped.error != path_mapping_error::none) return fail(ERROR_INVALID_PARAMETER);
-        const auto& path = mapped.value.path;
-        if (*size < path.size() + 1) {
-            *size = static_cast<DWORD>(path.size() + 1);
-            return fail(ERROR_INSUFFICIENT_BUFFER);
-        }
-        std::memcpy(buffer, path.c_str(), path.size() + 1);
-        *size = static_cast<DWORD>(path.size() + 1);
-        return TRUE;
-    }
-    case HSE_REQ_DONE_WITH_SESSION:
-        if (finished_ || (!proc_returned_pending_ && done_with_session_)) {
-            if (pool_->first_time(std::string(ext_name()), "late done"))
-                spdlog::info("{} extension '{}' called DONE_WITH_SESSION for a request that is not pending; "
-                             "ignored (logged once per extension)",
-                             request_->log_context(), ext_name());
-            return TRUE;
-        }
-        done_with_session_ = true;
-        if (proc_returned_pending_) finish();
-        return TRUE;
-    default:
-        return unsupported(code);
-    }
+    end_status_ = status ? *status : HSE_STATUS_SUCCESS;
+    settle(lock);
+    return TRUE;
 }
+
+BOOL isapi_request::set_completion(PFN_HSE_IO_COMPLETION callback, PVOID context) {
+    std::lock_guard lock(mutex_);
+    registered_ = {callback, context};
+    return TRUE;
+}
+
+BOOL isapi_request::async_read_client(LPVOID buffer, LPDWORD size) {
+    if (!buffer || !size || *size == 0) return fail(ERROR_INVALID_PARAMETER);
+    io_op op;
+    op.what = io_op::kind::read;
+    op.label = "HSE_REQ_ASYNC_READ_CLIENT";
+    op.into = {static_cast<std::byte*>(buffer), *size};
+    return submit_async(std::move(op), {});
+}
+
+BOOL isapi_request::send(std::unique_ptr<send_job> job, std::string_view what, bool async,
+                         completion_target target) {
+    io_op op;
+    op.what = io_op::kind::send;
+    op.label = what;
+    op.job = std::shared_ptr<send_job>(std::move(job));
+    op.ecb_status = ecb_.dwHttpStatusCode;
+    if (async) return submit_async(std::move(op), target);
+    const auto result = run_sync(std::move(op));
+    return result.ok ? TRUE : fail(result.error);
+}
+
+BOOL isapi_request::is_keep_conn(BOOL* out) const {
+    const auto protocol = request_->params().get("SERVER_PROTOCOL");
+    const auto connection = request_->params().get("HTTP_CONNECTION");
+    const auto has = [&connection](std::string_view token) {
+        return std::search(connection.begin(), connection.end(), token.begin(), token.end(), [](char a, char b) {
+                   return std::tolower(static_cast<unsigned char>(a)) == b;
+               }) != connection.end();
+    };
+    *out = (protocol == "HTTP/1.0" ? has("keep-alive") : !has("close")) ? TRUE : FALSE;
+    return TRUE;
+}
+
+BOOL isapi_request::is_connected(BOOL* out) {
+    std::lock_guard lock(mutex_);
+    *out = response_closed() ? FALSE : TRUE;
+    return TRUE;
+}
+
+BOOL isapi_request::append_log_parameter(std::string_view text) {
+    std::lock_guard lock(mutex_);
+    if (log_parameters_.size() < 4096) log_parameters_.append(text.substr(0, 4096 - log_parameters_.size()));
+    return TRUE;
+}
+
+BOOL isapi_request::map_url_to_path(LPVOID buffer, LPDWORD size) {
+    const auto url = bounded_c_string(static_cast<const char*>(buffer), *size);
+    if (!url) return fail(ERROR_INVALID_PARAMETER);
+    path_mapping_options options;
+    options.is_directory = is_existing_directory;
+    const auto mapped = isapi::map_url_to_path(variables_->document_root(), *url, options);
+    if (mapped.error != path_mapping_error::none) return fail(ERROR_INVALID_PARAMETER);
+    const auto& path = mapped.value.path;
+    if (*size < path.size() + 1) {
+        *size = static_cast<DWORD>(path.size() + 1);
+        return fail(ERROR_INSUFFICIENT_BUFFER);
+    }
+    std::memcpy(buffer, path.c_str(), path.size() + 1);
+    *size = static_cast<DWORD>(path.size() + 1);
+    return TRUE;
+}
+
+BOOL isapi_request::report_unhealthy(std::string_view reason) {
+    spdlog::warn("{} extension '{}' reports this worker unhealthy: {}", log_context(), extension_name(),
+                 engine::log_text(reason, 512));
+    pool_->observer().extension_unhealthy(pool_->settings().name, extension_name(), reason);
+    return TRUE;
+}
+
+BOOL isapi_request::unsupported(DWORD code) {
+    if (pool_->first_time(std::string(extension_name()), fmt::format("ssf {}", code)))
+        spdlog::warn("{} extension '{}' called ServerSupportFunction({}), which is not supported; answering "
+                     "FALSE/ERROR_INVALID_PARAMETER (logged once per code and extension)",
+                     log_context(), extension_name(), code);
+    return fail(ERROR_INVALID_PARAMETER);
+}
+
+// ---- after the end ------------------------------------------------------------------------
 
 void isapi_request::write_access_log() {
     auto* log = pool_->access_log();
     if (!log) return;
-    const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                                               started_);
     const auto& params = request_->params();
-    ecb_.lpszLogData[HSE_LOG_BUFFER_LEN - 1] = '\0';
-    log->info("{} \"{} {}\" {} {} in={} out={} {}us ext={} log=\"{}{}\"", request_->log_context(),
+    log->info("{} \"{} {}\" {} {} in={} out={} {}us ext={} log=\"{}{}\"", log_context(),
               engine::log_text(params.get("REQUEST_METHOD")), engine::log_text(params.get("REQUEST_URI"), 1024),
-              translator_.status_code(), ecb_.dwHttpStatusCode, body_bytes_read_, translator_.body_bytes(),
-              elapsed.count(), ext_name(), engine::log_text(ecb_.lpszLogData), engine::log_text(log_parameters_));
+              translator_.status_code(), logged_status_, body_bytes_read_, translator_.body_bytes(),
+              std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started_).count(),
+              extension_name(), engine::log_text(log_data_), engine::log_text(log_parameters_));
+}
+
+void isapi_request::notify_finished() {
+    const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started_);
+    pool_->observer().request_finished({request_->serial(), pool_->settings().name, extension_name(), extension_,
+                                        translator_.status_code(), logged_status_, state_.returned_pending(),
+                                        timed_out_, body_bytes_read_, translator_.body_bytes(), elapsed});
 }
 
 }  // namespace isapi_fcgi::isapi

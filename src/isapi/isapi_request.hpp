@@ -1,92 +1,215 @@
 #pragma once
-// One request to an ISAPI extension: the EXTENSION_CONTROL_BLOCK and every string it points
-// to, the read-ahead, the response translator, and the callbacks' implementations.
+// One request to an ISAPI extension: the EXTENSION_CONTROL_BLOCK and everything it points to,
+// the read-ahead, the response translator, the I/O operations the extension starts, its
+// completions, and the request's lifecycle (session_state).
 //
-// Threads: start() runs on the engine connection's strand; the read-ahead completes there and
-// posts run() to the pool's extension threads. Callbacks arrive on extension threads (the
-// extension's own threads too) and block on the engine's completions; mutex_ serialises them.
+// Actors and threads:
+// - start() and the read-ahead run on the engine connection's strand; HttpExtensionProc then
+//   runs on the pool's extension threads (not on a strand: as in IIS, a completion may run
+//   while the proc is still inside).
+// - Callbacks arrive on any extension thread, the extension's own threads included. Every call
+//   that sends or receives becomes an operation in one FIFO per request; one operation at a
+//   time is at the engine, so bytes reach the client in call order, a second asynchronous
+//   operation waits for the first, and a synchronous WriteClient issued while an asynchronous
+//   one is pending goes out after it. A synchronous call blocks its thread on done_cv_ until its
+//   operation finished; I/O threads never wait.
+// - Completion callbacks are posted to the request's strand on the extension pool: serialized,
+//   never inside the call that started the operation.
+// - The deadline actor (request_timer) runs on the connection strand.
+// mutex_ guards all mutable state. It is never held while extension code runs or while a thread
+// waits for an operation.
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <isapi/httpext.h>
 
 #include "engine/request.hpp"
 #include "isapi/pool_host.hpp"
+#include "isapi/request_timer.hpp"
 #include "isapi/response_translator.hpp"
+#include "isapi/send_job.hpp"
 #include "isapi/server_variables.hpp"
+#include "isapi/session_state.hpp"
 #include "isapi/url_map.hpp"
 
 namespace isapi_fcgi::isapi {
 
+/// Where an I/O completion goes: the callback registered with HSE_REQ_IO_COMPLETION, or an
+/// operation's own (TransmitFile's pfnHseIO).
+struct completion_target {
+    PFN_HSE_IO_COMPLETION callback = nullptr;
+    PVOID context = nullptr;
+};
+
 class isapi_request : public std::enable_shared_from_this<isapi_request> {
 public:
+    using clock = std::chrono::steady_clock;
+
     isapi_request(std::shared_ptr<engine::request> request, std::shared_ptr<pool_host> pool,
                   std::size_t extension, url_match match);
     ~isapi_request();
     isapi_request(const isapi_request&) = delete;
     isapi_request& operator=(const isapi_request&) = delete;
 
-    /// Reads ahead min(cbTotalBytes, upload_read_ahead) body bytes, then runs the extension.
+    /// On the connection strand: registers the ConnID, reads ahead min(cbTotalBytes,
+    /// upload_read_ahead) body bytes, then queues the extension call.
     void start();
 
-    // The callbacks, reached through the ConnID registry.
+    // ---- the ECB's callbacks (any thread) -------------------------------------------------
     BOOL get_server_variable(LPSTR name, LPVOID buffer, LPDWORD size);
     BOOL write_client(LPVOID buffer, LPDWORD bytes, DWORD flags);
     BOOL read_client(LPVOID buffer, LPDWORD size);
-    BOOL server_support(DWORD code, LPVOID buffer, LPDWORD size, LPDWORD data_type);
 
+    // ---- what ServerSupportFunction codes do (support_functions.cpp decodes the arguments);
+    //      each returns the callback's BOOL and sets the last error on failure ----------------
+    BOOL send_response_header(std::string_view what, std::optional<std::string_view> status,
+                              std::optional<std::string_view> headers);
+    BOOL send_redirect(std::string_view location);
+    BOOL done_with_session(const DWORD* status);
+    BOOL set_completion(PFN_HSE_IO_COMPLETION callback, PVOID context);
+    BOOL async_read_client(LPVOID buffer, LPDWORD size);
+    /// TRANSMIT_FILE and VECTOR_SEND once decoded. `target` overrides the registered callback.
+    BOOL send(std::unique_ptr<send_job> job, std::string_view what, bool async, completion_target target);
+    BOOL is_keep_conn(BOOL* out) const;
+    BOOL is_connected(BOOL* out);
+    BOOL append_log_parameter(std::string_view text);
+    BOOL map_url_to_path(LPVOID buffer, LPDWORD size);
+    BOOL report_unhealthy(std::string_view reason);
+    /// A code this host does not implement: FALSE/ERROR_INVALID_PARAMETER, logged once per code
+    /// and extension.
+    BOOL unsupported(DWORD code);
+
+    /// Shutdown: fails every queued operation and wakes every waiting caller (the engine that
+    /// would have completed them has stopped).
+    void abandon();
+
+    /// True once HttpExtensionProc has been called: before that no callback is valid.
+    bool extension_called() const;
     std::uint64_t conn_id() const noexcept { return conn_id_; }
+    std::string_view log_context() const noexcept { return request_->log_context(); }
+    std::string_view extension_name() const;
+    pool_host& pool() const noexcept { return *pool_; }
 
 private:
+    struct op_result {
+        bool ok = true;
+        DWORD error = ERROR_SUCCESS;
+        DWORD bytes = 0;
+    };
+    /// A blocked caller's slot, on its own stack.
+    struct sync_waiter {
+        bool done = false;
+        op_result result;
+    };
+    struct io_op {
+        enum class kind : std::uint8_t { write, header, redirect, read, send, finish };
+        kind what = kind::write;
+        std::string_view label;                               // the ISAPI call, for log lines
+        std::uint64_t id = 0;                                 // set when it starts
+        DWORD ecb_status = 200;                               // dwHttpStatusCode at the call
+        std::span<const char> data;                           // write
+        std::optional<std::string_view> status, headers;      // header (the caller waits)
+        std::span<std::byte> into;                            // read
+        std::shared_ptr<send_job> job;                        // send (shared with a file read)
+        std::string location;                                 // redirect
+        sync_waiter* waiter = nullptr;                        // a blocked caller, or
+        bool async = false;                                   // a completion to post, or neither
+        completion_target target;                             // async: overrides the registered one
+    };
+    using lock_type = std::unique_lock<std::mutex>;
+
+    // lifecycle
     void read_ahead();
     void on_read_ahead(std::error_code ec, std::size_t n);
     void enqueue();
     void run();
+    void call_extension();
     void after_proc(DWORD status);
-    void finish();
-    void answer_error(unsigned status, std::string_view why);
-    /// Sends translated bytes and waits until the engine has written them. Caller holds mutex_.
-    bool send(const response_bytes& bytes);
-    BOOL unsupported(DWORD code);
-    /// SEND_RESPONSE_HEADER(_EX); caller holds mutex_.
-    BOOL send_header(std::string_view what, std::optional<std::string_view> status,
-                     std::optional<std::string_view> headers);
+    void on_deadline();
+    void arm_next_deadline(lock_type& lock);
+    /// Acts on session_state: queues the end of the response, tears the request down.
+    void settle(lock_type& lock);
+    void tear_down(lock_type& lock);
+    /// Answers `status` with a short body and ends the response now; nothing if a header went
+    /// out (then the connection is closed when `abort_if_sent`).
+    void answer_error(lock_type& lock, unsigned status, std::string_view why, bool abort_if_sent);
+    void end_response(lock_type& lock, bool close_connection);
+    bool response_closed() const noexcept;
+
+    // operations
+    op_result run_sync(io_op op);
+    BOOL submit_async(io_op op, completion_target target);
+    void pump(lock_type& lock);
+    void start_op(lock_type& lock, io_op& op);
+    void start_write(lock_type& lock, io_op& op);
+    void start_read(lock_type& lock, io_op& op);
+    void continue_send(lock_type& lock, io_op& op);
+    /// On a file-reader thread: the next chunk of the front operation's file segment.
+    void send_file_chunk(std::uint64_t id, send_job& job);
+    /// Sends translated bytes for the front operation; on_sent runs when they are written.
+    void send_bytes(lock_type& lock, response_bytes& bytes, std::size_t reported);
+    void on_sent(std::uint64_t id, std::error_code ec, std::size_t reported);
+    void on_read(std::uint64_t id, std::error_code ec, std::size_t n);
+    void complete_front(lock_type& lock, op_result result);
+    void post_completion(lock_type& lock, completion_target target, op_result result);
+    void run_completion(completion_target target, op_result result);
     BOOL fail(DWORD error);
+    /// For the slow log and the timeout's log line.
+    std::string_view waiting_on() const;
+
     void write_access_log();
     void notify_finished();
-    std::string_view ext_name() const;
 
     std::shared_ptr<engine::request> request_;
     std::shared_ptr<pool_host> pool_;
     std::size_t extension_;
     url_match match_;
-    // Built once the read-ahead tells whether the body's length is known (CONTENT_LENGTH of a
-    // streamed body reads "" rather than "0"); callbacks only arrive after that.
-    std::optional<server_variables> variables_;
-    response_translator translator_;
-    std::uint64_t conn_id_;
-    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
-    std::chrono::steady_clock::time_point queued_at_{};
+    std::uint64_t conn_id_ = 0;
+    clock::time_point started_ = clock::now();
+    std::shared_ptr<request_timer> timer_;
 
-    // What the ECB points to; alive until the request is finished.
+    // What the ECB points to; alive until the request is torn down.
+    std::optional<server_variables> variables_;
     std::string method_, query_, path_info_, path_translated_, content_type_;
     std::vector<BYTE> read_ahead_;  // cbAvailable bytes + an uncounted NUL
     std::size_t read_ahead_target_ = 0;
     EXTENSION_CONTROL_BLOCK ecb_{};
 
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
+    std::condition_variable done_cv_;
+    session_state state_;
+    response_translator translator_;
+    std::deque<io_op> ops_;
+    bool op_running_ = false;
+    std::uint64_t op_serial_ = 0;
+    std::optional<boost::asio::strand<boost::asio::thread_pool::executor_type>> strand_;
+    completion_target registered_;
+    enum class phase : std::uint8_t { reading_ahead, queued, running, done };
+    phase phase_ = phase::reading_ahead;
+    clock::time_point queued_at_{};
+    clock::time_point proc_started_at_{};
     std::uint64_t body_bytes_read_ = 0;
     bool body_ended_ = false;
     bool body_too_large_ = false;
     bool client_gone_ = false;
-    bool proc_returned_pending_ = false;
-    bool done_with_session_ = false;
-    bool finished_ = false;
+    bool timed_out_ = false;
+    bool slow_logged_ = false;
+    bool warned_second_async_ = false;
+    bool final_sent_ = false;
+    bool finish_queued_ = false;
+    DWORD end_status_ = HSE_STATUS_SUCCESS;  // the proc's final status, or DONE_WITH_SESSION's
+    unsigned logged_status_ = 200;           // what the access log records (IIS: dwHttpStatusCode)
+    std::string log_data_;                   // lpszLogData once the extension is done
     std::string log_parameters_;
 };
 

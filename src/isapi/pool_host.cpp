@@ -1,5 +1,8 @@
 #include "isapi/pool_host.hpp"
 
+#include "isapi/conn_table.hpp"
+#include "isapi/isapi_request.hpp"
+
 namespace isapi_fcgi::isapi {
 
 pool_host::pool_host(const config::pool_settings& settings, std::shared_ptr<spdlog::logger> access_log,
@@ -9,19 +12,38 @@ pool_host::pool_host(const config::pool_settings& settings, std::shared_ptr<spdl
       access_log_(std::move(access_log)),
       observer_(std::move(observer)),
       threads_(settings.isapi.extension_threads) {
+    variables_config_.document_root = settings_.isapi.document_root;
+    variables_config_.server_software = settings_.isapi.server_software;
     for (const auto& ext : settings_.isapi.extensions) {
         extensions_.push_back(std::make_unique<extension_library>(ext));
         for (const auto& url : ext.urls) urls_.add(url, extensions_.size() - 1);
+        response_translator_options options;
+        options.max_header_bytes = settings_.isapi.max_response_header_bytes;
+        options.default_content_type = settings_.isapi.default_content_type;
+        if (ext.streaming) options.extra_header_lines = "X-Accel-Buffering: no\r\n";
+        translator_options_.push_back(std::move(options));
     }
-    variables_config_.document_root = settings_.isapi.document_root;
-    variables_config_.server_software = settings_.isapi.server_software;
-    translator_options_.max_header_bytes = settings_.isapi.max_response_header_bytes;
-    translator_options_.default_content_type = settings_.isapi.default_content_type;
 }
 
-pool_host::~pool_host() {
-    threads_.join();  // in-flight extension calls finish before TerminateExtension
+pool_host::~pool_host() { shutdown(); }
+
+void pool_host::request_began() noexcept { live_requests_.fetch_add(1, std::memory_order_relaxed); }
+void pool_host::request_ended() noexcept { live_requests_.fetch_sub(1, std::memory_order_relaxed); }
+std::size_t pool_host::live_requests() const noexcept { return live_requests_.load(std::memory_order_relaxed); }
+
+void pool_host::shutdown() {
+    if (std::exchange(shut_down_, true)) return;
+    // Requests still alive here wait on an engine that no longer runs (or on an extension that
+    // never finishes): fail their operations so blocked extension threads return.
+    std::vector<std::shared_ptr<isapi_request>> mine;
+    for (auto& r : conn_table::instance().live_requests())
+        if (&r->pool() == this) mine.push_back(std::move(r));
+    for (auto& r : mine) r->abandon();
+    threads_.join();  // extension code and completions finish before TerminateExtension
+    file_threads_.join();
     extensions_.clear();
+    // The ECBs stayed valid through TerminateExtension; now their ConnIDs end.
+    for (auto& r : mine) conn_table::instance().end(r->conn_id(), true);
 }
 
 bool pool_host::first_time(const std::string& extension, const std::string& what) {

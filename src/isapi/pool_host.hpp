@@ -1,6 +1,7 @@
 #pragma once
 // What the ISAPI host keeps per pool: the loaded extensions, the URL map, the thread pool that
 // runs extension code, and the options every request of the pool shares.
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -34,8 +35,23 @@ public:
     const url_map& urls() const noexcept { return urls_; }
     extension_library& extension(std::size_t index) { return *extensions_[index]; }
     boost::asio::thread_pool& threads() noexcept { return threads_; }
+    /// Where TransmitFile/VECTOR_SEND read files: threads that may block on disk, so neither the
+    /// I/O threads nor the extension threads (which may all be waiting for output) do.
+    boost::asio::thread_pool& file_threads() noexcept { return file_threads_; }
     const server_variables_config& variables_config() const noexcept { return variables_config_; }
-    const response_translator_options& translator_options() const noexcept { return translator_options_; }
+    const response_translator_options& translator_options(std::size_t extension) const noexcept {
+        return translator_options_[extension];
+    }
+
+    /// Requests alive in this pool (begun, not yet torn down); any thread.
+    void request_began() noexcept;
+    void request_ended() noexcept;
+    std::size_t live_requests() const noexcept;
+
+    /// Graceful end, once the engine has drained: fails what the pool's requests still wait on,
+    /// waits for running extension code, calls TerminateExtension and unloads the extensions.
+    /// Called once, by the owner; idempotent.
+    void shutdown();
     spdlog::logger* access_log() const noexcept { return access_log_.get(); }
     host_observer& observer() const noexcept { return *observer_; }
 
@@ -47,11 +63,14 @@ private:
     std::vector<std::unique_ptr<extension_library>> extensions_;
     url_map urls_;
     server_variables_config variables_config_;
-    response_translator_options translator_options_;
+    std::vector<response_translator_options> translator_options_;  // per extension
     std::shared_ptr<spdlog::logger> access_log_;
     std::shared_ptr<host_observer> observer_;  // never null
     std::mutex once_mutex_;
     std::set<std::pair<std::string, std::string>> logged_once_;
+    std::atomic<std::size_t> live_requests_{0};
+    bool shut_down_ = false;
+    boost::asio::thread_pool file_threads_{2};
     boost::asio::thread_pool threads_;  // last: joined first on destruction
 };
 

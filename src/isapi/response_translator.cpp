@@ -83,6 +83,7 @@ std::error_code response_translator::emit_headers(const parsed_header_block& blo
         h += field.value;
         h += "\r\n";
     }
+    h += options_.extra_header_lines;
     h += "\r\n";
     if (h.size() + fcgi_record_header_bytes > options_.max_header_bytes)
         return response_errc::header_too_large;

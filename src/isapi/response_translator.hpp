@@ -35,6 +35,9 @@ struct response_translator_options {
     /// Also read a first WriteClient starting with "Status:", "Content-Type:" or "Location:" as
     /// a CGI header block (ISAPI.md §5.4b), besides one starting with an "HTTP/1.x" status line.
     bool cgi_headers_in_body = true;
+    /// CRLF-terminated lines added to every header block the extension sends (an extension's
+    /// `streaming` setting adds "X-Accel-Buffering: no\r\n").
+    std::string extra_header_lines{};
 };
 
 /// Bytes to send, in this order: header_bytes, body_copy, body_view.

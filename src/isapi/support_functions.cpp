@@ -1,0 +1,147 @@
+#include "isapi/support_functions.hpp"
+
+#include <memory>
+#include <string>
+
+#include <isapi/isapi_runtime.h>
+
+#include "isapi/http_status.hpp"
+#include "isapi/isapi_request.hpp"
+#include "isapi/send_job.hpp"
+
+namespace isapi_fcgi::isapi {
+namespace {
+
+BOOL fail(DWORD error) {
+    SetLastError(error);
+    return FALSE;
+}
+
+std::optional<std::string> copy_of(std::optional<std::string_view> text) {
+    if (!text) return std::nullopt;
+    return std::string(*text);
+}
+
+/// HSE_REQ_SEND_RESPONSE_HEADER: status in lpvBuffer (bounded by *lpdwSize when given), the
+/// header text in the lpdwDataType slot.
+BOOL send_response_header(isapi_request& r, LPVOID buffer, LPDWORD size, LPDWORD data_type) {
+    return r.send_response_header("SEND_RESPONSE_HEADER",
+                                  bounded_c_string(static_cast<const char*>(buffer), size ? *size : 0),
+                                  bounded_c_string(reinterpret_cast<const char*>(data_type), 0));
+}
+
+BOOL send_response_header_ex(isapi_request& r, LPVOID buffer) {
+    if (!buffer) return fail(ERROR_INVALID_PARAMETER);
+    const auto* info = static_cast<const HSE_SEND_HEADER_EX_INFO*>(buffer);
+    return r.send_response_header("SEND_RESPONSE_HEADER_EX", bounded_c_string(info->pszStatus, info->cchStatus),
+                                  bounded_c_string(info->pszHeader, info->cchHeader));
+}
+
+/// SEND_URL_REDIRECT_RESP, and SEND_URL, which IIS 6 documents as the same 302.
+BOOL send_redirect(isapi_request& r, LPVOID buffer, LPDWORD size) {
+    const auto location = bounded_c_string(static_cast<const char*>(buffer), size ? *size : 0);
+    if (!location || location->empty()) return fail(ERROR_INVALID_PARAMETER);
+    return r.send_redirect(*location);
+}
+
+BOOL transmit_file(isapi_request& r, LPVOID buffer) {
+    if (!buffer) return fail(ERROR_INVALID_PARAMETER);
+    const auto& tf = *static_cast<const HSE_TF_INFO*>(buffer);
+    auto job = std::make_unique<send_job>();
+    if (tf.dwFlags & HSE_IO_SEND_HEADERS) {
+        job->headers = send_job::header_part{copy_of(bounded_c_string(tf.pszStatusCode, 0)),
+                                             copy_of(bounded_c_string(static_cast<const char*>(tf.pHead),
+                                                                      tf.HeadLength))};
+    } else if (tf.pHead && tf.HeadLength) {
+        job->add_memory({static_cast<const char*>(tf.pHead), tf.HeadLength});
+    }
+    const int fd = isapi_fd_from_handle(tf.hFile);
+    if (fd < 0) return fail(ERROR_INVALID_HANDLE);
+    if (const DWORD error = job->add_file(fd, tf.Offset, tf.BytesToWrite); error != ERROR_SUCCESS) return fail(error);
+    if (tf.pTail && tf.TailLength) job->add_memory({static_cast<const char*>(tf.pTail), tf.TailLength});
+    job->disconnect_after_send = (tf.dwFlags & HSE_IO_DISCONNECT_AFTER_SEND) != 0;
+    // pfnHseIO, when set, receives this operation's completion instead of the registered one.
+    return r.send(std::move(job), "TRANSMIT_FILE", (tf.dwFlags & HSE_IO_ASYNC) != 0, {tf.pfnHseIO, tf.pContext});
+}
+
+BOOL vector_send(isapi_request& r, LPVOID buffer) {
+    if (!buffer) return fail(ERROR_INVALID_PARAMETER);
+    const auto& vector = *static_cast<const HSE_RESPONSE_VECTOR*>(buffer);
+    auto job = std::make_unique<send_job>();
+    // "SEND_HEADERS means pszStatus and pszHeaders are set; otherwise both must be NULL."
+    const bool send_headers = (vector.dwFlags & HSE_IO_SEND_HEADERS) != 0;
+    if (send_headers != (vector.pszStatus != nullptr) || send_headers != (vector.pszHeaders != nullptr))
+        return fail(ERROR_INVALID_PARAMETER);
+    if (send_headers)
+        job->headers = send_job::header_part{copy_of(bounded_c_string(vector.pszStatus, 0)),
+                                             copy_of(bounded_c_string(vector.pszHeaders, 0))};
+    if (vector.nElementCount && !vector.lpElementArray) return fail(ERROR_INVALID_PARAMETER);
+    for (DWORD i = 0; i < vector.nElementCount; ++i) {
+        const auto& element = vector.lpElementArray[i];
+        if (element.ElementType == HSE_VECTOR_ELEMENT_TYPE_MEMORY_BUFFER) {
+            if (!element.pvContext || element.cbSize == 0) return fail(ERROR_INVALID_PARAMETER);
+            job->add_memory({static_cast<const char*>(element.pvContext) + element.cbOffset,
+                             static_cast<std::size_t>(element.cbSize)});
+        } else if (element.ElementType == HSE_VECTOR_ELEMENT_TYPE_FILE_HANDLE) {
+            const int fd = isapi_fd_from_handle(element.pvContext);
+            if (fd < 0) return fail(ERROR_INVALID_HANDLE);
+            if (const DWORD error = job->add_file(fd, element.cbOffset, element.cbSize); error != ERROR_SUCCESS)
+                return fail(error);
+        } else {
+            return fail(ERROR_INVALID_PARAMETER);
+        }
+    }
+    job->final_send = (vector.dwFlags & HSE_IO_FINAL_SEND) != 0;
+    job->disconnect_after_send = (vector.dwFlags & HSE_IO_DISCONNECT_AFTER_SEND) != 0;
+    return r.send(std::move(job), "VECTOR_SEND", (vector.dwFlags & HSE_IO_ASYNC) != 0, {});
+}
+
+}  // namespace
+
+BOOL server_support_function(isapi_request& r, DWORD code, LPVOID buffer, LPDWORD size, LPDWORD data_type) {
+    if (!r.extension_called()) return fail(ERROR_INVALID_PARAMETER);
+    switch (code) {
+    case HSE_REQ_SEND_RESPONSE_HEADER: return send_response_header(r, buffer, size, data_type);
+    case HSE_REQ_SEND_RESPONSE_HEADER_EX: return send_response_header_ex(r, buffer);
+    case HSE_REQ_SEND_URL_REDIRECT_RESP:
+    case HSE_REQ_SEND_URL: return send_redirect(r, buffer, size);
+    case HSE_REQ_DONE_WITH_SESSION: return r.done_with_session(static_cast<const DWORD*>(buffer));
+    case HSE_REQ_IO_COMPLETION:
+        // The context pointer travels in the lpdwDataType slot.
+        return r.set_completion(reinterpret_cast<PFN_HSE_IO_COMPLETION>(buffer), data_type);
+    case HSE_REQ_ASYNC_READ_CLIENT:
+        if (!data_type || !(*data_type & HSE_IO_ASYNC)) return fail(ERROR_INVALID_PARAMETER);
+        return r.async_read_client(buffer, size);
+    case HSE_REQ_TRANSMIT_FILE: return transmit_file(r, buffer);
+    case HSE_REQ_VECTOR_SEND: return vector_send(r, buffer);
+    case HSE_REQ_IS_KEEP_CONN:
+        if (!buffer) return fail(ERROR_INVALID_PARAMETER);
+        return r.is_keep_conn(static_cast<BOOL*>(buffer));
+    case HSE_REQ_IS_CONNECTED:
+        if (!buffer) return fail(ERROR_INVALID_PARAMETER);
+        return r.is_connected(static_cast<BOOL*>(buffer));
+    case HSE_APPEND_LOG_PARAMETER: {
+        const auto text = bounded_c_string(static_cast<const char*>(buffer), 0);
+        if (!text) return fail(ERROR_INVALID_PARAMETER);
+        return r.append_log_parameter(*text);
+    }
+    case HSE_REQ_MAP_URL_TO_PATH:
+        if (!buffer || !size) return fail(ERROR_INVALID_PARAMETER);
+        return r.map_url_to_path(buffer, size);
+    case HSE_REQ_REPORT_UNHEALTHY: {
+        const auto reason = bounded_c_string(static_cast<const char*>(buffer), 0);
+        return r.report_unhealthy(reason ? *reason : std::string_view("(no reason given)"));
+    }
+    case HSE_REQ_SET_FLUSH_FLAG:
+        // Every write already goes out at once; nginx's own buffering is the extension's
+        // `streaming` setting (X-Accel-Buffering: no).
+        return TRUE;
+    case HSE_REQ_IS_IN_PROCESS:
+        if (!buffer) return fail(ERROR_INVALID_PARAMETER);
+        *static_cast<DWORD*>(buffer) = HSE_APP_FLAG_IN_PROCESS;
+        return TRUE;
+    default: return r.unsupported(code);
+    }
+}
+
+}  // namespace isapi_fcgi::isapi
