@@ -119,12 +119,6 @@ void store_ping_path(const field& value, pool_settings& pool) {
     pool.ping_path = url_path_or_empty(value);
 }
 
-// A duration where 0 means "off".
-std::chrono::milliseconds timeout_or_zero(const field& value) {
-    const auto duration = value.parse("a duration", parse_duration);
-    if (duration.count() == 0) return duration;
-    return timeout(value);
-}
 
 bool parse_bool(const field& value) {
     const std::string text = value.text("true or false");
@@ -284,7 +278,7 @@ const std::array<key_spec<pool_settings>, 34> pool_table{{
 }};
 
 // The supervisor's keys of a pool (src/ops): processes, recycling, rapid-fail, status.
-const std::array<key_spec<pool_settings>, 13> process_pool_table{{
+const std::array<key_spec<pool_settings>, 12> process_pool_table{{
     {"workers", "1..256", "1",
      [](const field& v, pool_settings& p) {
          p.process.workers = static_cast<unsigned>(whole_number_in(v, 1, bounds::max_workers));
@@ -301,8 +295,6 @@ const std::array<key_spec<pool_settings>, 13> process_pool_table{{
      [](const field& v, pool_settings& p) { p.process.max_rss = size_in(v, 0, std::size_t{1} << 50); }},
     {"recycle_interval", "duration", "0 (off)",
      [](const field& v, pool_settings& p) { p.process.recycle_interval = timeout_or_zero(v); }},
-    {"request_timeout", "duration", "120s",
-     [](const field& v, pool_settings& p) { p.process.request_timeout = timeout_or_zero(v); }},
     {"rapid_fail", "section", "", nullptr},
     {"rapid_fail.max_crashes", "0..1000", "5",
      [](const field& v, pool_settings& p) {

@@ -90,7 +90,6 @@ struct process_settings {
     std::uint64_t max_requests = 0;       ///< recycle a worker after N requests; 0 = never
     std::size_t max_rss = 0;              ///< recycle a worker above this resident size; 0 = off
     std::chrono::milliseconds recycle_interval{0};  ///< recycle a worker at this age; 0 = off
-    std::chrono::milliseconds request_timeout{std::chrono::seconds(120)};  ///< all threads stuck past it: replace
     unsigned rapid_fail_max_crashes = 5;  ///< crashes within the interval that stop the pool; 0 = off
     std::chrono::milliseconds rapid_fail_interval{std::chrono::minutes(5)};
     std::string status_path;              ///< "" = off

@@ -283,7 +283,10 @@ void pool_supervisor::tick() {
                                 std::chrono::duration_cast<std::chrono::seconds>(p.recycle_interval).count()));
             continue;
         }
-        if (p.request_timeout.count() && !w->replaced_by) {
+        // isapi.request_timeout answers each request 504 (the ISAPI layer); the thread that ran it
+        // may still be stuck in extension code, which only a new process cures.
+        const auto request_timeout = settings_.isapi.request_timeout;
+        if (request_timeout.count() && !w->replaced_by) {
             // Stuck: every extension thread has been inside extension code longer than request_timeout.
             const auto threads = slot.extension_threads.load();
             std::uint32_t stuck = 0;
@@ -291,7 +294,7 @@ void pool_supervisor::tick() {
             for (const auto& t : slot.requests) {
                 if (t.serial.load() == 0) continue;
                 const auto since = t.in_code_since_ms.load();
-                if (since && now_ms - since > p.request_timeout.count()) {
+                if (since && now_ms - since > request_timeout.count()) {
                     ++stuck;
                     if (example.empty()) {
                         const auto ext = t.extension.load();
@@ -304,12 +307,12 @@ void pool_supervisor::tick() {
             }
             if (threads && stuck >= std::min<std::uint32_t>(threads, max_tracked_requests)) {
                 spdlog::error("{}: all {} extension threads are stuck past request_timeout ({}ms), e.g. {}", who(*w),
-                              threads, p.request_timeout.count(), engine::log_text(example));
+                              threads, request_timeout.count(), engine::log_text(example));
                 w->retire_cause = restart_cause::request_timeout;
                 w->retire_reason = fmt::format("all extension threads stuck past request_timeout, e.g. {}", example);
                 if (auto* r = spawn(w->id)) w->replaced_by = r->id;
                 // Its other requests get the chance to finish; the stuck ones will not.
-                const auto bound = std::min(drain_bound(context_), p.request_timeout);
+                const auto bound = std::min(drain_bound(context_), request_timeout);
                 if (!w->replaced_by) drain(*w, restart_cause::request_timeout, w->retire_reason, bound);
             }
         }
@@ -352,7 +355,8 @@ void pool_supervisor::report_death(worker& w, int status) {
     std::string in_flight;
     std::size_t count = 0;
     for (const auto& t : slot.requests) {
-        if (const auto serial = t.serial.load()) {
+        // An entry whose request already ended (answered 504) is only its stuck thread.
+        if (const auto serial = t.serial.load(); serial && (t.holders.load() & 1U)) {
             in_flight += fmt::format("{}{} (req={})", count ? ", " : "", t.line.load(), serial);
             ++count;
         }

@@ -76,6 +76,10 @@ struct tracked_request {
     std::atomic<std::uint64_t> serial;  ///< 0: free
     std::atomic<std::uint32_t> extension;
     std::atomic<std::uint32_t> pending;
+    /// Who still needs the entry: bit 0 the request (until it ends), bit 1 an extension thread
+    /// (until it leaves extension code). Whoever clears the last bit frees it; so a request
+    /// answered 504 stays listed while its thread is stuck.
+    std::atomic<std::uint32_t> holders;
     std::atomic<std::int64_t> started_ms;      ///< CLOCK_MONOTONIC, shared by every process
     std::atomic<std::int64_t> in_code_since_ms;  ///< 0: no extension thread runs it now
     shared_text<256> line;                     ///< "GET /scripts/app.dll/x?y"

@@ -109,7 +109,8 @@ std::string render_status_text(const pool_snapshot& s, bool full) {
         line("total threads", w.threads);
         line("resident memory", w.rss_bytes);
         for (const auto& r : w.requests_in_flight)
-            line("request", fmt::format("{} ({}) {}ms{}{}", r.line, r.extension, r.age_ms, r.pending ? " pending" : "",
+            line("request", fmt::format("{} ({}) {}ms{}{}{}", r.line, r.extension, r.age_ms, r.pending ? " pending" : "",
+                                        r.answered ? " answered" : "",
                                         r.in_code_ms >= 0 ? fmt::format(" in extension code {}ms", r.in_code_ms) : ""));
     }
     return out;
@@ -197,9 +198,9 @@ std::string render_status_json(const pool_snapshot& s, bool full) {
             for (std::size_t j = 0; j < w.requests_in_flight.size(); ++j) {
                 const auto& r = w.requests_in_flight[j];
                 out += fmt::format("{}{{\"request\":\"{}\",\"extension\":\"{}\",\"duration ms\":{},\"pending\":{},"
-                                   "\"in extension code ms\":{}}}",
+                                   "\"answered\":{},\"in extension code ms\":{}}}",
                                    j ? "," : "", json_escape(r.line), json_escape(r.extension), r.age_ms,
-                                   r.pending ? "true" : "false", r.in_code_ms);
+                                   r.pending ? "true" : "false", r.answered ? "true" : "false", r.in_code_ms);
             }
             out += "]}";
         }

@@ -168,6 +168,7 @@ pool_snapshot read_once(const scoreboard& board, std::string_view pool) {
             r.pending = t.pending.load(relaxed) != 0;
             const auto since = t.in_code_since_ms.load(relaxed);
             r.in_code_ms = since ? now - since : -1;
+            r.answered = (t.holders.load(relaxed) & 1U) == 0;
             w.requests_in_flight.push_back(std::move(r));
         }
         if (state == slot_state::ready) {

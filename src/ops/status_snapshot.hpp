@@ -28,6 +28,7 @@ struct request_figures {
     std::int64_t age_ms = 0;
     bool pending = false;   ///< HttpExtensionProc returned HSE_STATUS_PENDING
     std::int64_t in_code_ms = -1;  ///< how long an extension thread has been in it; -1: none
+    bool answered = false;  ///< the request ended (e.g. 504) but its thread is still in extension code
 };
 
 struct worker_figures {

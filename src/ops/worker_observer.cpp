@@ -18,6 +18,14 @@ void raise_max(std::atomic<std::uint32_t>& max, std::uint32_t value) noexcept {
     }
 }
 
+constexpr std::uint32_t request_holder = 1;
+constexpr std::uint32_t thread_holder = 2;
+
+void release(tracked_request& t, std::uint32_t holder) noexcept {
+    if ((t.holders.fetch_and(~holder, std::memory_order_acq_rel) & ~holder) == 0)
+        t.serial.store(0, std::memory_order_release);
+}
+
 std::size_t status_class(unsigned status) noexcept {
     return status >= 100 && status < 600 ? status / 100 : 0;
 }
@@ -66,6 +74,7 @@ void worker_observer::request_started(const isapi::request_started_info& info) n
         if (!t.serial.compare_exchange_strong(expected, info.serial, std::memory_order_acq_rel)) continue;
         t.extension.store(static_cast<std::uint32_t>(info.extension_index), relaxed);
         t.pending.store(0, relaxed);
+        t.holders.store(request_holder, std::memory_order_release);
         t.in_code_since_ms.store(0, relaxed);
         t.started_ms.store(monotonic_ms(), relaxed);
         char line[256];
@@ -109,20 +118,26 @@ void worker_observer::request_finished(const isapi::request_finished_info& info)
         const bool error = info.status_sent == 0 || info.status_sent >= 500;
         count_extension_request(totals.extensions[name_index_[info.extension_index]], info.duration, error);
     }
-    if (auto* t = find(info.serial)) t->serial.store(0, std::memory_order_release);
+    if (auto* t = find(info.serial)) release(*t, request_holder);
 }
 
 void worker_observer::extension_code_entered(std::uint64_t serial) noexcept {
     ensure_signal_stack();
     set_current_request(serial);
     raise_max(slot_.max_busy_threads, slot_.busy_threads.fetch_add(1, relaxed) + 1);
-    if (auto* t = find(serial)) t->in_code_since_ms.store(monotonic_ms(), relaxed);
+    if (auto* t = find(serial)) {
+        t->holders.fetch_or(thread_holder, std::memory_order_acq_rel);
+        t->in_code_since_ms.store(monotonic_ms(), relaxed);
+    }
 }
 
 void worker_observer::extension_code_left(std::uint64_t serial) noexcept {
     set_current_request(0);
     slot_.busy_threads.fetch_sub(1, relaxed);
-    if (auto* t = find(serial)) t->in_code_since_ms.store(0, relaxed);
+    if (auto* t = find(serial)) {
+        t->in_code_since_ms.store(0, relaxed);
+        release(*t, thread_holder);
+    }
 }
 
 void worker_observer::extension_unhealthy(std::string_view, std::string_view extension,
