@@ -61,7 +61,7 @@ public:
         if (stopping_.exchange(true)) return;
         asio::post(io_, [this] {
             for (auto& l : listeners_) l->close();
-            if (signals_) signals_->cancel();
+            cancel_signals();
             drain_timer_.cancel();
             registry_->close_all();
         });
@@ -96,7 +96,17 @@ public:
         wait_signal();
     }
 
+    /// The signal wait is re-armed by its handler on one I/O thread while check_drained may
+    /// cancel it from another: both under signal_mutex_, and no re-arm once cancelled.
+    void cancel_signals() {
+        std::lock_guard lock(signal_mutex_);
+        signals_done_ = true;
+        if (signals_) signals_->cancel();
+    }
+
     void wait_signal() {
+        std::lock_guard lock(signal_mutex_);
+        if (signals_done_) return;
         signals_->async_wait([this](io_error ec, int signal) {
             if (ec) return;
             if (signal == SIGUSR1) {
@@ -120,7 +130,7 @@ public:
     void check_drained() {
         if (stopping_.load()) return;
         if (registry_->empty()) {
-            if (signals_) signals_->cancel();
+            cancel_signals();
             return;
         }
         drain_timer_.expires_after(std::chrono::milliseconds(20));
@@ -184,6 +194,8 @@ private:
     std::atomic<bool> stopping_{false};
     std::atomic<bool> draining_{false};
     std::thread drain_watchdog_;
+    std::mutex signal_mutex_;
+    bool signals_done_ = false;
     static constexpr std::chrono::seconds drain_timeout{10};
     std::thread watchdog_;
     std::mutex drain_mutex_;

@@ -172,14 +172,20 @@ private:
     }
 
     void arm_tick() {
-        timer_.expires_after(tick_interval);
+        // Often enough for the watchdog too (systemd asks for pings at least every WATCHDOG_USEC).
+        timer_.expires_after(std::min(tick_interval, notify_.watchdog_interval().value_or(tick_interval)));
         timer_.async_wait([this](engine::io_error ec) {
             if (ec) return;
             for (auto* p : all_pools()) p->tick();
-            if (const auto interval = notify_.watchdog_interval();
-                interval && std::chrono::steady_clock::now() - last_watchdog_ >= *interval) {
+            const auto now = std::chrono::steady_clock::now();
+            if (const auto interval = notify_.watchdog_interval(); interval && now - last_watchdog_ >= *interval) {
                 notify_.watchdog();
-                last_watchdog_ = std::chrono::steady_clock::now();
+                last_watchdog_ = now;
+            }
+            // A STATUS line every 10 s, as php-fpm's systemd_interval.
+            if (notify_.enabled() && ready_ && now - last_status_ >= std::chrono::seconds(10)) {
+                notify_.status(status_line());
+                last_status_ = now;
             }
             arm_tick();
         });
@@ -335,6 +341,7 @@ private:
     std::vector<std::unique_ptr<pool_supervisor>> pools_;
     std::vector<std::unique_ptr<pool_supervisor>> retiring_;
     std::chrono::steady_clock::time_point last_watchdog_{};
+    std::chrono::steady_clock::time_point last_status_{};
     std::map<std::string, file_stamp> stamps_;
     bool ready_ = false;
     bool stopping_ = false;

@@ -96,14 +96,14 @@ void ops_test::rewrite_config(const std::string& yaml) {
     work_.write_file("isapi-fcgi.yaml", replace_all(yaml, "@DIR@", dir_text()));
 }
 
-void ops_test::start(const std::string& yaml, bool wait_ready, std::vector<std::string> extra_args) {
+void ops_test::start(const std::string& yaml, bool wait_ready, std::vector<std::string> extra_env) {
     rewrite_config(yaml);
     notify_ = std::make_unique<notify_socket>(work_.file("notify.sock"));
     spawn_options spawn;
     spawn.stdout_path = work_.file("isapi-fcgi.log");
     spawn.env = {"NOTIFY_SOCKET=" + notify_->path().string()};
+    spawn.env.insert(spawn.env.end(), extra_env.begin(), extra_env.end());
     std::vector<std::string> argv{engine_instance::binary().string(), "--config", work_.file("isapi-fcgi.yaml").string()};
-    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     master_ = std::make_unique<test_process>(argv, spawn);
     if (!wait_ready) return;
     if (!notify_->wait_for("READY=1", within(std::chrono::seconds(20))))

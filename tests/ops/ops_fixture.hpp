@@ -64,7 +64,7 @@ protected:
 
     /// Writes `yaml` as the configuration (`@DIR@` replaced by the test's directory) and starts
     /// the binary with NOTIFY_SOCKET; waits for READY=1 unless `wait_ready` is false.
-    void start(const std::string& yaml, bool wait_ready = true, std::vector<std::string> extra_args = {});
+    void start(const std::string& yaml, bool wait_ready = true, std::vector<std::string> extra_env = {});
     /// Rewrites the configuration (for SIGHUP tests).
     void rewrite_config(const std::string& yaml);
     /// nginx in front: the shipped snippet to `unix:@DIR@/app.sock`, and `/web/` to web.sock

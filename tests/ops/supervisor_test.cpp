@@ -7,6 +7,7 @@
 #include <sys/un.h>
 
 #include <csignal>
+#include <sstream>
 #include <fstream>
 #include <cstring>
 #include <regex>
@@ -343,6 +344,67 @@ TEST_F(ops_test, extension_output_is_logged_whole_with_the_worker_id) {
         xs += text.size();
     }
     EXPECT_EQ(xs, 40000U);
+    stop_master();
+}
+
+std::string proc_field(int pid, const std::string& file, const std::string& prefix) {
+    std::istringstream lines(read_file("/proc/" + std::to_string(pid) + "/" + file));
+    for (std::string line; std::getline(lines, line);)
+        if (line.starts_with(prefix)) return line;
+    return {};
+}
+
+TEST_F(ops_test, workers_take_the_pools_user_and_the_master_raises_the_open_files_limit) {
+    // No allow_root: the pool names an unprivileged user instead.
+    const std::string yaml = "shutdown_timeout: 10s\nlog: { level: info }\npools:\n" +
+                             app_pool("    workers: 1\n    user: nobody\n");
+    start(yaml);
+    const auto status = status_json();
+    const int worker_pid = static_cast<int>(status["workers list"].items().at(0)["pid"].number());
+    std::istringstream uid(proc_field(worker_pid, "status", "Uid:").substr(4));
+    unsigned real = 0, effective = 0;
+    uid >> real >> effective;
+    EXPECT_EQ(real, 65534U);
+    EXPECT_EQ(effective, 65534U);
+    EXPECT_EQ(fcgi_get(address(), "/scripts/misbehave.dll/ok").status, 200);
+    std::istringstream limit(proc_field(master().pid(), "limits", "Max open files").substr(14));
+    std::string soft, hard;
+    limit >> soft >> hard;
+    EXPECT_EQ(soft, hard);
+    stop_master();
+}
+
+TEST_F(ops_test, extensions_do_not_run_as_root_unless_allowed) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+    start("log: { level: info }\npools:\n" + app_pool("    workers: 1\n"), false);
+    const auto end = master().wait(within(10s));
+    ASSERT_TRUE(end);
+    EXPECT_TRUE(end->exited && end->exit_code == 1) << end->describe();
+    EXPECT_NE(master().error_output().find("pool app: refusing to run extensions as root; set the pool's 'user'"),
+              std::string::npos)
+        << master().error_output();
+}
+
+TEST_F(ops_test, sigusr1_reopens_the_log_in_the_master_and_its_workers_and_the_watchdog_is_fed) {
+    const std::string yaml = config(app_pool("    workers: 1\n"));
+    std::string with_file = std::regex_replace(yaml, std::regex("log: \\{ level: info \\}"),
+                                               "log: { level: info, file: @DIR@/main.log }");
+    start(with_file, true, {"WATCHDOG_USEC=200000"});
+    EXPECT_TRUE(notify().wait_for("WATCHDOG=1", within(5s)));
+    std::filesystem::rename(work_.file("main.log"), work_.file("main.log.1"));
+    ASSERT_EQ(::kill(master().pid(), SIGUSR1), 0);
+    // A request no extension answers makes the worker log a line; a printing one, the master.
+    const auto until = within(10s);
+    std::string fresh;
+    do {
+        ASSERT_LT(clock::now(), until) << fresh;
+        EXPECT_EQ(fcgi_get(address(), "/scripts/none.dll").status, 404);
+        EXPECT_EQ(fcgi_get(address(), "/scripts/misbehave.dll/print", "n=3").status, 200);
+        std::this_thread::sleep_for(50ms);
+        fresh = std::filesystem::exists(work_.file("main.log")) ? read_file(work_.file("main.log")) : "";
+    } while (fresh.find("no extension is mapped") == std::string::npos ||
+             fresh.find("worker 1 output: xxx") == std::string::npos);
+    EXPECT_NE(read_file(work_.file("main.log.1")).find("reopening log files"), std::string::npos);
     stop_master();
 }
 
