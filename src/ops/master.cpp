@@ -21,6 +21,7 @@
 #include "ops/listen_sockets.hpp"
 #include "ops/pool_supervisor.hpp"
 #include "ops/privileges.hpp"
+#include "ops/startup.hpp"
 #include "ops/status_snapshot.hpp"
 #include "ops/systemd_notify.hpp"
 #include "ops/worker_spawn.hpp"
@@ -30,19 +31,6 @@ namespace {
 
 namespace asio = engine::asio;
 constexpr std::chrono::milliseconds tick_interval{250};
-
-/// The file's text and what it means; throws config_error like load_file.
-std::pair<std::string, config::settings> read_config(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    if (in) text << in.rdbuf();
-    if (!in || text.str().size() > config::max_file_size) {
-        // load_file names the problem (missing, not a regular file, too large) the usual way.
-        return {std::string(), config::load_file(path)};
-    }
-    auto parsed = config::load_string(text.str(), path);
-    return {text.str(), std::move(parsed)};
-}
 
 std::shared_ptr<int> shared_fd(int fd) {
     return std::shared_ptr<int>(new int(fd), [](int* p) {
@@ -71,20 +59,10 @@ public:
     explicit master(std::string path) : path_(std::move(path)), context_{io_, path_, {}, [this] { check_progress(); }} {}
 
     int run() {
-        config::settings settings;
-        std::string text;
-        try {
-            std::tie(text, settings) = read_config(path_);
-        } catch (const config::config_error& e) {
-            std::fprintf(stderr, "isapi-fcgi: %s\n", e.what());
-            return 1;
-        }
-        try {
-            logging::setup(settings.log);
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "isapi-fcgi: %s\n", e.what());
-            return 1;
-        }
+        auto loaded = load_and_set_up_logging(path_);
+        if (!loaded) return 1;
+        const config::settings settings = loaded->settings;
+        const std::string text = loaded->text;
         settings_ = settings;
         context_.shutdown_timeout = settings.shutdown_timeout;
         remember_extension_files(settings);
@@ -235,7 +213,9 @@ private:
         std::string text;
         config::settings fresh;
         try {
-            std::tie(text, fresh) = read_config(path_);
+            auto loaded = read_config(path_);
+            text = std::move(loaded.text);
+            fresh = std::move(loaded.settings);
             if (fresh.log.level != settings_.log.level || fresh.log.file != settings_.log.file) logging::setup(fresh.log);
             for (const auto& pool : fresh.pools)
                 if (!pool.isapi.extensions.empty() && pool.process.user.empty()) refuse_root(fresh.allow_root, pool.name);

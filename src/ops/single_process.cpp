@@ -17,6 +17,7 @@
 #include "ops/listen_sockets.hpp"
 #include "ops/privileges.hpp"
 #include "ops/scoreboard.hpp"
+#include "ops/startup.hpp"
 #include "ops/status_handler.hpp"
 #include "ops/systemd_notify.hpp"
 #include "ops/worker_observer.hpp"
@@ -46,19 +47,9 @@ struct pool_parts {
 }  // namespace
 
 int run_single_process(const std::string& config_path) {
-    config::settings settings;
-    try {
-        settings = config::load_file(config_path);
-    } catch (const config::config_error& e) {
-        std::fprintf(stderr, "isapi-fcgi: %s\n", e.what());
-        return 1;
-    }
-    try {
-        logging::setup(settings.log);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "isapi-fcgi: %s\n", e.what());
-        return 1;
-    }
+    const auto loaded = load_and_set_up_logging(config_path);
+    if (!loaded) return 1;
+    const config::settings& settings = loaded->settings;
     systemd_notify notify;
     raise_open_files_limit();
     ::signal(SIGHUP, SIG_IGN);
