@@ -275,6 +275,51 @@ TEST_F(ops_test, report_unhealthy_recycles_the_worker) {
     stop_master();
 }
 
+TEST_F(ops_test, recycle_interval_and_max_rss_recycle_workers) {
+    start(config(app_pool("    workers: 1\n    recycle_interval: 1s\n") +
+                 pool_yaml("fat", "fat.sock", "    workers: 1\n    max_rss: 1MiB\n", {{"hello", "/scripts/hello.dll"}})));
+    EXPECT_TRUE(wait_log(R"(pool app: worker 1 \(pid \d+\): recycling \(recycle_interval\): running longer than recycle_interval \(1s\))", 10s));
+    EXPECT_TRUE(wait_log(R"(pool fat: worker \d+ \(pid \d+\): recycling \(max_rss\): resident memory \d+ bytes is above max_rss \(1048576\))", 10s));
+    EXPECT_TRUE(wait_log(R"(pool app: worker 1 \(pid \d+\): exited after draining)", 10s));
+    EXPECT_GE(restarts(status_json(), "recycle_interval"), 1);
+    EXPECT_GE(restarts(status_json("fat.sock"), "max_rss"), 1);
+    EXPECT_EQ(fcgi_get(address(), "/scripts/misbehave.dll/ok").status, 200);
+    stop_master();
+}
+
+TEST_F(ops_test, a_second_sigterm_stops_at_once) {
+    start(config(app_pool("    workers: 1\n"), "shutdown_timeout: 60s\n"));
+    fcgi_client hung(address());
+    hung.request(1, {{"REQUEST_METHOD", "GET"}, {"SCRIPT_NAME", "/scripts/misbehave.dll/hang"},
+                     {"REQUEST_URI", "/scripts/misbehave.dll/hang"}, {"CONTENT_LENGTH", ""}},
+                 {}, false);
+    const auto until = within(10s);
+    while (status_json()["active threads"].number() < 1) {
+        ASSERT_LT(clock::now(), until);
+        std::this_thread::sleep_for(20ms);
+    }
+    const auto started = clock::now();
+    ASSERT_EQ(::kill(master().pid(), SIGTERM), 0);
+    ASSERT_TRUE(wait_log("stopping gracefully", 5s));
+    // The hung request would hold the graceful stop for shutdown_timeout (60s).
+    EXPECT_FALSE(master().wait(deadline_after(500ms)));
+    ASSERT_EQ(::kill(master().pid(), SIGTERM), 0);
+    const auto end = master().wait(within(10s));
+    ASSERT_TRUE(end);
+    EXPECT_TRUE(end->exited && end->exit_code == 0) << end->describe();
+    EXPECT_LT(clock::now() - started, 10s);
+}
+
+TEST_F(ops_test, slow_requests_are_counted) {
+    start(config(app_pool("    workers: 1\n    slowlog_threshold: 100ms\n")));
+    EXPECT_EQ(fcgi_get(address(), "/scripts/misbehave.dll/sleep", "ms=400").status, 200);
+    EXPECT_EQ(fcgi_get(address(), "/scripts/misbehave.dll/ok").status, 200);
+    EXPECT_EQ(status_json()["slow requests"].number(), 1);
+    std::vector<std::string> problems;
+    EXPECT_EQ(parse_prometheus(metrics(), problems).at(R"(isapi_fcgi_slow_requests_total{pool="app"})"), 1);
+    stop_master();
+}
+
 TEST_F(ops_test, status_json_and_prometheus_text_parse_and_count_the_requests_sent) {
     start(config(app_pool("    workers: 2\n")));
     start_nginx();
