@@ -80,6 +80,7 @@ int run_single_process(const std::string& config_path) {
             p->board = scoreboard::local();
             reset_slot(p->board.slot(0), 1, 1);
             p->board.slot(0).pid.store(::getpid());
+            p->board.header().configured_workers.store(1);  // this process
             std::vector<std::string> names;
             for (const auto& e : pool.isapi.extensions) names.push_back(e.name);
             p->observer = std::make_shared<worker_observer>(

@@ -104,6 +104,7 @@ void ops_test::start(const std::string& yaml, bool wait_ready, std::vector<std::
     spawn.env = {"NOTIFY_SOCKET=" + notify_->path().string()};
     spawn.env.insert(spawn.env.end(), extra_env.begin(), extra_env.end());
     std::vector<std::string> argv{engine_instance::binary().string(), "--config", work_.file("isapi-fcgi.yaml").string()};
+    if (single_process_) argv.push_back("--single-process");
     master_ = std::make_unique<test_process>(argv, spawn);
     if (!wait_ready) return;
     if (!notify_->wait_for("READY=1", within(std::chrono::seconds(20))))

@@ -92,6 +92,7 @@ protected:
     static deadline within(std::chrono::milliseconds bound) { return deadline_after(scaled(bound)); }
 
     temp_dir work_{"isapi-fcgi-ops-test"};
+    bool single_process_ = false;  ///< start() adds --single-process
     std::unique_ptr<notify_socket> notify_;
     std::unique_ptr<test_process> master_;
     std::unique_ptr<nginx_front> nginx_;
