@@ -173,7 +173,11 @@ private:
         if (stopping_) {
             const bool done = std::none_of(pools_.begin(), pools_.end(), [](const auto& p) { return p->has_processes(); }) &&
                               retiring_.empty();
-            if (done) finish();
+            // Posted: this may run inside a supervisor's own call, which finish() destroys.
+            if (done && !finishing_) {
+                finishing_ = true;
+                asio::post(io_, [this] { finish(); });
+            }
             return;
         }
         if (!ready_) {
@@ -325,6 +329,7 @@ private:
     std::map<std::string, file_stamp> stamps_;
     bool ready_ = false;
     bool stopping_ = false;
+    bool finishing_ = false;
     bool reloading_ = false;
     int exit_code_ = 0;
 };

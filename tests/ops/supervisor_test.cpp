@@ -56,7 +56,7 @@ TEST_F(ops_test, segfault_on_one_url_fails_only_the_requests_in_flight_on_that_w
     // another connection and crash the next worker too (see README, "Crashes").
     const auto crashed = fcgi_get(address(), "/scripts/misbehave.dll/segv");
     EXPECT_FALSE(crashed.ended);
-    const auto report = wait_log(R"(worker \d+ \(pid \d+\) killed by SIGSEGV; SIGSEGV at address 0x0, in extension 'misbehave' \(\+0x[0-9a-f]+\), while running GET /scripts/misbehave\.dll/segv)",
+    const auto report = wait_log(R"(worker \d+ \(pid \d+\) killed by SIGSEGV; SIGSEGV at address 0x[0-9a-f]+, in extension 'misbehave' \(\+0x[0-9a-f]+\), while running GET /scripts/misbehave\.dll/segv)",
                                  20s, mark);
     ASSERT_TRUE(report) << tail(master().error_output());
     // The replacement is started at once and announces itself ready.
@@ -167,9 +167,10 @@ TEST_F(ops_test, an_extension_file_replaced_atomically_reloads_while_the_old_wor
     EXPECT_EQ(http("/scripts/app.dll").body, "Hello from ISAPI!\r\n");
     EXPECT_EQ(master().count_log_lines(std::regex("killed by|overwritten in place")), 0U);
 
-    // Overwriting in place (same inode) is what draining workers cannot survive: it is flagged.
-    const auto bytes = read_file(app);
-    std::ofstream(app, std::ios::binary | std::ios::trunc) << bytes;
+    // Overwriting in place (same inode, new contents) is what draining workers cannot survive,
+    // so it is flagged. A new modification time on the same inode stands in for it here: really
+    // rewriting a mapped library would crash the workers running it.
+    std::filesystem::last_write_time(app, std::filesystem::last_write_time(app) + 2s);
     ASSERT_EQ(::kill(master().pid(), SIGHUP), 0);
     EXPECT_TRUE(wait_log("extension 'app' .* was overwritten in place; workers still running the old code may crash", 10s));
     ASSERT_TRUE(wait_log(R"(generation 3 serving)", 20s));
