@@ -135,6 +135,15 @@ json_value ops_test::status_json(const std::string& socket) {
     return parsed.value_or(json_value{});
 }
 
+bool ops_test::wait_active_threads(double n, const std::string& socket) {
+    const auto until = within(std::chrono::seconds(10));
+    while (status_json(socket)["active threads"].number() < n) {
+        if (clock::now() >= until) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return true;
+}
+
 std::string ops_test::metrics(const std::string& socket) { return fcgi_get(address(socket), "/metrics").body; }
 
 std::optional<std::string> ops_test::wait_log(const std::string& pattern, std::chrono::milliseconds bound,

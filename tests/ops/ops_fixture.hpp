@@ -80,6 +80,9 @@ protected:
     /// `/status?json&full` of the pool behind `socket`, parsed (fails the test when it does not parse).
     json_value status_json(const std::string& socket = "app.sock");
     std::string metrics(const std::string& socket = "app.sock");
+    /// Polls the status until `n` extension threads are busy (the requests reached the
+    /// extension); false after a bound.
+    bool wait_active_threads(double n, const std::string& socket = "app.sock");
 
     std::optional<std::string> wait_log(const std::string& pattern, std::chrono::milliseconds bound = std::chrono::seconds(20),
                                         std::size_t from = 0);

@@ -47,11 +47,7 @@ TEST_F(single_process_test, serves_extensions_status_and_metrics_and_stops_grace
 
     // A long request finishes across SIGTERM; the process exits 0.
     std::thread long_request([&] { EXPECT_EQ(fcgi_get(address(), "/scripts/misbehave.dll/sleep", "ms=800", 10s).status, 200); });
-    const auto until = within(10s);
-    while (status_json()["active threads"].number() < 1) {
-        ASSERT_LT(clock::now(), until);
-        std::this_thread::sleep_for(10ms);
-    }
+    ASSERT_TRUE(wait_active_threads(1));
     ASSERT_EQ(::kill(master().pid(), SIGTERM), 0);
     long_request.join();
     const auto end = master().wait(within(20s));

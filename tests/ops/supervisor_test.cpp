@@ -151,11 +151,7 @@ TEST_F(ops_test, an_extension_file_replaced_atomically_reloads_while_the_old_wor
     http_request request;
     request.url = nginx().url("/scripts/app.dll/sleep?ms=1500");
     http_call long_request(work_, request);
-    const auto until = within(10s);
-    while (status_json()["active threads"].number() < 1) {
-        ASSERT_LT(clock::now(), until);
-        std::this_thread::sleep_for(20ms);
-    }
+    ASSERT_TRUE(wait_active_threads(1));
     // install(1)'s way: a new file under a temporary name, renamed over the old one.
     std::filesystem::copy_file(ops_extension("hello"), work_.file("app.so.new"));
     std::filesystem::rename(work_.file("app.so.new"), app);
@@ -201,11 +197,7 @@ TEST_F(ops_test, sigterm_lets_long_requests_finish_and_exits_0) {
         calls.push_back(std::make_unique<http_call>(work_, request));
     }
     // Wait until all three are inside the extension (status event, bounded).
-    const auto until = within(10s);
-    while (status_json()["active threads"].number() < 3) {
-        ASSERT_LT(clock::now(), until) << "the long requests never reached the extension";
-        std::this_thread::sleep_for(20ms);
-    }
+    ASSERT_TRUE(wait_active_threads(3));
     ASSERT_EQ(::kill(master().pid(), SIGTERM), 0);
     EXPECT_TRUE(notify().wait_for("STOPPING=1", within(5s)));
     for (auto& call : calls) {
@@ -294,11 +286,7 @@ TEST_F(ops_test, a_second_sigterm_stops_at_once) {
     hung.request(1, {{"REQUEST_METHOD", "GET"}, {"SCRIPT_NAME", "/scripts/misbehave.dll/hang"},
                      {"REQUEST_URI", "/scripts/misbehave.dll/hang"}, {"CONTENT_LENGTH", ""}},
                  {}, false);
-    const auto until = within(10s);
-    while (status_json()["active threads"].number() < 1) {
-        ASSERT_LT(clock::now(), until);
-        std::this_thread::sleep_for(20ms);
-    }
+    ASSERT_TRUE(wait_active_threads(1));
     const auto started = clock::now();
     ASSERT_EQ(::kill(master().pid(), SIGTERM), 0);
     ASSERT_TRUE(wait_log("stopping gracefully", 5s));
@@ -360,13 +348,8 @@ TEST_F(ops_test, status_answers_while_every_extension_thread_hangs) {
                                 {"REQUEST_URI", "/scripts/misbehave.dll/hang"}, {"CONTENT_LENGTH", ""}};
     first.request(1, hang, {}, false);
     second.request(1, hang, {}, false);
-    const auto until = within(10s);
-    json_value status;
-    do {
-        ASSERT_LT(clock::now(), until);
-        std::this_thread::sleep_for(20ms);
-        status = status_json();
-    } while (status["active threads"].number() < 2);
+    ASSERT_TRUE(wait_active_threads(2));
+    const auto status = status_json();
     EXPECT_EQ(status["idle threads"].number(), 0);
     const auto& in_flight = status["workers list"].items().at(0)["in flight"].items();
     ASSERT_EQ(in_flight.size(), 2U);
