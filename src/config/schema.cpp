@@ -359,7 +359,13 @@ void store_access_log(const field& value, settings& s) {
     s.access_log = std::move(target);
 }
 
-const std::array<key_spec<settings>, 7> global_table{{
+void store_access_format(const field& value, settings& s) {
+    std::string format = value.text("text or json");
+    if (format != "text" && format != "json") value.fail(quoted(format) + " is not an access log format (use text or json)");
+    s.access_format = std::move(format);
+}
+
+const std::array<key_spec<settings>, 8> global_table{{
     {"allow_root", "boolean", "false",
      [](const field& v, settings& s) { s.allow_root = parse_bool(v); }},
     {"shutdown_timeout", "duration", "30s",
@@ -369,6 +375,7 @@ const std::array<key_spec<settings>, 7> global_table{{
     {"log.file", "absolute path", "\"\" (stderr)",
      [](const field& v, settings& s) { s.log.file = absolute_path_or_empty(v); }},
     {"log.access_log", "stderr|absolute path|\"\"", "\"\" (off)", store_access_log},
+    {"log.access_format", "text|json", "text", store_access_format},
     {"pools", "list of pools", "(required)", read_pools},
 }};
 

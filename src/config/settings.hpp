@@ -121,6 +121,7 @@ struct settings {
     std::string source;  ///< the file it was read from
     log_settings log;
     std::string access_log;  ///< `log.access_log`: one line per request; "" = off, "stderr", or a path
+    std::string access_format = "text";  ///< `log.access_format`: "text" or "json" (one object a line)
     std::vector<pool_settings> pools;  ///< at least one
     bool allow_root = false;  ///< let workers run extensions as root
     std::chrono::milliseconds shutdown_timeout{std::chrono::seconds(30)};  ///< graceful stop/drain bound

@@ -19,4 +19,15 @@ std::string log_text(std::string_view text, std::size_t max_length) {
     return out;
 }
 
+std::string log_json_string(std::string_view text, std::size_t max_length) {
+    const auto safe = log_text(text, max_length);
+    std::string out = "\"";
+    for (const char c : safe) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
 }  // namespace isapi_fcgi::engine

@@ -12,6 +12,10 @@ class request_handler {
 public:
     virtual ~request_handler() = default;
     virtual void handle(std::shared_ptr<request> r) = 0;
+    /// Called once by server::run() after the I/O threads stopped and before it returns: the
+    /// handler lets go of every request it still holds (requests hold their connections, which
+    /// hold the handler, so nothing else would break that cycle).
+    virtual void server_stopped() {}
 };
 
 }  // namespace isapi_fcgi::engine

@@ -48,6 +48,7 @@ public:
         io_.run();
         for (auto& t : extra) t.join();
         finish_drain();
+        for (auto& pool : pools_) pool->handler->server_stopped();
     }
 
     ~impl() {

@@ -15,7 +15,7 @@
 namespace isapi_fcgi::isapi {
 namespace {
 
-std::shared_ptr<spdlog::logger> make_access_log(const std::string& target) {
+std::shared_ptr<spdlog::logger> make_access_log(const std::string& target, bool json) {
     if (target.empty()) return nullptr;
     std::shared_ptr<spdlog::logger> log;
     if (target == "stderr")
@@ -23,7 +23,8 @@ std::shared_ptr<spdlog::logger> make_access_log(const std::string& target) {
     else
         log = std::make_shared<spdlog::logger>("access",
                                                std::make_shared<spdlog::sinks::basic_file_sink_mt>(target));
-    log->set_pattern("%Y-%m-%dT%H:%M:%S.%e %v");
+    // A JSON line is the message (the request's fields) after a time field spdlog fills in.
+    log->set_pattern(json ? R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z",%v})" : "%Y-%m-%dT%H:%M:%S.%e %v");
     log->set_level(spdlog::level::info);
     log->flush_on(spdlog::level::info);
     return log;
@@ -44,13 +45,16 @@ std::uint64_t declared_length(const engine::request& r) {
 }  // namespace
 
 isapi_host::isapi_host(const config::settings& settings, std::shared_ptr<host_observer> observer)
-    : access_log_(make_access_log(settings.access_log)) {
+    : access_log_(make_access_log(settings.access_log, settings.access_format == "json")) {
     if (!observer) observer = std::make_shared<host_observer>();
     for (const auto& pool : settings.pools)
-        pools_.emplace(pool.name, std::make_shared<pool_host>(pool, access_log_, observer));
+        pools_.emplace(pool.name, std::make_shared<pool_host>(pool, access_log_, settings.access_format == "json",
+                                                              observer));
 }
 
-isapi_host::~isapi_host() {
+isapi_host::~isapi_host() { server_stopped(); }
+
+void isapi_host::server_stopped() {
     // Requests may keep a pool_host alive past this point; its extensions must not be.
     for (auto& [name, pool] : pools_) pool->shutdown();
 }

@@ -20,6 +20,8 @@ public:
     ~isapi_host() override;
 
     void handle(std::shared_ptr<engine::request> r) override;
+    /// Shuts every pool down (isapi::pool_host::shutdown): TerminateExtension runs here.
+    void server_stopped() override;
 
 private:
     std::shared_ptr<spdlog::logger> access_log_;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cstring>
 
 #include <boost/asio/post.hpp>
@@ -12,28 +11,16 @@
 #include "engine/log_text.hpp"
 #include "isapi/callbacks.hpp"
 #include "isapi/conn_table.hpp"
+#include "isapi/ecb_builder.hpp"
 #include "isapi/http_status.hpp"
 #include "isapi/path_mapping.hpp"
 
 namespace isapi_fcgi::isapi {
 namespace {
 
-constexpr DWORD unknown_length = 0xFFFFFFFF;
 // The read-ahead buffer starts this small and doubles as bytes arrive, so a pending GET (nginx
 // sends an empty CONTENT_LENGTH, so its length is unknown) never holds the whole read-ahead.
 constexpr std::size_t initial_read_ahead = 4096;
-
-/// CONTENT_LENGTH as ISAPI can carry it: a decimal below 0xFFFFFFFF, else nothing.
-std::optional<std::uint64_t> content_length(const fcgi::param_set& params) {
-    const auto text = params.get("CONTENT_LENGTH");
-    std::uint64_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value >= unknown_length)
-        return std::nullopt;
-    return value;
-}
-
-LPSTR mutable_c_str(std::string& s) { return s.data(); }
 
 std::string_view status_name(DWORD status) {
     switch (status) {
@@ -91,9 +78,8 @@ void isapi_request::start() {
     });
     timer_ = std::make_shared<request_timer>(request_->executor());
 
-    const auto length = content_length(params);
-    const std::size_t ahead = pool_->settings().isapi.upload_read_ahead;
-    read_ahead_target_ = length ? std::min<std::uint64_t>(*length, ahead) : ahead;
+    const auto length = declared_body_length(params.get("CONTENT_LENGTH"));
+    read_ahead_target_ = read_ahead_target(length, pool_->settings().isapi.upload_read_ahead);
     read_ahead_.reserve(std::min(read_ahead_target_, initial_read_ahead) + 1);
     if (length && *length == 0) body_ended_ = true;  // the empty STDIN record is dropped later
     if (body_ended_ || read_ahead_target_ == 0) return enqueue();
@@ -169,29 +155,11 @@ void isapi_request::run() {
         return settle(lock);
     }
 
-    const auto length = content_length(request_->params());
-    const std::size_t available = read_ahead_.size() - 1;
-    const DWORD total = length ? static_cast<DWORD>(*length) : (body_ended_ && available == 0 ? 0 : unknown_length);
-    variables_.emplace(request_->params(), match_, pool_->variables_config(), total == unknown_length);
-    auto& variables = *variables_;
-    method_ = std::string(variables.method());
-    query_ = std::string(variables.query_string());
-    path_info_ = variables.path_info();
-    path_translated_ = variables.path_translated();
-    content_type_ = std::string(variables.content_type());
-
-    ecb_.cbSize = sizeof(ecb_);
-    ecb_.dwVersion = MAKELONG(HSE_VERSION_MINOR, HSE_VERSION_MAJOR);
-    ecb_.ConnID = reinterpret_cast<HCONN>(static_cast<std::uintptr_t>(conn_id_));
-    ecb_.dwHttpStatusCode = 200;
-    ecb_.lpszMethod = mutable_c_str(method_);
-    ecb_.lpszQueryString = mutable_c_str(query_);
-    ecb_.lpszPathInfo = mutable_c_str(path_info_);
-    ecb_.lpszPathTranslated = mutable_c_str(path_translated_);
-    ecb_.lpszContentType = mutable_c_str(content_type_);
-    ecb_.cbTotalBytes = total;
-    ecb_.cbAvailable = static_cast<DWORD>(available);
-    ecb_.lpbData = read_ahead_.data();
+    const DWORD total = total_bytes(declared_body_length(request_->params().get("CONTENT_LENGTH")),
+                                    read_ahead_.size() - 1, body_ended_);
+    variables_.emplace(request_->params(), match_, pool_->variables_config(), total == unknown_body_length);
+    strings_ = ecb_strings_of(*variables_);
+    build_ecb(ecb_, strings_, read_ahead_, reinterpret_cast<HCONN>(static_cast<std::uintptr_t>(conn_id_)), total);
     ecb_.GetServerVariable = &callbacks::get_server_variable;
     ecb_.WriteClient = &callbacks::write_client;
     ecb_.ReadClient = &callbacks::read_client;
@@ -200,6 +168,7 @@ void isapi_request::run() {
     phase_ = phase::running;
     proc_started_at_ = clock::now();
     state_.proc_started();
+    ecb_built_.store(true, std::memory_order_release);
     lock.unlock();
     call_extension();
 }
@@ -574,10 +543,7 @@ void isapi_request::continue_send(lock_type& lock, io_op& op) {
         if (!out.empty()) return send_bytes(lock, out, memory.size());
         job.advance(memory.size());
     }
-    if (job.done()) {
-        if (job.final_send) final_sent_ = true;
-        return complete_front(lock, {true, ERROR_SUCCESS, sent()});
-    }
+    if (job.done()) return complete_front(lock, {true, ERROR_SUCCESS, sent()});
     boost::asio::post(pool_->file_threads(), [self = shared_from_this(), job = op.job, id = op.id] {
         self->send_file_chunk(id, *job);
     });
@@ -655,17 +621,11 @@ void isapi_request::abandon() {
 
 // ---- callbacks ------------------------------------------------------------------------------
 
-bool isapi_request::extension_called() const {
-    std::lock_guard lock(mutex_);
-    return phase_ == phase::running;
-}
+bool isapi_request::extension_called() const { return ecb_built_.load(std::memory_order_acquire); }
 
 BOOL isapi_request::get_server_variable(LPSTR name, LPVOID buffer, LPDWORD size) {
     if (!size) return fail(ERROR_INVALID_PARAMETER);
-    {
-        std::lock_guard lock(mutex_);
-        if (phase_ != phase::running) return fail(ERROR_INVALID_PARAMETER);
-    }
+    if (!extension_called()) return fail(ERROR_INVALID_PARAMETER);
     std::uint32_t n = *size;
     const auto status = variables_->copy(name, static_cast<char*>(buffer), &n);
     *size = n;
@@ -730,7 +690,12 @@ BOOL isapi_request::send_redirect(std::string_view location) {
 
 BOOL isapi_request::done_with_session(const DWORD* status) {
     lock_type lock(mutex_);
-    switch (state_.done_with_session()) {
+    auto result = state_.done_with_session();
+    // Racing the tear-down: the tombstone, not this object, now holds the one tolerated call.
+    if (result == session_state::done_result::not_pending && state_.is_torn_down() &&
+        !conn_table::instance().take_late_done(conn_id_))
+        result = session_state::done_result::duplicate;
+    switch (result) {
     case session_state::done_result::not_pending:
         lock.unlock();
         if (pool_->first_time(std::string(extension_name()), "late done"))
@@ -839,10 +804,22 @@ void isapi_request::write_access_log() {
     auto* log = pool_->access_log();
     if (!log) return;
     const auto& params = request_->params();
+    const auto duration = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started_).count();
+    if (pool_->access_log_json()) {
+        using engine::log_json_string;
+        log->info("\"req\":{},\"request_id\":{},\"pool\":{},\"extension\":{},\"method\":{},\"uri\":{},"
+                  "\"status\":{},\"iis_status\":{},\"bytes_in\":{},\"bytes_out\":{},\"duration_us\":{},"
+                  "\"log_data\":{},\"log_parameters\":{}",
+                  request_->serial(), log_json_string(params.get("REQUEST_ID"), 64),
+                  log_json_string(pool_->settings().name), log_json_string(extension_name()),
+                  log_json_string(params.get("REQUEST_METHOD")), log_json_string(params.get("REQUEST_URI"), 1024),
+                  translator_.status_code(), logged_status_, body_bytes_read_, translator_.body_bytes(), duration,
+                  log_json_string(log_data_), log_json_string(log_parameters_, 4096));
+        return;
+    }
     log->info("{} \"{} {}\" {} {} in={} out={} {}us ext={} log=\"{}{}\"", log_context(),
               engine::log_text(params.get("REQUEST_METHOD")), engine::log_text(params.get("REQUEST_URI"), 1024),
-              translator_.status_code(), logged_status_, body_bytes_read_, translator_.body_bytes(),
-              std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started_).count(),
+              translator_.status_code(), logged_status_, body_bytes_read_, translator_.body_bytes(), duration,
               extension_name(), engine::log_text(log_data_), engine::log_text(log_parameters_));
 }
 

@@ -18,6 +18,7 @@
 // - The deadline actor (request_timer) runs on the connection strand.
 // mutex_ guards all mutable state. It is never held while extension code runs or while a thread
 // waits for an operation.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -35,6 +36,7 @@
 
 #include "engine/request.hpp"
 #include "isapi/pool_host.hpp"
+#include "isapi/ecb_builder.hpp"
 #include "isapi/request_timer.hpp"
 #include "isapi/response_translator.hpp"
 #include "isapi/send_job.hpp"
@@ -175,12 +177,13 @@ private:
     std::size_t extension_;
     url_match match_;
     std::uint64_t conn_id_ = 0;
+    std::atomic<bool> ecb_built_{false};  // set once, before HttpExtensionProc; never cleared
     clock::time_point started_ = clock::now();
     std::shared_ptr<request_timer> timer_;
 
     // What the ECB points to; alive until the request is torn down.
     std::optional<server_variables> variables_;
-    std::string method_, query_, path_info_, path_translated_, content_type_;
+    ecb_strings strings_;
     std::vector<BYTE> read_ahead_;  // cbAvailable bytes + an uncounted NUL
     std::size_t read_ahead_target_ = 0;
     EXTENSION_CONTROL_BLOCK ecb_{};
@@ -205,7 +208,6 @@ private:
     bool timed_out_ = false;
     bool slow_logged_ = false;
     bool warned_second_async_ = false;
-    bool final_sent_ = false;
     bool finish_queued_ = false;
     DWORD end_status_ = HSE_STATUS_SUCCESS;  // the proc's final status, or DONE_WITH_SESSION's
     unsigned logged_status_ = 200;           // what the access log records (IIS: dwHttpStatusCode)

@@ -6,10 +6,11 @@
 namespace isapi_fcgi::isapi {
 
 pool_host::pool_host(const config::pool_settings& settings, std::shared_ptr<spdlog::logger> access_log,
-                     std::shared_ptr<host_observer> observer)
+                     bool access_log_json, std::shared_ptr<host_observer> observer)
     : settings_(settings),
       urls_(url_map_options{settings.isapi.url_case_sensitive}),
       access_log_(std::move(access_log)),
+      access_log_json_(access_log_json),
       observer_(std::move(observer)),
       threads_(settings.isapi.extension_threads) {
     variables_config_.document_root = settings_.isapi.document_root;

@@ -25,7 +25,7 @@ class pool_host {
 public:
     /// Loads every extension of the pool (throws std::runtime_error on a start-up failure).
     pool_host(const config::pool_settings& settings, std::shared_ptr<spdlog::logger> access_log,
-              std::shared_ptr<host_observer> observer);
+              bool access_log_json, std::shared_ptr<host_observer> observer);
     /// Waits for running extension code, then unloads the extensions.
     ~pool_host();
     pool_host(const pool_host&) = delete;
@@ -53,6 +53,7 @@ public:
     /// Called once, by the owner; idempotent.
     void shutdown();
     spdlog::logger* access_log() const noexcept { return access_log_.get(); }
+    bool access_log_json() const noexcept { return access_log_json_; }
     host_observer& observer() const noexcept { return *observer_; }
 
     /// True the first time (extension, what) is seen: for "logged once per code and extension".
@@ -65,6 +66,7 @@ private:
     server_variables_config variables_config_;
     std::vector<response_translator_options> translator_options_;  // per extension
     std::shared_ptr<spdlog::logger> access_log_;
+    bool access_log_json_ = false;
     std::shared_ptr<host_observer> observer_;  // never null
     std::mutex once_mutex_;
     std::set<std::pair<std::string, std::string>> logged_once_;

@@ -41,8 +41,6 @@ public:
     DWORD add_file(int fd, std::uint64_t offset, std::uint64_t length);
 
     std::optional<header_part> headers;
-    bool disconnect_after_send = false;
-    bool final_send = false;
 
     bool done() const noexcept { return next_ == segments_.size(); }
     bool next_is_file() const noexcept { return !done() && segments_[next_].fd >= 0; }

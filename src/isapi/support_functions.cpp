@@ -59,7 +59,8 @@ BOOL transmit_file(isapi_request& r, LPVOID buffer) {
     if (fd < 0) return fail(ERROR_INVALID_HANDLE);
     if (const DWORD error = job->add_file(fd, tf.Offset, tf.BytesToWrite); error != ERROR_SUCCESS) return fail(error);
     if (tf.pTail && tf.TailLength) job->add_memory({static_cast<const char*>(tf.pTail), tf.TailLength});
-    job->disconnect_after_send = (tf.dwFlags & HSE_IO_DISCONNECT_AFTER_SEND) != 0;
+    // HSE_IO_DISCONNECT_AFTER_SEND needs nothing: FastCGI gives the application no hold on the
+    // client's connection, and the request ends as usual (docs/extensions.md).
     // pfnHseIO, when set, receives this operation's completion instead of the registered one.
     return r.send(std::move(job), "TRANSMIT_FILE", (tf.dwFlags & HSE_IO_ASYNC) != 0, {tf.pfnHseIO, tf.pContext});
 }
@@ -91,8 +92,9 @@ BOOL vector_send(isapi_request& r, LPVOID buffer) {
             return fail(ERROR_INVALID_PARAMETER);
         }
     }
-    job->final_send = (vector.dwFlags & HSE_IO_FINAL_SEND) != 0;
-    job->disconnect_after_send = (vector.dwFlags & HSE_IO_DISCONNECT_AFTER_SEND) != 0;
+    // HSE_IO_FINAL_SEND and HSE_IO_DISCONNECT_AFTER_SEND need nothing: the response ends when the
+    // request does, and the client's connection is the web server's. HSE_IO_CACHE_RESPONSE has no
+    // kernel cache to fill.
     return r.send(std::move(job), "VECTOR_SEND", (vector.dwFlags & HSE_IO_ASYNC) != 0, {});
 }
 

@@ -60,18 +60,7 @@ protected:
     /// Waits (bounded) until the sleeper fixture noted `line` in its log.
     bool wait_sleeper_entry(const std::string& line, deadline until)
     {
-        for (;;) {
-            std::ifstream in(sleeper_log());
-            for (std::string text; std::getline(in, text);) {
-                if (text == line) {
-                    return true;
-                }
-            }
-            if (clock::now() >= until) {
-                return false;
-            }
-            std::this_thread::sleep_for(10ms);
-        }
+        return wait_file_line(sleeper_log(), std::regex("^" + std::regex_replace(line, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") + "$"), until).has_value();
     }
 
     /// The ECB ecbdump saw for `result`, after checking what every request has in common.
@@ -250,6 +239,22 @@ TEST_F(isapi_host_more, streamed_body_crossing_max_request_body_in_read_client_g
     auto small = post("/scripts/formdump.dll", std::string(1000, 'y'));
     EXPECT_EQ(small.status, 200) << small.describe();
     EXPECT_EQ(small.body.rfind("bytes=1000\n", 0), 0u) << small.body;
+}
+
+TEST_F(isapi_host_more, the_json_access_log_has_one_escaped_object_per_request)
+{
+    auto options = more_options();
+    options.access_format = "json";
+    start(options);
+    const auto mark = sidecar().log_mark();
+    auto result = get("/scripts/formdump.dll/x?q=%22quoted%22%0aline");
+    ASSERT_EQ(result.status, 200) << result.describe();
+    const std::regex json_line(
+        R"re(^\{"time":"[0-9T:.+-]+","req":[0-9]+,"request_id":"[0-9a-f]{32}","pool":"default",)re"
+        R"re("extension":"formdump","method":"GET","uri":"/scripts/formdump\.dll/x\?q=%22quoted%22%0aline",)re"
+        R"re("status":200,"iis_status":200,"bytes_in":0,"bytes_out":[0-9]+,"duration_us":[0-9]+,)re"
+        R"re("log_data":"formdump bytes=0","log_parameters":""\}$)re");
+    EXPECT_TRUE(sidecar().wait_for_log(json_line, soon(), mark)) << tail(sidecar().log());
 }
 
 }  // namespace

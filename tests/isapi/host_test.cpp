@@ -80,6 +80,17 @@ TEST_F(isapi_host, zero_return_without_output_sends_dw_http_status_code)
     EXPECT_EQ(result.body, "");
 }
 
+TEST_F(isapi_host, an_undefined_return_value_counts_as_hse_status_error)
+{
+    const auto mark = sidecar().log_mark();
+    auto result = get("/scripts/error_status.dll?when=seven");
+    EXPECT_EQ(result.status, 500) << result.describe();
+    EXPECT_TRUE(sidecar().wait_for_log(loose(R"(returned an undefined status \(7\); treated as HSE_STATUS_ERROR)"),
+                                       soon(), mark))
+        << tail(sidecar().log());
+    expect_hello_still_served();
+}
+
 TEST_F(isapi_host, unmapped_urls_get_404)
 {
     for (const char* path : {"/scripts/nothing.dll", "/scripts/hello.dllx", "/other/hello.dll",

@@ -1,5 +1,7 @@
 #include "isapi/isapi_fixture.hpp"
 
+#include <fstream>
+#include <thread>
 #include <cinttypes>
 #include <cstdio>
 #include <iostream>
@@ -58,6 +60,23 @@ std::string fnv1a64_tool_output(const std::filesystem::path& file, const temp_di
     return read_file(out);
 }
 
+std::optional<std::string> wait_file_line(const std::filesystem::path& file, const std::regex& pattern,
+                                          deadline until)
+{
+    for (;;) {
+        std::ifstream in(file);
+        for (std::string line; std::getline(in, line);) {
+            if (std::regex_search(line, pattern)) {
+                return line;
+            }
+        }
+        if (clock::now() >= until) {
+            return std::nullopt;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
 std::string fnv1a64_lines(const std::string& bytes)
 {
     std::uint64_t hash = 0xcbf29ce484222325ULL;
@@ -106,6 +125,7 @@ void isapi_behind_nginx::start(std::optional<isapi_sidecar_options> options,
     front.upstream_address = sidecar_->address();
     front.snippet = ISAPI_NGINX_SNIPPET;
     front.server_extra = std::move(server_extra);
+    front.worker_connections = nginx_worker_connections_;
     nginx_ = std::make_unique<nginx_front>(front);
 }
 

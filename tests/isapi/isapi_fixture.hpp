@@ -27,6 +27,11 @@ std::filesystem::path extension_library(const std::string& name);
 /// `{name, its .so, {"/scripts/<name>.dll"}}`.
 isapi_extension_entry mapped_extension(const std::string& name);
 
+/// The first line of `file` matching `pattern`, waited for (bounded) while an extension writes
+/// the file; nullopt at the deadline. The file may not exist yet.
+std::optional<std::string> wait_file_line(const std::filesystem::path& file, const std::regex& pattern,
+                                          deadline until);
+
 /// "bytes=<n>\nfnv1a64=<hex>\n" as the examples' fnv1a64 tool prints it for a file.
 std::string fnv1a64_tool_output(const std::filesystem::path& file, const temp_dir& scratch);
 
@@ -76,6 +81,8 @@ protected:
     std::unique_ptr<isapi_sidecar> sidecar_;
     std::unique_ptr<nginx_front> nginx_;
     std::optional<std::regex> allowed_nginx_problems_;
+    /// nginx's worker_connections for the next start().
+    unsigned nginx_worker_connections_ = 256;
 };
 
 /// `text` with regex metacharacters escaped.

@@ -31,6 +31,7 @@ std::string isapi_sidecar::render_config(const isapi_sidecar_options& options) c
          << options.top_extra
          << "log:\n  level: " << options.log_level << "\n"
          << "  access_log: " << quoted(options.access_log) << "\n"
+         << "  access_format: " << options.access_format << "\n"
          << "pools:\n  - name: default\n"
          << "    listen: " << quoted("unix:" + socket_path_.string()) << "\n"
          << "    io_threads: " << options.io_threads << "\n";
@@ -47,6 +48,7 @@ std::string isapi_sidecar::render_config(const isapi_sidecar_options& options) c
             yaml << "          - " << quoted(url) << "\n";
         }
         yaml << "        required: " << (extension.required ? "true" : "false") << "\n";
+        if (extension.streaming) yaml << "        streaming: true\n";
     }
     yaml << options.pool_extra;
     return yaml.str();

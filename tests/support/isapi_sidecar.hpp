@@ -22,6 +22,7 @@ struct isapi_extension_entry {
     std::filesystem::path path;  ///< absolute path of the .so
     std::vector<std::string> urls;
     bool required = false;
+    bool streaming = false;
 };
 
 struct isapi_sidecar_options {
@@ -29,6 +30,7 @@ struct isapi_sidecar_options {
     std::string log_level = "debug";
     /// `log.access_log`: "stderr", an absolute path, or "" (off).
     std::string access_log = "stderr";
+    std::string access_format = "text";
     unsigned io_threads = 2;
     /// Further keys of the pool map, as YAML lines indented by four spaces
     /// (e.g. "    max_request_body: 65536\n").

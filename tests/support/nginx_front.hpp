@@ -25,6 +25,8 @@ struct nginx_front_options {
     unsigned keepalive = 8;
     /// Directives for the server block, before the include (e.g. client_max_body_size).
     std::string server_extra;
+    /// `worker_connections`: each client request takes one, and one more to the sidecar.
+    unsigned worker_connections = 256;
 };
 
 class nginx_front {

@@ -24,5 +24,15 @@ TEST(simple_response, opens_with_status_and_counts_the_body) {
               "Status: 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 0\r\nRetry-After: 1\r\n\r\n");
 }
 
+TEST(log_json_string, any_bytes_give_a_valid_printable_json_string)
+{
+    EXPECT_EQ(log_json_string("plain"), "\"plain\"");
+    EXPECT_EQ(log_json_string("a\"b"), R"("a\"b")");
+    EXPECT_EQ(log_json_string("back\\slash"), R"("back\\x5cslash")");
+    EXPECT_EQ(log_json_string("line\nbreak"), R"("line\\x0abreak")");
+    EXPECT_EQ(log_json_string("\xff\x01"), R"("\\xff\\x01")");
+    EXPECT_EQ(log_json_string(std::string(10, 'x'), 4), "\"xxxx...\"");
+}
+
 }  // namespace
 }  // namespace isapi_fcgi::engine
