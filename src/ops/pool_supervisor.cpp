@@ -361,7 +361,10 @@ void pool_supervisor::report_death(worker& w, int status) {
             ++count;
         }
     }
-    const std::string detail = fmt::format("{}{}", how, fault);
+    // Before "ready" the worker was loading its extensions (DllMain, GetExtensionVersion), and
+    // their address ranges were not recorded yet.
+    const std::string detail =
+        fmt::format("{}{}{}", how, fault, w.state == phase::starting ? " (while starting: loading its extensions)" : "");
     spdlog::error("{} {}; {} request(s) in flight failed{}{}{}", who(w), engine::log_text(detail, 1024), count,
                   count ? ": " : "", engine::log_text(in_flight, 4096),
                   settings_.process.core_dump_dir.empty() || !WCOREDUMP(status)
