@@ -109,6 +109,14 @@ TEST_F(ops_test, rapid_fail_protection_stops_a_pool_whose_extension_crashes_at_l
     const auto samples = parse_prometheus(metrics(), problems);
     EXPECT_TRUE(problems.empty()) << problems.front();
     EXPECT_EQ(samples.at(R"(isapi_fcgi_up{pool="app"})"), 0);
+
+    // A reload with a working extension restarts the pool.
+    rewrite_config(config(app_pool("    workers: 1\n")));
+    ASSERT_EQ(::kill(master().pid(), SIGHUP), 0);
+    ASSERT_TRUE(wait_log("pool app: restarting after rapid-fail protection stopped it", 10s));
+    ASSERT_TRUE(wait_log("reload complete", 20s));
+    EXPECT_EQ(fcgi_get(address(), "/scripts/misbehave.dll/ok").status, 200);
+    EXPECT_EQ(status_json()["pool state"].text(), "running");
     stop_master();
 }
 
