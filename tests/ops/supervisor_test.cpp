@@ -487,5 +487,25 @@ TEST_F(ops_test, systemd_socket_activation_serves_on_the_named_socket) {
     stop_master();
 }
 
+TEST_F(ops_test, a_socket_inherited_on_fd_0_is_served_as_spawn_fcgi_passes_it) {
+    // FastCGI's FCGI_LISTENSOCK_FILENO convention: spawn-fcgi (and Apache mod_fcgid) bind the
+    // socket and exec the application with it as fd 0.
+    const std::string yaml =
+        config(pool_yaml("app", "app.sock", "    listen: fd:0\n    workers: 1\n", {{"misbehave", "/scripts/misbehave.dll"}}));
+    rewrite_config(std::regex_replace(yaml, std::regex("    listen: unix:@DIR@/app.sock\n"), ""));
+    notify_ = std::make_unique<notify_socket>(work_.file("notify.sock"));
+    spawn_options spawn;
+    spawn.stdout_path = work_.file("spawn-fcgi.log");
+    spawn.env = {"NOTIFY_SOCKET=" + notify_->path().string()};
+    master_ = std::make_unique<test_process>(
+        std::vector<std::string>{"spawn-fcgi", "-n", "-s", work_.file("app.sock").string(), "--",
+                                 engine_instance::binary().string(), "--config", work_.file("isapi-fcgi.yaml").string()},
+        spawn);
+    ASSERT_TRUE(notify().wait_for("READY=1", within(20s))) << tail(master().error_output());
+    const auto answer = fcgi_get(address(), "/scripts/misbehave.dll/ok", {}, scaled(20s));
+    EXPECT_EQ(answer.status, 200) << tail(master().error_output());
+    stop_master();
+}
+
 }  // namespace
 }  // namespace isapi_fcgi::test
