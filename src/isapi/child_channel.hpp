@@ -29,7 +29,7 @@ public:
     std::uint64_t serial() const noexcept override;
     engine::asio::any_io_executor executor() const override;
     /// The parent's client going away reaches the child as failed writes and reads.
-    void on_abort(abort_handler) override {}
+    void on_abort_on_strand(abort_handler) override {}
     bool aborted() const noexcept override;
     void read_stdin_on_strand(std::span<std::byte> buffer, read_handler handler) override;
     void async_read_stdin(std::span<std::byte> buffer, read_handler handler) override;
