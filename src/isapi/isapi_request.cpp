@@ -669,6 +669,10 @@ void isapi_request::complete_front(lock_type& lock, op_result result) {
     io_op op = std::move(ops_.front());
     ops_.pop_front();
     op_running_ = false;
+    complete(lock, op, result);
+}
+
+void isapi_request::complete(lock_type& lock, io_op& op, op_result result) {
     if (op.waiter) {
         op.waiter->result = result;
         op.waiter->done = true;
@@ -1008,16 +1012,7 @@ void isapi_request::cancel_operations(lock_type& lock, DWORD error, bool all) {
         else keep.push_back(std::move(op));
     }
     ops_.swap(keep);
-    for (auto& op : ended) {
-        const op_result result{false, error, 0};
-        if (op.waiter) {
-            op.waiter->result = result;
-            op.waiter->done = true;
-            done_cv_.notify_all();
-        } else if (op.async) {
-            post_completion(lock, op.target, result);
-        }
-    }
+    for (auto& op : ended) complete(lock, op, {false, error, 0});
     // A read waiting at the engine for body bytes: the engine gives its buffer back, then
     // on_read completes it with `error`.
     if (!ops_.empty() && op_running_ && ops_.front().what == io_op::kind::read && (all || ops_.front().async)) {

@@ -216,6 +216,8 @@ private:
     void on_accepted_sent(std::error_code ec, std::size_t size);
     void on_read(std::uint64_t id, std::error_code ec, std::size_t n);
     void complete_front(lock_type& lock, op_result result);
+    /// Wakes the operation's synchronous caller or posts its completion.
+    void complete(lock_type& lock, io_op& op, op_result result);
     void post_completion(lock_type& lock, completion_target target, op_result result);
     void run_completion(completion_target target, op_result result);
     BOOL fail(DWORD error);
