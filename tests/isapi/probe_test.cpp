@@ -120,6 +120,8 @@ protected:
                "            include /etc/nginx/fastcgi_params;\n"
                "            fastcgi_param SSL_CLIENT_CERT $http_x_client_cert;\n"
                "            fastcgi_param SSL_CLIENT_VERIFY $http_x_client_verify;\n"
+               "            fastcgi_param SSL_CLIENT_S_DN $http_x_client_dn;\n"
+               "            fastcgi_param HTTPS $http_x_https;\n"
                "            fastcgi_pass isapi_fcgi;\n"
                "        }\n";
     }
@@ -552,6 +554,17 @@ TEST_F(isapi_probe, get_cert_info_ex_hands_out_the_forwarded_certificate_as_der)
     r = report_of(get("/certs/probe.dll?op=cert", {"X-Client-Cert: " + url_escape(client_pem),
                                                     "X-Client-Verify: FAILED:unable to get issuer"}));
     EXPECT_EQ(r["flags"], "3");
+    // The CERT_* and HTTPS_* variables come from the same params, in IIS's formats.
+    const auto var = [this](const std::string& name, std::vector<std::string> headers) {
+        return value_of(report_of(get("/certs/probe.dll?op=gsv&name=" + name, std::move(headers))));
+    };
+    const std::vector<std::string> tls{"X-Client-Cert: " + url_escape(client_pem), "X-Client-Verify: SUCCESS",
+                                       "X-Client-Dn: CN=probe client,O=Example,C=US", "X-Https: on"};
+    EXPECT_EQ(var("CERT_SUBJECT", tls), "C=US, O=Example, CN=probe client");
+    EXPECT_EQ(var("CERT_FLAGS", tls), "1");
+    EXPECT_EQ(var("HTTPS", tls), "on");
+    EXPECT_EQ(var("SERVER_PORT_SECURE", tls), "1");
+    EXPECT_EQ(var("CERT_COOKIE", tls).size(), 16u);
     // Plain HTTP, no certificate: TRUE with nothing in it, as IIS answers anonymous requests.
     r = probe("op=cert");
     EXPECT_EQ(r["ret"] + "/" + r["cb"] + "/" + r["flags"], "1/0/0");
