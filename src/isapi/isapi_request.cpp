@@ -1052,6 +1052,16 @@ BOOL isapi_request::report_unhealthy(std::string_view reason) {
     return TRUE;
 }
 
+void isapi_request::refused(DWORD code) {
+    const DWORD error = GetLastError();
+    // The key unsupported() uses: a code it already reported is not reported again.
+    if (pool_->first_time(std::string(extension_name()), fmt::format("ssf {}", code)))
+        spdlog::warn("{} extension '{}' called ServerSupportFunction({}) with arguments or at a time it refuses; "
+                     "answering FALSE/ERROR_INVALID_PARAMETER (logged once per code and extension)",
+                     log_context(), extension_name(), code);
+    SetLastError(error);  // the extension reads it next
+}
+
 BOOL isapi_request::unsupported(DWORD code) {
     if (pool_->first_time(std::string(extension_name()), fmt::format("ssf {}", code)))
         spdlog::warn("{} extension '{}' called ServerSupportFunction({}), which is not supported; answering "

@@ -121,6 +121,9 @@ public:
     /// A code this host does not implement: FALSE/ERROR_INVALID_PARAMETER, logged once per code
     /// and extension.
     BOOL unsupported(DWORD code);
+    /// A supported code answered FALSE/ERROR_INVALID_PARAMETER: logged once per code and
+    /// extension. Keeps the last error.
+    void refused(DWORD code);
 
     /// Shutdown: fails every queued operation and wakes every waiting caller (the engine that
     /// would have completed them has stopped).

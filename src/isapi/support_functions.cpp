@@ -164,8 +164,9 @@ BOOL vector_send(isapi_request& r, LPVOID buffer) {
 
 }  // namespace
 
-BOOL server_support_function(isapi_request& r, DWORD code, LPVOID buffer, LPDWORD size, LPDWORD data_type) {
-    if (!r.extension_called()) return fail(ERROR_INVALID_PARAMETER);
+namespace {
+
+BOOL dispatch(isapi_request& r, DWORD code, LPVOID buffer, LPDWORD size, LPDWORD data_type) {
     switch (code) {
     case HSE_REQ_SEND_RESPONSE_HEADER: return send_response_header(r, buffer, size, data_type);
     case HSE_REQ_SEND_RESPONSE_HEADER_EX: return send_response_header_ex(r, buffer);
@@ -248,6 +249,17 @@ BOOL server_support_function(isapi_request& r, DWORD code, LPVOID buffer, LPDWOR
         return TRUE;
     default: return r.unsupported(code);
     }
+}
+
+}  // namespace
+
+BOOL server_support_function(isapi_request& r, DWORD code, LPVOID buffer, LPDWORD size, LPDWORD data_type) {
+    if (!r.extension_called()) return fail(ERROR_INVALID_PARAMETER);
+    const BOOL ok = dispatch(r, code, buffer, size, data_type);
+    // A known code refusing its arguments (a NULL buffer, a bad flag, a call out of order) is a
+    // bug in the extension worth one line; unsupported codes log their own.
+    if (!ok && GetLastError() == ERROR_INVALID_PARAMETER) r.refused(code);
+    return ok;
 }
 
 }  // namespace isapi_fcgi::isapi
