@@ -172,7 +172,8 @@ url_map_result url_map::map(const fcgi::param_set& params, std::size_t skip) con
         std::string decoded;
         for (const auto& seg : normalized.segments) decoded += '/' + seg.decoded;
         if (decoded.empty() || normalized.trailing_slash) decoded += '/';
-        if (decoded != *document_uri) request_uri.reset();
+        // Some front ends (HAProxy's fcgi-app) send the path still encoded: that agrees too.
+        if (decoded != *document_uri && path != *document_uri) request_uri.reset();
     }
     return map(request_uri, params.get("SCRIPT_NAME"), params.get("PATH_INFO"), params.get("REQUEST_METHOD"), skip);
 }

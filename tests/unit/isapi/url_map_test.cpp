@@ -195,6 +195,10 @@ TEST_F(UrlMapTest, AnInternalRedirectIsMappedByDocumentUri) {
     r = map_.map(same);
     expect_match(r, 0, "/Scripts/App.dll", "/a b/");
     EXPECT_TRUE(r.match.from_request_uri);
+    const auto encoded = make_params({{"SCRIPT_NAME", "/Scripts/App.dll"},
+                                      {"DOCUMENT_URI", "/Scripts/App.dll/a%20b"},
+                                      {"REQUEST_URI", "/Scripts/App.dll/a%20b?x=1"}});
+    EXPECT_TRUE(map_.map(encoded).match.from_request_uri);
 }
 
 TEST(UrlMap, RootAnswersEverything) {
