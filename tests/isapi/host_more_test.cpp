@@ -1,6 +1,6 @@
-// More of the host's contract with extensions, through real nginx and the shipped snippet: the
-// ECB fields an extension sees, callbacks with ended or forged ConnIDs, the extension-thread
-// queue timeout, and a streamed body crossing max_request_body.
+// More of the host's contract with extensions, through each real front end and its shipped
+// configuration: the ECB fields an extension sees, callbacks with ended or forged ConnIDs, the
+// extension-thread queue timeout, and a streamed body crossing max_request_body.
 #include <fstream>
 #include <map>
 #include <regex>
@@ -42,7 +42,7 @@ isapi_extension_entry extra_extension(const std::string& name, const std::string
     return {name, path, {"/scripts/" + name + ".dll"}, false};
 }
 
-class isapi_host_more : public isapi_behind_nginx {
+class isapi_host_more : public isapi_behind_front {
 protected:
     /// The standard extensions plus this file's fixtures.
     isapi_sidecar_options more_options() const
@@ -182,7 +182,7 @@ TEST_F(isapi_host_more, request_waiting_longer_than_queue_timeout_for_a_thread_g
     start(options);
     const auto mark = sidecar().log_mark();
     http_request slow;
-    slow.url = nginx().url("/scripts/sleeper.dll?ms=2000");
+    slow.url = front().url("/scripts/sleeper.dll?ms=2000");
     slow.max_time = 30s;
     http_call first(work(), slow);
     // The only extension thread is busy once the sleeper noted its entry.
