@@ -30,7 +30,7 @@ std::string apache_front::render_config(const apache_front_options& options,
          << "LogLevel info\n"
          << "LogFormat \"%h \\\"%r\\\" %>s %B %D\" short\n"
          << "CustomLog " << d << "/access.log short\n";
-    for (const char* module : {"mpm_event", "authz_core", "env", "proxy", "proxy_fcgi"}) {
+    for (const char* module : {"mpm_event", "authz_core", "env", "unique_id", "proxy", "proxy_fcgi"}) {
         conf << "LoadModule " << module << "_module " << module_dir << "/mod_" << module
              << ".so\n";
     }
@@ -50,6 +50,9 @@ std::string apache_front::render_config(const apache_front_options& options,
          << "ListenBacklog 4096\n"
          << "Timeout 300\n"
          << "DocumentRoot " << d << "/htdocs\n"
+         // As Debian's apache2.conf: nothing outside the document root, no .htaccess files.
+         << "<Directory />\n    AllowOverride None\n    Require all denied\n</Directory>\n"
+         << "<Directory " << d << "/htdocs>\n    Require all granted\n</Directory>\n"
          << "Define ISAPI_FCGI_SOCKET " << unix_socket_path(options.upstream_address) << "\n"
          << "<VirtualHost 127.0.0.1:" << port << ">\n"
          << "    ServerName localhost\n"
@@ -70,6 +73,12 @@ apache_front::apache_front(apache_front_options options) : web_front("apache", "
     }
     config_name_ = "httpd.conf";
     std::filesystem::create_directory(dir_.file("htdocs"));
+    if (::geteuid() == 0) {
+        // The workers (www-data) walk the document root for the SetHandler style.
+        std::filesystem::permissions(dir_.path(), std::filesystem::perms::others_exec
+                                                      | std::filesystem::perms::group_exec,
+                                     std::filesystem::perm_options::add);
+    }
     launch([&](std::uint16_t port) {
         auto config = dir_.write_file(config_name_, render_config(options, port));
         return command{{"apache2", "-DFOREGROUND", "-f", config.string()}, {}};

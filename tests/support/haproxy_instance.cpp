@@ -23,8 +23,10 @@ std::string haproxy_instance::render_config(const haproxy_options& options,
          << "frontend web\n"
          << "    bind 127.0.0.1:" << port << "\n";
     if (!options.backend_file.empty()) {
-        // As a user's frontend would route to the shipped backend.
-        conf << "    http-request return status 404 if !{ path_reg -i \\.dll(/|$) }\n"
+        // As a user's frontend would route to the shipped backend, with an id per request
+        // that the backend passes as REQUEST_ID.
+        conf << "    unique-id-format %{+X}o%ci%cp%fi%fp%Ts%rt%pid\n"
+             << "    http-request return status 404 if !{ path_reg -i \\.dll(/|$) }\n"
              << "    use_backend isapi_fcgi if { path_reg -i \\.dll(/|$) }\n";
         return conf.str();
     }
