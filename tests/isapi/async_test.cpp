@@ -147,12 +147,15 @@ TEST_F(isapi_async, asyncreader_reads_bodies_of_every_shape)
     EXPECT_EQ(known.status, 200) << known.describe();
     EXPECT_EQ(known.body, fnv1a64_lines(large) + "complete=yes\n");
 
-    const auto file = work().file("upload.bin");
-    std::ofstream(file, std::ios::binary) << large;
-    auto streamed = curl("/scripts/asyncreader.dll",
-                         {"-X", "POST", "-H", "Transfer-Encoding: chunked", "--data-binary", "@" + file.string()});
-    EXPECT_EQ(streamed.status, 200) << streamed.describe();
-    EXPECT_EQ(streamed.body, fnv1a64_lines(large) + "complete=yes\n");
+    // A streamed body of unknown length (not through HAProxy: haproxy_refuses_unknown_length).
+    if (kind() != front_kind::haproxy) {
+        const auto file = work().file("upload.bin");
+        std::ofstream(file, std::ios::binary) << large;
+        auto streamed = curl("/scripts/asyncreader.dll",
+                             {"-X", "POST", "-H", "Transfer-Encoding: chunked", "--data-binary", "@" + file.string()});
+        EXPECT_EQ(streamed.status, 200) << streamed.describe();
+        EXPECT_EQ(streamed.body, fnv1a64_lines(large) + "complete=yes\n");
+    }
 
     auto empty = post("/scripts/asyncreader.dll", "");
     EXPECT_EQ(empty.status, 200) << empty.describe();
@@ -189,7 +192,12 @@ TEST_F(isapi_async, transmitfile_sends_head_file_and_tail_without_reading_it_int
 
     EXPECT_EQ(get("/scripts/transmitfile.dll/missing.txt").status, 404);
     // MAP_URL_TO_PATH keeps the mapping inside the document root, however the path is spelled.
-    EXPECT_EQ(get("/scripts/transmitfile.dll/..%2f..%2fetc%2fpasswd").status, 404);
+    // Who refuses depends on the front end: nginx decodes and resolves the dots itself
+    // (/etc/passwd matches no location: its own 404), Apache refuses an encoded slash (404),
+    // HAProxy passes the URL on and the sidecar's URL map answers 400.
+    const auto escape = get("/scripts/transmitfile.dll/..%2f..%2fetc%2fpasswd");
+    EXPECT_EQ(escape.status, kind() == front_kind::haproxy ? 400 : 404) << escape.describe();
+    EXPECT_EQ(escape.body.find("root:"), std::string::npos);
 }
 
 // ---- ISAPI.md §5 test 7: completions never inline; context; no callback -------------------
@@ -379,7 +387,10 @@ TEST_F(isapi_async, a_pending_request_past_request_timeout_gets_504_and_its_ecb_
 TEST_F(isapi_async, a_timeout_after_the_headers_truncates_the_response_instead_of_completing_it)
 {
     start(async_options("    request_timeout: 1s\n"));
-    allow_front_problems("upstream prematurely closed connection");
+    // The sidecar closes the connection mid-response: nginx, Apache and HAProxy (termination
+    // state SD: the server aborted during the data phase) each log it.
+    allow_front_problems("upstream prematurely closed connection|AH01067: Failed to read FastCGI header|"
+                         "AH01075: Error dispatching request| SD-- ");
     auto result = get("/scripts/asyncprobe.dll?mode=hang&headers=1");
     EXPECT_EQ(result.status, 200) << result.describe();
     EXPECT_EQ(result.body, "partial");
