@@ -10,10 +10,10 @@
 #include <spdlog/spdlog.h>
 
 #include "config/loader.hpp"
-#include "engine/server.hpp"
 #include "iis_import/import_command.hpp"
-#include "isapi/isapi_host.hpp"
-#include "logging/logging.hpp"
+#include "ops/master.hpp"
+#include "ops/single_process.hpp"
+#include "ops/worker_main.hpp"
 
 namespace {
 
@@ -29,20 +29,24 @@ enum class action { run, check_config, version, help };
 struct options {
     action what = action::run;
     std::string config_path{default_config_path};
+    bool single_process = false;
 };
 
 void print_usage(std::FILE* to) {
     std::fprintf(to,
-                 "usage: isapi-fcgi [--config FILE] [--check-config]\n"
+                 "usage: isapi-fcgi [--config FILE] [--check-config] [--single-process]\n"
                  "       isapi-fcgi import-iis [options] applicationHost.config|web.config\n"
                  "       isapi-fcgi --version | --help\n"
                  "\n"
-                 "  -c, --config FILE   configuration file (default %s)\n"
-                 "  -t, --check-config  load and check the configuration, then exit\n"
-                 "      --version       print the version and exit\n"
-                 "  -h, --help          print this help and exit\n"
+                 "  -c, --config FILE     configuration file (default %s)\n"
+                 "  -t, --check-config    load and check the configuration, then exit\n"
+                 "      --single-process  serve in this one process, without a master and workers\n"
+                 "                        (for gdb and valgrind)\n"
+                 "      --version         print the version and exit\n"
+                 "  -h, --help            print this help and exit\n"
                  "\n"
-                 "Runs in the foreground; SIGINT, SIGTERM or SIGQUIT stop it.\n",
+                 "Runs in the foreground. SIGTERM, SIGINT or SIGQUIT stop it gracefully (a second one\n"
+                 "at once), SIGHUP reloads the configuration and the extensions, SIGUSR1 reopens logs.\n",
                  default_config_path.data());
 }
 
@@ -59,6 +63,8 @@ std::optional<options> parse_arguments(int argc, char** argv) {
             parsed.config_path = argv[++i];
         } else if (arg.starts_with("--config=")) {
             parsed.config_path = std::string(arg.substr(9));
+        } else if (arg == "--single-process") {
+            parsed.single_process = true;
         } else if (arg == "--check-config" || arg == "-t") {
             parsed.what = action::check_config;
         } else if (arg == "--version") {
@@ -88,47 +94,11 @@ int check_config(const std::string& path) {
     return exit_ok;
 }
 
-// Once logging is set up, errors go to the log; a log file is not where someone starting the
-// process in a terminal looks, so a fatal one is repeated on stderr.
-void report_fatal(const isapi_fcgi::config::settings& settings, std::string_view what,
-                  const std::exception& e) {
-    spdlog::critical("{}: {}", what, e.what());
-    if (!settings.log.file.empty()) {
-        std::fprintf(stderr, "isapi-fcgi: %.*s: %s\n", static_cast<int>(what.size()), what.data(),
-                     e.what());
-    }
-}
-
-int run_server(const std::string& path) {
-    const auto settings = load_config(path);
-    if (!settings) return exit_failure;
-    try {
-        isapi_fcgi::logging::setup(settings->log);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "isapi-fcgi: %s\n", e.what());
-        return exit_failure;
-    }
-    std::unique_ptr<isapi_fcgi::engine::server> server;
-    try {
-        auto host = std::make_shared<isapi_fcgi::isapi::isapi_host>(*settings);
-        server = std::make_unique<isapi_fcgi::engine::server>(*settings, std::move(host));
-        server->stop_on_signals();
-    } catch (const std::exception& e) {
-        report_fatal(*settings, "cannot start", e);
-        return exit_failure;
-    }
-    try {
-        server->run();
-    } catch (const std::exception& e) {
-        report_fatal(*settings, "stopped by an error", e);
-        return exit_failure;
-    }
-    return exit_ok;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
+    // A worker the master started (fork + exec of this binary); never typed by a person.
+    if (argc > 1 && std::string_view(argv[1]) == "--worker") return isapi_fcgi::ops::worker_main(argc, argv);
     // A subcommand with options of its own (see `isapi-fcgi import-iis --help`).
     if (argc > 1 && std::string_view(argv[1]) == "import-iis") {
         return isapi_fcgi::iis_import::run_import_command(argc - 2, argv + 2);
@@ -150,5 +120,6 @@ int main(int argc, char** argv) {
         case action::run:
             break;
     }
-    return run_server(parsed->config_path);
+    if (parsed->single_process) return isapi_fcgi::ops::run_single_process(parsed->config_path);
+    return isapi_fcgi::ops::run_master(parsed->config_path);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <vector>
 
 #include "config/accounts.hpp"
 #include "config/value_parsers.hpp"
@@ -104,15 +105,20 @@ void store_allowed_clients(const field& value, pool_settings& pool) {
     pool.allowed_clients = std::move(ranges);
 }
 
-void store_ping_path(const field& value, pool_settings& pool) {
+std::string url_path_or_empty(const field& value) {
     std::string path = value.text_or_empty("a URL path");
     const bool printable =
         std::all_of(path.begin(), path.end(), [](char c) { return c > ' ' && c != '\x7f'; });
     if (!path.empty() && (path.front() != '/' || !printable)) {
         value.fail(quoted(path) + " is not a URL path (start with '/', or \"\" to disable)");
     }
-    pool.ping_path = std::move(path);
+    return path;
 }
+
+void store_ping_path(const field& value, pool_settings& pool) {
+    pool.ping_path = url_path_or_empty(value);
+}
+
 
 bool parse_bool(const field& value) {
     const std::string text = value.text("true or false");
@@ -273,6 +279,53 @@ const std::array<key_spec<pool_settings>, 35> pool_table{{
      [](const field& v, pool_settings& p) { p.isapi.default_content_type = v.text("a content type"); }},
 }};
 
+// The supervisor's keys of a pool (src/ops): processes, recycling, rapid-fail, status.
+const std::array<key_spec<pool_settings>, 12> process_pool_table{{
+    {"workers", "1..256", "1",
+     [](const field& v, pool_settings& p) {
+         p.process.workers = static_cast<unsigned>(whole_number_in(v, 1, bounds::max_workers));
+     }},
+    {"user", "user name or id", "\"\" (the master's)",
+     [](const field& v, pool_settings& p) { p.process.user = account(v, user_exists, "user"); }},
+    {"group", "group name or id", "\"\" (the user's)",
+     [](const field& v, pool_settings& p) { p.process.group = account(v, group_exists, "group"); }},
+    {"max_requests", "whole number", "0 (never)",
+     [](const field& v, pool_settings& p) {
+         p.process.max_requests = v.parse("a whole number", parse_whole_number);
+     }},
+    {"max_rss", "size", "0 (off)",
+     [](const field& v, pool_settings& p) { p.process.max_rss = size_in(v, 0, std::size_t{1} << 50); }},
+    {"recycle_interval", "duration", "0 (off)",
+     [](const field& v, pool_settings& p) { p.process.recycle_interval = timeout_or_zero(v); }},
+    {"rapid_fail", "section", "", nullptr},
+    {"rapid_fail.max_crashes", "0..1000", "5",
+     [](const field& v, pool_settings& p) {
+         p.process.rapid_fail_max_crashes = static_cast<unsigned>(whole_number_in(v, 0, 1000));
+     }},
+    {"rapid_fail.interval", "duration", "5m",
+     [](const field& v, pool_settings& p) { p.process.rapid_fail_interval = timeout(v); }},
+    {"status_path", "URL path", "\"\" (off)",
+     [](const field& v, pool_settings& p) { p.process.status_path = url_path_or_empty(v); }},
+    {"metrics_path", "URL path", "\"\" (off)",
+     [](const field& v, pool_settings& p) { p.process.metrics_path = url_path_or_empty(v); }},
+    {"core_dump_dir", "absolute path", "\"\" (system default)",
+     [](const field& v, pool_settings& p) {
+         std::string path = v.text_or_empty("a directory path");
+         if (!path.empty() && path.front() != '/') v.fail(quoted(path) + " is not an absolute path");
+         p.process.core_dump_dir = std::move(path);
+     }},
+}};
+
+// The pool table and the supervisor's keys as one table, so a pool is read in one pass.
+const std::vector<key_spec<pool_settings>>& all_pool_keys() {
+    static const std::vector<key_spec<pool_settings>> keys = [] {
+        std::vector<key_spec<pool_settings>> all(pool_table.begin(), pool_table.end());
+        all.insert(all.end(), process_pool_table.begin(), process_pool_table.end());
+        return all;
+    }();
+    return keys;
+}
+
 // The pool's name for messages about its other keys, read before them so "unknown key 'foo' in
 // pool 'web'" can name it even when the bad key comes first; position N (1-based) when unnamed.
 std::string pool_label(const YAML::Node& pool, std::size_t index) {
@@ -293,7 +346,7 @@ void read_pools(const field& value, settings& out) {
         }
         pool_settings pool;
         const field pool_root(item.node(), "", YAML::Mark(), item.source());
-        read_keys<pool_settings>(pool_root, pool_table,
+        read_keys<pool_settings>(pool_root, all_pool_keys(),
                                  " in pool " + pool_label(item.node(), pools.size()), pool);
         if (pool.listen.empty()) pool.listen.push_back(parse_listen_address(default_listen));
         pools.push_back(std::move(pool));
@@ -314,7 +367,11 @@ void store_access_format(const field& value, settings& s) {
     s.access_format = std::move(format);
 }
 
-const std::array<key_spec<settings>, 6> global_table{{
+const std::array<key_spec<settings>, 8> global_table{{
+    {"allow_root", "boolean", "false",
+     [](const field& v, settings& s) { s.allow_root = parse_bool(v); }},
+    {"shutdown_timeout", "duration", "30s",
+     [](const field& v, settings& s) { s.shutdown_timeout = timeout(v); }},
     {"log", "section", "", nullptr},
     {"log.level", "trace|debug|info|warn|error|critical|off", "info", store_log_level},
     {"log.file", "absolute path", "\"\" (stderr)",
@@ -331,7 +388,7 @@ std::span<const key_spec<settings>> global_keys() {
 }
 
 std::span<const key_spec<pool_settings>> pool_keys() {
-    return pool_table;
+    return all_pool_keys();
 }
 
 void read_document(const field& root, settings& out) {

@@ -31,6 +31,7 @@ inline constexpr std::size_t max_stdin_buffer = 1U << 30;
 inline constexpr std::chrono::milliseconds min_timeout{1};
 inline constexpr std::chrono::hours max_timeout{24};
 inline constexpr std::size_t max_pool_name = 64;
+inline constexpr unsigned max_workers = 256;
 }  // namespace bounds
 
 /// Keys of the top level: `log`, `log.level`, `log.file`, `pools`.

@@ -12,14 +12,17 @@
 namespace isapi_fcgi::config {
 
 /// Where a pool accepts FastCGI connections: `unix:/path`, `tcp:HOST:PORT` (IPv6 as
-/// `tcp:[::1]:9000`) or `fd:N` (an already-open listening socket handed to the process).
+/// `tcp:[::1]:9000`), `fd:N` (an already-open listening socket handed to the process) or
+/// `systemd:NAME` (the LISTEN_FDNAMES entry NAME of systemd socket activation; the supervisor
+/// resolves it to an inherited_fd before anything listens).
 struct listen_address {
-    enum class kind { unix_socket, tcp, inherited_fd };
+    enum class kind { unix_socket, tcp, inherited_fd, systemd };
     kind type = kind::unix_socket;
     std::string path;        // unix_socket
     std::string host;        // tcp: a numeric IPv4/IPv6 address
     std::uint16_t port = 0;  // tcp
     int fd = -1;             // inherited_fd
+    std::string name;        // systemd: the LISTEN_FDNAMES entry
     std::string text;        // as written, for logs
 };
 
@@ -82,6 +85,21 @@ struct isapi_settings {
     std::string default_content_type = "text/html";  ///< body written with no header at all
 };
 
+/// How the supervisor (src/ops) runs a pool's worker processes.
+struct process_settings {
+    unsigned workers = 1;                 ///< worker processes of the pool
+    std::string user;                     ///< run the workers as; "" = the master's user
+    std::string group;                    ///< "" = the user's primary group (or the master's)
+    std::uint64_t max_requests = 0;       ///< recycle a worker after N requests; 0 = never
+    std::size_t max_rss = 0;              ///< recycle a worker above this resident size; 0 = off
+    std::chrono::milliseconds recycle_interval{0};  ///< recycle a worker at this age; 0 = off
+    unsigned rapid_fail_max_crashes = 5;  ///< crashes within the interval that stop the pool; 0 = off
+    std::chrono::milliseconds rapid_fail_interval{std::chrono::minutes(5)};
+    std::string status_path;              ///< "" = off
+    std::string metrics_path;             ///< "" = off
+    std::string core_dump_dir;            ///< "" = the system default (no change)
+};
+
 struct pool_settings {
     std::string name = "default";
     std::vector<listen_address> listen;  ///< at least one
@@ -94,6 +112,7 @@ struct pool_settings {
     limits limit;
     timeouts timeout;
     isapi_settings isapi;
+    process_settings process;
 };
 
 struct log_settings {
@@ -107,6 +126,8 @@ struct settings {
     std::string access_log;  ///< `log.access_log`: one line per request; "" = off, "stderr", or a path
     std::string access_format = "text";  ///< `log.access_format`: "text" or "json" (one object a line)
     std::vector<pool_settings> pools;  ///< at least one
+    bool allow_root = false;  ///< let workers run extensions as root
+    std::chrono::milliseconds shutdown_timeout{std::chrono::seconds(30)};  ///< graceful stop/drain bound
 };
 
 }  // namespace isapi_fcgi::config

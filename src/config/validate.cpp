@@ -18,6 +18,8 @@ std::string identity(const listen_address& address) {
             return "tcp:" + address.host + ':' + std::to_string(address.port);
         case listen_address::kind::inherited_fd:
             break;
+        case listen_address::kind::systemd:
+            return "systemd:" + address.name;
     }
     return "fd:" + std::to_string(address.fd);
 }

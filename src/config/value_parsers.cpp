@@ -177,6 +177,18 @@ listen_address parse_fd(std::string_view text, std::string_view number) {
     return address;
 }
 
+// LISTEN_FDNAMES entries are what FileDescriptorName= allows: printable ASCII without ':'.
+listen_address parse_systemd(std::string_view text, std::string_view name) {
+    const bool valid = !name.empty() && name.size() <= 255 &&
+                       std::all_of(name.begin(), name.end(), [](char c) { return c > ' ' && c < 0x7f && c != ':'; });
+    if (!valid) throw value_error(quoted(text) + " needs a socket name (FileDescriptorName=), systemd:web");
+    listen_address address;
+    address.type = listen_address::kind::systemd;
+    address.name = std::string(name);
+    address.text = std::string(text);
+    return address;
+}
+
 unsigned parse_prefix(std::string_view text, std::string_view prefix, unsigned max) {
     const auto value = digits_value(prefix);
     if (!value || *value > max) {
@@ -242,8 +254,9 @@ listen_address parse_listen_address(std::string_view text) {
     if (text.starts_with("unix:")) return parse_unix(text, text.substr(5));
     if (text.starts_with("tcp:")) return parse_tcp(text, text.substr(4));
     if (text.starts_with("fd:")) return parse_fd(text, text.substr(3));
+    if (text.starts_with("systemd:")) return parse_systemd(text, text.substr(8));
     throw value_error(quoted(text) +
-                      " is not a listen address (use unix:/path, tcp:HOST:PORT or fd:N)");
+                      " is not a listen address (use unix:/path, tcp:HOST:PORT, fd:N or systemd:NAME)");
 }
 
 address_range parse_address_range(std::string_view text) {

@@ -26,7 +26,8 @@ std::uint64_t parse_whole_number(std::string_view text);
 std::uint32_t parse_octal_mode(std::string_view text);
 
 /// `unix:/absolute/path` (at most 107 bytes, the size of sun_path less its NUL),
-/// `tcp:IPV4:PORT`, `tcp:[IPV6]:PORT`, `tcp:localhost:PORT` (= 127.0.0.1) or `fd:N`.
+/// `tcp:IPV4:PORT`, `tcp:[IPV6]:PORT`, `tcp:localhost:PORT` (= 127.0.0.1), `fd:N` or
+/// `systemd:NAME` (a LISTEN_FDNAMES entry).
 /// The host is stored in canonical numeric form; `text` keeps what was written.
 listen_address parse_listen_address(std::string_view text);
 

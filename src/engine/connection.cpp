@@ -72,6 +72,20 @@ void connection::close() {
     });
 }
 
+void connection::drain() {
+    asio::post(strand(), [self = shared_from_this()] {
+        if (self->state_ != state::open) return;
+        self->draining_ = true;
+        if (!self->requests_.empty() || !self->begun_.empty()) return;  // end_request closes it
+        self->close_after_flush_ = true;
+        if (!self->writing_) self->maybe_close_after_flush();
+    });
+}
+
+bool connection::closing_after(bool keep_conn) const {
+    return !keep_conn || overloaded_ || (draining_ && requests_.empty() && begun_.empty());
+}
+
 // ---- reader ---------------------------------------------------------------------------------
 
 void connection::do_wait_readable() {
@@ -301,7 +315,7 @@ void connection::end_request(const std::shared_ptr<request>& r, std::uint32_t ap
     output_.push_record(fcgi::encode_end_request(r->fcgi_id(), app_status,
                                                  fcgi::protocol_status::request_complete));
     demux_.request_ended(r->fcgi_id());
-    if (!r->keep_conn() || overloaded_) close_after_flush_ = true;
+    if (closing_after(r->keep_conn())) close_after_flush_ = true;
     resume_reading_if_drained();
     update_read_deadline();
     schedule_write();
@@ -331,7 +345,7 @@ void connection::answer(std::uint16_t id, bool keep_conn, std::string response) 
     output_.push_stream(fcgi::record_type::stdout_stream, id, {});
     output_.push_record(fcgi::encode_end_request(id, 0, fcgi::protocol_status::request_complete));
     demux_.request_ended(id);
-    if (!keep_conn || overloaded_) close_after_flush_ = true;
+    if (closing_after(keep_conn)) close_after_flush_ = true;
     update_read_deadline();
     schedule_write();
 }

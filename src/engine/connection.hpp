@@ -38,6 +38,9 @@ public:
     void start();
     /// Thread-safe: closes at once, aborting every request.
     void close();
+    /// Thread-safe: closes gracefully once the requests in progress have ended (at once when
+    /// idle); requests that still arrive meanwhile are served. For a graceful stop or recycle.
+    void drain();
 
     strand_type strand() { return socket_.get_executor(); }
     std::uint64_t id() const noexcept { return id_; }
@@ -73,6 +76,8 @@ private:
     void on_deadline(io_error ec);
     // closing
     void maybe_close_after_flush();
+    /// True when the connection should close after this flush (no keep-alive, overload, drain).
+    bool closing_after(bool keep_conn) const;
     void close_now();
     void abort_requests(std::error_code reason);
 
@@ -114,6 +119,7 @@ private:
     bool writing_ = false;
     bool write_scheduled_ = false;
     bool close_after_flush_ = false;
+    bool draining_ = false;
     asio::steady_timer deadline_timer_;
     clock::time_point timer_expiry_ = clock::time_point::max();
     clock::time_point read_deadline_ = clock::time_point::max();

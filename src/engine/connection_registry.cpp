@@ -21,14 +21,25 @@ void connection_registry::remove(std::uint64_t id) {
     live_.erase(id);
 }
 
-void connection_registry::close_all() {
+std::vector<std::shared_ptr<connection>> connection_registry::snapshot() {
     std::vector<std::shared_ptr<connection>> open;
-    {
-        std::lock_guard lock(mutex_);
-        for (auto& [id, weak] : live_)
-            if (auto c = weak.lock()) open.push_back(std::move(c));
-    }
-    for (auto& c : open) c->close();
+    std::lock_guard lock(mutex_);
+    for (auto& [id, weak] : live_)
+        if (auto c = weak.lock()) open.push_back(std::move(c));
+    return open;
+}
+
+void connection_registry::close_all() {
+    for (auto& c : snapshot()) c->close();
+}
+
+void connection_registry::drain_all() {
+    for (auto& c : snapshot()) c->drain();
+}
+
+bool connection_registry::empty() {
+    std::lock_guard lock(mutex_);
+    return live_.empty();
 }
 
 }  // namespace isapi_fcgi::engine

@@ -3,6 +3,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 namespace isapi_fcgi::engine {
 
@@ -16,8 +17,13 @@ public:
     void add(const std::shared_ptr<connection>& c);
     void remove(std::uint64_t id);
     void close_all();
+    /// Every connection closes once its requests have ended (idle ones at once).
+    void drain_all();
+    bool empty();
 
 private:
+    std::vector<std::shared_ptr<connection>> snapshot();
+
     std::mutex mutex_;
     std::uint64_t next_id_ = 1;
     std::unordered_map<std::uint64_t, std::weak_ptr<connection>> live_;

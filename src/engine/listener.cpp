@@ -56,6 +56,9 @@ listener::listener(asio::io_context& io, std::shared_ptr<pool_context> pool,
     case config::listen_address::kind::unix_socket: open_unix(address); break;
     case config::listen_address::kind::tcp: open_tcp(address); break;
     case config::listen_address::kind::inherited_fd: adopt_fd(address); break;
+    case config::listen_address::kind::systemd:
+        // The supervisor turns systemd:NAME into the descriptor LISTEN_FDS passed (ops/listen_sockets).
+        throw std::runtime_error(address.text + ": not resolved to an inherited descriptor");
     }
 }
 

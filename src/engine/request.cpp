@@ -78,12 +78,16 @@ void request::end_on_strand(std::uint32_t app_status) { owner_->end_request(shar
 
 void request::on_abort(abort_handler handler) {
     asio::post(owner_->strand(), [self = shared_from_this(), h = std::move(handler)]() mutable {
-        if (self->aborted()) {
-            if (!self->ended_) h();
-            return;
-        }
-        self->abort_handler_ = std::move(h);
+        self->on_abort_on_strand(std::move(h));
     });
+}
+
+void request::on_abort_on_strand(abort_handler handler) {
+    if (aborted()) {
+        if (!ended_) handler();
+        return;
+    }
+    abort_handler_ = std::move(handler);
 }
 
 void request::abort_on_strand(std::error_code reason) {

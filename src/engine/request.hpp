@@ -69,6 +69,8 @@ public:
     /// `handler` runs once on the connection's strand if the web server aborts the request
     /// (ABORT_REQUEST or connection loss) before end(). Set it before returning from handle().
     void on_abort(abort_handler handler);
+    /// on_abort() for a caller already on the connection's strand: no post.
+    void on_abort_on_strand(abort_handler handler);
     bool aborted() const noexcept { return aborted_.load(std::memory_order_acquire); }
     /// Closes the whole FastCGI connection without END_REQUEST, so the web server sees a
     /// truncated response rather than a complete-looking one (a timeout after the headers went

@@ -62,38 +62,112 @@ public:
         if (stopping_.exchange(true)) return;
         asio::post(io_, [this] {
             for (auto& l : listeners_) l->close();
-            if (signals_) signals_->cancel();
+            cancel_signals();
+            drain_timer_.cancel();
             registry_->close_all();
         });
+        start_watchdog(drain_timeout);
+    }
+
+    void drain(std::chrono::milliseconds timeout) {
+        if (stopping_.load() || draining_.exchange(true)) return;
+        asio::post(io_, [this] {
+            for (auto& l : listeners_) l->close();
+            registry_->drain_all();
+            check_drained();
+        });
         std::lock_guard lock(drain_mutex_);
-        if (drained_) return;
-        watchdog_ = std::thread([this] {
+        if (drained_ || drain_watchdog_.joinable()) return;
+        drain_watchdog_ = std::thread([this, timeout] {
             std::unique_lock wait_lock(drain_mutex_);
-            if (!drain_done_.wait_for(wait_lock, drain_timeout, [this] { return drained_; })) {
-                spdlog::warn("requests still running {}s after stop; stopping the I/O threads", drain_timeout.count());
+            if (!drain_done_.wait_for(wait_lock, timeout, [this] { return drained_; })) {
+                wait_lock.unlock();
+                spdlog::warn("requests still running {}ms after the drain began; closing their connections",
+                             timeout.count());
+                stop();
+            }
+        });
+    }
+
+    void stop_on_signals(std::chrono::milliseconds graceful, std::function<void()> on_reopen) {
+        on_reopen_ = std::move(on_reopen);
+        graceful_timeout_ = graceful;
+        signals_.emplace(io_, SIGINT, SIGTERM, SIGQUIT);
+        if (on_reopen_) signals_->add(SIGUSR1);
+        wait_signal();
+    }
+
+    /// The signal wait is re-armed by its handler on one I/O thread while check_drained may
+    /// cancel it from another: both under signal_mutex_, and no re-arm once cancelled.
+    void cancel_signals() {
+        std::lock_guard lock(signal_mutex_);
+        signals_done_ = true;
+        if (signals_) signals_->cancel();
+    }
+
+    void wait_signal() {
+        std::lock_guard lock(signal_mutex_);
+        if (signals_done_) return;
+        signals_->async_wait([this](io_error ec, int signal) {
+            if (ec) return;
+            if (signal == SIGUSR1) {
+                spdlog::info("received SIGUSR1; reopening log files");
+                on_reopen_();
+            } else if (!draining_.load()) {
+                spdlog::info("received signal {}; finishing the requests in progress (a second signal stops at once)",
+                             signal);
+                drain(graceful_timeout_);
+            } else {
+                spdlog::info("received signal {} again; stopping now", signal);
+                stop();
+                return;
+            }
+            wait_signal();
+        });
+    }
+
+    /// While draining, on the io_context: once no connection is left, nothing but the signal
+    /// wait keeps run() going; cancel it so run() returns.
+    void check_drained() {
+        if (stopping_.load()) return;
+        if (registry_->empty()) {
+            cancel_signals();
+            return;
+        }
+        drain_timer_.expires_after(std::chrono::milliseconds(20));
+        drain_timer_.async_wait([this](io_error ec) {
+            if (!ec) check_drained();
+        });
+    }
+
+    void start_watchdog(std::chrono::seconds bound) {
+        std::lock_guard lock(drain_mutex_);
+        if (drained_ || watchdog_.joinable()) return;
+        watchdog_ = std::thread([this, bound] {
+            std::unique_lock wait_lock(drain_mutex_);
+            if (!drain_done_.wait_for(wait_lock, bound, [this] { return drained_; })) {
+                spdlog::warn("requests still running {}s after stop; stopping the I/O threads", bound.count());
                 io_.stop();
             }
         });
     }
 
-    void stop_on_signals() {
-        signals_.emplace(io_, SIGINT, SIGTERM, SIGQUIT);
-        signals_->async_wait([this](io_error ec, int signal) {
-            if (ec) return;
-            spdlog::info("received signal {}; stopping", signal);
-            stop();
-        });
-    }
-
     /// The I/O threads are done (or never ran): release the drain watchdog.
     void finish_drain() {
-        std::thread watchdog;
+        std::thread watchdog, drain_watchdog;
         {
             std::lock_guard lock(drain_mutex_);
             drained_ = true;
             watchdog = std::move(watchdog_);
+            drain_watchdog = std::move(drain_watchdog_);
         }
         drain_done_.notify_all();
+        if (drain_watchdog.joinable()) drain_watchdog.join();
+        // The drain watchdog may have started the stop watchdog just before it was released.
+        {
+            std::lock_guard lock(drain_mutex_);
+            if (!watchdog.joinable()) watchdog = std::move(watchdog_);
+        }
         if (watchdog.joinable()) watchdog.join();
     }
 
@@ -114,8 +188,15 @@ private:
     std::vector<std::shared_ptr<pool_context>> pools_;
     std::vector<std::shared_ptr<listener>> listeners_;
     std::optional<asio::signal_set> signals_;
+    asio::steady_timer drain_timer_{io_};
+    std::function<void()> on_reopen_;
+    std::chrono::milliseconds graceful_timeout_{std::chrono::seconds(10)};
     unsigned threads_ = 1;
     std::atomic<bool> stopping_{false};
+    std::atomic<bool> draining_{false};
+    std::thread drain_watchdog_;
+    std::mutex signal_mutex_;
+    bool signals_done_ = false;
     static constexpr std::chrono::seconds drain_timeout{10};
     std::thread watchdog_;
     std::mutex drain_mutex_;
@@ -129,7 +210,10 @@ server::server(const config::settings& settings, std::shared_ptr<request_handler
 server::~server() = default;
 void server::run() { impl_->run(); }
 void server::stop() { impl_->stop(); }
-void server::stop_on_signals() { impl_->stop_on_signals(); }
+void server::drain(std::chrono::milliseconds timeout) { impl_->drain(timeout); }
+void server::stop_on_signals(std::chrono::milliseconds drain_timeout, std::function<void()> on_reopen) {
+    impl_->stop_on_signals(drain_timeout, std::move(on_reopen));
+}
 std::vector<std::string> server::local_addresses() const { return impl_->local_addresses(); }
 
 }  // namespace isapi_fcgi::engine

@@ -1,6 +1,8 @@
 #pragma once
 // The FastCGI responder engine's front door: opens every pool's listeners and runs the I/O
 // threads. Knows nothing of ISAPI; the layer above plugs in through request_handler.
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,8 +27,14 @@ public:
     void run();
     /// Thread-safe and idempotent: stops accepting, closes every connection, makes run() return.
     void stop();
-    /// SIGINT, SIGTERM and SIGQUIT call stop() (main enables this; tests usually don't).
-    void stop_on_signals();
+    /// Thread-safe: stops accepting and lets the requests in progress finish; each connection
+    /// closes once it is idle. run() returns when every connection has closed, or stop() is
+    /// called `timeout` later at the latest (graceful stop, recycling).
+    void drain(std::chrono::milliseconds timeout);
+    /// The first SIGINT, SIGTERM or SIGQUIT calls drain(drain_timeout), a second one stop().
+    /// SIGUSR1 calls `on_reopen` when given (log files). For main and workers; tests usually don't.
+    void stop_on_signals(std::chrono::milliseconds drain_timeout = std::chrono::seconds(10),
+                         std::function<void()> on_reopen = {});
 
     /// What each listener is bound to, as `unix:/path` or `tcp:HOST:PORT` with the real port
     /// (so a config may ask for port 0), in configuration order.

@@ -4,13 +4,13 @@
 
 #include <fmt/format.h>
 #include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "engine/log_text.hpp"
 #include "engine/request.hpp"
 #include "engine/simple_response.hpp"
 #include "isapi/isapi_request.hpp"
+#include "logging/logging.hpp"
 
 namespace isapi_fcgi::isapi {
 namespace {
@@ -19,7 +19,7 @@ std::shared_ptr<spdlog::logger> make_access_log(const std::string& target, bool 
     if (target.empty()) return nullptr;
     std::shared_ptr<spdlog::logger> log;
     if (target == "stderr")
-        log = std::make_shared<spdlog::logger>("access", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+        log = std::make_shared<spdlog::logger>("access", logging::console_sink());
     else
         log = std::make_shared<spdlog::logger>("access",
                                                std::make_shared<spdlog::sinks::basic_file_sink_mt>(target));

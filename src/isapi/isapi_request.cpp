@@ -75,7 +75,7 @@ void isapi_request::start() {
     pool_->observer().request_started({request_->serial(), pool_->settings().name, extension_name(), extension_,
                                        params.get("REQUEST_METHOD"), params.get("REQUEST_URI")});
     std::weak_ptr<isapi_request> weak = shared_from_this();
-    request_->on_abort([weak] {
+    request_->on_abort_on_strand([weak] {
         if (auto self = weak.lock()) {
             std::lock_guard lock(self->mutex_);
             self->client_gone_ = true;

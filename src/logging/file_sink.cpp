@@ -21,11 +21,14 @@ file_sink::file_sink(std::string path) : path_(std::move(path)), fd_(open_for_ap
     }
 }
 
+file_sink::file_sink(int fd, std::string name) : path_(std::move(name)), fd_(fd), owned_(false) {}
+
 file_sink::~file_sink() {
-    if (fd_ >= 0) ::close(fd_);
+    if (owned_ && fd_ >= 0) ::close(fd_);
 }
 
 std::error_code file_sink::reopen() {
+    if (!owned_) return {};
     const int fresh = open_for_append(path_);
     if (fresh < 0) return {errno, std::generic_category()};
     const std::lock_guard lock(mutex_);

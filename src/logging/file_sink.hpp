@@ -14,6 +14,9 @@ class file_sink final : public spdlog::sinks::base_sink<std::mutex> {
 public:
     /// Opens (creating, mode 0640 before umask) `path` for appending; throws std::system_error.
     explicit file_sink(std::string path);
+    /// Writes to an already-open descriptor it does not own (stderr, or the console a worker
+    /// inherited); reopen() does nothing. `name` appears in error messages.
+    file_sink(int fd, std::string name);
     ~file_sink() override;
     file_sink(const file_sink&) = delete;
     file_sink& operator=(const file_sink&) = delete;
@@ -32,6 +35,7 @@ protected:
 private:
     std::string path_;
     int fd_ = -1;
+    bool owned_ = true;
 };
 
 }  // namespace isapi_fcgi::logging

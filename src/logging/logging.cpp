@@ -31,6 +31,7 @@ struct current_state {
     std::shared_ptr<error_throttle> throttle = std::make_shared<error_throttle>();
 };
 
+int console_descriptor = STDERR_FILENO;
 std::mutex state_mutex;
 current_state state;  // guarded by state_mutex
 
@@ -60,6 +61,12 @@ void report_sink_error(error_throttle& throttle, const std::string& message) noe
 
 }  // namespace
 
+void set_console_fd(int fd) noexcept { console_descriptor = fd; }
+
+std::shared_ptr<spdlog::sinks::sink> console_sink() {
+    return std::make_shared<file_sink>(console_descriptor, "stderr");
+}
+
 void setup(const config::log_settings& settings) {
     if (std::find(level_names.begin(), level_names.end(), settings.level) == level_names.end()) {
         throw std::runtime_error("unknown log level '" + settings.level + "'");
@@ -67,7 +74,7 @@ void setup(const config::log_settings& settings) {
     current_state fresh;
     spdlog::sink_ptr sink;
     if (settings.file.empty()) {
-        sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+        sink = console_sink();
     } else {
         fresh.sink = std::make_shared<file_sink>(settings.file);
         sink = fresh.sink;
@@ -86,7 +93,7 @@ void setup(const config::log_settings& settings) {
 void reopen() noexcept {
     try {
         const current_state current = snapshot();
-        if (!current.sink) return;
+        if (!current.sink) return;  // stderr: nothing to reopen
         if (const std::error_code ec = current.sink->reopen()) {
             const std::string message =
                 "cannot reopen log file " + current.sink->path() + ": " + ec.message();

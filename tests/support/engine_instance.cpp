@@ -95,7 +95,9 @@ engine_instance::engine_instance(engine_options options)
     spawn_options spawn;
     spawn.stdout_path = dir_.file("engine.log");
     process_ = std::make_unique<test_process>(
-        std::vector<std::string>{program.string(), "--config", config_path_.string()}, spawn);
+        // The engine in one process (no master): what these tests are about, and the path
+        // ThreadSanitizer runs (tests/ops and the ISAPI tests cover the master and its workers).
+        std::vector<std::string>{program.string(), "--single-process", "--config", config_path_.string()}, spawn);
 
     const std::size_t expected = (options.listen_unix ? 1u : 0u) + (options.listen_tcp ? 1u : 0u);
     static const std::regex listening(

@@ -45,7 +45,10 @@ void open_to_group(const std::filesystem::path& dir, const std::string& group)
 std::string isapi_sidecar::render_config(const isapi_sidecar_options& options) const
 {
     std::ostringstream yaml;
-    yaml << "log:\n  level: " << options.log_level << "\n"
+    // Tests run as root (CI does); the sidecar refuses extensions as root unless told.
+    yaml << "allow_root: true\n"
+         << options.top_extra
+         << "log:\n  level: " << options.log_level << "\n"
          << "  access_log: " << quoted(options.access_log) << "\n"
          << "  access_format: " << options.access_format << "\n"
          << "pools:\n  - name: default\n"

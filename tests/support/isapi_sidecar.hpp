@@ -35,6 +35,8 @@ struct isapi_sidecar_options {
     /// Further keys of the pool map, as YAML lines indented by four spaces
     /// (e.g. "    max_request_body: 65536\n").
     std::string pool_extra;
+    /// Further top-level keys, as YAML lines (e.g. "shutdown_timeout: 5s\n").
+    std::string top_extra;
     /// NAME=VALUE entries added to the sidecar's environment (read by extensions).
     std::vector<std::string> env;
     /// When set, the socket gets `socket: { mode: "0660", group: ... }` as in a deployment

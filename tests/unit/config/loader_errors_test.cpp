@@ -73,8 +73,8 @@ TEST(loader_errors, unknown_keys_name_their_scope) {
     expect_error(pool_with("foo: 1"), 3, 5, "unknown key 'foo' in pool 'web'");
     expect_error(pool_with("limits: { max_conn: 1 }"), 3, 15,
                  "unknown key 'limits.max_conn' in pool 'web'");
-    expect_error("pools:\n  - listen: unix:/a.sock\n    workers: 2\n", 3, 5,
-                 "unknown key 'workers' in pool #1");
+    expect_error("pools:\n  - listen: unix:/a.sock\n    worker: 2\n", 3, 5,
+                 "unknown key 'worker' in pool #1");
     // The pool's name is known even when the unknown key comes before it.
     expect_error("pools:\n  - {}\n  - bogus: 1\n    name: second\n", 3, 5,
                  "unknown key 'bogus' in pool 'second'");
@@ -134,8 +134,8 @@ TEST(loader_errors, pool_names) {
 
 TEST(loader_errors, listen_values) {
     expect_error(pool_with("listen: 127.0.0.1:9000"), 3, 13,
-                 "listen: '127.0.0.1:9000' is not a listen address (use unix:/path, tcp:HOST:PORT "
-                 "or fd:N)");
+                 "listen: '127.0.0.1:9000' is not a listen address (use unix:/path, tcp:HOST:PORT, "
+                 "fd:N or systemd:NAME)");
     expect_error(pool_with("listen: unix:run/x.sock"), 3, 13,
                  "listen: 'unix:run/x.sock' needs an absolute socket path (unix:/run/x.sock)");
     // An item in a list is reported at the item.

@@ -171,7 +171,7 @@ TEST(parse_listen_address, unknown_scheme) {
     for (const char* bad : {"/run/x.sock", "127.0.0.1:9000", "udp:1.2.3.4:5", "", "UNIX:/x"}) {
         EXPECT_EQ(error_of(parse_listen_address, bad),
                   "'" + std::string(bad) +
-                      "' is not a listen address (use unix:/path, tcp:HOST:PORT or fd:N)");
+                      "' is not a listen address (use unix:/path, tcp:HOST:PORT, fd:N or systemd:NAME)");
     }
 }
 

@@ -1,0 +1,538 @@
+#include "ops/pool_supervisor.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "engine/log_text.hpp"
+#include "ops/status_snapshot.hpp"
+#include "ops/stopped_pool_responder.hpp"
+#include "ops/worker_channel.hpp"
+#include "ops/worker_main.hpp"
+#include "ops/worker_spawn.hpp"
+
+namespace isapi_fcgi::ops {
+namespace {
+
+namespace asio = engine::asio;
+
+/// A worker that has not said "ready" by then is killed (extensions that hang in
+/// GetExtensionVersion).
+constexpr std::chrono::seconds start_timeout{60};
+/// Captured output lines longer than this are logged in pieces: bounded memory, nothing lost.
+constexpr std::size_t max_output_line = 16 * 1024;
+
+std::uint32_t slot_count_for(unsigned workers) {
+    // Room for a whole second generation during a reload, and a few replacements on top.
+    return std::max<std::uint32_t>(8, 2 * workers + 4);
+}
+
+std::string signal_name(int sig) {
+    const char* abbrev = ::sigabbrev_np(sig);
+    return abbrev ? fmt::format("SIG{}", abbrev) : fmt::format("signal {}", sig);
+}
+
+std::chrono::milliseconds drain_bound(const supervisor_context& context) { return context.shutdown_timeout; }
+
+}  // namespace
+
+pool_supervisor::pool_supervisor(supervisor_context& context, config::pool_settings settings,
+                                 std::vector<const open_socket*> sockets, std::shared_ptr<int> config_fd)
+    : context_(context),
+      settings_(std::move(settings)),
+      sockets_(std::move(sockets)),
+      config_fd_(std::move(config_fd)),
+      board_(scoreboard::create(settings_.name, slot_count_for(settings_.process.workers))),
+      guard_(settings_.process.rapid_fail_max_crashes, settings_.process.rapid_fail_interval) {
+    board_.header().generation.store(generation_);
+    board_.header().configured_workers.store(settings_.process.workers);
+    for (const auto& e : settings_.isapi.extensions) board_.extension_name_index(e.name);
+}
+
+pool_supervisor::~pool_supervisor() = default;
+
+std::string pool_supervisor::who(const worker& w) const {
+    return fmt::format("pool {}: worker {} (pid {})", settings_.name, w.id, w.pid);
+}
+
+pool_supervisor::worker* pool_supervisor::find(std::uint32_t id) {
+    const auto it = workers_.find(id);
+    return it == workers_.end() ? nullptr : it->second.get();
+}
+
+std::optional<std::uint32_t> pool_supervisor::free_slot() const {
+    for (std::uint32_t s = 0; s < board_.slot_count(); ++s) {
+        if (board_.slot(s).state.load() != static_cast<std::uint32_t>(slot_state::free)) continue;
+        const bool taken = std::any_of(workers_.begin(), workers_.end(), [s](const auto& w) { return w.second->slot == s; });
+        if (!taken) return s;
+    }
+    return std::nullopt;
+}
+
+std::size_t pool_supervisor::current_generation_count() const {
+    return static_cast<std::size_t>(std::count_if(workers_.begin(), workers_.end(), [this](const auto& w) {
+        return w.second->generation == generation_ && w.second->state != phase::draining;
+    }));
+}
+
+void pool_supervisor::start() {
+    board_.header().state.store(static_cast<std::uint32_t>(pool_state::running));
+    for (unsigned i = 0; i < settings_.process.workers; ++i) spawn();
+}
+
+pool_supervisor::worker* pool_supervisor::spawn(std::uint32_t replaces) {
+    if (stopping_ || stopped_) return nullptr;
+    const auto slot = free_slot();
+    if (!slot) {
+        spdlog::error("pool {}: no free scoreboard slot for another worker", settings_.name);
+        return nullptr;
+    }
+    auto w = std::make_unique<worker>();
+    w->id = next_id_++;
+    w->generation = generation_;
+    w->slot = *slot;
+    w->started = clock::now();
+    w->replaces = replaces;
+    reset_slot(board_.slot(*slot), w->id, generation_);
+    spawn_request request;
+    request.label = fmt::format("isapi-fcgi: worker {}#{}", settings_.name, w->id);
+    request.pool = settings_.name;
+    request.worker_id = w->id;
+    request.slot = *slot;
+    request.generation = generation_;
+    request.source = context_.source;
+    request.config_fd = *config_fd_;
+    request.scoreboard_fd = board_.fd();
+    request.console_fd = STDERR_FILENO;
+    for (const auto* s : sockets_) request.listen_fds.push_back(s->fd);
+    spawned_worker spawned;
+    try {
+        spawned = spawn_worker(request);
+    } catch (const std::exception& e) {
+        spdlog::error("pool {}: cannot start a worker: {}", settings_.name, e.what());
+        board_.slot(*slot).state.store(static_cast<std::uint32_t>(slot_state::free));
+        return nullptr;
+    }
+    w->pid = spawned.pid;
+    board_.slot(*slot).pid.store(spawned.pid);
+    w->channel = std::make_unique<asio::posix::stream_descriptor>(context_.io, spawned.channel);
+    w->output = std::make_unique<asio::posix::stream_descriptor>(context_.io, spawned.output);
+    const auto id = w->id;
+    spdlog::info("pool {}: started worker {} (pid {}, generation {}){}", settings_.name, id, spawned.pid, generation_,
+                 replaces ? fmt::format(" to take over from worker {}", replaces) : "");
+    auto* raw = w.get();
+    workers_.emplace(id, std::move(w));
+    read_channel(id);
+    read_output(id);
+    return raw;
+}
+
+void pool_supervisor::read_channel(std::uint32_t id) {
+    auto* w = find(id);
+    if (!w || !w->channel) return;
+    w->channel->async_read_some(asio::buffer(w->channel_buffer), [this, id](engine::io_error ec, std::size_t n) {
+        auto* self = find(id);
+        if (ec || !self) return;  // end-of-file: the worker is gone (reaped separately)
+        on_message(*self, std::string(self->channel_buffer.data(), n));
+        read_channel(id);
+    });
+}
+
+void pool_supervisor::read_output(std::uint32_t id) {
+    auto* w = find(id);
+    if (!w || !w->output) return;
+    w->output->async_read_some(asio::buffer(w->output_buffer), [this, id](engine::io_error ec, std::size_t n) {
+        auto* self = find(id);
+        if (!self) return;
+        const auto flush = [&](std::string_view line) {
+            // Escaped (one log line per line) but never cut: the bound is max_output_line.
+            spdlog::info("pool {}: worker {} output: {}", settings_.name, id, engine::log_text(line, max_output_line));
+        };
+        if (ec) {
+            if (!self->partial_line.empty()) flush(self->partial_line);
+            self->partial_line.clear();
+            return;
+        }
+        // Extension output is logged line by line with the worker id, never truncated: a line
+        // longer than the bound is logged in pieces.
+        self->partial_line.append(self->output_buffer.data(), n);
+        std::string_view rest(self->partial_line);
+        for (auto nl = rest.find('\n'); nl != std::string_view::npos; nl = rest.find('\n')) {
+            flush(rest.substr(0, nl));
+            rest.remove_prefix(nl + 1);
+        }
+        while (rest.size() >= max_output_line) {
+            flush(rest.substr(0, max_output_line));
+            rest.remove_prefix(max_output_line);
+        }
+        self->partial_line = std::string(rest);
+        read_output(id);
+    });
+}
+
+void pool_supervisor::on_message(worker& w, const std::string& message) {
+    if (message == "ready") return on_ready(w);
+    if (message.starts_with("recycle ")) {
+        const auto rest = std::string_view(message).substr(8);
+        const auto space = rest.find(' ');
+        const auto cause_text = rest.substr(0, space);
+        const std::string reason(space == std::string_view::npos ? "" : rest.substr(space + 1));
+        restart_cause cause = restart_cause::unhealthy;
+        if (cause_text == to_string(restart_cause::max_requests)) cause = restart_cause::max_requests;
+        return recycle(w, cause, reason);
+    }
+    spdlog::warn("{}: unexpected message '{}'", who(w), engine::log_text(message));
+}
+
+void pool_supervisor::on_ready(worker& w) {
+    if (w.state != phase::starting) return;
+    w.state = phase::ready;
+    spdlog::info("{}: ready ({}ms)", who(w),
+                 std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - w.started).count());
+    if (w.replaces) {
+        if (auto* old = find(w.replaces); old && old->state == phase::ready && old->retire_cause)
+            drain(*old, *old->retire_cause, old->retire_reason, drain_bound(context_));
+    }
+    // A new generation takes over only once all of it is ready: zero failed requests on reload.
+    const bool generation_ready =
+        std::none_of(workers_.begin(), workers_.end(), [this](const auto& p) {
+            return p.second->generation == generation_ && p.second->state == phase::starting;
+        });
+    if (!generation_ready) return;
+    if (reload_in_progress_) {
+        reload_in_progress_ = false;
+        for (auto& [id, other] : workers_)
+            if (other->generation < generation_ && other->state == phase::ready)
+                drain(*other, restart_cause::reload, fmt::format("generation {} is ready", generation_),
+                      drain_bound(context_));
+        spdlog::info("pool {}: generation {} serving", settings_.name, generation_);
+        if (context_.on_progress) context_.on_progress();
+    }
+    if (!settled_) {
+        settled_ = true;
+        for (const auto* s : sockets_) spdlog::info("pool {}: listening on {}", settings_.name, s->local);
+        if (context_.on_progress) context_.on_progress();
+    }
+}
+
+void pool_supervisor::recycle(worker& w, restart_cause cause, std::string reason) {
+    if (w.state != phase::ready || w.replaced_by || stopping_) return;
+    if (w.generation != generation_) return;  // a reload replaces it already
+    w.retire_cause = cause;
+    w.retire_reason = reason;
+    auto* replacement = spawn(w.id);
+    spdlog::info("{}: recycling ({}): {}; worker {} starts first", who(w), to_string(cause), reason,
+                 replacement ? std::to_string(replacement->id) : std::string("none"));
+    if (!replacement) return drain(w, cause, std::move(reason), drain_bound(context_));
+    w.replaced_by = replacement->id;
+}
+
+void pool_supervisor::drain(worker& w, restart_cause cause, std::string reason, std::chrono::milliseconds bound) {
+    if (w.state == phase::draining) return;
+    w.state = phase::draining;
+    w.retire_cause = cause;
+    w.retire_reason = reason;
+    // The worker bounds its own drain by shutdown_timeout; the master kills it a little later.
+    w.drain_deadline = clock::now() + bound + std::chrono::seconds(2);
+    board_.slot(w.slot).state.store(static_cast<std::uint32_t>(slot_state::draining));
+    if (cause != restart_cause::count) record_restart(board_.header(), cause, w.id, w.pid, reason);
+    spdlog::info("{}: draining ({})", who(w), reason);
+    if (!send_message(w.channel->native_handle(), "drain")) ::kill(w.pid, SIGTERM);
+}
+
+void pool_supervisor::tick() {
+    const auto now = clock::now();
+    const auto now_ms = monotonic_ms();
+    for (auto& [id, w] : workers_) {
+        if (w->state == phase::draining) {
+            if (now > w->drain_deadline && !w->killed) {
+                spdlog::warn("{}: still running {}ms after it was asked to drain; killing it", who(*w),
+                             std::chrono::duration_cast<std::chrono::milliseconds>(now - w->drain_deadline).count() +
+                                 drain_bound(context_).count());
+                ::kill(w->pid, SIGKILL);
+                w->killed = true;
+            }
+            continue;
+        }
+        if (w->state == phase::starting) {
+            if (now - w->started > start_timeout && !w->killed) {
+                spdlog::error("{}: not ready after {}s; killing it", who(*w), start_timeout.count());
+                ::kill(w->pid, SIGKILL);
+                w->killed = true;
+            }
+            continue;
+        }
+        const auto& slot = board_.slot(w->slot);
+        const auto& p = settings_.process;
+        if (p.max_rss) {
+            const auto rss = resident_bytes(w->pid);
+            if (rss > p.max_rss) {
+                recycle(*w, restart_cause::max_rss, fmt::format("resident memory {} bytes is above max_rss ({})", rss, p.max_rss));
+                continue;
+            }
+        }
+        if (p.recycle_interval.count() && now - w->started > p.recycle_interval) {
+            recycle(*w, restart_cause::recycle_interval,
+                    fmt::format("running longer than recycle_interval ({}s)",
+                                std::chrono::duration_cast<std::chrono::seconds>(p.recycle_interval).count()));
+            continue;
+        }
+        // isapi.request_timeout answers each request 504 (the ISAPI layer); the thread that ran it
+        // may still be stuck in extension code, which only a new process cures.
+        const auto request_timeout = settings_.isapi.request_timeout;
+        if (request_timeout.count() && !w->replaced_by) {
+            // Stuck: every extension thread has been inside extension code longer than request_timeout.
+            const auto threads = slot.extension_threads.load();
+            std::uint32_t stuck = 0;
+            std::string example;
+            for (const auto& t : slot.requests) {
+                if (t.serial.load() == 0) continue;
+                const auto since = t.in_code_since_ms.load();
+                if (since && now_ms - since > request_timeout.count()) {
+                    ++stuck;
+                    if (example.empty()) {
+                        const auto ext = t.extension.load();
+                        const auto name_index = ext < max_extensions ? slot.extension_name_index[ext].load() : max_extensions;
+                        example = fmt::format("{} in extension '{}'", t.line.load(),
+                                              name_index < max_extensions ? board_.header().extension_names[name_index].load()
+                                                                          : std::string("?"));
+                    }
+                }
+            }
+            if (threads && stuck >= std::min<std::uint32_t>(threads, max_tracked_requests)) {
+                spdlog::error("{}: all {} extension threads are stuck past request_timeout ({}ms), e.g. {}", who(*w),
+                              threads, request_timeout.count(), engine::log_text(example));
+                w->retire_cause = restart_cause::request_timeout;
+                w->retire_reason = fmt::format("all extension threads stuck past request_timeout, e.g. {}", example);
+                if (auto* r = spawn(w->id)) w->replaced_by = r->id;
+                // Its other requests get the chance to finish; the stuck ones will not.
+                const auto bound = std::min(drain_bound(context_), request_timeout);
+                if (!w->replaced_by) drain(*w, restart_cause::request_timeout, w->retire_reason, bound);
+            }
+        }
+    }
+}
+
+void pool_supervisor::report_death(worker& w, int status) {
+    auto& slot = board_.slot(w.slot);
+    std::string how;
+    if (WIFSIGNALED(status)) {
+        how = fmt::format("killed by {}{}", signal_name(WTERMSIG(status)), WCOREDUMP(status) ? " (core dumped)" : "");
+    } else {
+        how = fmt::format("exited with status {}", WEXITSTATUS(status));
+    }
+    std::string fault;
+    if (const int sig = slot.fault_signal.load(std::memory_order_acquire)) {
+        const auto pc = slot.fault_pc.load();
+        std::string where = fmt::format("pc 0x{:x} outside the extensions", pc);
+        for (std::uint32_t e = 0; e < slot.extension_count.load() && e < max_extensions; ++e) {
+            const auto lo = slot.extension_lo[e].load(), hi = slot.extension_hi[e].load();
+            if (pc >= lo && pc < hi) {
+                const auto name_index = slot.extension_name_index[e].load();
+                where = fmt::format("in extension '{}' (+0x{:x})",
+                                    name_index < max_extensions ? board_.header().extension_names[name_index].load() : "?",
+                                    pc - lo);
+            }
+        }
+        fault = fmt::format("; {} at address 0x{:x}, {}", signal_name(sig), slot.fault_address.load(), where);
+        if (const auto serial = slot.fault_serial.load()) {
+            for (const auto& t : slot.requests)
+                if (t.serial.load() == serial) {
+                    const auto ext = t.extension.load();
+                    const auto name_index = ext < max_extensions ? slot.extension_name_index[ext].load() : max_extensions;
+                    fault += fmt::format(", while running {} (req={}) for extension '{}'", t.line.load(), serial,
+                                         name_index < max_extensions ? board_.header().extension_names[name_index].load()
+                                                                     : std::string("?"));
+                }
+        }
+    }
+    std::string in_flight;
+    std::size_t count = 0;
+    for (const auto& t : slot.requests) {
+        // An entry whose request already ended (answered 504) is only its stuck thread.
+        if (const auto serial = t.serial.load(); serial && (t.holders.load() & 1U)) {
+            in_flight += fmt::format("{}{} (req={})", count ? ", " : "", t.line.load(), serial);
+            ++count;
+        }
+    }
+    // Before "ready" the worker was loading its extensions (DllMain, GetExtensionVersion), and
+    // their address ranges were not recorded yet.
+    const std::string detail =
+        fmt::format("{}{}{}", how, fault, w.state == phase::starting ? " (while starting: loading its extensions)" : "");
+    spdlog::error("{} {}; {} request(s) in flight failed{}{}{}", who(w), engine::log_text(detail, 1024), count,
+                  count ? ": " : "", engine::log_text(in_flight, 4096),
+                  settings_.process.core_dump_dir.empty() || !WCOREDUMP(status)
+                      ? ""
+                      : fmt::format("; core dump in {}", settings_.process.core_dump_dir));
+    record_restart(board_.header(), WIFSIGNALED(status) ? restart_cause::crash : restart_cause::exit, w.id, w.pid,
+                   detail + (count ? "; in flight: " + in_flight : ""));
+}
+
+bool pool_supervisor::on_exit(pid_t pid, int status) {
+    auto it = std::find_if(workers_.begin(), workers_.end(), [pid](const auto& p) { return p.second->pid == pid; });
+    if (it == workers_.end()) return false;
+    auto owned = std::move(it->second);
+    workers_.erase(it);
+    worker& w = *owned;
+    const bool expected = w.state == phase::draining;
+    const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (expected) {
+        if (clean) spdlog::info("{}: exited after draining", who(w));
+        else report_death(w, status);
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) == worker_fatal_exit && w.state == phase::starting) {
+        spdlog::error("{}: could not start (see its messages above)", who(w));
+        if (!settled_) {
+            fatal_ = true;
+            settled_ = true;
+        } else if (reload_in_progress_ && w.generation == generation_) {
+            reload_failed(fmt::format("worker {} of generation {} could not start", w.id, generation_));
+        }
+    } else if (!stopping_) {
+        report_death(w, status);
+        if (reload_in_progress_ && w.generation == generation_ && w.state == phase::starting) {
+            retire_slot(board_.header(), board_.slot(w.slot));
+            reload_failed(fmt::format("worker {} of generation {} died before it was ready", w.id, generation_));
+            return true;
+        }
+    }
+    retire_slot(board_.header(), board_.slot(w.slot));
+    if (w.replaced_by == 0 && w.replaces) {
+        // A replacement died before taking over: its predecessor may be recycled again later.
+        if (auto* old = find(w.replaces)) old->replaced_by = 0;
+    }
+    if (fatal_ && !stopping_) {
+        if (context_.on_progress) context_.on_progress();
+        return true;
+    }
+    if (expected || stopping_ || stopped_) return true;
+    // An unexpected death: count it against rapid-fail protection, then replace it at once.
+    if (guard_.record_crash(clock::now())) {
+        trip_rapid_fail();
+        return true;
+    }
+    if (w.generation == generation_ && current_generation_count() < settings_.process.workers) {
+        // Replacing a recycled worker's replacement is its predecessor's business.
+        const bool predecessor_waiting = w.replaces && find(w.replaces);
+        if (!predecessor_waiting) spawn();
+    }
+    return true;
+}
+
+void pool_supervisor::trip_rapid_fail() {
+    const auto interval_s = std::chrono::duration_cast<std::chrono::seconds>(guard_.interval()).count();
+    const auto reason = fmt::format("rapid-fail protection: {} worker failures within {}s", guard_.max_crashes(), interval_s);
+    spdlog::critical("pool {}: {}; the pool is stopped (no worker is started again until a reload, SIGHUP); its "
+                     "sockets are answered 503 meanwhile",
+                     settings_.name, reason);
+    stopped_ = true;
+    settled_ = true;
+    reload_in_progress_ = false;
+    board_.header().stop_reason.store(reason);
+    board_.header().state.store(static_cast<std::uint32_t>(pool_state::stopped));
+    for (auto& [id, w] : workers_) {
+        if (w->state == phase::starting) {
+            ::kill(w->pid, SIGKILL);
+            w->killed = true;
+            w->state = phase::draining;
+            w->drain_deadline = clock::now();
+        } else {
+            drain(*w, restart_cause::count, "its pool was stopped", drain_bound(context_));
+        }
+    }
+    start_responder();
+    if (context_.on_progress) context_.on_progress();
+}
+
+void pool_supervisor::start_responder() {
+    if (responder_) return;
+    try {
+        responder_ = std::make_unique<stopped_pool_responder>(context_.io, settings_, board_, sockets_);
+    } catch (const std::exception& e) {
+        spdlog::error("pool {}: cannot answer 503 on its sockets: {}", settings_.name, e.what());
+    }
+}
+
+void pool_supervisor::stop_responder() { responder_.reset(); }
+
+void pool_supervisor::reload(config::pool_settings settings, std::vector<const open_socket*> sockets,
+                             std::shared_ptr<int> config_fd) {
+    previous_settings_ = settings_;
+    previous_sockets_ = sockets_;
+    previous_config_fd_ = config_fd_;
+    if (settings.process.workers * 2 + 2 > board_.slot_count()) {
+        spdlog::warn("pool {}: {} workers need a restart (at most {} until then)", settings.name,
+                     settings.process.workers, (board_.slot_count() - 2) / 2);
+        settings.process.workers = (board_.slot_count() - 2) / 2;
+    }
+    settings_ = std::move(settings);
+    sockets_ = std::move(sockets);
+    config_fd_ = std::move(config_fd);
+    ++generation_;
+    guard_ = rapid_fail_guard(settings_.process.rapid_fail_max_crashes, settings_.process.rapid_fail_interval);
+    for (const auto& e : settings_.isapi.extensions) board_.extension_name_index(e.name);
+    auto& header = board_.header();
+    header.generation.store(generation_);
+    header.configured_workers.store(settings_.process.workers);
+    if (stopped_) {
+        spdlog::info("pool {}: restarting after rapid-fail protection stopped it", settings_.name);
+        stopped_ = false;
+        stop_responder();
+        header.state.store(static_cast<std::uint32_t>(pool_state::running));
+        header.stop_reason.store("");
+    }
+    reload_in_progress_ = true;
+    for (unsigned i = 0; i < settings_.process.workers; ++i) spawn();
+}
+
+void pool_supervisor::reload_failed(const std::string& why) {
+    spdlog::error("pool {}: reload failed: {}; generation {} keeps serving", settings_.name, why, generation_ - 1);
+    set_reload_result(why);
+    for (auto& [id, w] : workers_) {
+        if (w->generation == generation_ && w->state != phase::draining) {
+            drain(*w, restart_cause::count, "its generation failed to start", drain_bound(context_));
+        }
+    }
+    settings_ = previous_settings_;
+    sockets_ = previous_sockets_;
+    config_fd_ = previous_config_fd_;
+    --generation_;
+    board_.header().generation.store(generation_);
+    board_.header().configured_workers.store(settings_.process.workers);
+    reload_in_progress_ = false;
+    if (context_.on_progress) context_.on_progress();
+}
+
+void pool_supervisor::set_reload_result(const std::string& error) {
+    board_.header().reload_error.store(error);
+    board_.header().reload_failed.store(error.empty() ? 0 : 1);
+}
+
+void pool_supervisor::stop(bool kill) {
+    stopping_ = true;
+    stop_responder();
+    for (auto& [id, w] : workers_) {
+        if (kill) {
+            ::kill(w->pid, SIGKILL);
+            w->killed = true;
+            w->state = phase::draining;
+        } else if (w->state == phase::starting) {
+            ::kill(w->pid, SIGTERM);
+            w->state = phase::draining;
+            w->drain_deadline = clock::now() + drain_bound(context_);
+        } else {
+            drain(*w, restart_cause::count, "shutting down", drain_bound(context_));
+        }
+    }
+}
+
+void pool_supervisor::reopen_logs() {
+    for (auto& [id, w] : workers_) send_message(w->channel->native_handle(), "reopen");
+}
+
+}  // namespace isapi_fcgi::ops

@@ -1,0 +1,213 @@
+#include "ops/status_report.hpp"
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+namespace isapi_fcgi::ops {
+namespace {
+
+std::string local_time(std::int64_t unix_ms) {
+    const std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+    std::tm tm{};
+    ::localtime_r(&t, &tm);
+    char buffer[64];
+    std::strftime(buffer, sizeof(buffer), "%d/%b/%Y:%H:%M:%S %z", &tm);
+    return buffer;
+}
+
+std::uint64_t total_restarts(const pool_snapshot& s) {
+    std::uint64_t n = 0;
+    for (auto r : s.restarts) n += r;
+    return n;
+}
+
+std::string_view pool_state_text(const pool_snapshot& s) { return s.stopped ? "stopped" : "running"; }
+
+}  // namespace
+
+status_format parse_status_query(std::string_view query) {
+    status_format f;
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const auto word = query.substr(0, amp);
+        const auto name = word.substr(0, word.find('='));
+        if (name == "json") f.json = true;
+        if (name == "full") f.full = true;
+        if (amp == std::string_view::npos) break;
+        query.remove_prefix(amp + 1);
+    }
+    return f;
+}
+
+std::string json_escape(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (const char c : s) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+            else out += c;
+        }
+    }
+    return out;
+}
+
+std::string render_status_text(const pool_snapshot& s, bool full) {
+    std::string out;
+    auto line = [&out](std::string_view key, const auto& value) { out += fmt::format("{:<22}{}\n", fmt::format("{}:", key), value); };
+    line("pool", s.pool);
+    line("process manager", "static");
+    line("pool state", pool_state_text(s));
+    if (s.stopped) line("stop reason", s.stop_reason);
+    line("start time", local_time(s.started_unix_ms));
+    line("start since", (s.now_unix_ms - s.started_unix_ms) / 1000);
+    line("accepted requests", s.requests);
+    line("finished requests", s.finished);
+    line("listen queue", s.listen_queue ? std::to_string(*s.listen_queue) : "-");
+    line("listen queue len", s.listen_queue_limit ? std::to_string(*s.listen_queue_limit) : "-");
+    line("idle threads", s.total_threads > s.busy_threads ? s.total_threads - s.busy_threads : 0);
+    line("active threads", s.busy_threads);
+    line("total threads", s.total_threads);
+    line("max active threads", s.max_busy_threads);
+    line("requests in flight", s.in_flight);
+    line("requests pending", s.pending_now);
+    line("slow requests", s.slow);
+    line("timed out requests", s.timed_out);
+    line("workers", s.configured_workers);
+    line("workers ready", s.workers_ready);
+    line("workers starting", s.workers_starting);
+    line("workers draining", s.workers_draining);
+    line("generation", s.generation);
+    line("worker restarts", total_restarts(s));
+    for (std::size_t i = 0; i < s.restarts.size(); ++i)
+        if (s.restarts[i]) line(fmt::format("restarts {}", to_string(static_cast<restart_cause>(i))), s.restarts[i]);
+    line("last reload", s.reload_failed ? "failed: " + s.reload_error : std::string("ok"));
+    for (const auto& e : s.extensions) {
+        const double mean_ms = e.requests ? static_cast<double>(e.duration_us) / 1000.0 / static_cast<double>(e.requests) : 0.0;
+        line(fmt::format("extension {}", e.name), fmt::format("requests {} errors {} mean {:.3f}ms", e.requests, e.errors, mean_ms));
+    }
+    for (const auto& r : s.recent_restarts)
+        line("restart", fmt::format("{} worker {} pid {} {}: {}", local_time(r.unix_ms), r.worker_id, r.pid, r.cause, r.detail));
+    if (!full) return out;
+    for (const auto& w : s.workers) {
+        out += "\n************************\n";
+        line("worker", w.id);
+        line("pid", w.pid);
+        line("state", to_string(w.state));
+        line("generation", w.generation);
+        line("start time", local_time(w.started_unix_ms));
+        line("requests", w.requests);
+        line("requests in flight", w.in_flight);
+        line("requests pending", w.pending);
+        line("active threads", w.busy_threads);
+        line("total threads", w.threads);
+        line("resident memory", w.rss_bytes);
+        for (const auto& r : w.requests_in_flight)
+            line("request", fmt::format("{} ({}) {}ms{}{}{}", r.line, r.extension, r.age_ms, r.pending ? " pending" : "",
+                                        r.answered ? " answered" : "",
+                                        r.in_code_ms >= 0 ? fmt::format(" in extension code {}ms", r.in_code_ms) : ""));
+    }
+    return out;
+}
+
+std::string render_status_json(const pool_snapshot& s, bool full) {
+    std::string out = "{";
+    bool first = true;
+    auto key = [&](std::string_view k) {
+        if (!first) out += ',';
+        first = false;
+        out += fmt::format("\"{}\":", k);
+    };
+    auto num = [&](std::string_view k, auto v) { key(k); out += fmt::format("{}", v); };
+    auto str = [&](std::string_view k, std::string_view v) { key(k); out += '"' + json_escape(v) + '"'; };
+    str("pool", s.pool);
+    str("process manager", "static");
+    str("pool state", pool_state_text(s));
+    str("stop reason", s.stop_reason);
+    num("start time", s.started_unix_ms / 1000);
+    num("start since", (s.now_unix_ms - s.started_unix_ms) / 1000);
+    num("accepted requests", s.requests);
+    num("finished requests", s.finished);
+    key("listen queue");
+    out += s.listen_queue ? std::to_string(*s.listen_queue) : "null";
+    key("listen queue len");
+    out += s.listen_queue_limit ? std::to_string(*s.listen_queue_limit) : "null";
+    num("idle threads", s.total_threads > s.busy_threads ? s.total_threads - s.busy_threads : 0);
+    num("active threads", s.busy_threads);
+    num("total threads", s.total_threads);
+    num("max active threads", s.max_busy_threads);
+    num("requests in flight", s.in_flight);
+    num("requests pending", s.pending_now);
+    num("pending requests total", s.pending_total);
+    num("slow requests", s.slow);
+    num("timed out requests", s.timed_out);
+    num("status requests", s.internal);
+    num("bytes in", s.bytes_in);
+    num("bytes out", s.bytes_out);
+    key("responses");
+    out += fmt::format("{{\"none\":{},\"1xx\":{},\"2xx\":{},\"3xx\":{},\"4xx\":{},\"5xx\":{}}}", s.status_classes[0],
+                       s.status_classes[1], s.status_classes[2], s.status_classes[3], s.status_classes[4],
+                       s.status_classes[5]);
+    num("workers", s.configured_workers);
+    num("workers ready", s.workers_ready);
+    num("workers starting", s.workers_starting);
+    num("workers draining", s.workers_draining);
+    num("generation", s.generation);
+    num("worker restarts", total_restarts(s));
+    key("restarts by cause");
+    out += '{';
+    for (std::size_t i = 0; i < s.restarts.size(); ++i)
+        out += fmt::format("{}\"{}\":{}", i ? "," : "", to_string(static_cast<restart_cause>(i)), s.restarts[i]);
+    out += '}';
+    key("recent restarts");
+    out += '[';
+    for (std::size_t i = 0; i < s.recent_restarts.size(); ++i) {
+        const auto& r = s.recent_restarts[i];
+        out += fmt::format("{}{{\"time\":{},\"worker\":{},\"pid\":{},\"cause\":\"{}\",\"detail\":\"{}\"}}", i ? "," : "",
+                           r.unix_ms / 1000, r.worker_id, r.pid, r.cause, json_escape(r.detail));
+    }
+    out += ']';
+    key("reload failed");
+    out += s.reload_failed ? "true" : "false";
+    str("reload error", s.reload_error);
+    key("extensions");
+    out += '[';
+    for (std::size_t i = 0; i < s.extensions.size(); ++i) {
+        const auto& e = s.extensions[i];
+        out += fmt::format("{}{{\"name\":\"{}\",\"requests\":{},\"errors\":{},\"duration us\":{},\"mean ms\":{:.3f}}}",
+                           i ? "," : "", json_escape(e.name), e.requests, e.errors, e.duration_us,
+                           e.requests ? static_cast<double>(e.duration_us) / 1000.0 / static_cast<double>(e.requests) : 0.0);
+    }
+    out += ']';
+    if (full) {
+        key("workers list");
+        out += '[';
+        for (std::size_t i = 0; i < s.workers.size(); ++i) {
+            const auto& w = s.workers[i];
+            out += fmt::format("{}{{\"worker\":{},\"pid\":{},\"state\":\"{}\",\"generation\":{},\"start time\":{},"
+                               "\"requests\":{},\"requests in flight\":{},\"requests pending\":{},"
+                               "\"active threads\":{},\"total threads\":{},\"resident memory\":{},\"in flight\":[",
+                               i ? "," : "", w.id, w.pid, to_string(w.state), w.generation, w.started_unix_ms / 1000,
+                               w.requests, w.in_flight, w.pending, w.busy_threads, w.threads, w.rss_bytes);
+            for (std::size_t j = 0; j < w.requests_in_flight.size(); ++j) {
+                const auto& r = w.requests_in_flight[j];
+                out += fmt::format("{}{{\"request\":\"{}\",\"extension\":\"{}\",\"duration ms\":{},\"pending\":{},"
+                                   "\"answered\":{},\"in extension code ms\":{}}}",
+                                   j ? "," : "", json_escape(r.line), json_escape(r.extension), r.age_ms,
+                                   r.pending ? "true" : "false", r.answered ? "true" : "false", r.in_code_ms);
+            }
+            out += "]}";
+        }
+        out += ']';
+    }
+    out += "}\n";
+    return out;
+}
+
+}  // namespace isapi_fcgi::ops

@@ -1,0 +1,193 @@
+#include "ops/worker_main.hpp"
+
+#include <link.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "config/loader.hpp"
+#include "engine/server.hpp"
+#include "isapi/isapi_host.hpp"
+#include "logging/logging.hpp"
+#include "ops/crash_handler.hpp"
+#include "ops/privileges.hpp"
+#include "ops/scoreboard.hpp"
+#include "ops/status_handler.hpp"
+#include "ops/worker_channel.hpp"
+#include "ops/worker_observer.hpp"
+
+namespace isapi_fcgi::ops {
+namespace {
+
+std::string read_all(int fd) {
+    std::string text;
+    char buffer[65536];
+    // pread: the description (and its offset) is shared with every other worker of the generation.
+    for (ssize_t n; (n = ::pread(fd, buffer, sizeof(buffer), static_cast<off_t>(text.size()))) > 0;)
+        text.append(buffer, static_cast<std::size_t>(n));
+    return text;
+}
+
+struct range_query {
+    const std::vector<config::extension_settings>* extensions;
+    worker_slot* slot;
+};
+
+// Where each extension is mapped, so the master can name the one a crashing address falls in.
+int note_extension_ranges(dl_phdr_info* info, std::size_t, void* data) {
+    auto* query = static_cast<range_query*>(data);
+    if (!info->dlpi_name || !*info->dlpi_name) return 0;
+    for (std::size_t i = 0; i < query->extensions->size() && i < max_extensions; ++i) {
+        if ((*query->extensions)[i].path != info->dlpi_name) continue;
+        std::uint64_t lo = ~0ULL, hi = 0;
+        for (int p = 0; p < info->dlpi_phnum; ++p) {
+            const auto& ph = info->dlpi_phdr[p];
+            if (ph.p_type != PT_LOAD) continue;
+            lo = std::min<std::uint64_t>(lo, info->dlpi_addr + ph.p_vaddr);
+            hi = std::max<std::uint64_t>(hi, info->dlpi_addr + ph.p_vaddr + ph.p_memsz);
+        }
+        query->slot->extension_lo[i].store(lo, std::memory_order_relaxed);
+        query->slot->extension_hi[i].store(hi, std::memory_order_relaxed);
+    }
+    return 0;
+}
+
+}  // namespace
+
+int worker_main(int argc, char** argv) {
+    if (argc < 8) {
+        std::fprintf(stderr, "isapi-fcgi: --worker is started by the master only\n");
+        return worker_fatal_exit;
+    }
+    const std::string pool_name = argv[2];
+    const auto worker_id = static_cast<std::uint32_t>(std::strtoul(argv[3], nullptr, 10));
+    const auto slot_index = static_cast<std::uint32_t>(std::strtoul(argv[4], nullptr, 10));
+    const auto generation = std::strtoull(argv[5], nullptr, 10);
+    const int listen_count = std::atoi(argv[6]);
+    const std::string source = argv[7];
+    // SIGHUP and SIGUSR1 are the master's to act on; a terminal's SIGHUP must not kill workers.
+    ::signal(SIGHUP, SIG_IGN);
+    ::signal(SIGPIPE, SIG_IGN);
+
+    config::settings settings;
+    try {
+        settings = config::load_string(read_all(worker_fd::config), source);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "isapi-fcgi worker: %s\n", e.what());
+        return worker_fatal_exit;
+    }
+    ::close(worker_fd::config);
+    auto found = std::find_if(settings.pools.begin(), settings.pools.end(),
+                              [&](const config::pool_settings& p) { return p.name == pool_name; });
+    if (found == settings.pools.end()) return worker_fatal_exit;
+    config::pool_settings pool = *found;
+
+    logging::set_console_fd(worker_fd::console);
+    try {
+        logging::setup(settings.log);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "isapi-fcgi worker: %s\n", e.what());
+        return worker_fatal_exit;
+    }
+    const std::string who = fmt::format("pool {} worker {}", pool_name, worker_id);
+
+    scoreboard board;
+    try {
+        board = scoreboard::attach(worker_fd::scoreboard);
+    } catch (const std::exception& e) {
+        spdlog::critical("{}: {}", who, e.what());
+        return worker_fatal_exit;
+    }
+    auto& slot = board.slot(slot_index);
+    slot.pid.store(::getpid());
+    install_crash_handler(slot);
+
+    // The listening sockets the master opened, at fixed descriptors in configuration order.
+    pool.listen.clear();
+    std::vector<int> listen_fds;
+    for (int i = 0; i < listen_count; ++i) {
+        config::listen_address a;
+        a.type = config::listen_address::kind::inherited_fd;
+        a.fd = worker_fd::first_listen + i;
+        a.text = fmt::format("fd:{}", a.fd);
+        pool.listen.push_back(a);
+        listen_fds.push_back(a.fd);
+    }
+    config::settings mine = settings;
+    mine.pools = {pool};
+
+    std::shared_ptr<worker_observer> observer;
+    std::shared_ptr<isapi::isapi_host> host;
+    std::unique_ptr<engine::server> server;
+    try {
+        drop_privileges(pool.process.user, pool.process.group);
+        prepare_core_dumps(pool.process.core_dump_dir);
+        if (!pool.isapi.extensions.empty()) refuse_root(settings.allow_root, pool_name);
+        std::vector<std::string> names;
+        for (const auto& e : pool.isapi.extensions) names.push_back(e.name);
+        observer = std::make_shared<worker_observer>(
+            board, slot, names, pool.isapi.extension_threads, pool.process.max_requests,
+            [](restart_cause cause, std::string reason) {
+                send_message(worker_fd::channel, fmt::format("recycle {} {}", to_string(cause), reason));
+            });
+        host = std::make_shared<isapi::isapi_host>(mine, observer);
+        range_query query{&pool.isapi.extensions, &slot};
+        ::dl_iterate_phdr(note_extension_ranges, &query);
+        auto handler = std::make_shared<status_handler>(pool, board, listen_fds, host,
+                                                        [observer] { observer->internal_request(); });
+        server = std::make_unique<engine::server>(mine, handler);
+        server->stop_on_signals(settings.shutdown_timeout, [] { logging::reopen(); });
+    } catch (const std::exception& e) {
+        spdlog::critical("{}: cannot start: {}", who, e.what());
+        return worker_fatal_exit;
+    }
+
+    // The channel: commands from the master, read on a thread of their own (they are rare).
+    std::thread channel([&server, &settings, who] {
+        while (true) {
+            const auto message = receive_message(worker_fd::channel);
+            if (!message) {
+                spdlog::debug("{}: channel closed", who);
+                server->drain(settings.shutdown_timeout);
+                return;
+            }
+            if (*message == "drain") {
+                server->drain(settings.shutdown_timeout);
+            } else if (*message == "reopen") {
+                logging::reopen();
+            } else if (*message == "quit") {
+                return;
+            }
+        }
+    });
+    spdlog::info("{} (generation {}) serving", who, generation);
+    slot.state.store(static_cast<std::uint32_t>(slot_state::ready), std::memory_order_release);
+    send_message(worker_fd::channel, "ready");
+    int rc = 0;
+    try {
+        server->run();
+    } catch (const std::exception& e) {
+        spdlog::critical("{}: stopped by an error: {}", who, e.what());
+        rc = 1;
+    }
+    slot.state.store(static_cast<std::uint32_t>(slot_state::draining), std::memory_order_release);
+    // Wake the channel thread: shutting our end down makes its recv() return end-of-file.
+    ::shutdown(worker_fd::channel, SHUT_RD);
+    channel.join();
+    server.reset();
+    host.reset();  // TerminateExtension, after every extension call has returned
+    spdlog::info("{} exiting", who);
+    return rc;
+}
+
+}  // namespace isapi_fcgi::ops

@@ -1,0 +1,53 @@
+#pragma once
+// The ISAPI host's observer in a worker: counts every request event into the worker's
+// scoreboard slot (lock-free, from any thread), tracks the requests in flight with their URLs,
+// marks which thread runs which request for crash reports, and tells the supervisor when this
+// worker should be recycled (max_requests reached, HSE_REQ_REPORT_UNHEALTHY).
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "isapi/host_observer.hpp"
+#include "ops/scoreboard.hpp"
+
+namespace isapi_fcgi::ops {
+
+class worker_observer final : public isapi::host_observer {
+public:
+    /// Called at most once, from any thread, with the cause and a reason for the log.
+    using recycle_request = std::function<void(restart_cause, std::string)>;
+
+    /// `extension_names`: the pool's extensions in configuration order (their scoreboard
+    /// indexes are looked up once here). `max_requests` 0: never.
+    worker_observer(const scoreboard& board, worker_slot& slot, const std::vector<std::string>& extension_names,
+                    unsigned extension_threads, std::uint64_t max_requests, recycle_request on_recycle);
+
+    void request_started(const isapi::request_started_info& info) noexcept override;
+    void request_pending(std::uint64_t serial) noexcept override;
+    void request_slow(std::uint64_t serial, std::string_view waiting_on) noexcept override;
+    void request_finished(const isapi::request_finished_info& info) noexcept override;
+    void extension_code_entered(std::uint64_t serial) noexcept override;
+    void extension_code_left(std::uint64_t serial) noexcept override;
+    void extension_unhealthy(std::string_view pool, std::string_view extension,
+                             std::string_view reason) noexcept override;
+
+    /// Status and metrics requests answered beside the extensions.
+    void internal_request() noexcept;
+
+private:
+    tracked_request* find(std::uint64_t serial) noexcept;
+    void ask_recycle(restart_cause cause, std::string reason) noexcept;
+
+    worker_slot& slot_;
+    std::vector<std::uint32_t> name_index_;  // pool extension index -> scoreboard index
+    std::uint64_t max_requests_;
+    recycle_request on_recycle_;
+    std::atomic<bool> recycle_asked_{false};
+};
+
+/// Adds one request duration to an extension's counters (shared with the single-process path).
+void count_extension_request(extension_counters& counters, std::chrono::microseconds duration, bool error) noexcept;
+
+}  // namespace isapi_fcgi::ops
