@@ -435,7 +435,7 @@ void isapi_request::start_op(lock_type& lock, io_op& op) {
         else
             ec = translator_.send_response_header(op.text, op.header_text, op.ecb_status, out);
         if (ec) {
-            spdlog::warn("{} {} refused: {}", log_context(), op.label, ec.message());
+            spdlog::warn("{} extension '{}': {} refused: {}", log_context(), extension_name(), op.label, ec.message());
             return complete_front(lock, {false, ERROR_INVALID_PARAMETER, 0});
         }
         return send_bytes(lock, out, 0);
@@ -468,7 +468,7 @@ void isapi_request::start_write(lock_type& lock, io_op& op) {
     if (response_closed()) return complete_front(lock, {false, ERROR_NETNAME_DELETED, 0});
     response_bytes out;
     if (auto ec = translator_.write(op.data, op.ecb_status, out)) {
-        spdlog::warn("{} WriteClient refused: {}", log_context(), ec.message());
+        spdlog::warn("{} extension '{}': WriteClient refused: {}", log_context(), extension_name(), ec.message());
         if (!translator_.headers_sent()) {
             auto error = translator_.error_response(500);
             logged_status_ = 500;
@@ -621,7 +621,7 @@ void isapi_request::continue_send(lock_type& lock, io_op& op) {
         job.headers.reset();
         response_bytes out;
         if (auto ec = translator_.send_response_header(headers.status, headers.headers, op.ecb_status, out)) {
-            spdlog::warn("{} {} refused: {}", log_context(), op.label, ec.message());
+            spdlog::warn("{} extension '{}': {} refused: {}", log_context(), extension_name(), op.label, ec.message());
             return complete_front(lock, {false, ERROR_INVALID_PARAMETER, 0});
         }
         return send_bytes(lock, out, 0);
@@ -632,7 +632,7 @@ void isapi_request::continue_send(lock_type& lock, io_op& op) {
         const auto memory = job.next_memory();
         response_bytes out;
         if (auto ec = translator_.write(memory, op.ecb_status, out)) {
-            spdlog::warn("{} {} refused: {}", log_context(), op.label, ec.message());
+            spdlog::warn("{} extension '{}': {} refused: {}", log_context(), extension_name(), op.label, ec.message());
             return complete_front(lock, {false, ERROR_INVALID_PARAMETER, sent()});
         }
         if (!out.empty()) return send_bytes(lock, out, memory.size());
@@ -657,7 +657,7 @@ void isapi_request::send_file_chunk(std::uint64_t id, send_job& job) {
     }
     response_bytes out;
     if (auto ec = translator_.write(chunk.bytes, op.ecb_status, out)) {
-        spdlog::warn("{} {} refused: {}", log_context(), op.label, ec.message());
+        spdlog::warn("{} extension '{}': {} refused: {}", log_context(), extension_name(), op.label, ec.message());
         complete_front(lock, {false, ERROR_INVALID_PARAMETER, static_cast<DWORD>(job.bytes_sent())});
         return pump(lock);
     }

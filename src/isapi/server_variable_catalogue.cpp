@@ -120,6 +120,19 @@ std::string raw_url(const sources& s) {
 
 std::string instance_id(const sources& s) { return s.overridden("INSTANCE_ID").value_or("1"); }
 
+/// "host", "[v6]" or "host:port" / "[v6]:port" without the port.
+std::string_view host_without_port(std::string_view host) {
+    if (host.starts_with('[')) return host.substr(0, host.find(']') + 1);
+    return host.substr(0, host.find(':'));
+}
+
+/// SERVER_NAME without a port (some fronts keep it: HAProxy's default, a Host-derived
+/// $server_name), else the host part of HTTP_HOST.
+std::string server_name(const sources& s) {
+    const std::string_view name = s.params.get("SERVER_NAME");
+    return std::string(host_without_port(name.empty() ? s.params.get("HTTP_HOST") : name));
+}
+
 std::string or_default(std::string value, std::string_view fallback) {
     return value.empty() ? std::string(fallback) : value;
 }
@@ -158,7 +171,7 @@ const std::array<server_variable, 59> catalogue{{
      remote_user},
     {"CACHE_URL", "IIS 6", "unambiguous name of the URL", "`http(s)://SERVER_NAME:SERVER_PORT` + the raw URL",
      [](const sources& s) {
-         return std::string(s.https() ? "https://" : "http://") + s.param("SERVER_NAME") + ":" + s.param("SERVER_PORT") +
+         return std::string(s.https() ? "https://" : "http://") + server_name(s) + ":" + s.param("SERVER_PORT") +
                 raw_url(s);
      }},
     {"CERT_COOKIE", "IIS 4", "unique id of the client certificate",
@@ -254,19 +267,15 @@ const std::array<server_variable, 59> catalogue{{
     {"SCRIPT_TRANSLATED", "IIS 6", "physical path of the requested script",
      "SCRIPT_FILENAME, else SCRIPT_NAME mapped under the document root",
      [](const sources& s) {
-         if (auto f = s.params.find("SCRIPT_FILENAME"); f && !f->empty()) return std::string(*f);
+         // Apache's ProxyPass form sends "proxy:fcgi://host:port/path": not a path here.
+         if (auto f = s.params.find("SCRIPT_FILENAME"); f && f->starts_with('/')) return std::string(*f);
          const std::string root = s.document_root();
          if (root.empty()) return std::string();
          auto mapped = map_url_to_path(root, s.match.script_name);
          return mapped.error == path_mapping_error::none ? mapped.value.path : std::string();
      }},
     {"SERVER_NAME", "IIS 4", "host name for self-references", "SERVER_NAME, else the host part of HTTP_HOST",
-     [](const sources& s) {
-         if (auto v = s.param("SERVER_NAME"); !v.empty()) return v;
-         const std::string_view host = s.params.get("HTTP_HOST");
-         if (host.starts_with('[')) return std::string(host.substr(0, host.find(']') + 1));
-         return std::string(host.substr(0, host.find(':')));
-     }},
+     server_name},
     {"SERVER_PORT", "IIS 4", "server port", "SERVER_PORT", [](const sources& s) { return s.param("SERVER_PORT"); }},
     {"SERVER_PORT_SECURE", "IIS 4", "`1` on TLS, else `0`", "from HTTPS",
      [](const sources& s) { return std::string(s.https() ? "1" : "0"); }},

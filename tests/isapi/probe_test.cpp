@@ -137,6 +137,11 @@ protected:
     std::map<std::string, std::string> probe_at(const std::string& url) { return report_of(get(url)); }
 };
 
+/// The probe's tests that need nginx's own configuration: script-map and certificate locations
+/// in the server block, X-Accel-Redirect, error_page. The sidecar's side of each is front-end
+/// neutral; docs/front-ends.md shows the Apache and HAProxy equivalents of the routing.
+using isapi_probe_nginx_only = isapi_behind_only<front_kind::nginx, isapi_probe>;
+
 // ---- GetServerVariable (§5 test 1) --------------------------------------------------------
 
 TEST_F(isapi_probe, get_server_variable_follows_the_size_protocol_and_utf16_sizes_are_bytes)
@@ -194,6 +199,7 @@ TEST_F(isapi_probe, server_variables_come_from_the_front_ends_params_and_the_poo
     start(probe_options("    all_http_line_end: crlf\n"
                         "    server_variables: {INSTANCE_ID: \"7\", SERVER_SOFTWARE: Microsoft-IIS/6.0}\n"));
     const auto var = [this](const std::string& name, std::vector<std::string> headers = {}) {
+        SCOPED_TRACE(name);
         return value_of(probe("op=gsv&name=" + url_escape(name), std::move(headers)));
     };
     EXPECT_EQ(var("INSTANCE_ID"), "7");
@@ -207,9 +213,18 @@ TEST_F(isapi_probe, server_variables_come_from_the_front_ends_params_and_the_poo
     EXPECT_EQ(var("SERVER_PORT_SECURE"), "0");
     EXPECT_EQ(var("HTTPS"), "off");
     EXPECT_EQ(var("LOCAL_ADDR"), "127.0.0.1");
-    EXPECT_EQ(var("CACHE_URL"), "http://localhost:" + std::to_string(nginx().port()) + "/scripts/probe.dll?op=gsv&name=CACHE_URL");
+    const auto server_name = var("SERVER_NAME");
+    EXPECT_EQ(server_name.find(':'), std::string::npos) << server_name;
+    EXPECT_EQ(var("CACHE_URL"), "http://" + server_name + ":" + std::to_string(front().port()) +
+                                    "/scripts/probe.dll?op=gsv&name=CACHE_URL");
     EXPECT_EQ(var("CERT_SUBJECT"), "");
-    EXPECT_EQ(var("DOCUMENT_URI"), "/scripts/probe.dll");  // any other param by its own name
+    // Any other param by its own name: one that each front end sends and IIS does not know.
+    switch (kind()) {
+    case front_kind::nginx: EXPECT_EQ(var("DOCUMENT_URI"), "/scripts/probe.dll"); break;
+    case front_kind::apache:
+    case front_kind::apache_sethandler: EXPECT_EQ(var("REQUEST_SCHEME"), "http"); break;
+    case front_kind::haproxy: EXPECT_FALSE(var("REQUEST_ID").empty()); break;
+    }
     EXPECT_EQ(var("HEADER_X-Foo", {"X-Foo: 1"}), "1");
     EXPECT_EQ(var("HTTP_X_FOO", {"X-Foo: 1"}), "1");
     const auto all_http = var("ALL_HTTP", {"X-Foo: 1"});
@@ -238,7 +253,7 @@ std::string script_map_locations()
            "        }\n";
 }
 
-TEST_F(isapi_probe, script_maps_serve_a_file_extension_and_a_wildcard_with_iis_script_name_and_path_info)
+TEST_F(isapi_probe_nginx_only, script_maps_serve_a_file_extension_and_a_wildcard_with_iis_script_name_and_path_info)
 {
     start(probe_options("    script_maps:\n"
                         "      - { extension: probe, path: \"*.isa\", url_prefix: /shop, verbs: [GET, POST] }\n"
@@ -267,7 +282,7 @@ TEST_F(isapi_probe, script_maps_serve_a_file_extension_and_a_wildcard_with_iis_s
     EXPECT_NE(result.body.find("script_name=/scripts/probe.dll path_info=/extra "), std::string::npos) << result.body;
 }
 
-TEST_F(isapi_probe, allow_path_info_for_script_mappings_gives_only_what_follows_the_mapped_file)
+TEST_F(isapi_probe_nginx_only, allow_path_info_for_script_mappings_gives_only_what_follows_the_mapped_file)
 {
     start(probe_options("    allow_path_info_for_script_mappings: true\n"
                         "    script_maps: [{ extension: probe, path: \"*.isa\" }]\n"),
@@ -333,7 +348,7 @@ TEST_F(isapi_probe, exec_url_to_an_unserved_url_answers_404_and_get_exec_url_sta
 
 // A wildcard map intercepts every URL under it (IIS runs wildcard maps first); re-running the
 // request with IGNORE_CURRENT_INTERCEPTOR reaches the handler the URL would have had without it.
-TEST_F(isapi_probe, exec_url_ignore_current_interceptor_passes_a_wildcard_mapped_request_on)
+TEST_F(isapi_probe_nginx_only, exec_url_ignore_current_interceptor_passes_a_wildcard_mapped_request_on)
 {
     start(probe_options("    script_maps:\n"
                         "      - { extension: hello, path: \"*.isa\", url_prefix: /w }\n"
@@ -533,7 +548,7 @@ TEST_F(isapi_probe, unicode_mappings_count_bytes_and_never_write_past_the_532_by
 
 // ---- GET_CERT_INFO_EX -------------------------------------------------------------------------
 
-TEST_F(isapi_probe, get_cert_info_ex_hands_out_the_forwarded_certificate_as_der)
+TEST_F(isapi_probe_nginx_only, get_cert_info_ex_hands_out_the_forwarded_certificate_as_der)
 {
     start(probe_options(), cert_server_extra());
     const std::vector<std::string> cert_headers{"X-Client-Cert: " + url_escape(client_pem),
@@ -588,7 +603,7 @@ TEST_F(isapi_probe, send_url_and_redirect_answer_302_and_fail_once_a_body_went_o
     }
 }
 
-TEST_F(isapi_probe, send_url_internal_serves_the_local_url_in_place_through_x_accel_redirect)
+TEST_F(isapi_probe_nginx_only, send_url_internal_serves_the_local_url_in_place_through_x_accel_redirect)
 {
     start(probe_options("    send_url: internal\n"));
     auto result = get("/scripts/probe.dll?op=send_url&url=" + url_escape("/scripts/hello.dll"));
@@ -615,7 +630,7 @@ TEST_F(isapi_probe, send_custom_error_sends_its_status_with_an_empty_body_sync_a
 }
 
 // The front end's own error page takes the empty body's place once it intercepts errors.
-TEST_F(isapi_probe, send_custom_error_lets_nginx_render_its_error_page)
+TEST_F(isapi_probe_nginx_only, send_custom_error_lets_nginx_render_its_error_page)
 {
     start(probe_options(), standard_server_extra() +
                                "        fastcgi_intercept_errors on;\n"
@@ -627,6 +642,11 @@ TEST_F(isapi_probe, send_custom_error_lets_nginx_render_its_error_page)
 }
 
 // ---- CLOSE_CONNECTION and CANCEL_IO with a read pending --------------------------------------
+
+/// Why the pending-read tests are skipped through HAProxy.
+constexpr const char* haproxy_holds_a_streamed_body =
+    "HAProxy 2.6 sends a chunked request on only once it has the whole body (its FastCGI mux "
+    "needs CONTENT_LENGTH), so no read is ever pending on a body still to come";
 
 class fifo_upload {
 public:
@@ -652,6 +672,7 @@ private:
 
 TEST_F(isapi_probe, cancel_io_completes_the_pending_read_with_operation_aborted_and_the_body_stays_readable)
 {
+    if (kind() == front_kind::haproxy) GTEST_SKIP() << haproxy_holds_a_streamed_body;
     start(probe_options("    upload_read_ahead: 0\n"));
     fifo_upload body(work().file("cancel.fifo"));
     auto upload = std::async(std::launch::async, [&] {
@@ -669,6 +690,7 @@ TEST_F(isapi_probe, cancel_io_completes_the_pending_read_with_operation_aborted_
 
 TEST_F(isapi_probe, close_connection_completes_the_pending_read_with_netname_deleted_and_ends_the_response)
 {
+    if (kind() == front_kind::haproxy) GTEST_SKIP() << haproxy_holds_a_streamed_body;
     start(probe_options("    upload_read_ahead: 0\n"));
     fifo_upload body(work().file("close.fifo"));
     auto upload = std::async(std::launch::async, [&] {

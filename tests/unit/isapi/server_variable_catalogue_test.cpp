@@ -43,7 +43,7 @@ protected:
         const server_variables vars(params, match_, config_);
         return vars.find(name).value_or("<invalid index>");
     }
-    url_match match_{0, "/scripts/app.dll", "/scripts/app.dll", "/x", true};
+    url_match match_{0, "/scripts/app.dll", "/scripts/app.dll", "/x", true, false, ""};
     server_variables_config config_;
 };
 
@@ -108,6 +108,26 @@ TEST_F(CatalogueValues, BasicCredentialsOnlyForAnAuthenticatedUser) {
     EXPECT_EQ(value(auth, "LOGON_USER"), "user");
     const auto anonymous = make_params({{"HTTP_AUTHORIZATION", "Basic dXNlcjpwYTpzcw=="}});
     EXPECT_EQ(value(anonymous, "AUTH_PASSWORD"), "");
+}
+
+TEST_F(CatalogueValues, ServerNameNeverCarriesAPort) {
+    EXPECT_EQ(value(make_params({{"SERVER_NAME", "example.test:8080"}}), "SERVER_NAME"), "example.test");
+    EXPECT_EQ(value(make_params({{"SERVER_NAME", "[::1]:8080"}}), "SERVER_NAME"), "[::1]");
+    EXPECT_EQ(value(make_params({{"SERVER_NAME", "[::1]"}}), "SERVER_NAME"), "[::1]");
+    EXPECT_EQ(value(make_params({{"HTTP_HOST", "example.test:81"}}), "SERVER_NAME"), "example.test");
+    EXPECT_EQ(value(make_params({{"SERVER_NAME", "h:81"}, {"SERVER_PORT", "81"}, {"REQUEST_URI", "/a"}}),
+                    "CACHE_URL"),
+              "http://h:81/a");
+}
+
+TEST_F(CatalogueValues, ScriptTranslatedIgnoresAScriptFilenameThatIsNoPath) {
+    config_.document_root = "/srv/www";
+    EXPECT_EQ(value(make_params({{"SCRIPT_FILENAME", "/srv/other/app.dll"}}), "SCRIPT_TRANSLATED"),
+              "/srv/other/app.dll");
+    // Apache's ProxyPass form, when the ProxyFCGISetEnvIf of conf/apache is left out.
+    EXPECT_EQ(value(make_params({{"SCRIPT_FILENAME", "proxy:fcgi://127.0.0.1:9000/scripts/app.dll"}}),
+                    "SCRIPT_TRANSLATED"),
+              "/srv/www/scripts/app.dll");
 }
 
 }  // namespace
