@@ -154,14 +154,13 @@ void store_extension_urls(const field& value, extension_settings& ext) {
             item.fail(quoted(url) + " is not a URL path (e.g. /scripts/app.dll)");
         urls.push_back(std::move(url));
     }
-    if (urls.empty()) value.fail("expected at least one URL path");
     ext.urls = std::move(urls);
 }
 
 const std::array<key_spec<extension_settings>, 5> extension_table{{
     {"name", "extension name", "(required)", store_extension_name},
     {"path", "absolute path", "(required)", store_extension_path},
-    {"urls", "URL path or list", "(required)", store_extension_urls},
+    {"urls", "URL path or list", "[] (script maps only)", store_extension_urls},
     {"required", "boolean", "false",
      [](const field& v, extension_settings& e) { e.required = parse_bool(v); }},
     {"streaming", "boolean", "false",
@@ -180,7 +179,7 @@ void store_extensions(const field& value, pool_settings& pool) {
         const std::string label = name.IsDefined() && name.IsScalar() ? quoted(name.Scalar())
                                                                       : "#" + std::to_string(extensions.size() + 1);
         read_keys<extension_settings>(root, extension_table, " in extension " + label, ext);
-        for (const char* key : {"name", "path", "urls"})
+        for (const char* key : {"name", "path"})
             if (!item.node()[key].IsDefined())
                 item.fail_at(item.node(), "extension " + label + " needs '" + key + "'");
         for (const auto& other : extensions)
@@ -196,7 +195,112 @@ void store_document_root(const field& value, pool_settings& pool) {
     pool.isapi.document_root = std::move(path);
 }
 
-const std::array<key_spec<pool_settings>, 35> pool_table{{
+void store_send_url(const field& value, pool_settings& pool) {
+    const std::string mode = value.text("redirect or internal");
+    if (mode != "redirect" && mode != "internal")
+        value.fail(quoted(mode) + " is not a SEND_URL mode (use redirect or internal)");
+    pool.isapi.send_url_internal = mode == "internal";
+}
+
+void store_url_flags(const field& value, pool_settings& pool) {
+    static constexpr std::array<std::pair<std::string_view, std::uint32_t>, 10> names{{
+        {"read", 0x001}, {"write", 0x002}, {"execute", 0x004}, {"ssl", 0x008}, {"dont_cache", 0x010},
+        {"nego_cert", 0x020}, {"require_cert", 0x040}, {"map_cert", 0x080}, {"ssl128", 0x100},
+        {"script", 0x200},
+    }};
+    std::uint32_t flags = 0;
+    for (const field& item : value.items("a flag name or a list of them", true)) {
+        const std::string name = item.text("a flag name");
+        const auto found = std::find_if(names.begin(), names.end(), [&](const auto& n) { return n.first == name; });
+        if (found == names.end())
+            item.fail(quoted(name) + " is not a URL flag (read, write, execute, script, ssl, ssl128, dont_cache, "
+                                     "nego_cert, require_cert, map_cert)");
+        flags |= found->second;
+    }
+    pool.isapi.url_flags = flags;
+}
+
+void store_all_http_line_end(const field& value, pool_settings& pool) {
+    const std::string end = value.text("lf or crlf");
+    if (end != "lf" && end != "crlf") value.fail(quoted(end) + " is not a line end (use lf or crlf)");
+    pool.isapi.all_http_crlf = end == "crlf";
+}
+
+void store_server_variables(const field& value, pool_settings& pool) {
+    if (value.node().IsNull()) return;
+    if (!value.node().IsMap()) value.fail("expected a map of variable names to values, got " + std::string(describe(value.node())));
+    std::vector<std::pair<std::string, std::string>> overrides;
+    for (const auto& entry : value.node()) {
+        const field name = value.child(entry.first, entry.first, value.path());
+        std::string upper = name.text("a server variable name");
+        const bool allowed = !upper.empty() && std::all_of(upper.begin(), upper.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+        });
+        if (!allowed) name.fail(quoted(upper) + " is not a server variable name (A-Z 0-9 _)");
+        for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+        const field text = value.child(entry.first, entry.second, value.path() + "." + upper);
+        overrides.emplace_back(std::move(upper), text.text_or_empty("a string"));
+    }
+    pool.isapi.server_variables = std::move(overrides);
+}
+
+void store_script_map_extension(const field& v, script_map_settings& m) { m.extension = v.text("an extension name"); }
+
+void store_script_map_path(const field& v, script_map_settings& m) {
+    std::string path = v.text("\"*.ext\" or \"*\"");
+    const bool suffix = path.size() > 2 && path.starts_with("*.") &&
+                        path.find_first_of("*/\\?", 1) == std::string::npos;
+    if (path != "*" && !suffix) v.fail(quoted(path) + " is not a script map path (\"*.isa\", or \"*\" for every URL)");
+    m.path = std::move(path);
+}
+
+void store_script_map_prefix(const field& v, script_map_settings& m) {
+    std::string prefix = v.text("a URL path");
+    const bool printable = std::all_of(prefix.begin(), prefix.end(), [](char c) { return c > ' ' && c != '\x7f'; });
+    if (prefix.empty() || prefix.front() != '/' || !printable || prefix.find_first_of("?%\\") != std::string::npos)
+        v.fail(quoted(prefix) + " is not a URL path (e.g. /shop)");
+    m.url_prefix = std::move(prefix);
+}
+
+void store_script_map_verbs(const field& v, script_map_settings& m) {
+    std::vector<std::string> verbs;
+    for (const field& item : v.items("a method or a list of them", true)) {
+        std::string verb = item.text("a method");
+        const bool token = !verb.empty() && std::all_of(verb.begin(), verb.end(), [](char c) {
+            return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_';
+        });
+        if (!token) item.fail(quoted(verb) + " is not an HTTP method");
+        for (char& c : verb) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+        verbs.push_back(std::move(verb));
+    }
+    m.verbs = std::move(verbs);
+}
+
+const std::array<key_spec<script_map_settings>, 4> script_map_table{{
+    {"extension", "extension name", "(required)", store_script_map_extension},
+    {"path", "\"*.ext\" or \"*\"", "(required)", store_script_map_path},
+    {"url_prefix", "URL path", "/", store_script_map_prefix},
+    {"verbs", "method or list", "[] (all)", store_script_map_verbs},
+}};
+
+void store_script_maps(const field& value, pool_settings& pool) {
+    std::vector<script_map_settings> maps;
+    for (const field& item : value.items("a list of script maps", false)) {
+        if (!item.node().IsMap())
+            item.fail_at(item.node(), "a script map must be a map of keys (extension, path, url_prefix, verbs), got " +
+                                          std::string(describe(item.node())));
+        script_map_settings map;
+        const field root(item.node(), "", YAML::Mark(), item.source());
+        read_keys<script_map_settings>(root, script_map_table, " in script map #" + std::to_string(maps.size() + 1), map);
+        for (const char* key : {"extension", "path"})
+            if (!item.node()[key].IsDefined())
+                item.fail_at(item.node(), "script map #" + std::to_string(maps.size() + 1) + " needs '" + key + "'");
+        maps.push_back(std::move(map));
+    }
+    pool.isapi.script_maps = std::move(maps);
+}
+
+const std::array<key_spec<pool_settings>, 41> pool_table{{
     {"name", "pool name", "default", store_pool_name},
     {"listen", "listen address or list", default_listen, store_listen},
     {"socket", "section", "", nullptr},
@@ -277,6 +381,13 @@ const std::array<key_spec<pool_settings>, 35> pool_table{{
      [](const field& v, pool_settings& p) { p.isapi.server_software = v.text_or_empty("a string"); }},
     {"default_content_type", "string", "text/html",
      [](const field& v, pool_settings& p) { p.isapi.default_content_type = v.text("a content type"); }},
+    {"url_flags", "flag name or list", "[read, script]", store_url_flags},
+    {"send_url", "redirect|internal", "redirect", store_send_url},
+    {"all_http_line_end", "lf|crlf", "lf", store_all_http_line_end},
+    {"server_variables", "map of name: value", "{}", store_server_variables},
+    {"script_maps", "list of script maps", "[]", store_script_maps},
+    {"allow_path_info_for_script_mappings", "boolean", "false",
+     [](const field& v, pool_settings& p) { p.isapi.allow_path_info_for_script_mappings = parse_bool(v); }},
 }};
 
 // The supervisor's keys of a pool (src/ops): processes, recycling, rapid-fail, status.
@@ -349,6 +460,21 @@ void read_pools(const field& value, settings& out) {
         read_keys<pool_settings>(pool_root, all_pool_keys(),
                                  " in pool " + pool_label(item.node(), pools.size()), pool);
         if (pool.listen.empty()) pool.listen.push_back(parse_listen_address(default_listen));
+        for (std::size_t i = 0; i < pool.isapi.script_maps.size(); ++i) {
+            const auto& map = pool.isapi.script_maps[i];
+            const auto& exts = pool.isapi.extensions;
+            if (std::none_of(exts.begin(), exts.end(), [&](const auto& e) { return e.name == map.extension; }))
+                item.fail_at(item.node()["script_maps"][i]["extension"],
+                             "script map #" + std::to_string(i + 1) + " names extension " + quoted(map.extension) +
+                                 ", which this pool does not have");
+        }
+        for (std::size_t i = 0; i < pool.isapi.extensions.size(); ++i) {
+            const auto& ext = pool.isapi.extensions[i];
+            const auto& maps = pool.isapi.script_maps;
+            if (ext.urls.empty() && std::none_of(maps.begin(), maps.end(), [&](const auto& m) { return m.extension == ext.name; }))
+                item.fail_at(item.node()["extensions"][i], "extension " + quoted(ext.name) +
+                                                              " has no urls and no script map: nothing reaches it");
+        }
         pools.push_back(std::move(pool));
     }
     out.pools = std::move(pools);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace isapi_fcgi::config {
@@ -63,6 +64,15 @@ struct extension_settings {
     bool streaming = false;         ///< adds X-Accel-Buffering: no, so nginx passes output on at once
 };
 
+/// An IIS script map: the extension answers every URL under `url_prefix` whose last segment
+/// ends in `path`'s suffix (`*.isa`), or every URL under it (`*`, a wildcard map).
+struct script_map_settings {
+    std::string extension;           ///< a name from the pool's `extensions`
+    std::string path = "*";          ///< "*.ext" or "*"
+    std::string url_prefix = "/";    ///< only URLs under it
+    std::vector<std::string> verbs;  ///< upper case; empty = every method
+};
+
 /// The ISAPI host's settings of a pool.
 struct isapi_settings {
     std::vector<extension_settings> extensions;
@@ -83,6 +93,20 @@ struct isapi_settings {
     std::size_t max_response_header_bytes = 4096;       ///< nginx's fastcgi_buffer_size
     std::string server_software;            ///< overrides SERVER_SOFTWARE when set
     std::string default_content_type = "text/html";  ///< body written with no header at all
+    /// HSE_URL_MAPEX_INFO.dwFlags for MAP_URL_TO_PATH_EX: what IIS's metabase says of the
+    /// virtual directory (HSE_URL_FLAGS_*). Default READ | SCRIPT.
+    std::uint32_t url_flags = 0x001 | 0x200;
+    /// HSE_REQ_SEND_URL: false = a 302 (IIS 6); true = the front end serves the URL in place
+    /// (IIS 4, through X-Accel-Redirect). YAML `send_url: redirect | internal`.
+    bool send_url_internal = false;
+    bool all_http_crlf = false;  ///< ALL_HTTP lines end in CRLF (mod_isapi) instead of LF (IIS)
+    /// Server variables answered with a fixed value (INSTANCE_ID, APPL_MD_PATH, ...), in
+    /// file order; names upper case.
+    std::vector<std::pair<std::string, std::string>> server_variables;
+    std::vector<script_map_settings> script_maps;
+    /// IIS's AllowPathInfoForScriptMappings: false gives a script-mapped request the whole URL
+    /// as PATH_INFO (IIS's default); true splits it after the mapped file as CGI does.
+    bool allow_path_info_for_script_mappings = false;
 };
 
 /// How the supervisor (src/ops) runs a pool's worker processes.

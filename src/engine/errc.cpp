@@ -14,6 +14,7 @@ public:
         case errc::request_ended: return "request already ended";
         case errc::read_in_progress: return "a read of the request body is already pending";
         case errc::connection_closed: return "connection closed";
+        case errc::read_cancelled: return "the pending read of the request body was cancelled";
         }
         return "unknown engine error";
     }

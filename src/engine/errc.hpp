@@ -9,6 +9,7 @@ enum class errc {
     request_ended,        ///< end() was already called
     read_in_progress,     ///< a second async_read_stdin while one is pending
     connection_closed,    ///< the connection failed or was closed (write timeout, protocol error)
+    read_cancelled,       ///< cancel_read() ended a pending async_read_stdin
 };
 
 const std::error_category& category() noexcept;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "engine/connection.hpp"
+#include "engine/errc.hpp"
 #include "engine/log_text.hpp"
 
 namespace isapi_fcgi::engine {
@@ -46,6 +47,10 @@ void request::async_read_stdin(std::span<std::byte> buffer, read_handler handler
 
 void request::read_stdin_on_strand(std::span<std::byte> buffer, read_handler handler) {
     owner_->read_stdin(shared_from_this(), buffer, std::move(handler));
+}
+
+void request::cancel_read() {
+    asio::post(owner_->strand(), [self = shared_from_this()] { self->body_.cancel_read(errc::read_cancelled); });
 }
 
 void request::async_write(std::span<const std::byte> data, write_handler handler) {

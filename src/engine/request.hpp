@@ -55,6 +55,9 @@ public:
     /// and the handlers of its reads): no post, and the handler runs before this returns when
     /// body bytes or the end of the body are already buffered.
     void read_stdin_on_strand(std::span<std::byte> buffer, read_handler handler);
+    /// Completes a pending async_read_stdin with errc::read_cancelled once on the strand (its
+    /// buffer is released when the handler runs); body bytes not yet read stay readable.
+    void cancel_read();
     /// Sends `data` as FCGI_STDOUT, borrowing it until the handler runs (no copy).
     void async_write(std::span<const std::byte> data, write_handler handler);
     /// Sends a copy of `data`; for small, engine-generated output.

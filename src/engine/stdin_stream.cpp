@@ -36,6 +36,12 @@ void stdin_stream::fail(std::error_code ec) {
     if (pending_handler_) std::exchange(pending_handler_, nullptr)(ec, 0);
 }
 
+void stdin_stream::cancel_read(std::error_code ec) {
+    if (!pending_handler_) return;
+    pending_buffer_ = {};
+    std::exchange(pending_handler_, nullptr)(ec, 0);
+}
+
 void stdin_stream::read(std::span<std::byte> buffer, read_handler handler) {
     if (error_) return handler(error_, 0);
     if (buffered() > 0 || buffer.empty()) return handler(std::error_code{}, take_buffered(buffer));

@@ -24,6 +24,10 @@ public:
     /// The request was aborted: a pending read and every later one fails with `ec`.
     void fail(std::error_code ec);
 
+    /// Completes a pending read with `ec` and 0 bytes, releasing its buffer; later reads work
+    /// as before (what has not been read stays buffered). No-op without a pending read.
+    void cancel_read(std::error_code ec);
+
     /// Reads up to buffer.size() bytes. Runs `handler` before returning when bytes, the end of
     /// the body or an error are already there; otherwise when they arrive.
     void read(std::span<std::byte> buffer, read_handler handler);

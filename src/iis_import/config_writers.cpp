@@ -70,7 +70,7 @@ std::string write_sidecar_yaml(const import_plan& plan, const std::string& sourc
         if (p.upload_read_ahead) {
             out << "    upload_read_ahead: " << p.upload_read_ahead << "   # IIS uploadReadAheadSize\n";
         }
-        if (p.extensions.empty()) {
+        if (p.extensions.empty() && p.script_map_only.empty()) {
             out << "    extensions: []\n";
         } else {
             out << "    extensions:\n";
@@ -81,17 +81,17 @@ std::string write_sidecar_yaml(const import_plan& plan, const std::string& sourc
                 for (std::size_t i = 0; i < e.urls.size(); ++i) out << (i ? ", " : "") << yaml_quoted(e.urls[i]);
                 out << "]\n";
             }
+            for (const auto& e : p.script_map_only) {
+                out << "      - name: " << yaml_quoted(e.name) << "   # reached only through script_maps\n"
+                    << "        path: " << yaml_quoted(e.path) << "   # was " << e.windows_path << "\n"
+                    << "        urls: []\n";
+            }
         }
         if (!p.script_maps.empty()) {
-            out << "    # Script maps: IIS ran an extension for these URL patterns. isapi-fcgi does not\n"
-                << "    # map them yet, so these URLs are not served; uncomment once it supports the key.\n";
-            for (const auto& e : p.script_map_only) {
-                out << "    # extension reached only through script maps: name " << yaml_quoted(e.name)
-                    << ", path " << yaml_quoted(e.path) << " (was " << e.windows_path << ")\n";
-            }
-            out << "    # script_maps:\n";
+            out << "    # IIS script maps: these extensions also answer the URL patterns below.\n"
+                << "    script_maps:\n";
             for (const auto& m : p.script_maps) {
-                out << "    #   - { extension: " << yaml_quoted(m.extension) << ", path: " << yaml_quoted(m.pattern)
+                out << "      - { extension: " << yaml_quoted(m.extension) << ", path: " << yaml_quoted(m.pattern)
                     << ", url_prefix: " << yaml_quoted(m.url_prefix);
                 if (!m.verbs.empty()) {
                     out << ", verbs: [";
@@ -140,14 +140,10 @@ std::string write_nginx_config(const import_plan& plan, const std::string& sourc
                 continue;
             }
             const std::string target = l.pattern == "*" ? url + "(/|$)" : url + "/(.*/)?" + glob_regex(l.pattern) + "(/|$)";
-            out << "\n    # script map " << l.pattern << " under " << l.url
-                << " (not served by isapi-fcgi yet; uncomment with script_maps):\n"
-                << "    # location ~* \"^" << target << "\" {\n";
-            std::ostringstream block;
-            write_fastcgi_block(block, "", "\"^(.+?)(/.*)?$\"", l.upstream);
-            std::istringstream lines(block.str());
-            for (std::string line; std::getline(lines, line);) out << "    #   " << line.substr(4) << "\n";
-            out << "    # }\n";
+            out << "\n    # script map " << l.pattern << " under " << l.url << " (script_maps in the sidecar's YAML)\n"
+                << "    location ~* \"^" << target << "\" {\n";
+            write_fastcgi_block(out, "    ", "\"^(.+?)(/.*)?$\"", l.upstream);
+            out << "    }\n";
         }
         out << "}\n";
     }

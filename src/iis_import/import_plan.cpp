@@ -371,10 +371,6 @@ private:
                 }
                 p.script_maps.push_back(std::move(m));
                 script_sites_.insert(s->site);
-                plan_.warnings.push_back("script map '" + h.name + "' (" + h.path + " under " + s->url + " -> " +
-                                         file_name(h.script_processor) +
-                                         ") is written as a commented script_maps entry: isapi-fcgi does not map "
-                                         "script maps yet, so those URLs are not served");
             }
         }
     }

@@ -81,7 +81,9 @@ void isapi_host::handle(std::shared_ptr<engine::request> r) {
         return answer(*r, 413, "413 Payload Too Large: the request body exceeds this server's limit\n");
     }
     const std::size_t extension = mapped.match.extension;
-    std::make_shared<isapi_request>(std::move(r), pool, extension, std::move(mapped.match))->start();
+    std::make_shared<isapi_request>(std::make_shared<engine_channel>(std::move(r)), pool, extension,
+                                    std::move(mapped.match))
+        ->start();
 }
 
 }  // namespace isapi_fcgi::isapi

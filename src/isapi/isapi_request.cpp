@@ -3,17 +3,22 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <limits>
 
 #include <boost/asio/post.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "engine/errc.hpp"
 #include "engine/log_text.hpp"
 #include "isapi/callbacks.hpp"
+#include "isapi/child_channel.hpp"
+#include "isapi/client_certificate.hpp"
 #include "isapi/conn_table.hpp"
 #include "isapi/ecb_builder.hpp"
 #include "isapi/http_status.hpp"
 #include "isapi/path_mapping.hpp"
+#include "win32/unicode.hpp"
 
 namespace isapi_fcgi::isapi {
 namespace {
@@ -48,16 +53,21 @@ bool is_error_status(DWORD status) {
 /// completions and ERROR_NETNAME_DELETED to synchronous calls.
 DWORD gone_error(bool async) { return async ? ERROR_OPERATION_ABORTED : ERROR_NETNAME_DELETED; }
 
+// wincrypt.h's encoding types, which CERT_CONTEXT.dwCertEncodingType carries.
+constexpr DWORD x509_asn_encoding = 0x00000001;
+constexpr DWORD pkcs_7_asn_encoding = 0x00010000;
+
 long long millis(std::chrono::steady_clock::duration d) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
 }
 
 }  // namespace
 
-isapi_request::isapi_request(std::shared_ptr<engine::request> request, std::shared_ptr<pool_host> pool,
-                             std::size_t extension, url_match match)
+isapi_request::isapi_request(std::shared_ptr<request_channel> request, std::shared_ptr<pool_host> pool,
+                             std::size_t extension, url_match match, unsigned depth)
     : request_(std::move(request)),
       pool_(std::move(pool)),
+      depth_(depth),
       extension_(extension),
       match_(std::move(match)),
       translator_(pool_->translator_options(extension_)) {}
@@ -72,8 +82,10 @@ void isapi_request::start() {
     conn_id_ = conn_table::instance().add(shared_from_this());
     pool_->request_began();
     const auto& params = request_->params();
-    pool_->observer().request_started({request_->serial(), pool_->settings().name, extension_name(), extension_,
-                                       params.get("REQUEST_METHOD"), params.get("REQUEST_URI")});
+    // A child is work for its parent's request, which the observer already counts.
+    if (depth_ == 0)
+        pool_->observer().request_started({request_->serial(), pool_->settings().name, extension_name(), extension_,
+                                           params.get("REQUEST_METHOD"), params.get("REQUEST_URI")});
     std::weak_ptr<isapi_request> weak = shared_from_this();
     request_->on_abort_on_strand([weak] {
         if (auto self = weak.lock()) {
@@ -208,7 +220,7 @@ void isapi_request::after_proc(DWORD status) {
     const bool pending = status == HSE_STATUS_PENDING;
     state_.proc_returned(pending);
     if (pending) {
-        pool_->observer().request_pending(request_->serial());
+        if (depth_ == 0) pool_->observer().request_pending(request_->serial());
     } else {
         end_status_ = status;
         if (is_error_status(status) && status != HSE_STATUS_ERROR)
@@ -302,7 +314,7 @@ void isapi_request::on_deadline() {
         const auto waiting = waiting_on();
         spdlog::warn("{} slow request: extension '{}' {} has run {}ms, waiting on {}", log_context(), extension_name(),
                      engine::log_text(request_->params().get("REQUEST_URI"), 512), millis(now - started_), waiting);
-        pool_->observer().request_slow(request_->serial(), waiting);
+        if (depth_ == 0) pool_->observer().request_slow(request_->serial(), waiting);
     }
     if (phase_ == phase::queued && now >= queued_at_ + settings.queue_timeout) {
         phase_ = phase::done;
@@ -409,15 +421,21 @@ void isapi_request::start_op(lock_type& lock, io_op& op) {
     case io_op::kind::write: return start_write(lock, op);
     case io_op::kind::read: return start_read(lock, op);
     case io_op::kind::send: return continue_send(lock, op);
+    case io_op::kind::exec: return start_exec(lock, op);
     case io_op::kind::header:
-    case io_op::kind::redirect: {
-        if (response_closed()) return complete_front(lock, {false, ERROR_NETNAME_DELETED, 0});
+    case io_op::kind::redirect:
+    case io_op::kind::host_header: {
+        if (response_closed()) return complete_front(lock, {false, gone_error(op.async), 0});
         response_bytes out;
-        const auto ec = op.what == io_op::kind::header
-                            ? translator_.send_response_header(op.status, op.headers, op.ecb_status, out)
-                            : translator_.send_redirect(op.location, out);
+        std::error_code ec;
+        if (op.what == io_op::kind::header)
+            ec = translator_.send_response_header(op.status, op.headers, op.ecb_status, out);
+        else if (op.what == io_op::kind::redirect)
+            ec = translator_.send_redirect(op.text, out);
+        else
+            ec = translator_.send_response_header(op.text, op.header_text, op.ecb_status, out);
         if (ec) {
-            spdlog::warn("{} {} refused: {}", log_context(), op.label, ec.message());
+            spdlog::warn("{} extension '{}': {} refused: {}", log_context(), extension_name(), op.label, ec.message());
             return complete_front(lock, {false, ERROR_INVALID_PARAMETER, 0});
         }
         return send_bytes(lock, out, 0);
@@ -450,7 +468,7 @@ void isapi_request::start_write(lock_type& lock, io_op& op) {
     if (response_closed()) return complete_front(lock, {false, ERROR_NETNAME_DELETED, 0});
     response_bytes out;
     if (auto ec = translator_.write(op.data, op.ecb_status, out)) {
-        spdlog::warn("{} WriteClient refused: {}", log_context(), ec.message());
+        spdlog::warn("{} extension '{}': WriteClient refused: {}", log_context(), extension_name(), ec.message());
         if (!translator_.headers_sent()) {
             auto error = translator_.error_response(500);
             logged_status_ = 500;
@@ -516,7 +534,7 @@ void isapi_request::flush_outbox() {
         case outgoing::kind::write:
             request_->write_on_strand(item.borrowed, std::move(item.owned), std::move(item.handler));
             break;
-        case outgoing::kind::end: request_->end_on_strand(0); break;
+        case outgoing::kind::end: request_->end_on_strand(); break;
         case outgoing::kind::close: request_->close_connection(); break;
         case outgoing::kind::cancel_timer:
             if (timer_) timer_->cancel();
@@ -565,6 +583,14 @@ void isapi_request::on_read(std::uint64_t id, std::error_code ec, std::size_t n)
     lock_type lock(mutex_);
     if (ops_.empty() || ops_.front().id != id) return;
     const bool async = ops_.front().async;
+    if (ec == engine::errc::read_cancelled) {
+        // A cancellation that arrived after the read it was meant for had completed finds this
+        // later read pending: it was not asked for, so the read goes on.
+        if (cancelled_read_ != id) return start_read(lock, ops_.front());
+        cancelled_read_ = 0;
+        complete_front(lock, {true, cancelled_read_error_, 0});
+        return pump(lock);
+    }
     // IIS: a vanished client reads as the end of the body (TRUE, 0 bytes); IS_CONNECTED says so.
     op_result result{true, ERROR_SUCCESS, 0};
     if (ec) {
@@ -595,7 +621,7 @@ void isapi_request::continue_send(lock_type& lock, io_op& op) {
         job.headers.reset();
         response_bytes out;
         if (auto ec = translator_.send_response_header(headers.status, headers.headers, op.ecb_status, out)) {
-            spdlog::warn("{} {} refused: {}", log_context(), op.label, ec.message());
+            spdlog::warn("{} extension '{}': {} refused: {}", log_context(), extension_name(), op.label, ec.message());
             return complete_front(lock, {false, ERROR_INVALID_PARAMETER, 0});
         }
         return send_bytes(lock, out, 0);
@@ -606,7 +632,7 @@ void isapi_request::continue_send(lock_type& lock, io_op& op) {
         const auto memory = job.next_memory();
         response_bytes out;
         if (auto ec = translator_.write(memory, op.ecb_status, out)) {
-            spdlog::warn("{} {} refused: {}", log_context(), op.label, ec.message());
+            spdlog::warn("{} extension '{}': {} refused: {}", log_context(), extension_name(), op.label, ec.message());
             return complete_front(lock, {false, ERROR_INVALID_PARAMETER, sent()});
         }
         if (!out.empty()) return send_bytes(lock, out, memory.size());
@@ -631,7 +657,7 @@ void isapi_request::send_file_chunk(std::uint64_t id, send_job& job) {
     }
     response_bytes out;
     if (auto ec = translator_.write(chunk.bytes, op.ecb_status, out)) {
-        spdlog::warn("{} {} refused: {}", log_context(), op.label, ec.message());
+        spdlog::warn("{} extension '{}': {} refused: {}", log_context(), extension_name(), op.label, ec.message());
         complete_front(lock, {false, ERROR_INVALID_PARAMETER, static_cast<DWORD>(job.bytes_sent())});
         return pump(lock);
     }
@@ -643,6 +669,10 @@ void isapi_request::complete_front(lock_type& lock, op_result result) {
     io_op op = std::move(ops_.front());
     ops_.pop_front();
     op_running_ = false;
+    complete(lock, op, result);
+}
+
+void isapi_request::complete(lock_type& lock, io_op& op, op_result result) {
     if (op.waiter) {
         op.waiter->result = result;
         op.waiter->done = true;
@@ -750,7 +780,7 @@ BOOL isapi_request::send_redirect(std::string_view location) {
     io_op op;
     op.what = io_op::kind::redirect;
     op.label = "SEND_URL_REDIRECT_RESP";
-    op.location = std::string(location);
+    op.text = std::string(location);
     const auto result = run_sync(std::move(op));
     if (!result.ok) return fail(result.error);
     ecb_.dwHttpStatusCode = 302;
@@ -835,20 +865,183 @@ BOOL isapi_request::append_log_parameter(std::string_view text) {
     return TRUE;
 }
 
-BOOL isapi_request::map_url_to_path(LPVOID buffer, LPDWORD size) {
-    const auto url = bounded_c_string(static_cast<const char*>(buffer), *size);
-    if (!url) return fail(ERROR_INVALID_PARAMETER);
+std::optional<std::string> isapi_request::map_path(std::string_view url) {
     path_mapping_options options;
     options.is_directory = is_existing_directory;
-    const auto mapped = isapi::map_url_to_path(variables_->document_root(), *url, options);
-    if (mapped.error != path_mapping_error::none) return fail(ERROR_INVALID_PARAMETER);
-    const auto& path = mapped.value.path;
-    if (*size < path.size() + 1) {
-        *size = static_cast<DWORD>(path.size() + 1);
+    auto mapped = isapi::map_url_to_path(variables_->document_root(), url, options);
+    if (mapped.error != path_mapping_error::none) return std::nullopt;
+    return std::move(mapped.value.path);
+}
+
+BOOL isapi_request::map_url_to_path(LPVOID buffer, LPDWORD size) {
+    // The URL is a C string in the buffer; *lpdwSize is what the path may take.
+    const auto url = bounded_c_string(static_cast<const char*>(buffer), 0);
+    if (!url) return fail(ERROR_INVALID_PARAMETER);
+    const auto path = map_path(*url);
+    if (!path) return fail(ERROR_INVALID_PARAMETER);
+    const DWORD needed = static_cast<DWORD>(path->size() + 1);
+    if (*size < needed) {
+        *size = needed;
         return fail(ERROR_INSUFFICIENT_BUFFER);
     }
-    std::memcpy(buffer, path.c_str(), path.size() + 1);
-    *size = static_cast<DWORD>(path.size() + 1);
+    std::memcpy(buffer, path->c_str(), needed);
+    *size = needed;
+    return TRUE;
+}
+
+namespace {
+
+/// A UTF-16 string an extension passed, bounded by `max_bytes` (0: to its NUL) and its NUL.
+std::u16string_view bounded_utf16(const void* text, std::size_t max_bytes) {
+    const auto* units = static_cast<const char16_t*>(text);
+    const std::size_t limit = max_bytes ? max_bytes / 2 : std::numeric_limits<std::size_t>::max();
+    std::size_t n = 0;
+    while (n < limit && units[n] != 0) ++n;
+    return {units, n};
+}
+
+}  // namespace
+
+BOOL isapi_request::map_url_to_path_ex(LPVOID url_buffer, LPDWORD size, HSE_URL_MAPEX_INFO* info) {
+    const auto url = bounded_c_string(static_cast<const char*>(url_buffer), size ? *size : 0);
+    if (!url) return fail(ERROR_INVALID_PARAMETER);
+    const auto path = map_path(*url);
+    if (!path) return fail(ERROR_INVALID_PARAMETER);
+    const DWORD needed = static_cast<DWORD>(path->size() + 1);
+    if (size) *size = needed;  // PHP's ISAPI SAPI reads the path length from here
+    if (needed > MAX_PATH) return fail(ERROR_INSUFFICIENT_BUFFER);
+    std::memcpy(info->lpszPath, path->c_str(), needed);
+    info->dwFlags = pool_->settings().isapi.url_flags;
+    info->cchMatchingPath = static_cast<DWORD>(normalize_document_root(variables_->document_root()).size());
+    info->cchMatchingURL = 0;  // the document root is the one virtual directory, mapped at "/"
+    info->dwReserved1 = 0;
+    info->dwReserved2 = 0;
+    return TRUE;
+}
+
+BOOL isapi_request::map_unicode_url_to_path(LPVOID buffer, LPDWORD size) {
+    const auto url = win32::utf16_to_utf8(bounded_utf16(buffer, 0), false);
+    const auto path = url ? map_path(*url) : std::nullopt;
+    if (!path) return fail(ERROR_INVALID_PARAMETER);
+    const auto wide = win32::utf8_to_utf16(*path, false).value_or(std::u16string());
+    const DWORD needed = static_cast<DWORD>((wide.size() + 1) * sizeof(char16_t));
+    if (*size < needed) {
+        *size = needed;
+        return fail(ERROR_INSUFFICIENT_BUFFER);
+    }
+    std::memcpy(buffer, wide.c_str(), needed);
+    *size = needed;
+    return TRUE;
+}
+
+BOOL isapi_request::map_unicode_url_to_path_ex(LPVOID url_buffer, LPDWORD size, HSE_UNICODE_URL_MAPEX_INFO* info) {
+    const auto url = win32::utf16_to_utf8(bounded_utf16(url_buffer, size ? *size : 0), false);
+    const auto path = url ? map_path(*url) : std::nullopt;
+    if (!path) return fail(ERROR_INVALID_PARAMETER);
+    const auto wide = win32::utf8_to_utf16(*path, false).value_or(std::u16string());
+    const DWORD needed = static_cast<DWORD>((wide.size() + 1) * sizeof(char16_t));
+    if (size) *size = needed;
+    // The struct is 532 bytes (the SDK's three DWORDs after the path): only its own fields are
+    // written, the path within its MAX_PATH units.
+    if (wide.size() + 1 > MAX_PATH) return fail(ERROR_INSUFFICIENT_BUFFER);
+    std::memcpy(info->lpszPath, wide.c_str(), needed);
+    info->dwFlags = pool_->settings().isapi.url_flags;
+    info->cchMatchingPath = static_cast<DWORD>(
+        win32::utf8_to_utf16(normalize_document_root(variables_->document_root()), false).value_or(u"").size());
+    info->cchMatchingURL = 0;
+    return TRUE;
+}
+
+BOOL isapi_request::get_cert_info_ex(CERT_CONTEXT_EX* out) {
+    const auto& params = request_->params();
+    const auto der = client_certificate_der(params.get("SSL_CLIENT_CERT"));
+    auto& context = out->CertContext;
+    context.dwCertEncodingType = x509_asn_encoding | pkcs_7_asn_encoding;
+    context.pCertInfo = nullptr;
+    context.hCertStore = nullptr;
+    out->dwCertificateFlags = client_certificate_flags(params.get("SSL_CLIENT_VERIFY"), der.has_value());
+    // No certificate (plain HTTP, or none asked for): TRUE with nothing in it, as IIS answers.
+    const DWORD needed = der ? static_cast<DWORD>(der->size()) : 0;
+    context.cbCertEncoded = needed;
+    if (needed > out->cbAllocated) return fail(ERROR_INSUFFICIENT_BUFFER);
+    if (needed && !context.pbCertEncoded) return fail(ERROR_INVALID_PARAMETER);
+    if (needed) std::memcpy(context.pbCertEncoded, der->data(), needed);
+    return TRUE;
+}
+
+BOOL isapi_request::send_url(std::string_view url) {
+    if (pool_->settings().isapi.send_url_internal) {
+        // IIS 4: the local URL is served in place of this response. nginx does that for an
+        // X-Accel-Redirect header on an otherwise empty response; only a local path can be.
+        if (!url.starts_with('/') || url.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos)
+            return fail(ERROR_INVALID_PARAMETER);
+        io_op op;
+        op.what = io_op::kind::host_header;
+        op.label = "SEND_URL";
+        op.text = "200 OK";
+        op.header_text = fmt::format("X-Accel-Redirect: {}\r\nContent-Length: 0\r\n\r\n", url);
+        op.ecb_status = ecb_.dwHttpStatusCode;
+        const auto result = run_sync(std::move(op));
+        return result.ok ? TRUE : fail(result.error);
+    }
+    return send_redirect(url);
+}
+
+BOOL isapi_request::send_custom_error(std::string_view status, bool async) {
+    io_op op;
+    op.what = io_op::kind::host_header;
+    op.label = "SEND_CUSTOM_ERROR";
+    op.text = std::string(status);
+    // An empty body is what lets the front end put its own page there (nginx:
+    // fastcgi_intercept_errors on with error_page; Apache: ProxyErrorOverride On).
+    op.header_text = "Content-Length: 0\r\n\r\n";
+    op.ecb_status = ecb_.dwHttpStatusCode;
+    if (async) return submit_async(std::move(op), {});
+    const auto result = run_sync(std::move(op));
+    return result.ok ? TRUE : fail(result.error);
+}
+
+void isapi_request::cancel_operations(lock_type& lock, DWORD error, bool all) {
+    // Behind the front: not started yet, so they can end here. The end of the response stays.
+    std::deque<io_op> keep;
+    std::vector<io_op> ended;
+    for (std::size_t i = 0; i < ops_.size(); ++i) {
+        auto& op = ops_[i];
+        const bool front_running = i == 0 && op_running_;
+        if (!front_running && op.what != io_op::kind::finish && (all || op.async)) ended.push_back(std::move(op));
+        else keep.push_back(std::move(op));
+    }
+    ops_.swap(keep);
+    for (auto& op : ended) complete(lock, op, {false, error, 0});
+    // A read waiting at the engine for body bytes: the engine gives its buffer back, then
+    // on_read completes it with `error`.
+    if (!ops_.empty() && op_running_ && ops_.front().what == io_op::kind::read && (all || ops_.front().async)) {
+        cancelled_read_ = ops_.front().id;
+        cancelled_read_error_ = error;
+        request_->cancel_read();
+    }
+}
+
+BOOL isapi_request::close_connection() {
+    lock_type lock(mutex_);
+    if (closed_by_extension_) return TRUE;
+    closed_by_extension_ = true;
+    cancel_operations(lock, ERROR_NETNAME_DELETED, true);
+    // FastCGI gives no hold on the client's connection (docs/extensions.md): the response ends
+    // here as it stands, and everything after fails as on a closed socket.
+    if (!state_.response_has_ended()) {
+        response_bytes out;
+        if (auto ec = translator_.finish(ecb_.dwHttpStatusCode ? ecb_.dwHttpStatusCode : 200, out))
+            spdlog::warn("{} cannot finish the response: {}", log_context(), ec.message());
+        queue_response(lock, out, nullptr);
+        end_response(lock, false);
+    }
+    return TRUE;
+}
+
+BOOL isapi_request::cancel_io() {
+    lock_type lock(mutex_);
+    cancel_operations(lock, ERROR_OPERATION_ABORTED, false);
     return TRUE;
 }
 
@@ -859,12 +1052,140 @@ BOOL isapi_request::report_unhealthy(std::string_view reason) {
     return TRUE;
 }
 
+void isapi_request::refused(DWORD code) {
+    const DWORD error = GetLastError();
+    // The key unsupported() uses: a code it already reported is not reported again.
+    if (pool_->first_time(std::string(extension_name()), fmt::format("ssf {}", code)))
+        spdlog::warn("{} extension '{}' called ServerSupportFunction({}) with arguments or at a time it refuses; "
+                     "answering FALSE/ERROR_INVALID_PARAMETER (logged once per code and extension)",
+                     log_context(), extension_name(), code);
+    SetLastError(error);  // the extension reads it next
+}
+
 BOOL isapi_request::unsupported(DWORD code) {
     if (pool_->first_time(std::string(extension_name()), fmt::format("ssf {}", code)))
         spdlog::warn("{} extension '{}' called ServerSupportFunction({}), which is not supported; answering "
                      "FALSE/ERROR_INVALID_PARAMETER (logged once per code and extension)",
                      log_context(), extension_name(), code);
     return fail(ERROR_INVALID_PARAMETER);
+}
+
+// ---- EXEC_URL ------------------------------------------------------------------------------
+
+namespace {
+
+// IIS nests child requests without a documented limit; a child re-running its own URL without
+// HSE_EXEC_URL_IGNORE_CURRENT_INTERCEPTOR would otherwise recurse until memory runs out.
+constexpr unsigned max_exec_depth = 8;
+
+}  // namespace
+
+BOOL isapi_request::exec_url(exec_url_request child) {
+    if (depth_ + 1 > max_exec_depth) {
+        if (pool_->first_time(std::string(extension_name()), "exec depth"))
+            spdlog::warn("{} extension '{}' nests HSE_REQ_EXEC_URL deeper than {} levels; refused with "
+                         "ERROR_INVALID_PARAMETER (logged once per extension)",
+                         log_context(), extension_name(), max_exec_depth);
+        return fail(ERROR_INVALID_PARAMETER);
+    }
+    io_op op;
+    op.what = io_op::kind::exec;
+    op.label = "HSE_REQ_EXEC_URL";
+    op.exec = std::make_shared<exec_url_request>(std::move(child));
+    op.ecb_status = ecb_.dwHttpStatusCode;
+    return submit_async(std::move(op), {});
+}
+
+BOOL isapi_request::get_exec_url_status(HSE_EXEC_URL_STATUS* out) {
+    std::lock_guard lock(mutex_);
+    if (!exec_status_) return fail(ERROR_INVALID_PARAMETER);  // no child request has ended
+    *out = *exec_status_;
+    return TRUE;
+}
+
+void isapi_request::start_exec(lock_type& lock, io_op& op) {
+    if (response_closed()) return complete_front(lock, {false, gone_error(true), 0});
+    const auto& spec = *op.exec;
+    std::optional<std::uint64_t> unread;
+    if (const auto length = declared_body_length(request_->params().get("CONTENT_LENGTH")))
+        unread = *length > body_bytes_read_ ? *length - body_bytes_read_ : 0;
+    if (body_ended_) unread = 0;
+    auto params = child_params(request_->params(), spec, unread);
+    // IGNORE_CURRENT_INTERCEPTOR: the URL goes to whatever would serve it were this extension
+    // (a wildcard map, typically) not there.
+    const auto skip = (spec.flags & HSE_EXEC_URL_IGNORE_CURRENT_INTERCEPTOR) ? extension_ : url_map::no_extension;
+    auto mapped = pool_->urls().map(params, skip);
+    const bool pass_headers = !(spec.flags & HSE_EXEC_URL_NO_HEADERS) && !translator_.headers_sent();
+    if (mapped.status != url_map_status::matched) {
+        // Nothing here serves the URL (IIS would have served a static file): the child answers
+        // as the host answers unmapped URLs, and the completion reports it.
+        const bool bad = mapped.status == url_map_status::bad_request;
+        const unsigned status = bad ? 400 : 404;
+        exec_status_ = HSE_EXEC_URL_STATUS{static_cast<USHORT>(status), 0,
+                                           bad ? DWORD{ERROR_INVALID_PARAMETER} : DWORD{ERROR_FILE_NOT_FOUND}};
+        spdlog::info("{} HSE_REQ_EXEC_URL child for '{}': {}", log_context(),
+                     engine::log_text(params.get("REQUEST_URI"), 512), bad ? mapped.reason : "no extension serves it");
+        std::string text = fmt::format("{} {}: the child request's URL is not served here\n", status,
+                                       bad ? "Bad Request" : "Not Found");
+        if (pass_headers)
+            text = fmt::format("Status: {} {}\r\nContent-Type: text/plain\r\n\r\n", status,
+                               bad ? "Bad Request" : "Not Found") + text;
+        response_bytes out;
+        if (!translator_.write(text, op.ecb_status, out)) {
+            out.body_copy.append(out.body_view.data(), out.body_view.size());
+            out.body_view = {};
+            queue_response(lock, out, nullptr);
+        }
+        return complete_front(lock, {true, ERROR_SUCCESS, 0});
+    }
+    auto channel = std::make_shared<child_channel>(shared_from_this(), op.id, std::move(params), spec.entity,
+                                                   pass_headers);
+    const std::size_t extension = mapped.match.extension;
+    auto child = std::make_shared<isapi_request>(std::move(channel), pool_, extension, std::move(mapped.match),
+                                                 depth_ + 1);
+    // A request starts on the connection strand (its read-ahead reads there).
+    boost::asio::post(request_->executor(), [child] { child->start(); });
+}
+
+void isapi_request::child_output(std::uint64_t exec_id, std::span<const std::byte> borrowed, std::string owned,
+                                 engine::request::write_handler handler) {
+    lock_type lock(mutex_);
+    const bool current = !ops_.empty() && ops_.front().id == exec_id && ops_.front().what == io_op::kind::exec;
+    response_bytes out;
+    std::error_code refused;
+    if (!current || response_closed()) {
+        refused = engine::errc::request_ended;
+    } else {
+        const auto* data = owned.empty() ? reinterpret_cast<const char*>(borrowed.data()) : owned.data();
+        const std::size_t size = owned.empty() ? borrowed.size() : owned.size();
+        // The child's bytes enter this response as the parent's own WriteClient would.
+        if (auto ec = translator_.write({data, size}, ecb_.dwHttpStatusCode, out)) {
+            spdlog::warn("{} HSE_REQ_EXEC_URL child output refused: {}", log_context(), ec.message());
+            refused = ec;
+        } else if (!owned.empty()) {
+            out.body_copy.append(out.body_view.data(), out.body_view.size());  // `owned` ends here
+            out.body_view = {};
+        }
+    }
+    if (refused) {
+        lock.unlock();
+        if (handler) handler(refused);
+        return;
+    }
+    if (out.empty()) {
+        lock.unlock();
+        if (handler) handler({});
+        return;
+    }
+    queue_response(lock, out, std::move(handler));
+}
+
+void isapi_request::child_ended(std::uint64_t exec_id, unsigned status, DWORD win32_error) {
+    lock_type lock(mutex_);
+    if (ops_.empty() || ops_.front().id != exec_id || ops_.front().what != io_op::kind::exec) return;
+    exec_status_ = HSE_EXEC_URL_STATUS{static_cast<USHORT>(status), 0, win32_error};
+    complete_front(lock, {win32_error == ERROR_SUCCESS, win32_error, 0});
+    pump(lock);
 }
 
 // ---- after the end ------------------------------------------------------------------------
@@ -893,6 +1214,7 @@ void isapi_request::write_access_log() {
 }
 
 void isapi_request::notify_finished() {
+    if (depth_ > 0) return;
     const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started_);
     pool_->observer().request_finished({request_->serial(), pool_->settings().name, extension_name(), extension_,
                                         translator_.status_code(), logged_status_, state_.returned_pending(),

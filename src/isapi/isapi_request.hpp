@@ -35,6 +35,8 @@
 #include <isapi/httpext.h>
 
 #include "engine/request.hpp"
+#include "isapi/exec_url.hpp"
+#include "isapi/request_channel.hpp"
 #include "isapi/pool_host.hpp"
 #include "isapi/ecb_builder.hpp"
 #include "isapi/request_timer.hpp"
@@ -57,8 +59,9 @@ class isapi_request : public std::enable_shared_from_this<isapi_request> {
 public:
     using clock = std::chrono::steady_clock;
 
-    isapi_request(std::shared_ptr<engine::request> request, std::shared_ptr<pool_host> pool,
-                  std::size_t extension, url_match match);
+    /// `depth`: 0 for a request from the web server, n for an EXEC_URL child n levels down.
+    isapi_request(std::shared_ptr<request_channel> request, std::shared_ptr<pool_host> pool,
+                  std::size_t extension, url_match match, unsigned depth = 0);
     ~isapi_request();
     isapi_request(const isapi_request&) = delete;
     isapi_request& operator=(const isapi_request&) = delete;
@@ -86,10 +89,41 @@ public:
     BOOL is_connected(BOOL* out);
     BOOL append_log_parameter(std::string_view text);
     BOOL map_url_to_path(LPVOID buffer, LPDWORD size);
+    BOOL map_url_to_path_ex(LPVOID url, LPDWORD size, HSE_URL_MAPEX_INFO* info);
+    BOOL map_unicode_url_to_path(LPVOID buffer, LPDWORD size);
+    BOOL map_unicode_url_to_path_ex(LPVOID url, LPDWORD size, HSE_UNICODE_URL_MAPEX_INFO* info);
+    BOOL get_cert_info_ex(CERT_CONTEXT_EX* out);
+    /// HSE_REQ_SEND_URL: a 302 (IIS 6), or the front end's internal redirect (IIS 4's local
+    /// URL served in place) when the extension's `send_url` is `internal`.
+    BOOL send_url(std::string_view url);
+    /// HSE_REQ_SEND_CUSTOM_ERROR: `status` with an empty body, for the front end's error page.
+    BOOL send_custom_error(std::string_view status, bool async);
+    /// HSE_REQ_CLOSE_CONNECTION: the response ends now; the pending operation completes with
+    /// ERROR_NETNAME_DELETED and every later one fails with it.
+    BOOL close_connection();
+    /// HSE_REQ_CANCEL_IO: the pending asynchronous operation (and any queued behind it) completes
+    /// with ERROR_OPERATION_ABORTED; a write already handed to the web server completes as sent.
+    BOOL cancel_io();
+    /// HSE_REQ_EXEC_URL / EXEC_UNICODE_URL: an asynchronous child request, dispatched in process
+    /// to the extension its URL maps to; its output becomes part of this response, and the
+    /// registered completion runs when it has ended.
+    BOOL exec_url(exec_url_request child);
+    BOOL get_exec_url_status(HSE_EXEC_URL_STATUS* out);
+
+    // ---- a child's channel feeding this (its parent) request; on the connection strand --------
+    /// Child response bytes for the EXEC_URL operation `exec_id`; `handler` runs once they are
+    /// written (or with an error when the operation is over).
+    void child_output(std::uint64_t exec_id, std::span<const std::byte> borrowed, std::string owned,
+                      engine::request::write_handler handler);
+    void child_ended(std::uint64_t exec_id, unsigned status, DWORD win32_error);
+    request_channel& channel() const noexcept { return *request_; }
     BOOL report_unhealthy(std::string_view reason);
     /// A code this host does not implement: FALSE/ERROR_INVALID_PARAMETER, logged once per code
     /// and extension.
     BOOL unsupported(DWORD code);
+    /// A supported code answered FALSE/ERROR_INVALID_PARAMETER: logged once per code and
+    /// extension. Keeps the last error.
+    void refused(DWORD code);
 
     /// Shutdown: fails every queued operation and wakes every waiting caller (the engine that
     /// would have completed them has stopped).
@@ -114,7 +148,7 @@ private:
         op_result result;
     };
     struct io_op {
-        enum class kind : std::uint8_t { write, header, redirect, read, send, finish };
+        enum class kind : std::uint8_t { write, header, redirect, host_header, read, send, exec, finish };
         kind what = kind::write;
         std::string_view label;                               // the ISAPI call, for log lines
         std::uint64_t id = 0;                                 // set when it starts
@@ -123,10 +157,13 @@ private:
         std::optional<std::string_view> status, headers;      // header (the caller waits)
         std::span<std::byte> into;                            // read
         std::shared_ptr<send_job> job;                        // send (shared with a file read)
-        std::string location;                                 // redirect
+        std::string text;                                     // redirect: the location;
+                                                              // host_header: the status
+        std::string header_text;                              // host_header: its header lines
         sync_waiter* waiter = nullptr;                        // a blocked caller, or
         bool async = false;                                   // a completion to post, or neither
         completion_target target;                             // async: overrides the registered one
+        std::shared_ptr<exec_url_request> exec;               // exec: the child asked for
     };
     /// Output for the engine, batched: one post to the connection strand carries every write,
     /// the end and the timer's cancellation queued since the last one, in order.
@@ -165,6 +202,9 @@ private:
     void start_write(lock_type& lock, io_op& op);
     void start_read(lock_type& lock, io_op& op);
     void continue_send(lock_type& lock, io_op& op);
+    /// Starts the front EXEC_URL operation's child, or answers it at once when nothing serves
+    /// its URL.
+    void start_exec(lock_type& lock, io_op& op);
     /// On a file-reader thread: the next chunk of the front operation's file segment.
     void send_file_chunk(std::uint64_t id, send_job& job);
     /// Sends translated bytes for the front operation; on_sent runs when they are written.
@@ -179,17 +219,25 @@ private:
     void on_accepted_sent(std::error_code ec, std::size_t size);
     void on_read(std::uint64_t id, std::error_code ec, std::size_t n);
     void complete_front(lock_type& lock, op_result result);
+    /// Wakes the operation's synchronous caller or posts its completion.
+    void complete(lock_type& lock, io_op& op, op_result result);
     void post_completion(lock_type& lock, completion_target target, op_result result);
     void run_completion(completion_target target, op_result result);
     BOOL fail(DWORD error);
+    /// Ends the front operation if it is a read at the engine, and every queued asynchronous
+    /// operation (`all`: synchronous ones too), with `error`.
+    void cancel_operations(lock_type& lock, DWORD error, bool all);
+    /// The document-root mapping MAP_URL_TO_PATH and its variants share.
+    std::optional<std::string> map_path(std::string_view url);
     /// For the slow log and the timeout's log line.
     std::string_view waiting_on() const;
 
     void write_access_log();
     void notify_finished();
 
-    std::shared_ptr<engine::request> request_;
+    std::shared_ptr<request_channel> request_;
     std::shared_ptr<pool_host> pool_;
+    unsigned depth_ = 0;
     std::size_t extension_;
     url_match match_;
     std::uint64_t conn_id_ = 0;
@@ -232,6 +280,10 @@ private:
     bool slow_logged_ = false;
     bool warned_second_async_ = false;
     bool finish_queued_ = false;
+    bool closed_by_extension_ = false;           // HSE_REQ_CLOSE_CONNECTION
+    std::uint64_t cancelled_read_ = 0;           // id of a read whose cancellation was asked for
+    DWORD cancelled_read_error_ = ERROR_SUCCESS;  // what it completes with
+    std::optional<HSE_EXEC_URL_STATUS> exec_status_;  // of the last child, for GET_EXEC_URL_STATUS
     DWORD end_status_ = HSE_STATUS_SUCCESS;  // the proc's final status, or DONE_WITH_SESSION's
     unsigned logged_status_ = 200;           // what the access log records (IIS: dwHttpStatusCode)
     std::string log_data_;                   // lpszLogData once the extension is done

@@ -1,6 +1,8 @@
 #include "isapi/pool_host.hpp"
 
+#include <algorithm>
 #include <latch>
+#include <stdexcept>
 
 #include <boost/asio/post.hpp>
 #include <isapi/isapi_runtime.h>
@@ -14,7 +16,7 @@ namespace isapi_fcgi::isapi {
 pool_host::pool_host(const config::pool_settings& settings, std::shared_ptr<spdlog::logger> access_log,
                      bool access_log_json, std::shared_ptr<host_observer> observer)
     : settings_(settings),
-      urls_(url_map_options{settings.isapi.url_case_sensitive}),
+      urls_(url_map_options{settings.isapi.url_case_sensitive, settings.isapi.allow_path_info_for_script_mappings}),
       access_log_(std::move(access_log)),
       access_log_json_(access_log_json),
       observer_(std::move(observer)),
@@ -22,6 +24,9 @@ pool_host::pool_host(const config::pool_settings& settings, std::shared_ptr<spdl
     route_runtime_log_to_spdlog();
     variables_config_.document_root = settings_.isapi.document_root;
     variables_config_.server_software = settings_.isapi.server_software;
+    variables_config_.all_http_crlf = settings_.isapi.all_http_crlf;
+    variables_config_.app_pool_id = settings_.name;
+    variables_config_.overrides = settings_.isapi.server_variables;
     for (const auto& ext : settings_.isapi.extensions) {
         extensions_.push_back(std::make_unique<extension_library>(ext));
         for (const auto& url : ext.urls) urls_.add(url, extensions_.size() - 1);
@@ -30,6 +35,14 @@ pool_host::pool_host(const config::pool_settings& settings, std::shared_ptr<spdl
         options.default_content_type = settings_.isapi.default_content_type;
         if (ext.streaming) options.extra_header_lines = "X-Accel-Buffering: no\r\n";
         translator_options_.push_back(std::move(options));
+    }
+    for (const auto& map : settings_.isapi.script_maps) {
+        const auto& exts = settings_.isapi.extensions;
+        const auto found = std::find_if(exts.begin(), exts.end(), [&](const auto& e) { return e.name == map.extension; });
+        if (found == exts.end())  // the loader refuses this; settings built in code might not
+            throw std::runtime_error("script map for '" + map.path + "' names extension '" + map.extension +
+                                     "', which pool '" + settings_.name + "' does not have");
+        urls_.add_script_map(map.path, map.url_prefix, map.verbs, static_cast<std::size_t>(found - exts.begin()));
     }
     attach_threads();
 }

@@ -6,7 +6,8 @@
 //
 // Name resolution (§3.2): names are matched ASCII case-insensitively. In order:
 // 1. UNICODE_<VAR>: <VAR> as UTF-16LE (not for HTTP_/HEADER_ names: invalid_index);
-// 2. the catalogue below (CGI variables, IIS additions, ALL_HTTP, ALL_RAW);
+// 0. the pool's `server_variables` overrides;
+// 2. the catalogue (server_variable_catalogue.hpp: CGI variables, IIS additions, ALL_HTTP...);
 // 3. HTTP_<NAME>: the request header, '_' standing for '-';
 // 4. HEADER_<Name>: the request header named literally (a name with '_' is never answered,
 //    since front ends drop such headers and `My-Header` is not `MY_HEADER` for IIS);
@@ -17,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "isapi/server_variable_catalogue.hpp"
 #include "isapi/url_map.hpp"
 
 namespace isapi_fcgi::fcgi {
@@ -24,15 +26,6 @@ class param_set;
 }
 
 namespace isapi_fcgi::isapi {
-
-struct server_variables_config {
-    std::string document_root;    // "" = the front end's DOCUMENT_ROOT param
-    std::string server_software;  // "" = the front end's SERVER_SOFTWARE, else "isapi-fcgi"
-    bool all_http_crlf = false;   // ALL_HTTP lines end in LF (IIS); CRLF for mod_isapi habits
-    std::string appl_md_path = "/LM/W3SVC/1/ROOT";
-    std::string instance_id = "1";
-    std::string app_pool_id = "DefaultAppPool";
-};
 
 enum class copy_status {
     ok,
@@ -73,29 +66,23 @@ public:
     /// GetServerVariable: resolves `name` (may be NULL) and applies copy_variable.
     copy_status copy(const char* name, char* buffer, std::uint32_t* size) const;
 
-    std::string all_http() const;
-    std::string all_raw() const;
+    std::string all_http() const { return sources_.all_http(); }
+    std::string all_raw() const { return sources_.all_raw(); }
 
     // Strings the ECB points to (ISAPI.md §3.5); never absent, "" when unknown.
     std::string_view method() const;
     std::string_view query_string() const;
     std::string_view content_type() const;
-    const std::string& path_info() const noexcept { return match_.path_info; }
-    std::string path_translated() const;
+    const std::string& path_info() const noexcept { return sources_.match.path_info; }
+    std::string path_translated() const { return sources_.path_translated(); }
     /// The document root in use (configured or DOCUMENT_ROOT), normalised; "" when none.
-    std::string document_root() const;
+    std::string document_root() const { return sources_.document_root(); }
 
 private:
-    std::optional<std::string> find_catalogue(const std::string& upper) const;
     std::optional<std::string> find_header(std::string_view http_name) const;
     std::optional<std::string> find_unicode(std::string_view name) const;
-    std::string param(std::string_view name) const;
-    bool https() const;
 
-    const fcgi::param_set& params_;
-    const url_match& match_;
-    const server_variables_config& config_;
-    bool body_length_unknown_;
+    variable_sources sources_;
 };
 
 }  // namespace isapi_fcgi::isapi

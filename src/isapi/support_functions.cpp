@@ -1,13 +1,17 @@
 #include "isapi/support_functions.hpp"
 
+#include <cstring>
 #include <memory>
+#include <type_traits>
 #include <string>
 
 #include <isapi/isapi_runtime.h>
 
 #include "isapi/http_status.hpp"
 #include "isapi/isapi_request.hpp"
+#include "isapi/normalize_url.hpp"
 #include "isapi/send_job.hpp"
+#include "win32/unicode.hpp"
 
 namespace isapi_fcgi::isapi {
 namespace {
@@ -37,12 +41,72 @@ BOOL send_response_header_ex(isapi_request& r, LPVOID buffer) {
                                   bounded_c_string(info->pszHeader, info->cchHeader));
 }
 
-/// SEND_URL_REDIRECT_RESP, and SEND_URL, which IIS 6 documents as the same 302.
-BOOL send_redirect(isapi_request& r, LPVOID buffer, LPDWORD size) {
+/// SEND_URL_REDIRECT_RESP, and SEND_URL, which IIS 6 documents as the same 302 (and IIS 4 as
+/// serving the local URL in place: the extension's send_url option).
+BOOL send_redirect(isapi_request& r, LPVOID buffer, LPDWORD size, bool send_url) {
     const auto location = bounded_c_string(static_cast<const char*>(buffer), size ? *size : 0);
     if (!location || location->empty()) return fail(ERROR_INVALID_PARAMETER);
-    return r.send_redirect(*location);
+    return send_url ? r.send_url(*location) : r.send_redirect(*location);
 }
+
+BOOL send_custom_error(isapi_request& r, LPVOID buffer) {
+    if (!buffer) return fail(ERROR_INVALID_PARAMETER);
+    const auto& info = *static_cast<const HSE_CUSTOM_ERROR_INFO*>(buffer);
+    const auto status = bounded_c_string(info.pszStatus, 0);
+    if (!status || status->empty()) return fail(ERROR_INVALID_PARAMETER);
+    // uHttpSubError selects among IIS's custom pages for one status; the front end has one.
+    return r.send_custom_error(*status, info.fAsync != FALSE);
+}
+
+BOOL normalize_url(LPVOID buffer) {
+    if (!buffer) return fail(ERROR_INVALID_PARAMETER);
+    auto* text = static_cast<char*>(buffer);
+    const auto normalized = isapi::normalize_url(text);
+    if (!normalized) return fail(ERROR_INVALID_PARAMETER);
+    // Never longer than the input, so it fits where the input was.
+    std::memcpy(text, normalized->c_str(), normalized->size() + 1);
+    return TRUE;
+}
+
+/// An optional C string as an owned copy.
+std::optional<std::string> owned(const char* text) {
+    if (!text) return std::nullopt;
+    return std::string(text);
+}
+
+std::optional<std::string> owned_utf16(const WCHAR* text) {
+    if (!text) return std::nullopt;
+    return win32::utf16_to_utf8(std::u16string_view(reinterpret_cast<const char16_t*>(text)), false)
+        .value_or(std::string());
+}
+
+/// EXEC_URL and EXEC_UNICODE_URL share everything but the URL's (and the user name's) encoding.
+template <typename Info>
+BOOL exec_url(isapi_request& r, LPVOID buffer) {
+    if (!buffer) return fail(ERROR_INVALID_PARAMETER);
+    const auto& info = *static_cast<const Info*>(buffer);
+    exec_url_request child;
+    if constexpr (std::is_same_v<Info, HSE_EXEC_UNICODE_URL_INFO>) child.url = owned_utf16(info.pszUrl);
+    else child.url = owned(info.pszUrl);
+    if (child.url && (child.url->empty() || child.url->front() != '/')) return fail(ERROR_INVALID_PARAMETER);
+    child.method = owned(info.pszMethod);
+    child.headers = owned(info.pszChildHeaders);
+    if (info.pEntity) {
+        if (info.pEntity->cbAvailable && !info.pEntity->lpbData) return fail(ERROR_INVALID_PARAMETER);
+        child.entity = std::string(static_cast<const char*>(info.pEntity->lpbData), info.pEntity->cbAvailable);
+    }
+    if (info.pUserInfo) {
+        // A custom user and auth type are IIS's way to run the child as someone else; there is no
+        // impersonation token here to honour.
+        if constexpr (std::is_same_v<Info, HSE_EXEC_UNICODE_URL_INFO>) child.user = owned_utf16(info.pUserInfo->pszCustomUserName);
+        else child.user = owned(info.pUserInfo->pszCustomUserName);
+        child.auth_type = owned(info.pUserInfo->pszCustomAuthType);
+    }
+    child.flags = info.dwExecUrlFlags;
+    return r.exec_url(std::move(child));
+}
+
+HRESULT WINAPI invalidate_nothing(WCHAR*) { return 0; }  // S_OK: there is no kernel cache
 
 BOOL transmit_file(isapi_request& r, LPVOID buffer) {
     if (!buffer) return fail(ERROR_INVALID_PARAMETER);
@@ -100,13 +164,15 @@ BOOL vector_send(isapi_request& r, LPVOID buffer) {
 
 }  // namespace
 
-BOOL server_support_function(isapi_request& r, DWORD code, LPVOID buffer, LPDWORD size, LPDWORD data_type) {
-    if (!r.extension_called()) return fail(ERROR_INVALID_PARAMETER);
+namespace {
+
+BOOL dispatch(isapi_request& r, DWORD code, LPVOID buffer, LPDWORD size, LPDWORD data_type) {
     switch (code) {
     case HSE_REQ_SEND_RESPONSE_HEADER: return send_response_header(r, buffer, size, data_type);
     case HSE_REQ_SEND_RESPONSE_HEADER_EX: return send_response_header_ex(r, buffer);
-    case HSE_REQ_SEND_URL_REDIRECT_RESP:
-    case HSE_REQ_SEND_URL: return send_redirect(r, buffer, size);
+    case HSE_REQ_SEND_URL_REDIRECT_RESP: return send_redirect(r, buffer, size, false);
+    case HSE_REQ_SEND_URL: return send_redirect(r, buffer, size, true);
+    case HSE_REQ_SEND_CUSTOM_ERROR: return send_custom_error(r, buffer);
     case HSE_REQ_DONE_WITH_SESSION: return r.done_with_session(static_cast<const DWORD*>(buffer));
     case HSE_REQ_IO_COMPLETION:
         // The context pointer travels in the lpdwDataType slot.
@@ -130,6 +196,45 @@ BOOL server_support_function(isapi_request& r, DWORD code, LPVOID buffer, LPDWOR
     case HSE_REQ_MAP_URL_TO_PATH:
         if (!buffer || !size) return fail(ERROR_INVALID_PARAMETER);
         return r.map_url_to_path(buffer, size);
+    case HSE_REQ_MAP_URL_TO_PATH_EX:
+        // The HSE_URL_MAPEX_INFO travels in the lpdwDataType slot.
+        if (!buffer || !data_type) return fail(ERROR_INVALID_PARAMETER);
+        return r.map_url_to_path_ex(buffer, size, reinterpret_cast<HSE_URL_MAPEX_INFO*>(data_type));
+    case HSE_REQ_MAP_UNICODE_URL_TO_PATH:
+        if (!buffer || !size) return fail(ERROR_INVALID_PARAMETER);
+        return r.map_unicode_url_to_path(buffer, size);
+    case HSE_REQ_MAP_UNICODE_URL_TO_PATH_EX:
+        if (!buffer || !data_type) return fail(ERROR_INVALID_PARAMETER);
+        return r.map_unicode_url_to_path_ex(buffer, size, reinterpret_cast<HSE_UNICODE_URL_MAPEX_INFO*>(data_type));
+    case HSE_REQ_GET_CERT_INFO_EX:
+        if (!buffer) return fail(ERROR_INVALID_PARAMETER);
+        return r.get_cert_info_ex(static_cast<CERT_CONTEXT_EX*>(buffer));
+    case HSE_REQ_EXEC_URL: return exec_url<HSE_EXEC_URL_INFO>(r, buffer);
+    case HSE_REQ_EXEC_UNICODE_URL: return exec_url<HSE_EXEC_UNICODE_URL_INFO>(r, buffer);
+    case HSE_REQ_GET_EXEC_URL_STATUS: {
+        // The sample passes the struct in lpvBuffer, the prose in lpdwDataType: accept both.
+        auto* status = static_cast<HSE_EXEC_URL_STATUS*>(buffer ? buffer : static_cast<void*>(data_type));
+        if (!status) return fail(ERROR_INVALID_PARAMETER);
+        return r.get_exec_url_status(status);
+    }
+    case HSE_REQ_CLOSE_CONNECTION: return r.close_connection();
+    case HSE_REQ_CANCEL_IO: return r.cancel_io();
+    case HSE_REQ_NORMALIZE_URL: return normalize_url(buffer);
+    case HSE_REQ_GET_TRACE_INFO: {
+        if (!buffer) return fail(ERROR_INVALID_PARAMETER);
+        // No ETW here: the request is never traced.
+        auto& info = *static_cast<HSE_TRACE_INFO*>(buffer);
+        info.fTraceRequest = FALSE;
+        std::memset(info.TraceContextId, 0, sizeof info.TraceContextId);
+        return TRUE;
+    }
+    case HSE_REQ_GET_CACHE_INVALIDATION_CALLBACK:
+        if (!buffer) return fail(ERROR_INVALID_PARAMETER);
+        *static_cast<PFN_HSE_CACHE_INVALIDATION_CALLBACK*>(buffer) = &invalidate_nothing;
+        return TRUE;
+    case HSE_REQ_REFRESH_ISAPI_ACL:  // no ACLs on the DLL to re-read
+    case HSE_REQ_ABORTIVE_CLOSE:     // ignored since IIS 5.1
+        return TRUE;
     case HSE_REQ_REPORT_UNHEALTHY: {
         const auto reason = bounded_c_string(static_cast<const char*>(buffer), 0);
         return r.report_unhealthy(reason ? *reason : std::string_view("(no reason given)"));
@@ -144,6 +249,17 @@ BOOL server_support_function(isapi_request& r, DWORD code, LPVOID buffer, LPDWOR
         return TRUE;
     default: return r.unsupported(code);
     }
+}
+
+}  // namespace
+
+BOOL server_support_function(isapi_request& r, DWORD code, LPVOID buffer, LPDWORD size, LPDWORD data_type) {
+    if (!r.extension_called()) return fail(ERROR_INVALID_PARAMETER);
+    const BOOL ok = dispatch(r, code, buffer, size, data_type);
+    // A known code refusing its arguments (a NULL buffer, a bad flag, a call out of order) is a
+    // bug in the extension worth one line; unsupported codes log their own.
+    if (!ok && GetLastError() == ERROR_INVALID_PARAMETER) r.refused(code);
+    return ok;
 }
 
 }  // namespace isapi_fcgi::isapi

@@ -1,5 +1,6 @@
 #include "isapi/url_map.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 #include <vector>
@@ -119,10 +120,33 @@ void url_map::add(std::string_view url_path, std::size_t extension) {
         throw std::invalid_argument("url path '" + shown + "' is configured twice");
 }
 
+void url_map::add_script_map(std::string_view pattern, std::string_view url_prefix, std::vector<std::string> verbs,
+                             std::size_t extension) {
+    const std::string shown(pattern);
+    script_map m;
+    if (pattern != "*") {
+        if (pattern.size() < 3 || !pattern.starts_with("*.") || pattern.find_first_of("*/\\?", 1) != std::string_view::npos)
+            throw std::invalid_argument("script map path '" + shown + "' is not \"*.ext\" or \"*\"");
+        m.suffix = fold(pattern.substr(1));
+    }
+    if (url_prefix.empty() || url_prefix.front() != '/' ||
+        url_prefix.find_first_of(std::string_view("%\\\0", 3)) != std::string_view::npos)
+        throw std::invalid_argument("script map prefix '" + std::string(url_prefix) + "' is not a URL path");
+    normalized_path normalized;
+    if (auto reason = normalize(url_prefix, false, normalized))
+        throw std::invalid_argument("script map prefix '" + std::string(url_prefix) + "': " + *reason);
+    for (const auto& seg : normalized.segments) m.prefix += '/' + fold(seg.decoded);
+    m.prefix_segments = normalized.segments.size();
+    m.verbs = std::move(verbs);
+    m.extension = extension;
+    script_maps_.push_back(std::move(m));
+}
+
 url_map_result url_map::map(std::optional<std::string_view> request_uri,
-                            std::string_view script_name, std::string_view path_info) const {
+                            std::string_view script_name, std::string_view path_info,
+                            std::string_view method, std::size_t skip) const {
     if (request_uri && !request_uri->empty()) {
-        url_map_result r = map_path(request_uri_path(*request_uri), true);
+        url_map_result r = map_path(request_uri_path(*request_uri), true, method, skip);
         if (r.status != url_map_status::not_found) {
             r.match.from_request_uri = true;
             return r;
@@ -132,14 +156,30 @@ url_map_result url_map::map(std::optional<std::string_view> request_uri,
     const bool repeated = !path_info.empty() && script_name.size() > path_info.size() &&
                           script_name.ends_with(path_info);
     const std::string joined = std::string(script_name) + std::string(repeated ? "" : path_info);
-    return map_path(joined, false);
+    return map_path(joined, false, method, skip);
 }
 
-url_map_result url_map::map(const fcgi::param_set& params) const {
-    return map(params.find("REQUEST_URI"), params.get("SCRIPT_NAME"), params.get("PATH_INFO"));
+url_map_result url_map::map(const fcgi::param_set& params, std::size_t skip) const {
+    auto request_uri = params.find("REQUEST_URI");
+    // nginx keeps the client's REQUEST_URI across an internal redirect (X-Accel-Redirect,
+    // error_page, rewrite ... last) and sends the URI it now serves as DOCUMENT_URI: when the
+    // two disagree, the request is for the latter.
+    if (const auto document_uri = params.find("DOCUMENT_URI"); request_uri && document_uri && !document_uri->empty()) {
+        normalized_path normalized;
+        const std::string_view path = request_uri_path(*request_uri);
+        if (!path.starts_with('/') || normalize(path, true, normalized))
+            return map(request_uri, params.get("SCRIPT_NAME"), params.get("PATH_INFO"), params.get("REQUEST_METHOD"), skip);
+        std::string decoded;
+        for (const auto& seg : normalized.segments) decoded += '/' + seg.decoded;
+        if (decoded.empty() || normalized.trailing_slash) decoded += '/';
+        // Some front ends (HAProxy's fcgi-app) send the path still encoded: that agrees too.
+        if (decoded != *document_uri && path != *document_uri) request_uri.reset();
+    }
+    return map(request_uri, params.get("SCRIPT_NAME"), params.get("PATH_INFO"), params.get("REQUEST_METHOD"), skip);
 }
 
-url_map_result url_map::map_path(std::string_view path, bool encoded) const {
+url_map_result url_map::map_path(std::string_view path, bool encoded, std::string_view method,
+                                 std::size_t skip) const {
     url_map_result result;
     if (path.empty() || path.front() != '/') return result;  // "*" (OPTIONS) and the like
     normalized_path normalized;
@@ -152,12 +192,10 @@ url_map_result url_map::map_path(std::string_view path, bool encoded) const {
         joined += '/' + fold(seg.decoded);
         ends.push_back(joined.size());
     }
-    for (std::size_t k = segments.size() + 1; k-- > 0;) {
-        const auto it = routes_.find(std::string_view(joined).substr(0, ends[k]));
-        if (it == routes_.end()) continue;
-
+    // The first k segments are the script, the rest PATH_INFO.
+    const auto matched = [&](std::size_t k, std::size_t extension, bool script_mapped) {
         url_match& m = result.match;
-        m.extension = it->second;
+        m.extension = extension;
         for (std::size_t i = 0; i < k; ++i) {
             if (segments[i].encoded_separator)
                 return bad_request("encoded '/' or '\\' in the script part of the path");
@@ -165,12 +203,44 @@ url_map_result url_map::map_path(std::string_view path, bool encoded) const {
             m.raw_script_name += '/';
             m.raw_script_name += segments[i].raw;
         }
-        for (std::size_t i = k; i < segments.size(); ++i) m.path_info += '/' + segments[i].decoded;
-        if (normalized.trailing_slash) m.path_info += '/';
-        if (has_hidden_dot_segment(m.path_info))
+        std::string rest;
+        for (std::size_t i = k; i < segments.size(); ++i) rest += '/' + segments[i].decoded;
+        if (normalized.trailing_slash) rest += '/';
+        if (has_hidden_dot_segment(rest))
             return bad_request("encoded separator or backslash forms a dot segment in PATH_INFO");
+        m.script_mapped = script_mapped;
+        if (script_mapped) m.path = m.script_name + rest;
+        // IIS gives a script-mapped request the whole URL as PATH_INFO unless
+        // AllowPathInfoForScriptMappings is set.
+        m.path_info = script_mapped && !options_.allow_path_info_for_script_mappings ? m.path : std::move(rest);
         result.status = url_map_status::matched;
-        return result;
+        return std::move(result);
+    };
+    for (std::size_t k = segments.size() + 1; k-- > 0;) {
+        const auto it = routes_.find(std::string_view(joined).substr(0, ends[k]));
+        if (it != routes_.end() && it->second != skip) return matched(k, it->second, false);
+    }
+    if (script_maps_.empty()) return result;
+    const auto applies = [&](const script_map& m, std::size_t k) {
+        if (m.prefix_segments > k || std::string_view(joined).substr(0, ends[m.prefix_segments]) != m.prefix) return false;
+        return m.verbs.empty() || std::find(m.verbs.begin(), m.verbs.end(), method) != m.verbs.end();
+    };
+    const auto best_of = [&](bool wildcard, std::size_t k, std::string_view name) -> const script_map* {
+        const script_map* best = nullptr;
+        for (const auto& m : script_maps_) {
+            if (m.suffix.empty() != wildcard || m.extension == skip || !applies(m, k)) continue;
+            if (!wildcard && (name.size() <= m.suffix.size() || !name.ends_with(m.suffix))) continue;
+            if (!best || m.prefix_segments > best->prefix_segments) best = &m;
+        }
+        return best;
+    };
+    // A wildcard intercepts everything under its prefix first, as IIS 6 runs wildcard application
+    // maps before the others (the extension hands a request on with EXEC_URL and
+    // IGNORE_CURRENT_INTERCEPTOR).
+    if (const auto* m = best_of(true, segments.size(), {})) return matched(segments.size(), m->extension, true);
+    for (std::size_t k = 1; k <= segments.size(); ++k) {
+        const std::string_view name = std::string_view(joined).substr(ends[k - 1] + 1, ends[k] - ends[k - 1] - 1);
+        if (const auto* m = best_of(false, k, name)) return matched(k, m->extension, true);
     }
     return result;
 }

@@ -79,11 +79,13 @@ TEST(import, application_host_pools_extensions_urls_and_warnings) {
     EXPECT_EQ(scripts.isapi.document_root, "/srv/www/wwwroot");
     EXPECT_EQ(scripts.isapi.max_request_body, 52428800u);
     EXPECT_EQ(scripts.isapi.upload_read_ahead, 65536u);
-    ASSERT_EQ(scripts.isapi.extensions.size(), 2u);
+    ASSERT_EQ(scripts.isapi.extensions.size(), 3u);  // hello, ReportGen, and shop (script maps only)
     EXPECT_EQ(scripts.isapi.extensions[0].name, "hello");
     EXPECT_EQ(scripts.isapi.extensions[0].path, "/srv/www/scripts/hello.so");
     EXPECT_EQ(scripts.isapi.extensions[0].urls, std::vector<std::string>{"/scripts/hello.dll"});
     EXPECT_EQ(scripts.isapi.extensions[1].urls, std::vector<std::string>{"/scripts/Reports/ReportGen.DLL"});
+    EXPECT_EQ(scripts.isapi.extensions[2].name, "shop");
+    EXPECT_TRUE(scripts.isapi.extensions[2].urls.empty());
     const auto& legacy = settings.pools[1];
     EXPECT_EQ(legacy.name, "Legacy32");
     ASSERT_EQ(legacy.isapi.extensions.size(), 1u);
@@ -91,11 +93,17 @@ TEST(import, application_host_pools_extensions_urls_and_warnings) {
     // A refused DLL is not imported; a DLL outside Execute directories is not either.
     EXPECT_EQ(r.yaml.find("old.so"), std::string::npos);
     EXPECT_TRUE(has_warning(r, "requires Execute but accessPolicy is 'Read, Script'"));
-    // The script map is a commented entry, and a warning.
-    EXPECT_NE(r.yaml.find("#   - { extension: \"shop\", path: \"*.isa\", url_prefix: \"/shop\", verbs: [GET, POST] }"),
+    // The script map is a real script_maps entry, which the loader reads; its extension is
+    // listed with no URLs of its own.
+    EXPECT_NE(r.yaml.find("      - { extension: \"shop\", path: \"*.isa\", url_prefix: \"/shop\", verbs: [GET, POST] }"),
               std::string::npos)
         << r.yaml;
-    EXPECT_TRUE(has_warning(r, "script map 'ShopPages'"));
+    ASSERT_EQ(scripts.isapi.script_maps.size(), 1u) << r.yaml;
+    EXPECT_EQ(scripts.isapi.script_maps[0].extension, "shop");
+    EXPECT_EQ(scripts.isapi.script_maps[0].path, "*.isa");
+    EXPECT_EQ(scripts.isapi.script_maps[0].url_prefix, "/shop");
+    EXPECT_EQ(scripts.isapi.script_maps[0].verbs, (std::vector<std::string>{"GET", "POST"}));
+    EXPECT_FALSE(has_warning(r, "script map 'ShopPages'"));
     for (const char* expected : {"ISAPI filter 'UrlRewriter'", "enable32BitAppOnWin64", "identity (NetworkService)",
                                  "security/authentication", "https binding *:443:", "'net.tcp'", "handler 'CGI-exe'",
                                  "not under any --map directory: placed at /srv/iis/e/intranet/legacy.dll"}) {
@@ -107,7 +115,7 @@ TEST(import, application_host_pools_extensions_urls_and_warnings) {
     EXPECT_NE(r.nginx.find("location ~* \"^/scripts/hello\\.dll(/|$)\""), std::string::npos) << r.nginx;
     EXPECT_NE(r.nginx.find("listen 10.0.0.5:8080;\n    server_name intranet.example.com;"), std::string::npos);
     EXPECT_NE(r.nginx.find("client_max_body_size 52428800;"), std::string::npos);
-    EXPECT_NE(r.nginx.find("# location ~* \"^/shop/(.*/)?[^/]*\\.isa(/|$)\""), std::string::npos) << r.nginx;
+    EXPECT_NE(r.nginx.find("\n    location ~* \"^/shop/(.*/)?[^/]*\\.isa(/|$)\""), std::string::npos) << r.nginx;
 }
 
 TEST(import, site_option_selects_one_site) {
@@ -136,8 +144,10 @@ TEST(import, web_config_with_clear_wildcard_script_map_and_prefix) {
     EXPECT_EQ(settings.pools[0].isapi.extensions[0].path, "/opt/app/app.so");
     EXPECT_EQ(settings.pools[0].isapi.extensions[0].urls, std::vector<std::string>{"/app/app.dll"});
     EXPECT_EQ(settings.pools[0].isapi.max_request_body, 30000000u);  // IIS's default limit
-    EXPECT_NE(r.yaml.find("#   - { extension: \"router\", path: \"*\", url_prefix: \"/app\" }"), std::string::npos)
-        << r.yaml;
+    ASSERT_EQ(settings.pools[0].isapi.script_maps.size(), 1u) << r.yaml;
+    EXPECT_EQ(settings.pools[0].isapi.script_maps[0].extension, "router");
+    EXPECT_EQ(settings.pools[0].isapi.script_maps[0].path, "*");
+    EXPECT_EQ(settings.pools[0].isapi.script_maps[0].url_prefix, "/app");
     EXPECT_TRUE(has_warning(r, "system.web (ASP.NET settings)"));
     EXPECT_TRUE(has_warning(r, "system.webServer/httpErrors"));
     EXPECT_NE(r.nginx.find("listen 80;"), std::string::npos);

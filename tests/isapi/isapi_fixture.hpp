@@ -130,6 +130,7 @@ protected:
             GTEST_SKIP() << "specific to " << front_name(only) << "; the front end is "
                          << front_name(this->kind());
         }
+        base::SetUp();
     }
 };
 using isapi_behind_nginx_only = isapi_behind_only<front_kind::nginx>;

@@ -248,9 +248,29 @@ TEST(loader_errors, other_pool_values) {
                  "extensions: expected a list of extensions, got a value");
 }
 
+TEST(loader_errors, script_map_entries) {
+    const auto maps = [](std::string_view entry) {
+        return pool_with("extensions: [{name: shop, path: /shop.so}]\n    script_maps: [" + std::string(entry) + "]");
+    };
+    EXPECT_NE(error_of(maps("{extension: nope, path: \"*.isa\"}")).reason.find("names extension 'nope', which this pool does not have"),
+              std::string::npos);
+    EXPECT_NE(error_of(maps("{extension: shop, path: \"*.i/sa\"}")).reason.find("is not a script map path"),
+              std::string::npos);
+    EXPECT_NE(error_of(maps("{extension: shop, path: \"*\", url_prefix: shop}")).reason.find("is not a URL path"),
+              std::string::npos);
+    EXPECT_NE(error_of(maps("{extension: shop}")).reason.find("script map #1 needs 'path'"), std::string::npos);
+    EXPECT_NE(error_of(maps("{extension: shop, path: \"*\", verbs: [\"G T\"]}")).reason.find("is not an HTTP method"),
+              std::string::npos);
+    EXPECT_NE(error_of(pool_with("url_flags: [read, fly]")).reason.find("'fly' is not a URL flag"), std::string::npos);
+    EXPECT_NE(error_of(pool_with("send_url: teleport")).reason.find("is not a SEND_URL mode"), std::string::npos);
+    EXPECT_NE(error_of(pool_with("all_http_line_end: cr")).reason.find("is not a line end"), std::string::npos);
+    EXPECT_NE(error_of(pool_with("server_variables: {\"A B\": x}")).reason.find("is not a server variable name"),
+              std::string::npos);
+}
+
 TEST(loader_errors, extension_entries) {
     const auto ext = [](std::string_view entry) { return pool_with("extensions: [" + std::string(entry) + "]"); };
-    EXPECT_NE(error_of(ext("{name: a, path: /a.so}")).reason.find("extension 'a' needs 'urls'"),
+    EXPECT_NE(error_of(ext("{name: a, path: /a.so}")).reason.find("extension 'a' has no urls and no script map"),
               std::string::npos);
     EXPECT_NE(error_of(ext("{name: a, urls: /a.dll}")).reason.find("needs 'path'"), std::string::npos);
     EXPECT_NE(error_of(ext("{name: a, path: a.so, urls: /a.dll}")).reason.find("'a.so' is not an absolute path"),

@@ -112,6 +112,14 @@ pools:
     max_response_header_bytes: 16KiB
     server_software: Microsoft-IIS/6.0
     default_content_type: text/plain
+    url_flags: [read, write, script]
+    send_url: internal
+    all_http_line_end: crlf
+    server_variables: {instance_id: "3", APPL_MD_PATH: /LM/W3SVC/3/ROOT/app}
+    script_maps:
+      - { extension: app, path: "*.isa", url_prefix: /shop, verbs: [get, POST] }
+      - { extension: other, path: "*" }
+    allow_path_info_for_script_mappings: true
 )",
                                    "full.yaml");
     EXPECT_EQ(s.log.level, "debug");
@@ -164,6 +172,19 @@ pools:
     EXPECT_EQ(p.isapi.max_response_header_bytes, 16384U);
     EXPECT_EQ(p.isapi.server_software, "Microsoft-IIS/6.0");
     EXPECT_EQ(p.isapi.default_content_type, "text/plain");
+    EXPECT_EQ(p.isapi.url_flags, 0x001U | 0x002U | 0x200U);
+    EXPECT_TRUE(p.isapi.send_url_internal);
+    EXPECT_TRUE(p.isapi.all_http_crlf);
+    EXPECT_EQ(p.isapi.server_variables, (std::vector<std::pair<std::string, std::string>>{
+                                            {"INSTANCE_ID", "3"}, {"APPL_MD_PATH", "/LM/W3SVC/3/ROOT/app"}}));
+    ASSERT_EQ(p.isapi.script_maps.size(), 2U);
+    EXPECT_EQ(p.isapi.script_maps[0].extension, "app");
+    EXPECT_EQ(p.isapi.script_maps[0].path, "*.isa");
+    EXPECT_EQ(p.isapi.script_maps[0].url_prefix, "/shop");
+    EXPECT_EQ(p.isapi.script_maps[0].verbs, (std::vector<std::string>{"GET", "POST"}));
+    EXPECT_EQ(p.isapi.script_maps[1].path, "*");
+    EXPECT_EQ(p.isapi.script_maps[1].url_prefix, "/");
+    EXPECT_TRUE(p.isapi.allow_path_info_for_script_mappings);
 }
 
 TEST(loader, single_values_and_empty_strings) {

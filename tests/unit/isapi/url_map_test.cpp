@@ -179,6 +179,28 @@ TEST_F(UrlMapTest, ReadsTheParams) {
     EXPECT_TRUE(r.match.from_request_uri);
 }
 
+// nginx keeps REQUEST_URI across X-Accel-Redirect and error_page; DOCUMENT_URI says what is served.
+TEST_F(UrlMapTest, AnInternalRedirectIsMappedByDocumentUri) {
+    const auto redirected = make_params({{"SCRIPT_NAME", "/other/b.dll"},
+                                         {"DOCUMENT_URI", "/other/b.dll"},
+                                         {"REQUEST_URI", "/Scripts/App.dll/x?y=1"},
+                                         {"PATH_INFO", ""}});
+    auto r = map_.map(redirected);
+    EXPECT_EQ(r.status, url_map_status::not_found);
+    EXPECT_FALSE(r.match.from_request_uri);
+    const auto same = make_params({{"SCRIPT_NAME", "/Scripts/App.dll"},
+                                   {"DOCUMENT_URI", "/Scripts/App.dll/a b/"},
+                                   {"REQUEST_URI", "/Scripts//App.dll/./a%20b/?x=1"},
+                                   {"PATH_INFO", "/a b/"}});
+    r = map_.map(same);
+    expect_match(r, 0, "/Scripts/App.dll", "/a b/");
+    EXPECT_TRUE(r.match.from_request_uri);
+    const auto encoded = make_params({{"SCRIPT_NAME", "/Scripts/App.dll"},
+                                      {"DOCUMENT_URI", "/Scripts/App.dll/a%20b"},
+                                      {"REQUEST_URI", "/Scripts/App.dll/a%20b?x=1"}});
+    EXPECT_TRUE(map_.map(encoded).match.from_request_uri);
+}
+
 TEST(UrlMap, RootAnswersEverything) {
     url_map map;
     map.add("/", 7);
@@ -205,6 +227,92 @@ TEST(UrlMap, RejectsBadConfiguredPaths) {
     url_map sensitive({.case_sensitive = true});
     sensitive.add("/a", 0);
     EXPECT_NO_THROW(sensitive.add("/A", 1));
+}
+
+}  // namespace
+}  // namespace isapi_fcgi::isapi
+
+namespace isapi_fcgi::isapi {
+namespace {
+
+// IIS script maps (ISAPI.md §3.4, PATH_INFO row): SCRIPT_NAME ends at the mapped file, and PATH_INFO
+// is the whole URL unless AllowPathInfoForScriptMappings is set.
+class ScriptMapTest : public ::testing::Test {
+protected:
+    static url_map with_maps(bool allow_path_info) {
+        url_map map(url_map_options{false, allow_path_info});
+        map.add("/shop/direct.dll", 0);
+        map.add_script_map("*.isa", "/shop", {"GET", "POST"}, 1);
+        map.add_script_map("*.isa", "/shop/special", {}, 2);
+        map.add_script_map("*", "/files", {}, 4);
+        map.add_script_map("*", "/files/inner", {}, 5);
+        map.add_script_map("*.isa", "/", {}, 6);
+        return map;
+    }
+};
+
+TEST_F(ScriptMapTest, AFileExtensionMapEndsTheScriptAtTheMappedFile) {
+    const auto map = with_maps(false);
+    auto r = map.map("/Shop/Cart.ISA/items/3?x=1", "", "", "GET");
+    ASSERT_EQ(r.status, url_map_status::matched);
+    EXPECT_EQ(r.match.extension, 1u);
+    EXPECT_EQ(r.match.script_name, "/Shop/Cart.ISA");
+    EXPECT_EQ(r.match.path_info, "/Shop/Cart.ISA/items/3");  // IIS: the whole URL
+    EXPECT_EQ(r.match.url(), "/Shop/Cart.ISA/items/3");
+    EXPECT_TRUE(r.match.script_mapped);
+    // The first mapped segment from the left is the script.
+    r = map.map("/shop/a.isa/b.isa", "", "", "GET");
+    EXPECT_EQ(r.match.script_name, "/shop/a.isa");
+}
+
+TEST_F(ScriptMapTest, AllowPathInfoForScriptMappingsSplitsAsCgiDoes) {
+    const auto map = with_maps(true);
+    const auto r = map.map("/shop/cart.isa/items/3", "", "", "GET");
+    ASSERT_EQ(r.status, url_map_status::matched);
+    EXPECT_EQ(r.match.script_name, "/shop/cart.isa");
+    EXPECT_EQ(r.match.path_info, "/items/3");
+    EXPECT_EQ(r.match.url(), "/shop/cart.isa/items/3");
+}
+
+TEST_F(ScriptMapTest, UrlsWinThenWildcardsThenFileExtensionsTheLongestPrefixFirst) {
+    const auto map = with_maps(false);
+    EXPECT_EQ(map.map("/shop/direct.dll/x.isa", "", "", "GET").match.extension, 0u);
+    EXPECT_EQ(map.map("/shop/special/a.isa", "", "", "DELETE").match.extension, 2u);
+    // Verbs not listed fall through to the next map; so do URLs outside the prefix.
+    EXPECT_EQ(map.map("/shop/a.isa", "", "", "DELETE").match.extension, 6u);
+    EXPECT_EQ(map.map("/other/a.isa", "", "", "GET").match.extension, 6u);
+    EXPECT_EQ(map.map("/shopping/a.isa", "", "", "GET").match.extension, 6u);  // whole segments
+    const auto files = map.map("/files/a/b.txt", "", "", "GET");
+    EXPECT_EQ(files.match.extension, 4u);
+    EXPECT_EQ(files.match.script_name, "/files/a/b.txt");
+    EXPECT_EQ(files.match.path_info, "/files/a/b.txt");
+    // The wildcard intercepts mapped file extensions too, as IIS's wildcard application maps do.
+    EXPECT_EQ(map.map("/files/a.isa", "", "", "GET").match.extension, 4u);
+    EXPECT_EQ(map.map("/files/inner/a.isa", "", "", "GET").match.extension, 5u);
+    // ".isa" alone is not a file with that extension.
+    EXPECT_EQ(map.map("/x/.isa", "", "", "GET").status, url_map_status::not_found);
+}
+
+// HSE_EXEC_URL_IGNORE_CURRENT_INTERCEPTOR: the URL goes where it would without that extension.
+TEST_F(ScriptMapTest, SkippingAnExtensionFindsTheNextHandler) {
+    const auto map = with_maps(false);
+    const auto params = test::make_params({{"REQUEST_URI", "/files/a.isa"}, {"REQUEST_METHOD", "GET"}});
+    EXPECT_EQ(map.map(params).match.extension, 4u);
+    EXPECT_EQ(map.map(params, 4).match.extension, 6u);
+    EXPECT_EQ(map.map(params, 6).match.extension, 4u);
+    const auto direct = test::make_params({{"REQUEST_URI", "/shop/direct.dll"}});
+    EXPECT_EQ(map.map(direct, 0).status, url_map_status::not_found);
+}
+
+TEST_F(ScriptMapTest, WithoutAWildcardUnmappedUrlsStayUnmapped) {
+    url_map map;
+    map.add_script_map("*.isa", "/", {}, 0);
+    EXPECT_EQ(map.map("/a.txt", "", "", "GET").status, url_map_status::not_found);
+    EXPECT_EQ(map.map("/a.isa", "", "", "GET").status, url_map_status::matched);
+    EXPECT_EQ(map.map("/a%2Fb.isa", "", "", "GET").status, url_map_status::bad_request);
+    EXPECT_THROW(map.add_script_map("isa", "/", {}, 0), std::invalid_argument);
+    EXPECT_THROW(map.add_script_map("*.is/a", "/", {}, 0), std::invalid_argument);
+    EXPECT_THROW(map.add_script_map("*.isa", "shop", {}, 0), std::invalid_argument);
 }
 
 }  // namespace
