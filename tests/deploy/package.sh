@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# deploy.package: builds the .deb from this build tree with CPack and checks it: lintian finds
+# nothing (overrides in deploy/debian/lintian-overrides, each explained), the files
+# extension authors and administrators need are in it, its control data is right. Every
+# later deploy test installs this file.
+source "$(dirname "$0")/lib.sh"
+deploy_init package
+
+build=$ISAPI_FCGI_BUILD_DIR
+rm -f "$build"/package/isapi-fcgi_*.deb
+require "cpack writes the package" cpack --config "$build/CPackConfig.cmake" -B "$build/package"
+debs=("$build"/package/isapi-fcgi_"$ISAPI_FCGI_VERSION"_*.deb)
+require "one package named after the version" test -f "${debs[0]}" -a ${#debs[@]} -eq 1
+deb=${debs[0]}
+echo "     $deb ($(stat -c %s "$deb") bytes)"
+
+contents=$work/contents
+dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' > "$contents"
+has_file() { grep -qxF "$1" "$contents" || fail "missing from the package: $1"; }
+check "the server" has_file /usr/sbin/isapi-fcgi
+check "the libraries extensions link, with their development links" bash -c '
+    for f in /usr/lib/x86_64-linux-gnu/libisapi-runtime.so.0 /usr/lib/x86_64-linux-gnu/libisapi-win32.so.0 \
+             /usr/lib/x86_64-linux-gnu/libisapi-runtime.so /usr/lib/x86_64-linux-gnu/libisapi-win32.so; do
+        grep -qxF "$f" "$1" || { echo "missing: $f"; exit 1; }
+    done' _ "$contents"
+check "the headers, compatibility headers included" bash -c '
+    for f in /usr/include/isapi/httpext.h /usr/include/isapi/isapi_runtime.h /usr/include/isapi/win32/windows.h \
+             /usr/include/isapi/win32/httpext.h /usr/include/isapi/win32/strsafe.h; do
+        grep -qxF "$f" "$1" || { echo "missing: $f"; exit 1; }
+    done' _ "$contents"
+check "the CMake package and isapi_add_extension()" bash -c '
+    for f in isapi-fcgiConfig.cmake isapi-fcgiConfigVersion.cmake isapi-fcgi-targets.cmake IsapiExtension.cmake; do
+        grep -qxF "/usr/lib/x86_64-linux-gnu/cmake/isapi-fcgi/$f" "$1" || { echo "missing: $f"; exit 1; }
+    done' _ "$contents"
+check "the systemd units" bash -c 'grep -qxF /lib/systemd/system/isapi-fcgi.socket "$1" && grep -qxF /lib/systemd/system/isapi-fcgi.service "$1"' _ "$contents"
+check "the configuration in /etc, a conffile" expect_eq /etc/isapi-fcgi/isapi-fcgi.yaml \
+    sh -c "dpkg-deb --ctrl-tarfile '$deb' | tar -xO ./conffiles"
+check "the nginx snippet at its stable path, the manual page, copyright and changelog" bash -c '
+    for f in /usr/share/isapi-fcgi/nginx/isapi-fcgi.conf /usr/share/man/man8/isapi-fcgi.8.gz \
+             /usr/share/doc/isapi-fcgi/copyright /usr/share/doc/isapi-fcgi/changelog.gz \
+             /usr/share/doc/isapi-fcgi/examples/isapi-fcgi.yaml /usr/share/doc/isapi-fcgi/examples/nginx-site.conf; do
+        grep -qxF "$f" "$1" || { echo "missing: $f"; exit 1; }
+    done' _ "$contents"
+if [ -d "$src/conf/apache" ]; then
+    check "the Apache configuration (conf/apache)" grep -q '^/usr/share/isapi-fcgi/apache/' "$contents"
+fi
+check "nothing from the build or test trees (tests, bench, static libraries, example .so)" \
+    bash -c '! grep -E "/(tests?|bench)/|\.a$" "$1"' _ "$contents"
+check "the packaged nginx snippet is conf/nginx/isapi-fcgi.conf" cmp \
+    <(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/isapi-fcgi/nginx/isapi-fcgi.conf) "$src/conf/nginx/isapi-fcgi.conf"
+check "the packaged units are deploy/systemd's" cmp \
+    <(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./lib/systemd/system/isapi-fcgi.service) "$src/deploy/systemd/isapi-fcgi.service"
+check "binaries are stripped" bash -c '
+    dpkg-deb --fsys-tarfile "$1" | tar -xO ./usr/sbin/isapi-fcgi > "$2/bin"
+    file "$2/bin" | grep -q ", stripped"' _ "$deb" "$work"
+
+control() { dpkg-deb -f "$deb" "$1"; }
+check "Depends lists the runtime libraries (shlibdeps)" expect_match \
+    'libpugixml.*libspdlog.*libyaml-cpp0\.7' control Depends
+check "Depends holds no -dev package" bash -c '! dpkg-deb -f "$1" Depends | grep -q -- "-dev"' _ "$deb"
+check "shlibs names both libraries" expect_match 'libisapi-runtime 0 isapi-fcgi.*libisapi-win32 0 isapi-fcgi' \
+    sh -c "dpkg-deb --ctrl-tarfile '$deb' | tar -xO ./shlibs | tr '\n' ' '"
+check "maintainer scripts enable the units the debhelper way" bash -c '
+    dpkg-deb --ctrl-tarfile "$1" | tar -xO ./postinst | grep -q "deb-systemd-helper enable"' _ "$deb"
+check "maintainer scripts pass shellcheck" shellcheck -s sh "$src"/deploy/debian/postinst "$src"/deploy/debian/prerm "$src"/deploy/debian/postrm
+
+# lintian's errors and warnings fail; its informational and pedantic tags are listed (the
+# hardening and strip ones come from the project's compiler flags, see docs/deployment.md).
+lintian --pedantic --display-info --show-overrides "$deb" > "$work/lintian" 2>&1 || true
+check "lintian: no errors or warnings" bash -c '! grep -E "^[EW]: " "$1"' _ "$work/lintian"
+echo "     lintian --pedantic --display-info --show-overrides:"
+grep -E '^[A-Z]: ' "$work/lintian" | grep -v '^N:' | sed 's/^/       /'
+
+deploy_finish
