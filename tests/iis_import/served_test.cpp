@@ -11,6 +11,7 @@
 #include "isapi/isapi_fixture.hpp"
 #include "support/engine_instance.hpp"
 #include "support/free_port.hpp"
+#include "support/nginx_front.hpp"
 
 namespace isapi_fcgi::test {
 namespace {

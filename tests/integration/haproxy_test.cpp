@@ -32,9 +32,9 @@ protected:
     {
         if (haproxy_) {
             auto end = haproxy_->stop();
-            EXPECT_TRUE(ended_cleanly(end, haproxy_->log()));
+            EXPECT_TRUE(ended_cleanly(end, haproxy_->error_log()));
             if (HasFailure()) {
-                std::cerr << "--- haproxy log ---\n" << tail(haproxy_->log()) << "\n";
+                std::cerr << "--- haproxy log ---\n" << tail(haproxy_->error_log()) << "\n";
             }
             haproxy_.reset();
         }
@@ -121,7 +121,7 @@ TEST_F(behind_haproxy, requests_are_multiplexed_on_one_connection)
         << "never more than one request at a time on a connection: HAProxy did not multiplex";
     // Stop HAProxy before the tap goes away with its connections.
     auto end = haproxy_->stop();
-    EXPECT_TRUE(ended_cleanly(end, haproxy_->log()));
+    EXPECT_TRUE(ended_cleanly(end, haproxy_->error_log()));
     haproxy_.reset();
 }
 

@@ -1,6 +1,7 @@
-// The host's own behaviour around extensions, through real nginx and the shipped snippet, with
-// the fixture extensions (tests/fixtures/extensions): HSE_STATUS_ERROR, exceptions, unmapped
-// URLs, symbol clashes, a failing GetExtensionVersion, DllMain, limits and the access log.
+// The host's own behaviour around extensions, through each real front end and its shipped
+// configuration, with the fixture extensions (tests/fixtures/extensions): HSE_STATUS_ERROR,
+// exceptions, unmapped URLs, symbol clashes, a failing GetExtensionVersion, DllMain, limits and
+// the access log.
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -31,7 +32,7 @@ std::vector<std::string> lines_of(const std::string& text)
     return lines;
 }
 
-class isapi_host : public isapi_behind_nginx {
+class isapi_host : public isapi_behind_front {
 protected:
     void SetUp() override { start(); }
 
@@ -198,7 +199,7 @@ TEST_F(isapi_host, access_log_line_has_method_url_and_status)
     EXPECT_NE(redirect_line->find("\" 302 "), std::string::npos) << *redirect_line;
 }
 
-class isapi_host_limits : public isapi_behind_nginx {};
+class isapi_host_limits : public isapi_behind_front {};
 
 TEST_F(isapi_host_limits, declared_body_over_max_request_body_gets_413)
 {

@@ -1,12 +1,19 @@
 #include "isapi/isapi_fixture.hpp"
 
-#include <fstream>
-#include <thread>
+#include <unistd.h>
+
 #include <cinttypes>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <stdexcept>
+#include <thread>
+
+#include "support/apache_front.hpp"
+#include "support/haproxy_instance.hpp"
+#include "support/nginx_front.hpp"
 
 namespace isapi_fcgi::test {
 
@@ -31,7 +38,36 @@ const std::map<std::string, std::string>& extension_paths()
     return paths;
 }
 
+constexpr front_kind all_fronts[] = {front_kind::nginx, front_kind::apache,
+                                     front_kind::apache_sethandler, front_kind::haproxy};
+
 }  // namespace
+
+const char* front_name(front_kind kind)
+{
+    switch (kind) {
+    case front_kind::nginx: return "nginx";
+    case front_kind::apache: return "apache";
+    case front_kind::apache_sethandler: return "apache-sethandler";
+    case front_kind::haproxy: return "haproxy";
+    }
+    return "?";
+}
+
+front_kind front_under_test()
+{
+    const char* value = std::getenv("ISAPI_FCGI_FRONT");
+    if (value == nullptr || *value == '\0') {
+        return front_kind::nginx;
+    }
+    for (front_kind kind : all_fronts) {
+        if (std::string(value) == front_name(kind)) {
+            return kind;
+        }
+    }
+    throw std::runtime_error(std::string("ISAPI_FCGI_FRONT=") + value
+                             + ": not nginx, apache, apache-sethandler or haproxy");
+}
 
 std::filesystem::path extension_library(const std::string& name)
 {
@@ -102,7 +138,7 @@ std::string regex_escape(const std::string& text)
     return out;
 }
 
-isapi_sidecar_options isapi_behind_nginx::standard_options() const
+isapi_sidecar_options isapi_behind_front::standard_options() const
 {
     isapi_sidecar_options options;
     for (const auto& [name, path] : extension_paths()) {
@@ -112,43 +148,64 @@ isapi_sidecar_options isapi_behind_nginx::standard_options() const
     return options;
 }
 
-std::string isapi_behind_nginx::standard_server_extra()
+std::string isapi_behind_front::standard_server_extra()
 {
     return "        client_max_body_size 200m;\n";
 }
 
-void isapi_behind_nginx::start(std::optional<isapi_sidecar_options> options,
+void isapi_behind_front::start(std::optional<isapi_sidecar_options> options,
                                std::string server_extra)
 {
-    sidecar_ = isapi_sidecar::start(options ? std::move(*options) : standard_options());
-    nginx_front_options front;
-    front.upstream_address = sidecar_->address();
-    front.snippet = ISAPI_NGINX_SNIPPET;
-    front.server_extra = std::move(server_extra);
-    front.worker_connections = nginx_worker_connections_;
-    nginx_ = std::make_unique<nginx_front>(front);
+    auto sidecar_options = options ? std::move(*options) : standard_options();
+    const bool apache = behind_apache();
+    if (apache && ::geteuid() == 0) {
+        // Apache's workers run as www-data; the socket is theirs as in a deployment.
+        sidecar_options.socket_group = apache_front::worker_user;
+    }
+    sidecar_ = isapi_sidecar::start(std::move(sidecar_options));
+    if (apache) {
+        apache_front_options front;
+        front.upstream_address = sidecar_->address();
+        front.snippet = kind_ == front_kind::apache ? ISAPI_APACHE_SNIPPET
+                                                    : ISAPI_APACHE_SETHANDLER_SNIPPET;
+        front.max_workers = front_connections_;
+        front_ = std::make_unique<apache_front>(front);
+    } else if (kind_ == front_kind::haproxy) {
+        haproxy_options front;
+        front.engine_address = sidecar_->address();
+        front.backend_file = ISAPI_HAPROXY_BACKEND;
+        front.maxconn = front_connections_ + 64;
+        front_ = std::make_unique<haproxy_instance>(front);
+    } else {
+        nginx_front_options front;
+        front.upstream_address = sidecar_->address();
+        front.snippet = ISAPI_NGINX_SNIPPET;
+        front.server_extra = std::move(server_extra);
+        front.worker_connections = front_connections_;
+        front_ = std::make_unique<nginx_front>(front);
+    }
 }
 
-http_result isapi_behind_nginx::get(const std::string& path, std::vector<std::string> headers)
+http_result isapi_behind_front::get(const std::string& path, std::vector<std::string> headers)
 {
     http_request request;
-    request.url = nginx_->url(path);
+    request.url = front_->url(path);
     request.headers = std::move(headers);
-    return http_fetch(nginx_->dir(), request);
+    return http_fetch(front_->dir(), request);
 }
 
-http_result isapi_behind_nginx::post(const std::string& path, std::string body,
+http_result isapi_behind_front::post(const std::string& path, std::string body,
                                      std::vector<std::string> headers)
 {
     http_request request;
-    request.url = nginx_->url(path);
+    request.url = front_->url(path);
     request.method = "POST";
     request.body = std::move(body);
     request.headers = std::move(headers);
-    return http_fetch(nginx_->dir(), request);
+    return http_fetch(front_->dir(), request);
 }
 
-http_result isapi_behind_nginx::curl(const std::string& path, std::vector<std::string> extra,
+http_result isapi_behind_front::curl(const std::string& path, std::vector<std::string> extra,
                                      std::chrono::seconds max_time)
 {
     static int calls = 0;
@@ -157,7 +214,7 @@ http_result isapi_behind_nginx::curl(const std::string& path, std::vector<std::s
                                   std::to_string(max_time.count()), "-o", prefix + ".body",
                                   "-D", prefix + ".head", "-H", "Expect:"};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    argv.push_back(nginx_->url(path));
+    argv.push_back(front_->url(path));
     spawn_options options;
     options.stdout_path = prefix + ".out";
     options.stderr_path = prefix + ".err";
@@ -177,29 +234,32 @@ http_result isapi_behind_nginx::curl(const std::string& path, std::vector<std::s
     return result;
 }
 
-void isapi_behind_nginx::allow_nginx_problems(const std::string& pattern)
+void isapi_behind_front::allow_front_problems(const std::string& pattern)
 {
-    allowed_nginx_problems_ = std::regex(pattern, std::regex::ECMAScript | std::regex::icase);
+    allowed_front_problems_ = std::regex(pattern, std::regex::ECMAScript | std::regex::icase);
 }
 
-std::optional<std::string> isapi_behind_nginx::wait_access_line(const std::string& request_line,
+std::optional<std::string> isapi_behind_front::wait_access_line(const std::string& request_line,
                                                                 std::size_t from)
 {
     const std::regex line("\"" + regex_escape(request_line) + "\" [0-9]{3} ");
     return sidecar_->wait_for_log(line, soon(), from);
 }
 
-void isapi_behind_nginx::stop_all()
+void isapi_behind_front::stop_all()
 {
-    if (nginx_) {
-        auto problems = nginx_->error_log_problems(allowed_nginx_problems_);
-        EXPECT_TRUE(problems.empty()) << "nginx error.log:\n" << testing::PrintToString(problems);
-        auto end = nginx_->stop();
-        EXPECT_TRUE(ended_cleanly(end, nginx_->error_log()));
+    if (front_) {
+        auto end = front_->stop();
+        // Read after the stop: a problem logged while the last exchange wound down counts.
+        auto problems = front_->error_log_problems(allowed_front_problems_);
+        EXPECT_TRUE(problems.empty())
+            << front_->name() << " log:\n" << testing::PrintToString(problems);
+        EXPECT_TRUE(ended_cleanly(end, front_->error_log())) << front_->name();
         if (HasFailure()) {
-            std::cerr << "--- nginx error.log ---\n" << tail(nginx_->error_log()) << "\n";
+            std::cerr << "--- " << front_->name() << " log ---\n" << tail(front_->error_log())
+                      << "\n";
         }
-        nginx_.reset();
+        front_.reset();
     }
     if (sidecar_) {
         auto end = sidecar_->stop();
@@ -211,6 +271,6 @@ void isapi_behind_nginx::stop_all()
     }
 }
 
-void isapi_behind_nginx::TearDown() { stop_all(); }
+void isapi_behind_front::TearDown() { stop_all(); }
 
 }  // namespace isapi_fcgi::test

@@ -4,37 +4,43 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "support/free_port.hpp"
-#include "support/nginx_instance.hpp"
-
 namespace isapi_fcgi::test {
 
-std::string haproxy_instance::render_config(const haproxy_options& options) const
+std::string haproxy_instance::render_config(const haproxy_options& options,
+                                            std::uint16_t port) const
 {
-    std::string server = options.engine_address.rfind("unix:", 0) == 0
-                             ? "unix@" + options.engine_address.substr(5)
-                             : peer_upstream(options.engine_address);
-    auto flag = [](bool on, const char* name) {
-        return std::string("    ") + (on ? "" : "no ") + "option " + name + "\n";
-    };
     std::ostringstream conf;
     conf << "global\n"
          << "    log stdout format raw local0 info\n"
-         << "    maxconn 256\n"
+         << "    maxconn " << options.maxconn << "\n"
          << "defaults\n"
          << "    mode http\n"
          << "    log global\n"
          << "    option httplog\n"
          << "    timeout connect 5s\n"
-         << "    timeout client 20s\n"
+         << "    timeout client 60s\n"
          << "    timeout server 20s\n"
+         << "frontend web\n"
+         << "    bind 127.0.0.1:" << port << "\n";
+    if (!options.backend_file.empty()) {
+        // As a user's frontend would route to the shipped backend, with an id per request
+        // that the backend passes as REQUEST_ID.
+        conf << "    unique-id-format %{+X}o%ci%cp%fi%fp%Ts%rt%pid\n"
+             << "    http-request return status 404 if !{ path_reg -i \\.dll(/|$) }\n"
+             << "    use_backend isapi_fcgi if { path_reg -i \\.dll(/|$) }\n";
+        return conf.str();
+    }
+    std::string server = options.engine_address.rfind("unix:", 0) == 0
+                             ? "unix@" + unix_socket_path(options.engine_address)
+                             : peer_upstream(options.engine_address);
+    auto flag = [](bool on, const char* name) {
+        return std::string("    ") + (on ? "" : "no ") + "option " + name + "\n";
+    };
+    conf << "    default_backend engine\n"
          << "fcgi-app engine\n"
          << "    docroot " << dir_.path().string() << "\n"
          << flag(options.get_values, "get-values") << flag(options.mpxs_conns, "mpxs-conns")
          << flag(options.keep_conn, "keep-conn")
-         << "frontend web\n"
-         << "    bind 127.0.0.1:" << port_ << "\n"
-         << "    default_backend engine\n"
          << "backend engine\n"
          << "    use-fcgi-app engine\n"
          << "    http-reuse " << options.http_reuse << "\n"
@@ -42,60 +48,53 @@ std::string haproxy_instance::render_config(const haproxy_options& options) cons
     return conf.str();
 }
 
+// SIGUSR1 is HAProxy's graceful stop (exit status 0); SIGTERM makes it die by the signal.
 haproxy_instance::haproxy_instance(haproxy_options options)
+    : web_front("haproxy", "isapi-fcgi-haproxy", SIGUSR1)
 {
-    std::string failures;
-    for (int attempt = 0; attempt < 5; ++attempt) {
-        port_ = free_loopback_port();
-        auto config = dir_.write_file("haproxy.cfg", render_config(options));
-        {
-            spawn_options check_spawn;
-            check_spawn.stdout_path = dir_.file("haproxy-check.out");
-            test_process check({"haproxy", "-c", "-f", config.string()}, check_spawn);
-            auto end = check.wait(deadline_after(std::chrono::seconds(20)));
-            if (!end || !end->exited || end->exit_code != 0) {
-                throw std::runtime_error("haproxy -c rejected the config:\n" + read_file(config)
-                                         + "\n" + check.output());
-            }
+    config_name_ = "haproxy.cfg";
+    std::vector<std::string> env;
+    if (!options.backend_file.empty()) {
+        if (!std::filesystem::exists(options.backend_file)) {
+            throw std::runtime_error("haproxy backend file missing: "
+                                     + options.backend_file.string());
         }
-        spawn_options spawn;
-        spawn.stdout_path = dir_.file("haproxy.log");
-        process_ = std::make_unique<test_process>(
-            std::vector<std::string>{"haproxy", "-db", "-f", config.string()}, spawn);
-        if (wait_until_port_accepts(port_, deadline_after(scaled(std::chrono::seconds(10))),
-                                    process_.get())) {
-            return;
+        const std::string socket = unix_socket_path(options.engine_address);
+        if (socket.empty()) {
+            throw std::runtime_error("the shipped haproxy backend needs a unix socket, not "
+                                     + options.engine_address);
         }
-        auto end = process_->stop(std::chrono::seconds(2));
-        std::string log = process_->output();
-        failures += "attempt on port " + std::to_string(port_) + ": " + end.describe() + "\n"
-                    + tail(log, 2000) + "\n";
-        if (log.find("Address already in use") == std::string::npos
-            && log.find("cannot bind") == std::string::npos) {
-            break;
-        }
+        env.push_back("ISAPI_FCGI_SOCKET=" + socket);
     }
-    throw std::runtime_error("haproxy did not start:\n" + failures);
+    launch([&](std::uint16_t port) {
+        auto config = dir_.write_file(config_name_, render_config(options, port));
+        std::vector<std::string> argv{"haproxy", "-db", "-f", config.string()};
+        if (!options.backend_file.empty()) {
+            argv.insert(argv.end(), {"-f", options.backend_file.string()});
+        }
+        std::vector<std::string> check_argv = argv;
+        check_argv[1] = "-c";
+        spawn_options check_spawn;
+        check_spawn.stdout_path = dir_.file("haproxy-check.out");
+        check_spawn.env = env;
+        test_process check(check_argv, check_spawn);
+        auto end = check.wait(deadline_after(scaled(std::chrono::seconds(20))));
+        if (!end || !end->exited || end->exit_code != 0) {
+            check.stop(std::chrono::seconds(2));
+            throw std::runtime_error("haproxy -c rejected the config:\n" + read_file(config)
+                                     + "\n" + check.output());
+        }
+        return command{argv, env};
+    });
 }
 
-haproxy_instance::~haproxy_instance()
-{
-    if (process_) {
-        stop();
-    }
-}
+std::string haproxy_instance::error_log() const { return read_file(dir_.file("haproxy.out")); }
 
-std::string haproxy_instance::url(const std::string& path) const
+bool haproxy_instance::is_problem(const std::string& line) const
 {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-}
-
-std::string haproxy_instance::log() const { return process_ ? process_->output() : std::string(); }
-
-process_end haproxy_instance::stop()
-{
-    // SIGUSR1 is HAProxy's graceful stop (exit status 0); SIGTERM makes it die by the signal.
-    return process_->stop(scaled(std::chrono::seconds(10)), SIGUSR1);
+    static const std::regex problem(
+        R"(\[ALERT\]|is DOWN| [0-9]{3} [0-9]+ \S+ \S+ [SPIRDK][-A-Za-z]{3} )");
+    return std::regex_search(line, problem);
 }
 
 }  // namespace isapi_fcgi::test

@@ -1,14 +1,15 @@
 #pragma once
-// A real HAProxy (2.6) in front of the engine through its fcgi-app support, the one common
-// peer that sends GET_VALUES and multiplexes requests on a connection. The config is generated
-// into a private temp dir, validated with `haproxy -c`, and run in the foreground (-db) on a
-// free loopback port; stopped by pid.
-#include <cstdint>
-#include <memory>
+// A real HAProxy (2.6) through its fcgi-app support, the one common peer that sends GET_VALUES
+// and multiplexes requests on a connection. Two uses: in front of the engine with a generated
+// fcgi-app (the flags below), or in front of the ISAPI sidecar with the shipped
+// conf/haproxy/isapi-fcgi.cfg loaded unchanged after the generated file (which then only holds
+// global, defaults and a frontend routing `.dll` URLs to the shipped backend). The config is
+// validated with `haproxy -c` and run in the foreground (-db) on a free loopback port; stopped
+// by pid.
+#include <filesystem>
 #include <string>
 
-#include "support/temp_dir.hpp"
-#include "support/test_process.hpp"
+#include "support/web_front.hpp"
 
 namespace isapi_fcgi::test {
 
@@ -20,30 +21,25 @@ struct haproxy_options {
     bool keep_conn = true;
     /// http-reuse mode; "always" lets a client's first request share a server connection.
     std::string http_reuse = "always";
+    /// The shipped backend (conf/haproxy/isapi-fcgi.cfg); empty: the generated fcgi-app above.
+    /// The engine address must then be a unix socket (passed as ISAPI_FCGI_SOCKET).
+    std::filesystem::path backend_file;
+    /// global maxconn: concurrent client connections.
+    unsigned maxconn = 256;
 };
 
-class haproxy_instance {
+class haproxy_instance : public web_front {
 public:
     explicit haproxy_instance(haproxy_options options);
-    ~haproxy_instance();
-    haproxy_instance(const haproxy_instance&) = delete;
-    haproxy_instance& operator=(const haproxy_instance&) = delete;
 
-    std::uint16_t port() const { return port_; }
-    std::string url(const std::string& path) const;
-    const temp_dir& dir() const { return dir_; }
-    /// HAProxy's own output (warnings, alerts and the http log).
-    std::string log() const;
-    test_process& process() { return *process_; }
-    /// Graceful stop (SIGUSR1), then SIGKILL after a bound.
-    process_end stop();
+    /// HAProxy's own output (alerts, warnings and the http log).
+    std::string error_log() const override;
 
 private:
-    std::string render_config(const haproxy_options& options) const;
-
-    temp_dir dir_{"isapi-fcgi-haproxy"};
-    std::uint16_t port_ = 0;
-    std::unique_ptr<test_process> process_;
+    /// [ALERT] lines, a server going DOWN, and http log lines whose termination state blames
+    /// the server side, HAProxy itself or a resource (S, P, I, R, D or K first).
+    bool is_problem(const std::string& line) const override;
+    std::string render_config(const haproxy_options& options, std::uint16_t port) const;
 };
 
 }  // namespace isapi_fcgi::test

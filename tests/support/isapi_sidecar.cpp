@@ -1,7 +1,13 @@
 #include "support/isapi_sidecar.hpp"
 
+#include <grp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
 
 #include "support/engine_instance.hpp"
 
@@ -21,6 +27,19 @@ std::string quoted(const std::string& text)
     return out + "\"";
 }
 
+/// Lets `group` through `dir` (0710, group-owned), as a deployment's socket directory does.
+void open_to_group(const std::filesystem::path& dir, const std::string& group)
+{
+    const struct group* entry = ::getgrnam(group.c_str());
+    if (entry == nullptr) {
+        throw std::runtime_error("no group '" + group + "' on this system");
+    }
+    if (::chown(dir.c_str(), static_cast<uid_t>(-1), entry->gr_gid) != 0
+        || ::chmod(dir.c_str(), 0710) != 0) {
+        throw std::system_error(errno, std::generic_category(), "opening " + dir.string());
+    }
+}
+
 }  // namespace
 
 std::string isapi_sidecar::render_config(const isapi_sidecar_options& options) const
@@ -35,6 +54,9 @@ std::string isapi_sidecar::render_config(const isapi_sidecar_options& options) c
          << "pools:\n  - name: default\n"
          << "    listen: " << quoted("unix:" + socket_path_.string()) << "\n"
          << "    io_threads: " << options.io_threads << "\n";
+    if (!options.socket_group.empty()) {
+        yaml << "    socket: { mode: \"0660\", group: " << quoted(options.socket_group) << " }\n";
+    }
     if (options.extensions.empty()) {
         yaml << "    extensions: []\n";
     } else {
@@ -57,6 +79,9 @@ std::string isapi_sidecar::render_config(const isapi_sidecar_options& options) c
 isapi_sidecar::isapi_sidecar(isapi_sidecar_options options)
 {
     socket_path_ = dir_.file("sidecar.sock");
+    if (!options.socket_group.empty()) {
+        open_to_group(dir_.path(), options.socket_group);
+    }
     config_path_ = dir_.write_file("isapi-fcgi.yaml", render_config(options));
     auto program = engine_instance::binary();
     if (!std::filesystem::exists(program)) {

@@ -39,6 +39,10 @@ struct isapi_sidecar_options {
     std::string top_extra;
     /// NAME=VALUE entries added to the sidecar's environment (read by extensions).
     std::vector<std::string> env;
+    /// When set, the socket gets `socket: { mode: "0660", group: ... }` as in a deployment
+    /// where the web server runs as another user (Apache's www-data), and the sidecar's temp
+    /// dir lets that group through (0710).
+    std::string socket_group;
 };
 
 class isapi_sidecar {

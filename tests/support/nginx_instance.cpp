@@ -4,23 +4,34 @@
 
 #include <regex>
 #include <sstream>
-#include <stdexcept>
-
-#include "support/free_port.hpp"
 
 namespace isapi_fcgi::test {
 
-std::string peer_upstream(const std::string& engine_address)
+bool nginx_log_problem(const std::string& line)
 {
-    if (engine_address.rfind("tcp:", 0) == 0) {
-        return engine_address.substr(4);
-    }
-    return engine_address;
+    static const std::regex problem(
+        R"(upstream prematurely closed|upstream sent|\[alert\]|\[crit\]|\[emerg\])");
+    return std::regex_search(line, problem);
 }
 
-std::string nginx_instance::render_config(const nginx_options& options) const
+std::string nginx_private_paths(const temp_dir& dir)
 {
-    const std::string d = dir_.path().string();
+    const std::string d = dir.path().string();
+    return "pid " + d + "/nginx.pid;\n" + "error_log " + d + "/error.log info;\n";
+}
+
+std::string nginx_http_private_paths(const temp_dir& dir)
+{
+    const std::string d = dir.path().string();
+    std::string lines = "    access_log " + d + "/access.log;\n";
+    for (const char* kind : {"client_body", "fastcgi", "proxy", "uwsgi", "scgi"}) {
+        lines += std::string("    ") + kind + "_temp_path " + d + "/" + kind + ";\n";
+    }
+    return lines;
+}
+
+std::string nginx_instance::render_config(const nginx_options& options, std::uint16_t port) const
+{
     std::ostringstream conf;
     conf << "daemon off;\n"
          << "master_process " << (options.master_process ? "on" : "off") << ";\n"
@@ -29,16 +40,9 @@ std::string nginx_instance::render_config(const nginx_options& options) const
         // Workers started by root switch to "nobody", which cannot reach a 0700 temp dir.
         conf << "user root;\n";
     }
-    conf << "pid " << d << "/nginx.pid;\n"
-         << "error_log " << d << "/error.log info;\n"
-         << "events { worker_connections 256; }\n"
+    conf << nginx_private_paths(dir_) << "events { worker_connections 256; }\n"
          << "http {\n"
-         << "    access_log " << d << "/access.log;\n"
-         << "    client_body_temp_path " << d << "/client_body;\n"
-         << "    fastcgi_temp_path " << d << "/fastcgi;\n"
-         << "    proxy_temp_path " << d << "/proxy;\n"
-         << "    uwsgi_temp_path " << d << "/uwsgi;\n"
-         << "    scgi_temp_path " << d << "/scgi;\n"
+         << nginx_http_private_paths(dir_)
          << "    upstream engine {\n"
          << "        server " << peer_upstream(options.engine_address) << ";\n";
     if (options.keep_conn) {
@@ -46,7 +50,7 @@ std::string nginx_instance::render_config(const nginx_options& options) const
     }
     conf << "    }\n"
          << "    server {\n"
-         << "        listen 127.0.0.1:" << port_ << ";\n"
+         << "        listen 127.0.0.1:" << port << ";\n"
          << "        server_name localhost;\n"
          << "        client_max_body_size 16m;\n"
          << "        location / {\n"
@@ -60,62 +64,19 @@ std::string nginx_instance::render_config(const nginx_options& options) const
     return conf.str();
 }
 
-nginx_instance::nginx_instance(nginx_options options)
+nginx_instance::nginx_instance(nginx_options options) : web_front("nginx", "isapi-fcgi-nginx")
 {
-    std::string failures;
-    for (int attempt = 0; attempt < 5; ++attempt) {
-        port_ = free_loopback_port();
-        auto config = dir_.write_file("nginx.conf", render_config(options));
-        auto error_log_path = dir_.file("error.log");
-        spawn_options spawn;
-        spawn.stdout_path = dir_.file("nginx.out");
-        process_ = std::make_unique<test_process>(
-            std::vector<std::string>{"nginx", "-p", dir_.path().string() + "/", "-c",
-                                     config.string(), "-e", error_log_path.string()},
-            spawn);
-        if (wait_until_port_accepts(port_, deadline_after(scaled(std::chrono::seconds(10))),
-                                    process_.get())) {
-            return;
-        }
-        auto end = process_->stop(std::chrono::seconds(2));
-        std::string log = error_log() + process_->output();
-        failures += "attempt on port " + std::to_string(port_) + ": " + end.describe() + "\n"
-                    + tail(log, 2000) + "\n";
-        if (log.find("Address already in use") == std::string::npos) {
-            break;
-        }
-    }
-    throw std::runtime_error("nginx did not start:\n" + failures);
-}
-
-nginx_instance::~nginx_instance()
-{
-    if (process_) {
-        process_->stop();
-    }
-}
-
-std::string nginx_instance::url(const std::string& path) const
-{
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
+    config_name_ = "nginx.conf";
+    launch([&](std::uint16_t port) {
+        auto config = dir_.write_file(config_name_, render_config(options, port));
+        return command{{"nginx", "-p", dir_.path().string() + "/", "-c", config.string(), "-e",
+                        dir_.file("error.log").string()},
+                       {}};
+    });
 }
 
 std::string nginx_instance::error_log() const { return read_file(dir_.file("error.log")); }
 
-std::vector<std::string> nginx_instance::error_log_problems() const
-{
-    static const std::regex problem(
-        R"(upstream prematurely closed|upstream sent|\[alert\]|\[crit\]|\[emerg\])");
-    std::vector<std::string> lines;
-    std::istringstream log(error_log());
-    for (std::string line; std::getline(log, line);) {
-        if (std::regex_search(line, problem)) {
-            lines.push_back(line);
-        }
-    }
-    return lines;
-}
-
-process_end nginx_instance::stop() { return process_->stop(); }
+bool nginx_instance::is_problem(const std::string& line) const { return nginx_log_problem(line); }
 
 }  // namespace isapi_fcgi::test

@@ -2,13 +2,9 @@
 // A real nginx in front of the engine: config generated into a private temp dir (pid, logs and
 // every temp path inside it), listening on a free loopback port, run in the foreground and
 // stopped by pid.
-#include <cstdint>
-#include <memory>
 #include <string>
-#include <vector>
 
-#include "support/temp_dir.hpp"
-#include "support/test_process.hpp"
+#include "support/web_front.hpp"
 
 namespace isapi_fcgi::test {
 
@@ -22,34 +18,26 @@ struct nginx_options {
     std::string location_extra;
 };
 
-class nginx_instance {
+class nginx_instance : public web_front {
 public:
     /// Starts nginx; retries with another port when the chosen one was taken meanwhile.
     /// Throws std::runtime_error with the error log when it does not come up.
     explicit nginx_instance(nginx_options options);
-    ~nginx_instance();
-    nginx_instance(const nginx_instance&) = delete;
-    nginx_instance& operator=(const nginx_instance&) = delete;
 
-    std::uint16_t port() const { return port_; }
-    std::string url(const std::string& path) const;
-    const temp_dir& dir() const { return dir_; }
-    std::string error_log() const;
-    /// error.log lines that mean the FastCGI exchange went wrong: "upstream prematurely
-    /// closed", "upstream sent ...", and [alert], [crit] or [emerg] lines.
-    std::vector<std::string> error_log_problems() const;
-
-    process_end stop();
+    std::string error_log() const override;
 
 private:
-    std::string render_config(const nginx_options& options) const;
-
-    temp_dir dir_{"isapi-fcgi-nginx"};
-    std::uint16_t port_ = 0;
-    std::unique_ptr<test_process> process_;
+    /// "upstream prematurely closed", "upstream sent ...", and [alert], [crit] or [emerg].
+    bool is_problem(const std::string& line) const override;
+    std::string render_config(const nginx_options& options, std::uint16_t port) const;
 };
 
-/// `unix:/p` stays `unix:/p`; `tcp:H:P` becomes `H:P` (nginx and HAProxy syntax).
-std::string peer_upstream(const std::string& engine_address);
+/// Main-context lines putting nginx's pid and error log into `dir`.
+std::string nginx_private_paths(const temp_dir& dir);
+/// http-context lines putting the access log and every temp path into `dir`.
+std::string nginx_http_private_paths(const temp_dir& dir);
+
+/// The FastCGI problems nginx logs (shared by nginx_instance and nginx_front).
+bool nginx_log_problem(const std::string& line);
 
 }  // namespace isapi_fcgi::test
