@@ -14,13 +14,13 @@ install(FILES ${deploy_dir}/systemd/isapi-fcgi.socket ${deploy_dir}/systemd/isap
 # The packaged service's configuration (a conffile); the commented reference goes to the docs.
 install(FILES ${deploy_dir}/systemd/isapi-fcgi.yaml DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/isapi-fcgi)
 install(FILES ${PROJECT_SOURCE_DIR}/conf/isapi-fcgi.yaml ${deploy_dir}/systemd/nginx-site.conf
+  ${deploy_dir}/systemd/apache-site.conf
   DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
-# Web-server snippets that configurations include from a stable path.
+# The front ends' files (docs/front-ends.md), for configurations to include from a stable path.
 install(FILES ${PROJECT_SOURCE_DIR}/conf/nginx/isapi-fcgi.conf DESTINATION ${CMAKE_INSTALL_DATADIR}/isapi-fcgi/nginx)
-if(EXISTS ${PROJECT_SOURCE_DIR}/conf/apache)
-  install(DIRECTORY ${PROJECT_SOURCE_DIR}/conf/apache/ DESTINATION ${CMAKE_INSTALL_DATADIR}/isapi-fcgi/apache
-    FILES_MATCHING PATTERN "*.conf")
-endif()
+install(FILES ${PROJECT_SOURCE_DIR}/conf/apache/isapi-fcgi.conf ${PROJECT_SOURCE_DIR}/conf/apache/isapi-fcgi-sethandler.conf
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/isapi-fcgi/apache)
+install(FILES ${PROJECT_SOURCE_DIR}/conf/haproxy/isapi-fcgi.cfg DESTINATION ${CMAKE_INSTALL_DATADIR}/isapi-fcgi/haproxy)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${deploy_dir}/debian/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR} FILES_MATCHING PATTERN "*.md")
 

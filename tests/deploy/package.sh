@@ -41,13 +41,16 @@ check "the nginx snippet at its stable path, the manual page, copyright and chan
              /usr/share/doc/isapi-fcgi/examples/isapi-fcgi.yaml /usr/share/doc/isapi-fcgi/examples/nginx-site.conf; do
         grep -qxF "$f" "$1" || { echo "missing: $f"; exit 1; }
     done' _ "$contents"
-if [ -d "$src/conf/apache" ]; then
-    check "the Apache configuration (conf/apache)" grep -q '^/usr/share/isapi-fcgi/apache/' "$contents"
-fi
+check "the Apache and HAProxy files (conf/apache, conf/haproxy) and the Apache example site" bash -c '
+    for f in /usr/share/isapi-fcgi/apache/isapi-fcgi.conf /usr/share/isapi-fcgi/apache/isapi-fcgi-sethandler.conf \
+             /usr/share/isapi-fcgi/haproxy/isapi-fcgi.cfg /usr/share/doc/isapi-fcgi/examples/apache-site.conf; do
+        grep -qxF "$f" "$1" || { echo "missing: $f"; exit 1; }
+    done' _ "$contents"
 check "nothing from the build or test trees (tests, bench, static libraries, example .so)" \
     bash -c '! grep -E "/(tests?|bench)/|\.a$" "$1"' _ "$contents"
-check "the packaged nginx snippet is conf/nginx/isapi-fcgi.conf" cmp \
-    <(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/isapi-fcgi/nginx/isapi-fcgi.conf) "$src/conf/nginx/isapi-fcgi.conf"
+for f in nginx/isapi-fcgi.conf apache/isapi-fcgi.conf; do
+    check "the packaged $f is conf/$f" cmp <(dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/share/isapi-fcgi/$f") "$src/conf/$f"
+done
 check "the packaged units are deploy/systemd's" cmp \
     <(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./lib/systemd/system/isapi-fcgi.service) "$src/deploy/systemd/isapi-fcgi.service"
 check "binaries are stripped" bash -c '

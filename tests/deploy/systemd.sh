@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # deploy.systemd: the package on a Debian 12 machine booted by a real systemd (PID 1 of a
-# privileged podman container), with nginx and the package's example site:
+# privileged podman container), with nginx and Apache and the package's example sites:
 #  - the package's maintainer scripts enabled and started isapi-fcgi.socket and the service;
 #    the service is up only after READY=1 (Type=notify) and shows the master's STATUS=;
 #  - it runs as a dynamic user, sandboxed (read-only system, its state directory writable),
-#    behind the socket root:www-data 0660 that nginx's www-data workers use;
+#    behind the socket root:www-data 0660 that nginx's and Apache's www-data workers use;
 #  - `systemctl reload` (check, then SIGHUP) brings in an extension, and refuses a broken file
 #    while the running generation keeps serving;
 #  - the watchdog is fed; `systemctl stop` exits 0; the socket starts it again on demand;
@@ -74,6 +74,14 @@ check "systemctl reload refuses a broken file" bash -c '! podman exec "$1" syste
 check "... and the running generation still serves" expect_eq "$hello_answer" curl -fsS "$url/scripts/hello.dll"
 check "... and the service stays active" expect_eq active on_machine systemctl is-active isapi-fcgi.service
 on_machine sed -i '/^no_such_key: 1$/d' /etc/isapi-fcgi/isapi-fcgi.yaml
+
+# Apache (www-data too) in nginx's place, with the package's site and conf/apache's file.
+require "Apache replaces nginx on port 80" on_machine sh -c 'systemctl stop nginx && systemctl start apache2'
+check "an extension answers through Apache and the socket" wait_until 20 "Apache" \
+    sh -c "curl -fsS '$url/scripts/hello.dll' | grep -q '^Hello from ISAPI!'"
+check "... and it is Apache answering" expect_match 'Apache' sh -c "curl -fsSI '$url/scripts/hello.dll' | grep -i '^Server:'"
+on_machine sh -c 'systemctl stop apache2 && systemctl start nginx'
+
 
 # The watchdog, with WatchdogSec shortened by a drop-in (pings at half of it).
 on_machine mkdir -p /etc/systemd/system/isapi-fcgi.service.d
