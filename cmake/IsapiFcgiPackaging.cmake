@@ -2,17 +2,22 @@
 # headers and CMake package for extension authors (src/runtime, src/win32), and the Debian
 # package made of it all: `cpack --config CPackConfig.cmake` in a build tree writes
 # package/isapi-fcgi_<version>_<arch>.deb (tests/deploy builds and checks it; the container
-# image installs it). Files live where Debian 12 puts them: /usr, /etc, /lib/systemd/system.
-include(GNUInstallDirs)
+# image installs it). The package installs under /usr whatever CMAKE_INSTALL_PREFIX says
+# (/usr/local by default, for `cmake --install`), with the libraries in Debian's multiarch
+# directory; cmake/IsapiFcgiInstallDirs.cmake explains the two layouts and their components.
+include(IsapiFcgiInstallDirs)
 
 set(ISAPI_FCGI_SYSTEMD_UNIT_DIR /lib/systemd/system CACHE PATH
-    "Where the systemd units are installed (Debian 12: /lib/systemd/system)")
+    "Where the package puts the systemd units (Debian 12: /lib/systemd/system)")
 set(deploy_dir ${PROJECT_SOURCE_DIR}/deploy)
 
+# The system's own files, absolute paths: in the package only (component `system`, which a
+# plain `cmake --install` skips, so that installing into a prefix never writes to /etc or
+# /lib/systemd; tests/deploy/package.sh checks it).
 install(FILES ${deploy_dir}/systemd/isapi-fcgi.socket ${deploy_dir}/systemd/isapi-fcgi.service
-  DESTINATION ${ISAPI_FCGI_SYSTEMD_UNIT_DIR})
+  DESTINATION ${ISAPI_FCGI_SYSTEMD_UNIT_DIR} COMPONENT system EXCLUDE_FROM_ALL)
 # The packaged service's configuration (a conffile); the commented reference goes to the docs.
-install(FILES ${deploy_dir}/systemd/isapi-fcgi.yaml DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/isapi-fcgi)
+install(FILES ${deploy_dir}/systemd/isapi-fcgi.yaml DESTINATION /etc/isapi-fcgi COMPONENT system EXCLUDE_FROM_ALL)
 install(FILES ${PROJECT_SOURCE_DIR}/conf/isapi-fcgi.yaml ${deploy_dir}/systemd/nginx-site.conf
   ${deploy_dir}/systemd/apache-site.conf
   DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
@@ -39,8 +44,9 @@ endforeach()
 add_custom_target(isapi_fcgi_packaging_files ALL DEPENDS ${gzipped})
 install(FILES ${packaging_out}/changelog.gz DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES ${packaging_out}/isapi-fcgi.8.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
+# The package's own metadata: package only, like the system's files.
 install(FILES ${deploy_dir}/debian/lintian-overrides DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides
-  RENAME isapi-fcgi)
+  RENAME isapi-fcgi COMPONENT system EXCLUDE_FROM_ALL)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME isapi-fcgi)
@@ -56,7 +62,12 @@ and Prometheus metrics, systemd socket activation and notification.
 The package holds the server, the libraries extensions link (libisapi-runtime,
 libisapi-win32), their headers and CMake package, systemd units and a
 configuration in /etc/isapi-fcgi.")
-set(CPACK_PACKAGING_INSTALL_PREFIX ${CMAKE_INSTALL_PREFIX})
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+# One package of the default component, the system's files and the libraries at the
+# package's libdir; not `lib` (the same libraries at the prefix's libdir, for `cmake --install`).
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_COMPONENTS_GROUPING ALL_COMPONENTS_IN_ONE)
+set(CPACK_COMPONENTS_ALL Unspecified system package-lib)
 set(CPACK_PACKAGE_DIRECTORY ${CMAKE_BINARY_DIR}/package)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)

@@ -43,8 +43,8 @@ check "the image holds this build's binary (not a stale layer)" expect_eq \
     sh -c "podman run --rm --network none --entrypoint md5sum '$runtime' /usr/sbin/isapi-fcgi | cut -d' ' -f1"
 check "the image's configuration passes --check-config" in_image isapi-fcgi --check-config
 check "libisapi-win32, the headers and the CMake helper are in the image" in_image ls \
-    /usr/lib/x86_64-linux-gnu/libisapi-win32.so.0 /usr/include/isapi/win32/windows.h \
-    /usr/lib/x86_64-linux-gnu/cmake/isapi-fcgi/IsapiExtension.cmake
+    "$multiarch_libdir/libisapi-win32.so.0" /usr/include/isapi/win32/windows.h \
+    "$multiarch_libdir/cmake/isapi-fcgi/IsapiExtension.cmake"
 check "no compiler or build tool in the runtime image" in_image sh -c '! command -v cc c++ g++ cmake make ninja'
 check "the extension, socket and data directories exist (socket dir writable by 10001)" in_image sh -c \
     'test -d /opt/isapi-fcgi/extensions && test -w /run/isapi-fcgi && test -w /var/lib/isapi-fcgi'

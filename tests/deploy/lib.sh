@@ -140,6 +140,8 @@ load_images() {
     # shellcheck disable=SC1090
     source "$env"
 }
+# Where Debian puts a package's libraries (/usr/lib/x86_64-linux-gnu), as the .deb must.
+multiarch_libdir=/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 # What examples/hello.c answers (CRLF-terminated; $(...) drops only the LF).
 hello_answer=$'Hello from ISAPI!\r'
 

@@ -18,11 +18,12 @@ contents=$work/contents
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' > "$contents"
 has_file() { grep -qxF "$1" "$contents" || fail "missing from the package: $1"; }
 check "the server" has_file /usr/sbin/isapi-fcgi
-check "the libraries extensions link, with their development links" bash -c '
-    for f in /usr/lib/x86_64-linux-gnu/libisapi-runtime.so.0 /usr/lib/x86_64-linux-gnu/libisapi-win32.so.0 \
-             /usr/lib/x86_64-linux-gnu/libisapi-runtime.so /usr/lib/x86_64-linux-gnu/libisapi-win32.so; do
-        grep -qxF "$f" "$1" || { echo "missing: $f"; exit 1; }
-    done' _ "$contents"
+check "the libraries extensions link, with their development links, in Debian's multiarch directory" bash -c '
+    for f in libisapi-runtime.so.0 libisapi-win32.so.0 libisapi-runtime.so libisapi-win32.so; do
+        grep -qxF "$2/$f" "$1" || { echo "missing: $2/$f"; exit 1; }
+    done' _ "$contents" "$multiarch_libdir"
+check "no library or CMake package outside the multiarch directory (one layout, not two)" bash -c '
+    ! grep -E "^/usr/lib/(libisapi|cmake/)" "$1"' _ "$contents"
 check "the headers, compatibility headers included" bash -c '
     for f in /usr/include/isapi/httpext.h /usr/include/isapi/isapi_runtime.h /usr/include/isapi/win32/windows.h \
              /usr/include/isapi/win32/httpext.h /usr/include/isapi/win32/strsafe.h; do
@@ -30,8 +31,8 @@ check "the headers, compatibility headers included" bash -c '
     done' _ "$contents"
 check "the CMake package and isapi_add_extension()" bash -c '
     for f in isapi-fcgiConfig.cmake isapi-fcgiConfigVersion.cmake isapi-fcgi-targets.cmake IsapiExtension.cmake; do
-        grep -qxF "/usr/lib/x86_64-linux-gnu/cmake/isapi-fcgi/$f" "$1" || { echo "missing: $f"; exit 1; }
-    done' _ "$contents"
+        grep -qxF "$2/cmake/isapi-fcgi/$f" "$1" || { echo "missing: $f"; exit 1; }
+    done' _ "$contents" "$multiarch_libdir"
 check "the systemd units" bash -c 'grep -qxF /lib/systemd/system/isapi-fcgi.socket "$1" && grep -qxF /lib/systemd/system/isapi-fcgi.service "$1"' _ "$contents"
 check "the configuration in /etc, a conffile" expect_eq /etc/isapi-fcgi/isapi-fcgi.yaml \
     sh -c "dpkg-deb --ctrl-tarfile '$deb' | tar -xO ./conffiles"
@@ -56,6 +57,30 @@ check "the packaged units are deploy/systemd's" cmp \
 check "binaries are stripped" bash -c '
     dpkg-deb --fsys-tarfile "$1" | tar -xO ./usr/sbin/isapi-fcgi > "$2/bin"
     file "$2/bin" | grep -q ", stripped"' _ "$deb" "$work"
+
+# A plain `cmake --install` is the other layout (docs/deployment.md, "Two layouts"): the build
+# tree's prefix (CMake's /usr/local unless configured otherwise) with GNUInstallDirs' libdir
+# for it, nothing outside the prefix (DESTDIR catches absolute destinations such as /etc), none
+# of the package's own files. sdk.sh builds an extension against it.
+cached() { sed -n "s|^$1:[A-Z]*=||p" "$build/CMakeCache.txt"; }
+prefix=$(cached CMAKE_INSTALL_PREFIX)
+libdir=$(cached CMAKE_INSTALL_LIBDIR)
+echo "     build tree: CMAKE_INSTALL_PREFIX=$prefix CMAKE_INSTALL_LIBDIR=$libdir"
+plain=$ISAPI_FCGI_DEPLOY_STATE/plain-install
+rm -rf "$plain"
+require "cmake --install (into a DESTDIR)" env DESTDIR="$plain" cmake --install "$build"
+( cd "$plain" && find . -mindepth 1 ! -type d | sed 's|^\.||' | sort ) > "$work/plain"
+# (prints the paths that do not start with $2 and fails if there are any)
+outside() { awk -v p="$2" 'index($0, p) != 1 { print; bad = 1 } END { exit bad }' "$1"; }
+check "the plain install writes only below its prefix" outside "$work/plain" "$prefix/"
+check "the plain install: the server, libraries, headers and CMake package at the prefix's libdir" bash -c '
+    for f in sbin/isapi-fcgi "$3/libisapi-runtime.so.0" "$3/libisapi-win32.so" "$3/cmake/isapi-fcgi/isapi-fcgiConfig.cmake" \
+             include/isapi/win32/windows.h; do
+        grep -qxF "$2/$f" "$1" || { echo "missing: $2/$f"; exit 1; }
+    done' _ "$work/plain" "$prefix" "$libdir"
+check "the plain install: no units, configuration or lintian overrides" bash -c '! grep -E "systemd|/etc/|lintian" "$1"' _ "$work/plain"
+check "the plain install: the libraries and CMake package in one libdir" \
+    outside <(grep -E "/(libisapi|cmake/isapi-fcgi/)" "$work/plain") "$prefix/$libdir/"
 
 control() { dpkg-deb -f "$deb" "$1"; }
 check "Depends lists the runtime libraries (shlibdeps)" expect_match \

@@ -2,7 +2,8 @@
 # deploy.sdk: an extension author's build against the package alone. The .deb is unpacked into
 # a directory, a separate CMake project finds it with find_package(isapi-fcgi) and builds two
 # of examples/ with isapi_add_extension(); the results (state/extensions/*.so) are what the
-# container, Kubernetes, compose and systemd tests serve.
+# container, Kubernetes, compose and systemd tests serve. The same project also builds against
+# the other layout, a plain `cmake --install` prefix (state/plain-install, from deploy.package).
 source "$(dirname "$0")/lib.sh"
 deploy_init sdk
 
@@ -35,4 +36,13 @@ for ext in hello workerthread; do
         n=$(wc -w <<<"$syms"); [ "$n" -le 5 ] || { echo "too many exports: $syms"; exit 1; }' _ "$so"
     cp "$so" "$state/extensions/"
 done
+
+plain=$state/plain-install/usr/local
+check "find_package(isapi-fcgi) from a plain cmake --install prefix: hello builds" bash -c '
+    cmake -S "$1/sdk-project" -B "$2" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$3" \
+        -DEXAMPLES_DIR="$4/examples" -DISAPI_FCGI_VERSION="$5" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null &&
+    cmake --build "$2" --target hello >/dev/null' _ "$deploy_here" "$work/build-plain" "$plain" "$src" "$ISAPI_FCGI_VERSION"
+check "... with the prefix's headers and its lib/ libraries" bash -c '
+    grep -qE -- "(-I|-isystem )$1/include/isapi/win32" "$2/compile_commands.json" &&
+    grep -qF -- "$1/lib/libisapi-win32.so" "$2/build.ninja"' _ "$plain" "$work/build-plain"
 deploy_finish
