@@ -59,7 +59,7 @@ check "the example image carries the extensions" podman_run --rm --network none 
     /opt/isapi-fcgi/extensions/hello.so /opt/isapi-fcgi/extensions/workerthread.so
 
 require "the nginx stand-in image builds (layer cache)" \
-    build --iidfile "$work/nginx.id" -f "$deploy_here/nginx.Dockerfile" -t "$nginx_image" "$deploy_here"
+    build_cached "$nginx_image" -f "$deploy_here/nginx.Dockerfile" "$deploy_here"
 
 cat > "$state/images.env" <<ENV
 runtime_image=$runtime

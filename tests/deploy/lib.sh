@@ -148,6 +148,17 @@ hello_answer=$'Hello from ISAPI!\r'
 # Helper images kept between runs as a cache (rebuilt from their layer cache in a second).
 nginx_image=localhost/isapi-fcgi-test-nginx:bookworm
 
+# build_cached TAG ARGS...: podman build -t TAG for an image kept between runs as a cache; the
+# image the tag named before, when the build replaced it, is removed by id (if nothing uses it).
+build_cached() {
+    local tag=$1 old new
+    shift
+    old=$(podman image inspect -f '{{.Id}}' "$tag" 2>/dev/null || true)
+    podman build --pull=never --format docker --force-rm -q -t "$tag" "$@" >/dev/null || return 1
+    new=$(podman image inspect -f '{{.Id}}' "$tag")
+    if [ -n "$old" ] && [ "$old" != "$new" ]; then podman rmi "$old" >/dev/null 2>&1 || true; fi
+}
+
 # Containers started by the tests skip podman's healthcheck timers (they need systemd); the
 # tests run `podman healthcheck run` themselves.
 podman_run() { podman run --health-interval=disable "$@"; }

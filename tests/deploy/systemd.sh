@@ -20,8 +20,8 @@ mkdir -p "$work/packages"
 cp "$deb" "$work/packages/"
 build() { podman build --pull=never --format docker --force-rm -q "$@"; }
 # The machine (systemd, nginx) is kept as the cache of the next run; the package layer is not.
-require "the machine image builds (layer cache)" build --target machine \
-    -f "$deploy_here/systemd.Dockerfile" -t localhost/isapi-fcgi-test-systemd:bookworm "$deploy_here"
+require "the machine image builds (layer cache)" build_cached localhost/isapi-fcgi-test-systemd:bookworm \
+    --target machine -f "$deploy_here/systemd.Dockerfile" "$deploy_here"
 require "the package installs on it" build --iidfile "$work/image.id" --build-context packages="$work/packages" \
     -f "$deploy_here/systemd.Dockerfile" -t "localhost/isapi-fcgi-test-systemd:$tag-deb" "$deploy_here"
 track_image "$(cat "$work/image.id")"
