@@ -7,7 +7,8 @@
 # track_* as it is created and removed by id at exit, whatever happened. Bounded waits only.
 #
 # Environment (set by CTest, see CMakeLists.txt): ISAPI_FCGI_SOURCE_DIR, ISAPI_FCGI_BUILD_DIR,
-# ISAPI_FCGI_BINARY, ISAPI_FCGI_DEB (the package built by deploy.package),
+# ISAPI_FCGI_BINARY, ISAPI_FCGI_VERSION, ISAPI_FCGI_DEPLOY_STATE (shared between the tests: the
+# package is $ISAPI_FCGI_BUILD_DIR/package/isapi-fcgi_<version>_<arch>.deb), and
 # ISAPI_FCGI_DEPLOY_CACHE (default /var/cache/isapi-fcgi-deploy).
 set -euo pipefail
 
@@ -120,14 +121,6 @@ expect_match() {  # REGEX COMMAND...
     local got
     got=$("$@") || { echo "command failed: $*" >&2; printf '%s\n' "$got" >&2; return 1; }
     [[ $got =~ $regex ]] || { printf 'expected to match: %s\n               got: %s\n' "$regex" "$got" >&2; return 1; }
-}
-
-# The package version, from the .deb's file name (isapi-fcgi_0.1.0_amd64.deb).
-package_version() {
-    local name
-    name=$(basename "$ISAPI_FCGI_DEB")
-    name=${name#isapi-fcgi_}
-    echo "${name%%_*}"
 }
 
 # Per build tree (two checkouts may run their deploy tests at once): the images deploy.images
