@@ -14,6 +14,7 @@
 #include "ops/master.hpp"
 #include "ops/single_process.hpp"
 #include "ops/worker_main.hpp"
+#include "ping/ping_command.hpp"
 
 namespace {
 
@@ -36,6 +37,7 @@ void print_usage(std::FILE* to) {
     std::fprintf(to,
                  "usage: isapi-fcgi [--config FILE] [--check-config] [--single-process]\n"
                  "       isapi-fcgi import-iis [options] applicationHost.config|web.config\n"
+                 "       isapi-fcgi ping [--socket unix:PATH|tcp:HOST:PORT] [--path /ping] [--timeout S]\n"
                  "       isapi-fcgi --version | --help\n"
                  "\n"
                  "  -c, --config FILE     configuration file (default %s)\n"
@@ -103,6 +105,7 @@ int main(int argc, char** argv) {
     if (argc > 1 && std::string_view(argv[1]) == "import-iis") {
         return isapi_fcgi::iis_import::run_import_command(argc - 2, argv + 2);
     }
+    if (argc > 1 && std::string_view(argv[1]) == "ping") return isapi_fcgi::ping::run_ping_command(argc - 2, argv + 2);
     const auto parsed = parse_arguments(argc, argv);
     if (!parsed) {
         print_usage(stderr);
