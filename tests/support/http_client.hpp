@@ -19,7 +19,10 @@ struct http_request {
     std::string method = "GET";
     std::optional<std::string> body;  ///< sent with --data-binary
     std::vector<std::string> headers;  ///< "Name: value"
-    std::chrono::seconds max_time{10};
+    /// Sanitizer builds get more (scaled): a request that takes 6 s alone under TSan may
+    /// share two cores with a 100 MiB upload.
+    std::chrono::seconds max_time =
+        std::chrono::duration_cast<std::chrono::seconds>(scaled(std::chrono::seconds(10)));
 };
 
 struct http_result {
@@ -48,7 +51,8 @@ private:
 /// connection per transfer, all opened together), for real concurrency at the peer.
 std::vector<http_result> http_get_parallel(
     const temp_dir& dir, const std::vector<std::string>& urls,
-    std::chrono::seconds max_time = std::chrono::seconds(20));
+    std::chrono::seconds max_time =
+        std::chrono::duration_cast<std::chrono::seconds>(scaled(std::chrono::seconds(20))));
 
 /// Starts curl and waits for it.
 http_result http_fetch(const temp_dir& dir, const http_request& request);
