@@ -82,15 +82,11 @@ fcgi_answer fcgi_get(const std::string& address, const std::string& path, const 
 
 // ---- the fixture ----------------------------------------------------------------------------
 
-namespace {
-
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
     for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
         text.replace(at, from.size(), to);
     return text;
 }
-
-}  // namespace
 
 void ops_test::rewrite_config(const std::string& yaml) {
     work_.write_file("isapi-fcgi.yaml", replace_all(yaml, "@DIR@", dir_text()));

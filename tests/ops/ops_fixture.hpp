@@ -26,6 +26,9 @@
 
 namespace isapi_fcgi::test {
 
+/// `text` with every `from` replaced by `to`.
+std::string replace_all(std::string text, const std::string& from, const std::string& to);
+
 /// An AF_UNIX datagram socket standing in for systemd's notification socket.
 class notify_socket {
 public:

@@ -403,9 +403,18 @@ std::string proc_field(int pid, const std::string& file, const std::string& pref
 }
 
 TEST_F(ops_test, workers_take_the_pools_user_and_the_master_raises_the_open_files_limit) {
-    // No allow_root: the pool names an unprivileged user instead.
+    // No allow_root: the pool names an unprivileged user instead. That user cannot be assumed to
+    // reach the build tree (a clone under a 0700 directory), so it loads a copy the test lets it
+    // read: the work dir becomes traversable, the copy readable.
+    const auto readable = work_.file("misbehave.so");
+    std::filesystem::copy_file(ops_extension("misbehave"), readable);
+    std::filesystem::permissions(readable, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                                               std::filesystem::perms::group_read | std::filesystem::perms::others_read);
+    std::filesystem::permissions(work_.path(), std::filesystem::perms::group_exec | std::filesystem::perms::others_exec,
+                                 std::filesystem::perm_options::add);
     const std::string yaml = "shutdown_timeout: 10s\nlog: { level: info }\npools:\n" +
-                             app_pool("    workers: 1\n    user: nobody\n");
+                             replace_all(app_pool("    workers: 1\n    user: nobody\n"),
+                                         ops_extension("misbehave").string(), readable.string());
     start(yaml);
     const auto status = status_json();
     const int worker_pid = static_cast<int>(status["workers list"].items().at(0)["pid"].number());
