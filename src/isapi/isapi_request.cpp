@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -193,6 +194,7 @@ void isapi_request::run() {
     phase_ = phase::running;
     proc_started_at_ = clock::now();
     state_.proc_started();
+    holding_ = true;
     ecb_built_.store(true, std::memory_order_release);
     lock.unlock();
     call_extension();
@@ -212,7 +214,11 @@ void isapi_request::call_extension() {
                       ext.name());
     }
     pool_->observer().extension_code_left(request_->serial());
+    const bool held = stop_watching_held_completions();
     after_proc(status);
+    // Runs here, on the proc's thread, unless the strand is busy elsewhere: no other extension
+    // thread is woken for what finished while the proc ran.
+    if (held) boost::asio::dispatch(*strand_, [self = shared_from_this()] { self->drain_held_completions(); });
 }
 
 void isapi_request::after_proc(DWORD status) {
@@ -683,8 +689,55 @@ void isapi_request::complete(lock_type& lock, io_op& op, op_result result) {
 }
 
 void isapi_request::post_completion(lock_type&, completion_target target, op_result result) {
+    if (holding_) {
+        held_.push_back({target, result});
+        if (!std::exchange(hold_watched_, true)) pool_->held_completions().watch(*this);
+        return;
+    }
     if (!strand_) strand_.emplace(boost::asio::make_strand(pool_->threads()));
     boost::asio::post(*strand_, [self = shared_from_this(), target, result] { self->run_completion(target, result); });
+}
+
+bool isapi_request::stop_watching_held_completions() {
+    bool watched = false;
+    bool held = false;
+    {
+        lock_type lock(mutex_);
+        watched = hold_watched_;
+        held = holding_ && !held_.empty();
+        if (!held) holding_ = false;
+        if (held && !strand_) strand_.emplace(boost::asio::make_strand(pool_->threads()));
+    }
+    if (watched) pool_->held_completions().forget(*this);
+    return held;
+}
+
+void isapi_request::drain_held_completions() {
+    // Completions that finish meanwhile (a chained write copied at once) are held too, and run
+    // in this loop: in order, with a flat stack.
+    for (;;) {
+        std::vector<held_completion> batch;
+        {
+            lock_type lock(mutex_);
+            if (held_.empty()) {
+                holding_ = false;
+                return;
+            }
+            batch.swap(held_);
+        }
+        for (const auto& h : batch) run_completion(h.target, h.result);
+    }
+}
+
+void isapi_request::release_held_completions() {
+    lock_type lock(mutex_);
+    holding_ = false;  // a proc that waits or runs this long gets its later completions at once
+    if (held_.empty()) return;
+    if (!strand_) strand_.emplace(boost::asio::make_strand(pool_->threads()));
+    boost::asio::post(*strand_, [self = shared_from_this(), held = std::move(held_)] {
+        for (const auto& h : held) self->run_completion(h.target, h.result);
+    });
+    held_.clear();
 }
 
 void isapi_request::run_completion(completion_target target, op_result result) {

@@ -14,7 +14,8 @@
 //   one is pending goes out after it. A synchronous call blocks its thread on done_cv_ until its
 //   operation finished; I/O threads never wait.
 // - Completion callbacks are posted to the request's strand on the extension pool: serialized,
-//   never inside the call that started the operation.
+//   never inside the call that started the operation. One that finishes while HttpExtensionProc
+//   runs is held for the proc's thread to run once the proc returns (held_completion_watch).
 // - The deadline actor (request_timer) runs on the connection strand.
 // mutex_ guards all mutable state. It is never held while extension code runs or while a thread
 // waits for an operation.
@@ -55,7 +56,7 @@ struct completion_target {
     PVOID context = nullptr;
 };
 
-class isapi_request : public std::enable_shared_from_this<isapi_request> {
+class isapi_request : public std::enable_shared_from_this<isapi_request>, held_completion_watch::holder {
 public:
     using clock = std::chrono::steady_clock;
 
@@ -222,6 +223,12 @@ private:
     /// Wakes the operation's synchronous caller or posts its completion.
     void complete(lock_type& lock, io_op& op, op_result result);
     void post_completion(lock_type& lock, completion_target target, op_result result);
+    /// After HttpExtensionProc returned: the watch lets go of the request; true when completions
+    /// are held, which drain_held_completions() then runs (holding stays on until it has).
+    bool stop_watching_held_completions();
+    /// On the strand: runs the held completions, and those held meanwhile, until none is left.
+    void drain_held_completions();
+    void release_held_completions() override;
     void run_completion(completion_target target, op_result result);
     BOOL fail(DWORD error);
     /// Ends the front operation if it is a read at the engine, and every queued asynchronous
@@ -267,6 +274,13 @@ private:
     std::vector<outgoing> outbox_;
     bool flush_posted_ = false;
     std::optional<boost::asio::strand<boost::asio::thread_pool::executor_type>> strand_;
+    struct held_completion {
+        completion_target target;
+        op_result result;
+    };
+    std::vector<held_completion> held_;  // finished while the proc ran
+    bool holding_ = false;  // from the proc's start until the watch releases or the drain ends
+    bool hold_watched_ = false;
     completion_target registered_;
     enum class phase : std::uint8_t { reading_ahead, queued, running, done };
     phase phase_ = phase::reading_ahead;

@@ -14,6 +14,7 @@
 
 #include "config/settings.hpp"
 #include "isapi/extension_library.hpp"
+#include "isapi/held_completion_watch.hpp"
 #include "isapi/host_observer.hpp"
 #include "isapi/response_translator.hpp"
 #include "isapi/server_variables.hpp"
@@ -38,6 +39,8 @@ public:
     /// Where TransmitFile/VECTOR_SEND read files: threads that may block on disk, so neither the
     /// I/O threads nor the extension threads (which may all be waiting for output) do.
     boost::asio::thread_pool& file_threads() noexcept { return file_threads_; }
+    /// Releases completions a proc holds while it waits for them (see held_completion_watch).
+    held_completion_watch& held_completions() noexcept { return held_completions_; }
     const server_variables_config& variables_config() const noexcept { return variables_config_; }
     const response_translator_options& translator_options(std::size_t extension) const noexcept {
         return translator_options_[extension];
@@ -76,6 +79,8 @@ private:
     std::atomic<std::size_t> live_requests_{0};
     bool shut_down_ = false;
     boost::asio::thread_pool file_threads_{2};
+    // Short: only a proc that waits for its own completion ever waits this long for it.
+    held_completion_watch held_completions_{std::chrono::milliseconds(2)};
     boost::asio::thread_pool threads_;  // last: joined first on destruction
 };
 

@@ -215,6 +215,16 @@ TEST_F(isapi_async, completions_run_outside_the_call_with_their_context_bytes_an
     EXPECT_EQ(report.at("error"), "0");
 }
 
+TEST_F(isapi_async, a_proc_waiting_inside_for_its_own_completion_gets_it)
+{
+    // The completion is held for the proc's thread while the proc runs; held_completion_watch
+    // must hand it to another extension thread when the proc waits for it instead of returning.
+    start(async_options());
+    auto result = get("/scripts/asyncprobe.dll?mode=wait_inside");
+    ASSERT_EQ(result.status, 200) << result.describe();
+    EXPECT_EQ(result.body, "x\nwait_inside completed=1 cbIO=1\n");
+}
+
 TEST_F(isapi_async, async_operations_without_a_completion_callback_fail_with_invalid_parameter)
 {
     start(async_options());

@@ -405,13 +405,23 @@ std::string proc_field(int pid, const std::string& file, const std::string& pref
 TEST_F(ops_test, workers_take_the_pools_user_and_the_master_raises_the_open_files_limit) {
     // No allow_root: the pool names an unprivileged user instead. That user cannot be assumed to
     // reach the build tree (a clone under a 0700 directory), so it loads a copy the test lets it
-    // read: the work dir becomes traversable, the copy readable.
+    // read, beside copies of the project libraries the copy needs ($ORIGIN comes first in its
+    // RUNPATH; the sanitizer builds keep libisapi-win32 as a dependency).
+    namespace fs = std::filesystem;
+    const auto make_readable = [](const fs::path& path) {
+        fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                                  fs::perms::others_read);
+    };
     const auto readable = work_.file("misbehave.so");
-    std::filesystem::copy_file(ops_extension("misbehave"), readable);
-    std::filesystem::permissions(readable, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
-                                               std::filesystem::perms::group_read | std::filesystem::perms::others_read);
-    std::filesystem::permissions(work_.path(), std::filesystem::perms::group_exec | std::filesystem::perms::others_exec,
-                                 std::filesystem::perm_options::add);
+    fs::copy_file(ops_extension("misbehave"), readable);
+    make_readable(readable);
+    const auto libraries = engine_instance::binary().parent_path();
+    for (const auto* library : {"win32/libisapi-win32.so.0", "runtime/libisapi-runtime.so.0"}) {
+        const auto copy = work_.file(fs::path(library).filename().string());
+        fs::copy_file(libraries / library, copy);  // follows the soname link to the library itself
+        make_readable(copy);
+    }
+    fs::permissions(work_.path(), fs::perms::group_exec | fs::perms::others_exec, fs::perm_options::add);
     const std::string yaml = "shutdown_timeout: 10s\nlog: { level: info }\npools:\n" +
                              replace_all(app_pool("    workers: 1\n    user: nobody\n"),
                                          ops_extension("misbehave").string(), readable.string());
