@@ -214,8 +214,8 @@ void isapi_request::call_extension() {
                       ext.name());
     }
     pool_->observer().extension_code_left(request_->serial());
-    const bool held = stop_watching_held_completions();
     after_proc(status);
+    const bool held = stop_watching_held_completions();
     // Runs here, on the proc's thread, unless the strand is busy elsewhere: no other extension
     // thread is woken for what finished while the proc ran.
     if (held) boost::asio::dispatch(*strand_, [self = shared_from_this()] { self->drain_held_completions(); });
@@ -253,7 +253,9 @@ void isapi_request::settle(lock_type& lock) {
 void isapi_request::tear_down(lock_type& lock) {
     state_.torn_down();
     phase_ = phase::done;
-    conn_table::instance().end(conn_id_, state_.returned_pending() || state_.late_done_seen());
+    // The tombstone tolerates one late DONE_WITH_SESSION only if none got TRUE yet (one may come
+    // from the extension's thread before HttpExtensionProc has returned its final status).
+    conn_table::instance().end(conn_id_, state_.returned_pending() || state_.done_taken());
     queue_out(lock, {.what = outgoing::kind::cancel_timer});
     pool_->request_ended();
 }

@@ -9,7 +9,7 @@ void session_state::proc_returned(bool pending) noexcept {
 
 session_state::done_result session_state::done_with_session() noexcept {
     if (proc_ == proc_phase::returned_final) {
-        if (late_done_) return done_result::duplicate;
+        if (late_done_ || done_) return done_result::duplicate;  // one got TRUE already
         late_done_ = true;
         return done_result::not_pending;
     }

@@ -8,6 +8,9 @@
 // - the extension is finished with a request once HttpExtensionProc returned a final status, or
 //   returned HSE_STATUS_PENDING and DONE_WITH_SESSION was called, in either order (DONE may come
 //   before the proc has even returned);
+// - one DONE_WITH_SESSION after a final status is tolerated (TRUE, ignored), unless one already
+//   got TRUE (the extension's thread may call it while the proc is returning); any other is a
+//   duplicate (FALSE, ERROR_INVALID_PARAMETER);
 // - an asynchronous operation is outstanding from its submission until its completion callback
 //   starts; a completion chaining the next operation is therefore not a second outstanding one;
 // - the ECB is in use while a completion callback runs;
@@ -53,8 +56,9 @@ public:
 
     bool proc_running() const noexcept { return proc_ == proc_phase::running; }
     bool returned_pending() const noexcept { return returned_pending_; }
-    /// The one tolerated DONE_WITH_SESSION after a final status was already seen.
-    bool late_done_seen() const noexcept { return late_done_; }
+    /// Some DONE_WITH_SESSION got TRUE: the accepted one, or the one tolerated after a final
+    /// status. Any later one is a duplicate, even once the request is gone.
+    bool done_taken() const noexcept { return done_ || late_done_; }
     bool extension_finished() const noexcept;
     bool quiescent() const noexcept { return outstanding_ == 0 && !in_completion_; }
     std::uint32_t outstanding() const noexcept { return outstanding_; }

@@ -46,8 +46,19 @@ TEST(session_state, done_before_the_proc_returns_pending_finishes_when_it_return
 TEST(session_state, one_late_done_after_a_final_status_is_tolerated_then_refused) {
     auto s = running();
     s.proc_returned(false);
+    EXPECT_FALSE(s.done_taken());
     EXPECT_EQ(s.done_with_session(), done::not_pending);
-    EXPECT_TRUE(s.late_done_seen());
+    EXPECT_TRUE(s.done_taken());
+    EXPECT_EQ(s.done_with_session(), done::duplicate);
+}
+
+TEST(session_state, a_done_that_came_before_a_final_status_leaves_none_to_tolerate) {
+    // The extension's own thread called DONE_WITH_SESSION while HttpExtensionProc was still
+    // returning HSE_STATUS_SUCCESS: that one got TRUE, so the tombstone tolerates no other.
+    auto s = running();
+    EXPECT_EQ(s.done_with_session(), done::accepted);
+    s.proc_returned(false);
+    EXPECT_TRUE(s.done_taken());
     EXPECT_EQ(s.done_with_session(), done::duplicate);
 }
 
