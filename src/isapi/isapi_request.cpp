@@ -690,14 +690,19 @@ void isapi_request::complete(lock_type& lock, io_op& op, op_result result) {
     }
 }
 
-void isapi_request::post_completion(lock_type&, completion_target target, op_result result) {
+void isapi_request::post_completion(lock_type& lock, completion_target target, op_result result) {
     if (holding_) {
         held_.push_back({target, result});
         if (!std::exchange(hold_watched_, true)) pool_->held_completions().watch(*this);
         return;
     }
+    boost::asio::post(completion_strand(lock),
+                      [self = shared_from_this(), target, result] { self->run_completion(target, result); });
+}
+
+isapi_request::completion_strand_type& isapi_request::completion_strand(lock_type&) {
     if (!strand_) strand_.emplace(boost::asio::make_strand(pool_->threads()));
-    boost::asio::post(*strand_, [self = shared_from_this(), target, result] { self->run_completion(target, result); });
+    return *strand_;
 }
 
 bool isapi_request::stop_watching_held_completions() {
@@ -708,15 +713,15 @@ bool isapi_request::stop_watching_held_completions() {
         watched = hold_watched_;
         held = holding_ && !held_.empty();
         if (!held) holding_ = false;
-        if (held && !strand_) strand_.emplace(boost::asio::make_strand(pool_->threads()));
+        if (held) completion_strand(lock);  // created under the lock, dispatched to outside it
     }
     if (watched) pool_->held_completions().forget(*this);
     return held;
 }
 
 void isapi_request::drain_held_completions() {
-    // Completions that finish meanwhile (a chained write copied at once) are held too, and run
-    // in this loop: in order, with a flat stack.
+    // Completions that finish meanwhile while holding is still on (a chained write copied at
+    // once) are held too, and run in this loop: in order, with a flat stack.
     for (;;) {
         std::vector<held_completion> batch;
         {
@@ -735,11 +740,7 @@ void isapi_request::release_held_completions() {
     lock_type lock(mutex_);
     holding_ = false;  // a proc that waits or runs this long gets its later completions at once
     if (held_.empty()) return;
-    if (!strand_) strand_.emplace(boost::asio::make_strand(pool_->threads()));
-    boost::asio::post(*strand_, [self = shared_from_this(), held = std::move(held_)] {
-        for (const auto& h : held) self->run_completion(h.target, h.result);
-    });
-    held_.clear();
+    boost::asio::post(completion_strand(lock), [self = shared_from_this()] { self->drain_held_completions(); });
 }
 
 void isapi_request::run_completion(completion_target target, op_result result) {

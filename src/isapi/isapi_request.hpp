@@ -223,10 +223,14 @@ private:
     /// Wakes the operation's synchronous caller or posts its completion.
     void complete(lock_type& lock, io_op& op, op_result result);
     void post_completion(lock_type& lock, completion_target target, op_result result);
+    using completion_strand_type = boost::asio::strand<boost::asio::thread_pool::executor_type>;
+    /// The request's strand on the extension pool, created on first use.
+    completion_strand_type& completion_strand(lock_type& lock);
     /// After HttpExtensionProc returned: the watch lets go of the request; true when completions
     /// are held, which drain_held_completions() then runs (holding stays on until it has).
     bool stop_watching_held_completions();
-    /// On the strand: runs the held completions, and those held meanwhile, until none is left.
+    /// On the strand: runs the held completions, and those held meanwhile, until none is left
+    /// (after the proc returned, or once the watch released them).
     void drain_held_completions();
     void release_held_completions() override;
     void run_completion(completion_target target, op_result result);
@@ -273,7 +277,7 @@ private:
     std::size_t unsent_bytes_ = 0;  // copied for synchronous callers that already returned
     std::vector<outgoing> outbox_;
     bool flush_posted_ = false;
-    std::optional<boost::asio::strand<boost::asio::thread_pool::executor_type>> strand_;
+    std::optional<completion_strand_type> strand_;
     struct held_completion {
         completion_target target;
         op_result result;
