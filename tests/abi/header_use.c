@@ -5,12 +5,15 @@
  */
 #include <windows.h>
 #include <httpext.h>
+#include <httpfilt.h>
 #include <isapi_runtime.h>
 
 #include <stdio.h>
 #include <string.h>
 
 static const DWORD g_version = HSE_VERSION;
+static const DWORD g_filter_revision = HTTP_FILTER_REVISION;
+static const DWORD g_filter_flags = SF_NOTIFY_ORDER_DEFAULT | SF_NOTIFY_PREPROC_HEADERS | SF_NOTIFY_NONSECURE_PORT;
 static const WORD g_word = MAKEWORD(1, 2);
 static const BYTE g_low = LOBYTE(0x1234);
 static const BYTE g_high = HIBYTE(0x1234);
@@ -74,4 +77,40 @@ DWORD WINAPI HttpExtensionProc(EXTENSION_CONTROL_BLOCK *pECB)
 BOOL WINAPI TerminateExtension(DWORD dwFlags)
 {
     return dwFlags == HSE_TERM_MUST_UNLOAD || dwFlags == HSE_TERM_ADVISORY_UNLOAD;
+}
+
+/* A filter in the same module, as connector DLLs ship both halves. */
+BOOL WINAPI GetFilterVersion(HTTP_FILTER_VERSION *pVer)
+{
+    pVer->dwFilterVersion = g_filter_revision;
+    pVer->dwFlags = g_filter_flags;
+    strncpy(pVer->lpszFilterDesc, "header use filter", SF_MAX_FILTER_DESC_LEN - 1);
+    return HIWORD(pVer->dwServerFilterVersion) >= 4;
+}
+
+DWORD WINAPI HttpFilterProc(HTTP_FILTER_CONTEXT *pfc, DWORD NotificationType, VOID *pvNotification)
+{
+    char szName[] = "url";
+    char szUrl[SF_MAX_USERNAME];
+    DWORD cbUrl = sizeof(szUrl);
+    if (NotificationType == SF_NOTIFY_PREPROC_HEADERS) {
+        PHTTP_FILTER_PREPROC_HEADERS pHeaders;
+        memcpy(&pHeaders, &pvNotification, sizeof(pHeaders)); /* no cast: valid C and C++ */
+        if (!pHeaders->GetHeader(pfc, szName, szUrl, &cbUrl)) {
+            return SF_STATUS_REQ_ERROR;
+        }
+        if (pfc->pFilterContext == NULL) {
+            pfc->pFilterContext = pfc->AllocMem(pfc, 4, 0);
+        }
+        return pfc->ServerSupportFunction(pfc, SF_REQ_DISABLE_NOTIFICATIONS, NULL,
+                                          SF_NOTIFY_PREPROC_HEADERS, 0)
+                   ? SF_STATUS_REQ_NEXT_NOTIFICATION
+                   : SF_STATUS_REQ_HANDLED_NOTIFICATION;
+    }
+    return SF_STATUS_REQ_NEXT_NOTIFICATION;
+}
+
+BOOL WINAPI TerminateFilter(DWORD dwFlags)
+{
+    return dwFlags == HSE_TERM_MUST_UNLOAD;
 }

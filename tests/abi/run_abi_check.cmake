@@ -28,17 +28,20 @@ function(run)
   set(run_output "${out}" PARENT_SCOPE)
 endfunction()
 
-# Which httpext.h mingw itself would include: ask its preprocessor.
-file(WRITE ${WORK_DIR}/locate.c "#include <httpext.h>\n")
+# Which httpext.h and httpfilt.h mingw itself would include: ask its preprocessor.
+file(WRITE ${WORK_DIR}/locate.c "#include <windows.h>\n#include <httpext.h>\n#include <httpfilt.h>\n")
 run(${MINGW_CC} -M ${WORK_DIR}/locate.c)
-string(REGEX MATCH "[^ \t\r\n\\\\]*/httpext\\.h" mingw_httpext "${run_output}")
-if(NOT mingw_httpext OR NOT EXISTS "${mingw_httpext}")
-  message(FATAL_ERROR "cannot locate mingw's httpext.h in:\n${run_output}")
-endif()
-message(STATUS "reference: ${mingw_httpext}")
+foreach(name httpext httpfilt)
+  string(REGEX MATCH "[^ \t\r\n\\\\]*/${name}\\.h" mingw_${name} "${run_output}")
+  if(NOT mingw_${name} OR NOT EXISTS "${mingw_${name}}")
+    message(FATAL_ERROR "cannot locate mingw's ${name}.h in:\n${run_output}")
+  endif()
+  message(STATUS "reference: ${mingw_${name}}")
+endforeach()
 
 run(${ABI_CHECK} generate ${mingw_httpext} ${INCLUDE_DIR}/httpext.h
-    ${INCLUDE_DIR}/windef_subset.h ${WORK_DIR}/probe.c ${WORK_DIR}/manifest.txt)
+    ${INCLUDE_DIR}/windef_subset.h ${WORK_DIR}/probe.c ${WORK_DIR}/manifest.txt
+    ${mingw_httpfilt} ${INCLUDE_DIR}/httpfilt.h)
 message(STATUS "${run_output}")
 
 # -w: the probe itself is not under test here (header_warnings.cmake is); mingw also warns

@@ -1,0 +1,2 @@
+/* httpfilt.h - the ISAPI filter interface (../httpfilt.h), reachable from this directory. */
+#include "../httpfilt.h"
