@@ -2,6 +2,8 @@
 // One ISAPI filter: a shared object loaded with dlopen, its entry points, and its lifecycle as IIS
 // runs it (DllMain attach, GetFilterVersion once, TerminateFilter and DllMain detach before
 // unloading). What GetFilterVersion registered decides when HttpFilterProc is called.
+#include <atomic>
+#include <cstdint>
 #include <string>
 
 #include <isapi/httpfilt.h>
@@ -34,6 +36,11 @@ public:
     DWORD call(HTTP_FILTER_CONTEXT* pfc, filter_event event, void* notification) const {
         return proc_(pfc, notification_flag(event), notification);
     }
+    /// True the first time `kind` (a bit of the caller's choosing) is reported for this filter:
+    /// each kind of misuse is logged once per filter and worker.
+    bool first_report(std::uint32_t kind) const noexcept {
+        return (reported_.fetch_or(kind, std::memory_order_relaxed) & kind) == 0;
+    }
 
 private:
     using filter_proc = DWORD(WINAPI*)(HTTP_FILTER_CONTEXT*, DWORD, VOID*);
@@ -49,6 +56,7 @@ private:
     terminate_proc terminate_ = nullptr;
     dll_main_proc dll_main_ = nullptr;
     filter_registration registration_;
+    mutable std::atomic<std::uint32_t> reported_{0};
 };
 
 }  // namespace isapi_fcgi::filters
