@@ -121,7 +121,13 @@ int main(int argc, char** argv)
     struct sockaddr_un address = {.sun_family = AF_UNIX};
     if (strlen(argv[1]) >= sizeof address.sun_path) return fail("socket path too long");
     strcpy(address.sun_path, argv[1]);
-    if (fd < 0 || connect(fd, (struct sockaddr*)&address, sizeof address) != 0) return fail("connect");
+    /* A backend under valgrind may have bound its socket but not yet listen()ed: retry for 2 minutes. */
+    for (int attempt = 0;; ++attempt) {
+        if (fd < 0) return fail("socket");
+        if (connect(fd, (struct sockaddr*)&address, sizeof address) == 0) break;
+        if ((errno != ECONNREFUSED && errno != ENOENT) || attempt == 2400) return fail("connect");
+        usleep(50 * 1000);
+    }
 
     static unsigned char chunk[8 + stdin_record_bytes];
     memset(chunk + 8, 'x', stdin_record_bytes);

@@ -516,9 +516,18 @@ void isapi_request::send_bytes(lock_type& lock, response_bytes& out, std::size_t
 void isapi_request::queue_response(lock_type& lock, response_bytes& out, engine::request::write_handler last) {
     const bool has_view = !out.body_view.empty();
     const bool has_copy = !out.body_copy.empty();
-    if (!out.header_bytes.empty())
-        queue_out(lock, {.owned = std::move(out.header_bytes), .handler = has_view || has_copy ? nullptr : last});
-    if (has_copy) queue_out(lock, {.owned = std::move(out.body_copy), .handler = has_view ? nullptr : last});
+    // `last` goes to exactly one of these (the last one queued), so it is moved, never copied:
+    // a copied std::function would allocate its captures again.
+    if (!out.header_bytes.empty()) {
+        outgoing item{.owned = std::move(out.header_bytes)};
+        if (!has_view && !has_copy) item.handler = std::move(last);
+        queue_out(lock, std::move(item));
+    }
+    if (has_copy) {
+        outgoing item{.owned = std::move(out.body_copy)};
+        if (!has_view) item.handler = std::move(last);
+        queue_out(lock, std::move(item));
+    }
     if (has_view) queue_out(lock, {.borrowed = std::as_bytes(out.body_view), .handler = std::move(last)});
 }
 
