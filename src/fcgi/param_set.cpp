@@ -19,18 +19,20 @@ std::uint64_t hash_name(std::string_view name) noexcept {
     std::size_t n = name.size();
     for (; n >= 8; n -= 8, p += 8) {
         std::uint64_t word;
-        std::memcpy(&word, p, 8);
+        std::memcpy(&word, p, 8);  // a fixed size: compiled to one load
         h = (h ^ word) * multiplier;
         h ^= h >> 29;
     }
     if (n > 0) {
         std::uint64_t word = 0;
-        std::memcpy(&word, p, n);
+        for (std::size_t i = 0; i < n; ++i) word |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
         h = (h ^ word) * multiplier;
         h ^= h >> 29;
     }
     return h;
 }
+
+constexpr std::uint64_t tag_of(std::uint64_t hash) noexcept { return hash & 0xffffffff00000000ULL; }
 
 std::size_t slot_count_for(std::size_t entries) noexcept {
     std::size_t slots = 8;
@@ -44,25 +46,25 @@ std::error_code param_set::parse(std::string raw, param_set& out) {
     out.buffer_ = std::move(raw);
     out.entries_.clear();
     out.slots_.clear();
-    // Counting first sizes both arrays exactly and validates the stream before anything is kept.
-    std::size_t count = 0;
-    if (auto ec = for_each_pair(out.buffer_, [&](std::string_view, std::string_view) { ++count; })) {
-        out = param_set{};
-        return ec;
-    }
-    out.entries_.reserve(count);
+    // An ordinary pair takes 16 bytes or more of the stream: one allocation, rarely a second.
+    out.entries_.reserve(out.buffer_.size() / 16 + 4);
     const char* base = out.buffer_.data();
     auto offset = [base](std::string_view s) { return static_cast<std::uint32_t>(s.data() - base); };
     auto length = [](std::string_view s) { return static_cast<std::uint32_t>(s.size()); };
-    for_each_pair(out.buffer_, [&](std::string_view name, std::string_view value) {
-        out.entries_.push_back({offset(name), length(name), offset(value), length(value)});
-    });
-    out.slots_.assign(slot_count_for(count), empty_slot);
+    if (auto ec = for_each_pair(out.buffer_, [&](std::string_view name, std::string_view value) {
+            out.entries_.push_back({offset(name), length(name), offset(value), length(value)});
+        })) {
+        out = param_set{};
+        return ec;
+    }
+    out.slots_.assign(slot_count_for(out.entries_.size()), empty_slot);
     bool duplicates = false;
     for (std::uint32_t i = 0; i < out.entries_.size(); ++i) {
-        std::uint32_t& slot = out.slots_[out.slot_of(out.view(out.entries_[i]).name)];
-        if (slot == empty_slot) {
-            slot = i + 1;
+        const std::string_view name = out.view(out.entries_[i]).name;
+        const std::uint64_t hash = hash_name(name);
+        slot& s = out.slots_[out.slot_of(name, hash)];
+        if (s == empty_slot) {
+            s = tag_of(hash) | (i + 1);
         } else {
             duplicates = true;
         }
@@ -71,14 +73,16 @@ std::error_code param_set::parse(std::string raw, param_set& out) {
     return {};
 }
 
-std::size_t param_set::slot_of(std::string_view name) const noexcept {
+std::size_t param_set::slot_of(std::string_view name, std::uint64_t hash) const noexcept {
     const std::size_t mask = slots_.size() - 1;
-    for (std::size_t s = hash_name(name) & mask;; s = (s + 1) & mask) {
-        const std::uint32_t held = slots_[s];
-        if (held == empty_slot) return s;
-        const entry& e = entries_[held - 1];
+    const std::uint64_t tag = tag_of(hash);
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+        const slot held = slots_[i];
+        if (held == empty_slot) return i;
+        if (tag_of(held) != tag) continue;
+        const entry& e = entries_[static_cast<std::uint32_t>(held) - 1];
         if (e.name_length == name.size() && std::memcmp(buffer_.data() + e.name_offset, name.data(), name.size()) == 0)
-            return s;
+            return i;
     }
 }
 
@@ -90,7 +94,8 @@ void param_set::merge_duplicates() {
     std::vector<std::uint32_t> first_of(n);  // index of the first entry with the same name
     std::vector<std::uint32_t> group_size(n, 0);
     for (std::uint32_t i = 0; i < n; ++i) {
-        first_of[i] = slots_[slot_of(view(entries_[i]).name)] - 1;
+        const std::string_view name = view(entries_[i]).name;
+        first_of[i] = static_cast<std::uint32_t>(slots_[slot_of(name, hash_name(name))]) - 1;
         ++group_size[first_of[i]];
     }
     // Values of each group, in arrival order, as (first, member) pairs sorted by first: a
@@ -129,18 +134,22 @@ void param_set::merge_duplicates() {
 
 void param_set::build_index() {
     slots_.assign(slot_count_for(entries_.size()), empty_slot);
-    for (std::uint32_t i = 0; i < entries_.size(); ++i) slots_[slot_of(view(entries_[i]).name)] = i + 1;
+    for (std::uint32_t i = 0; i < entries_.size(); ++i) {
+        const std::string_view name = view(entries_[i]).name;
+        const std::uint64_t hash = hash_name(name);
+        slots_[slot_of(name, hash)] = tag_of(hash) | (i + 1);
+    }
 }
 
 std::optional<std::string_view> param_set::find(std::string_view name) const noexcept {
     if (slots_.empty()) return std::nullopt;
-    const std::uint32_t held = slots_[slot_of(name)];
+    const slot held = slots_[slot_of(name, hash_name(name))];
     if (held == empty_slot) return std::nullopt;
-    return view(entries_[held - 1]).value;
+    return view(entries_[static_cast<std::uint32_t>(held) - 1]).value;
 }
 
 std::size_t param_set::memory_bytes() const noexcept {
-    return buffer_.capacity() + entries_.capacity() * sizeof(entry) + slots_.capacity() * sizeof(std::uint32_t);
+    return buffer_.capacity() + entries_.capacity() * sizeof(entry) + slots_.capacity() * sizeof(slot);
 }
 
 }  // namespace isapi_fcgi::fcgi
