@@ -44,6 +44,7 @@ std::optional<std::size_t> find_header_end(std::string_view text, std::size_t fr
 std::error_code parse_header_block(std::string_view text, bool allow_status_line,
                                    parsed_header_block& out) {
     out = parsed_header_block{};
+    out.fields.reserve(8);  // one allocation for an ordinary block instead of a growth chain
     const std::size_t nul = text.find('\0');
     const std::size_t limit = nul == std::string_view::npos ? text.size() : nul;
     bool has_content_length = false;

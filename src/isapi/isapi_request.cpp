@@ -71,6 +71,7 @@ isapi_request::isapi_request(std::shared_ptr<request_channel> request, std::shar
       depth_(depth),
       extension_(extension),
       match_(std::move(match)),
+      executor_(request_->executor()),
       translator_(pool_->translator_options(extension_)) {}
 
 isapi_request::~isapi_request() = default;
@@ -94,7 +95,7 @@ void isapi_request::start() {
             self->client_gone_ = true;
         }
     });
-    timer_ = std::make_shared<request_timer>(request_->executor());
+    timer_ = std::make_shared<request_timer>(executor_);
 
     const auto length = declared_body_length(params.get("CONTENT_LENGTH"));
     read_ahead_target_ = read_ahead_target(length, pool_->settings().isapi.upload_read_ahead);
@@ -516,9 +517,18 @@ void isapi_request::send_bytes(lock_type& lock, response_bytes& out, std::size_t
 void isapi_request::queue_response(lock_type& lock, response_bytes& out, engine::request::write_handler last) {
     const bool has_view = !out.body_view.empty();
     const bool has_copy = !out.body_copy.empty();
-    if (!out.header_bytes.empty())
-        queue_out(lock, {.owned = std::move(out.header_bytes), .handler = has_view || has_copy ? nullptr : last});
-    if (has_copy) queue_out(lock, {.owned = std::move(out.body_copy), .handler = has_view ? nullptr : last});
+    // `last` goes to exactly one of these (the last one queued), so it is moved, never copied:
+    // a copied std::function would allocate its captures again.
+    if (!out.header_bytes.empty()) {
+        outgoing item{.owned = std::move(out.header_bytes)};
+        if (!has_view && !has_copy) item.handler = std::move(last);
+        queue_out(lock, std::move(item));
+    }
+    if (has_copy) {
+        outgoing item{.owned = std::move(out.body_copy)};
+        if (!has_view) item.handler = std::move(last);
+        queue_out(lock, std::move(item));
+    }
     if (has_view) queue_out(lock, {.borrowed = std::as_bytes(out.body_view), .handler = std::move(last)});
 }
 
@@ -526,7 +536,7 @@ void isapi_request::queue_out(lock_type&, outgoing item) {
     outbox_.push_back(std::move(item));
     if (flush_posted_) return;
     flush_posted_ = true;
-    boost::asio::post(request_->executor(), [self = shared_from_this()] { self->flush_outbox(); });
+    boost::asio::post(executor_, [self = shared_from_this()] { self->flush_outbox(); });
 }
 
 void isapi_request::flush_outbox() {
@@ -1059,7 +1069,7 @@ BOOL isapi_request::send_custom_error(std::string_view status, bool async) {
 
 void isapi_request::cancel_operations(lock_type& lock, DWORD error, bool all) {
     // Behind the front: not started yet, so they can end here. The end of the response stays.
-    std::deque<io_op> keep;
+    op_queue keep;
     std::vector<io_op> ended;
     for (std::size_t i = 0; i < ops_.size(); ++i) {
         auto& op = ops_[i];

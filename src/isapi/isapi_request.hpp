@@ -32,6 +32,8 @@
 #include <vector>
 
 #include <boost/asio/strand.hpp>
+#include <boost/container/deque.hpp>
+#include <boost/container/options.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <isapi/httpext.h>
 
@@ -255,6 +257,7 @@ private:
     std::atomic<bool> ecb_built_{false};  // set once, before HttpExtensionProc; never cleared
     clock::time_point started_ = clock::now();
     std::shared_ptr<request_timer> timer_;
+    engine::asio::any_io_executor executor_;  // request_->executor(), fetched once: each fetch allocates
 
     // What the ECB points to; alive until the request is torn down.
     std::optional<server_variables> variables_;
@@ -271,7 +274,12 @@ private:
     std::condition_variable done_cv_;
     session_state state_;
     response_translator translator_;
-    std::deque<io_op> ops_;
+    // Boost's deque allocates nothing until the first operation, and its blocks hold four
+    // operations (std::deque's 512-byte blocks hold two): fewer allocations per request while a
+    // pending request's memory stays small.
+    using op_queue = boost::container::deque<io_op, void,
+                                             boost::container::deque_options_t<boost::container::block_size<4u>>>;
+    op_queue ops_;
     bool op_running_ = false;
     std::uint64_t op_serial_ = 0;
     std::size_t unsent_bytes_ = 0;  // copied for synchronous callers that already returned

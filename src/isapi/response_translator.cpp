@@ -80,6 +80,9 @@ std::error_code response_translator::emit_headers(const parsed_header_block& blo
                                                   std::uint32_t ecb_status, response_bytes& out) {
     const http_status status = block.status ? *block.status : fallback_status(ecb_status);
     std::string h;
+    std::size_t size = options_.extra_header_lines.size() + 64;  // the Status line and the blank one
+    for (const auto& field : block.fields) size += field.name.size() + field.value.size() + 4;
+    h.reserve(size);
     for (const auto& field : block.fields) {
         h += field.name;
         h += field.value.empty() ? ":" : ": ";
@@ -89,7 +92,9 @@ std::error_code response_translator::emit_headers(const parsed_header_block& blo
     h += options_.extra_header_lines;
     // Status goes last: HAProxy 2.6 turns a response whose Location comes after its Status
     // into a 302, whatever the Status said; nginx and Apache read it anywhere.
-    h += "Status: " + status.text() + "\r\n\r\n";
+    h += "Status: ";
+    h += status.text();
+    h += "\r\n\r\n";
     if (h.size() + fcgi_record_header_bytes + front_end_reserve_bytes > options_.max_header_bytes)
         return response_errc::header_too_large;
     out.header_bytes = std::move(h);

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "fcgi/param_set.hpp"
 #include "isapi/ascii.hpp"
 #include "isapi/percent_decoding.hpp"
@@ -13,14 +15,22 @@ namespace isapi_fcgi::isapi {
 namespace {
 
 struct segment {
-    std::string decoded;
+    std::string_view decoded;  // into the path itself, or into normalized_path::decoded_storage
     std::string_view raw;
     bool encoded_separator = false;  // "%2F" or "%5C": not a path separator for the client
 };
 
+// Inline capacities cover every ordinary URL, so the common path allocates nothing here.
+constexpr std::size_t inline_segments = 16;
+constexpr std::size_t inline_path_bytes = 256;
+
 struct normalized_path {
-    std::vector<segment> segments;
+    boost::container::small_vector<segment, inline_segments> segments;
     bool trailing_slash = false;
+    /// No decoding, no empty or dot segment: the segments, '/'-joined, are the path itself
+    /// (without a trailing slash), so nothing needs to be rebuilt from them.
+    bool plain = true;
+    std::string decoded_storage;  // reserved once to the path's size: views into it stay valid
 };
 
 /// The path of a REQUEST_URI: query and fragment cut, an absolute-form target reduced to its path.
@@ -45,8 +55,10 @@ bool has_encoded_separator(std::string_view raw) {
 }
 
 /// Splits, decodes (when `encoded`), merges empty segments and resolves dot segments. Above the
-/// root, ".." stays at the root (RFC 3986 §5.2.4). Returns a reason on bad input.
+/// root, ".." stays at the root (RFC 3986 §5.2.4). Returns a reason on bad input. Segments
+/// without a '%' are views into `path`, which must outlive `out`.
 std::optional<std::string> normalize(std::string_view path, bool encoded, normalized_path& out) {
+    if (encoded && path.find('%') != std::string_view::npos) out.decoded_storage.reserve(path.size());
     std::size_t start = 1;  // path[0] == '/'
     while (start <= path.size()) {
         std::size_t end = path.find('/', start);
@@ -55,27 +67,44 @@ std::optional<std::string> normalize(std::string_view path, bool encoded, normal
         const std::string_view raw = path.substr(start, end - start);
         start = end + 1;
         if (raw.empty()) {
-            if (last) out.trailing_slash = true;
+            if (last) {
+                out.trailing_slash = true;
+            } else {
+                out.plain = false;
+            }
             continue;
         }
         segment seg;
         seg.raw = raw;
-        if (!encoded) {
+        if (!encoded || raw.find('%') == std::string_view::npos) {
             seg.decoded = raw;
-        } else if (!percent_decode(raw, seg.decoded)) {
-            return "invalid percent-encoding in the path";
+        } else {
+            out.plain = false;
+            const std::size_t from = out.decoded_storage.size();
+            if (!percent_decode(raw, out.decoded_storage)) return "invalid percent-encoding in the path";
+            seg.decoded = std::string_view(out.decoded_storage).substr(from);
+            seg.encoded_separator = has_encoded_separator(raw);
         }
-        if (seg.decoded.find('\0') != std::string::npos) return "NUL in the path";
+        if (seg.decoded.find('\0') != std::string_view::npos) return "NUL in the path";
         if (seg.decoded == "." || seg.decoded == "..") {
+            out.plain = false;
             if (seg.decoded == ".." && !out.segments.empty()) out.segments.pop_back();
             out.trailing_slash = last;
             continue;
         }
-        seg.encoded_separator = encoded && has_encoded_separator(raw);
-        out.segments.push_back(std::move(seg));
+        out.segments.push_back(seg);
         out.trailing_slash = false;
     }
     return std::nullopt;
+}
+
+/// "/a/b" from the segments (no trailing slash), folded when `fold` is set, into `out`.
+template <typename Buffer>
+void join_segments(const normalized_path& normalized, bool fold, Buffer& out) {
+    for (const auto& seg : normalized.segments) {
+        out.push_back('/');
+        for (char c : seg.decoded) out.push_back(fold ? ascii::to_lower(c) : c);
+    }
 }
 
 /// A '/' or '\' that came from an encoded separator (or a backslash, which Windows code treats
@@ -165,15 +194,23 @@ url_map_result url_map::map(const fcgi::param_set& params, std::size_t skip) con
     // error_page, rewrite ... last) and sends the URI it now serves as DOCUMENT_URI: when the
     // two disagree, the request is for the latter.
     if (const auto document_uri = params.find("DOCUMENT_URI"); request_uri && document_uri && !document_uri->empty()) {
-        normalized_path normalized;
         const std::string_view path = request_uri_path(*request_uri);
-        if (!path.starts_with('/') || normalize(path, true, normalized))
-            return map(request_uri, params.get("SCRIPT_NAME"), params.get("PATH_INFO"), params.get("REQUEST_METHOD"), skip);
-        std::string decoded;
-        for (const auto& seg : normalized.segments) decoded += '/' + seg.decoded;
-        if (decoded.empty() || normalized.trailing_slash) decoded += '/';
-        // Some front ends (HAProxy's fcgi-app) send the path still encoded: that agrees too.
-        if (decoded != *document_uri && path != *document_uri) request_uri.reset();
+        // Some front ends (HAProxy's fcgi-app) send the path still encoded: that agrees too. So
+        // does the common case, a path normalisation leaves as it is, without being rebuilt.
+        if (path != *document_uri) {
+            normalized_path normalized;
+            if (!path.starts_with('/') || normalize(path, true, normalized))
+                return map(request_uri, params.get("SCRIPT_NAME"), params.get("PATH_INFO"), params.get("REQUEST_METHOD"),
+                           skip);
+            if (normalized.plain) {
+                request_uri.reset();  // its normalised form is `path` itself, which differs
+            } else {
+                boost::container::small_vector<char, inline_path_bytes> decoded;
+                join_segments(normalized, false, decoded);
+                if (decoded.empty() || normalized.trailing_slash) decoded.push_back('/');
+                if (std::string_view(decoded.data(), decoded.size()) != *document_uri) request_uri.reset();
+            }
+        }
     }
     return map(request_uri, params.get("SCRIPT_NAME"), params.get("PATH_INFO"), params.get("REQUEST_METHOD"), skip);
 }
@@ -186,25 +223,33 @@ url_map_result url_map::map_path(std::string_view path, bool encoded, std::strin
     if (auto reason = normalize(path, encoded, normalized)) return bad_request(std::move(*reason));
 
     const auto& segments = normalized.segments;
-    std::string joined;
-    std::vector<std::size_t> ends{0};
-    for (const auto& seg : segments) {
-        joined += '/' + fold(seg.decoded);
-        ends.push_back(joined.size());
-    }
+    boost::container::small_vector<char, inline_path_bytes> joined_bytes;
+    join_segments(normalized, !options_.case_sensitive, joined_bytes);
+    const std::string_view joined(joined_bytes.data(), joined_bytes.size());
+    boost::container::small_vector<std::size_t, inline_segments + 1> ends{0};
+    for (const auto& seg : segments) ends.push_back(ends.back() + 1 + seg.decoded.size());
     // The first k segments are the script, the rest PATH_INFO.
     const auto matched = [&](std::size_t k, std::size_t extension, bool script_mapped) {
         url_match& m = result.match;
         m.extension = extension;
+        std::size_t raw_size = 0;
+        for (std::size_t i = 0; i < k; ++i) raw_size += 1 + segments[i].raw.size();
+        m.script_name.reserve(ends[k]);
+        m.raw_script_name.reserve(raw_size);
         for (std::size_t i = 0; i < k; ++i) {
             if (segments[i].encoded_separator)
                 return bad_request("encoded '/' or '\\' in the script part of the path");
-            m.script_name += '/' + segments[i].decoded;
+            m.script_name += '/';
+            m.script_name += segments[i].decoded;
             m.raw_script_name += '/';
             m.raw_script_name += segments[i].raw;
         }
         std::string rest;
-        for (std::size_t i = k; i < segments.size(); ++i) rest += '/' + segments[i].decoded;
+        rest.reserve(ends.back() - ends[k] + 1);
+        for (std::size_t i = k; i < segments.size(); ++i) {
+            rest += '/';
+            rest += segments[i].decoded;
+        }
         if (normalized.trailing_slash) rest += '/';
         if (has_hidden_dot_segment(rest))
             return bad_request("encoded separator or backslash forms a dot segment in PATH_INFO");
@@ -217,12 +262,12 @@ url_map_result url_map::map_path(std::string_view path, bool encoded, std::strin
         return std::move(result);
     };
     for (std::size_t k = segments.size() + 1; k-- > 0;) {
-        const auto it = routes_.find(std::string_view(joined).substr(0, ends[k]));
+        const auto it = routes_.find(joined.substr(0, ends[k]));
         if (it != routes_.end() && it->second != skip) return matched(k, it->second, false);
     }
     if (script_maps_.empty()) return result;
     const auto applies = [&](const script_map& m, std::size_t k) {
-        if (m.prefix_segments > k || std::string_view(joined).substr(0, ends[m.prefix_segments]) != m.prefix) return false;
+        if (m.prefix_segments > k || joined.substr(0, ends[m.prefix_segments]) != m.prefix) return false;
         return m.verbs.empty() || std::find(m.verbs.begin(), m.verbs.end(), method) != m.verbs.end();
     };
     const auto best_of = [&](bool wildcard, std::size_t k, std::string_view name) -> const script_map* {
@@ -239,7 +284,7 @@ url_map_result url_map::map_path(std::string_view path, bool encoded, std::strin
     // IGNORE_CURRENT_INTERCEPTOR).
     if (const auto* m = best_of(true, segments.size(), {})) return matched(segments.size(), m->extension, true);
     for (std::size_t k = 1; k <= segments.size(); ++k) {
-        const std::string_view name = std::string_view(joined).substr(ends[k - 1] + 1, ends[k] - ends[k - 1] - 1);
+        const std::string_view name = joined.substr(ends[k - 1] + 1, ends[k] - ends[k - 1] - 1);
         if (const auto* m = best_of(false, k, name)) return matched(k, m->extension, true);
     }
     return result;

@@ -149,5 +149,61 @@ TEST(param_set, memory_bytes_covers_the_raw_stream) {
     EXPECT_GE(p.memory_bytes(), stream.size() + 50 * 2 * sizeof(std::uint32_t));
 }
 
+TEST(param_set, index_tells_apart_names_sharing_hash_words) {
+    // Names of 7, 8, 9, 16 and 17 bytes that agree on their first words: the index hashes whole
+    // 8-byte words plus a tail, so each of these must still be found by itself alone.
+    const pairs input = {{"ABCDEFG", "7"},          {"ABCDEFGH", "8"},          {"ABCDEFGHI", "9"},
+                         {"ABCDEFGHIJKLMNOP", "16"}, {"ABCDEFGHIJKLMNOPQ", "17"}, {"ABCDEFGHIJKLMNOQ", "16b"}};
+    const auto p = parsed(input);
+    EXPECT_EQ(in_order(p), input);
+    for (const auto& [name, value] : input) EXPECT_EQ(p.find(name), value) << name;
+    EXPECT_EQ(p.find("ABCDEFGHIJKLMNOPQR"), std::nullopt);
+    EXPECT_EQ(p.find("ABCDEFGHIJKLMNO"), std::nullopt);
+    EXPECT_EQ(p.find("ABCDEFGHIJ"), std::nullopt);
+}
+
+TEST(param_set, index_finds_every_name_of_a_large_set) {
+    // Enough names to grow the index several times, so probing wraps around its end.
+    pairs input;
+    for (int i = 0; i < 3000; ++i) input.emplace_back("HTTP_X_" + std::to_string(i * 7919), std::to_string(i));
+    const auto p = parsed(input);
+    ASSERT_EQ(p.size(), input.size());
+    for (const auto& [name, value] : input) ASSERT_EQ(p.find(name), value) << name;
+    EXPECT_EQ(p.find("HTTP_X_1"), std::nullopt);
+}
+
+TEST(param_set, duplicates_interleaved_with_many_names_merge_once_each) {
+    pairs input;
+    for (int i = 0; i < 100; ++i) {
+        input.emplace_back("N" + std::to_string(i), "a");
+        input.emplace_back("N" + std::to_string(i % 10), "b" + std::to_string(i));
+    }
+    const auto p = parsed(input);
+    ASSERT_EQ(p.size(), 100u);
+    // N3 arrived first as "a", then as b3, b13 (as a duplicate name of its own), ...
+    std::string expected_n3 = "a";
+    for (int i = 0; i < 100; ++i) {
+        if (i == 3) expected_n3 += ", b3";
+        if (i % 10 == 3 && i != 3) expected_n3 += ", b" + std::to_string(i);
+    }
+    EXPECT_EQ(p.find("N3"), expected_n3);
+    EXPECT_EQ(p.find("N57"), "a");
+    EXPECT_EQ(p[0].name, "N0");
+    EXPECT_EQ(p[99].name, "N99");
+}
+
+TEST(param_set, reparsing_into_a_used_set_replaces_everything) {
+    param_set p = parsed({{"A", "1"}, {"A", "2"}, {"B", "b"}});
+    ASSERT_FALSE(param_set::parse(wire::pair("C", "c") + wire::pair("A", "3"), p));
+    EXPECT_EQ(in_order(p), (pairs{{"C", "c"}, {"A", "3"}}));
+    EXPECT_EQ(p.find("B"), std::nullopt);
+}
+
+TEST(param_set, a_default_set_finds_nothing) {
+    const param_set p;
+    EXPECT_EQ(p.find("A"), std::nullopt);
+    EXPECT_EQ(p.get("A", "f"), "f");
+}
+
 }  // namespace
 }  // namespace isapi_fcgi::fcgi

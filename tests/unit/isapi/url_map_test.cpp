@@ -201,6 +201,52 @@ TEST_F(UrlMapTest, AnInternalRedirectIsMappedByDocumentUri) {
     EXPECT_TRUE(map_.map(encoded).match.from_request_uri);
 }
 
+// The common case skips normalising: a plain REQUEST_URI path that differs from DOCUMENT_URI
+// (no '%', no dot or empty segment) is a redirect even when it differs only in case or slash.
+TEST_F(UrlMapTest, APlainRequestUriDifferingFromDocumentUriIsARedirect) {
+    const auto plain_same = make_params({{"SCRIPT_NAME", "/scripts/app.dll"},
+                                         {"DOCUMENT_URI", "/Scripts/App.dll/x/"},
+                                         {"REQUEST_URI", "/Scripts/App.dll/x/?q"}});
+    EXPECT_TRUE(map_.map(plain_same).match.from_request_uri);
+    const auto case_differs = make_params({{"SCRIPT_NAME", "/scripts/app.dll"},
+                                           {"DOCUMENT_URI", "/scripts/app.dll/x"},
+                                           {"REQUEST_URI", "/Scripts/App.dll/x"}});
+    const auto r = map_.map(case_differs);
+    expect_match(r, 0, "/scripts/app.dll", "");
+    EXPECT_FALSE(r.match.from_request_uri);
+    const auto slash_differs = make_params({{"SCRIPT_NAME", "/scripts/app.dll"},
+                                            {"DOCUMENT_URI", "/scripts/app.dll/x"},
+                                            {"REQUEST_URI", "/scripts/app.dll/x/"}});
+    EXPECT_FALSE(map_.map(slash_differs).match.from_request_uri);
+}
+
+// Paths beyond the inline capacities (16 segments, 256 bytes) take the allocating path and must
+// map exactly as short ones do.
+TEST_F(UrlMapTest, LongAndDeepPathsMapAsShortOnesDo) {
+    std::string deep_info;
+    for (int i = 0; i < 40; ++i) deep_info += "/s" + std::to_string(i);
+    auto r = by_uri("/SCRIPTS/App.dll" + deep_info + "?x");
+    expect_match(r, 0, "/SCRIPTS/App.dll", deep_info);
+    EXPECT_EQ(r.match.raw_script_name, "/SCRIPTS/App.dll");
+
+    const std::string long_segment(400, 'L');
+    r = by_uri("/scripts/app.dll/" + long_segment + "/%41%2e/./../b");
+    expect_match(r, 0, "/scripts/app.dll", "/" + long_segment + "/b");
+
+    std::string deep_encoded = "/scripts";
+    for (int i = 0; i < 30; ++i) deep_encoded += "/%61" + std::to_string(i);
+    r = by_uri(deep_encoded + "/..");
+    std::string expected_info;
+    for (int i = 0; i < 29; ++i) expected_info += "/a" + std::to_string(i);
+    expect_match(r, 1, "/scripts", expected_info + "/");
+}
+
+TEST_F(UrlMapTest, EncodedAndPlainSegmentsMixKeepingTheirRawSpelling) {
+    const auto r = by_uri("/Scr%69pts/app.dll/%7Euser/x");
+    expect_match(r, 0, "/Scripts/app.dll", "/~user/x");
+    EXPECT_EQ(r.match.raw_script_name, "/Scr%69pts/app.dll");
+}
+
 TEST(UrlMap, RootAnswersEverything) {
     url_map map;
     map.add("/", 7);
