@@ -1,7 +1,7 @@
 /*
  * libloaderapi.h - the module functions beyond those of winbase.h: the wide module file name
- * and the DLL search directory.  SetDllDirectory's directory is searched by LoadLibrary for a
- * bare name before dlopen's own search.
+ * and the DLL directory, which is remembered for GetDllDirectory (LoadLibrary's search is
+ * dlopen's: LD_LIBRARY_PATH, the RUNPATH, then the system directories).
  */
 #ifndef ISAPI_WIN32_LIBLOADERAPI_H
 #define ISAPI_WIN32_LIBLOADERAPI_H

@@ -4,6 +4,5 @@
 
 /* MIDL's boolean: one unsigned byte, unlike BOOL. */
 typedef unsigned char boolean;
-typedef unsigned char byte;
 
 #endif /* ISAPI_WIN32_RPCNDR_H */

@@ -133,36 +133,9 @@
 #define _IRQL_requires_max_(level)
 #endif /* _In_ */
 
-/* SAL 1 (__in, __out...), still in Windows Server 2003-era samples. */
-#ifndef __in
-#define __in
-#define __in_opt
-#define __in_z
-#define __in_ecount(size)
-#define __in_ecount_opt(size)
-#define __in_bcount(size)
-#define __in_bcount_opt(size)
-#define __out
-#define __out_opt
-#define __out_ecount(size)
-#define __out_ecount_opt(size)
-#define __out_bcount(size)
-#define __out_bcount_opt(size)
-#define __out_ecount_part(size, count)
-#define __out_bcount_part(size, count)
-#define __inout
-#define __inout_opt
-#define __inout_ecount(size)
-#define __inout_bcount(size)
-#define __deref_out
-#define __deref_out_opt
-#define __deref_inout
-#define __checkReturn
-#define __reserved
-#define __nullterminated
-#define __format_string
-#define __success(expression)
-#define __callback
-#endif /* __in */
+/* SAL 1 (__in, __out, __inout...) is not defined: those names are reserved identifiers that
+ * libstdc++ uses for its own parameters (<algorithm>, <istream>), so defining them empty would
+ * break every C++ source that includes a standard header after <windows.h>.  Source that
+ * still uses them can add `#define __in` and friends in a C file that includes no C++ header. */
 
 #endif /* ISAPI_WIN32_SAL_H */
