@@ -9,8 +9,9 @@ against this tree's compatibility headers and libraries.
 
 declared: the identifier resolves in a -fsyntax-only probe against include/isapi/win32, in C
 and in C++ ('c' or 'c++' when only one of them).  Identifiers are probed in batches, one
-compiler run per batch; a batch that fails is split in halves down to single identifiers, so
-a clean tree costs a few runs and a broken one stays exact.
+compiler run per batch; in a batch that fails, the identifiers the compiler blames are set
+aside and the rest must pass in one more run, else the batch is split in halves down to single
+identifiers (so an error that cannot be attributed still gives an exact answer).
 implemented (functions only): the name (or what its macro names, e.g. GetFileAttributes ->
 GetFileAttributesA) links: exported by libisapi-win32/libisapi-runtime, or an inline or macro
 of the headers.
@@ -76,14 +77,25 @@ class Prober:
         return path
 
     def compiles(self, lang, rows):
-        text = ''.join(declaration_probe(r, i) for i, r in enumerate(rows))
-        path = self._file('c' if lang == 'c' else 'cpp', text)
+        """(compiled, indexes of the rows whose probe lines have errors)."""
+        text, line_of, line = [], {}, self.prelude.count('\n') + 1
+        for i, r in enumerate(rows):
+            chunk = declaration_probe(r, i)
+            for offset in range(chunk.count('\n')):
+                line_of[line + offset] = i
+            text.append(chunk)
+            line += chunk.count('\n')
+        path = self._file('c' if lang == 'c' else 'cpp', ''.join(text))
         compiler = 'cc' if lang == 'c' else 'c++'
-        result = subprocess.run([compiler, '-fsyntax-only', '-w', '-I' + self.include, path],
-                                capture_output=True, text=True)
-        return result.returncode == 0
+        result = subprocess.run([compiler, '-fsyntax-only', '-w', '-fmax-errors=0',
+                                 '-I' + self.include, path], capture_output=True, text=True)
+        where = re.compile(re.escape(path) + r':(\d+):\d+: error:')
+        suspects = {line_of[int(m.group(1))] for m in map(where.match, result.stderr.splitlines())
+                    if m and int(m.group(1)) in line_of}
+        return result.returncode == 0, suspects
 
     def links(self, rows):
+        """(linked, indexes of the rows whose probe function has an undefined reference)."""
         # C: one function per identifier taking its address; linked as a shared object with
         # --no-undefined against the libraries.
         body = ''.join(f'void *probe_{i}(void);\nvoid *probe_{i}(void) {{ return (void *)&{r["identifier"]}; }}\n'
@@ -92,21 +104,30 @@ class Prober:
         out = path + '.so'
         result = subprocess.run(['cc', '-shared', '-fPIC', '-w', '-I' + self.include, path, '-o', out,
                                  '-Wl,--no-undefined'] + self.libs, capture_output=True, text=True)
-        return result.returncode == 0
+        suspects = {int(n) for n in re.findall(r"in function `probe_(\d+)'", result.stderr)}
+        return result.returncode == 0, suspects
 
-    def bisect(self, test, rows):
-        """The rows for which test([row]) holds, with as few runs as the failures allow."""
+    def resolve(self, test, rows):
+        """The identifiers of the rows whose probe passes.  One run when the whole batch passes;
+        when it fails, the rows the compiler blamed are set aside and the rest must then pass in
+        one more run; otherwise (or when nothing was blamed) the batch is split in halves, down
+        to single identifiers."""
         if not rows:
             return set()
-        if test(rows):
+        ok, suspects = test(rows)
+        if ok:
             return {r['identifier'] for r in rows}
         if len(rows) == 1:
             return set()
+        if suspects and len(suspects) < len(rows):
+            rest = [r for i, r in enumerate(rows) if i not in suspects]
+            if test(rest)[0]:
+                return {r['identifier'] for r in rest}
         middle = len(rows) // 2
-        return self.bisect(test, rows[:middle]) | self.bisect(test, rows[middle:])
+        return self.resolve(test, rows[:middle]) | self.resolve(test, rows[middle:])
 
 
-def batches(rows, size=64):
+def batches(rows, size=128):
     return [rows[i:i + size] for i in range(0, len(rows), size)]
 
 
@@ -117,7 +138,7 @@ def measure(include, libs):
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
             def run(test):
                 found = set()
-                for part in pool.map(lambda b: prober.bisect(test, b), batches(rows)):
+                for part in pool.map(lambda b: prober.resolve(test, b), batches(rows)):
                     found |= part
                 return found
             in_c = run(lambda b: prober.compiles('c', b))
@@ -125,7 +146,7 @@ def measure(include, libs):
             functions = [r for r in rows if r['kind'] in FUNCTION_KINDS
                          and 'ISAPI' not in r['theme'] and r['identifier'] in in_c]
             linked = set()
-            for part in pool.map(lambda b: prober.bisect(prober.links, b), batches(functions)):
+            for part in pool.map(lambda b: prober.resolve(prober.links, b), batches(functions)):
                 linked |= part
     state = {}
     for r in rows:
