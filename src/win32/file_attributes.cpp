@@ -11,6 +11,7 @@
 
 #include <isapi/win32/windows.h>
 
+#include "win32/path_errors.hpp"
 #include "win32/paths.hpp"
 #include "win32/unicode.hpp"
 #include "win32/unsupported_call.hpp"
@@ -30,14 +31,8 @@ FILETIME filetime_of(const timespec& time) {
     return FILETIME{static_cast<DWORD>(value & 0xFFFFFFFF), static_cast<DWORD>(value >> 32)};
 }
 
-// ENOENT is ERROR_PATH_NOT_FOUND when a directory of the path is missing, as Windows says.
 DWORD missing_error(const std::string& path) {
-    if (errno != ENOENT) return errno_code();
-    const auto slash = path.find_last_of('/');
-    if (slash == std::string::npos || slash == 0) return ERROR_FILE_NOT_FOUND;
-    struct stat parent{};
-    return ::stat(path.substr(0, slash).c_str(), &parent) == 0 ? ERROR_FILE_NOT_FOUND
-                                                                : ERROR_PATH_NOT_FOUND;
+    return isapi_fcgi::win32::path_error(path);
 }
 
 std::string base_name(const std::string& path) {
