@@ -14,6 +14,7 @@
  *   "today=yyyy-MM-dd\r\n"                         the worker's local date
  *   "recent=N:P1|P2|P3\r\n"                        requests so far, the last three paths,
  *                                                  newest first
+ * Without a path: HSE_STATUS_ERROR (IIS answers 500).
  */
 #include <windows.h>
 #include <httpext.h>
