@@ -274,6 +274,13 @@ ISAPI_WIN32_API DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE
 #define CreateSemaphore CreateSemaphoreA
 #define CreateMutex CreateMutexA
 
+#define MUTEX_MODIFY_STATE 0x0001
+#define MUTEX_ALL_ACCESS 0x001F0001
+/* A new handle to the named mutex of this process: ERROR_FILE_NOT_FOUND when no mutex has the
+ * name, ERROR_INVALID_HANDLE when another kind of object has it. */
+ISAPI_WIN32_API HANDLE WINAPI OpenMutexA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName);
+#define OpenMutex OpenMutexA
+
 /* Recursive, as on Windows.  The fields keep their Windows names; only their meaning here
  * (LockCount is the lock word) differs. */
 typedef struct _RTL_CRITICAL_SECTION {

@@ -41,6 +41,7 @@
 #include "securitybaseapi.h"
 #include "combaseapi.h"
 #include "wincrypt.h"
+#include "threadpoollegacyapiset.h"
 #include "isapi_crt_paths.h"
 #include "isapi_crt_stdio.h"
 #include "isapi_crt_time.h"

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -215,6 +216,55 @@ TEST(MemoryProtection, QueryAndProtectAMappedPage) {
     ASSERT_EQ(VirtualQuery(page, &info, sizeof info), sizeof info);
     EXPECT_EQ(info.Protect, DWORD{PAGE_READONLY});
     VirtualFree(page, 0, MEM_RELEASE);
+}
+
+}  // namespace
+
+namespace {
+
+struct timer_counter {
+    std::atomic<int> fired{0};
+    HANDLE enough = nullptr;
+};
+
+VOID CALLBACK count_tick(PVOID parameter, BOOLEAN timer_fired) {
+    auto* counter = static_cast<timer_counter*>(parameter);
+    if (timer_fired && ++counter->fired == 3) SetEvent(counter->enough);
+}
+
+TEST(TimerQueue, PeriodicTimerFiresUntilDeletedAndDeleteWaits) {
+    timer_counter counter;
+    counter.enough = CreateEventA(nullptr, TRUE, FALSE, nullptr);
+    HANDLE timer = nullptr;
+    ASSERT_TRUE(CreateTimerQueueTimer(&timer, nullptr, count_tick, &counter, 10, 10, 0));
+    ASSERT_EQ(WaitForSingleObject(counter.enough, 30000), WAIT_OBJECT_0);
+    EXPECT_TRUE(DeleteTimerQueueTimer(nullptr, timer, INVALID_HANDLE_VALUE));
+    const int after_delete = counter.fired.load();
+    Sleep(50);
+    EXPECT_EQ(counter.fired.load(), after_delete);
+    EXPECT_FALSE(DeleteTimerQueueTimer(nullptr, timer, INVALID_HANDLE_VALUE));
+    EXPECT_EQ(GetLastError(), DWORD{ERROR_INVALID_PARAMETER});
+    HANDLE queue = reinterpret_cast<HANDLE>(1);
+    EXPECT_FALSE(CreateTimerQueueTimer(&timer, queue, count_tick, &counter, 0, 0, 0));
+    EXPECT_EQ(GetLastError(), DWORD{ERROR_INVALID_HANDLE});
+    CloseHandle(counter.enough);
+}
+
+TEST(NamedMutex, OpenMutexFindsOnlyExistingMutexes) {
+    EXPECT_EQ(OpenMutexA(MUTEX_ALL_ACCESS, FALSE, "isapi-surface-missing"), nullptr);
+    EXPECT_EQ(GetLastError(), DWORD{ERROR_FILE_NOT_FOUND});
+    HANDLE created = CreateMutexA(nullptr, FALSE, "isapi-surface-mutex");
+    ASSERT_NE(created, nullptr);
+    HANDLE opened = OpenMutex(MUTEX_ALL_ACCESS, FALSE, "isapi-surface-mutex");
+    ASSERT_NE(opened, nullptr);
+    EXPECT_EQ(WaitForSingleObject(opened, 0), WAIT_OBJECT_0);
+    EXPECT_TRUE(ReleaseMutex(created));
+    HANDLE event = CreateEventA(nullptr, FALSE, FALSE, "isapi-surface-event");
+    EXPECT_EQ(OpenMutexA(MUTEX_ALL_ACCESS, FALSE, "isapi-surface-event"), nullptr);
+    EXPECT_EQ(GetLastError(), DWORD{ERROR_INVALID_HANDLE});
+    CloseHandle(event);
+    CloseHandle(opened);
+    CloseHandle(created);
 }
 
 }  // namespace
