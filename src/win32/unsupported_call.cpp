@@ -31,8 +31,8 @@ void report_unsupported(const char* function, const void* caller, const char* de
         const std::lock_guard lock(mutex);
         if (!reported->insert(std::string(module) + '\n' + function).second) return;
     }
-    isapi_log(ISAPI_LOG_WARN, "%s: %s calls %s, which is not supported on Linux: %s (logged once "
-                              "per extension)", module, module, function, detail);
+    isapi_log(ISAPI_LOG_WARN, "%s calls %s, which is not supported on Linux: %s (logged once "
+                              "per extension)", module, function, detail);
 }
 
 }  // namespace isapi_fcgi::win32
