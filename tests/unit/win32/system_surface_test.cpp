@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <mutex>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -265,6 +266,43 @@ TEST(NamedMutex, OpenMutexFindsOnlyExistingMutexes) {
     CloseHandle(event);
     CloseHandle(opened);
     CloseHandle(created);
+}
+
+}  // namespace
+
+namespace {
+
+struct captured_log {
+    std::mutex mutex;
+    std::vector<std::string> lines;
+};
+
+void capture(void* context, int, const char* message, size_t length) {
+    auto* log = static_cast<captured_log*>(context);
+    const std::lock_guard lock(log->mutex);
+    log->lines.emplace_back(message, length);
+}
+
+TEST(Unsupported, EachFunctionIsLoggedOncePerExtension) {
+    HANDLE stdin_handle = isapi_handle_from_fd(0);
+    ASSERT_NE(stdin_handle, INVALID_HANDLE_VALUE);
+    captured_log log;
+    isapi_set_log_hook(capture, &log);
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(DeviceIoControl(stdin_handle, FSCTL_GET_REPARSE_POINT, nullptr, 0,
+                                  nullptr, 0, nullptr, nullptr), FALSE);
+        EXPECT_EQ(GetLastError(), DWORD{ERROR_NOT_SUPPORTED});
+    }
+    isapi_set_log_hook(nullptr, nullptr);
+    isapi_handle_release(stdin_handle);
+    int mentions = 0;
+    for (const auto& line : log.lines) {
+        if (line.find("DeviceIoControl") != std::string::npos) {
+            ++mentions;
+            EXPECT_NE(line.find("win32_unit_tests calls DeviceIoControl"), std::string::npos) << line;
+        }
+    }
+    EXPECT_EQ(mentions, 1);
 }
 
 }  // namespace
