@@ -24,6 +24,17 @@
 #endif
 #else
 
+/* As the SDK's httpext.h, this pulls in <windows.h>: the full compatibility header when
+ * include/isapi/win32 is on the include path, else the base-types subset next to this file. */
+#if defined(__has_include)
+#if __has_include(<windows.h>)
+#include <windows.h>
+#else
+#include "windows.h"
+#endif
+#else
+#include "windows.h"
+#endif
 #include "windef_subset.h"
 
 /* Entry points an extension defines and the host looks up with dlsym. */

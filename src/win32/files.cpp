@@ -12,6 +12,7 @@
 
 #include <isapi/win32/windows.h>
 
+#include "win32/path_errors.hpp"
 #include "win32/paths.hpp"
 #include "win32/win32_error.hpp"
 
@@ -27,14 +28,8 @@ int fd_of(HANDLE file) {
     return isapi_fd_from_handle(file);  // -1 with ERROR_INVALID_HANDLE
 }
 
-// ENOENT is ERROR_PATH_NOT_FOUND when the directory itself is missing, as Windows tells apart.
 DWORD open_error(const std::string& path) {
-    if (errno != ENOENT) return errno_code();
-    const auto slash = path.find_last_of('/');
-    if (slash == std::string::npos || slash == 0) return ERROR_FILE_NOT_FOUND;
-    struct stat parent{};
-    return ::stat(path.substr(0, slash).c_str(), &parent) == 0 ? ERROR_FILE_NOT_FOUND
-                                                                : ERROR_PATH_NOT_FOUND;
+    return isapi_fcgi::win32::path_error(path);
 }
 
 bool seek(int fd, long long distance, DWORD method, long long& position) {

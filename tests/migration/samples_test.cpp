@@ -1,4 +1,4 @@
-// The migration kit's acceptance: four IIS-style extensions (tests/migration/samples), compiled
+// The migration kit's acceptance: five IIS-style extensions (tests/migration/samples), compiled
 // by the documented command against an installed isapi-fcgi (the fixture test
 // migration.samples_build_with_the_documented_command), loaded by the sidecar and requested
 // through real nginx with the shipped snippet.
@@ -42,7 +42,7 @@ protected:
         isapi_sidecar_options options;
         // hitcount last: extensions unload in order, so every other thread (workqueue's
         // workers included) has ended, with its DLL_THREAD_DETACH, before hitcount unloads.
-        for (const char* name : {"workqueue", "sendfile", "configured", "hitcount"}) {
+        for (const char* name : {"workqueue", "sendfile", "configured", "pathinfo", "hitcount"}) {
             options.extensions.push_back(sample(name));
         }
         // The samples were linked against the installed libraries, found the way the guide
@@ -110,6 +110,37 @@ TEST_F(migration_samples, workqueue_answers_from_worker_threads_started_in_dll_m
     EXPECT_GE(workers.size(), 1u);
     // TerminateExtension stops the workers (teardown asserts a clean stop).
     stop_all();
+}
+
+TEST_F(migration_samples, pathinfo_splits_paths_formats_dates_and_keeps_a_list_entry_history) {
+    auto first = get("/scripts/pathinfo.dll?C:/inetpub/wwwroot/default.old.htm");
+    ASSERT_EQ(first.status, 200) << first.describe();
+    EXPECT_EQ(first.head.header("Content-Type"), "text/plain");
+    EXPECT_NE(first.body.find("drive=C:\r\ndir=/inetpub/wwwroot/\r\nfname=default.old\r\next=.htm\r\n"),
+              std::string::npos) << first.body;
+    EXPECT_NE(first.body.find("\r\nrebuilt=C:/inetpub/wwwroot/default.old.htm\r\n"), std::string::npos)
+        << first.body;
+    EXPECT_NE(first.body.find("\r\nstamp=Sunday, February 29, 2004 13:05:09\r\n"), std::string::npos)
+        << first.body;
+    EXPECT_TRUE(std::regex_search(first.body, std::regex("\r\ntoday=20[0-9]{2}-[01][0-9]-[0-3][0-9]\r\n")))
+        << first.body;
+    EXPECT_NE(first.body.find("\r\nrecent=1:C:/inetpub/wwwroot/default.old.htm\r\n"), std::string::npos)
+        << first.body;
+
+    // No extension: _makepath adds the default one with its dot.
+    auto second = get("/scripts/pathinfo.dll?/srv/app/readme");
+    ASSERT_EQ(second.status, 200) << second.describe();
+    EXPECT_NE(second.body.find("drive=\r\ndir=/srv/app/\r\nfname=readme\r\next=\r\nrebuilt=/srv/app/readme.htm\r\n"),
+              std::string::npos) << second.body;
+    for (const char* path : {"/a", "/b"}) {
+        ASSERT_EQ(get(std::string("/scripts/pathinfo.dll?") + path).status, 200);
+    }
+    // The history holds the last three, newest first; the oldest entry was unlinked.
+    auto last = get("/scripts/pathinfo.dll?/c.txt");
+    ASSERT_EQ(last.status, 200) << last.describe();
+    EXPECT_NE(last.body.find("\r\nrecent=5:/c.txt|/b|/a\r\n"), std::string::npos) << last.body;
+    // No path: HSE_STATUS_ERROR before any response, which IIS answers with 500.
+    EXPECT_EQ(get("/scripts/pathinfo.dll").status, 500);
 }
 
 TEST_F(migration_samples, sendfile_transmits_a_shared_create_file_handle) {

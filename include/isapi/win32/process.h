@@ -18,6 +18,8 @@ ISAPI_WIN32_API uintptr_t _beginthreadex(void *security, unsigned stack_size,
                                          unsigned (__stdcall *start_address)(void *),
                                          void *arglist, unsigned initflag, unsigned *thrdaddr);
 ISAPI_WIN32_API __attribute__((noreturn)) void _endthreadex(unsigned retval);
+/* Ends the calling thread as _endthreadex(0) does. */
+ISAPI_WIN32_API __attribute__((noreturn)) void _endthread(void);
 #define _getpid getpid
 
 #ifdef __cplusplus

@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include "isapi_crt.h"
+#include "isapi_crt_paths.h"
+#include "isapi_crt_stdio.h"
+#include "isapi_crt_extras.h"
 
 #define _T(text) text
 #define _TEXT(text) text
@@ -47,5 +50,13 @@ typedef unsigned char _TUCHAR;
 #define _tfopen fopen
 #define _tgetenv getenv
 #define _tmain main
+#define _tsplitpath _splitpath
+#define _tsplitpath_s _splitpath_s
+#define _tmakepath _makepath
+#define _tmakepath_s _makepath_s
+#define _tfsopen _fsopen
+#define _tcslwr _strlwr
+#define _tcsupr _strupr
+#define _itot _itoa
 
 #endif /* ISAPI_WIN32_TCHAR_H */

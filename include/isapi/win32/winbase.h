@@ -274,6 +274,13 @@ ISAPI_WIN32_API DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE
 #define CreateSemaphore CreateSemaphoreA
 #define CreateMutex CreateMutexA
 
+#define MUTEX_MODIFY_STATE 0x0001
+#define MUTEX_ALL_ACCESS 0x001F0001
+/* A new handle to the named mutex of this process: ERROR_FILE_NOT_FOUND when no mutex has the
+ * name, ERROR_INVALID_HANDLE when another kind of object has it. */
+ISAPI_WIN32_API HANDLE WINAPI OpenMutexA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName);
+#define OpenMutex OpenMutexA
+
 /* Recursive, as on Windows.  The fields keep their Windows names; only their meaning here
  * (LockCount is the lock word) differs. */
 typedef struct _RTL_CRITICAL_SECTION {
@@ -474,6 +481,17 @@ ISAPI_WIN32_API UINT WINAPI GetPrivateProfileIntA(LPCSTR lpAppName, LPCSTR lpKey
 ISAPI_WIN32_API DWORD WINAPI GetEnvironmentVariableA(LPCSTR lpName, LPSTR lpBuffer,
                                                      DWORD nSize);
 ISAPI_WIN32_API BOOL WINAPI SetEnvironmentVariableA(LPCSTR lpName, LPCSTR lpValue);
+/* The sections' names (lpAppName NULL) are not listed; a section's "key=value" lines, each
+ * NUL-terminated, the list ended by a second NUL; truncated to nSize - 2 with the double NUL. */
+ISAPI_WIN32_API DWORD WINAPI GetPrivateProfileSectionA(LPCSTR lpAppName, LPSTR lpReturnedString,
+                                                       DWORD nSize, LPCSTR lpFileName);
+/* The wide forms: UTF-16 in and out, the file read as UTF-8 (or UTF-16 with a BOM). */
+ISAPI_WIN32_API DWORD WINAPI GetPrivateProfileStringW(LPCWSTR lpAppName, LPCWSTR lpKeyName,
+                                                      LPCWSTR lpDefault, LPWSTR lpReturnedString,
+                                                      DWORD nSize, LPCWSTR lpFileName);
+ISAPI_WIN32_API UINT WINAPI GetPrivateProfileIntW(LPCWSTR lpAppName, LPCWSTR lpKeyName,
+                                                  INT nDefault, LPCWSTR lpFileName);
+#define GetPrivateProfileSection GetPrivateProfileSectionA
 #define GetPrivateProfileString GetPrivateProfileStringA
 #define GetPrivateProfileInt GetPrivateProfileIntA
 #define GetEnvironmentVariable GetEnvironmentVariableA

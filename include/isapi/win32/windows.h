@@ -15,11 +15,38 @@
 #include_next <windows.h>
 #else
 
+#include "sdkddkver.h"
 #include "windef.h"
+#include "sal.h"
+#include "basetsd.h"
+#include "rpcndr.h"
+#include "winnt.h"
+#include "guiddef.h"
 #include "winerror.h"
 #include "winbase.h"
 #include "winnls.h"
 #include "isapi_crt.h"
+#include "fileapi.h"
+#include "processenv.h"
+#include "winioctl.h"
+#include "sysinfoapi.h"
+#include "processthreadsapi.h"
+#include "debugapi.h"
+#include "winuser.h"
+#include "timezoneapi.h"
+#include "datetimeapi.h"
+#include "libloaderapi.h"
+#include "winver.h"
+#include "memoryapi.h"
+#include "securitybaseapi.h"
+#include "combaseapi.h"
+#include "wincrypt.h"
+#include "threadpoollegacyapiset.h"
+#include "isapi_crt_paths.h"
+#include "isapi_crt_stdio.h"
+#include "isapi_crt_time.h"
+#include "isapi_crt_wide.h"
+#include "isapi_crt_extras.h"
 
 #ifdef __cplusplus
 extern "C" {
