@@ -219,6 +219,44 @@ TEST_F(bad_input, a_kept_connection_idle_after_its_request_is_closed_after_the_i
     EXPECT_TRUE(ping_works_on_new_connection());
 }
 
+// Half a record is input the engine waits for, bounded by `read`, not by the much longer `idle`:
+// a peer (or an attacker) cannot hold a connection for 300 s with 4 bytes.
+TEST_F(bad_input, half_a_header_on_a_kept_connection_is_closed_after_the_read_timeout)
+{
+    engine_options options;
+    options.read_timeout = "1s";
+    start(options);
+    auto& client = connect();
+    ASSERT_TRUE(ping_works(client, 1));
+    const auto sent = clock::now();
+    client.raw(wire::encode_header(1, wire::begin_request, 2, 8, 0).substr(0, 4));
+    EXPECT_TRUE(client.wait_eof(deadline_after(scaled(10s)))) << "still open: the idle timeout (300 s) applied";
+    EXPECT_GE(clock::now() - sent, 900ms) << "closed before the read timeout";
+    const auto incomplete = log_pattern(R"(closing connection: a FastCGI record stayed incomplete for 1s \(timeouts\.read\))");
+    EXPECT_TRUE(engine().wait_for_log(incomplete, soon(), mark_));
+    EXPECT_EQ(engine().count_log(incomplete, mark_), 1u) << "logged once";
+    expect_others_unaffected();
+}
+
+TEST_F(bad_input, a_partial_params_stream_is_closed_after_the_read_timeout)
+{
+    engine_options options;
+    options.read_timeout = "1s";
+    start(options);
+    auto& client = connect();
+    // One complete PARAMS record, but not the empty one that ends the stream.
+    client.begin(1);
+    client.params(1, wire::cgi_params("/ping"), wire::max_content, false);
+    const auto sent = clock::now();
+    EXPECT_TRUE(client.wait_eof(deadline_after(scaled(10s)))) << "still open: the idle timeout (300 s) applied";
+    EXPECT_GE(clock::now() - sent, 900ms) << "closed before the read timeout";
+    EXPECT_EQ(client.ended_count(), 0u);
+    const auto incomplete = log_pattern(R"(closing connection: the PARAMS of request id 1 stayed incomplete for 1s)");
+    EXPECT_TRUE(engine().wait_for_log(incomplete, soon(), mark_));
+    EXPECT_EQ(engine().count_log(incomplete, mark_), 1u) << "logged once";
+    expect_others_unaffected();
+}
+
 TEST_F(bad_input, a_peer_that_stops_reading_is_closed_after_the_write_timeout)
 {
     engine_options options;

@@ -1,0 +1,157 @@
+// The graceful stop (SIGTERM) as a draining worker lives it, in --single-process mode: new
+// connections are refused at once; a kept connection still serves the requests the web server
+// sends on it, closes right after the END_REQUEST of such a request (the peer reads our end of
+// stream with the answer, before it could send another request), and a connection idle since
+// the drain began is closed after drain_grace. Reload and recycling drain the same way (tests/ops
+// checks them under load behind nginx and Apache).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "support/engine_fixture.hpp"
+#include "support/engine_log.hpp"
+
+namespace isapi_fcgi::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+/// Connects to `address` (unix:/p or tcp:127.0.0.1:N) with a plain socket: the connect's errno,
+/// 0 when it was accepted (the socket is closed again at once).
+int connect_errno(const std::string& address)
+{
+    int fd = -1;
+    int rc = -1;
+    if (address.rfind("unix:", 0) == 0) {
+        sockaddr_un sa{};
+        sa.sun_family = AF_UNIX;
+        std::strncpy(sa.sun_path, address.c_str() + 5, sizeof(sa.sun_path) - 1);
+        fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        rc = ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa));
+    } else {
+        sockaddr_in sa{};
+        sa.sin_family = AF_INET;
+        sa.sin_port = htons(static_cast<std::uint16_t>(std::stoul(address.substr(address.rfind(':') + 1))));
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        rc = ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa));
+    }
+    const int error = rc == 0 ? 0 : errno;
+    ::close(fd);
+    return error;
+}
+
+class drain : public engine_fixture {
+protected:
+    void begin_drain()
+    {
+        mark_ = engine().log_mark();
+        ASSERT_EQ(::kill(engine().process().pid(), SIGTERM), 0);
+        ASSERT_TRUE(engine().wait_for_log(log_pattern("received signal 15; finishing the requests in progress"),
+                                          soon(), mark_));
+    }
+
+    /// The listener closes when the drain begins (on an I/O thread, just after the log line):
+    /// a connect is refused within a short bound, not queued in the backlog until exit.
+    ::testing::AssertionResult new_connections_refused(const std::string& address)
+    {
+        const auto until = deadline_after(scaled(3s));
+        int error = 0;
+        while (clock::now() < until) {
+            error = connect_errno(address);
+            if (error == ECONNREFUSED || error == ENOENT) return ::testing::AssertionSuccess();
+            std::this_thread::sleep_for(10ms);  // pacing between polls
+        }
+        return ::testing::AssertionFailure() << "connect to " << address << " still "
+                                             << (error ? std::strerror(error) : "accepted") << " after 3 s";
+    }
+
+    void expect_exits_by_itself()
+    {
+        const auto end = engine().process().wait(deadline_after(scaled(10s)));
+        ASSERT_TRUE(end) << "still running 10 s after the drain began";
+        EXPECT_TRUE(ended_cleanly(*end, engine().log()));
+    }
+
+    std::size_t mark_ = 0;
+};
+
+TEST_F(drain, a_kept_unix_connection_serves_a_request_sent_during_the_drain_and_closes_after_its_answer)
+{
+    engine_options options;
+    options.drain_grace = "60s";  // so that only the end of the request can close the connection
+    start_engine(options);
+    auto& client = connect();
+    ASSERT_TRUE(ping_works(client, 1));
+    begin_drain();
+    EXPECT_TRUE(new_connections_refused(engine().address()));
+    const auto before = clock::now();
+    EXPECT_TRUE(ping_works(client, 1)) << "a request on a kept connection failed during the drain";
+    EXPECT_TRUE(client.wait_eof(soon())) << "the connection stayed open after the request that ended the drain";
+    EXPECT_LT(clock::now() - before, scaled(5s));
+    EXPECT_FALSE(client.reset());
+    expect_exits_by_itself();
+}
+
+TEST_F(drain, a_kept_tcp_connection_serves_a_request_sent_during_the_drain_and_closes_after_its_answer)
+{
+    engine_options options;
+    options.listen_unix = false;
+    options.listen_tcp = true;
+    options.drain_grace = "60s";
+    start_engine(options);
+    auto& client = connect();
+    ASSERT_TRUE(ping_works(client, 1));
+    begin_drain();
+    EXPECT_TRUE(new_connections_refused(engine().address()));
+    EXPECT_TRUE(ping_works(client, 1)) << "a request on a kept connection failed during the drain";
+    EXPECT_TRUE(client.wait_eof(soon())) << "the connection stayed open after the request that ended the drain";
+    EXPECT_FALSE(client.reset());
+    expect_exits_by_itself();
+}
+
+TEST_F(drain, a_connection_idle_since_the_drain_began_is_closed_after_drain_grace)
+{
+    engine_options options;
+    options.drain_grace = "1s";
+    start_engine(options);
+    auto& client = connect();
+    ASSERT_TRUE(ping_works(client, 1));
+    begin_drain();
+    const auto began = clock::now();
+    EXPECT_TRUE(client.wait_eof(deadline_after(scaled(10s))));
+    EXPECT_GE(clock::now() - began, 900ms) << "closed before drain_grace: a request on its way would be lost";
+    EXPECT_EQ(client.ended_count(), 1u);
+    expect_exits_by_itself();
+}
+
+TEST_F(drain, a_request_in_progress_when_the_drain_began_is_finished_and_the_connection_closes_after_it)
+{
+    engine_options options;
+    options.drain_grace = "60s";
+    start_engine(options);
+    auto& client = connect();
+    // PARAMS complete, body still open: the request is in progress when the drain begins.
+    client.begin(1);
+    client.params(1, wire::cgi_params("/ping", "POST"));
+    begin_drain();
+    client.stdin_data(1, "");
+    ASSERT_TRUE(client.wait_end(1, soon()));
+    EXPECT_EQ(client.state(1).response().status, 200);
+    EXPECT_TRUE(client.wait_eof(soon())) << "the connection stayed open after its last request";
+    expect_exits_by_itself();
+}
+
+}  // namespace
+}  // namespace isapi_fcgi::test
