@@ -92,6 +92,10 @@ bool connection::closing_after(bool keep_conn) const {
     return !keep_conn || overloaded_ || (draining_ && idle());
 }
 
+bool connection::nginx_in_front(const request& r) {
+    return r.params().get("SERVER_SOFTWARE").starts_with("nginx/");  // Debian's fastcgi_params
+}
+
 bool connection::idle() const {
     return requests_.empty() && begun_.empty() && !demux_.mid_record();
 }
@@ -360,7 +364,16 @@ void connection::end_request(const std::shared_ptr<request>& r, std::uint32_t ap
     output_.push_record(fcgi::encode_end_request(r->fcgi_id(), app_status,
                                                  fcgi::protocol_status::request_complete));
     demux_.request_ended(r->fcgi_id());
-    if (closing_after(r->keep_conn())) close_after_flush_ = true;
+    if (closing_after(r->keep_conn())) {
+        close_after_flush_ = true;
+        if (draining_ && r->keep_conn() && nginx_in_front(*r)) {
+            // nginx keeps a connection only when the END_REQUEST ends what it has read; bytes
+            // after it in the same read make nginx close the connection itself. One write
+            // carries both, so nginx cannot reuse the connection between our END_REQUEST and
+            // our end of stream, which on a unix socket are two events (no TCP_CORK there).
+            output_.push_record(fcgi::encode_header(fcgi::record_type::stderr_stream, r->fcgi_id(), 0));
+        }
+    }
     resume_reading_if_drained();
     update_read_deadline();
     schedule_write();

@@ -85,6 +85,8 @@ private:
     bool closing_after(bool keep_conn) const;
     /// No request in progress, none begun, no record half read: nothing can be lost by closing.
     bool idle() const;
+    /// The request came through nginx (its fastcgi_params send SERVER_SOFTWARE nginx/VERSION).
+    static bool nginx_in_front(const request& r);
     void close_now();
     void abort_requests(std::error_code reason);
 

@@ -136,22 +136,5 @@ TEST_F(drain, a_connection_idle_since_the_drain_began_is_closed_after_drain_grac
     expect_exits_by_itself();
 }
 
-TEST_F(drain, a_request_in_progress_when_the_drain_began_is_finished_and_the_connection_closes_after_it)
-{
-    engine_options options;
-    options.drain_grace = "60s";
-    start_engine(options);
-    auto& client = connect();
-    // PARAMS complete, body still open: the request is in progress when the drain begins.
-    client.begin(1);
-    client.params(1, wire::cgi_params("/ping", "POST"));
-    begin_drain();
-    client.stdin_data(1, "");
-    ASSERT_TRUE(client.wait_end(1, soon()));
-    EXPECT_EQ(client.state(1).response().status, 200);
-    EXPECT_TRUE(client.wait_eof(soon())) << "the connection stayed open after its last request";
-    expect_exits_by_itself();
-}
-
 }  // namespace
 }  // namespace isapi_fcgi::test

@@ -1,6 +1,8 @@
 #include "ops/ops_fixture.hpp"
 
+#include <grp.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -125,6 +127,14 @@ void ops_test::start_nginx(bool web_pool, std::string server_extra) {
 }
 
 void ops_test::start_apache() {
+    if (::geteuid() == 0) {
+        // Apache's workers (www-data) reach the socket through the test's directory, as through
+        // a deployment's socket directory: 0710, group-owned.
+        const struct group* entry = ::getgrnam(apache_front::worker_user);
+        ASSERT_NE(entry, nullptr) << "no group " << apache_front::worker_user;
+        ASSERT_EQ(::chown(work_.path().c_str(), static_cast<uid_t>(-1), entry->gr_gid), 0);
+        ASSERT_EQ(::chmod(work_.path().c_str(), 0710), 0);
+    }
     apache_front_options options;
     options.upstream_address = address("app.sock");
     options.snippet = ISAPI_APACHE_SNIPPET;
