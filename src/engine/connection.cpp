@@ -213,6 +213,12 @@ void connection::write_last_batch(std::span<const asio::const_buffer> buffers) {
         ec = {};
         written = 0;
     }
+    // All of it went out: the half-close follows at once, before the write handlers run (they
+    // may wake other threads, and every microsecond here is one a web server may reuse it in).
+    if (!ec && written == asio::buffer_size(buffers)) {
+        io_error ignored;
+        socket_.shutdown(asio::socket_base::shutdown_send, ignored);
+    }
     on_write(ec, written);  // the rest, if any, asynchronously; then maybe_close_after_flush
 }
 
