@@ -4,21 +4,15 @@
 // stream with the answer, before it could send another request), and a connection idle since
 // the drain began is closed after drain_grace. Reload and recycling drain the same way (tests/ops
 // checks them under load behind nginx and Apache).
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <string>
 #include <thread>
 
 #include <gtest/gtest.h>
 
+#include "support/connect_probe.hpp"
 #include "support/engine_fixture.hpp"
 #include "support/engine_log.hpp"
 
@@ -26,31 +20,6 @@ namespace isapi_fcgi::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-/// Connects to `address` (unix:/p or tcp:127.0.0.1:N) with a plain socket: the connect's errno,
-/// 0 when it was accepted (the socket is closed again at once).
-int connect_errno(const std::string& address)
-{
-    int fd = -1;
-    int rc = -1;
-    if (address.rfind("unix:", 0) == 0) {
-        sockaddr_un sa{};
-        sa.sun_family = AF_UNIX;
-        std::strncpy(sa.sun_path, address.c_str() + 5, sizeof(sa.sun_path) - 1);
-        fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        rc = ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa));
-    } else {
-        sockaddr_in sa{};
-        sa.sin_family = AF_INET;
-        sa.sin_port = htons(static_cast<std::uint16_t>(std::stoul(address.substr(address.rfind(':') + 1))));
-        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        rc = ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa));
-    }
-    const int error = rc == 0 ? 0 : errno;
-    ::close(fd);
-    return error;
-}
 
 class drain : public engine_fixture {
 protected:
@@ -66,15 +35,8 @@ protected:
     /// a connect is refused within a short bound, not queued in the backlog until exit.
     ::testing::AssertionResult new_connections_refused(const std::string& address)
     {
-        const auto until = deadline_after(scaled(3s));
-        int error = 0;
-        while (clock::now() < until) {
-            error = connect_errno(address);
-            if (error == ECONNREFUSED || error == ENOENT) return ::testing::AssertionSuccess();
-            std::this_thread::sleep_for(10ms);  // pacing between polls
-        }
-        return ::testing::AssertionFailure() << "connect to " << address << " still "
-                                             << (error ? std::strerror(error) : "accepted") << " after 3 s";
+        if (wait_connect_refused(address, deadline_after(scaled(3s)))) return ::testing::AssertionSuccess();
+        return ::testing::AssertionFailure() << "connect to " << address << " still accepted 3 s after the drain began";
     }
 
     void expect_exits_by_itself()
@@ -101,6 +63,7 @@ TEST_F(drain, a_kept_unix_connection_serves_a_request_sent_during_the_drain_and_
     EXPECT_TRUE(client.wait_eof(soon())) << "the connection stayed open after the request that ended the drain";
     EXPECT_LT(clock::now() - before, scaled(5s));
     EXPECT_FALSE(client.reset());
+    client.close();  // the engine lingers until the peer closes too
     expect_exits_by_itself();
 }
 
@@ -118,6 +81,7 @@ TEST_F(drain, a_kept_tcp_connection_serves_a_request_sent_during_the_drain_and_c
     EXPECT_TRUE(ping_works(client, 1)) << "a request on a kept connection failed during the drain";
     EXPECT_TRUE(client.wait_eof(soon())) << "the connection stayed open after the request that ended the drain";
     EXPECT_FALSE(client.reset());
+    client.close();  // the engine lingers until the peer closes too
     expect_exits_by_itself();
 }
 
