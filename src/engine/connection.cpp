@@ -76,14 +76,14 @@ void connection::close() {
     });
 }
 
-void connection::drain() {
-    asio::post(strand(), [self = shared_from_this()] {
+void connection::drain(bool serve_kept) {
+    asio::post(strand(), [self = shared_from_this(), serve_kept] {
         if (self->state_ != state::open || self->draining_) return;
         self->draining_ = true;
         // Closing an idle kept connection now would race the web server, which may be sending
         // the next request on it already: it gets drain_grace to arrive (then it is served and
         // the connection closes after its END_REQUEST).
-        self->drain_idle_deadline_ = clock::now() + self->settings_.timeout.drain_grace;
+        self->drain_idle_deadline_ = clock::now() + (serve_kept ? self->settings_.timeout.drain_grace : clock::duration{});
         self->update_read_deadline();
     });
 }

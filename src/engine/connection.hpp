@@ -42,7 +42,8 @@ public:
     /// still served; the connection closes right after the end of a request that leaves it idle
     /// (the peer reads our end of stream with the END_REQUEST, before it can send another
     /// request), or once it has stayed idle for `drain_grace`, or when the peer closes it.
-    void drain();
+    /// `serve_kept` false: an idle connection closes at once (its worker cannot serve anyway).
+    void drain(bool serve_kept = true);
 
     strand_type strand() { return socket_.get_executor(); }
     std::uint64_t id() const noexcept { return id_; }
