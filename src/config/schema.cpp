@@ -300,7 +300,7 @@ void store_script_maps(const field& value, pool_settings& pool) {
     pool.isapi.script_maps = std::move(maps);
 }
 
-const std::array<key_spec<pool_settings>, 41> pool_table{{
+const std::array<key_spec<pool_settings>, 42> pool_table{{
     {"name", "pool name", "default", store_pool_name},
     {"listen", "listen address or list", default_listen, store_listen},
     {"socket", "section", "", nullptr},
@@ -349,6 +349,8 @@ const std::array<key_spec<pool_settings>, 41> pool_table{{
      [](const field& v, pool_settings& p) { p.timeout.write = timeout(v); }},
     {"timeouts.linger", "duration", "5s",
      [](const field& v, pool_settings& p) { p.timeout.linger = timeout(v); }},
+    {"timeouts.drain_grace", "duration", "5s",
+     [](const field& v, pool_settings& p) { p.timeout.drain_grace = timeout(v); }},
     {"extensions", "list of extensions", "[]", store_extensions},
     {"document_root", "absolute path", "\"\" (none)", store_document_root},
     {"url_case_sensitive", "boolean", "false",

@@ -53,6 +53,9 @@ struct timeouts {
     std::chrono::milliseconds read{std::chrono::seconds(60)};    ///< a request waits for PARAMS/STDIN
     std::chrono::milliseconds write{std::chrono::seconds(60)};   ///< a write makes no progress
     std::chrono::milliseconds linger{std::chrono::seconds(5)};   ///< draining input before close
+    /// While a worker drains (reload, recycling, graceful stop), a kept connection idle since the
+    /// drain began stays open this long for a request the web server may already be sending.
+    std::chrono::milliseconds drain_grace{std::chrono::seconds(5)};
 };
 
 /// One ISAPI extension: loaded from `path` at start-up, answering the URL paths in `urls`.

@@ -4,6 +4,10 @@
 #include <array>
 #include <atomic>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <spdlog/spdlog.h>
 
 #include "engine/errc.hpp"
@@ -72,18 +76,28 @@ void connection::close() {
     });
 }
 
-void connection::drain() {
-    asio::post(strand(), [self = shared_from_this()] {
-        if (self->state_ != state::open) return;
+void connection::drain(bool serve_kept) {
+    asio::post(strand(), [self = shared_from_this(), serve_kept] {
+        if (self->state_ != state::open || self->draining_) return;
         self->draining_ = true;
-        if (!self->requests_.empty() || !self->begun_.empty()) return;  // end_request closes it
-        self->close_after_flush_ = true;
-        if (!self->writing_) self->maybe_close_after_flush();
+        // Closing an idle kept connection now would race the web server, which may be sending
+        // the next request on it already: it gets drain_grace to arrive (then it is served and
+        // the connection closes after its END_REQUEST).
+        self->drain_idle_deadline_ = clock::now() + (serve_kept ? self->settings_.timeout.drain_grace : clock::duration{});
+        self->update_read_deadline();
     });
 }
 
 bool connection::closing_after(bool keep_conn) const {
-    return !keep_conn || overloaded_ || (draining_ && requests_.empty() && begun_.empty());
+    return !keep_conn || overloaded_ || (draining_ && idle());
+}
+
+bool connection::nginx_in_front(const request& r) {
+    return r.params().get("SERVER_SOFTWARE").starts_with("nginx/");  // Debian's fastcgi_params
+}
+
+bool connection::idle() const {
+    return requests_.empty() && begun_.empty() && !demux_.mid_record();
 }
 
 // ---- reader ---------------------------------------------------------------------------------
@@ -106,7 +120,12 @@ void connection::on_readable(io_error ec) {
         const std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
         if (ec == asio::error::would_block || ec == asio::error::try_again) break;
         if (ec) return on_peer_closed(ec);
-        if (state_ == state::lingering) continue;  // draining what the peer still sends
+        if (state_ == state::lingering) {  // draining what the peer still sends
+            if (draining_ && n > 0 && !std::exchange(logged_after_end_, true))
+                spdlog::warn("conn={} the peer sent {} byte(s) after our end of stream; they are dropped "
+                             "(a request it sent before it saw the connection close fails)", id_, n);
+            continue;
+        }
         if (auto protocol_ec = demux_.feed(std::span<const std::byte>(buffer.data(), n))) {
             pool_->stats.protocol_errors.fetch_add(1, std::memory_order_relaxed);
             const auto& h = demux_.current_header();
@@ -175,9 +194,32 @@ void connection::do_write() {
     const auto buffers = output_.start_batch();
     write_deadline_ = clock::now() + settings_.timeout.write;
     arm_deadline();
+    if (close_after_flush_) return write_last_batch(buffers);
     socket_.async_write_some(buffers, [self = shared_from_this()](io_error ec, std::size_t n) {
         self->on_write(ec, n);
     });
+}
+
+void connection::write_last_batch(std::span<const asio::const_buffer> buffers) {
+    // A web server reuses a kept connection as soon as it has read an END_REQUEST; it drops one
+    // whose end of stream it has seen (nginx peeks at its cached connections, Apache checks
+    // before reuse). So the half-close must follow the write with no strand turn in between.
+    // On TCP the cork holds the last segment until the shutdown, which sends it with FIN set.
+    const int cork = 1;
+    ::setsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_CORK, &cork, sizeof(cork));  // fails on AF_UNIX
+    io_error ec;
+    std::size_t written = socket_.write_some(buffers, ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+        ec = {};
+        written = 0;
+    }
+    // All of it went out: the half-close follows at once, before the write handlers run (they
+    // may wake other threads, and every microsecond here is one a web server may reuse it in).
+    if (!ec && written == asio::buffer_size(buffers)) {
+        io_error ignored;
+        socket_.shutdown(asio::socket_base::shutdown_send, ignored);
+    }
+    on_write(ec, written);  // the rest, if any, asynchronously; then maybe_close_after_flush
 }
 
 void connection::on_write(io_error ec, std::size_t written) {
@@ -205,11 +247,14 @@ void connection::on_write(io_error ec, std::size_t written) {
 void connection::update_read_deadline() {
     if (state_ != state::open) return;
     const auto now = clock::now();
+    // A record begun but not finished (half a header, a partial PARAMS block) is input awaited
+    // like a request body: bounded by `read`, not by the much longer `idle`.
     const bool awaiting_input =
-        !begun_.empty() ||
+        !begun_.empty() || demux_.mid_record() ||
         std::any_of(requests_.begin(), requests_.end(), [](const auto& r) { return !r->body().complete(); });
     if (reading_paused_) read_deadline_ = clock::time_point::max();
     else if (awaiting_input) read_deadline_ = now + settings_.timeout.read;
+    else if (requests_.empty() && draining_) read_deadline_ = std::min(drain_idle_deadline_, now + settings_.timeout.idle);
     else if (requests_.empty()) read_deadline_ = now + (overloaded_ ? settings_.timeout.read : settings_.timeout.idle);
     else read_deadline_ = clock::time_point::max();  // the application is working
     arm_deadline();
@@ -235,9 +280,19 @@ void connection::on_deadline(io_error ec) {
     }
     if (now >= read_deadline_) {
         if (state_ == state::lingering) return close_now();
-        if (requests_.empty() && begun_.empty())
+        if (idle() && draining_)
+            spdlog::debug("conn={} closing connection: idle since the drain began ({}ms, timeouts.drain_grace)", id_,
+                          settings_.timeout.drain_grace.count());
+        else if (idle())
             spdlog::info("conn={} closing connection: idle for {}s", id_,
                          seconds(overloaded_ ? settings_.timeout.read : settings_.timeout.idle));
+        else if (requests_.empty() && begun_.empty())
+            spdlog::warn("conn={} closing connection: a FastCGI record stayed incomplete for {}s (timeouts.read)",
+                         id_, seconds(settings_.timeout.read));
+        else if (requests_.empty())
+            spdlog::warn("conn={} closing connection: the PARAMS of request id {} stayed incomplete for {}s "
+                         "(timeouts.read)",
+                         id_, begun_.front().id, seconds(settings_.timeout.read));
         else
             spdlog::warn("conn={} closing connection: no request data for {}s; aborting {} request(s)", id_,
                          seconds(settings_.timeout.read), requests_.size() + begun_.size());
@@ -315,7 +370,16 @@ void connection::end_request(const std::shared_ptr<request>& r, std::uint32_t ap
     output_.push_record(fcgi::encode_end_request(r->fcgi_id(), app_status,
                                                  fcgi::protocol_status::request_complete));
     demux_.request_ended(r->fcgi_id());
-    if (closing_after(r->keep_conn())) close_after_flush_ = true;
+    if (closing_after(r->keep_conn())) {
+        close_after_flush_ = true;
+        if (draining_ && r->keep_conn() && nginx_in_front(*r)) {
+            // nginx keeps a connection only when the END_REQUEST ends what it has read; bytes
+            // after it in the same read make nginx close the connection itself. One write
+            // carries both, so nginx cannot reuse the connection between our END_REQUEST and
+            // our end of stream, which on a unix socket are two events (no TCP_CORK there).
+            output_.push_record(fcgi::encode_header(fcgi::record_type::stderr_stream, r->fcgi_id(), 0));
+        }
+    }
     resume_reading_if_drained();
     update_read_deadline();
     schedule_write();

@@ -38,9 +38,12 @@ public:
     void start();
     /// Thread-safe: closes at once, aborting every request.
     void close();
-    /// Thread-safe: closes gracefully once the requests in progress have ended (at once when
-    /// idle); requests that still arrive meanwhile are served. For a graceful stop or recycle.
-    void drain();
+    /// Thread-safe, for a graceful stop, reload or recycle: requests that arrive meanwhile are
+    /// still served; the connection closes right after the end of a request that leaves it idle
+    /// (the peer reads our end of stream with the END_REQUEST, before it can send another
+    /// request), or once it has stayed idle for `drain_grace`, or when the peer closes it.
+    /// `serve_kept` false: an idle connection closes at once (its worker cannot serve anyway).
+    void drain(bool serve_kept = true);
 
     strand_type strand() { return socket_.get_executor(); }
     std::uint64_t id() const noexcept { return id_; }
@@ -70,6 +73,9 @@ private:
     void schedule_write();
     void do_write();
     void on_write(io_error ec, std::size_t written);
+    /// The batch after which the connection closes: written at once and, when it all went out,
+    /// followed by the half-close with nothing in between.
+    void write_last_batch(std::span<const asio::const_buffer> buffers);
     // deadlines
     void update_read_deadline();
     void arm_deadline();
@@ -78,6 +84,10 @@ private:
     void maybe_close_after_flush();
     /// True when the connection should close after this flush (no keep-alive, overload, drain).
     bool closing_after(bool keep_conn) const;
+    /// No request in progress, none begun, no record half read: nothing can be lost by closing.
+    bool idle() const;
+    /// The request came through nginx (its fastcgi_params send SERVER_SOFTWARE nginx/VERSION).
+    static bool nginx_in_front(const request& r);
     void close_now();
     void abort_requests(std::error_code reason);
 
@@ -120,6 +130,8 @@ private:
     bool write_scheduled_ = false;
     bool close_after_flush_ = false;
     bool draining_ = false;
+    bool logged_after_end_ = false;
+    clock::time_point drain_idle_deadline_ = clock::time_point::max();
     asio::steady_timer deadline_timer_;
     clock::time_point timer_expiry_ = clock::time_point::max();
     clock::time_point read_deadline_ = clock::time_point::max();

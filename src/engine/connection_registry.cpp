@@ -33,8 +33,8 @@ void connection_registry::close_all() {
     for (auto& c : snapshot()) c->close();
 }
 
-void connection_registry::drain_all() {
-    for (auto& c : snapshot()) c->drain();
+void connection_registry::drain_all(bool serve_kept_connections) {
+    for (auto& c : snapshot()) c->drain(serve_kept_connections);
 }
 
 bool connection_registry::empty() {

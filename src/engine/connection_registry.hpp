@@ -18,7 +18,7 @@ public:
     void remove(std::uint64_t id);
     void close_all();
     /// Every connection closes once its requests have ended (idle ones at once).
-    void drain_all();
+    void drain_all(bool serve_kept_connections);
     bool empty();
 
 private:

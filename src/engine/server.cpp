@@ -69,11 +69,11 @@ public:
         start_watchdog(drain_timeout);
     }
 
-    void drain(std::chrono::milliseconds timeout) {
+    void drain(std::chrono::milliseconds timeout, bool serve_kept_connections = true) {
         if (stopping_.load() || draining_.exchange(true)) return;
-        asio::post(io_, [this] {
+        asio::post(io_, [this, serve_kept_connections] {
             for (auto& l : listeners_) l->close();
-            registry_->drain_all();
+            registry_->drain_all(serve_kept_connections);
             check_drained();
         });
         std::lock_guard lock(drain_mutex_);
@@ -210,7 +210,9 @@ server::server(const config::settings& settings, std::shared_ptr<request_handler
 server::~server() = default;
 void server::run() { impl_->run(); }
 void server::stop() { impl_->stop(); }
-void server::drain(std::chrono::milliseconds timeout) { impl_->drain(timeout); }
+void server::drain(std::chrono::milliseconds timeout, bool serve_kept_connections) {
+    impl_->drain(timeout, serve_kept_connections);
+}
 void server::stop_on_signals(std::chrono::milliseconds drain_timeout, std::function<void()> on_reopen) {
     impl_->stop_on_signals(drain_timeout, std::move(on_reopen));
 }

@@ -30,7 +30,9 @@ public:
     /// Thread-safe: stops accepting and lets the requests in progress finish; each connection
     /// closes once it is idle. run() returns when every connection has closed, or stop() is
     /// called `timeout` later at the latest (graceful stop, recycling).
-    void drain(std::chrono::milliseconds timeout);
+    /// `serve_kept_connections` false (a worker replaced because its threads are stuck): kept
+    /// connections that are idle close at once instead of after `drain_grace`.
+    void drain(std::chrono::milliseconds timeout, bool serve_kept_connections = true);
     /// The first SIGINT, SIGTERM or SIGQUIT calls drain(drain_timeout), a second one stop().
     /// SIGUSR1 calls `on_reopen` when given (log files). For main and workers; tests usually don't.
     void stop_on_signals(std::chrono::milliseconds drain_timeout = std::chrono::seconds(10),

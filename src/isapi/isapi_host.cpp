@@ -1,6 +1,8 @@
 #include "isapi/isapi_host.hpp"
 
 #include <charconv>
+#include <optional>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <spdlog/sinks/basic_file_sink.h>
@@ -35,10 +37,13 @@ void answer(engine::request& r, int status, std::string_view body) {
     r.end();
 }
 
-std::uint64_t declared_length(const engine::request& r) {
-    const auto text = r.params().get("CONTENT_LENGTH");
+/// CONTENT_LENGTH as a number: 0 when empty or absent (an unknown length: nginx sends it empty
+/// for streamed and chunked uploads); nullopt when it is not a decimal number that fits.
+std::optional<std::uint64_t> declared_length(std::string_view text) {
     std::uint64_t value = 0;
-    std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty()) return value;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;  // "-1", "12x", overflow
     return value;
 }
 
@@ -74,8 +79,15 @@ void isapi_host::handle(std::shared_ptr<engine::request> r) {
         spdlog::info("{} 404: no extension is mapped to '{}'", r->log_context(), path);
         return answer(*r, 404, fmt::format("404 Not Found: no extension is mapped to {}\n", path));
     }
+    const auto length_text = r->params().get("CONTENT_LENGTH");
+    const auto length = declared_length(length_text);
+    if (!length) {
+        spdlog::warn("{} 400: CONTENT_LENGTH '{}' is not a decimal number", r->log_context(),
+                     engine::log_text(length_text));
+        return answer(*r, 400, "400 Bad Request: the request's Content-Length is not a decimal number\n");
+    }
     const auto limit = pool->settings().isapi.max_request_body;
-    if (declared_length(*r) > limit) {
+    if (*length > limit) {
         spdlog::warn("{} 413: CONTENT_LENGTH {} exceeds max_request_body ({})", r->log_context(),
                      engine::log_text(r->params().get("CONTENT_LENGTH")), limit);
         return answer(*r, 413, "413 Payload Too Large: the request body exceeds this server's limit\n");

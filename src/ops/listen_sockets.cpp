@@ -225,6 +225,27 @@ void listen_sockets::close_unused(const std::vector<std::string>& in_use) {
     }
 }
 
+void listen_sockets::stop_listening() {
+    for (auto& [identity, s] : open_) {
+        if (!s.unix_path.empty()) engine::remove_if_same(s.unix_path, s.unix_file);
+        s.unix_path.clear();
+    }
+    close_descriptors();
+}
+
+void listen_sockets::close_descriptors() {
+    for (auto& [identity, s] : open_) {
+        if (s.fd < 0) continue;
+        if (s.fd > 2) {
+            ::close(s.fd);
+        } else if (const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC); null >= 0) {
+            ::dup2(null, s.fd);  // keeps 0-2 taken, so no later open() lands there
+            ::close(null);
+        }
+        s.fd = -1;
+    }
+}
+
 std::vector<config::listen_address> listen_sockets::as_inherited(const std::vector<const open_socket*>& sockets) {
     std::vector<config::listen_address> out;
     for (const auto* s : sockets) {

@@ -45,6 +45,16 @@ public:
     /// Closes (and removes the files of) sockets no pool in `in_use` names any more.
     void close_unused(const std::vector<std::string>& in_use);
 
+    /// Graceful stop: closes every socket (removing the files bound here) so that new connections
+    /// are refused at once instead of waiting in the backlog for workers that are leaving. The
+    /// entries stay, as pools still name them. A socket systemd passed stays open in systemd,
+    /// which queues new connections for the next instance; fd 0-2 become /dev/null.
+    void stop_listening();
+
+    /// --single-process: the engine holds its own copies; ours are closed so that the engine's
+    /// drain stops the accepting at once. The files bound here are still removed at exit.
+    void close_descriptors();
+
     /// "unix:/p" etc. -> what the pool's workers get: `fd:N` for each socket, in order.
     static std::vector<config::listen_address> as_inherited(const std::vector<const open_socket*>& sockets);
 

@@ -302,6 +302,9 @@ private:
         if (!stopping_) notify_.stopping();
         stopping_ = true;
         for (auto* p : all_pools()) p->stop(immediate);
+        // The draining workers close their copies at once: with ours closed too, a new connection
+        // is refused now rather than left in the backlog until every worker has exited.
+        sockets_.stop_listening();
         check_progress();
     }
 

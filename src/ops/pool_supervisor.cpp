@@ -243,7 +243,10 @@ void pool_supervisor::drain(worker& w, restart_cause cause, std::string reason, 
     board_.slot(w.slot).state.store(static_cast<std::uint32_t>(slot_state::draining));
     if (cause != restart_cause::count) record_restart(board_.header(), cause, w.id, w.pid, reason);
     spdlog::info("{}: draining ({})", who(w), reason);
-    if (!send_message(w.channel->native_handle(), "drain")) ::kill(w.pid, SIGTERM);
+    // A worker whose threads are all stuck cannot serve what arrives on its kept connections:
+    // it closes the idle ones at once rather than keep them for drain_grace.
+    const char* message = cause == restart_cause::request_timeout ? "drain stuck" : "drain";
+    if (!send_message(w.channel->native_handle(), message)) ::kill(w.pid, SIGTERM);
 }
 
 void pool_supervisor::tick() {

@@ -100,6 +100,8 @@ int run_single_process(const std::string& config_path) {
             parts.push_back(std::move(p));
         }
         server = std::make_unique<engine::server>(serving, router);
+        // The engine's copies are the only ones left: its drain then refuses new connections at once.
+        sockets.close_descriptors();
         server->stop_on_signals(settings.shutdown_timeout, [] { logging::reopen(); });
     } catch (const std::exception& e) {
         spdlog::critical("cannot start: {}", e.what());

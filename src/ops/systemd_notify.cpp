@@ -4,10 +4,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 namespace isapi_fcgi::ops {
 
@@ -39,8 +41,19 @@ bool systemd_notify::send(std::string_view message) const noexcept {
     std::memcpy(sa.sun_path, address_.data(), address_.size());
     socklen_t length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + address_.size());
     if (sa.sun_path[0] == '@') sa.sun_path[0] = '\0';  // abstract namespace
-    return ::sendto(fd_, message.data(), message.size(), MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&sa), length) ==
-           static_cast<ssize_t>(message.size());
+    // Never blocking: the master's one thread also reaps, recycles and reloads, and a notify
+    // socket whose reader lags (queue full: 10 datagrams by default) would stop all of that.
+    // A short bounded retry, then the message is dropped with a warning.
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        const ssize_t n = ::sendto(fd_, message.data(), message.size(), MSG_NOSIGNAL | MSG_DONTWAIT,
+                                   reinterpret_cast<sockaddr*>(&sa), length);
+        if (n == static_cast<ssize_t>(message.size())) return true;
+        if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) break;
+        ::usleep(10'000);
+    }
+    spdlog::warn("systemd notification not delivered ({}): {}", std::strerror(errno),
+                 message.substr(0, message.find('\n')));
+    return false;
 }
 
 void systemd_notify::ready(std::string_view status) const {

@@ -163,6 +163,8 @@ int worker_main(int argc, char** argv) {
             }
             if (*message == "drain") {
                 server->drain(settings.shutdown_timeout);
+            } else if (*message == "drain stuck") {
+                server->drain(settings.shutdown_timeout, false);
             } else if (*message == "reopen") {
                 logging::reopen();
             } else if (*message == "quit") {

@@ -3,6 +3,7 @@
 // still works afterwards, as does a new one. Teardown checks that the engine stops cleanly
 // with no sanitizer report.
 #include <chrono>
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -217,6 +218,51 @@ TEST_F(bad_input, a_kept_connection_idle_after_its_request_is_closed_after_the_i
     EXPECT_TRUE(client.wait_eof(deadline_after(scaled(5s))));
     EXPECT_GE(clock::now() - answered, 900ms);
     EXPECT_TRUE(ping_works_on_new_connection());
+}
+
+// Half a record is input the engine waits for, bounded by `read`, not by the much longer `idle`:
+// a peer (or an attacker) cannot hold a connection for 300 s with 4 bytes.
+class half_sent : public bad_input {
+protected:
+    /// Starts the engine with a 1 s read timeout; `send_half` leaves something incomplete on a
+    /// new connection, which must then be closed after the timeout with `logged` logged once.
+    void expect_closed_after_the_read_timeout(const std::function<void(fcgi_client&)>& send_half,
+                                              const std::string& logged)
+    {
+        engine_options options;
+        options.read_timeout = "1s";
+        start(options);
+        auto& client = connect();
+        send_half(client);
+        const auto sent = clock::now();
+        EXPECT_TRUE(client.wait_eof(deadline_after(scaled(10s)))) << "still open: the idle timeout (300 s) applied";
+        EXPECT_GE(clock::now() - sent, 900ms) << "closed before the read timeout";
+        const auto pattern = log_pattern(logged);
+        EXPECT_TRUE(engine().wait_for_log(pattern, soon(), mark_));
+        EXPECT_EQ(engine().count_log(pattern, mark_), 1u) << "logged once";
+        expect_others_unaffected();
+    }
+};
+
+TEST_F(half_sent, half_a_header_on_a_kept_connection_is_closed_after_the_read_timeout)
+{
+    expect_closed_after_the_read_timeout(
+        [this](fcgi_client& client) {
+            ASSERT_TRUE(ping_works(client, 1));
+            client.raw(wire::encode_header(1, wire::begin_request, 2, 8, 0).substr(0, 4));
+        },
+        R"(closing connection: a FastCGI record stayed incomplete for 1s \(timeouts\.read\))");
+}
+
+TEST_F(half_sent, a_partial_params_stream_is_closed_after_the_read_timeout)
+{
+    expect_closed_after_the_read_timeout(
+        [](fcgi_client& client) {
+            // One complete PARAMS record, but not the empty one that ends the stream.
+            client.begin(1);
+            client.params(1, wire::cgi_params("/ping"), wire::max_content, false);
+        },
+        R"(closing connection: the PARAMS of request id 1 stayed incomplete for 1s)");
 }
 
 TEST_F(bad_input, a_peer_that_stops_reading_is_closed_after_the_write_timeout)

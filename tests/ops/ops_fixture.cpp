@@ -1,6 +1,8 @@
 #include "ops/ops_fixture.hpp"
 
+#include <grp.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -54,6 +56,7 @@ std::filesystem::path ops_extension(const std::string& name) {
         {"misbehave", ISAPI_EXT_MISBEHAVE},
         {"misbehave_load", ISAPI_EXT_MISBEHAVE_LOAD},
         {"hello", ISAPI_EXT_HELLO},
+        {"formdump", ISAPI_EXT_FORMDUMP},
     };
     return paths.at(name);
 }
@@ -107,19 +110,36 @@ void ops_test::start(const std::string& yaml, bool wait_ready, std::vector<std::
         FAIL() << "no READY=1 from the master\n" << tail(master_->error_output());
 }
 
-void ops_test::start_nginx(bool web_pool) {
+void ops_test::start_nginx(bool web_pool, std::string server_extra) {
     nginx_front_options options;
     options.upstream_address = address("app.sock");
     options.snippet = ISAPI_NGINX_SNIPPET;
     options.keepalive = 8;
+    options.server_extra = std::move(server_extra);
     if (web_pool) {
         // A second pool behind its own socket: a crash in the first must not touch it.
-        options.server_extra = "        location ^~ /web/ {\n"
+        options.server_extra += "        location ^~ /web/ {\n"
                                "            include /etc/nginx/fastcgi_params;\n"
                                "            fastcgi_pass unix:" +
                                work_.file("web.sock").string() + ";\n        }\n";
     }
     nginx_ = std::make_unique<nginx_front>(options);
+}
+
+void ops_test::start_apache() {
+    if (::geteuid() == 0) {
+        // Apache's workers (www-data) reach the socket through the test's directory, as through
+        // a deployment's socket directory: 0710, group-owned.
+        const struct group* entry = ::getgrnam(apache_front::worker_user);
+        ASSERT_NE(entry, nullptr) << "no group " << apache_front::worker_user;
+        ASSERT_EQ(::chown(work_.path().c_str(), static_cast<uid_t>(-1), entry->gr_gid), 0);
+        ASSERT_EQ(::chmod(work_.path().c_str(), 0710), 0);
+    }
+    apache_front_options options;
+    options.upstream_address = address("app.sock");
+    options.snippet = ISAPI_APACHE_SNIPPET;
+    options.max_workers = 64;
+    apache_ = std::make_unique<apache_front>(options);
 }
 
 json_value ops_test::status_json(const std::string& socket) {
@@ -166,6 +186,12 @@ void ops_test::TearDown() {
         EXPECT_TRUE(problems.empty()) << "nginx error log:\n" << nginx_->error_log();
         nginx_->stop();
         nginx_.reset();
+    }
+    if (apache_) {
+        const auto problems = apache_->error_log_problems(allowed_nginx_problems_);
+        EXPECT_TRUE(problems.empty()) << "apache error log:\n" << apache_->error_log();
+        apache_->stop();
+        apache_.reset();
     }
     if (master_ && master_->running()) stop_master();
     if (HasFailure() && master_) std::cerr << "--- isapi-fcgi log ---\n" << tail(master_->error_output(), 12000);

@@ -20,6 +20,7 @@
 #include "ops/json_value.hpp"
 #include "support/cgi_response.hpp"
 #include "support/http_client.hpp"
+#include "support/apache_front.hpp"
 #include "support/nginx_front.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_process.hpp"
@@ -72,13 +73,17 @@ protected:
     void rewrite_config(const std::string& yaml);
     /// nginx in front: the shipped snippet to `unix:@DIR@/app.sock`, and `/web/` to web.sock
     /// when `web_pool`.
-    void start_nginx(bool web_pool = false);
+    void start_nginx(bool web_pool = false, std::string server_extra = {});
+    /// Apache in front: the shipped ProxyPassMatch snippet to `unix:@DIR@/app.sock` (whose pool
+    /// must let Apache's worker user in: socket group www-data when the tests run as root).
+    void start_apache();
 
     std::string dir_text() const { return work_.path().string(); }
     std::string address(const std::string& socket = "app.sock") const { return "unix:" + work_.file(socket).string(); }
     test_process& master() { return *master_; }
     notify_socket& notify() { return *notify_; }
     nginx_front& nginx() { return *nginx_; }
+    apache_front& apache() { return *apache_; }
 
     /// `/status?json&full` of the pool behind `socket`, parsed (fails the test when it does not parse).
     json_value status_json(const std::string& socket = "app.sock");
@@ -102,6 +107,7 @@ protected:
     std::unique_ptr<notify_socket> notify_;
     std::unique_ptr<test_process> master_;
     std::unique_ptr<nginx_front> nginx_;
+    std::unique_ptr<apache_front> apache_;
     /// nginx error-log lines the test provokes (502s after a crash).
     std::optional<std::regex> allowed_nginx_problems_;
 };

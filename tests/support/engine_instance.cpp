@@ -76,6 +76,7 @@ std::string engine_instance::render_config(const engine_options& options) const
     timeout("read", options.read_timeout);
     timeout("write", options.write_timeout);
     timeout("linger", options.linger_timeout);
+    timeout("drain_grace", options.drain_grace);
     if (!timeouts.str().empty()) {
         yaml << "    timeouts:\n" << timeouts.str();
     }

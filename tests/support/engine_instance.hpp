@@ -32,6 +32,7 @@ struct engine_options {
     std::optional<std::string> read_timeout;
     std::optional<std::string> write_timeout;
     std::optional<std::string> linger_timeout;
+    std::optional<std::string> drain_grace;
 };
 
 class engine_instance {
