@@ -39,10 +39,13 @@ protected:
     void SetUp() override {
         std::filesystem::create_directories(samples_dir / "sendfile-data");
         std::ofstream(samples_dir / "sendfile-data" / "blob.bin", std::ios::binary) << blob_;
+        std::filesystem::create_directories(samples_dir / "filecache-data");
+        std::ofstream(samples_dir / "filecache-data" / "blob.bin", std::ios::binary) << blob_;
+        std::ofstream(samples_dir / "filecache-data" / "empty.txt", std::ios::binary);
         isapi_sidecar_options options;
         // hitcount last: extensions unload in order, so every other thread (workqueue's
         // workers included) has ended, with its DLL_THREAD_DETACH, before hitcount unloads.
-        for (const char* name : {"workqueue", "sendfile", "configured", "hitcount"}) {
+        for (const char* name : {"workqueue", "sendfile", "configured", "filecache", "hitcount"}) {
             options.extensions.push_back(sample(name));
         }
         // The samples were linked against the installed libraries, found the way the guide
@@ -160,6 +163,41 @@ TEST_F(migration_samples, configured_reads_its_ini_next_to_itself) {
     auto missing = get("/scripts/configured.dll?missing");
     ASSERT_EQ(missing.status, 200) << missing.describe();
     EXPECT_EQ(missing.body, "Hello (default)\r\nerror=The file could not be found.\r\n");
+}
+
+TEST_F(migration_samples, filecache_serves_overlapped_handles_through_a_completion_port) {
+    // TransmitFile on a handle opened FILE_FLAG_OVERLAPPED, cached and bound to a port.
+    auto miss = get("/scripts/filecache.dll?blob.bin");
+    ASSERT_EQ(miss.status, 200) << miss.describe();
+    EXPECT_EQ(miss.head.header("X-Cache"), "miss");
+    EXPECT_TRUE(miss.body == blob_) << miss.body.size();
+    auto hit = get("/scripts/filecache.dll?blob.bin");
+    ASSERT_EQ(hit.status, 200) << hit.describe();
+    EXPECT_EQ(hit.head.header("X-Cache"), "hit");
+    EXPECT_TRUE(hit.body == blob_);
+    // Chained overlapped reads completed on the extension's pool thread.
+    std::uint32_t sum = 0;
+    for (unsigned char c : blob_) sum += c;
+    const std::string digest = "bytes=" + std::to_string(blob_.size()) + " sum=" + std::to_string(sum) + "\r\n";
+    std::vector<std::string> urls(6, url("/scripts/filecache.dll?blob.bin&digest"));
+    urls.push_back(url("/scripts/filecache.dll?blob.bin"));
+    const auto results = http_get_parallel(work(), urls);
+    for (std::size_t i = 0; i + 1 < results.size(); ++i) {
+        ASSERT_EQ(results[i].status, 200) << results[i].describe();
+        EXPECT_EQ(results[i].body, digest);
+    }
+    EXPECT_TRUE(results.back().body == blob_);
+    auto empty = get("/scripts/filecache.dll?empty.txt&digest");
+    ASSERT_EQ(empty.status, 200) << empty.describe();
+    EXPECT_EQ(empty.body, "bytes=0 sum=0\r\n");
+    // An event and GetOverlappedResult(bWait).
+    auto head = get("/scripts/filecache.dll?blob.bin&head=16");
+    ASSERT_EQ(head.status, 200) << head.describe();
+    EXPECT_EQ(head.body, blob_.substr(0, std::min<std::size_t>(16, blob_.find('\0'))));
+    EXPECT_EQ(get("/scripts/filecache.dll?absent.bin").status, 404);
+    EXPECT_EQ(get("/scripts/filecache.dll?..%2Fsendfile.so").status, 400);
+    // TerminateExtension stops the pool thread through the port (teardown asserts a clean stop).
+    stop_all();
 }
 
 }  // namespace

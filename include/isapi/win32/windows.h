@@ -19,6 +19,7 @@
 #include "winerror.h"
 #include "winbase.h"
 #include "winnls.h"
+#include "overlapped_io.h"
 #include "isapi_crt.h"
 
 #ifdef __cplusplus
