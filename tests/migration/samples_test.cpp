@@ -45,7 +45,7 @@ protected:
         isapi_sidecar_options options;
         // hitcount last: extensions unload in order, so every other thread (workqueue's
         // workers included) has ended, with its DLL_THREAD_DETACH, before hitcount unloads.
-        for (const char* name : {"workqueue", "sendfile", "configured", "filecache", "hitcount"}) {
+        for (const char* name : {"workqueue", "sendfile", "configured", "filecache", "regsettings", "hitcount"}) {
             options.extensions.push_back(sample(name));
         }
         // The samples were linked against the installed libraries, found the way the guide
@@ -53,12 +53,33 @@ protected:
         options.env.push_back(std::string("LD_LIBRARY_PATH=") + ISAPI_MIGRATION_LIBDIR);
         options.env.push_back("CONFIGURED_SUFFIX=from-the-environment");
         options.pool_extra = "    extension_threads: " + std::to_string(extension_threads) + "\n";
+        // regsettings' keys, as regedit exports them on the IIS machine (UTF-16LE with a BOM).
+        write_utf16_reg_file(samples_dir / "greeter.reg",
+                             u"Windows Registry Editor Version 5.00\r\n\r\n"
+                             u"[HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\Greeter]\r\n"
+                             u"\"Greeting\"=\"Gr\u00fc\u00df Gott\"\r\n"
+                             u"\"MaxNameLength\"=dword:00000008\r\n"
+                             u"\"BannedNames\"=hex(7):6d,00,61,00,6c,00,6c,00,6f,00,72,00,79,00,00,00,\\\r\n"
+                             u"  65,00,76,00,65,00,00,00,00,00\r\n");
+        std::filesystem::remove(registry_store_);
+        options.pool_extra += "    registry:\n      files: [" + (samples_dir / "greeter.reg").string() +
+                              "]\n      store: " + registry_store_.string() + "\n";
         start(options);
     }
 
     std::string url(const std::string& path) { return nginx().url(path); }
 
+    static void write_utf16_reg_file(const std::filesystem::path& path, std::u16string_view text) {
+        std::string bytes = "\xFF\xFE";
+        for (char16_t c : text) {
+            bytes.push_back(static_cast<char>(c & 0xFF));
+            bytes.push_back(static_cast<char>(c >> 8));
+        }
+        std::ofstream(path, std::ios::binary) << bytes;
+    }
+
     const std::string blob_ = pattern_bytes(300000);
+    const std::filesystem::path registry_store_ = samples_dir / "registry-store.reg";
 };
 
 TEST_F(migration_samples, hitcount_counts_under_a_critical_section_with_thread_buffers) {
@@ -198,6 +219,22 @@ TEST_F(migration_samples, filecache_serves_overlapped_handles_through_a_completi
     EXPECT_EQ(get("/scripts/filecache.dll?..%2Fsendfile.so").status, 400);
     // TerminateExtension stops the pool thread through the port (teardown asserts a clean stop).
     stop_all();
+}
+
+TEST_F(migration_samples, regsettings_reads_settings_seeded_from_a_reg_file) {
+    auto first = get("/scripts/regsettings.dll?Mallory");
+    ASSERT_EQ(first.status, 200) << first.describe();
+    EXPECT_EQ(first.body, "Gr\xC3\xBC\xC3\x9F Gott, Mallory!\r\nvisits=1\r\nbanned=yes\r\n");
+    auto second = get("/scripts/regsettings.dll?Bartholomew");  // cut to MaxNameLength
+    ASSERT_EQ(second.status, 200) << second.describe();
+    EXPECT_EQ(second.body, "Gr\xC3\xBC\xC3\x9F Gott, Bartholo!\r\nvisits=2\r\nbanned=no\r\n");
+    // The counter was saved to the pool's store, in .reg syntax.
+    std::ifstream in(registry_store_, std::ios::binary);
+    std::string saved;
+    std::getline(in, saved, '\0');
+    EXPECT_NE(saved.find("[HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\Greeter\\State]\r\n\"Visits\"=dword:00000002"),
+              std::string::npos)
+        << saved;
 }
 
 }  // namespace

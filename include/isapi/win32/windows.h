@@ -20,6 +20,7 @@
 #include "winbase.h"
 #include "winnls.h"
 #include "overlapped_io.h"
+#include "winreg.h"
 #include "isapi_crt.h"
 
 #ifdef __cplusplus
