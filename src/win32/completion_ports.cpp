@@ -1,5 +1,9 @@
 // I/O completion ports: CreateIoCompletionPort, GetQueuedCompletionStatus,
 // PostQueuedCompletionStatus, over the completion_port kernel object.
+#include <sys/stat.h>
+
+#include <climits>
+
 #include <isapi/win32/windows.h>
 
 #include "win32/completion_port.hpp"
@@ -48,6 +52,14 @@ using isapi_fcgi::win32::fail;
 using isapi_fcgi::win32::find_as;
 using isapi_fcgi::win32::kernel_object;
 
+// A SOCKET is its descriptor (winsock2.h), not a handle of the runtime's table.
+bool is_socket(HANDLE handle) {
+    const auto value = reinterpret_cast<std::uintptr_t>(handle);
+    if (value > static_cast<std::uintptr_t>(INT_MAX)) return false;
+    struct stat info{};
+    return ::fstat(static_cast<int>(value), &info) == 0 && S_ISSOCK(info.st_mode);
+}
+
 std::shared_ptr<completion_port> port_of(HANDLE handle) {
     return find_as<completion_port>(handle, kernel_object::kind::completion_port);
 }
@@ -68,7 +80,9 @@ HANDLE WINAPI CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletio
         }
         return isapi_fcgi::win32::register_object(std::move(port));
     }
-    if (isapi_fd_from_handle(FileHandle) < 0) return nullptr;  // ERROR_INVALID_HANDLE set
+    if (isapi_fd_from_handle(FileHandle) < 0 && !is_socket(FileHandle)) {
+        return fail(ERROR_INVALID_HANDLE, HANDLE{nullptr});
+    }
     // A handle opened without FILE_FLAG_OVERLAPPED is accepted, as Windows does; its
     // synchronous I/O queues no packet.
     HANDLE port_handle = ExistingCompletionPort;

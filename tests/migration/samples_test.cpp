@@ -2,7 +2,15 @@
 // by the documented command against an installed isapi-fcgi (the fixture test
 // migration.samples_build_with_the_documented_command), loaded by the sidecar and requested
 // through real nginx with the shipped snippet.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <fstream>
+#include <optional>
+#include <stdexcept>
+#include <thread>
 #include <regex>
 #include <set>
 #include <string>
@@ -45,7 +53,8 @@ protected:
         isapi_sidecar_options options;
         // hitcount last: extensions unload in order, so every other thread (workqueue's
         // workers included) has ended, with its DLL_THREAD_DETACH, before hitcount unloads.
-        for (const char* name : {"workqueue", "sendfile", "configured", "filecache", "regsettings", "hitcount"}) {
+        for (const char* name : {"workqueue", "sendfile", "configured", "filecache", "regsettings", "echoclient",
+                                 "hitcount"}) {
             options.extensions.push_back(sample(name));
         }
         // The samples were linked against the installed libraries, found the way the guide
@@ -219,6 +228,71 @@ TEST_F(migration_samples, filecache_serves_overlapped_handles_through_a_completi
     EXPECT_EQ(get("/scripts/filecache.dll?..%2Fsendfile.so").status, 400);
     // TerminateExtension stops the pool thread through the port (teardown asserts a clean stop).
     stop_all();
+}
+
+/// A TCP echo service on a loopback port, one connection at a time, for as long as it lives.
+class echo_service {
+public:
+    echo_service() {
+        listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof(address);
+        if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0
+            || ::listen(listener_, 8) != 0
+            || ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+            throw std::runtime_error("echo service: cannot listen");
+        }
+        port_ = ntohs(address.sin_port);
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~echo_service() {
+        ::shutdown(listener_, SHUT_RDWR);  // wakes accept()
+        thread_.join();
+        ::close(listener_);
+    }
+    int port() const { return port_; }
+
+private:
+    void serve() {
+        for (;;) {
+            const int connection = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+            if (connection < 0) return;
+            char buffer[4096];
+            for (;;) {
+                const ssize_t n = ::recv(connection, buffer, sizeof(buffer), 0);
+                if (n <= 0 || ::send(connection, buffer, static_cast<std::size_t>(n), MSG_NOSIGNAL) != n) break;
+            }
+            ::close(connection);
+        }
+    }
+    int listener_ = -1;
+    int port_ = 0;
+    std::thread thread_;
+};
+
+TEST_F(migration_samples, echoclient_talks_winsock_to_a_local_echo_service) {
+    std::optional<int> closed_port;
+    {
+        echo_service echo;
+        const std::string base = "/scripts/echoclient.dll?" + std::to_string(echo.port()) + "&";
+        auto result = get(base + "hello-winsock");
+        ASSERT_EQ(result.status, 200) << result.describe();
+        EXPECT_EQ(result.body, "echo=>hello-winsock pending=0 sent=14\r\n");
+        std::vector<std::string> urls;
+        for (int i = 0; i < 6; ++i) urls.push_back(url(base + "n" + std::to_string(i)));
+        int i = 0;
+        for (const auto& r : http_get_parallel(work(), urls)) {
+            ASSERT_EQ(r.status, 200) << r.describe();
+            EXPECT_EQ(r.body, "echo=>n" + std::to_string(i++) + " pending=0 sent=3\r\n");
+        }
+        closed_port = echo.port();
+    }
+    // The service is gone: connect() fails and WSAGetLastError says why, in Winsock's terms.
+    auto refused = get("/scripts/echoclient.dll?" + std::to_string(*closed_port) + "&x");
+    EXPECT_EQ(refused.status, 502) << refused.describe();
+    EXPECT_EQ(refused.body, "winsock error 10061\r\n");
 }
 
 TEST_F(migration_samples, regsettings_reads_settings_seeded_from_a_reg_file) {

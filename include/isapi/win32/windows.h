@@ -21,6 +21,7 @@
 #include "winnls.h"
 #include "overlapped_io.h"
 #include "winreg.h"
+#include "seh.h"
 #include "isapi_crt.h"
 
 #ifdef __cplusplus
