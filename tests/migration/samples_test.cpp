@@ -296,12 +296,18 @@ TEST_F(migration_samples, echoclient_talks_winsock_to_a_local_echo_service) {
 }
 
 TEST_F(migration_samples, regsettings_reads_settings_seeded_from_a_reg_file) {
+    const auto mark = sidecar().log_mark();
     auto first = get("/scripts/regsettings.dll?Mallory");
     ASSERT_EQ(first.status, 200) << first.describe();
     EXPECT_EQ(first.body, "Gr\xC3\xBC\xC3\x9F Gott, Mallory!\r\nvisits=1\r\nbanned=yes\r\n");
     auto second = get("/scripts/regsettings.dll?Bartholomew");  // cut to MaxNameLength
     ASSERT_EQ(second.status, 200) << second.describe();
     EXPECT_EQ(second.body, "Gr\xC3\xBC\xC3\x9F Gott, Bartholo!\r\nvisits=2\r\nbanned=no\r\n");
+    // The banned visitor went to the event log: a warning line with the source and event id.
+    EXPECT_TRUE(sidecar().wait_for_log(
+        std::regex(R"(\[warn(ing)?\].*event log \[Greeter\] warning id=1001 category=0: banned visitor \| Mallory)"),
+        soon(), mark))
+        << tail(sidecar().log());
     // The counter was saved to the pool's store, in .reg syntax.
     std::ifstream in(registry_store_, std::ios::binary);
     std::string saved;

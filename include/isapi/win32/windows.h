@@ -22,6 +22,7 @@
 #include "overlapped_io.h"
 #include "winreg.h"
 #include "seh.h"
+#include "event_log.h"
 #include "isapi_crt.h"
 
 #ifdef __cplusplus

@@ -5,7 +5,8 @@
  * every request.
  *
  * GET /scripts/regsettings.dll?NAME  ->  "<Greeting>, NAME!" then "visits=N" and
- *     "banned=yes|no" (NAME listed in the REG_MULTI_SZ BannedNames), text/plain.
+ *     "banned=yes|no" (NAME listed in the REG_MULTI_SZ BannedNames), text/plain.  A banned
+ *     name is also reported to the event log (source "Greeter", warning, event 1001).
  */
 #include <windows.h>
 #include <httpext.h>
@@ -18,6 +19,7 @@ static char g_szGreeting[64] = "Hello";
 static DWORD g_cchMaxName = 16;
 static char g_szBanned[256];   /* REG_MULTI_SZ: NUL-separated, double NUL at the end */
 static CRITICAL_SECTION g_csVisits;
+static HANDLE g_hEventSource;
 
 static void LoadSettings(void)
 {
@@ -75,7 +77,8 @@ BOOL WINAPI GetExtensionVersion(HSE_VERSION_INFO *pVer)
     strcpy_s(pVer->lpszExtensionDesc, HSE_MAX_EXT_DLL_NAME_LEN, "registry settings sample");
     InitializeCriticalSection(&g_csVisits);
     LoadSettings();
-    return TRUE;
+    g_hEventSource = RegisterEventSource(NULL, "Greeter");
+    return g_hEventSource != NULL;
 }
 
 DWORD WINAPI HttpExtensionProc(EXTENSION_CONTROL_BLOCK *pECB)
@@ -87,6 +90,12 @@ DWORD WINAPI HttpExtensionProc(EXTENSION_CONTROL_BLOCK *pECB)
 
     strncpy_s(szName, sizeof(szName), pECB->lpszQueryString, _TRUNCATE);
     if (strlen(szName) > g_cchMaxName) szName[g_cchMaxName] = '\0';
+    if (IsBanned(szName)) {
+        LPCSTR rgsz[2];
+        rgsz[0] = "banned visitor";
+        rgsz[1] = szName;
+        ReportEvent(g_hEventSource, EVENTLOG_WARNING_TYPE, 0, 1001, NULL, 2, 0, rgsz, NULL);
+    }
     cb = (DWORD)_snprintf(szBody, sizeof(szBody), "%s, %s!\r\nvisits=%lu\r\nbanned=%s\r\n",
                           g_szGreeting, szName, (unsigned long)CountVisit(),
                           IsBanned(szName) ? "yes" : "no");
@@ -99,6 +108,7 @@ DWORD WINAPI HttpExtensionProc(EXTENSION_CONTROL_BLOCK *pECB)
 BOOL WINAPI TerminateExtension(DWORD dwFlags)
 {
     (void)dwFlags;
+    DeregisterEventSource(g_hEventSource);
     DeleteCriticalSection(&g_csVisits);
     return TRUE;
 }
