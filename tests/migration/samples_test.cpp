@@ -54,7 +54,7 @@ protected:
         // hitcount last: extensions unload in order, so every other thread (workqueue's
         // workers included) has ended, with its DLL_THREAD_DETACH, before hitcount unloads.
         for (const char* name : {"workqueue", "sendfile", "configured", "filecache", "regsettings", "echoclient",
-                                 "hitcount"}) {
+                                 "sehguard", "hitcount"}) {
             options.extensions.push_back(sample(name));
         }
         // The samples were linked against the installed libraries, found the way the guide
@@ -293,6 +293,28 @@ TEST_F(migration_samples, echoclient_talks_winsock_to_a_local_echo_service) {
     auto refused = get("/scripts/echoclient.dll?" + std::to_string(*closed_port) + "&x");
     EXPECT_EQ(refused.status, 502) << refused.describe();
     EXPECT_EQ(refused.body, "winsock error 10061\r\n");
+}
+
+TEST_F(migration_samples, sehguard_catches_faults_inside_try_and_dies_alone_outside) {
+    auto inside = get("/scripts/sehguard.dll?inside");
+    ASSERT_EQ(inside.status, 200) << inside.describe();
+    EXPECT_EQ(inside.body, "caught=c0000005 write=1 finally=1\r\n");
+    auto divide = get("/scripts/sehguard.dll?divide");
+    ASSERT_EQ(divide.status, 200) << divide.describe();
+    EXPECT_EQ(divide.body, "caught=c0000094\r\n");
+    // Outside every __try the fault reaches the worker's crash handler: that worker dies (the
+    // request gets nginx's 502), the pool starts another, and the others go on.
+    const auto mark = sidecar().log_mark();
+    allow_nginx_problems("upstream prematurely closed|recv\\(\\) failed|reset by peer");
+    auto outside = get("/scripts/sehguard.dll?outside");
+    EXPECT_EQ(outside.status, 502) << outside.describe();
+    ASSERT_TRUE(sidecar().wait_for_log(std::regex(R"(killed by SIGSEGV.*in extension 'sehguard')"), soon(), mark))
+        << tail(sidecar().log());
+    ASSERT_TRUE(sidecar().wait_for_log(std::regex(R"(worker \d+ \(pid \d+\): ready)"), soon(), mark))
+        << tail(sidecar().log());
+    auto again = get("/scripts/sehguard.dll?inside");
+    ASSERT_EQ(again.status, 200) << again.describe();
+    EXPECT_EQ(again.body, inside.body);
 }
 
 TEST_F(migration_samples, regsettings_reads_settings_seeded_from_a_reg_file) {
