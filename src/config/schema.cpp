@@ -4,7 +4,6 @@
 #include <array>
 #include <cstdint>
 #include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -438,9 +437,12 @@ void store_registry_files(const field& value, pool_settings& p) {
     for (const field& item : value.items("a list of .reg file paths", true)) {
         const std::string path = item.text("a .reg file path");
         if (path.front() != '/') item.fail(quoted(path) + " is not an absolute path");
-        std::ifstream in(path, std::ios::binary);
+        std::ifstream in(path, std::ios::binary | std::ios::ate);
         if (!in) item.fail("cannot read " + quoted(path));
-        const std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
+        std::vector<std::uint8_t> bytes(static_cast<std::size_t>(std::max<std::streamoff>(in.tellg(), 0)));
+        in.seekg(0);
+        if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size())))
+            item.fail("cannot read " + quoted(path));
         const auto parsed = win32::reg::parse_reg_file(bytes);
         if (parsed.error) {
             item.fail(path + ":" + std::to_string(parsed.error->line) + ": " + parsed.error->message);

@@ -74,9 +74,18 @@ int errno_of(int code) {
     return 0;
 }
 
-int fail_socket(int code) {
+// errno as it was when a Winsock function last set the WSA code: if errno differs now, a C
+// library socket call failed since, and its errno is the newer error.
+thread_local int errno_when_set = -1;
+
+void set_wsa_error(int code) {
     SetLastError(static_cast<DWORD>(code));
     errno = errno_of(code);
+    errno_when_set = errno;
+}
+
+int fail_socket(int code) {
+    set_wsa_error(code);
     return SOCKET_ERROR;
 }
 
@@ -199,16 +208,13 @@ int WINAPI WSACleanup(void) {
 
 int WINAPI WSAGetLastError(void) {
     const DWORD last = GetLastError();
-    if (last >= 10000 || last == ERROR_IO_PENDING || last == ERROR_IO_INCOMPLETE) {
-        return static_cast<int>(last);
-    }
     // A failed socket(), connect(), send()... of the C library leaves errno only.
-    return errno == 0 ? static_cast<int>(last) : wsa_code(errno);
+    if (errno != 0 && errno != errno_when_set) return wsa_code(errno);
+    return static_cast<int>(last);
 }
 
 void WINAPI WSASetLastError(int iError) {
-    SetLastError(static_cast<DWORD>(iError));
-    errno = errno_of(iError);
+    set_wsa_error(iError);
 }
 
 int WINAPI closesocket(SOCKET s) {
