@@ -2,7 +2,8 @@
  * seh.h - structured exception handling (__try/__except/__finally/__leave) for gcc, in C and
  * C++ (included by windows.h).  docs/porting.md, "SEH", says what holds and what does not.
  *
- * How: __try records the place with sigsetjmp in a frame on a per-thread stack; a fault
+ * How: __try records the place with sigsetjmp in a frame on a per-thread stack (without the
+ * signal mask: the handler blocks nothing, so no system call per __try); a fault
  * (SIGSEGV, SIGBUS, SIGFPE, SIGILL) on a thread inside a __try jumps back there with the
  * exception's code and record, and the __except filter decides, as on Windows.
  * EXCEPTION_CONTINUE_SEARCH passes it to the enclosing __try; with none left, the signal goes
@@ -115,7 +116,7 @@ struct isapi_seh_unreachable_ {};
 #define __try                                                                                  \
     for (isapi_seh_frame_t isapi_seh_frame_ __attribute__((cleanup(isapi_seh_cleanup_))) = {}; \
          isapi_seh_next_pass_(&isapi_seh_frame_);)                                             \
-        if (isapi_seh_frame_.pass == 1 && sigsetjmp(isapi_seh_frame_.env, 1) == 0 &&           \
+        if (isapi_seh_frame_.pass == 1 && sigsetjmp(isapi_seh_frame_.env, 0) == 0 &&           \
             isapi_seh_push_(&isapi_seh_frame_))                                                \
         ISAPI_SEH_TRY_
 #define __except(...) /* a filter may be a comma expression */                               \
