@@ -202,19 +202,31 @@ HKEY new_handle(registry_store& s, std::vector<std::string> path, REGSAM access)
     return reinterpret_cast<HKEY>(id);
 }
 
-LSTATUS open_key_at(HKEY key, const std::string& sub, REGSAM access, PHKEY result) {
-    if (result == nullptr) return ERROR_INVALID_PARAMETER;
-    *result = nullptr;
+// Runs `action(store, open, key)` under the store's lock for the key behind `handle`, after
+// the checks every Reg* function makes first: a known handle, the `needed` rights, and a key
+// that still exists.
+template <typename Action>
+LSTATUS with_key(HKEY handle, REGSAM needed, Action&& action) {
     registry_store& s = store();
     std::lock_guard lock(s.mutex);
     ensure_loaded(s);
-    const auto base = resolve(s, key);
-    if (!base) return ERROR_INVALID_HANDLE;
-    if (find(s, base->path, false) == nullptr) return ERROR_KEY_DELETED;
-    auto path = joined(base->path, sub);
-    if (find(s, path, false) == nullptr) return ERROR_FILE_NOT_FOUND;
-    *result = new_handle(s, std::move(path), access);
-    return ERROR_SUCCESS;
+    const auto open = resolve(s, handle);
+    if (!open) return ERROR_INVALID_HANDLE;
+    if ((open->access & needed) != needed) return ERROR_ACCESS_DENIED;
+    reg::key* k = find(s, open->path, false);
+    if (k == nullptr) return ERROR_KEY_DELETED;
+    return action(s, *open, *k);
+}
+
+LSTATUS open_key_at(HKEY key, const std::string& sub, REGSAM access, PHKEY result) {
+    if (result == nullptr) return ERROR_INVALID_PARAMETER;
+    *result = nullptr;
+    return with_key(key, 0, [&](registry_store& s, const open_key& base, reg::key&) -> LSTATUS {
+        auto path = joined(base.path, sub);
+        if (find(s, path, false) == nullptr) return ERROR_FILE_NOT_FOUND;
+        *result = new_handle(s, std::move(path), access);
+        return ERROR_SUCCESS;
+    });
 }
 
 LSTATUS create_key_at(HKEY key, const std::string& sub, REGSAM access, PHKEY result,
@@ -222,22 +234,18 @@ LSTATUS create_key_at(HKEY key, const std::string& sub, REGSAM access, PHKEY res
     if (result == nullptr) return ERROR_INVALID_PARAMETER;
     *result = nullptr;
     if (!valid_name(sub)) return ERROR_INVALID_PARAMETER;
-    registry_store& s = store();
-    std::lock_guard lock(s.mutex);
-    ensure_loaded(s);
-    const auto base = resolve(s, key);
-    if (!base) return ERROR_INVALID_HANDLE;
-    if (find(s, base->path, false) == nullptr) return ERROR_KEY_DELETED;
-    auto path = joined(base->path, sub);
-    const bool existed = find(s, path, false) != nullptr;
-    if (!existed) {
-        if (!(base->access & KEY_CREATE_SUB_KEY)) return ERROR_ACCESS_DENIED;
-        find(s, path, true);
-        save(s);
-    }
-    if (disposition != nullptr) *disposition = existed ? REG_OPENED_EXISTING_KEY : REG_CREATED_NEW_KEY;
-    *result = new_handle(s, std::move(path), access);
-    return ERROR_SUCCESS;
+    return with_key(key, 0, [&](registry_store& s, const open_key& base, reg::key&) -> LSTATUS {
+        auto path = joined(base.path, sub);
+        const bool existed = find(s, path, false) != nullptr;
+        if (!existed) {
+            if (!(base.access & KEY_CREATE_SUB_KEY)) return ERROR_ACCESS_DENIED;
+            find(s, path, true);
+            save(s);
+        }
+        if (disposition != nullptr) *disposition = existed ? REG_OPENED_EXISTING_KEY : REG_CREATED_NEW_KEY;
+        *result = new_handle(s, std::move(path), access);
+        return ERROR_SUCCESS;
+    });
 }
 
 // The value's bytes as the caller sees them (narrowed for the A functions) into a
@@ -263,41 +271,29 @@ LSTATUS give_data(const reg::value& v, bool narrow, LPDWORD type, LPBYTE data, L
 
 LSTATUS query_value(HKEY key, const std::string& name, bool narrow, LPDWORD type, LPBYTE data,
                     LPDWORD size) {
-    registry_store& s = store();
-    std::lock_guard lock(s.mutex);
-    ensure_loaded(s);
-    const auto open = resolve(s, key);
-    if (!open) return ERROR_INVALID_HANDLE;
-    if (!(open->access & KEY_QUERY_VALUE)) return ERROR_ACCESS_DENIED;
-    reg::key* k = find(s, open->path, false);
-    if (k == nullptr) return ERROR_KEY_DELETED;
-    const auto it = k->values.find(name);
-    if (it == k->values.end()) return ERROR_FILE_NOT_FOUND;
-    return give_data(it->second.second, narrow, type, data, size);
+    return with_key(key, KEY_QUERY_VALUE, [&](registry_store&, const open_key&, reg::key& k) -> LSTATUS {
+        const auto it = k.values.find(name);
+        if (it == k.values.end()) return ERROR_FILE_NOT_FOUND;
+        return give_data(it->second.second, narrow, type, data, size);
+    });
 }
 
 LSTATUS set_value(HKEY key, const std::string& name, DWORD type, const BYTE* data, DWORD size,
                   bool narrow) {
     if (data == nullptr && size > 0) return ERROR_NOACCESS;
     if (!valid_name(name)) return ERROR_INVALID_PARAMETER;
-    registry_store& s = store();
-    std::lock_guard lock(s.mutex);
-    ensure_loaded(s);
-    const auto open = resolve(s, key);
-    if (!open) return ERROR_INVALID_HANDLE;
-    if (!(open->access & KEY_SET_VALUE)) return ERROR_ACCESS_DENIED;
-    reg::key* k = find(s, open->path, false);
-    if (k == nullptr) return ERROR_KEY_DELETED;
-    reg::value v;
-    v.type = type;
-    if (narrow && is_string_type(type)) {
-        v.data = widen_string_data(data, size);
-    } else if (size > 0) {
-        v.data.assign(data, data + size);
-    }
-    k->values[name] = {name, std::move(v)};
-    save(s);
-    return ERROR_SUCCESS;
+    return with_key(key, KEY_SET_VALUE, [&](registry_store& s, const open_key&, reg::key& k) -> LSTATUS {
+        reg::value v;
+        v.type = type;
+        if (narrow && is_string_type(type)) {
+            v.data = widen_string_data(data, size);
+        } else if (size > 0) {
+            v.data.assign(data, data + size);
+        }
+        k.values[name] = {name, std::move(v)};
+        save(s);
+        return ERROR_SUCCESS;
+    });
 }
 
 // The index-th subkey (or value) name: into a buffer of *count characters with its NUL.
@@ -320,66 +316,45 @@ LSTATUS give_name(const std::string& name, Char* buffer, LPDWORD count) {
 
 template <typename Char>
 LSTATUS enum_key(HKEY key, DWORD index, Char* name, LPDWORD count) {
-    registry_store& s = store();
-    std::lock_guard lock(s.mutex);
-    ensure_loaded(s);
-    const auto open = resolve(s, key);
-    if (!open) return ERROR_INVALID_HANDLE;
-    if (!(open->access & KEY_ENUMERATE_SUB_KEYS)) return ERROR_ACCESS_DENIED;
-    reg::key* k = find(s, open->path, false);
-    if (k == nullptr) return ERROR_KEY_DELETED;
-    if (index >= k->subkeys.size()) return ERROR_NO_MORE_ITEMS;
-    return give_name(std::next(k->subkeys.begin(), index)->second.name, name, count);
+    return with_key(key, KEY_ENUMERATE_SUB_KEYS, [&](registry_store&, const open_key&, reg::key& k) -> LSTATUS {
+        if (index >= k.subkeys.size()) return ERROR_NO_MORE_ITEMS;
+        return give_name(std::next(k.subkeys.begin(), index)->second.name, name, count);
+    });
 }
 
 template <typename Char>
 LSTATUS enum_value(HKEY key, DWORD index, Char* name, LPDWORD count, LPDWORD type, LPBYTE data,
                    LPDWORD size) {
-    registry_store& s = store();
-    std::lock_guard lock(s.mutex);
-    ensure_loaded(s);
-    const auto open = resolve(s, key);
-    if (!open) return ERROR_INVALID_HANDLE;
-    if (!(open->access & KEY_QUERY_VALUE)) return ERROR_ACCESS_DENIED;
-    reg::key* k = find(s, open->path, false);
-    if (k == nullptr) return ERROR_KEY_DELETED;
-    if (index >= k->values.size()) return ERROR_NO_MORE_ITEMS;
-    const auto& [value_name, v] = std::next(k->values.begin(), index)->second;
-    const LSTATUS named = give_name(value_name, name, count);
-    if (named != ERROR_SUCCESS) return named;
-    return give_data(v, sizeof(Char) == 1, type, data, size);
+    return with_key(key, KEY_QUERY_VALUE, [&](registry_store&, const open_key&, reg::key& k) -> LSTATUS {
+        if (index >= k.values.size()) return ERROR_NO_MORE_ITEMS;
+        const auto& [value_name, v] = std::next(k.values.begin(), index)->second;
+        const LSTATUS named = give_name(value_name, name, count);
+        if (named != ERROR_SUCCESS) return named;
+        return give_data(v, sizeof(Char) == 1, type, data, size);
+    });
 }
 
 LSTATUS delete_key(HKEY key, const std::string& sub) {
-    registry_store& s = store();
-    std::lock_guard lock(s.mutex);
-    ensure_loaded(s);
-    const auto open = resolve(s, key);
-    if (!open) return ERROR_INVALID_HANDLE;
-    auto path = joined(open->path, sub);
-    if (path.size() < 2) return ERROR_ACCESS_DENIED;  // a root stays
-    reg::key* k = find(s, path, false);
-    if (k == nullptr) return ERROR_FILE_NOT_FOUND;
-    if (!k->subkeys.empty()) return ERROR_ACCESS_DENIED;
-    const std::string last = path.back();
-    path.pop_back();
-    find(s, path, false)->subkeys.erase(last);
-    save(s);
-    return ERROR_SUCCESS;
+    return with_key(key, 0, [&](registry_store& s, const open_key& base, reg::key&) -> LSTATUS {
+        auto path = joined(base.path, sub);
+        if (path.size() < 2) return ERROR_ACCESS_DENIED;  // a root stays
+        reg::key* k = find(s, path, false);
+        if (k == nullptr) return ERROR_FILE_NOT_FOUND;
+        if (!k->subkeys.empty()) return ERROR_ACCESS_DENIED;
+        const std::string last = path.back();
+        path.pop_back();
+        find(s, path, false)->subkeys.erase(last);
+        save(s);
+        return ERROR_SUCCESS;
+    });
 }
 
 LSTATUS delete_value(HKEY key, const std::string& name) {
-    registry_store& s = store();
-    std::lock_guard lock(s.mutex);
-    ensure_loaded(s);
-    const auto open = resolve(s, key);
-    if (!open) return ERROR_INVALID_HANDLE;
-    if (!(open->access & KEY_SET_VALUE)) return ERROR_ACCESS_DENIED;
-    reg::key* k = find(s, open->path, false);
-    if (k == nullptr) return ERROR_KEY_DELETED;
-    if (k->values.erase(name) == 0) return ERROR_FILE_NOT_FOUND;
-    save(s);
-    return ERROR_SUCCESS;
+    return with_key(key, KEY_SET_VALUE, [&](registry_store& s, const open_key&, reg::key& k) -> LSTATUS {
+        if (k.values.erase(name) == 0) return ERROR_FILE_NOT_FOUND;
+        save(s);
+        return ERROR_SUCCESS;
+    });
 }
 
 std::string text(LPCSTR s) {
