@@ -83,9 +83,9 @@ SetUnhandledExceptionFilter(LPTOP_LEVEL_EXCEPTION_FILTER lpTopLevelExceptionFilt
 
 /* ---- the machinery behind the keywords; not for direct use -------------------------------- */
 typedef struct isapi_seh_frame_ {
-    sigjmp_buf env;
-    struct isapi_seh_frame_ *outer;
     int pass;      /* 1: the __try body; 2: the __except/__finally part; 3: done */
+    jmp_buf env; /* glibc's sigjmp_buf, which strict C modes do not name */
+    struct isapi_seh_frame_ *outer;
     int pushed;
     int faulted;   /* a fault (or RaiseException) came here */
     int handled;   /* its __except executed the handler */
@@ -107,16 +107,18 @@ struct isapi_seh_unreachable_ {};
  * and ours ("__try {} __except(f) {}") both make a complete statement. */
 #define ISAPI_SEH_TRY_ try
 #define ISAPI_SEH_END_TRY_ catch (const ::isapi_seh_unreachable_&) {}
+#define ISAPI_SEH_ZERO_ {}
 #else
 #define ISAPI_SEH_TRY_
 #define ISAPI_SEH_END_TRY_
+#define ISAPI_SEH_ZERO_ {0}
 #endif
 
 #ifndef ISAPI_WIN32_NO_SEH_KEYWORDS /* libisapi-win32's own sources: the C++ keywords alone */
 #define __try                                                                                  \
-    for (isapi_seh_frame_t isapi_seh_frame_ __attribute__((cleanup(isapi_seh_cleanup_))) = {}; \
+    for (isapi_seh_frame_t isapi_seh_frame_ __attribute__((cleanup(isapi_seh_cleanup_))) = ISAPI_SEH_ZERO_; \
          isapi_seh_next_pass_(&isapi_seh_frame_);)                                             \
-        if (isapi_seh_frame_.pass == 1 && sigsetjmp(isapi_seh_frame_.env, 0) == 0 &&           \
+        if (isapi_seh_frame_.pass == 1 && __sigsetjmp(isapi_seh_frame_.env, 0) == 0 &&           \
             isapi_seh_push_(&isapi_seh_frame_))                                                \
         ISAPI_SEH_TRY_
 #define __except(...) /* a filter may be a comma expression */                               \

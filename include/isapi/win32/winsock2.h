@@ -27,6 +27,13 @@
 extern "C" {
 #endif
 
+#ifndef __USE_MISC /* strict ISO C modes: glibc names these only under _DEFAULT_SOURCE */
+typedef __u_char u_char;
+typedef __u_short u_short;
+typedef __u_int u_int;
+typedef __u_long u_long;
+#endif
+
 typedef UINT_PTR SOCKET;
 #define INVALID_SOCKET ISAPI_SCAST_(SOCKET, ~ISAPI_SCAST_(SOCKET, 0))
 #define SOCKET_ERROR (-1)
