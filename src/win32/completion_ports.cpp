@@ -80,8 +80,12 @@ HANDLE WINAPI CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletio
         }
         return isapi_fcgi::win32::register_object(std::move(port));
     }
-    if (isapi_fd_from_handle(FileHandle) < 0 && !is_socket(FileHandle)) {
-        return fail(ERROR_INVALID_HANDLE, HANDLE{nullptr});
+    // A value that is both a live file HANDLE and a socket descriptor is taken as the file
+    // (docs/porting.md: such a socket cannot be associated).
+    isapi_fcgi::win32::handle_kind kind = isapi_fcgi::win32::handle_kind::file;
+    if (isapi_fd_from_handle(FileHandle) < 0) {
+        if (!is_socket(FileHandle)) return fail(ERROR_INVALID_HANDLE, HANDLE{nullptr});
+        kind = isapi_fcgi::win32::handle_kind::socket;
     }
     // A handle opened without FILE_FLAG_OVERLAPPED is accepted, as Windows does; its
     // synchronous I/O queues no packet.
@@ -93,7 +97,7 @@ HANDLE WINAPI CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletio
     }
     port = port_of(port_handle);
     if (!port) return fail(ERROR_INVALID_HANDLE, HANDLE{nullptr});
-    if (!isapi_fcgi::win32::associate(FileHandle, std::move(port), CompletionKey)) {
+    if (!isapi_fcgi::win32::associate(FileHandle, kind, std::move(port), CompletionKey)) {
         if (ExistingCompletionPort == nullptr) CloseHandle(port_handle);
         return fail(ERROR_INVALID_PARAMETER, HANDLE{nullptr});
     }

@@ -27,7 +27,12 @@ struct handle_state {
 
 struct state_table {
     std::mutex mutex;
-    std::unordered_map<HANDLE, handle_state> by_handle;
+    std::unordered_map<HANDLE, handle_state> files;
+    std::unordered_map<HANDLE, handle_state> sockets;
+
+    std::unordered_map<HANDLE, handle_state>& of(handle_kind kind) {
+        return kind == handle_kind::socket ? sockets : files;
+    }
 };
 
 state_table& states() {
@@ -37,33 +42,35 @@ state_table& states() {
 
 }  // namespace
 
-void mark_overlapped(HANDLE handle) {
+void mark_overlapped(HANDLE handle, handle_kind kind) {
     state_table& t = states();
     std::lock_guard lock(t.mutex);
-    t.by_handle[handle].overlapped = true;
+    t.of(kind)[handle].overlapped = true;
 }
 
-bool is_overlapped(HANDLE handle) {
+bool is_overlapped(HANDLE handle, handle_kind kind) {
     state_table& t = states();
     std::lock_guard lock(t.mutex);
-    const auto it = t.by_handle.find(handle);
-    return it != t.by_handle.end() && it->second.overlapped;
+    const auto& map = t.of(kind);
+    const auto it = map.find(handle);
+    return it != map.end() && it->second.overlapped;
 }
 
-void forget_handle(HANDLE handle) {
+void forget_handle(HANDLE handle, handle_kind kind) {
     std::shared_ptr<completion_port> last;  // released after the lock
     state_table& t = states();
     std::lock_guard lock(t.mutex);
-    const auto it = t.by_handle.find(handle);
-    if (it == t.by_handle.end()) return;
+    auto& map = t.of(kind);
+    const auto it = map.find(handle);
+    if (it == map.end()) return;
     last = std::move(it->second.port);
-    t.by_handle.erase(it);
+    map.erase(it);
 }
 
-bool associate(HANDLE handle, std::shared_ptr<completion_port> port, ULONG_PTR key) {
+bool associate(HANDLE handle, handle_kind kind, std::shared_ptr<completion_port> port, ULONG_PTR key) {
     state_table& t = states();
     std::lock_guard lock(t.mutex);
-    handle_state& state = t.by_handle[handle];
+    handle_state& state = t.of(kind)[handle];
     if (state.port) return false;
     state.port = std::move(port);
     state.key = key;
@@ -90,7 +97,8 @@ DWORD error_from_status(DWORD status) {
     }
 }
 
-void complete_overlapped(HANDLE handle, OVERLAPPED* overlapped, DWORD error, DWORD bytes) {
+void complete_overlapped(HANDLE handle, OVERLAPPED* overlapped, DWORD error, DWORD bytes,
+                         handle_kind kind) {
     overlapped->InternalHigh = bytes;
     overlapped->Internal = status_from_error(error);
     const auto event_bits = reinterpret_cast<std::uintptr_t>(overlapped->hEvent);
@@ -101,8 +109,9 @@ void complete_overlapped(HANDLE handle, OVERLAPPED* overlapped, DWORD error, DWO
     {
         state_table& t = states();
         std::lock_guard lock(t.mutex);
-        const auto it = t.by_handle.find(handle);
-        if (it == t.by_handle.end() || !it->second.port) return;
+        const auto& map = t.of(kind);
+        const auto it = map.find(handle);
+        if (it == map.end() || !it->second.port) return;
         port = it->second.port;
         key = it->second.key;
     }

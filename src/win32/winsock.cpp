@@ -122,7 +122,8 @@ std::vector<iovec> vectors(LPWSABUF buffers, DWORD count) {
 void finish(SOCKET s, LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
             DWORD bytes) {
     if (overlapped == nullptr) return;
-    isapi_fcgi::win32::complete_overlapped(as_handle(s), overlapped, ERROR_SUCCESS, bytes);
+    isapi_fcgi::win32::complete_overlapped(as_handle(s), overlapped, ERROR_SUCCESS, bytes,
+                                           isapi_fcgi::win32::handle_kind::socket);
     // Windows runs the routine as an APC at the thread's next alertable wait; with nothing in
     // flight here, now is that moment.
     if (routine != nullptr) routine(0, bytes, overlapped, 0);
@@ -220,7 +221,7 @@ void WINAPI WSASetLastError(int iError) {
 int WINAPI closesocket(SOCKET s) {
     int fd = -1;
     if (!as_fd(s, fd)) return fail_socket(WSAENOTSOCK);
-    isapi_fcgi::win32::forget_handle(as_handle(s));
+    isapi_fcgi::win32::forget_handle(as_handle(s), isapi_fcgi::win32::handle_kind::socket);
     if (::close(fd) != 0 && errno != EINTR) return fail_errno();
     return 0;
 }
