@@ -115,9 +115,13 @@ struct isapi_seh_unreachable_ {};
 #endif
 
 #ifndef ISAPI_WIN32_NO_SEH_KEYWORDS /* libisapi-win32's own sources: the C++ keywords alone */
+/* A nested __try's frame shadows the enclosing one on purpose: __leave and the filter mean the
+ * innermost. */
 #define __try                                                                                  \
+    _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wshadow\"")           \
     for (isapi_seh_frame_t isapi_seh_frame_ __attribute__((cleanup(isapi_seh_cleanup_))) = ISAPI_SEH_ZERO_; \
          isapi_seh_next_pass_(&isapi_seh_frame_);)                                             \
+    _Pragma("GCC diagnostic pop")                                                              \
         if (isapi_seh_frame_.pass == 1 && __sigsetjmp(isapi_seh_frame_.env, 0) == 0 &&           \
             isapi_seh_push_(&isapi_seh_frame_))                                                \
         ISAPI_SEH_TRY_

@@ -14,7 +14,7 @@ protected:
     void SetUp() override {
         int fds[2];
         ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
-        a_ = static_cast<SOCKET>(fds[0]);
+        a_ = static_cast<SOCKET>(fds[0]);  // a SOCKET is the descriptor
         b_ = static_cast<SOCKET>(fds[1]);
     }
     void TearDown() override {
@@ -48,11 +48,11 @@ TEST(winsock_startup, c_library_failures_read_as_wsa_codes) {
     int length = sizeof(address);
     ASSERT_EQ(WSAStringToAddressA(const_cast<LPSTR>("127.0.0.1:0"), AF_INET, nullptr,
                                   reinterpret_cast<LPSOCKADDR>(&address), &length), 0);
-    ASSERT_EQ(bind(probe, reinterpret_cast<SOCKADDR*>(&address), sizeof(address)), 0);
+    ASSERT_EQ(bind(static_cast<int>(probe), reinterpret_cast<SOCKADDR*>(&address), sizeof(address)), 0);
     socklen_t got = sizeof(address);
-    ASSERT_EQ(getsockname(probe, reinterpret_cast<SOCKADDR*>(&address), &got), 0);
+    ASSERT_EQ(getsockname(static_cast<int>(probe), reinterpret_cast<SOCKADDR*>(&address), &got), 0);
     closesocket(probe);
-    EXPECT_EQ(connect(s, reinterpret_cast<SOCKADDR*>(&address), sizeof(address)), SOCKET_ERROR);
+    EXPECT_EQ(connect(static_cast<int>(s), reinterpret_cast<SOCKADDR*>(&address), sizeof(address)), SOCKET_ERROR);
     EXPECT_EQ(WSAGetLastError(), WSAECONNREFUSED);
     closesocket(s);
     EXPECT_EQ(closesocket(s), SOCKET_ERROR);
@@ -88,7 +88,7 @@ TEST_F(winsock, ioctlsocket_non_blocking_and_bytes_readable) {
     DWORD got = 0, flags = 0;
     EXPECT_EQ(WSARecv(b_, &one, 1, &got, &flags, nullptr, nullptr), SOCKET_ERROR);
     EXPECT_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
-    ASSERT_EQ(send(a_, "hello", 5, 0), 5);
+    ASSERT_EQ(send(static_cast<int>(a_), "hello", 5, 0), 5);
     u_long readable = 0;
     ASSERT_EQ(ioctlsocket(b_, FIONREAD, &readable), 0);
     EXPECT_EQ(readable, 5u);
