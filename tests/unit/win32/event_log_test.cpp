@@ -3,28 +3,19 @@
 
 #include <gtest/gtest.h>
 
+#include "captured_log.hpp"
+
 #include <mutex>
 #include <string>
 #include <vector>
 
 namespace {
 
-struct captured {
-    std::mutex mutex;
-    std::vector<std::pair<int, std::string>> lines;
-};
-
-void capture(void* context, int level, const char* message, size_t length) {
-    auto* c = static_cast<captured*>(context);
-    std::lock_guard lock(c->mutex);
-    c->lines.emplace_back(level, std::string(message, length));
-}
-
 class event_log : public ::testing::Test {
 protected:
-    void SetUp() override { isapi_set_log_hook(capture, &log_); }
+    void SetUp() override { isapi_set_log_hook(captured_log::capture, &log_); }
     void TearDown() override { isapi_set_log_hook(nullptr, nullptr); }
-    captured log_;
+    captured_log log_;
 };
 
 TEST_F(event_log, reports_become_lines_at_their_level) {
