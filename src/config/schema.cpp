@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "config/accounts.hpp"
 #include "config/value_parsers.hpp"
+#include "win32/reg_file.hpp"
 
 namespace isapi_fcgi::config {
 namespace {
@@ -429,11 +432,43 @@ const std::array<key_spec<pool_settings>, 12> process_pool_table{{
      }},
 }};
 
+// A .reg file is read and parsed when the configuration is: a syntax error is a configuration
+// error naming the file and its line (isapi-fcgi --check-config shows it).
+void store_registry_files(const field& value, pool_settings& p) {
+    p.registry.enabled = true;
+    for (const field& item : value.items("a list of .reg file paths", true)) {
+        const std::string path = item.text("a .reg file path");
+        if (path.front() != '/') item.fail(quoted(path) + " is not an absolute path");
+        std::ifstream in(path, std::ios::binary | std::ios::ate);
+        if (!in) item.fail("cannot read " + quoted(path));
+        std::vector<std::uint8_t> bytes(static_cast<std::size_t>(std::max<std::streamoff>(in.tellg(), 0)));
+        in.seekg(0);
+        if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size())))
+            item.fail("cannot read " + quoted(path));
+        const auto parsed = win32::reg::parse_reg_file(bytes);
+        if (parsed.error) {
+            item.fail(path + ":" + std::to_string(parsed.error->line) + ": " + parsed.error->message);
+        }
+        p.registry.files.push_back(path);
+    }
+}
+
+const std::array<key_spec<pool_settings>, 3> registry_pool_table{{
+    {"registry", "section", "", nullptr},
+    {"registry.files", ".reg path or list", "[]", store_registry_files},
+    {"registry.store", "file path", "registry-<pool>.reg (in the working directory)",
+     [](const field& v, pool_settings& p) {
+         p.registry.enabled = true;
+         p.registry.store = v.text_or_empty("a file path");
+     }},
+}};
+
 // The pool table and the supervisor's keys as one table, so a pool is read in one pass.
 const std::vector<key_spec<pool_settings>>& all_pool_keys() {
     static const std::vector<key_spec<pool_settings>> keys = [] {
         std::vector<key_spec<pool_settings>> all(pool_table.begin(), pool_table.end());
         all.insert(all.end(), process_pool_table.begin(), process_pool_table.end());
+        all.insert(all.end(), registry_pool_table.begin(), registry_pool_table.end());
         return all;
     }();
     return keys;

@@ -127,6 +127,14 @@ struct process_settings {
     std::string core_dump_dir;            ///< "" = the system default (no change)
 };
 
+/// The pool's registry (Reg* in libisapi-win32): .reg files exported on the IIS machine, applied
+/// in order at worker start, then the store file extensions' writes are saved to.
+struct registry_settings {
+    bool enabled = false;            ///< the pool has a `registry` section
+    std::vector<std::string> files;  ///< absolute paths of .reg files (checked at load)
+    std::string store;               ///< relative: to the working (state) directory; "" = registry-<pool>.reg
+};
+
 struct pool_settings {
     std::string name = "default";
     std::vector<listen_address> listen;  ///< at least one
@@ -140,6 +148,7 @@ struct pool_settings {
     timeouts timeout;
     isapi_settings isapi;
     process_settings process;
+    registry_settings registry;
 };
 
 struct log_settings {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <map>
 #include <memory>
 
@@ -16,6 +17,7 @@
 #include "logging/logging.hpp"
 #include "ops/listen_sockets.hpp"
 #include "ops/privileges.hpp"
+#include "ops/registry_environment.hpp"
 #include "ops/scoreboard.hpp"
 #include "ops/startup.hpp"
 #include "ops/status_handler.hpp"
@@ -90,6 +92,10 @@ int run_single_process(const std::string& config_path) {
                 });
             config::settings one = serving;
             one.pools = {pool};
+            // One process for every pool: the first pool with a registry section gives its store.
+            if (pool.registry.enabled && std::getenv("ISAPI_FCGI_REGISTRY_STORE") == nullptr) {
+                export_registry_environment(pool);
+            }
             p->host = std::make_shared<isapi::isapi_host>(one, p->observer);
             std::vector<int> fds;
             for (const auto& a : pool.listen) fds.push_back(a.fd);

@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "config/loader.hpp"
+#include "ops/registry_environment.hpp"
 #include "engine/server.hpp"
 #include "isapi/isapi_host.hpp"
 #include "logging/logging.hpp"
@@ -140,6 +141,7 @@ int worker_main(int argc, char** argv) {
             [](restart_cause cause, std::string reason) {
                 send_message(worker_fd::channel, fmt::format("recycle {} {}", to_string(cause), reason));
             });
+        export_registry_environment(pool);  // before any extension loads
         host = std::make_shared<isapi::isapi_host>(mine, observer);
         range_query query{&pool.isapi.extensions, &slot};
         ::dl_iterate_phdr(note_extension_ranges, &query);

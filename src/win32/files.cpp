@@ -12,6 +12,7 @@
 
 #include <isapi/win32/windows.h>
 
+#include "win32/overlapped_io.hpp"
 #include "win32/path_errors.hpp"
 #include "win32/paths.hpp"
 #include "win32/win32_error.hpp"
@@ -70,6 +71,45 @@ bool seek_to(int fd, const OVERLAPPED* overlapped) {
     return true;
 }
 
+unsigned long long offset_of(const OVERLAPPED* overlapped) {
+    return (static_cast<unsigned long long>(overlapped->OffsetHigh) << 32) | overlapped->Offset;
+}
+
+// ReadFile/WriteFile on a handle opened FILE_FLAG_OVERLAPPED: at the OVERLAPPED's offset,
+// without a file position, completed before returning (include/isapi/win32/overlapped_io.h).
+// Windows requires the OVERLAPPED for such a handle.
+BOOL overlapped_transfer(HANDLE file, int fd, char* bytes, DWORD size, LPDWORD transferred,
+                         LPOVERLAPPED overlapped, bool writing) {
+    if (overlapped == nullptr) return fail(ERROR_INVALID_PARAMETER);
+    const unsigned long long start = offset_of(overlapped);
+    DWORD done = 0;
+    DWORD error = ERROR_SUCCESS;
+    while (done < size) {
+        const off_t at = static_cast<off_t>(start + done);
+        const ssize_t n = writing ? ::pwrite(fd, bytes + done, size - done, at)
+                                  : ::pread(fd, bytes + done, size - done, at);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            error = errno_code();
+            break;
+        }
+        if (n == 0) break;
+        done += static_cast<DWORD>(n);
+    }
+    // An overlapped read that starts at or past the end fails with ERROR_HANDLE_EOF.
+    if (error == ERROR_SUCCESS && !writing && done == 0 && size > 0) error = ERROR_HANDLE_EOF;
+    if (transferred != nullptr) *transferred = done;
+    if (error != ERROR_SUCCESS && done == 0) {
+        // Failed at once: Windows reports it from the call and queues no packet.
+        overlapped->Internal = isapi_fcgi::win32::status_from_error(error);
+        overlapped->InternalHigh = 0;
+        return fail(error);
+    }
+    isapi_fcgi::win32::complete_overlapped(file, overlapped, ERROR_SUCCESS, done);
+    SetLastError(ERROR_SUCCESS);
+    return TRUE;
+}
+
 }  // namespace
 
 extern "C" {
@@ -80,9 +120,6 @@ HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD,
     if (lpFileName == nullptr || lpFileName[0] == '\0') {
         return fail(lpFileName == nullptr ? ERROR_INVALID_PARAMETER : ERROR_PATH_NOT_FOUND,
                     INVALID_HANDLE_VALUE);
-    }
-    if (dwFlagsAndAttributes & FILE_FLAG_OVERLAPPED) {
-        return fail(ERROR_INVALID_PARAMETER, INVALID_HANDLE_VALUE);
     }
     const bool reads = (dwDesiredAccess & read_rights) != 0;
     const bool writes = (dwDesiredAccess & write_rights) != 0;
@@ -125,6 +162,7 @@ HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD,
         ::close(fd);
         return INVALID_HANDLE_VALUE;
     }
+    if (dwFlagsAndAttributes & FILE_FLAG_OVERLAPPED) isapi_fcgi::win32::mark_overlapped(handle);
     if (dwFlagsAndAttributes & FILE_FLAG_DELETE_ON_CLOSE) ::unlink(path.c_str());
     // Success still reports whether an existing file was opened (or overwritten).
     const bool reports_existing = dwCreationDisposition == CREATE_ALWAYS
@@ -139,6 +177,10 @@ BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
     const int fd = fd_of(hFile);
     if (fd < 0) return FALSE;
     if (lpBuffer == nullptr && nNumberOfBytesToRead > 0) return fail(ERROR_INVALID_USER_BUFFER);
+    if (isapi_fcgi::win32::is_overlapped(hFile)) {
+        return overlapped_transfer(hFile, fd, static_cast<char*>(lpBuffer), nNumberOfBytesToRead,
+                                   lpNumberOfBytesRead, lpOverlapped, false);
+    }
     if (!seek_to(fd, lpOverlapped)) return FALSE;
     DWORD done = 0;
     auto* bytes = static_cast<char*>(lpBuffer);
@@ -163,6 +205,11 @@ BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrit
     const int fd = fd_of(hFile);
     if (fd < 0) return FALSE;
     if (lpBuffer == nullptr && nNumberOfBytesToWrite > 0) return fail(ERROR_INVALID_USER_BUFFER);
+    if (isapi_fcgi::win32::is_overlapped(hFile)) {
+        return overlapped_transfer(hFile, fd, static_cast<char*>(const_cast<void*>(lpBuffer)),
+                                   nNumberOfBytesToWrite, lpNumberOfBytesWritten, lpOverlapped,
+                                   true);
+    }
     if (!seek_to(fd, lpOverlapped)) return FALSE;
     DWORD done = 0;
     const auto* bytes = static_cast<const char*>(lpBuffer);

@@ -5,7 +5,9 @@
 
 #include <isapi/win32/windows.h>
 
+#include "win32/completion_port.hpp"
 #include "win32/kernel_objects.hpp"
+#include "win32/overlapped_io.hpp"
 #include "win32/win32_error.hpp"
 
 namespace {
@@ -208,9 +210,14 @@ DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE* lpHandles, BOO
 }
 
 BOOL WINAPI CloseHandle(HANDLE hObject) {
+    if (auto port = isapi_fcgi::win32::find_as<isapi_fcgi::win32::completion_port>(
+            hObject, kernel_object::kind::completion_port)) {
+        port->close();
+    }
     if (isapi_fcgi::win32::close_object(hObject)) return TRUE;
     const int fd = isapi_handle_release(hObject);
     if (fd < 0) return fail(ERROR_INVALID_HANDLE);
+    isapi_fcgi::win32::forget_handle(hObject);
     ::close(fd);
     return TRUE;
 }

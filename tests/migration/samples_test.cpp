@@ -2,7 +2,15 @@
 // by the documented command against an installed isapi-fcgi (the fixture test
 // migration.samples_build_with_the_documented_command), loaded by the sidecar and requested
 // through real nginx with the shipped snippet.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <fstream>
+#include <optional>
+#include <stdexcept>
+#include <thread>
 #include <regex>
 #include <set>
 #include <string>
@@ -39,10 +47,14 @@ protected:
     void SetUp() override {
         std::filesystem::create_directories(samples_dir / "sendfile-data");
         std::ofstream(samples_dir / "sendfile-data" / "blob.bin", std::ios::binary) << blob_;
+        std::filesystem::create_directories(samples_dir / "filecache-data");
+        std::ofstream(samples_dir / "filecache-data" / "blob.bin", std::ios::binary) << blob_;
+        std::ofstream(samples_dir / "filecache-data" / "empty.txt", std::ios::binary);
         isapi_sidecar_options options;
         // hitcount last: extensions unload in order, so every other thread (workqueue's
         // workers included) has ended, with its DLL_THREAD_DETACH, before hitcount unloads.
-        for (const char* name : {"workqueue", "sendfile", "configured", "pathinfo", "hitcount"}) {
+        for (const char* name : {"workqueue", "sendfile", "configured", "pathinfo", "filecache", "regsettings",
+                                 "echoclient", "sehguard", "hitcount"}) {
             options.extensions.push_back(sample(name));
         }
         // The samples were linked against the installed libraries, found the way the guide
@@ -50,12 +62,33 @@ protected:
         options.env.push_back(std::string("LD_LIBRARY_PATH=") + ISAPI_MIGRATION_LIBDIR);
         options.env.push_back("CONFIGURED_SUFFIX=from-the-environment");
         options.pool_extra = "    extension_threads: " + std::to_string(extension_threads) + "\n";
+        // regsettings' keys, as regedit exports them on the IIS machine (UTF-16LE with a BOM).
+        write_utf16_reg_file(samples_dir / "greeter.reg",
+                             u"Windows Registry Editor Version 5.00\r\n\r\n"
+                             u"[HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\Greeter]\r\n"
+                             u"\"Greeting\"=\"Gr\u00fc\u00df Gott\"\r\n"
+                             u"\"MaxNameLength\"=dword:00000008\r\n"
+                             u"\"BannedNames\"=hex(7):6d,00,61,00,6c,00,6c,00,6f,00,72,00,79,00,00,00,\\\r\n"
+                             u"  65,00,76,00,65,00,00,00,00,00\r\n");
+        std::filesystem::remove(registry_store_);
+        options.pool_extra += "    registry:\n      files: [" + (samples_dir / "greeter.reg").string() +
+                              "]\n      store: " + registry_store_.string() + "\n";
         start(options);
     }
 
     std::string url(const std::string& path) { return nginx().url(path); }
 
+    static void write_utf16_reg_file(const std::filesystem::path& path, std::u16string_view text) {
+        std::string bytes = "\xFF\xFE";
+        for (char16_t c : text) {
+            bytes.push_back(static_cast<char>(c & 0xFF));
+            bytes.push_back(static_cast<char>(c >> 8));
+        }
+        std::ofstream(path, std::ios::binary) << bytes;
+    }
+
     const std::string blob_ = pattern_bytes(300000);
+    const std::filesystem::path registry_store_ = samples_dir / "registry-store.reg";
 };
 
 TEST_F(migration_samples, hitcount_counts_under_a_critical_section_with_thread_buffers) {
@@ -191,6 +224,150 @@ TEST_F(migration_samples, configured_reads_its_ini_next_to_itself) {
     auto missing = get("/scripts/configured.dll?missing");
     ASSERT_EQ(missing.status, 200) << missing.describe();
     EXPECT_EQ(missing.body, "Hello (default)\r\nerror=The file could not be found.\r\n");
+}
+
+TEST_F(migration_samples, filecache_serves_overlapped_handles_through_a_completion_port) {
+    // TransmitFile on a handle opened FILE_FLAG_OVERLAPPED, cached and bound to a port.
+    auto miss = get("/scripts/filecache.dll?blob.bin");
+    ASSERT_EQ(miss.status, 200) << miss.describe();
+    EXPECT_EQ(miss.head.header("X-Cache"), "miss");
+    EXPECT_TRUE(miss.body == blob_) << miss.body.size();
+    auto hit = get("/scripts/filecache.dll?blob.bin");
+    ASSERT_EQ(hit.status, 200) << hit.describe();
+    EXPECT_EQ(hit.head.header("X-Cache"), "hit");
+    EXPECT_TRUE(hit.body == blob_);
+    // Chained overlapped reads completed on the extension's pool thread.
+    std::uint32_t sum = 0;
+    for (unsigned char c : blob_) sum += c;
+    const std::string digest = "bytes=" + std::to_string(blob_.size()) + " sum=" + std::to_string(sum) + "\r\n";
+    std::vector<std::string> urls(6, url("/scripts/filecache.dll?blob.bin&digest"));
+    urls.push_back(url("/scripts/filecache.dll?blob.bin"));
+    const auto results = http_get_parallel(work(), urls);
+    for (std::size_t i = 0; i + 1 < results.size(); ++i) {
+        ASSERT_EQ(results[i].status, 200) << results[i].describe();
+        EXPECT_EQ(results[i].body, digest);
+    }
+    EXPECT_TRUE(results.back().body == blob_);
+    auto empty = get("/scripts/filecache.dll?empty.txt&digest");
+    ASSERT_EQ(empty.status, 200) << empty.describe();
+    EXPECT_EQ(empty.body, "bytes=0 sum=0\r\n");
+    // An event and GetOverlappedResult(bWait).
+    auto head = get("/scripts/filecache.dll?blob.bin&head=16");
+    ASSERT_EQ(head.status, 200) << head.describe();
+    EXPECT_EQ(head.body, blob_.substr(0, std::min<std::size_t>(16, blob_.find('\0'))));
+    EXPECT_EQ(get("/scripts/filecache.dll?absent.bin").status, 404);
+    EXPECT_EQ(get("/scripts/filecache.dll?..%2Fsendfile.so").status, 400);
+    // TerminateExtension stops the pool thread through the port (teardown asserts a clean stop).
+    stop_all();
+}
+
+/// A TCP echo service on a loopback port, one connection at a time, for as long as it lives.
+class echo_service {
+public:
+    echo_service() {
+        listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof(address);
+        if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0
+            || ::listen(listener_, 8) != 0
+            || ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+            throw std::runtime_error("echo service: cannot listen");
+        }
+        port_ = ntohs(address.sin_port);
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~echo_service() {
+        ::shutdown(listener_, SHUT_RDWR);  // wakes accept()
+        thread_.join();
+        ::close(listener_);
+    }
+    int port() const { return port_; }
+
+private:
+    void serve() {
+        for (;;) {
+            const int connection = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+            if (connection < 0) return;
+            char buffer[4096];
+            for (;;) {
+                const ssize_t n = ::recv(connection, buffer, sizeof(buffer), 0);
+                if (n <= 0 || ::send(connection, buffer, static_cast<std::size_t>(n), MSG_NOSIGNAL) != n) break;
+            }
+            ::close(connection);
+        }
+    }
+    int listener_ = -1;
+    int port_ = 0;
+    std::thread thread_;
+};
+
+TEST_F(migration_samples, echoclient_talks_winsock_to_a_local_echo_service) {
+    std::optional<int> closed_port;
+    {
+        echo_service echo;
+        const std::string base = "/scripts/echoclient.dll?" + std::to_string(echo.port()) + "&";
+        auto result = get(base + "hello-winsock");
+        ASSERT_EQ(result.status, 200) << result.describe();
+        EXPECT_EQ(result.body, "echo=>hello-winsock pending=0 sent=14\r\n");
+        std::vector<std::string> urls;
+        for (int i = 0; i < 6; ++i) urls.push_back(url(base + "n" + std::to_string(i)));
+        int i = 0;
+        for (const auto& r : http_get_parallel(work(), urls)) {
+            ASSERT_EQ(r.status, 200) << r.describe();
+            EXPECT_EQ(r.body, "echo=>n" + std::to_string(i++) + " pending=0 sent=3\r\n");
+        }
+        closed_port = echo.port();
+    }
+    // The service is gone: connect() fails and WSAGetLastError says why, in Winsock's terms.
+    auto refused = get("/scripts/echoclient.dll?" + std::to_string(*closed_port) + "&x");
+    EXPECT_EQ(refused.status, 502) << refused.describe();
+    EXPECT_EQ(refused.body, "winsock error 10061\r\n");
+}
+
+TEST_F(migration_samples, sehguard_catches_faults_inside_try_and_dies_alone_outside) {
+    auto inside = get("/scripts/sehguard.dll?inside");
+    ASSERT_EQ(inside.status, 200) << inside.describe();
+    EXPECT_EQ(inside.body, "caught=c0000005 write=1 finally=1\r\n");
+    auto divide = get("/scripts/sehguard.dll?divide");
+    ASSERT_EQ(divide.status, 200) << divide.describe();
+    EXPECT_EQ(divide.body, "caught=c0000094\r\n");
+    // Outside every __try the fault reaches the worker's crash handler: that worker dies (the
+    // request gets nginx's 502), the pool starts another, and the others go on.
+    const auto mark = sidecar().log_mark();
+    allow_nginx_problems("upstream prematurely closed|recv\\(\\) failed|reset by peer");
+    auto outside = get("/scripts/sehguard.dll?outside");
+    EXPECT_EQ(outside.status, 502) << outside.describe();
+    ASSERT_TRUE(sidecar().wait_for_log(std::regex(R"(killed by SIGSEGV.*in extension 'sehguard')"), soon(), mark))
+        << tail(sidecar().log());
+    ASSERT_TRUE(sidecar().wait_for_log(std::regex(R"(worker \d+ \(pid \d+\): ready)"), soon(), mark))
+        << tail(sidecar().log());
+    auto again = get("/scripts/sehguard.dll?inside");
+    ASSERT_EQ(again.status, 200) << again.describe();
+    EXPECT_EQ(again.body, inside.body);
+}
+
+TEST_F(migration_samples, regsettings_reads_settings_seeded_from_a_reg_file) {
+    const auto mark = sidecar().log_mark();
+    auto first = get("/scripts/regsettings.dll?Mallory");
+    ASSERT_EQ(first.status, 200) << first.describe();
+    EXPECT_EQ(first.body, "Gr\xC3\xBC\xC3\x9F Gott, Mallory!\r\nvisits=1\r\nbanned=yes\r\n");
+    auto second = get("/scripts/regsettings.dll?Bartholomew");  // cut to MaxNameLength
+    ASSERT_EQ(second.status, 200) << second.describe();
+    EXPECT_EQ(second.body, "Gr\xC3\xBC\xC3\x9F Gott, Bartholo!\r\nvisits=2\r\nbanned=no\r\n");
+    // The banned visitor went to the event log: a warning line with the source and event id.
+    EXPECT_TRUE(sidecar().wait_for_log(
+        std::regex(R"(\[warn(ing)?\].*event log \[Greeter\] warning id=1001 category=0: banned visitor \| Mallory)"),
+        soon(), mark))
+        << tail(sidecar().log());
+    // The counter was saved to the pool's store, in .reg syntax.
+    std::ifstream in(registry_store_, std::ios::binary);
+    std::string saved;
+    std::getline(in, saved, '\0');
+    EXPECT_NE(saved.find("[HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\Greeter\\State]\r\n\"Visits\"=dword:00000002"),
+              std::string::npos)
+        << saved;
 }
 
 }  // namespace

@@ -392,7 +392,8 @@ ISAPI_WIN32_API BOOL WINAPI QueueUserWorkItem(LPTHREAD_START_ROUTINE Function, P
 /*
  * lpFileName may use '\\' as separator (it becomes '/'); a drive letter is not understood.
  * dwShareMode is accepted and not enforced (Linux has no mandatory sharing modes);
- * FILE_FLAG_OVERLAPPED is refused with ERROR_INVALID_PARAMETER (no overlapped I/O here).
+ * FILE_FLAG_OVERLAPPED gives a handle without a file position whose ReadFile/WriteFile need
+ * an OVERLAPPED (see overlapped_io.h).
  * The handle is one of the runtime's file handles: pass it to HSE_REQ_TRANSMIT_FILE as it is.
  */
 ISAPI_WIN32_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
@@ -400,7 +401,8 @@ ISAPI_WIN32_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAcce
                                           LPSECURITY_ATTRIBUTES lpSecurityAttributes,
                                           DWORD dwCreationDisposition,
                                           DWORD dwFlagsAndAttributes, HANDLE hTemplateFile);
-/* With lpOverlapped, Offset/OffsetHigh give the position (a synchronous read there). */
+/* With lpOverlapped, Offset/OffsetHigh give the position (a synchronous read there); on a
+ * handle opened FILE_FLAG_OVERLAPPED, see overlapped_io.h. */
 ISAPI_WIN32_API BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
                                      LPDWORD lpNumberOfBytesRead, LPOVERLAPPED lpOverlapped);
 ISAPI_WIN32_API BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer,

@@ -143,6 +143,21 @@ TEST(cli, check_config_reports_file_line_column_and_fails) {
                          "1MiB)\n");
 }
 
+TEST(cli, check_config_names_the_reg_file_line_of_a_registry_syntax_error) {
+    const isapi_fcgi::test::temp_dir dir;
+    const std::string good = dir.write("good.reg", "REGEDIT4\n\n[HKEY_LOCAL_MACHINE\\Software\\A]\n\"v\"=dword:1\n");
+    const std::string bad = dir.write("bad.reg", "REGEDIT4\n\n[HKEY_LOCAL_MACHINE\\Software\\A]\n\"v\"=dword:xyz\n");
+    const std::string ok_path = dir.write("ok.yaml", "pools:\n  - name: web\n    registry:\n      files: [" + good + "]\n");
+    const outcome ok = run({"--check-config", "--config", ok_path});
+    EXPECT_EQ(ok.exit_code, 0) << ok.err;
+    const std::string path = dir.write(
+        "bad.yaml", "pools:\n  - name: web\n    registry:\n      files:\n        - " + good + "\n        - " + bad + "\n");
+    const outcome r = run({"--check-config", "--config", path});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find(path + ":6:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(bad + ":4: dword needs 1 to 8 hex digits"), std::string::npos) << r.err;
+}
+
 TEST(cli, a_missing_config_file_fails_before_anything_starts) {
     const isapi_fcgi::test::temp_dir dir;
     const std::string path = (dir.path() / "none.yaml").string();

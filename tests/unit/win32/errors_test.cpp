@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "captured_log.hpp"
+
 #include <cstring>
 
 #include <mutex>
@@ -75,20 +77,9 @@ TEST(format_message, inserts_from_a_va_list_and_an_array) {
     EXPECT_STREQ(out, "%1 kept");
 }
 
-struct captured_log {
-    std::mutex mutex;
-    std::vector<std::pair<int, std::string>> lines;
-};
-
-void capture(void* context, int level, const char* message, size_t length) {
-    auto* log = static_cast<captured_log*>(context);
-    std::lock_guard lock(log->mutex);
-    log->lines.emplace_back(level, std::string(message, length));
-}
-
 TEST(output_debug_string, goes_to_the_log_hook_at_debug_level_with_the_caller) {
     captured_log log;
-    isapi_set_log_hook(capture, &log);
+    isapi_set_log_hook(captured_log::capture, &log);
     isapi_set_log_level(ISAPI_LOG_DEBUG);
     SetLastError(1234);
     OutputDebugStringA("MyExt: starting\r\n");
