@@ -1,7 +1,9 @@
 #include "ops/ops_fixture.hpp"
 
+#include <grp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -9,8 +11,10 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "support/apache_front.hpp"
 #include "support/engine_instance.hpp"
 #include "support/fcgi_client.hpp"
+#include "support/haproxy_instance.hpp"
 
 namespace isapi_fcgi::test {
 
@@ -122,6 +126,37 @@ void ops_test::start_nginx(bool web_pool) {
     nginx_ = std::make_unique<nginx_front>(options);
 }
 
+std::string ops_test::apache_socket_yaml() {
+    return std::string("    socket: { mode: \"0660\", group: ") + apache_front::worker_user + " }\n";
+}
+
+web_front& ops_test::start_front(const std::string& kind) {
+    if (kind == "nginx") {
+        start_nginx();
+        return *nginx_;
+    }
+    if (kind == "apache") {
+        // Apache's workers (www-data) reach the socket through the test's directory, as through
+        // a deployment's socket directory.
+        const struct group* entry = ::getgrnam(apache_front::worker_user);
+        if (entry == nullptr || ::chown(work_.path().c_str(), static_cast<uid_t>(-1), entry->gr_gid) != 0 ||
+            ::chmod(work_.path().c_str(), 0710) != 0)
+            throw std::runtime_error("cannot open the test directory to Apache's group");
+        apache_front_options options;
+        options.upstream_address = address("app.sock");
+        options.snippet = ISAPI_APACHE_SNIPPET;
+        front_ = std::make_unique<apache_front>(options);
+    } else if (kind == "haproxy") {
+        haproxy_options options;
+        options.engine_address = address("app.sock");
+        options.backend_file = ISAPI_HAPROXY_BACKEND;
+        front_ = std::make_unique<haproxy_instance>(options);
+    } else {
+        throw std::invalid_argument("no front end called " + kind);
+    }
+    return *front_;
+}
+
 json_value ops_test::status_json(const std::string& socket) {
     const auto answer = fcgi_get(address(socket), "/status", "json&full");
     std::string error;
@@ -166,6 +201,12 @@ void ops_test::TearDown() {
         EXPECT_TRUE(problems.empty()) << "nginx error log:\n" << nginx_->error_log();
         nginx_->stop();
         nginx_.reset();
+    }
+    if (front_) {
+        const auto problems = front_->error_log_problems(allowed_nginx_problems_);
+        EXPECT_TRUE(problems.empty()) << front_->name() << " error log:\n" << front_->error_log();
+        front_->stop();
+        front_.reset();
     }
     if (master_ && master_->running()) stop_master();
     if (HasFailure() && master_) std::cerr << "--- isapi-fcgi log ---\n" << tail(master_->error_output(), 12000);

@@ -21,6 +21,7 @@
 #include "support/cgi_response.hpp"
 #include "support/http_client.hpp"
 #include "support/nginx_front.hpp"
+#include "support/web_front.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_process.hpp"
 
@@ -73,6 +74,14 @@ protected:
     /// nginx in front: the shipped snippet to `unix:@DIR@/app.sock`, and `/web/` to web.sock
     /// when `web_pool`.
     void start_nginx(bool web_pool = false);
+    /// A front end with its shipped configuration unchanged routing `.dll` URLs to
+    /// `unix:@DIR@/app.sock`: "nginx", "apache" or "haproxy". For Apache the pool's YAML needs
+    /// apache_socket_yaml (its workers run as www-data) and the test's directory is opened to
+    /// that group here.
+    web_front& start_front(const std::string& kind);
+    web_front& front() { return *front_; }
+    /// The pool keys that give the socket to Apache's group.
+    static std::string apache_socket_yaml();
 
     std::string dir_text() const { return work_.path().string(); }
     std::string address(const std::string& socket = "app.sock") const { return "unix:" + work_.file(socket).string(); }
@@ -102,7 +111,8 @@ protected:
     std::unique_ptr<notify_socket> notify_;
     std::unique_ptr<test_process> master_;
     std::unique_ptr<nginx_front> nginx_;
-    /// nginx error-log lines the test provokes (502s after a crash).
+    std::unique_ptr<web_front> front_;  ///< start_front's, when not nginx_
+    /// Front-end error-log lines the test provokes (502s after a crash).
     std::optional<std::regex> allowed_nginx_problems_;
 };
 
