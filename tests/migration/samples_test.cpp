@@ -194,6 +194,7 @@ TEST_F(migration_samples, sendfile_downloads_survive_the_data_file_being_written
         while (!done.load()) {
             replace_file(blob_path(), blob_);
             rewrites.fetch_add(1);
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));  // pacing, not a wait
         }
     });
     std::vector<std::string> urls(8, url("/scripts/sendfile.dll?file=blob.bin"));
