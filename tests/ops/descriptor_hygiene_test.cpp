@@ -23,12 +23,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-#if defined(__SANITIZE_THREAD__)
-#define SKIP_DELIBERATE_CRASHES_UNDER_TSAN() GTEST_SKIP() << "deliberate crashes are reported by TSan's own SIGSEGV handler"
-#else
-#define SKIP_DELIBERATE_CRASHES_UNDER_TSAN() (void)0
-#endif
-
 std::string link_of(const std::string& path) {
     char target[4096];
     const ssize_t n = ::readlink(path.c_str(), target, sizeof(target) - 1);

@@ -12,12 +12,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-#if defined(__SANITIZE_THREAD__)
-#define SKIP_DELIBERATE_CRASHES_UNDER_TSAN() GTEST_SKIP() << "deliberate crashes are reported by TSan's own SIGSEGV handler"
-#else
-#define SKIP_DELIBERATE_CRASHES_UNDER_TSAN() (void)0
-#endif
-
 constexpr auto quarantine_period = 20s;
 constexpr std::size_t hello_parallel = 6;
 

@@ -41,15 +41,6 @@ double restarts(const json_value& status, const std::string& cause) {
     return status["restarts by cause"][cause].number();
 }
 
-// ThreadSanitizer intercepts sigaction, so a worker's deliberate SIGSEGV reaches TSan's handler
-// (a "SEGV on unknown address" report) instead of ending the worker as it does in production:
-// the crash tests mean nothing there and run in the release and ASan trees only.
-#if defined(__SANITIZE_THREAD__)
-#define SKIP_DELIBERATE_CRASHES_UNDER_TSAN() GTEST_SKIP() << "deliberate crashes are reported by TSan's own SIGSEGV handler"
-#else
-#define SKIP_DELIBERATE_CRASHES_UNDER_TSAN() (void)0
-#endif
-
 TEST_F(ops_test, segfault_on_one_url_fails_only_the_requests_in_flight_on_that_worker) {
     SKIP_DELIBERATE_CRASHES_UNDER_TSAN();
     start(config(app_pool("    workers: 2\n    extension_threads: 4\n") +
