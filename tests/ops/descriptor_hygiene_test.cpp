@@ -122,8 +122,12 @@ protected:
 TEST_F(descriptor_hygiene, workers_hold_only_their_own_pools_sockets_logs_and_channel) {
     SKIP_DELIBERATE_CRASHES_UNDER_TSAN();
     // The launcher's descriptor, inheritable, as a shell or a careless service manager passes one.
-    const int launcher_fd = ::open(work_.file("launcher-file").c_str(), O_WRONLY | O_CREAT, 0600);
-    ASSERT_GE(launcher_fd, 0);
+    // Above the numbers a worker's own descriptors take, which would hide it.
+    const int opened = ::open(work_.file("launcher-file").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    ASSERT_GE(opened, 0);
+    const int launcher_fd = ::fcntl(opened, F_DUPFD, 100);
+    ::close(opened);
+    ASSERT_GE(launcher_fd, 100);
     const std::string pools =
         "  - name: app\n    listen: unix:@DIR@/app.sock\n    status_path: /status\n    workers: 1\n"
         "    rapid_fail: { max_crashes: 1, interval: 60s }\n    extensions:\n"
