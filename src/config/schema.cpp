@@ -396,7 +396,7 @@ const std::array<key_spec<pool_settings>, 42> pool_table{{
 }};
 
 // The supervisor's keys of a pool (src/ops): processes, recycling, rapid-fail, status.
-const std::array<key_spec<pool_settings>, 12> process_pool_table{{
+const std::array<key_spec<pool_settings>, 13> process_pool_table{{
     {"workers", "1..256", "1",
      [](const field& v, pool_settings& p) {
          p.process.workers = static_cast<unsigned>(whole_number_in(v, 1, bounds::max_workers));
@@ -420,6 +420,8 @@ const std::array<key_spec<pool_settings>, 12> process_pool_table{{
      }},
     {"rapid_fail.interval", "duration", "5m",
      [](const field& v, pool_settings& p) { p.process.rapid_fail_interval = timeout(v); }},
+    {"crash_quarantine", "duration", "60s",
+     [](const field& v, pool_settings& p) { p.process.crash_quarantine = timeout_or_zero(v); }},
     {"status_path", "URL path", "\"\" (off)",
      [](const field& v, pool_settings& p) { p.process.status_path = url_path_or_empty(v); }},
     {"metrics_path", "URL path", "\"\" (off)",

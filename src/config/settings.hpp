@@ -122,6 +122,8 @@ struct process_settings {
     std::chrono::milliseconds recycle_interval{0};  ///< recycle a worker at this age; 0 = off
     unsigned rapid_fail_max_crashes = 5;  ///< crashes within the interval that stop the pool; 0 = off
     std::chrono::milliseconds rapid_fail_interval{std::chrono::minutes(5)};
+    /// A request that crashed a worker is answered 500 for this long; 0 = off (ops/crash_quarantine).
+    std::chrono::milliseconds crash_quarantine{std::chrono::minutes(1)};
     std::string status_path;              ///< "" = off
     std::string metrics_path;             ///< "" = off
     std::string core_dump_dir;            ///< "" = the system default (no change)

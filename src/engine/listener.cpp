@@ -1,5 +1,6 @@
 #include "engine/listener.hpp"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -16,6 +17,13 @@
 
 namespace isapi_fcgi::engine {
 namespace {
+
+// Asio opens and accepts without SOCK_CLOEXEC. Without the flag every process started later
+// inherits the descriptor and keeps it open: the master's next worker (of any pool) would hold
+// a connection the master accepted for a stopped pool, and a program an extension starts would
+// hold the worker's sockets. (The master's workers get everything else closed as well, which
+// also covers a fork between accept and this call: ops/worker_spawn.)
+void keep_from_children(int fd) noexcept { ::fcntl(fd, F_SETFD, FD_CLOEXEC); }
 
 [[noreturn]] void fail(const config::listen_address& address, std::string_view what, const io_error& ec) {
     throw std::runtime_error(fmt::format("{}: {}: {}", address.text, what, ec.message()));
@@ -72,6 +80,7 @@ void listener::open_unix(const config::listen_address& address) {
     io_error ec;
     acceptor_.open(endpoint.protocol(), ec);
     if (ec) fail(address, "socket()", ec);
+    keep_from_children(acceptor_.native_handle());
     // The umask gives the file its mode at creation, leaving no window with looser permissions.
     const mode_t previous = ::umask(static_cast<mode_t>(~pool_->settings.socket.mode & 0777));
     acceptor_.bind(endpoint, ec);
@@ -91,6 +100,7 @@ void listener::open_tcp(const config::listen_address& address) {
     const stream_protocol::endpoint endpoint{asio::ip::tcp::endpoint(ip, address.port)};
     acceptor_.open(endpoint.protocol(), ec);
     if (ec) fail(address, "socket()", ec);
+    keep_from_children(acceptor_.native_handle());
     acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
     acceptor_.bind(endpoint, ec);
     if (ec) fail(address, "bind()", ec);
@@ -171,6 +181,7 @@ void listener::on_accept(io_error ec, asio::basic_stream_socket<stream_protocol,
         });
         return;
     }
+    keep_from_children(socket.native_handle());
     auto& stats = pool_->stats;
     stats.accepted_connections.fetch_add(1, std::memory_order_relaxed);
     if (tcp_) {

@@ -28,6 +28,9 @@ void write_fastcgi_block(std::ostringstream& out, const std::string& indent, con
         << indent << "    fastcgi_param REQUEST_ID $request_id;\n"
         << indent << "    fastcgi_pass " << upstream << ";\n"
         << indent << "    fastcgi_keep_conn on;\n"
+        << indent << "    # Never replay a request that may have reached a worker: one that crashed its worker\n"
+        << indent << "    # would crash the next one too (conf/nginx/isapi-fcgi.conf says more).\n"
+        << indent << "    fastcgi_next_upstream off;\n"
         << indent << "    fastcgi_request_buffering off;\n"
         << indent << "    fastcgi_read_timeout 300s;\n";
 }

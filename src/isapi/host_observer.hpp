@@ -34,12 +34,21 @@ struct request_finished_info {
     std::chrono::microseconds duration{};  ///< from start to END_REQUEST
 };
 
+/// Whether a request may run its extension (host_observer::admit).
+struct admission {
+    bool refused = false;    ///< answer 500 without calling the extension
+    bool log_it = false;     ///< the host logs this refusal (the layer above rations the lines)
+};
+
 class host_observer {
 public:
     virtual ~host_observer() = default;
 
     /// A mapped request reached the host, before its body is read ahead.
     virtual void request_started(const request_started_info&) noexcept {}
+    /// Asked once, before HttpExtensionProc is called for `serial`: the ops layer refuses a
+    /// request that crashed a worker a moment ago (its crash quarantine).
+    virtual admission admit(std::uint64_t /*serial*/) noexcept { return {}; }
     /// HttpExtensionProc returned HSE_STATUS_PENDING for `serial`.
     virtual void request_pending(std::uint64_t /*serial*/) noexcept {}
     /// The request has run longer than the pool's slow-log threshold; `waiting_on` says what it

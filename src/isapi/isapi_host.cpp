@@ -5,13 +5,13 @@
 #include <string_view>
 
 #include <fmt/format.h>
-#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
 
 #include "engine/log_text.hpp"
 #include "engine/request.hpp"
 #include "engine/simple_response.hpp"
 #include "isapi/isapi_request.hpp"
+#include "logging/file_sink.hpp"
 #include "logging/logging.hpp"
 
 namespace isapi_fcgi::isapi {
@@ -23,8 +23,9 @@ std::shared_ptr<spdlog::logger> make_access_log(const std::string& target, bool 
     if (target == "stderr")
         log = std::make_shared<spdlog::logger>("access", logging::console_sink());
     else
-        log = std::make_shared<spdlog::logger>("access",
-                                               std::make_shared<spdlog::sinks::basic_file_sink_mt>(target));
+        // logging::file_sink, not spdlog's file sink: its descriptor is close-on-exec, so a
+        // program an extension starts does not inherit a writable log.
+        log = std::make_shared<spdlog::logger>("access", std::make_shared<logging::file_sink>(target));
     // A JSON line is the message (the request's fields) after a time field spdlog fills in.
     log->set_pattern(json ? R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z",%v})" : "%Y-%m-%dT%H:%M:%S.%e %v");
     log->set_level(spdlog::level::info);

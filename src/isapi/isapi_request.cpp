@@ -180,6 +180,15 @@ void isapi_request::run() {
         answer_error(lock, 500, fmt::format("extension '{}' failed GetExtensionVersion", ext.name()), false);
         return settle(lock);
     }
+    if (depth_ == 0) {
+        if (const auto admission = pool_->observer().admit(request_->serial()); admission.refused) {
+            phase_ = phase::done;
+            state_.proc_skipped();
+            answer_error(lock, 500, "the same request crashed a worker moments ago (crash_quarantine)", false,
+                         admission.log_it);
+            return settle(lock);
+        }
+    }
 
     const DWORD total = total_bytes(declared_body_length(request_->params().get("CONTENT_LENGTH")),
                                     read_ahead_size_, body_ended_);
@@ -261,7 +270,8 @@ void isapi_request::tear_down(lock_type& lock) {
     pool_->request_ended();
 }
 
-void isapi_request::answer_error(lock_type& lock, unsigned status, std::string_view why, bool abort_if_sent) {
+void isapi_request::answer_error(lock_type& lock, unsigned status, std::string_view why, bool abort_if_sent,
+                                 bool log_it) {
     if (state_.response_has_ended()) return;
     logged_status_ = status;
     if (client_gone_ || request_->aborted()) {
@@ -275,7 +285,7 @@ void isapi_request::answer_error(lock_type& lock, unsigned status, std::string_v
                       abort_if_sent ? ": closing the connection" : "");
         return end_response(lock, abort_if_sent);
     }
-    spdlog::error("{} answering {}: {}", log_context(), status, why);
+    if (log_it) spdlog::error("{} answering {}: {}", log_context(), status, why);
     queue_response(lock, out, nullptr);
     end_response(lock, false);
 }

@@ -193,7 +193,9 @@ private:
     void tear_down(lock_type& lock);
     /// Answers `status` with a short body and ends the response now; nothing if a header went
     /// out (then the connection is closed when `abort_if_sent`).
-    void answer_error(lock_type& lock, unsigned status, std::string_view why, bool abort_if_sent);
+    /// `log_it` false: the caller rations the log lines (a quarantined request's repeats).
+    void answer_error(lock_type& lock, unsigned status, std::string_view why, bool abort_if_sent,
+                      bool log_it = true);
     void end_response(lock_type& lock, bool close_connection);
     bool response_closed() const noexcept;
 

@@ -69,6 +69,9 @@ std::string render_metrics(const pool_snapshot& s) {
     w.family("worker_restarts_total", "counter", "Workers replaced, by cause.");
     for (std::size_t i = 0; i < s.restarts.size(); ++i)
         w.sample("worker_restarts_total", fmt::format("cause=\"{}\"", to_string(static_cast<restart_cause>(i))), s.restarts[i]);
+    w.single("quarantined_requests", "gauge", "Requests in crash quarantine (answered 500 without dispatch).",
+             s.quarantined.size());
+    w.single("quarantines_total", "counter", "Crash quarantine periods started.", s.quarantined_total);
     w.single("reload_failed", "gauge", "1 when the last reload was refused (the previous configuration runs).",
              s.reload_failed ? 1 : 0);
     if (s.listen_queue) w.single("listen_queue", "gauge", "Connections waiting to be accepted.", *s.listen_queue);

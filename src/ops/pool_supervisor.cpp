@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/log_text.hpp"
+#include "ops/crash_quarantine.hpp"
 #include "ops/status_snapshot.hpp"
 #include "ops/stopped_pool_responder.hpp"
 #include "ops/worker_channel.hpp"
@@ -323,6 +324,7 @@ void pool_supervisor::tick() {
 }
 
 void pool_supervisor::report_death(worker& w, int status) {
+    if (WIFSIGNALED(status)) quarantine_crash(w);
     auto& slot = board_.slot(w.slot);
     std::string how;
     if (WIFSIGNALED(status)) {
@@ -375,6 +377,29 @@ void pool_supervisor::report_death(worker& w, int status) {
                       : fmt::format("; core dump in {}", settings_.process.core_dump_dir));
     record_restart(board_.header(), WIFSIGNALED(status) ? restart_cause::crash : restart_cause::exit, w.id, w.pid,
                    detail + (count ? "; in flight: " + in_flight : ""));
+}
+
+void pool_supervisor::quarantine_crash(const worker& w) {
+    const auto period = settings_.process.crash_quarantine;
+    auto& slot = board_.slot(w.slot);
+    if (period.count() <= 0 || slot.fault_signal.load(std::memory_order_acquire) == 0) return;
+    // The faulting thread's request; when the thread ran none (a thread the extension started),
+    // the requests then inside extension code are the suspects.
+    const auto serial = slot.fault_serial.load();
+    std::vector<const tracked_request*> culprits;
+    for (const auto& t : slot.requests) {
+        const auto s = t.serial.load();
+        if (s == 0 || t.quarantine_key.load() == 0) continue;
+        if (serial ? s == serial : t.in_code_since_ms.load() != 0) culprits.push_back(&t);
+    }
+    const auto until = monotonic_ms() + period.count();
+    for (const auto* t : culprits) {
+        const auto line = t->line.load();
+        if (quarantine(board_.header(), t->quarantine_key.load(), line, until))
+            spdlog::warn("pool {}: quarantined {} for {}s: it crashed worker {}; until then it is answered 500 "
+                         "without running the extension (crash_quarantine)",
+                         settings_.name, engine::log_text(line), period.count() / 1000, w.id);
+    }
 }
 
 bool pool_supervisor::on_exit(pid_t pid, int status) {

@@ -102,6 +102,8 @@ private:
     void recycle(worker& w, restart_cause cause, std::string reason);
     void drain(worker& w, restart_cause cause, std::string reason, std::chrono::milliseconds bound);
     void report_death(worker& w, int status);
+    /// crash_quarantine: the request a crashed worker was running (its slot still says).
+    void quarantine_crash(const worker& w);
     void trip_rapid_fail();
     void start_responder();
     void stop_responder();

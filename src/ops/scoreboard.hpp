@@ -19,6 +19,7 @@ namespace isapi_fcgi::ops {
 inline constexpr std::size_t max_extensions = 32;
 inline constexpr std::size_t max_tracked_requests = 256;  ///< per worker, for URLs in flight
 inline constexpr std::size_t max_events = 16;             ///< recent restarts kept
+inline constexpr std::size_t max_quarantined = 16;        ///< crash-quarantined requests kept
 /// Latency histogram upper bounds in microseconds; one more bucket holds the rest (+Inf).
 inline constexpr std::uint64_t latency_bounds_us[] = {1'000,   2'500,   5'000,     10'000,    25'000,
                                                       50'000,  100'000, 250'000,   500'000,   1'000'000,
@@ -82,6 +83,7 @@ struct tracked_request {
     std::atomic<std::uint32_t> holders;
     std::atomic<std::int64_t> started_ms;      ///< CLOCK_MONOTONIC, shared by every process
     std::atomic<std::int64_t> in_code_since_ms;  ///< 0: no extension thread runs it now
+    std::atomic<std::uint64_t> quarantine_key;   ///< crash_quarantine.hpp; 0: quarantine off
     shared_text<256> line;                     ///< "GET /scripts/app.dll/x?y"
 };
 
@@ -115,6 +117,16 @@ struct worker_slot {
 
 enum class pool_state : std::uint32_t { running, stopped };
 
+/// A request that crashed a worker, answered 500 without running the extension until
+/// `until_ms` (crash_quarantine.hpp). The master writes entries; workers only read them and
+/// count their refusals.
+struct quarantine_entry {
+    std::atomic<std::int64_t> until_ms;  ///< CLOCK_MONOTONIC; 0 (or past): free
+    std::atomic<std::uint64_t> key;
+    std::atomic<std::uint64_t> refused;  ///< requests answered 500 in this period
+    shared_text<256> line;               ///< the request, for the log and status
+};
+
 struct restart_event {
     std::atomic<std::int64_t> unix_ms;
     std::atomic<std::uint32_t> worker_id;
@@ -141,6 +153,8 @@ struct board_header {
     shared_text<64> extension_names[max_extensions];
     std::atomic<std::uint32_t> max_busy_threads;  ///< the highest any worker reached
     request_counters retired;
+    quarantine_entry quarantine[max_quarantined];
+    std::atomic<std::uint64_t> quarantined_total;  ///< quarantine periods started
 };
 
 /// A mapping of one pool's block. Movable, not copyable; unmaps on destruction.

@@ -94,6 +94,8 @@ std::string render_status_text(const pool_snapshot& s, bool full) {
     }
     for (const auto& r : s.recent_restarts)
         line("restart", fmt::format("{} worker {} pid {} {}: {}", local_time(r.unix_ms), r.worker_id, r.pid, r.cause, r.detail));
+    for (const auto& q : s.quarantined)
+        line("quarantined", fmt::format("{} (another {}s, refused {})", q.line, (q.remaining_ms + 999) / 1000, q.refused));
     if (!full) return out;
     for (const auto& w : s.workers) {
         out += "\n************************\n";
@@ -173,6 +175,15 @@ std::string render_status_json(const pool_snapshot& s, bool full) {
                            r.unix_ms / 1000, r.worker_id, r.pid, r.cause, json_escape(r.detail));
     }
     out += ']';
+    key("quarantined requests");
+    out += '[';
+    for (std::size_t i = 0; i < s.quarantined.size(); ++i) {
+        const auto& q = s.quarantined[i];
+        out += fmt::format("{}{{\"request\":\"{}\",\"remaining ms\":{},\"refused\":{}}}", i ? "," : "",
+                           json_escape(q.line), q.remaining_ms, q.refused);
+    }
+    out += ']';
+    num("quarantined total", s.quarantined_total);
     key("reload failed");
     out += s.reload_failed ? "true" : "false";
     str("reload error", s.reload_error);

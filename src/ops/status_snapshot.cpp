@@ -130,6 +130,11 @@ pool_snapshot read_once(const scoreboard& board, std::string_view pool) {
                                        std::string(to_string(static_cast<restart_cause>(e.cause.load(relaxed)))),
                                        e.detail.load()});
     }
+    const auto now_ms = monotonic_ms();
+    for (const auto& q : h.quarantine)
+        if (const auto until = q.until_ms.load(); until > now_ms)
+            out.quarantined.push_back({q.line.load(), until - now_ms, q.refused.load(relaxed)});
+    out.quarantined_total = h.quarantined_total.load(relaxed);
     const auto names = std::min<std::uint32_t>(h.extension_names_used.load(), max_extensions);
     out.extensions.resize(names);
     for (std::uint32_t i = 0; i < names; ++i) out.extensions[i].name = h.extension_names[i].load();

@@ -54,6 +54,12 @@ struct restart_figures {
     std::string detail;
 };
 
+struct quarantine_figures {
+    std::string line;        ///< "GET /scripts/app.dll/x?y"
+    std::int64_t remaining_ms = 0;
+    std::uint64_t refused = 0;
+};
+
 struct pool_snapshot {
     std::string pool;
     std::int64_t started_unix_ms = 0;
@@ -86,6 +92,8 @@ struct pool_snapshot {
 
     std::array<std::uint64_t, static_cast<std::size_t>(restart_cause::count)> restarts{};
     std::vector<restart_figures> recent_restarts;  ///< newest first
+    std::vector<quarantine_figures> quarantined;    ///< crash_quarantine entries in force
+    std::uint64_t quarantined_total = 0;            ///< quarantine periods started
     std::optional<std::uint32_t> listen_queue;      ///< connections waiting for accept()
     std::optional<std::uint32_t> listen_queue_limit;
 

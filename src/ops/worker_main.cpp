@@ -1,5 +1,6 @@
 #include "ops/worker_main.hpp"
 
+#include <fcntl.h>
 #include <link.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -112,6 +113,10 @@ int worker_main(int argc, char** argv) {
     auto& slot = board.slot(slot_index);
     slot.pid.store(::getpid());
     install_crash_handler(slot);
+    // What the master handed over is ours alone: a program an extension starts gets stdin,
+    // stdout and stderr, not the channel, the scoreboard or the pool's sockets.
+    for (int fd = worker_fd::channel; fd < worker_fd::first_listen + listen_count; ++fd)
+        if (fd != worker_fd::config) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
 
     // The listening sockets the master opened, at fixed descriptors in configuration order.
     pool.listen.clear();
@@ -142,6 +147,7 @@ int worker_main(int argc, char** argv) {
                 send_message(worker_fd::channel, fmt::format("recycle {} {}", to_string(cause), reason));
             });
         export_registry_environment(pool);  // before any extension loads
+        if (pool.process.crash_quarantine.count() > 0) observer->enable_crash_quarantine();
         host = std::make_shared<isapi::isapi_host>(mine, observer);
         range_query query{&pool.isapi.extensions, &slot};
         ::dl_iterate_phdr(note_extension_ranges, &query);

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "ops/crash_handler.hpp"
+#include "ops/crash_quarantine.hpp"
 
 namespace isapi_fcgi::ops {
 namespace {
@@ -44,7 +45,7 @@ void count_extension_request(extension_counters& counters, std::chrono::microsec
 worker_observer::worker_observer(const scoreboard& board, worker_slot& slot,
                                  const std::vector<std::string>& extension_names, unsigned extension_threads,
                                  std::uint64_t max_requests, recycle_request on_recycle)
-    : slot_(slot), max_requests_(max_requests), on_recycle_(std::move(on_recycle)) {
+    : header_(board.header()), slot_(slot), max_requests_(max_requests), on_recycle_(std::move(on_recycle)) {
     slot_.extension_threads.store(extension_threads, relaxed);
     slot_.extension_count.store(static_cast<std::uint32_t>(std::min(extension_names.size(), max_extensions)), relaxed);
     for (std::size_t i = 0; i < extension_names.size(); ++i) {
@@ -77,6 +78,10 @@ void worker_observer::request_started(const isapi::request_started_info& info) n
         t.holders.store(request_holder, std::memory_order_release);
         t.in_code_since_ms.store(0, relaxed);
         t.started_ms.store(monotonic_ms(), relaxed);
+        const bool named = info.extension_index < name_index_.size();
+        t.quarantine_key.store(quarantine_ && named ? quarantine_key(name_index_[info.extension_index], info.method, info.url)
+                                                    : 0,
+                               relaxed);
         char line[256];
         const std::size_t method = std::min<std::size_t>(info.method.size(), 16);
         std::copy_n(info.method.data(), method, line);
@@ -93,6 +98,15 @@ void worker_observer::request_started(const isapi::request_started_info& info) n
     }
     if (max_requests_ != 0 && n == max_requests_)
         ask_recycle(restart_cause::max_requests, "served max_requests (" + std::to_string(max_requests_) + ")");
+}
+
+isapi::admission worker_observer::admit(std::uint64_t serial) noexcept {
+    if (!quarantine_) return {};
+    const auto* t = find(serial);
+    const auto key = t ? t->quarantine_key.load(relaxed) : 0;
+    if (key == 0) return {};
+    const auto verdict = check_quarantine(header_, key, monotonic_ms());
+    return {verdict.refused, verdict.first};
 }
 
 void worker_observer::request_pending(std::uint64_t serial) noexcept {

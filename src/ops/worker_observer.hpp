@@ -25,6 +25,8 @@ public:
                     unsigned extension_threads, std::uint64_t max_requests, recycle_request on_recycle);
 
     void request_started(const isapi::request_started_info& info) noexcept override;
+    /// Refuses a request in the pool's crash quarantine (crash_quarantine.hpp).
+    isapi::admission admit(std::uint64_t serial) noexcept override;
     void request_pending(std::uint64_t serial) noexcept override;
     void request_slow(std::uint64_t serial, std::string_view waiting_on) noexcept override;
     void request_finished(const isapi::request_finished_info& info) noexcept override;
@@ -36,11 +38,17 @@ public:
     /// Status and metrics requests answered beside the extensions.
     void internal_request() noexcept;
 
+    /// Keys every request for the crash quarantine and checks them against the pool's list.
+    /// Call before serving (a pool with `crash_quarantine` above 0).
+    void enable_crash_quarantine() noexcept { quarantine_ = true; }
+
 private:
     tracked_request* find(std::uint64_t serial) noexcept;
     void ask_recycle(restart_cause cause, std::string reason) noexcept;
 
+    board_header& header_;
     worker_slot& slot_;
+    bool quarantine_ = false;
     std::vector<std::uint32_t> name_index_;  // pool extension index -> scoreboard index
     std::uint64_t max_requests_;
     recycle_request on_recycle_;

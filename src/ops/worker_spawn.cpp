@@ -3,9 +3,11 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 
@@ -64,7 +66,12 @@ spawned_worker spawn_worker(const spawn_request& request) {
         targets.push_back(worker_fd::first_listen + static_cast<int>(i));
     }
     std::vector<int> copies(sources.size(), -1);
-    const int above = worker_fd::first_listen + static_cast<int>(request.listen_fds.size()) + 16;
+    const int first_unused = worker_fd::first_listen + static_cast<int>(request.listen_fds.size());
+    const int above = first_unused + 16;
+    rlimit files{};
+    const int open_max = ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY
+                             ? static_cast<int>(std::min<rlim_t>(files.rlim_cur, 1 << 20))
+                             : 1 << 16;
 
     sigset_t all, previous;
     ::sigfillset(&all);
@@ -83,6 +90,11 @@ spawned_worker spawn_worker(const spawn_request& request) {
         // dup2 clears close-on-exec on the target: these, and only these, cross the exec.
         for (std::size_t i = 0; i < sources.size(); ++i)
             if (::dup2(copies[i], targets[i]) < 0) ::_exit(126);
+        // Nothing else crosses, whatever its flag: the launcher's descriptors, and one the
+        // master's other threads opened or accepted without close-on-exec, or in the instant
+        // before they could set it (a connection accepted for a stopped pool, say).
+        if (::close_range(static_cast<unsigned>(first_unused), ~0U, 0) != 0)
+            for (int fd = first_unused; fd < open_max; ++fd) ::close(fd);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
         ::execv("/proc/self/exe", argv.data());
         ::_exit(127);

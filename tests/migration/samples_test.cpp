@@ -3,10 +3,14 @@
 // migration.samples_build_with_the_documented_command), loaded by the sidecar and requested
 // through real nginx with the shipped snippet.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
 #include <fstream>
 #include <optional>
 #include <stdexcept>
@@ -14,6 +18,7 @@
 #include <regex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -40,16 +45,38 @@ std::string pattern_bytes(std::size_t size) {
     return bytes;
 }
 
+/// Puts `bytes` at `path` by renaming a new file over it, never by rewriting it in place.
+/// sendfile's data file sits beside the sample (the extension finds it there), so it is shared
+/// by every test of this fixture, and ctest runs them in parallel, each with a sidecar that may
+/// hold the file open (the sample caches its handle) and be reading it. A rewrite in place
+/// (std::ofstream: truncate, then write) empties the very file such a download is reading: its
+/// pread gets 0 bytes at offset 0, and the download fails with "TRANSMIT_FILE cannot read the
+/// file: error 38" (ERROR_HANDLE_EOF), the flake this replaced. After a rename the reader keeps
+/// the file it opened, with the same bytes.
+void replace_file(const std::filesystem::path& path, const std::string& bytes) {
+    auto fresh = path;
+    fresh += ".new." + std::to_string(::getpid());  // unique among the parallel test processes
+    {
+        std::ofstream out(fresh, std::ios::binary | std::ios::trunc);
+        out << bytes;
+        if (!out.flush()) throw std::runtime_error("cannot write " + fresh.string());
+    }
+    std::filesystem::rename(fresh, path);
+}
+
 class migration_samples : public isapi_behind_nginx {
 protected:
     static constexpr unsigned extension_threads = 6;
 
+    static std::filesystem::path blob_path() { return samples_dir / "sendfile-data" / "blob.bin"; }
+
     void SetUp() override {
         std::filesystem::create_directories(samples_dir / "sendfile-data");
-        std::ofstream(samples_dir / "sendfile-data" / "blob.bin", std::ios::binary) << blob_;
+        replace_file(blob_path(), blob_);
+        // filecache's files are read by that sample only, and only after SetUp.
         std::filesystem::create_directories(samples_dir / "filecache-data");
-        std::ofstream(samples_dir / "filecache-data" / "blob.bin", std::ios::binary) << blob_;
-        std::ofstream(samples_dir / "filecache-data" / "empty.txt", std::ios::binary);
+        replace_file(samples_dir / "filecache-data" / "blob.bin", blob_);
+        replace_file(samples_dir / "filecache-data" / "empty.txt", std::string());
         isapi_sidecar_options options;
         // hitcount last: extensions unload in order, so every other thread (workqueue's
         // workers included) has ended, with its DLL_THREAD_DETACH, before hitcount unloads.
@@ -196,6 +223,54 @@ TEST_F(migration_samples, sendfile_transmits_a_shared_create_file_handle) {
         ASSERT_EQ(r.status, 200) << r.describe();
         EXPECT_TRUE(r.body == blob_) << "a concurrent download differs (" << r.body.size() << " bytes)";
     }
+}
+
+// The flake's cause, deterministically: another test's SetUp writing the data file while this
+// sidecar holds it open. The writes must not touch the file a reader holds: no IN_MODIFY on it
+// (a truncation or a write in place raises one before the writing call returns).
+TEST_F(migration_samples, the_fixture_never_rewrites_the_data_file_a_sidecar_holds) {
+    const int held = ::open(blob_path().c_str(), O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(held, 0);
+    const int watch = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    ASSERT_GE(watch, 0);
+    ASSERT_GE(::inotify_add_watch(watch, blob_path().c_str(), IN_MODIFY), 0);
+    replace_file(blob_path(), blob_);  // what a parallel test's SetUp does
+    alignas(inotify_event) char events[4096];
+    const ssize_t got = ::read(watch, events, sizeof(events));
+    EXPECT_EQ(got, -1) << "the file a reader holds was modified";
+    EXPECT_EQ(errno, EAGAIN);
+    std::string seen(blob_.size(), '\0');
+    EXPECT_EQ(::pread(held, seen.data(), seen.size(), 0), static_cast<ssize_t>(blob_.size()));
+    EXPECT_TRUE(seen == blob_);
+    ::close(watch);
+    ::close(held);
+}
+
+// The flake as it happened: downloads of the shared handle while other tests' fixtures write
+// the data file again and again.
+TEST_F(migration_samples, sendfile_downloads_survive_the_data_file_being_written_again) {
+    auto first = get("/scripts/sendfile.dll?file=blob.bin");
+    ASSERT_EQ(first.status, 200) << first.describe();  // the handle is cached from here on
+    std::atomic<bool> done{false};
+    std::atomic<int> rewrites{0};
+    std::thread writer([&] {
+        while (!done.load()) {
+            replace_file(blob_path(), blob_);
+            rewrites.fetch_add(1);
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));  // pacing, not a wait
+        }
+    });
+    std::vector<std::string> urls(8, url("/scripts/sendfile.dll?file=blob.bin"));
+    for (int round = 0; round < 4; ++round) {
+        for (const auto& r : http_get_parallel(work(), urls)) {
+            EXPECT_EQ(r.status, 200) << r.describe();
+            EXPECT_TRUE(r.body == blob_) << "a download differs (" << r.body.size() << " bytes)";
+        }
+    }
+    done = true;
+    writer.join();
+    EXPECT_GT(rewrites.load(), 0);
+    EXPECT_EQ(sidecar().log().find("cannot read the file"), std::string::npos) << tail(sidecar().log());
 }
 
 TEST_F(migration_samples, sendfile_reports_errors_with_format_message) {

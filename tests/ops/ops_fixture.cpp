@@ -2,8 +2,8 @@
 
 #include <grp.h>
 #include <poll.h>
-#include <sys/stat.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -11,8 +11,10 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "support/apache_front.hpp"
 #include "support/engine_instance.hpp"
 #include "support/fcgi_client.hpp"
+#include "support/haproxy_instance.hpp"
 
 namespace isapi_fcgi::test {
 
@@ -126,20 +128,53 @@ void ops_test::start_nginx(bool web_pool, std::string server_extra) {
     nginx_ = std::make_unique<nginx_front>(options);
 }
 
-void ops_test::start_apache() {
-    if (::geteuid() == 0) {
-        // Apache's workers (www-data) reach the socket through the test's directory, as through
-        // a deployment's socket directory: 0710, group-owned.
-        const struct group* entry = ::getgrnam(apache_front::worker_user);
-        ASSERT_NE(entry, nullptr) << "no group " << apache_front::worker_user;
-        ASSERT_EQ(::chown(work_.path().c_str(), static_cast<uid_t>(-1), entry->gr_gid), 0);
-        ASSERT_EQ(::chmod(work_.path().c_str(), 0710), 0);
-    }
+namespace {
+
+// Apache's workers (www-data) reach the socket through the test's directory, as through a
+// deployment's socket directory: 0710, group-owned. Needs root, as the ops tests run.
+void open_to_apache_workers(const std::filesystem::path& dir) {
+    const struct group* entry = ::getgrnam(apache_front::worker_user);
+    if (entry == nullptr || ::chown(dir.c_str(), static_cast<uid_t>(-1), entry->gr_gid) != 0 ||
+        ::chmod(dir.c_str(), 0710) != 0)
+        throw std::runtime_error("cannot open the test directory to Apache's group");
+}
+
+apache_front_options apache_options(const std::string& upstream) {
     apache_front_options options;
-    options.upstream_address = address("app.sock");
+    options.upstream_address = upstream;
     options.snippet = ISAPI_APACHE_SNIPPET;
     options.max_workers = 64;
-    apache_ = std::make_unique<apache_front>(options);
+    return options;
+}
+
+}  // namespace
+
+void ops_test::start_apache() {
+    if (::geteuid() == 0) open_to_apache_workers(work_.path());
+    apache_ = std::make_unique<apache_front>(apache_options(address("app.sock")));
+}
+
+std::string ops_test::apache_socket_yaml() {
+    return std::string("    socket: { mode: \"0660\", group: ") + apache_front::worker_user + " }\n";
+}
+
+web_front& ops_test::start_front(const std::string& kind) {
+    if (kind == "nginx") {
+        start_nginx();
+        return *nginx_;
+    }
+    if (kind == "apache") {
+        open_to_apache_workers(work_.path());
+        front_ = std::make_unique<apache_front>(apache_options(address("app.sock")));
+    } else if (kind == "haproxy") {
+        haproxy_options options;
+        options.engine_address = address("app.sock");
+        options.backend_file = ISAPI_HAPROXY_BACKEND;
+        front_ = std::make_unique<haproxy_instance>(options);
+    } else {
+        throw std::invalid_argument("no front end called " + kind);
+    }
+    return *front_;
 }
 
 json_value ops_test::status_json(const std::string& socket) {
@@ -192,6 +227,12 @@ void ops_test::TearDown() {
         EXPECT_TRUE(problems.empty()) << "apache error log:\n" << apache_->error_log();
         apache_->stop();
         apache_.reset();
+    }
+    if (front_) {
+        const auto problems = front_->error_log_problems(allowed_nginx_problems_);
+        EXPECT_TRUE(problems.empty()) << front_->name() << " error log:\n" << front_->error_log();
+        front_->stop();
+        front_.reset();
     }
     if (master_ && master_->running()) stop_master();
     if (HasFailure() && master_) std::cerr << "--- isapi-fcgi log ---\n" << tail(master_->error_output(), 12000);

@@ -22,8 +22,18 @@
 #include "support/http_client.hpp"
 #include "support/apache_front.hpp"
 #include "support/nginx_front.hpp"
+#include "support/web_front.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_process.hpp"
+
+// ThreadSanitizer intercepts sigaction, so a worker's deliberate SIGSEGV reaches TSan's handler
+// (a "SEGV on unknown address" report) instead of ending the worker as it does in production:
+// the crash tests mean nothing there and run in the release and ASan trees only.
+#if defined(__SANITIZE_THREAD__)
+#define SKIP_DELIBERATE_CRASHES_UNDER_TSAN() GTEST_SKIP() << "deliberate crashes are reported by TSan's own SIGSEGV handler"
+#else
+#define SKIP_DELIBERATE_CRASHES_UNDER_TSAN() (void)0
+#endif
 
 namespace isapi_fcgi::test {
 
@@ -77,6 +87,14 @@ protected:
     /// Apache in front: the shipped ProxyPassMatch snippet to `unix:@DIR@/app.sock` (whose pool
     /// must let Apache's worker user in: socket group www-data when the tests run as root).
     void start_apache();
+    /// A front end with its shipped configuration unchanged routing `.dll` URLs to
+    /// `unix:@DIR@/app.sock`: "nginx", "apache" or "haproxy". For Apache the pool's YAML needs
+    /// apache_socket_yaml (its workers run as www-data) and the test's directory is opened to
+    /// that group here.
+    web_front& start_front(const std::string& kind);
+    web_front& front() { return *front_; }
+    /// The pool keys that give the socket to Apache's group.
+    static std::string apache_socket_yaml();
 
     std::string dir_text() const { return work_.path().string(); }
     std::string address(const std::string& socket = "app.sock") const { return "unix:" + work_.file(socket).string(); }
@@ -107,8 +125,9 @@ protected:
     std::unique_ptr<notify_socket> notify_;
     std::unique_ptr<test_process> master_;
     std::unique_ptr<nginx_front> nginx_;
-    std::unique_ptr<apache_front> apache_;
-    /// nginx error-log lines the test provokes (502s after a crash).
+    std::unique_ptr<apache_front> apache_;  ///< start_apache's
+    std::unique_ptr<web_front> front_;      ///< start_front's, when not nginx_
+    /// Front-end error-log lines the test provokes (502s after a crash).
     std::optional<std::regex> allowed_nginx_problems_;
 };
 

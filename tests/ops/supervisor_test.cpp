@@ -41,15 +41,6 @@ double restarts(const json_value& status, const std::string& cause) {
     return status["restarts by cause"][cause].number();
 }
 
-// ThreadSanitizer intercepts sigaction, so a worker's deliberate SIGSEGV reaches TSan's handler
-// (a "SEGV on unknown address" report) instead of ending the worker as it does in production:
-// the crash tests mean nothing there and run in the release and ASan trees only.
-#if defined(__SANITIZE_THREAD__)
-#define SKIP_DELIBERATE_CRASHES_UNDER_TSAN() GTEST_SKIP() << "deliberate crashes are reported by TSan's own SIGSEGV handler"
-#else
-#define SKIP_DELIBERATE_CRASHES_UNDER_TSAN() (void)0
-#endif
-
 TEST_F(ops_test, segfault_on_one_url_fails_only_the_requests_in_flight_on_that_worker) {
     SKIP_DELIBERATE_CRASHES_UNDER_TSAN();
     start(config(app_pool("    workers: 2\n    extension_threads: 4\n") +
@@ -62,8 +53,7 @@ TEST_F(ops_test, segfault_on_one_url_fails_only_the_requests_in_flight_on_that_w
     ASSERT_TRUE(same_pool.wait_completed(30, within(20s)));
 
     const auto mark = log_mark();
-    // Straight to the socket: through nginx, fastcgi_next_upstream would retry the request on
-    // another connection and crash the next worker too (see README, "Crashes").
+    // Straight to the socket (poison_request_test.cpp sends crashes through the front ends).
     const auto crashed = fcgi_get(address(), "/scripts/misbehave.dll/segv");
     EXPECT_FALSE(crashed.ended);
     const auto report = wait_log(R"(worker \d+ \(pid \d+\) killed by SIGSEGV; SIGSEGV at address 0x[0-9a-f]+, in extension 'misbehave' \(\+0x[0-9a-f]+\), while running GET /scripts/misbehave\.dll/segv)",
