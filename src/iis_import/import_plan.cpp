@@ -46,6 +46,15 @@ std::string join_url(const std::string& a, const std::string& b) {
     return left + right;
 }
 
+/// False for a URL the sidecar's configuration cannot hold: a space or control character (IIS
+/// allows "/my scripts"), '?', or '%' and '\\', which url_map refuses in configured paths.
+bool configurable_url(const std::string& url) {
+    return std::none_of(url.begin(), url.end(), [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte <= ' ' || byte == 0x7f || c == '?' || c == '%' || c == '\\';
+    });
+}
+
 /// True when URL path `prefix` is `url` or an ancestor of it on whole segments (any case).
 bool url_under(const std::string& url, const std::string& prefix) {
     if (prefix == "/" || prefix.empty()) return true;
@@ -282,6 +291,11 @@ private:
                     plan_.warnings.push_back("handler '" + first->name + "' allows only the verbs " + first->verb + " for " +
                                              url + "; isapi-fcgi passes every verb to the extension");
                 }
+                if (!configurable_url(url)) {
+                    plan_.warnings.push_back("'" + dll + "' at '" + url + "': isapi-fcgi takes no space, control "
+                                             "character, '?', '%' or '\\' in a configured URL; not imported");
+                    continue;
+                }
                 auto& p = pool(s->pool);
                 if (p.site.empty() || p.site == site) p.site = site;
                 else p.site = "\n";  // several sites
@@ -351,6 +365,11 @@ private:
                 if (!allows(policy, h.require_access)) {
                     plan_.warnings.push_back("script map '" + h.name + "' at " + s->url + " requires " + h.require_access +
                                              " but accessPolicy is '" + policy + "'; not imported");
+                    continue;
+                }
+                if (!configurable_url(s->url)) {
+                    plan_.warnings.push_back("script map '" + h.name + "' at '" + s->url + "': isapi-fcgi takes no "
+                                             "space, control character, '?', '%' or '\\' in a URL prefix; not imported");
                     continue;
                 }
                 auto& p = pool(s->pool);

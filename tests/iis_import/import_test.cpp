@@ -49,6 +49,9 @@ TEST(windows_paths, variables_maps_and_the_default_root) {
     EXPECT_EQ(dll_to_so("/a/readme.txt"), "/a/readme.txt");
     EXPECT_TRUE(windows_path_under("C:\\A\\b.dll", "c:\\a\\"));
     EXPECT_FALSE(windows_path_under("C:\\AB\\b.dll", "c:\\a"));
+    // Found by iis_import_fuzzer (an isapiCgiRestriction <add path="">): read d.back() of "".
+    EXPECT_FALSE(windows_path_under("C:\\a\\b.dll", ""));
+    EXPECT_FALSE(windows_path_under("", ""));
     EXPECT_EQ(windows_relative("C:\\a\\sub\\b.dll", "C:\\a"), "sub/b.dll");
 }
 
@@ -151,6 +154,25 @@ TEST(import, web_config_with_clear_wildcard_script_map_and_prefix) {
     EXPECT_TRUE(has_warning(r, "system.web (ASP.NET settings)"));
     EXPECT_TRUE(has_warning(r, "system.webServer/httpErrors"));
     EXPECT_NE(r.nginx.find("listen 80;"), std::string::npos);
+}
+
+// Found by iis_import_fuzzer: a URL the configuration cannot hold made YAML the loader refused.
+TEST(import, urls_the_configuration_cannot_hold_are_warned_about_and_the_yaml_loads) {
+    import_options options;
+    options.url_prefix = "/my app";
+    options.physical_dir = "C:\\inetpub\\app";
+    const auto spaced = import_iis(read_config("web.config"), options);
+    ASSERT_TRUE(spaced.ok) << spaced.error;
+    EXPECT_TRUE(has_warning(spaced, "'/my app/app.dll': isapi-fcgi takes no space"));
+    EXPECT_TRUE(has_warning(spaced, "at '/my app': isapi-fcgi takes no space"));
+    EXPECT_NO_THROW(config::load_string(spaced.yaml, "imported.yaml")) << spaced.yaml;
+
+    options.url_prefix = "/caf\xc3\xa9";  // UTF-8 is a URL path like any other
+    const auto accented = import_iis(read_config("web.config"), options);
+    ASSERT_TRUE(accented.ok) << accented.error;
+    const auto settings = config::load_string(accented.yaml, "imported.yaml");
+    ASSERT_EQ(settings.pools.size(), 1u) << accented.yaml;
+    EXPECT_EQ(settings.pools[0].isapi.extensions[0].urls, std::vector<std::string>{"/caf\xc3\xa9/app.dll"});
 }
 
 TEST(import, dll_handlers_without_a_restriction_list_ask_for_manual_entries) {
