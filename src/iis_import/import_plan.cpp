@@ -55,6 +55,12 @@ bool configurable_url(const std::string& url) {
     });
 }
 
+/// The script map paths the sidecar takes: "*" or "*.ext" (IIS also has "app*.dll", "x.y").
+bool configurable_script_map_path(const std::string& path) {
+    if (path == "*") return true;
+    return path.size() > 2 && path.starts_with("*.") && path.find_first_of("*/\\?", 1) == std::string::npos;
+}
+
 /// True when URL path `prefix` is `url` or an ancestor of it on whole segments (any case).
 bool url_under(const std::string& url, const std::string& prefix) {
     if (prefix == "/" || prefix.empty()) return true;
@@ -365,6 +371,11 @@ private:
                 if (!allows(policy, h.require_access)) {
                     plan_.warnings.push_back("script map '" + h.name + "' at " + s->url + " requires " + h.require_access +
                                              " but accessPolicy is '" + policy + "'; not imported");
+                    continue;
+                }
+                if (!configurable_script_map_path(h.path)) {
+                    plan_.warnings.push_back("script map '" + h.name + "' has the path '" + h.path + "': isapi-fcgi "
+                                             "takes only \"*.ext\" or \"*\"; not imported");
                     continue;
                 }
                 if (!configurable_url(s->url)) {

@@ -173,6 +173,17 @@ TEST(import, urls_the_configuration_cannot_hold_are_warned_about_and_the_yaml_lo
     const auto settings = config::load_string(accented.yaml, "imported.yaml");
     ASSERT_EQ(settings.pools.size(), 1u) << accented.yaml;
     EXPECT_EQ(settings.pools[0].isapi.extensions[0].urls, std::vector<std::string>{"/caf\xc3\xa9/app.dll"});
+
+    // The same for a script map path the sidecar does not take (it takes "*" and "*.ext").
+    std::string xml = read_config("web.config");
+    const std::string wildcard = "path=\"*\" verb=\"*\" modules=\"IsapiModule\" scriptProcessor";
+    ASSERT_NE(xml.find(wildcard), std::string::npos);
+    xml.replace(xml.find(wildcard), wildcard.size(), "path=\"r*.isa\" verb=\"*\" modules=\"IsapiModule\" scriptProcessor");
+    options.url_prefix = "/app";
+    const auto pattern = import_iis(xml, options);
+    ASSERT_TRUE(pattern.ok) << pattern.error;
+    EXPECT_TRUE(has_warning(pattern, "has the path 'r*.isa': isapi-fcgi takes only")) << pattern.yaml;
+    EXPECT_NO_THROW(config::load_string(pattern.yaml, "imported.yaml")) << pattern.yaml;
 }
 
 TEST(import, dll_handlers_without_a_restriction_list_ask_for_manual_entries) {
