@@ -46,10 +46,11 @@ std::string join_url(const std::string& a, const std::string& b) {
     return left + right;
 }
 
-/// False for a URL the sidecar's configuration cannot hold: a space or control character (IIS
-/// allows "/my scripts"), '?', or '%' and '\\', which url_map refuses in configured paths.
+/// False for a URL the sidecar's configuration cannot hold: one not starting with '/' (an
+/// application path="app"), with a space or control character (IIS allows "/my scripts"), '?',
+/// or '%' and '\\', which url_map refuses in configured paths.
 bool configurable_url(const std::string& url) {
-    return std::none_of(url.begin(), url.end(), [](char c) {
+    return url.starts_with('/') && std::none_of(url.begin(), url.end(), [](char c) {
         const auto byte = static_cast<unsigned char>(c);
         return byte <= ' ' || byte == 0x7f || c == '?' || c == '%' || c == '\\';
     });
@@ -298,8 +299,8 @@ private:
                                              url + "; isapi-fcgi passes every verb to the extension");
                 }
                 if (!configurable_url(url)) {
-                    plan_.warnings.push_back("'" + dll + "' at '" + url + "': isapi-fcgi takes no space, control "
-                                             "character, '?', '%' or '\\' in a configured URL; not imported");
+                    plan_.warnings.push_back("'" + dll + "' at '" + url + "': isapi-fcgi takes a URL path starting with '/' "
+                                             "and without space, control character, '?', '%' or '\\'; not imported");
                     continue;
                 }
                 auto& p = pool(s->pool);
@@ -379,8 +380,9 @@ private:
                     continue;
                 }
                 if (!configurable_url(s->url)) {
-                    plan_.warnings.push_back("script map '" + h.name + "' at '" + s->url + "': isapi-fcgi takes no "
-                                             "space, control character, '?', '%' or '\\' in a URL prefix; not imported");
+                    plan_.warnings.push_back("script map '" + h.name + "' at '" + s->url + "': isapi-fcgi takes a URL "
+                                             "path starting with '/' and without space, control character, '?', '%' or "
+                                             "'\\'; not imported");
                     continue;
                 }
                 auto& p = pool(s->pool);

@@ -163,8 +163,8 @@ TEST(import, urls_the_configuration_cannot_hold_are_warned_about_and_the_yaml_lo
     options.physical_dir = "C:\\inetpub\\app";
     const auto spaced = import_iis(read_config("web.config"), options);
     ASSERT_TRUE(spaced.ok) << spaced.error;
-    EXPECT_TRUE(has_warning(spaced, "'/my app/app.dll': isapi-fcgi takes no space"));
-    EXPECT_TRUE(has_warning(spaced, "at '/my app': isapi-fcgi takes no space"));
+    EXPECT_TRUE(has_warning(spaced, "'/my app/app.dll': isapi-fcgi takes a URL path starting with '/' and without space"));
+    EXPECT_TRUE(has_warning(spaced, "at '/my app': isapi-fcgi takes a URL path starting with '/' and without space"));
     EXPECT_NO_THROW(config::load_string(spaced.yaml, "imported.yaml")) << spaced.yaml;
 
     options.url_prefix = "/caf\xc3\xa9";  // UTF-8 is a URL path like any other
