@@ -14,6 +14,7 @@ def other_targets(record, begin, pair, pairs, nginx_params, root):
         "header_block": header_block_seeds(),
         "response_translator": response_translator_seeds(),
         "chunked_decoder": chunked_decoder_seeds(),
+        "credentials": credentials_seeds(),
         "config_loader": config_loader_seeds(root),
         "iis_import": iis_import_seeds(root),
     }
@@ -102,6 +103,20 @@ def chunked_decoder_seeds():
         "bad_crlf": b"\x04" + b"2\r\nabX\r\n",
         "roundtrip": b"\x01" + bytes(range(256)) * 3,
         "roundtrip_lf_ext": b"\x2b" + b"payload " * 50,
+    }
+
+
+def credentials_seeds():
+    pem = ("-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2VydGlmaWNhdGUgZm9yIGZ1enppbmc=\n"
+           "-----END CERTIFICATE-----\n")
+    return {
+        "basic": "\x00dXNlcjpwYXNzd29yZA==",
+        "basic_bad": "\x00dXNlcjp*YXNz",
+        "pem": "\x00" + pem,
+        "pem_escaped": "\x00" + pem.replace("\n", "%0A").replace("+", "%2B").replace("/", "%2F"),
+        "pem_tabs": "\x00" + pem.replace("\nM", "\n\tM"),
+        "roundtrip": "\x01\x30\x82\x01\xb3\x30\x82\x01\x59",
+        "roundtrip_escaped": "\x03" + "certificate bytes " * 8,
     }
 
 
