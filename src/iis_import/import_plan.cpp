@@ -62,6 +62,13 @@ bool configurable_script_map_path(const std::string& path) {
     return path.size() > 2 && path.starts_with("*.") && path.find_first_of("*/\\?", 1) == std::string::npos;
 }
 
+/// The methods a script map of the sidecar's configuration takes.
+bool configurable_verb(const std::string& verb) {
+    return !verb.empty() && std::all_of(verb.begin(), verb.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_';
+    });
+}
+
 /// True when URL path `prefix` is `url` or an ancestor of it on whole segments (any case).
 bool url_under(const std::string& url, const std::string& prefix) {
     if (prefix == "/" || prefix.empty()) return true;
@@ -385,23 +392,30 @@ private:
                                              "'\\'; not imported");
                     continue;
                 }
-                auto& p = pool(s->pool);
-                auto& e = extension_for(p, p.script_map_only, h.script_processor);
-                planned_script_map m{e.name, h.path, s->url, {}, s->site};
+                std::vector<std::string> verbs;
                 if (h.verb != "*") {
-                    std::string verbs = h.verb;
+                    const std::string& list = h.verb;
                     std::size_t start = 0;
-                    while (start <= verbs.size()) {
-                        auto comma = verbs.find(',', start);
-                        std::string verb = verbs.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+                    while (start <= list.size()) {
+                        auto comma = list.find(',', start);
+                        std::string verb = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
                         verb.erase(0, verb.find_first_not_of(' '));
                         verb.erase(verb.find_last_not_of(' ') + 1);
-                        if (!verb.empty()) m.verbs.push_back(verb);
+                        if (!verb.empty()) verbs.push_back(verb);
                         if (comma == std::string::npos) break;
                         start = comma + 1;
                     }
                 }
-                p.script_maps.push_back(std::move(m));
+                // Dropping only the odd verb would widen the map (no verbs means all of them).
+                const auto odd = std::find_if_not(verbs.begin(), verbs.end(), configurable_verb);
+                if (odd != verbs.end()) {
+                    plan_.warnings.push_back("script map '" + h.name + "' has the verb '" + *odd + "': isapi-fcgi takes "
+                                             "methods of letters, '-' and '_'; not imported");
+                    continue;
+                }
+                auto& p = pool(s->pool);
+                auto& e = extension_for(p, p.script_map_only, h.script_processor);
+                p.script_maps.push_back({e.name, h.path, s->url, std::move(verbs), s->site});
                 script_sites_.insert(s->site);
             }
         }

@@ -184,6 +184,16 @@ TEST(import, urls_the_configuration_cannot_hold_are_warned_about_and_the_yaml_lo
     ASSERT_TRUE(pattern.ok) << pattern.error;
     EXPECT_TRUE(has_warning(pattern, "has the path 'r*.isa': isapi-fcgi takes only")) << pattern.yaml;
     EXPECT_NO_THROW(config::load_string(pattern.yaml, "imported.yaml")) << pattern.yaml;
+
+    // And for a verb the sidecar does not take: the whole map, since fewer verbs would widen it.
+    xml = read_config("web.config");
+    xml.replace(xml.find(wildcard), wildcard.size(), "path=\"*\" verb=\"GET,+\" modules=\"IsapiModule\" scriptProcessor");
+    const auto verb = import_iis(xml, options);
+    ASSERT_TRUE(verb.ok) << verb.error;
+    EXPECT_TRUE(has_warning(verb, "has the verb '+': isapi-fcgi takes")) << verb.yaml;
+    const auto loaded = config::load_string(verb.yaml, "imported.yaml");
+    ASSERT_EQ(loaded.pools.size(), 1u) << verb.yaml;
+    EXPECT_TRUE(loaded.pools[0].isapi.script_maps.empty()) << verb.yaml;
 }
 
 TEST(import, dll_handlers_without_a_restriction_list_ask_for_manual_entries) {
