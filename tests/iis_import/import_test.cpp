@@ -98,7 +98,7 @@ TEST(import, application_host_pools_extensions_urls_and_warnings) {
     EXPECT_TRUE(has_warning(r, "requires Execute but accessPolicy is 'Read, Script'"));
     // The script map is a real script_maps entry, which the loader reads; its extension is
     // listed with no URLs of its own.
-    EXPECT_NE(r.yaml.find("      - { extension: \"shop\", path: \"*.isa\", url_prefix: \"/shop\", verbs: [GET, POST] }"),
+    EXPECT_NE(r.yaml.find("      - { extension: \"shop\", path: \"*.isa\", url_prefix: \"/shop\", verbs: [\"GET\", \"POST\"] }"),
               std::string::npos)
         << r.yaml;
     ASSERT_EQ(scripts.isapi.script_maps.size(), 1u) << r.yaml;
@@ -184,6 +184,15 @@ TEST(import, urls_the_configuration_cannot_hold_are_warned_about_and_the_yaml_lo
     ASSERT_TRUE(pattern.ok) << pattern.error;
     EXPECT_TRUE(has_warning(pattern, "has the path 'r*.isa': isapi-fcgi takes only")) << pattern.yaml;
     EXPECT_NO_THROW(config::load_string(pattern.yaml, "imported.yaml")) << pattern.yaml;
+
+    // Found by iis_import_fuzzer: the verb NULL was written bare, which YAML reads as null.
+    xml = read_config("web.config");
+    xml.replace(xml.find(wildcard), wildcard.size(), "path=\"*\" verb=\"GET,NULL\" modules=\"IsapiModule\" scriptProcessor");
+    const auto null_verb = import_iis(xml, options);
+    ASSERT_TRUE(null_verb.ok) << null_verb.error;
+    const auto with_null = config::load_string(null_verb.yaml, "imported.yaml");
+    ASSERT_EQ(with_null.pools[0].isapi.script_maps.size(), 1u) << null_verb.yaml;
+    EXPECT_EQ(with_null.pools[0].isapi.script_maps[0].verbs, (std::vector<std::string>{"GET", "NULL"}));
 
     // And for a verb the sidecar does not take: the whole map, since fewer verbs would widen it.
     xml = read_config("web.config");
