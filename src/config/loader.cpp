@@ -6,8 +6,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <sstream>
 #include <vector>
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "config/field.hpp"
@@ -60,14 +62,65 @@ std::string read_whole_file(const std::string& path) {
     throw config_error(source, at.line + 1, at.column + 1, std::move(reason));
 }
 
+/// Where each document of a stream starts, and where its first node is.
+class document_marks final : public YAML::EventHandler {
+public:
+    struct document {
+        YAML::Mark start;
+        YAML::Mark first_node;
+        bool has_node = false;
+    };
+    std::vector<document> documents;
+
+    void OnDocumentStart(const YAML::Mark& mark) override { documents.push_back({mark, mark}); }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node_at(mark); }
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node_at(mark); }
+    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+        node_at(mark);
+    }
+    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {
+        node_at(mark);
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+        node_at(mark);
+    }
+    void OnMapEnd() override {}
+
+private:
+    void node_at(const YAML::Mark& mark) {
+        if (documents.empty() || documents.back().has_node) return;
+        documents.back().first_node = mark;
+        documents.back().has_node = true;
+    }
+};
+
 YAML::Node parse_single_document(std::string_view text, const std::string& source) {
     try {
-        const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-        if (documents.size() > 1) {
-            fail_at(source, documents[1].Mark(),
-                    "expected one YAML document, found " + std::to_string(documents.size()));
+        // Not YAML::LoadAll: yaml-cpp 0.7 never gets past a document that starts with a stray
+        // ',' (config_loader_fuzzer found it): it yields an empty document there forever,
+        // without consuming anything, and LoadAll keeps them all. Walking the documents' events
+        // shows that as a document starting where the previous one did.
+        std::istringstream in{std::string(text)};
+        YAML::Parser parser(in);
+        document_marks marks;
+        while (parser.HandleNextDocument(marks)) {
+            const auto& docs = marks.documents;
+            if (docs.size() >= 2 && docs[docs.size() - 1].start.pos == docs[docs.size() - 2].start.pos) {
+                const YAML::Mark at = docs.back().start;
+                const std::size_t pos = at.pos >= 0 ? static_cast<std::size_t>(at.pos) : text.size();
+                fail_at(source, at,
+                        pos < text.size() ? "invalid YAML: unexpected '" + std::string(1, text[pos]) + "'"
+                                          : std::string("invalid YAML"));
+            }
         }
-        return documents.empty() ? YAML::Node() : documents.front();
+        if (marks.documents.size() > 1) {
+            fail_at(source, marks.documents[1].first_node,
+                    "expected one YAML document, found " + std::to_string(marks.documents.size()));
+        }
+        return marks.documents.empty() ? YAML::Node() : YAML::Load(std::string(text));
     } catch (const YAML::Exception& e) {
         fail_at(source, e.mark, "invalid YAML: " + e.msg);
     }

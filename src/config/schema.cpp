@@ -111,7 +111,7 @@ void store_allowed_clients(const field& value, pool_settings& pool) {
 std::string url_path_or_empty(const field& value) {
     std::string path = value.text_or_empty("a URL path");
     const bool printable =
-        std::all_of(path.begin(), path.end(), [](char c) { return c > ' ' && c != '\x7f'; });
+        std::all_of(path.begin(), path.end(), [](char c) { return static_cast<unsigned char>(c) > ' ' && c != '\x7f'; });
     if (!path.empty() && (path.front() != '/' || !printable)) {
         value.fail(quoted(path) + " is not a URL path (start with '/', or \"\" to disable)");
     }
@@ -152,7 +152,7 @@ void store_extension_urls(const field& value, extension_settings& ext) {
     for (const field& item : value.items("a URL path or a list of them", true)) {
         std::string url = item.text("a URL path");
         const bool printable =
-            std::all_of(url.begin(), url.end(), [](char c) { return c > ' ' && c != '\x7f'; });
+            std::all_of(url.begin(), url.end(), [](char c) { return static_cast<unsigned char>(c) > ' ' && c != '\x7f'; });
         if (url.empty() || url.front() != '/' || !printable || url.find('?') != std::string::npos)
             item.fail(quoted(url) + " is not a URL path (e.g. /scripts/app.dll)");
         urls.push_back(std::move(url));
@@ -259,7 +259,7 @@ void store_script_map_path(const field& v, script_map_settings& m) {
 
 void store_script_map_prefix(const field& v, script_map_settings& m) {
     std::string prefix = v.text("a URL path");
-    const bool printable = std::all_of(prefix.begin(), prefix.end(), [](char c) { return c > ' ' && c != '\x7f'; });
+    const bool printable = std::all_of(prefix.begin(), prefix.end(), [](char c) { return static_cast<unsigned char>(c) > ' ' && c != '\x7f'; });
     if (prefix.empty() || prefix.front() != '/' || !printable || prefix.find_first_of("?%\\") != std::string::npos)
         v.fail(quoted(prefix) + " is not a URL path (e.g. /shop)");
     m.url_prefix = std::move(prefix);

@@ -98,7 +98,8 @@ std::string write_sidecar_yaml(const import_plan& plan, const std::string& sourc
                     << ", url_prefix: " << yaml_quoted(m.url_prefix);
                 if (!m.verbs.empty()) {
                     out << ", verbs: [";
-                    for (std::size_t i = 0; i < m.verbs.size(); ++i) out << (i ? ", " : "") << m.verbs[i];
+                    // Quoted like every other value: a verb "NULL" or "null" would be YAML's null.
+                    for (std::size_t i = 0; i < m.verbs.size(); ++i) out << (i ? ", " : "") << yaml_quoted(m.verbs[i]);
                     out << "]";
                 }
                 out << " }\n";

@@ -46,6 +46,29 @@ std::string join_url(const std::string& a, const std::string& b) {
     return left + right;
 }
 
+/// False for a URL the sidecar's configuration cannot hold: one not starting with '/' (an
+/// application path="app"), with a space or control character (IIS allows "/my scripts"), '?',
+/// or '%' and '\\', which url_map refuses in configured paths.
+bool configurable_url(const std::string& url) {
+    return url.starts_with('/') && std::none_of(url.begin(), url.end(), [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte <= ' ' || byte == 0x7f || c == '?' || c == '%' || c == '\\';
+    });
+}
+
+/// The script map paths the sidecar takes: "*" or "*.ext" (IIS also has "app*.dll", "x.y").
+bool configurable_script_map_path(const std::string& path) {
+    if (path == "*") return true;
+    return path.size() > 2 && path.starts_with("*.") && path.find_first_of("*/\\?", 1) == std::string::npos;
+}
+
+/// The methods a script map of the sidecar's configuration takes.
+bool configurable_verb(const std::string& verb) {
+    return !verb.empty() && std::all_of(verb.begin(), verb.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_';
+    });
+}
+
 /// True when URL path `prefix` is `url` or an ancestor of it on whole segments (any case).
 bool url_under(const std::string& url, const std::string& prefix) {
     if (prefix == "/" || prefix.empty()) return true;
@@ -282,6 +305,11 @@ private:
                     plan_.warnings.push_back("handler '" + first->name + "' allows only the verbs " + first->verb + " for " +
                                              url + "; isapi-fcgi passes every verb to the extension");
                 }
+                if (!configurable_url(url)) {
+                    plan_.warnings.push_back("'" + dll + "' at '" + url + "': isapi-fcgi takes a URL path starting with '/' "
+                                             "and without space, control character, '?', '%' or '\\'; not imported");
+                    continue;
+                }
                 auto& p = pool(s->pool);
                 if (p.site.empty() || p.site == site) p.site = site;
                 else p.site = "\n";  // several sites
@@ -353,23 +381,41 @@ private:
                                              " but accessPolicy is '" + policy + "'; not imported");
                     continue;
                 }
-                auto& p = pool(s->pool);
-                auto& e = extension_for(p, p.script_map_only, h.script_processor);
-                planned_script_map m{e.name, h.path, s->url, {}, s->site};
+                if (!configurable_script_map_path(h.path)) {
+                    plan_.warnings.push_back("script map '" + h.name + "' has the path '" + h.path + "': isapi-fcgi "
+                                             "takes only \"*.ext\" or \"*\"; not imported");
+                    continue;
+                }
+                if (!configurable_url(s->url)) {
+                    plan_.warnings.push_back("script map '" + h.name + "' at '" + s->url + "': isapi-fcgi takes a URL "
+                                             "path starting with '/' and without space, control character, '?', '%' or "
+                                             "'\\'; not imported");
+                    continue;
+                }
+                std::vector<std::string> verbs;
                 if (h.verb != "*") {
-                    std::string verbs = h.verb;
+                    const std::string& list = h.verb;
                     std::size_t start = 0;
-                    while (start <= verbs.size()) {
-                        auto comma = verbs.find(',', start);
-                        std::string verb = verbs.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+                    while (start <= list.size()) {
+                        auto comma = list.find(',', start);
+                        std::string verb = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
                         verb.erase(0, verb.find_first_not_of(' '));
                         verb.erase(verb.find_last_not_of(' ') + 1);
-                        if (!verb.empty()) m.verbs.push_back(verb);
+                        if (!verb.empty()) verbs.push_back(verb);
                         if (comma == std::string::npos) break;
                         start = comma + 1;
                     }
                 }
-                p.script_maps.push_back(std::move(m));
+                // Dropping only the odd verb would widen the map (no verbs means all of them).
+                const auto odd = std::find_if_not(verbs.begin(), verbs.end(), configurable_verb);
+                if (odd != verbs.end()) {
+                    plan_.warnings.push_back("script map '" + h.name + "' has the verb '" + *odd + "': isapi-fcgi takes "
+                                             "methods of letters, '-' and '_'; not imported");
+                    continue;
+                }
+                auto& p = pool(s->pool);
+                auto& e = extension_for(p, p.script_map_only, h.script_processor);
+                p.script_maps.push_back({e.name, h.path, s->url, std::move(verbs), s->site});
                 script_sites_.insert(s->site);
             }
         }

@@ -49,6 +49,8 @@ std::string expand_variables(std::string_view path, std::string& unknown_variabl
 bool windows_path_under(std::string_view path, std::string_view dir) {
     const std::string p = normalised(path);
     const std::string d = normalised(dir);
+    // An empty directory (an <add path=""> in isapiCgiRestriction, an empty mapping) holds nothing.
+    if (d.empty()) return false;
     if (p.size() < d.size() || !iequal(std::string_view(p).substr(0, d.size()), d)) return false;
     return p.size() == d.size() || d.back() == '\\' || p[d.size()] == '\\';
 }

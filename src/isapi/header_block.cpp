@@ -30,14 +30,15 @@ bool is_hop_by_hop(std::string_view name) noexcept {
 }
 
 std::optional<std::size_t> find_header_end(std::string_view text, std::size_t from) noexcept {
+    // A block starting with its blank line has no fields at all; checked first, or "\r\n\r\n"
+    // would end at its second blank line (parse_header_block stops at the first).
+    if (from == 0 && text.starts_with("\n")) return 1;
+    if (from == 0 && text.starts_with("\r\n")) return 2;
     for (std::size_t i = text.find('\n', from); i != std::string_view::npos;
          i = text.find('\n', i + 1)) {
         if (i + 1 < text.size() && text[i + 1] == '\n') return i + 2;
         if (i + 2 < text.size() && text[i + 1] == '\r' && text[i + 2] == '\n') return i + 3;
     }
-    // A block starting with its blank line has no fields at all.
-    if (from == 0 && text.starts_with("\n")) return 1;
-    if (from == 0 && text.starts_with("\r\n")) return 2;
     return std::nullopt;
 }
 
@@ -63,7 +64,8 @@ std::error_code parse_header_block(std::string_view text, bool allow_status_line
         if (ascii::is_space(line.front())) {  // obsolete line folding
             if (out.fields.empty()) return response_errc::malformed_header;
             const std::string_view more = ascii::trim(line);
-            if (!more.empty()) (out.fields.back().value += ' ') += more;
+            std::string& value = out.fields.back().value;
+            if (!more.empty()) (value.empty() ? value : value += ' ') += more;
             continue;
         }
         const std::size_t colon = line.find(':');

@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
-"""Writes the demultiplexer fuzzer's seed corpus (tests/fuzz/corpus/*.bin).
+"""Writes every fuzz target's seed corpus (tests/fuzz/corpus/<target>/*).
 
-Each seed is 4 control bytes (limits selector, slicing seed, request_ended policy, reserved; see
-demultiplexer_fuzzer.cpp) followed by a FastCGI stream shaped like a real peer's. The outputs are
-committed; rerun this only to change the seeds: python3 tests/fuzz/make_corpus.py
+Each target's input layout is described at the top of its <target>_fuzzer.cpp. The demultiplexer
+seeds are 4 control bytes (limits selector, slicing seed, request_ended policy, reserved)
+followed by a FastCGI stream shaped like a real peer's; the others are written below, by hand or
+from the project's own sample files (conf/isapi-fcgi.yaml, tests/iis_import/configs). The outputs
+are committed; rerun this only to change the seeds: python3 tests/fuzz/make_corpus.py
 """
 import pathlib
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ beside the committed seeds
 import struct
 
 BEGIN, ABORT, END, PARAMS, STDIN, STDOUT, STDERR, DATA, GET_VALUES = 1, 2, 3, 4, 5, 6, 7, 8, 9
@@ -95,8 +100,15 @@ seeds = {
     + record(GET_VALUES, 0, b"", 3) + record(STDIN, 5, b"q", 0) + begin(5),
 }
 
-out_dir = pathlib.Path(__file__).resolve().parent / "corpus"
-out_dir.mkdir(exist_ok=True)
-for name, data in seeds.items():
-    (out_dir / (name + ".bin")).write_bytes(data)
-    print("%s.bin: %d bytes" % (name, len(data)))
+from make_seeds import other_targets  # noqa: E402  (needs the helpers above)
+
+here = pathlib.Path(__file__).resolve().parent
+targets = {"demultiplexer": seeds}
+targets.update(other_targets(record, begin, pair, pairs, NGINX_PARAMS, here.parent.parent))
+for target, target_seeds in targets.items():
+    out_dir = here / "corpus" / target
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, data in target_seeds.items():
+        data = data.encode() if isinstance(data, str) else data
+        (out_dir / (name + ".bin")).write_bytes(data)
+        print("%s/%s.bin: %d bytes" % (target, name, len(data)))

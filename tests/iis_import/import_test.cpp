@@ -49,6 +49,9 @@ TEST(windows_paths, variables_maps_and_the_default_root) {
     EXPECT_EQ(dll_to_so("/a/readme.txt"), "/a/readme.txt");
     EXPECT_TRUE(windows_path_under("C:\\A\\b.dll", "c:\\a\\"));
     EXPECT_FALSE(windows_path_under("C:\\AB\\b.dll", "c:\\a"));
+    // Found by iis_import_fuzzer (an isapiCgiRestriction <add path="">): read d.back() of "".
+    EXPECT_FALSE(windows_path_under("C:\\a\\b.dll", ""));
+    EXPECT_FALSE(windows_path_under("", ""));
     EXPECT_EQ(windows_relative("C:\\a\\sub\\b.dll", "C:\\a"), "sub/b.dll");
 }
 
@@ -95,7 +98,7 @@ TEST(import, application_host_pools_extensions_urls_and_warnings) {
     EXPECT_TRUE(has_warning(r, "requires Execute but accessPolicy is 'Read, Script'"));
     // The script map is a real script_maps entry, which the loader reads; its extension is
     // listed with no URLs of its own.
-    EXPECT_NE(r.yaml.find("      - { extension: \"shop\", path: \"*.isa\", url_prefix: \"/shop\", verbs: [GET, POST] }"),
+    EXPECT_NE(r.yaml.find("      - { extension: \"shop\", path: \"*.isa\", url_prefix: \"/shop\", verbs: [\"GET\", \"POST\"] }"),
               std::string::npos)
         << r.yaml;
     ASSERT_EQ(scripts.isapi.script_maps.size(), 1u) << r.yaml;
@@ -151,6 +154,55 @@ TEST(import, web_config_with_clear_wildcard_script_map_and_prefix) {
     EXPECT_TRUE(has_warning(r, "system.web (ASP.NET settings)"));
     EXPECT_TRUE(has_warning(r, "system.webServer/httpErrors"));
     EXPECT_NE(r.nginx.find("listen 80;"), std::string::npos);
+}
+
+// Found by iis_import_fuzzer: a URL the configuration cannot hold made YAML the loader refused.
+TEST(import, urls_the_configuration_cannot_hold_are_warned_about_and_the_yaml_loads) {
+    import_options options;
+    options.url_prefix = "/my app";
+    options.physical_dir = "C:\\inetpub\\app";
+    const auto spaced = import_iis(read_config("web.config"), options);
+    ASSERT_TRUE(spaced.ok) << spaced.error;
+    EXPECT_TRUE(has_warning(spaced, "'/my app/app.dll': isapi-fcgi takes a URL path starting with '/' and without space"));
+    EXPECT_TRUE(has_warning(spaced, "at '/my app': isapi-fcgi takes a URL path starting with '/' and without space"));
+    EXPECT_NO_THROW(config::load_string(spaced.yaml, "imported.yaml")) << spaced.yaml;
+
+    options.url_prefix = "/caf\xc3\xa9";  // UTF-8 is a URL path like any other
+    const auto accented = import_iis(read_config("web.config"), options);
+    ASSERT_TRUE(accented.ok) << accented.error;
+    const auto settings = config::load_string(accented.yaml, "imported.yaml");
+    ASSERT_EQ(settings.pools.size(), 1u) << accented.yaml;
+    EXPECT_EQ(settings.pools[0].isapi.extensions[0].urls, std::vector<std::string>{"/caf\xc3\xa9/app.dll"});
+
+    // The same for a script map path the sidecar does not take (it takes "*" and "*.ext").
+    std::string xml = read_config("web.config");
+    const std::string wildcard = "path=\"*\" verb=\"*\" modules=\"IsapiModule\" scriptProcessor";
+    ASSERT_NE(xml.find(wildcard), std::string::npos);
+    xml.replace(xml.find(wildcard), wildcard.size(), "path=\"r*.isa\" verb=\"*\" modules=\"IsapiModule\" scriptProcessor");
+    options.url_prefix = "/app";
+    const auto pattern = import_iis(xml, options);
+    ASSERT_TRUE(pattern.ok) << pattern.error;
+    EXPECT_TRUE(has_warning(pattern, "has the path 'r*.isa': isapi-fcgi takes only")) << pattern.yaml;
+    EXPECT_NO_THROW(config::load_string(pattern.yaml, "imported.yaml")) << pattern.yaml;
+
+    // Found by iis_import_fuzzer: the verb NULL was written bare, which YAML reads as null.
+    xml = read_config("web.config");
+    xml.replace(xml.find(wildcard), wildcard.size(), "path=\"*\" verb=\"GET,NULL\" modules=\"IsapiModule\" scriptProcessor");
+    const auto null_verb = import_iis(xml, options);
+    ASSERT_TRUE(null_verb.ok) << null_verb.error;
+    const auto with_null = config::load_string(null_verb.yaml, "imported.yaml");
+    ASSERT_EQ(with_null.pools[0].isapi.script_maps.size(), 1u) << null_verb.yaml;
+    EXPECT_EQ(with_null.pools[0].isapi.script_maps[0].verbs, (std::vector<std::string>{"GET", "NULL"}));
+
+    // And for a verb the sidecar does not take: the whole map, since fewer verbs would widen it.
+    xml = read_config("web.config");
+    xml.replace(xml.find(wildcard), wildcard.size(), "path=\"*\" verb=\"GET,+\" modules=\"IsapiModule\" scriptProcessor");
+    const auto verb = import_iis(xml, options);
+    ASSERT_TRUE(verb.ok) << verb.error;
+    EXPECT_TRUE(has_warning(verb, "has the verb '+': isapi-fcgi takes")) << verb.yaml;
+    const auto loaded = config::load_string(verb.yaml, "imported.yaml");
+    ASSERT_EQ(loaded.pools.size(), 1u) << verb.yaml;
+    EXPECT_TRUE(loaded.pools[0].isapi.script_maps.empty()) << verb.yaml;
 }
 
 TEST(import, dll_handlers_without_a_restriction_list_ask_for_manual_entries) {

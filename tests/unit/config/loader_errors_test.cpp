@@ -47,6 +47,10 @@ TEST(loader_errors, yaml_syntax) {
     EXPECT_EQ(got.reason.rfind("invalid YAML: ", 0), 0U) << got.reason;
     EXPECT_GE(got.line, 2);
     expect_error("pools: [{}]\n---\npools: [{}]\n", 3, 1, "expected one YAML document, found 2");
+    // Found by config_loader_fuzzer: yaml-cpp's LoadAll never returned on these (and kept
+    // allocating empty documents); a stray ',' starting a document is now an error there.
+    expect_error(",a: 1\n", 1, 1, "invalid YAML: unexpected ','");
+    expect_error("pools: []\n---\n,ools: []\n", 3, 1, "invalid YAML: unexpected ','");
 }
 
 TEST(loader_errors, document_shape) {
@@ -240,6 +244,8 @@ TEST(loader_errors, other_pool_values) {
                  "ping_path: 'ping' is not a URL path (start with '/', or \"\" to disable)");
     expect_error(pool_with("ping_path: \"/a b\""), 3, 16,
                  "ping_path: '/a b' is not a URL path (start with '/', or \"\" to disable)");
+    // A byte above 0x7f is not a control character (a signed char comparison took it for one).
+    EXPECT_NO_THROW(config::load_string(pool_with("ping_path: \"/caf\xc3\xa9\"\n    listen: unix:/run/x.sock"), "t.yaml"));
     expect_error(pool_with("ping_response: [pong]"), 3, 20,
                  "ping_response: expected a string, got a list");
     expect_error(pool_with("extensions: {a: 1}"), 3, 17,

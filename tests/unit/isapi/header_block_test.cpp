@@ -85,6 +85,9 @@ TEST(HeaderBlock, RefusesLinesWithoutAColonOrWithABadName) {
 TEST(HeaderBlock, UnfoldsContinuationLines) {
     EXPECT_EQ(fields(parse_ok("X-A: 1\r\n  2\r\n\t3\r\n\r\n")), "X-A=1 2 3;");
     EXPECT_EQ(parse_error(" X-A: 1\r\n\r\n"), response_errc::malformed_header);
+    // Found by header_block_fuzzer: a value that starts on the continuation line gets no
+    // leading space.
+    EXPECT_EQ(fields(parse_ok("Content-Type:\r\n text/html\r\n\r\n")), "Content-Type=text/html;");
 }
 
 TEST(HeaderBlock, StatusFieldIsTakenOut) {
@@ -136,6 +139,9 @@ TEST(HeaderBlock, FindsTheEndOfEitherLineEndingStyle) {
     EXPECT_EQ(find_header_end("A: 1\n\r\nbody"), 7u);
     EXPECT_EQ(find_header_end("\r\nbody"), 2u);
     EXPECT_EQ(find_header_end("\nbody"), 1u);
+    // Found by header_block_fuzzer: a leading blank line ends the block even when another follows.
+    EXPECT_EQ(find_header_end("\r\n\r\n/1.A: HTTP/1.1 "), 2u);
+    EXPECT_EQ(find_header_end("\n\nbody"), 1u);
     EXPECT_FALSE(find_header_end("A: 1\r\nB: 2\r\n"));
     EXPECT_FALSE(find_header_end("A: 1\r\n\r"));
     EXPECT_EQ(find_header_end("A: 1\r\n\r\n", 5), 8u);  // a resumed search
