@@ -106,6 +106,12 @@ private:
     void start_responder();
     void stop_responder();
     void reload_failed(const std::string& why);
+    /// `w` died loading the extension with scoreboard index `name_index`: the generation's
+    /// next workers skip it (it answers 500) instead of dying the same way.
+    void quarantine(const worker& w, int status, std::uint32_t name_index);
+    /// The extensions' load state, kept across a reload so that a failed one can restore it.
+    void save_load_state();
+    void restore_load_state();
     worker* find(std::uint32_t id);
     std::optional<std::uint32_t> free_slot() const;
     std::size_t current_generation_count() const;
@@ -119,6 +125,8 @@ private:
     config::pool_settings previous_settings_;
     std::vector<const open_socket*> previous_sockets_;
     std::shared_ptr<int> previous_config_fd_;
+    std::vector<std::string> previous_load_errors_;
+    std::vector<std::uint32_t> previous_quarantined_;
     scoreboard board_;
     rapid_fail_guard guard_;
     std::map<std::uint32_t, std::unique_ptr<worker>> workers_;

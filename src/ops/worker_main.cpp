@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <isapi/isapi_runtime.h>
 #include <spdlog/spdlog.h>
 
 #include "config/loader.hpp"
@@ -140,6 +141,8 @@ int worker_main(int argc, char** argv) {
             [](restart_cause cause, std::string reason) {
                 send_message(worker_fd::channel, fmt::format("recycle {} {}", to_string(cause), reason));
             });
+        isapi_set_invalid_parameter_policy(pool.isapi.invalid_parameter_abort ? ISAPI_INVALID_PARAMETER_ABORT
+                                                                              : ISAPI_INVALID_PARAMETER_FAIL);
         host = std::make_shared<isapi::isapi_host>(mine, observer);
         range_query query{&pool.isapi.extensions, &slot};
         ::dl_iterate_phdr(note_extension_ranges, &query);

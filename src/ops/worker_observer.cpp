@@ -44,7 +44,7 @@ void count_extension_request(extension_counters& counters, std::chrono::microsec
 worker_observer::worker_observer(const scoreboard& board, worker_slot& slot,
                                  const std::vector<std::string>& extension_names, unsigned extension_threads,
                                  std::uint64_t max_requests, recycle_request on_recycle)
-    : slot_(slot), max_requests_(max_requests), on_recycle_(std::move(on_recycle)) {
+    : header_(board.header()), slot_(slot), max_requests_(max_requests), on_recycle_(std::move(on_recycle)) {
     slot_.extension_threads.store(extension_threads, relaxed);
     slot_.extension_count.store(static_cast<std::uint32_t>(std::min(extension_names.size(), max_extensions)), relaxed);
     for (std::size_t i = 0; i < extension_names.size(); ++i) {
@@ -52,6 +52,24 @@ worker_observer::worker_observer(const scoreboard& board, worker_slot& slot,
         name_index_.push_back(index);
         if (i < max_extensions) slot_.extension_name_index[i].store(index, relaxed);
     }
+}
+
+void worker_observer::extension_loading(std::size_t index) noexcept {
+    const auto name = index < name_index_.size() ? name_index_[index] : max_extensions;
+    slot_.loading_extension.store(name < max_extensions ? name + 1 : 0, std::memory_order_release);
+}
+
+void worker_observer::extension_loaded(std::size_t index, std::string_view error) noexcept {
+    slot_.loading_extension.store(0, std::memory_order_release);
+    const auto name = index < name_index_.size() ? name_index_[index] : max_extensions;
+    if (name < max_extensions) header_.extension_load_error[name].store(error);
+}
+
+std::string worker_observer::extension_quarantined(std::size_t index) {
+    const auto name = index < name_index_.size() ? name_index_[index] : max_extensions;
+    if (name >= max_extensions || !header_.extension_quarantined[name].load(std::memory_order_acquire)) return {};
+    std::string reason = header_.extension_load_error[name].load();
+    return reason.empty() ? std::string("an earlier worker died while loading it") : reason;
 }
 
 tracked_request* worker_observer::find(std::uint64_t serial) noexcept {

@@ -32,6 +32,9 @@ public:
     void extension_code_left(std::uint64_t serial) noexcept override;
     void extension_unhealthy(std::string_view pool, std::string_view extension,
                              std::string_view reason) noexcept override;
+    void extension_loading(std::size_t index) noexcept override;
+    void extension_loaded(std::size_t index, std::string_view error) noexcept override;
+    std::string extension_quarantined(std::size_t index) override;
 
     /// Status and metrics requests answered beside the extensions.
     void internal_request() noexcept;
@@ -40,6 +43,7 @@ private:
     tracked_request* find(std::uint64_t serial) noexcept;
     void ask_recycle(restart_cause cause, std::string reason) noexcept;
 
+    board_header& header_;
     worker_slot& slot_;
     std::vector<std::uint32_t> name_index_;  // pool extension index -> scoreboard index
     std::uint64_t max_requests_;

@@ -54,6 +54,9 @@ std::filesystem::path ops_extension(const std::string& name) {
         {"misbehave", ISAPI_EXT_MISBEHAVE},
         {"misbehave_load", ISAPI_EXT_MISBEHAVE_LOAD},
         {"hello", ISAPI_EXT_HELLO},
+        {"fail_version", ISAPI_EXT_FAIL_VERSION},
+        {"missing_import", ISAPI_EXT_MISSING_IMPORT},
+        {"crt_violation", ISAPI_EXT_CRT_VIOLATION},
     };
     return paths.at(name);
 }
