@@ -1,6 +1,7 @@
 #include "ops/pool_supervisor.hpp"
 
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -176,8 +177,21 @@ void pool_supervisor::read_output(std::uint32_t id) {
     });
 }
 
+void pool_supervisor::read_last_messages(worker& w) {
+    if (!w.channel) return;
+    char buffer[max_message];
+    for (ssize_t n; (n = ::recv(w.channel->native_handle(), buffer, sizeof buffer, MSG_DONTWAIT)) > 0;) {
+        const std::string message(buffer, static_cast<std::size_t>(n));
+        if (message.starts_with("failed ")) w.start_error = message.substr(7);
+    }
+}
+
 void pool_supervisor::on_message(worker& w, const std::string& message) {
     if (message == "ready") return on_ready(w);
+    if (message.starts_with("failed ")) {
+        w.start_error = message.substr(7);
+        return;
+    }
     if (message.starts_with("recycle ")) {
         const auto rest = std::string_view(message).substr(8);
         const auto space = rest.find(' ');
@@ -395,12 +409,18 @@ bool pool_supervisor::on_exit(pid_t pid, int status) {
         if (clean) spdlog::info("{}: exited after draining", who(w));
         else report_death(w, status);
     } else if (WIFEXITED(status) && WEXITSTATUS(status) == worker_fatal_exit && w.state == phase::starting) {
-        spdlog::error("{}: could not start (see its messages above)", who(w));
+        read_last_messages(w);
+        const std::string cause = w.start_error.empty() ? std::string("see its messages above")
+                                                        : engine::log_text(w.start_error, 400);
         if (!settled_) {
+            spdlog::error("{}: could not start: {}", who(w), cause);
             fatal_ = true;
             settled_ = true;
         } else if (reload_in_progress_ && w.generation == generation_) {
-            reload_failed(fmt::format("worker {} of generation {} could not start", w.id, generation_));
+            // reload_failed logs the one line, with the cause.
+            reload_failed(fmt::format("worker {} of generation {} could not start: {}", w.id, generation_, cause));
+        } else {
+            spdlog::error("{}: could not start: {}", who(w), cause);
         }
     } else if (!stopping_) {
         report_death(w, status);

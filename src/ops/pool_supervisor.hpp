@@ -86,6 +86,7 @@ private:
         std::uint32_t replaces = 0;
         std::optional<restart_cause> retire_cause;
         std::string retire_reason;
+        std::string start_error;  ///< "failed <reason>" from a worker that cannot start
         bool killed = false;
         std::unique_ptr<engine::asio::posix::stream_descriptor> channel;
         std::unique_ptr<engine::asio::posix::stream_descriptor> output;
@@ -98,6 +99,8 @@ private:
     void read_channel(std::uint32_t id);
     void read_output(std::uint32_t id);
     void on_message(worker& w, const std::string& message);
+    /// Messages still queued on a dead worker's channel (its last words, e.g. "failed ...").
+    void read_last_messages(worker& w);
     void on_ready(worker& w);
     void recycle(worker& w, restart_cause cause, std::string reason);
     void drain(worker& w, restart_cause cause, std::string reason, std::chrono::milliseconds bound);

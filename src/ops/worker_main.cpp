@@ -152,6 +152,8 @@ int worker_main(int argc, char** argv) {
         server->stop_on_signals(settings.shutdown_timeout, [] { logging::reopen(); });
     } catch (const std::exception& e) {
         spdlog::critical("{}: cannot start: {}", who, e.what());
+        // The cause, for the master's log line, the status page and a failed reload.
+        send_message(worker_fd::channel, std::string("failed ").append(e.what()).substr(0, max_message));
         return worker_fatal_exit;
     }
 
