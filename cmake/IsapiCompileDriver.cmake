@@ -14,11 +14,9 @@ function(isapi_fcgi_compile_driver)
   set(ISAPI_CC_INCLUDE_DIRS
       "${PROJECT_SOURCE_DIR}/include/isapi/win32;${PROJECT_SOURCE_DIR}/include/isapi;${PROJECT_SOURCE_DIR}/include")
   set(ISAPI_CC_LIB_DIRS "${PROJECT_BINARY_DIR}/src/runtime;${PROJECT_BINARY_DIR}/src/win32")
-  configure_file(${driver_in} ${work}/build-tree/isapi-cc @ONLY)
   foreach(name isapi-cc isapi-c++)
-    file(COPY_FILE ${work}/build-tree/isapi-cc ${PROJECT_BINARY_DIR}/bin/${name} ONLY_IF_DIFFERENT)
-    file(CHMOD ${PROJECT_BINARY_DIR}/bin/${name}
-         PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+    configure_file(${driver_in} ${PROJECT_BINARY_DIR}/bin/${name} @ONLY
+      FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
   endforeach()
 
   set(ISAPI_CC_RELATIVE ON)

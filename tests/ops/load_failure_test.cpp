@@ -4,6 +4,7 @@
 // `--check-config` reports each with its line. Also the secure CRT policy (abort / fail).
 #include "ops/ops_fixture.hpp"
 
+#include <csignal>
 #include <fstream>
 #include <regex>
 
@@ -119,6 +120,32 @@ TEST_F(ops_test, a_required_extension_that_fails_to_load_still_stops_the_start) 
     EXPECT_TRUE(master().count_log_lines(std::regex("'fail_version' .* is required and failed to load: "
                                                     "GetExtensionVersion returned FALSE")) > 0)
         << master().error_output();
+}
+
+TEST_F(ops_test, a_reload_whose_workers_cannot_start_keeps_the_old_generation_and_says_why) {
+    start(app_config("    workers: 1\n", extension_line("hello", ops_extension("hello").string(), "/scripts/hello.dll")));
+    rewrite_config(app_config("    workers: 1\n",
+                              extension_line("hello", ops_extension("hello").string(), "/scripts/hello.dll") +
+                                  "      - { name: fail_version, path: " + ops_extension("fail_version").string() +
+                                  ", urls: /scripts/version.dll, required: true }\n"));
+    const auto mark = log_mark();
+    ASSERT_EQ(::kill(master().pid(), SIGHUP), 0);
+    const auto line = wait_log(R"(pool app: reload failed: worker \d+ of generation 2 could not start: .*'fail_version' .* is )"
+                               R"(required and failed to load: GetExtensionVersion returned FALSE; generation 1 keeps serving)",
+                               20s, mark);
+    ASSERT_TRUE(line);
+    ASSERT_TRUE(notify().wait_for("last reload failed", within(10s)));
+    EXPECT_EQ(master().count_log_lines(std::regex("reload complete"), mark), 0U);
+    const auto status = status_json();
+    EXPECT_TRUE(status["reload failed"].boolean());
+    EXPECT_NE(status["reload error"].text().find("GetExtensionVersion returned FALSE"), std::string::npos)
+        << status["reload error"].text();
+    EXPECT_EQ(status["generation"].number(), 1);
+    std::vector<std::string> problems;
+    const auto samples = parse_prometheus(metrics(), problems);
+    EXPECT_EQ(samples.at(R"(isapi_fcgi_reload_failed{pool="app"})"), 1);
+    EXPECT_EQ(fcgi_get(address(), "/scripts/hello.dll").status, 200);
+    stop_master();
 }
 
 struct check_outcome {
