@@ -233,7 +233,6 @@ int run_config_check(const std::string& path) {
         settings = config::load_file(path);
     } catch (const config::config_error& e) {
         std::fprintf(stderr, "isapi-fcgi: %s\n", e.what());
-        std::fprintf(stderr, "isapi-fcgi: configuration file %s test failed\n", path.c_str());
         return 1;
     }
     const auto problems = check_environment(settings);
