@@ -150,19 +150,23 @@ TEST_F(ops_test, a_reload_whose_workers_cannot_start_keeps_the_old_generation_an
 
 struct check_outcome {
     int exit_code = -1;
-    std::string output;
+    std::string output;   ///< stderr: the check's messages
+    std::string printed;  ///< stdout (-T)
 };
 
 check_outcome run_check(const temp_dir& dir, const std::string& yaml, const std::string& option = "--check-config") {
     const auto path = dir.file("check.yaml");
     std::ofstream(path) << replace_all(yaml, "@DIR@", dir.path().string());
     spawn_options spawn;
-    spawn.stdout_path = dir.file("check.log");
+    spawn.stdout_path = dir.file("check.out");
+    spawn.stderr_path = dir.file("check.log");
     test_process check({engine_instance::binary().string(), option, "--config", path.string()}, spawn);
     const auto end = check.wait(deadline_after(scaled(60s)));
     check_outcome out;
     if (end && end->exited) out.exit_code = end->exit_code;
     out.output = check.error_output();
+    std::ifstream printed(dir.file("check.out"));
+    out.printed.assign(std::istreambuf_iterator<char>(printed), std::istreambuf_iterator<char>());
     return out;
 }
 
@@ -232,19 +236,10 @@ TEST(config_check, refuses_an_unreadable_document_root) {
 
 TEST(config_check, print_config_shows_the_defaults_as_yaml) {
     temp_dir dir("isapi-fcgi-check");
-    const auto path = dir.file("check.yaml");
-    std::ofstream(path) << replace_all(
-        app_config("", extension_line("hello", ops_extension("hello").string(), "/scripts/hello.dll")), "@DIR@",
-        dir.path().string());
-    spawn_options spawn;
-    spawn.stdout_path = dir.file("effective.yaml");
-    spawn.stderr_path = dir.file("check.log");
-    test_process check({engine_instance::binary().string(), "-T", "--config", path.string()}, spawn);
-    const auto end = check.wait(deadline_after(scaled(60s)));
-    ASSERT_TRUE(end && end->exited);
-    EXPECT_EQ(end->exit_code, 0);
-    std::ifstream in(dir.file("effective.yaml"));
-    const std::string printed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto r = run_check(dir, app_config("", extension_line("hello", ops_extension("hello").string(), "/scripts/hello.dll")),
+                             "-T");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    const std::string printed = r.printed;
     for (const char* expected : {"extension_threads: 32", "request_timeout: 2m", "secure_crt_invalid_parameter: fail",
                                  "max_crashes: 5", "name: hello"})
         EXPECT_NE(printed.find(expected), std::string::npos) << expected << " not in:\n" << printed;
