@@ -202,36 +202,31 @@ TEST(config_check, passes_a_configuration_whose_extensions_load) {
     EXPECT_NE(r.output.find("test is successful"), std::string::npos) << r.output;
 }
 
-TEST(config_check, refuses_the_same_url_twice_in_different_case) {
+// The check fails (exit 1) with a message matching `pattern`.
+void expect_check_refuses(const std::string& yaml, const std::string& pattern) {
     temp_dir dir("isapi-fcgi-check");
-    const auto r = run_check(dir, app_config("", extension_line("hello", ops_extension("hello").string(), "/scripts/hello.dll") +
-                                                     extension_line("other", ops_extension("misbehave").string(),
-                                                                    "[/x.dll, /Scripts/Hello.dll]")));
+    const auto r = run_check(dir, yaml);
     EXPECT_EQ(r.exit_code, 1) << r.output;
-    EXPECT_TRUE(std::regex_search(r.output, std::regex(":11:\\d+: URL '/Scripts/Hello.dll' of extension 'other' is already "
-                                                       "mapped to extension 'hello'")))
-        << r.output;
+    EXPECT_TRUE(std::regex_search(r.output, std::regex(pattern))) << "expected /" << pattern << "/ in:\n" << r.output;
+}
+
+const std::string hello_line = extension_line("hello", ops_extension("hello").string(), "/scripts/hello.dll");
+
+TEST(config_check, refuses_the_same_url_twice_in_different_case) {
+    expect_check_refuses(
+        app_config("", hello_line + extension_line("other", ops_extension("misbehave").string(), "[/x.dll, /Scripts/Hello.dll]")),
+        ":11:\\d+: URL '/Scripts/Hello.dll' of extension 'other' is already mapped to extension 'hello'");
 }
 
 TEST(config_check, refuses_a_socket_in_a_directory_that_does_not_exist) {
-    temp_dir dir("isapi-fcgi-check");
-    std::string yaml = app_config("", extension_line("hello", ops_extension("hello").string(), "/scripts/hello.dll"));
-    yaml = replace_all(yaml, "unix:@DIR@/app.sock", "unix:@DIR@/no-such-dir/app.sock");
-    const auto r = run_check(dir, yaml);
-    EXPECT_EQ(r.exit_code, 1) << r.output;
-    EXPECT_TRUE(std::regex_search(r.output, std::regex(":6:13: pool 'app': the directory of socket .*no-such-dir/app.sock "
-                                                       "does not exist")))
-        << r.output;
+    expect_check_refuses(replace_all(app_config("", hello_line), "unix:@DIR@/app.sock", "unix:@DIR@/no-such-dir/app.sock"),
+                         ":6:13: pool 'app': the directory of socket .*no-such-dir/app.sock does not exist");
 }
 
 TEST(config_check, refuses_an_unreadable_document_root) {
-    temp_dir dir("isapi-fcgi-check");
-    const auto r = run_check(dir, app_config("    document_root: @DIR@/missing-root\n",
-                                             extension_line("hello", ops_extension("hello").string(), "/scripts/hello.dll")));
-    EXPECT_EQ(r.exit_code, 1) << r.output;
-    EXPECT_TRUE(std::regex_search(r.output, std::regex(":5:5: pool 'app': the document root cannot be read by the "
-                                                       "pool's user: .*missing-root: No such file or directory")))
-        << r.output;
+    expect_check_refuses(app_config("    document_root: @DIR@/missing-root\n", hello_line),
+                         ":5:5: pool 'app': the document root cannot be read by the pool's user: .*missing-root: No such "
+                         "file or directory");
 }
 
 TEST(config_check, print_config_shows_the_defaults_as_yaml) {
