@@ -51,6 +51,9 @@ function(isapi_add_extension name)
   endif()
 
   target_link_options(${name} PRIVATE "LINKER:--exclude-libs,ALL")
+  # As MSVC's C compiler (and isapi-cc): globals a header defines in several files are merged;
+  # `#pragma comment(lib, ...)` is accepted and ignored.
+  target_compile_options(${name} PRIVATE $<$<COMPILE_LANGUAGE:C>:-fcommon> -Wno-unknown-pragmas)
   # g++ marks statics of inline functions STB_GNU_UNIQUE: one copy shared by every module and a
   # module that can never be unloaded. Each DLL has its own copy on Windows; keep it that way.
   target_compile_options(${name} PRIVATE

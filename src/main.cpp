@@ -9,8 +9,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "config/effective_config.hpp"
 #include "config/loader.hpp"
 #include "iis_import/import_command.hpp"
+#include "ops/config_check.hpp"
 #include "ops/master.hpp"
 #include "ops/single_process.hpp"
 #include "ops/worker_main.hpp"
@@ -25,7 +27,7 @@ constexpr int exit_ok = 0;
 constexpr int exit_failure = 1;
 constexpr int exit_usage = 2;
 
-enum class action { run, check_config, version, help };
+enum class action { run, check_config, print_config, version, help };
 
 struct options {
     action what = action::run;
@@ -35,13 +37,16 @@ struct options {
 
 void print_usage(std::FILE* to) {
     std::fprintf(to,
-                 "usage: isapi-fcgi [--config FILE] [--check-config] [--single-process]\n"
+                 "usage: isapi-fcgi [--config FILE] [--check-config | -T] [--single-process]\n"
                  "       isapi-fcgi import-iis [options] applicationHost.config|web.config\n"
                  "       isapi-fcgi ping [--socket unix:PATH|tcp:HOST:PORT] [--path /ping] [--timeout S]\n"
                  "       isapi-fcgi --version | --help\n"
                  "\n"
                  "  -c, --config FILE     configuration file (default %s)\n"
-                 "  -t, --check-config    load and check the configuration, then exit\n"
+                 "  -t, --check-config    check the configuration as a start would (extension loads in\n"
+                 "                        a child as the pool's user included), then exit\n"
+                 "  -T, --print-config    check it, then print the effective configuration (defaults\n"
+                 "                        included) as YAML on stdout\n"
                  "      --single-process  serve in this one process, without a master and workers\n"
                  "                        (for gdb and valgrind)\n"
                  "      --version         print the version and exit\n"
@@ -69,6 +74,8 @@ std::optional<options> parse_arguments(int argc, char** argv) {
             parsed.single_process = true;
         } else if (arg == "--check-config" || arg == "-t") {
             parsed.what = action::check_config;
+        } else if (arg == "--print-config" || arg == "-T") {
+            parsed.what = action::print_config;
         } else if (arg == "--version") {
             return options{action::version, {}};
         } else if (arg == "--help" || arg == "-h") {
@@ -91,9 +98,7 @@ std::optional<isapi_fcgi::config::settings> load_config(const std::string& path)
 }
 
 int check_config(const std::string& path) {
-    if (!load_config(path)) return exit_failure;
-    std::fprintf(stderr, "isapi-fcgi: configuration file %s test is successful\n", path.c_str());
-    return exit_ok;
+    return isapi_fcgi::ops::run_config_check(path) == 0 ? exit_ok : exit_failure;
 }
 
 }  // namespace
@@ -120,6 +125,13 @@ int main(int argc, char** argv) {
             return exit_ok;
         case action::check_config:
             return check_config(parsed->config_path);
+        case action::print_config: {
+            const auto settings = load_config(parsed->config_path);
+            if (!settings) return exit_failure;
+            const int rc = check_config(parsed->config_path);
+            std::fputs(isapi_fcgi::config::effective_yaml(*settings).c_str(), stdout);
+            return rc;
+        }
         case action::run:
             break;
     }

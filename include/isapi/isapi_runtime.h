@@ -157,6 +157,36 @@ ISAPI_RUNTIME_API void isapi_log(int level, const char *format, ...)
 ISAPI_RUNTIME_API void isapi_vlog(int level, const char *format, va_list args)
     __attribute__((format(printf, 2, 0)));
 
+/* ---- the extension call in progress ---------------------------------------------------------- */
+
+/*
+ * The host names the extension and the request URL that the calling thread runs extension code
+ * for, around each call into it (GetExtensionVersion, HttpExtensionProc, completion callbacks);
+ * NULLs end it.  The strings are borrowed: they must stay valid until the context is cleared.
+ * Messages about what extension code did (a secure CRT violation) say whose call it was; a
+ * thread the extension started itself has no context.
+ */
+ISAPI_RUNTIME_API void isapi_set_call_context(const char *extension, const char *url);
+/* The calling thread's context; NULL outside extension calls. */
+ISAPI_RUNTIME_API const char *isapi_call_extension(void);
+ISAPI_RUNTIME_API const char *isapi_call_url(void);
+
+/*
+ * What an invalid parameter to a secure CRT function (strcpy_s, ...) does when the extension set
+ * no handler of its own (_set_invalid_parameter_handler):
+ *   ISAPI_INVALID_PARAMETER_FAIL  - log it and return the documented error (EINVAL/ERANGE and an
+ *                                   emptied buffer), the host's default;
+ *   ISAPI_INVALID_PARAMETER_ABORT - log it and end the process (SIGABRT), as Microsoft's CRT
+ *                                   does by default: the host answers the request 502/500 and
+ *                                   replaces the worker.
+ */
+enum isapi_invalid_parameter_policy {
+    ISAPI_INVALID_PARAMETER_FAIL = 0,
+    ISAPI_INVALID_PARAMETER_ABORT = 1
+};
+ISAPI_RUNTIME_API void isapi_set_invalid_parameter_policy(int policy);
+ISAPI_RUNTIME_API int isapi_get_invalid_parameter_policy(void);
+
 #ifdef __cplusplus
 }
 #endif

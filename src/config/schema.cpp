@@ -95,6 +95,8 @@ void store_listen(const field& value, pool_settings& pool) {
     std::vector<listen_address> addresses;
     for (const field& item : value.items("a listen address or a list of them", true)) {
         addresses.push_back(item.parse("a listen address", parse_listen_address));
+        addresses.back().line = item.line();
+        addresses.back().column = item.column();
     }
     if (addresses.empty()) value.fail("expected at least one listen address");
     pool.listen = std::move(addresses);
@@ -187,6 +189,8 @@ void store_extensions(const field& value, pool_settings& pool) {
                 item.fail_at(item.node(), "extension " + label + " needs '" + key + "'");
         for (const auto& other : extensions)
             if (other.name == ext.name) item.fail_at(item.node()["name"], "duplicate extension name " + quoted(ext.name));
+        ext.line = item.line();
+        ext.column = item.column();
         extensions.push_back(std::move(ext));
     }
     pool.isapi.extensions = std::move(extensions);
@@ -196,6 +200,13 @@ void store_document_root(const field& value, pool_settings& pool) {
     std::string path = value.text_or_empty("a directory path");
     if (!path.empty() && path.front() != '/') value.fail(quoted(path) + " is not an absolute path");
     pool.isapi.document_root = std::move(path);
+}
+
+void store_secure_crt_policy(const field& value, pool_settings& pool) {
+    const std::string policy = value.text("fail or abort");
+    if (policy != "fail" && policy != "abort")
+        value.fail(quoted(policy) + " is not a secure CRT policy (use fail or abort)");
+    pool.isapi.invalid_parameter_abort = policy == "abort";
 }
 
 void store_send_url(const field& value, pool_settings& pool) {
@@ -376,6 +387,7 @@ const std::array<key_spec<pool_settings>, 42> pool_table{{
      [](const field& v, pool_settings& p) { p.isapi.slowlog_threshold = timeout_or_zero(v); }},
     {"strict_async", "boolean", "false",
      [](const field& v, pool_settings& p) { p.isapi.strict_async = parse_bool(v); }},
+    {"secure_crt_invalid_parameter", "fail|abort", "fail", store_secure_crt_policy},
     {"async_copy_limit", "size 0..64KiB", "16KiB",
      [](const field& v, pool_settings& p) { p.isapi.async_copy_limit = size_in(v, 0, 64 * 1024); }},
     {"max_response_header_bytes", "size 512..1MiB", "4KiB",
@@ -476,6 +488,39 @@ const std::vector<key_spec<pool_settings>>& all_pool_keys() {
     return keys;
 }
 
+// URLs are matched as the pool says (case-insensitively unless url_case_sensitive), so two
+// spellings that match the same requests are one URL configured twice.
+void check_unique_urls(const field& pool_item, const pool_settings& pool) {
+    const auto folded = [&](std::string url) {
+        if (!pool.isapi.url_case_sensitive)
+            std::transform(url.begin(), url.end(), url.begin(),
+                           [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); });
+        // Empty segments do not count when matching ("/a//b/" is "/a/b").
+        std::string collapsed;
+        for (char c : url)
+            if (c != '/' || collapsed.empty() || collapsed.back() != '/') collapsed += c;
+        while (collapsed.size() > 1 && collapsed.back() == '/') collapsed.pop_back();
+        return collapsed;
+    };
+    std::vector<std::pair<std::string, std::string>> seen;  // folded URL, extension name
+    const auto& exts = pool.isapi.extensions;
+    for (std::size_t i = 0; i < exts.size(); ++i) {
+        for (std::size_t j = 0; j < exts[i].urls.size(); ++j) {
+            const auto key = folded(exts[i].urls[j]);
+            const auto earlier = std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return s.first == key; });
+            if (earlier != seen.end()) {
+                const YAML::Node urls = pool_item.node()["extensions"][i]["urls"];
+                const YAML::Node at = urls.IsSequence() && j < urls.size() ? urls[j] : urls;
+                pool_item.fail_at(at, "URL " + quoted(exts[i].urls[j]) + " of extension " + quoted(exts[i].name) +
+                                          " is already mapped to extension " + quoted(earlier->second) +
+                                          (pool.isapi.url_case_sensitive ? "" : " (URLs match case-insensitively; "
+                                                                                "see url_case_sensitive)"));
+            }
+            seen.emplace_back(key, exts[i].name);
+        }
+    }
+}
+
 // The pool's name for messages about its other keys, read before them so "unknown key 'foo' in
 // pool 'web'" can name it even when the bad key comes first; position N (1-based) when unnamed.
 std::string pool_label(const YAML::Node& pool, std::size_t index) {
@@ -499,6 +544,9 @@ void read_pools(const field& value, settings& out) {
         read_keys<pool_settings>(pool_root, all_pool_keys(),
                                  " in pool " + pool_label(item.node(), pools.size()), pool);
         if (pool.listen.empty()) pool.listen.push_back(parse_listen_address(default_listen));
+        pool.line = item.line();
+        pool.column = item.column();
+        check_unique_urls(item, pool);
         for (std::size_t i = 0; i < pool.isapi.script_maps.size(); ++i) {
             const auto& map = pool.isapi.script_maps[i];
             const auto& exts = pool.isapi.extensions;

@@ -25,6 +25,8 @@ struct listen_address {
     int fd = -1;             // inherited_fd
     std::string name;        // systemd: the LISTEN_FDNAMES entry
     std::string text;        // as written, for logs
+    int line = 0;            // 1-based place in the configuration file; 0: a default
+    int column = 0;
 };
 
 /// An allowed_clients entry: an address or a CIDR block, already parsed (network byte order).
@@ -65,6 +67,8 @@ struct extension_settings {
     std::vector<std::string> urls;  ///< e.g. /scripts/app.dll; matched on whole segments
     bool required = false;          ///< GetExtensionVersion returning FALSE stops start-up
     bool streaming = false;         ///< adds X-Accel-Buffering: no, so nginx passes output on at once
+    int line = 0;                   ///< 1-based place of the entry in the configuration file; 0: none
+    int column = 0;
 };
 
 /// An IIS script map: the extension answers every URL under `url_prefix` whose last segment
@@ -90,6 +94,9 @@ struct isapi_settings {
     std::chrono::milliseconds request_timeout{std::chrono::seconds(120)};
     std::chrono::milliseconds slowlog_threshold{0};  ///< log requests running longer; 0 = off
     bool strict_async = false;  ///< a second outstanding async operation fails instead of queueing
+    /// `secure_crt_invalid_parameter`: an invalid parameter to a *_s function ends the worker
+    /// (abort, MSVC's default) instead of failing the call (fail, the default).
+    bool invalid_parameter_abort = false;
     /// Async writes up to this size are copied and complete once accepted; larger ones are sent
     /// from the caller's buffer and complete once written. 0: never copy.
     std::size_t async_copy_limit = 16 * 1024;
@@ -151,6 +158,8 @@ struct pool_settings {
     isapi_settings isapi;
     process_settings process;
     registry_settings registry;
+    int line = 0;  ///< 1-based place of the pool's entry in the configuration file; 0: none
+    int column = 0;
 };
 
 struct log_settings {

@@ -9,9 +9,13 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/log_text.hpp"
+#include "isapi/call_context_scope.hpp"
 
 namespace isapi_fcgi::isapi {
 namespace {
+
+// What the runtime's call context names as the "request" while an extension loads.
+const std::string loading_context = "(loading: DllMain, GetExtensionVersion)";
 
 template <typename Function>
 Function symbol(void* handle, const char* name) {
@@ -21,50 +25,74 @@ Function symbol(void* handle, const char* name) {
 }  // namespace
 
 extension_library::extension_library(const config::extension_settings& settings) : name_(settings.name) {
+    ::dlerror();
     handle_ = ::dlopen(settings.path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle_) {
+        // dlerror names the file and, for an unresolved import, the symbol.
         const char* why = ::dlerror();
-        throw std::runtime_error(fmt::format("extension '{}': cannot load {}: {}", name_, settings.path,
-                                             why ? why : "unknown error"));
+        fail(settings, fmt::format("cannot load: {}", why ? why : "unknown error"));
+        return;
     }
     const auto version = symbol<PFN_GETEXTENSIONVERSION>(handle_, "GetExtensionVersion");
     proc_ = symbol<PFN_HTTPEXTENSIONPROC>(handle_, "HttpExtensionProc");
     terminate_ = symbol<PFN_TERMINATEEXTENSION>(handle_, "TerminateExtension");
     dll_main_ = symbol<decltype(dll_main_)>(handle_, "DllMain");
     if (!version || !proc_) {
-        ::dlclose(handle_);
-        throw std::runtime_error(fmt::format("extension '{}': {} does not export {}", name_, settings.path,
-                                             !version ? "GetExtensionVersion" : "HttpExtensionProc"));
+        fail(settings, fmt::format("does not export {}", !version ? "GetExtensionVersion" : "HttpExtensionProc"));
+        return;
     }
+    const call_context_scope context(name_, loading_context);
     // Through the runtime's loader emulation: DllMain also gets DLL_THREAD_ATTACH/DETACH for
     // the threads that notify the runtime (ours, CreateThread's), until
     // DisableThreadLibraryCalls. FALSE fails the load as LoadLibrary does: no extension call.
-    const bool attached = isapi_module_attach(handle_, dll_main_) != FALSE;
-    if (!attached) spdlog::error("extension '{}': DllMain(DLL_PROCESS_ATTACH) returned FALSE", name_);
-
-    HSE_VERSION_INFO info{};
-    usable_ = attached && version(&info) != FALSE;
-    info.lpszExtensionDesc[sizeof(info.lpszExtensionDesc) - 1] = '\0';
-    const auto description = engine::log_text(info.lpszExtensionDesc);
-    if (usable_) {
-        spdlog::info("extension '{}' loaded from {}: \"{}\" (ISAPI {}.{})", name_, settings.path, description,
-                     HIWORD(info.dwExtensionVersion), LOWORD(info.dwExtensionVersion));
+    attached_ = isapi_module_attach(handle_, dll_main_) != FALSE;
+    if (!attached_) {
+        fail(settings, "DllMain(DLL_PROCESS_ATTACH) returned FALSE");
         return;
     }
-    if (settings.required) {
-        isapi_module_detach(handle_);
-        ::dlclose(handle_);
-        throw std::runtime_error(
-            fmt::format("extension '{}': GetExtensionVersion returned FALSE and the extension is required", name_));
+
+    HSE_VERSION_INFO info{};
+    if (version(&info) == FALSE) {
+        const DWORD error = GetLastError();
+        fail(settings, error ? fmt::format("GetExtensionVersion returned FALSE (last error {})", error)
+                             : std::string("GetExtensionVersion returned FALSE"));
+        return;
     }
-    spdlog::error("extension '{}': GetExtensionVersion returned FALSE; every request to it will get 500 "
-                  "(mark it `required: true` to stop start-up instead)",
-                  name_);
+    usable_ = true;
+    info.lpszExtensionDesc[sizeof(info.lpszExtensionDesc) - 1] = '\0';
+    spdlog::info("extension '{}' loaded from {}: \"{}\" (ISAPI {}.{})", name_, settings.path,
+                 engine::log_text(info.lpszExtensionDesc), HIWORD(info.dwExtensionVersion),
+                 LOWORD(info.dwExtensionVersion));
+}
+
+extension_library::extension_library(const config::extension_settings& settings, std::string reason)
+    : name_(settings.name) {
+    fail(settings, std::move(reason));
+}
+
+void extension_library::fail(const config::extension_settings& settings, std::string reason) {
+    if (handle_) {
+        if (attached_) isapi_module_detach(handle_);
+        ::dlclose(handle_);
+        handle_ = nullptr;
+        attached_ = false;
+    }
+    proc_ = nullptr;
+    terminate_ = nullptr;
+    usable_ = false;
+    load_error_ = engine::log_text(reason, 400);
+    if (settings.required)
+        throw std::runtime_error(fmt::format("extension '{}' ({}) is required and failed to load: {}", name_,
+                                             settings.path, load_error_));
+    spdlog::error("extension '{}' ({}) failed to load: {}; its URLs answer 500, the pool's other extensions "
+                  "serve on",
+                  name_, settings.path, load_error_);
 }
 
 extension_library::~extension_library() {
+    if (!handle_) return;
     if (usable_ && terminate_) terminate_(HSE_TERM_MUST_UNLOAD);
-    isapi_module_detach(handle_);
+    if (attached_) isapi_module_detach(handle_);
     ::dlclose(handle_);
 }
 

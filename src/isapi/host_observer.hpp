@@ -5,6 +5,7 @@
 // must not throw. Count and record here; log elsewhere.
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace isapi_fcgi::isapi {
@@ -64,6 +65,16 @@ public:
     /// judged from. Not called for threads the extension started itself.
     virtual void extension_code_entered(std::uint64_t /*serial*/) noexcept {}
     virtual void extension_code_left(std::uint64_t /*serial*/) noexcept {}
+
+    /// Start-up, on the thread building the pool: extension `index` (position in the pool's
+    /// `extensions`) is about to be loaded (its constructors, DllMain and GetExtensionVersion
+    /// run next), then it was loaded (`error` empty) or failed with `error`. A process that
+    /// dies in between died in that extension's load.
+    virtual void extension_loading(std::size_t /*index*/) noexcept {}
+    virtual void extension_loaded(std::size_t /*index*/, std::string_view /*error*/) noexcept {}
+    /// Non-empty: extension `index` must not be loaded at all (an earlier process died while
+    /// loading it); it is failed with this reason and its URLs answer 500.
+    virtual std::string extension_quarantined(std::size_t /*index*/) { return {}; }
 
     /// HSE_REQ_REPORT_UNHEALTHY: the extension asks for its worker to be recycled.
     virtual void extension_unhealthy(std::string_view /*pool*/, std::string_view /*extension*/,

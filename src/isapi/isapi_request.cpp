@@ -12,6 +12,7 @@
 
 #include "engine/errc.hpp"
 #include "engine/log_text.hpp"
+#include "isapi/call_context_scope.hpp"
 #include "isapi/callbacks.hpp"
 #include "isapi/child_channel.hpp"
 #include "isapi/client_certificate.hpp"
@@ -84,6 +85,7 @@ void isapi_request::start() {
     conn_id_ = conn_table::instance().add(shared_from_this());
     pool_->request_began();
     const auto& params = request_->params();
+    call_url_ = fmt::format("{} {}", params.get("REQUEST_METHOD"), params.get("REQUEST_URI"));
     // A child is work for its parent's request, which the observer already counts.
     if (depth_ == 0)
         pool_->observer().request_started({request_->serial(), pool_->settings().name, extension_name(), extension_,
@@ -177,7 +179,7 @@ void isapi_request::run() {
     if (!ext.usable()) {
         phase_ = phase::done;
         state_.proc_skipped();
-        answer_error(lock, 500, fmt::format("extension '{}' failed GetExtensionVersion", ext.name()), false);
+        answer_error(lock, 500, fmt::format("extension '{}' failed to load: {}", ext.name(), ext.load_error()), false);
         return settle(lock);
     }
     if (depth_ == 0) {
@@ -214,6 +216,7 @@ void isapi_request::call_extension() {
     auto& ext = pool_->extension(extension_);
     DWORD status = HSE_STATUS_ERROR;
     pool_->observer().extension_code_entered(request_->serial());
+    const call_context_scope context(ext.name(), call_url_);
     try {
         status = ext.call(&ecb_);
     } catch (const std::exception& e) {
@@ -772,6 +775,7 @@ void isapi_request::run_completion(completion_target target, op_result result) {
     }
     if (use.callback) {
         pool_->observer().extension_code_entered(request_->serial());
+        const call_context_scope context(pool_->extension(extension_).name(), call_url_);
         try {
             use.callback(&ecb_, use.context, result.bytes, result.error);
         } catch (const std::exception& e) {

@@ -316,6 +316,7 @@ private:
     unsigned logged_status_ = 200;           // what the access log records (IIS: dwHttpStatusCode)
     std::string log_data_;                   // lpszLogData once the extension is done
     std::string log_parameters_;
+    std::string call_url_;  // "METHOD URI", what the runtime's call context names (set in start)
 };
 
 }  // namespace isapi_fcgi::isapi

@@ -28,7 +28,19 @@ pool_host::pool_host(const config::pool_settings& settings, std::shared_ptr<spdl
     variables_config_.app_pool_id = settings_.name;
     variables_config_.overrides = settings_.isapi.server_variables;
     for (const auto& ext : settings_.isapi.extensions) {
-        extensions_.push_back(std::make_unique<extension_library>(ext));
+        const std::size_t index = extensions_.size();
+        if (auto reason = observer_->extension_quarantined(index); !reason.empty()) {
+            extensions_.push_back(std::make_unique<extension_library>(ext, std::move(reason)));
+        } else {
+            observer_->extension_loading(index);
+            try {
+                extensions_.push_back(std::make_unique<extension_library>(ext));
+            } catch (const std::exception& e) {
+                observer_->extension_loaded(index, e.what());
+                throw;
+            }
+        }
+        observer_->extension_loaded(index, extensions_.back()->load_error());
         for (const auto& url : ext.urls) urls_.add(url, extensions_.size() - 1);
         response_translator_options options;
         options.max_header_bytes = settings_.isapi.max_response_header_bytes;

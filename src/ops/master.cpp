@@ -195,8 +195,12 @@ private:
         }
         if (reloading_ && std::all_of(pools_.begin(), pools_.end(), [](const auto& p) { return p->reload_settled(); })) {
             reloading_ = false;
-            spdlog::info("reload complete");
-            notify_.ready(status_line());
+            // A pool whose new generation could not start has logged why, once; "reload
+            // complete" would contradict it.
+            const bool failed = std::any_of(pools_.begin(), pools_.end(),
+                                            [](const auto& p) { return p->board().header().reload_failed.load() != 0; });
+            if (!failed) spdlog::info("reload complete");
+            notify_.ready(status_line() + (failed ? "; last reload failed" : ""));
         }
     }
 

@@ -77,6 +77,9 @@ std::string render_metrics(const pool_snapshot& s) {
     if (s.listen_queue) w.single("listen_queue", "gauge", "Connections waiting to be accepted.", *s.listen_queue);
     if (s.listen_queue_limit) w.single("listen_queue_limit", "gauge", "The listen backlog.", *s.listen_queue_limit);
 
+    w.family("extension_loaded", "gauge", "1 when the extension loaded, 0 when its load failed (its URLs answer 500).");
+    for (const auto& e : s.extensions)
+        w.sample("extension_loaded", fmt::format("extension=\"{}\"", label_value(e.name)), e.load_error.empty() ? 1 : 0);
     w.family("extension_requests_total", "counter", "Requests per extension.");
     for (const auto& e : s.extensions)
         w.sample("extension_requests_total", fmt::format("extension=\"{}\"", label_value(e.name)), e.requests);

@@ -1,6 +1,7 @@
 #include "ops/pool_supervisor.hpp"
 
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -177,8 +178,21 @@ void pool_supervisor::read_output(std::uint32_t id) {
     });
 }
 
+void pool_supervisor::read_last_messages(worker& w) {
+    if (!w.channel) return;
+    char buffer[max_message];
+    for (ssize_t n; (n = ::recv(w.channel->native_handle(), buffer, sizeof buffer, MSG_DONTWAIT)) > 0;) {
+        const std::string message(buffer, static_cast<std::size_t>(n));
+        if (message.starts_with("failed ")) w.start_error = message.substr(7);
+    }
+}
+
 void pool_supervisor::on_message(worker& w, const std::string& message) {
     if (message == "ready") return on_ready(w);
+    if (message.starts_with("failed ")) {
+        w.start_error = message.substr(7);
+        return;
+    }
     if (message.starts_with("recycle ")) {
         const auto rest = std::string_view(message).substr(8);
         const auto space = rest.find(' ');
@@ -410,16 +424,31 @@ bool pool_supervisor::on_exit(pid_t pid, int status) {
     worker& w = *owned;
     const bool expected = w.state == phase::draining;
     const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    if (expected) {
+    // Died inside an extension's DllMain or GetExtensionVersion: that extension is failed, the
+    // pool is not (the replacement skips it), so it counts neither against rapid-fail
+    // protection nor against a reload.
+    const auto loading = board_.slot(w.slot).loading_extension.load(std::memory_order_acquire);
+    const bool load_death = !expected && !stopping_ && w.state == phase::starting && loading != 0 &&
+                            !(WIFEXITED(status) && WEXITSTATUS(status) == worker_fatal_exit);
+    if (load_death) {
+        report_death(w, status);
+        quarantine(w, status, loading - 1);
+    } else if (expected) {
         if (clean) spdlog::info("{}: exited after draining", who(w));
         else report_death(w, status);
     } else if (WIFEXITED(status) && WEXITSTATUS(status) == worker_fatal_exit && w.state == phase::starting) {
-        spdlog::error("{}: could not start (see its messages above)", who(w));
+        read_last_messages(w);
+        const std::string cause = w.start_error.empty() ? std::string("see its messages above")
+                                                        : engine::log_text(w.start_error, 400);
         if (!settled_) {
+            spdlog::error("{}: could not start: {}", who(w), cause);
             fatal_ = true;
             settled_ = true;
         } else if (reload_in_progress_ && w.generation == generation_) {
-            reload_failed(fmt::format("worker {} of generation {} could not start", w.id, generation_));
+            // reload_failed logs the one line, with the cause.
+            reload_failed(fmt::format("worker {} of generation {} could not start: {}", w.id, generation_, cause));
+        } else {
+            spdlog::error("{}: could not start: {}", who(w), cause);
         }
     } else if (!stopping_) {
         report_death(w, status);
@@ -439,6 +468,12 @@ bool pool_supervisor::on_exit(pid_t pid, int status) {
         return true;
     }
     if (expected || stopping_ || stopped_) return true;
+    if (load_death) {
+        const bool predecessor_waiting = w.replaces && find(w.replaces);
+        if (w.generation == generation_ && current_generation_count() < settings_.process.workers && !predecessor_waiting)
+            spawn();
+        return true;
+    }
     // An unexpected death: count it against rapid-fail protection, then replace it at once.
     if (guard_.record_crash(clock::now())) {
         trip_rapid_fail();
@@ -450,6 +485,46 @@ bool pool_supervisor::on_exit(pid_t pid, int status) {
         if (!predecessor_waiting) spawn();
     }
     return true;
+}
+
+void pool_supervisor::quarantine(const worker& w, int status, std::uint32_t name_index) {
+    if (name_index >= max_extensions) return;
+    auto& header = board_.header();
+    const std::string name = header.extension_names[name_index].load();
+    std::string how;
+    if (w.killed && w.state == phase::starting)
+        how = fmt::format("it did not return within {}s", start_timeout.count());
+    else if (WIFSIGNALED(status))
+        how = fmt::format("the worker was killed by {}", signal_name(WTERMSIG(status)));
+    else
+        how = fmt::format("the worker exited with status {}", WEXITSTATUS(status));
+    const std::string reason = fmt::format("worker {} died while loading it (DllMain or GetExtensionVersion): {}", w.id, how);
+    if (header.extension_quarantined[name_index].exchange(1)) return;  // another worker said so already
+    header.extension_load_error[name_index].store(reason);
+    const auto& exts = settings_.isapi.extensions;
+    const auto found = std::find_if(exts.begin(), exts.end(), [&](const auto& e) { return e.name == name; });
+    spdlog::error("pool {}: extension '{}' ({}) failed to load: {}; the pool's next workers skip it and answer 500 "
+                  "for its URLs",
+                  settings_.name, name, found == exts.end() ? std::string("?") : found->path, reason);
+}
+
+void pool_supervisor::save_load_state() {
+    auto& header = board_.header();
+    previous_load_errors_.clear();
+    previous_quarantined_.clear();
+    for (std::size_t i = 0; i < max_extensions; ++i) {
+        previous_load_errors_.push_back(header.extension_load_error[i].load());
+        previous_quarantined_.push_back(header.extension_quarantined[i].exchange(0));
+        header.extension_load_error[i].store("");
+    }
+}
+
+void pool_supervisor::restore_load_state() {
+    auto& header = board_.header();
+    for (std::size_t i = 0; i < max_extensions && i < previous_load_errors_.size(); ++i) {
+        header.extension_load_error[i].store(previous_load_errors_[i]);
+        header.extension_quarantined[i].store(previous_quarantined_[i]);
+    }
 }
 
 void pool_supervisor::trip_rapid_fail() {
@@ -504,6 +579,8 @@ void pool_supervisor::reload(config::pool_settings settings, std::vector<const o
     ++generation_;
     guard_ = rapid_fail_guard(settings_.process.rapid_fail_max_crashes, settings_.process.rapid_fail_interval);
     for (const auto& e : settings_.isapi.extensions) board_.extension_name_index(e.name);
+    // The new generation loads every extension afresh (its files may have been fixed).
+    save_load_state();
     auto& header = board_.header();
     header.generation.store(generation_);
     header.configured_workers.store(settings_.process.workers);
@@ -526,6 +603,7 @@ void pool_supervisor::reload_failed(const std::string& why) {
             drain(*w, restart_cause::count, "its generation failed to start", drain_bound(context_));
         }
     }
+    restore_load_state();
     settings_ = previous_settings_;
     sockets_ = previous_sockets_;
     config_fd_ = previous_config_fd_;

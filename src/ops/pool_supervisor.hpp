@@ -86,6 +86,7 @@ private:
         std::uint32_t replaces = 0;
         std::optional<restart_cause> retire_cause;
         std::string retire_reason;
+        std::string start_error;  ///< "failed <reason>" from a worker that cannot start
         bool killed = false;
         std::unique_ptr<engine::asio::posix::stream_descriptor> channel;
         std::unique_ptr<engine::asio::posix::stream_descriptor> output;
@@ -98,6 +99,8 @@ private:
     void read_channel(std::uint32_t id);
     void read_output(std::uint32_t id);
     void on_message(worker& w, const std::string& message);
+    /// Messages still queued on a dead worker's channel (its last words, e.g. "failed ...").
+    void read_last_messages(worker& w);
     void on_ready(worker& w);
     void recycle(worker& w, restart_cause cause, std::string reason);
     void drain(worker& w, restart_cause cause, std::string reason, std::chrono::milliseconds bound);
@@ -108,6 +111,12 @@ private:
     void start_responder();
     void stop_responder();
     void reload_failed(const std::string& why);
+    /// `w` died loading the extension with scoreboard index `name_index`: the generation's
+    /// next workers skip it (it answers 500) instead of dying the same way.
+    void quarantine(const worker& w, int status, std::uint32_t name_index);
+    /// The extensions' load state, kept across a reload so that a failed one can restore it.
+    void save_load_state();
+    void restore_load_state();
     worker* find(std::uint32_t id);
     std::optional<std::uint32_t> free_slot() const;
     std::size_t current_generation_count() const;
@@ -121,6 +130,8 @@ private:
     config::pool_settings previous_settings_;
     std::vector<const open_socket*> previous_sockets_;
     std::shared_ptr<int> previous_config_fd_;
+    std::vector<std::string> previous_load_errors_;
+    std::vector<std::uint32_t> previous_quarantined_;
     scoreboard board_;
     rapid_fail_guard guard_;
     std::map<std::uint32_t, std::unique_ptr<worker>> workers_;

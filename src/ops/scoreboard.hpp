@@ -113,6 +113,9 @@ struct worker_slot {
     std::atomic<std::uint64_t> fault_serial;  ///< request the faulting thread was running, 0: none
     request_counters totals;
     tracked_request requests[max_tracked_requests];
+    /// Scoreboard index + 1 of the extension this worker is loading (its DllMain or
+    /// GetExtensionVersion runs); 0 otherwise. A worker that dies with it set died in that load.
+    std::atomic<std::uint32_t> loading_extension;
 };
 
 enum class pool_state : std::uint32_t { running, stopped };
@@ -155,6 +158,12 @@ struct board_header {
     request_counters retired;
     quarantine_entry quarantine[max_quarantined];
     std::atomic<std::uint64_t> quarantined_total;  ///< quarantine periods started
+    /// Per extension name index: why its load failed in the generation in force ("" = loaded or
+    /// not tried yet), written by the workers (and the master for a load that killed a worker).
+    shared_text<248> extension_load_error[max_extensions];
+    /// Per extension name index, set by the master: a worker died loading it, so the next
+    /// workers of the generation do not load it (it answers 500).
+    std::atomic<std::uint32_t> extension_quarantined[max_extensions];
 };
 
 /// A mapping of one pool's block. Movable, not copyable; unmaps on destruction.

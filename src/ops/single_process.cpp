@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 
+#include <isapi/isapi_runtime.h>
 #include <spdlog/spdlog.h>
 
 #include "config/loader.hpp"
@@ -96,6 +97,9 @@ int run_single_process(const std::string& config_path) {
             if (pool.registry.enabled && std::getenv("ISAPI_FCGI_REGISTRY_STORE") == nullptr) {
                 export_registry_environment(pool);
             }
+            // One process for every pool: the secure CRT policy is process-wide, so `abort` in
+            // any pool applies to all of them here.
+            if (pool.isapi.invalid_parameter_abort) isapi_set_invalid_parameter_policy(ISAPI_INVALID_PARAMETER_ABORT);
             p->host = std::make_shared<isapi::isapi_host>(one, p->observer);
             std::vector<int> fds;
             for (const auto& a : pool.listen) fds.push_back(a.fd);

@@ -90,7 +90,9 @@ std::string render_status_text(const pool_snapshot& s, bool full) {
     line("last reload", s.reload_failed ? "failed: " + s.reload_error : std::string("ok"));
     for (const auto& e : s.extensions) {
         const double mean_ms = e.requests ? static_cast<double>(e.duration_us) / 1000.0 / static_cast<double>(e.requests) : 0.0;
-        line(fmt::format("extension {}", e.name), fmt::format("requests {} errors {} mean {:.3f}ms", e.requests, e.errors, mean_ms));
+        line(fmt::format("extension {}", e.name),
+             fmt::format("requests {} errors {} mean {:.3f}ms{}", e.requests, e.errors, mean_ms,
+                         e.load_error.empty() ? std::string() : " FAILED to load: " + e.load_error));
     }
     for (const auto& r : s.recent_restarts)
         line("restart", fmt::format("{} worker {} pid {} {}: {}", local_time(r.unix_ms), r.worker_id, r.pid, r.cause, r.detail));
@@ -191,8 +193,10 @@ std::string render_status_json(const pool_snapshot& s, bool full) {
     out += '[';
     for (std::size_t i = 0; i < s.extensions.size(); ++i) {
         const auto& e = s.extensions[i];
-        out += fmt::format("{}{{\"name\":\"{}\",\"requests\":{},\"errors\":{},\"duration us\":{},\"mean ms\":{:.3f}}}",
-                           i ? "," : "", json_escape(e.name), e.requests, e.errors, e.duration_us,
+        out += fmt::format("{}{{\"name\":\"{}\",\"state\":\"{}\",\"load error\":\"{}\",\"requests\":{},"
+                           "\"errors\":{},\"duration us\":{},\"mean ms\":{:.3f}}}",
+                           i ? "," : "", json_escape(e.name), e.load_error.empty() ? "loaded" : "failed",
+                           json_escape(e.load_error), e.requests, e.errors, e.duration_us,
                            e.requests ? static_cast<double>(e.duration_us) / 1000.0 / static_cast<double>(e.requests) : 0.0);
     }
     out += ']';

@@ -137,7 +137,10 @@ pool_snapshot read_once(const scoreboard& board, std::string_view pool) {
     out.quarantined_total = h.quarantined_total.load(relaxed);
     const auto names = std::min<std::uint32_t>(h.extension_names_used.load(), max_extensions);
     out.extensions.resize(names);
-    for (std::uint32_t i = 0; i < names; ++i) out.extensions[i].name = h.extension_names[i].load();
+    for (std::uint32_t i = 0; i < names; ++i) {
+        out.extensions[i].name = h.extension_names[i].load();
+        out.extensions[i].load_error = h.extension_load_error[i].load();
+    }
     read_counters(h.retired, out, out.extensions);
 
     const auto now = monotonic_ms();

@@ -19,6 +19,7 @@ struct extension_figures {
     std::uint64_t errors = 0;
     std::uint64_t duration_us = 0;
     std::array<std::uint64_t, latency_buckets> buckets{};  ///< per bucket, not cumulative
+    std::string load_error;  ///< why the generation in force could not load it; "" = loaded
 };
 
 struct request_figures {

@@ -3,6 +3,7 @@
 // worker, one text message per packet. The descriptors a worker inherits sit at fixed numbers.
 //   worker -> master:  "ready"                      engine and extensions are up
 //                      "recycle <cause> <reason>"   replace me (max_requests, unhealthy)
+//                      "failed <reason>"            I cannot start (then exits worker_fatal_exit)
 //   master -> worker:  "drain"                      stop accepting, finish, exit 0
 //                      "reopen"                     reopen log files (SIGUSR1)
 // A worker whose channel reaches end-of-file (the master died) drains and exits.

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <isapi/isapi_runtime.h>
 #include <spdlog/spdlog.h>
 
 #include "config/loader.hpp"
@@ -148,6 +149,8 @@ int worker_main(int argc, char** argv) {
             });
         export_registry_environment(pool);  // before any extension loads
         if (pool.process.crash_quarantine.count() > 0) observer->enable_crash_quarantine();
+        isapi_set_invalid_parameter_policy(pool.isapi.invalid_parameter_abort ? ISAPI_INVALID_PARAMETER_ABORT
+                                                                              : ISAPI_INVALID_PARAMETER_FAIL);
         host = std::make_shared<isapi::isapi_host>(mine, observer);
         range_query query{&pool.isapi.extensions, &slot};
         ::dl_iterate_phdr(note_extension_ranges, &query);
@@ -157,6 +160,8 @@ int worker_main(int argc, char** argv) {
         server->stop_on_signals(settings.shutdown_timeout, [] { logging::reopen(); });
     } catch (const std::exception& e) {
         spdlog::critical("{}: cannot start: {}", who, e.what());
+        // The cause, for the master's log line, the status page and a failed reload.
+        send_message(worker_fd::channel, std::string("failed ").append(e.what()).substr(0, max_message));
         return worker_fatal_exit;
     }
 

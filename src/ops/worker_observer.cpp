@@ -55,6 +55,24 @@ worker_observer::worker_observer(const scoreboard& board, worker_slot& slot,
     }
 }
 
+void worker_observer::extension_loading(std::size_t index) noexcept {
+    const auto name = index < name_index_.size() ? name_index_[index] : max_extensions;
+    slot_.loading_extension.store(name < max_extensions ? name + 1 : 0, std::memory_order_release);
+}
+
+void worker_observer::extension_loaded(std::size_t index, std::string_view error) noexcept {
+    slot_.loading_extension.store(0, std::memory_order_release);
+    const auto name = index < name_index_.size() ? name_index_[index] : max_extensions;
+    if (name < max_extensions) header_.extension_load_error[name].store(error);
+}
+
+std::string worker_observer::extension_quarantined(std::size_t index) {
+    const auto name = index < name_index_.size() ? name_index_[index] : max_extensions;
+    if (name >= max_extensions || !header_.extension_quarantined[name].load(std::memory_order_acquire)) return {};
+    std::string reason = header_.extension_load_error[name].load();
+    return reason.empty() ? std::string("an earlier worker died while loading it") : reason;
+}
+
 tracked_request* worker_observer::find(std::uint64_t serial) noexcept {
     for (std::size_t i = 0; i < max_tracked_requests; ++i) {
         auto& t = slot_.requests[(serial + i) % max_tracked_requests];

@@ -34,6 +34,9 @@ public:
     void extension_code_left(std::uint64_t serial) noexcept override;
     void extension_unhealthy(std::string_view pool, std::string_view extension,
                              std::string_view reason) noexcept override;
+    void extension_loading(std::size_t index) noexcept override;
+    void extension_loaded(std::size_t index, std::string_view error) noexcept override;
+    std::string extension_quarantined(std::size_t index) override;
 
     /// Status and metrics requests answered beside the extensions.
     void internal_request() noexcept;

@@ -1,6 +1,7 @@
 # ctest driver: installs isapi-fcgi into a scratch prefix, then compiles each sample extension
 # with the build command of docs/porting.md exactly as written there (only the prefix, the file
-# names and, for C++, cc -> c++ replaced, as the guide says), and checks what each exports.
+# names and, for C++, isapi-cc -> isapi-c++ replaced, as the guide says), and checks what each
+# exports.
 cmake_minimum_required(VERSION 3.25)
 foreach(var BUILD_DIR PORTING_DOC SAMPLES_DIR WORK_DIR SAMPLES)
   if(NOT ${var})
@@ -35,12 +36,14 @@ foreach(sample IN LISTS samples)
   get_filename_component(extension ${sample} EXT)
   file(COPY ${SAMPLES_DIR}/${sample} DESTINATION ${WORK_DIR}/ext)
   set(line "${command}")
-  string(REPLACE "/usr/local" "${prefix}" line "${line}")
-  string(REPLACE "app.c " "${sample} " line "${line}")
-  string(REPLACE "app.so" "${stem}.so" line "${line}")
+  # isapi-cc is on the PATH of an installed prefix: here it is the scratch prefix's.
   if(extension STREQUAL ".cpp")
-    string(REGEX REPLACE "^cc " "c++ " line "${line}")
+    string(REGEX REPLACE "^isapi-cc " "isapi-c++ " line "${line}")
   endif()
+  string(REGEX REPLACE "^isapi-c" "${prefix}/bin/isapi-c" line "${line}")
+  string(REPLACE "/usr/local" "${prefix}" line "${line}")
+  string(REPLACE "*.c" "${sample}" line "${line}")
+  string(REPLACE "app.so" "${stem}.so" line "${line}")
   execute_process(COMMAND sh -c "${line}" WORKING_DIRECTORY ${WORK_DIR}/ext
     RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT result EQUAL 0)

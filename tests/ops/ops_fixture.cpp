@@ -59,6 +59,9 @@ std::filesystem::path ops_extension(const std::string& name) {
         {"misbehave_load", ISAPI_EXT_MISBEHAVE_LOAD},
         {"hello", ISAPI_EXT_HELLO},
         {"formdump", ISAPI_EXT_FORMDUMP},
+        {"fail_version", ISAPI_EXT_FAIL_VERSION},
+        {"missing_import", ISAPI_EXT_MISSING_IMPORT},
+        {"crt_violation", ISAPI_EXT_CRT_VIOLATION},
     };
     return paths.at(name);
 }

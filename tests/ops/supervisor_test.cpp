@@ -88,10 +88,15 @@ TEST_F(ops_test, segfault_on_one_url_fails_only_the_requests_in_flight_on_that_w
     stop_master();
 }
 
-TEST_F(ops_test, rapid_fail_protection_stops_a_pool_whose_extension_crashes_at_load) {
+// (An extension that crashes while loading does not stop its pool: tests/ops/load_failure_test.cpp.)
+TEST_F(ops_test, rapid_fail_protection_stops_a_pool_whose_workers_keep_crashing) {
     SKIP_DELIBERATE_CRASHES_UNDER_TSAN();
-    start(config(pool_yaml("app", "app.sock", "    workers: 1\n    rapid_fail: { max_crashes: 3, interval: 60s }\n",
-                           {{"misbehave_load", "/scripts/misbehave.dll"}})));
+    start(config(app_pool("    workers: 1\n    rapid_fail: { max_crashes: 3, interval: 60s }\n")));
+    for (std::size_t crash = 1; crash <= 3; ++crash) {
+        EXPECT_FALSE(fcgi_get(address(), "/scripts/misbehave.dll/segv").ended);
+        ASSERT_TRUE(master().wait_for_log_count(std::regex("killed by SIGSEGV"), crash, within(20s)));
+        if (crash < 3) ASSERT_TRUE(master().wait_for_log_count(std::regex(R"(worker \d+ \(pid \d+\): ready)"), crash + 1, within(20s)));
+    }
     EXPECT_TRUE(wait_log("pool app: rapid-fail protection: 3 worker failures within 60s; the pool is stopped", 5s));
     EXPECT_EQ(master().count_log_lines(std::regex("killed by SIGSEGV")), 3U);
     // No further worker is started.

@@ -333,3 +333,33 @@ TEST(loader_errors, files) {
 
 }  // namespace
 }  // namespace isapi_fcgi::config
+
+namespace isapi_fcgi::config {
+namespace {
+
+// URLs are matched case-insensitively unless url_case_sensitive: the same URL in another case
+// (or with a trailing or doubled slash) would never reach the second extension.
+TEST(loader_errors, the_same_url_twice_under_the_pools_case_rule) {
+    const std::string head =
+        "pools:\n"
+        "  - listen: unix:/run/a.sock\n";
+    const std::string extensions =
+        "    extensions:\n"
+        "      - { name: a, path: /x/a.so, urls: /scripts/app.dll }\n"
+        "      - { name: b, path: /x/b.so, urls: [/other.dll, /Scripts/App.dll/] }\n";
+    expect_error(head + extensions, 5, 54,
+                 "URL '/Scripts/App.dll/' of extension 'b' is already mapped to extension 'a' (URLs match "
+                 "case-insensitively; see url_case_sensitive)");
+    // Case-sensitive: two URLs.
+    EXPECT_NO_THROW(load_string(head + "    url_case_sensitive: true\n" + extensions, "t.yaml"));
+}
+
+TEST(loader_errors, secure_crt_policy) {
+    const located got = error_of(pool_with("secure_crt_invalid_parameter: crash"));
+    EXPECT_EQ(got.line, 3);
+    EXPECT_NE(got.reason.find("'crash' is not a secure CRT policy (use fail or abort)"), std::string::npos) << got.reason;
+    EXPECT_NO_THROW(load_string(pool_with("secure_crt_invalid_parameter: abort"), "t.yaml"));
+}
+
+}  // namespace
+}  // namespace isapi_fcgi::config
