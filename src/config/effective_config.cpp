@@ -90,6 +90,7 @@ void emit_process(YAML::Emitter& out, const process_settings& p) {
     out << YAML::Key << "status_path" << YAML::Value << p.status_path;
     out << YAML::Key << "metrics_path" << YAML::Value << p.metrics_path;
     out << YAML::Key << "core_dump_dir" << YAML::Value << p.core_dump_dir;
+    out << YAML::Key << "crash_quarantine" << YAML::Value << duration_or_zero(p.crash_quarantine);
 }
 
 void emit_pool(YAML::Emitter& out, const pool_settings& p) {
@@ -118,9 +119,18 @@ void emit_pool(YAML::Emitter& out, const pool_settings& p) {
     out << YAML::Key << "idle" << YAML::Value << format_duration(p.timeout.idle);
     out << YAML::Key << "read" << YAML::Value << format_duration(p.timeout.read);
     out << YAML::Key << "write" << YAML::Value << format_duration(p.timeout.write);
-    out << YAML::Key << "linger" << YAML::Value << format_duration(p.timeout.linger) << YAML::EndMap;
+    out << YAML::Key << "linger" << YAML::Value << format_duration(p.timeout.linger);
+    out << YAML::Key << "drain_grace" << YAML::Value << format_duration(p.timeout.drain_grace) << YAML::EndMap;
     emit_isapi(out, p.isapi);
     emit_process(out, p.process);
+    if (p.registry.enabled) {
+        out << YAML::Key << "registry" << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "files" << YAML::Value << YAML::BeginSeq;
+        for (const auto& f : p.registry.files) out << f;
+        out << YAML::EndSeq;
+        if (!p.registry.store.empty()) out << YAML::Key << "store" << YAML::Value << p.registry.store;
+        out << YAML::EndMap;
+    }
     out << YAML::EndMap;
 }
 
