@@ -432,7 +432,7 @@ bool pool_supervisor::on_exit(pid_t pid, int status) {
                             !(WIFEXITED(status) && WEXITSTATUS(status) == worker_fatal_exit);
     if (load_death) {
         report_death(w, status);
-        quarantine(w, status, loading - 1);
+        quarantine_extension(w, status, loading - 1);
     } else if (expected) {
         if (clean) spdlog::info("{}: exited after draining", who(w));
         else report_death(w, status);
@@ -487,7 +487,7 @@ bool pool_supervisor::on_exit(pid_t pid, int status) {
     return true;
 }
 
-void pool_supervisor::quarantine(const worker& w, int status, std::uint32_t name_index) {
+void pool_supervisor::quarantine_extension(const worker& w, int status, std::uint32_t name_index) {
     if (name_index >= max_extensions) return;
     auto& header = board_.header();
     const std::string name = header.extension_names[name_index].load();

@@ -113,7 +113,7 @@ private:
     void reload_failed(const std::string& why);
     /// `w` died loading the extension with scoreboard index `name_index`: the generation's
     /// next workers skip it (it answers 500) instead of dying the same way.
-    void quarantine(const worker& w, int status, std::uint32_t name_index);
+    void quarantine_extension(const worker& w, int status, std::uint32_t name_index);
     /// The extensions' load state, kept across a reload so that a failed one can restore it.
     void save_load_state();
     void restore_load_state();
