@@ -314,7 +314,7 @@ void store_script_maps(const field& value, pool_settings& pool) {
     pool.isapi.script_maps = std::move(maps);
 }
 
-const std::array<key_spec<pool_settings>, 42> pool_table{{
+const std::array<key_spec<pool_settings>, 43> pool_table{{
     {"name", "pool name", "default", store_pool_name},
     {"listen", "listen address or list", default_listen, store_listen},
     {"socket", "section", "", nullptr},
