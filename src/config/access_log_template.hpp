@@ -60,14 +60,14 @@ inline constexpr std::string_view text_access_format =
 
 /// "combined", "text", "json" or a template; throws std::invalid_argument naming an
 /// unknown variable.
-access_log_template parse_access_log_template(std::string_view text);
+inline access_log_template parse_access_log_template(std::string_view text);
 
 /// Every variable with its name (the JSON keys, the $names).
 struct access_variable_name {
     access_variable variable;
     std::string_view name;
 };
-const std::vector<access_variable_name>& access_variable_names();
+inline const std::vector<access_variable_name>& access_variable_names();
 
 // Header-only: settings.hpp's default uses it, and targets that only read settings do not
 // link the configuration library.

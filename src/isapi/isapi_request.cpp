@@ -1267,7 +1267,7 @@ void isapi_request::write_access_log() {
     r.http_user_agent = params.get("HTTP_USER_AGENT");
     r.request_id = params.get("REQUEST_ID");
     r.pool = pool_->settings().name;
-    const std::string extension = extension_name();
+    const std::string extension(extension_name());
     r.extension = extension;
     r.log_data = log_data_;
     r.log_parameters = log_parameters_;
