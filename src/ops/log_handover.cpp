@@ -20,7 +20,12 @@ bool hand_log_files(int channel) noexcept {
             text += '\n' + file.path;
             fds.push_back(file.fd);
         }
-        if (text.size() > max_message) return false;  // paths this long are refused by the config too
+        // Paths too long for one message: an empty handover, so the worker is not left waiting;
+        // it then opens the files by name itself (which its user may not be allowed to).
+        if (text.size() > max_message) {
+            send_message(channel, log_handover_tag);
+            return false;
+        }
         return send_message(channel, text, fds);
     } catch (...) {
         return false;
