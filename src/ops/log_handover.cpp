@@ -28,6 +28,7 @@ bool hand_log_files(int channel) noexcept {
         }
         return send_message(channel, text, fds);
     } catch (...) {
+        send_message(channel, log_handover_tag);
         return false;
     }
 }
