@@ -335,7 +335,7 @@ TEST(loader_errors, a_numeric_user_without_a_passwd_entry_needs_a_group) {
 }
 
 TEST(loader_errors, log_formats_and_access_log_variables) {
-    expect_error("log:\n  format: xml\npools: [{}]\n", 2, 11, "'xml' is not a log format (use text or json)");
+    expect_error("log:\n  format: xml\npools: [{}]\n", 2, 11, "log.format: 'xml' is not a log format (use text or json)");
     const located got = error_of("log:\n  access_format: \"$status $nope\"\npools: [{}]\n");
     EXPECT_EQ(got.line, 2);
     EXPECT_NE(got.reason.find("unknown access log variable $nope"), std::string::npos) << got.reason;
