@@ -144,18 +144,6 @@ TEST_F(isapi_examples, encoded_query_string_is_passed_untouched)
         << result.body;
 }
 
-TEST_F(isapi_examples, http_host_keeps_the_port_the_client_sent)
-{
-    // IIS gives the Host header as received; the shipped nginx snippet passes $http_host.
-    auto result = get("/scripts/servervars.dll?var=HTTP_HOST");
-    ASSERT_EQ(result.status, 200) << result.describe();
-    EXPECT_EQ(variable_line(result.body, "HTTP_HOST"), "HTTP_HOST=127.0.0.1:" + std::to_string(front().port()))
-        << result.body;
-    auto named = get("/scripts/servervars.dll?var=HTTP_HOST", {"Host: app.example:8443"});
-    ASSERT_EQ(named.status, 200) << named.describe();
-    EXPECT_EQ(variable_line(named.body, "HTTP_HOST"), "HTTP_HOST=app.example:8443") << named.body;
-}
-
 TEST_F(isapi_examples, servervars_shows_request_headers_in_http_variables_and_all_http)
 {
     auto result = get("/scripts/servervars.dll",
