@@ -18,6 +18,8 @@ install(FILES ${deploy_dir}/systemd/isapi-fcgi.socket ${deploy_dir}/systemd/isap
   DESTINATION ${ISAPI_FCGI_SYSTEMD_UNIT_DIR} COMPONENT system EXCLUDE_FROM_ALL)
 # The packaged service's configuration (a conffile); the commented reference goes to the docs.
 install(FILES ${deploy_dir}/systemd/isapi-fcgi.yaml DESTINATION /etc/isapi-fcgi COMPONENT system EXCLUDE_FROM_ALL)
+# Rotation of the files under /var/log/isapi-fcgi: rename, then SIGUSR1 (a conffile too).
+install(FILES ${deploy_dir}/logrotate/isapi-fcgi DESTINATION /etc/logrotate.d COMPONENT system EXCLUDE_FROM_ALL)
 install(FILES ${PROJECT_SOURCE_DIR}/conf/isapi-fcgi.yaml ${deploy_dir}/systemd/nginx-site.conf
   ${deploy_dir}/systemd/apache-site.conf
   DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)

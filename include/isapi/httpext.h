@@ -12,6 +12,10 @@
  *    built with -fvisibility=hidden still exports exactly them, with C linkage even when the
  *    defining file is C++ and does not say extern "C" (as on Windows);
  *  - a compile-time check that the ECB layout is the Windows one.
+ *
+ * SPDX-License-Identifier: Apache-2.0. Extensions that include the isapi-fcgi headers or link
+ * libisapi-runtime / libisapi-win32 may use any licence, proprietary ones included (see LICENSE
+ * and docs/porting.md).
  */
 #ifndef ISAPI_HTTPEXT_H
 #define ISAPI_HTTPEXT_H

@@ -23,6 +23,10 @@
  * slot's generation, so a stale copy stops resolving instead of reaching whichever fd reuses
  * the slot (freed slots are reused oldest first, so a stale value only matches again after
  * 512 reuses of its slot).
+ *
+ * SPDX-License-Identifier: Apache-2.0. Extensions that include the isapi-fcgi headers or link
+ * libisapi-runtime / libisapi-win32 may use any licence, proprietary ones included (see LICENSE
+ * and docs/porting.md).
  */
 #ifndef ISAPI_RUNTIME_H
 #define ISAPI_RUNTIME_H

@@ -13,6 +13,10 @@
  *    written with any of them has one prototype and keeps the C linkage declared here.
  *
  * On Windows this header is only a forwarder to the real <windows.h>.
+ *
+ * SPDX-License-Identifier: Apache-2.0. Extensions that include the isapi-fcgi headers or link
+ * libisapi-runtime / libisapi-win32 may use any licence, proprietary ones included (see LICENSE
+ * and docs/porting.md).
  */
 #ifndef ISAPI_WINDEF_SUBSET_H
 #define ISAPI_WINDEF_SUBSET_H

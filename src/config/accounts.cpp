@@ -44,6 +44,16 @@ bool user_exists(std::string_view name_or_id) {
     return is_numeric_id(name_or_id) || entry_exists<passwd>(name_or_id, getpwnam_r);
 }
 
+bool user_has_primary_group(std::string_view name_or_id) {
+    if (entry_exists<passwd>(name_or_id, getpwnam_r)) return true;
+    if (!is_numeric_id(name_or_id)) return false;
+    const auto uid = static_cast<uid_t>(std::stoul(std::string(name_or_id)));
+    return entry_exists<passwd>(name_or_id, [uid](const char*, passwd* entry, char* buffer, std::size_t size,
+                                                  passwd** found) {
+        return getpwuid_r(uid, entry, buffer, size, found);
+    });
+}
+
 bool group_exists(std::string_view name_or_id) {
     return is_numeric_id(name_or_id) || entry_exists<group>(name_or_id, getgrnam_r);
 }

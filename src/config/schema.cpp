@@ -547,6 +547,11 @@ void read_pools(const field& value, settings& out) {
         pool.line = item.line();
         pool.column = item.column();
         check_unique_urls(item, pool);
+        // Workers take the user's primary group; a numeric id without a passwd entry has none,
+        // and falling back to the master's group would mean group 0.
+        if (!pool.process.user.empty() && pool.process.group.empty() && !user_has_primary_group(pool.process.user))
+            item.fail_at(item.node()["user"], "user " + quoted(pool.process.user) +
+                                                  " has no passwd entry, hence no primary group: set the pool's 'group'");
         for (std::size_t i = 0; i < pool.isapi.script_maps.size(); ++i) {
             const auto& map = pool.isapi.script_maps[i];
             const auto& exts = pool.isapi.extensions;
@@ -575,12 +580,22 @@ void store_access_log(const field& value, settings& s) {
 }
 
 void store_access_format(const field& value, settings& s) {
-    std::string format = value.text("text or json");
-    if (format != "text" && format != "json") value.fail(quoted(format) + " is not an access log format (use text or json)");
+    std::string format = value.text("combined, text, json or a format with $variables");
+    try {
+        s.access_template = parse_access_log_template(format);
+    } catch (const std::invalid_argument& e) {
+        value.fail(std::string(e.what()) + " (use combined, text, json or a format with $variables; docs/config.md lists them)");
+    }
     s.access_format = std::move(format);
 }
 
-const std::array<key_spec<settings>, 8> global_table{{
+void store_log_format(const field& value, settings& s) {
+    std::string format = value.text("text or json");
+    if (format != "text" && format != "json") value.fail(quoted(format) + " is not a log format (use text or json)");
+    s.log.format = std::move(format);
+}
+
+const std::array<key_spec<settings>, 10> global_table{{
     {"allow_root", "boolean", "false",
      [](const field& v, settings& s) { s.allow_root = parse_bool(v); }},
     {"shutdown_timeout", "duration", "30s",
@@ -589,8 +604,11 @@ const std::array<key_spec<settings>, 8> global_table{{
     {"log.level", "trace|debug|info|warn|error|critical|off", "info", store_log_level},
     {"log.file", "absolute path", "\"\" (stderr)",
      [](const field& v, settings& s) { s.log.file = absolute_path_or_empty(v); }},
+    {"log.format", "text|json", "text", store_log_format},
+    {"log.mode", "octal mode", "\"0640\"",
+     [](const field& v, settings& s) { s.log.mode = v.parse("a mode", parse_octal_mode); }},
     {"log.access_log", "stderr|absolute path|\"\"", "\"\" (off)", store_access_log},
-    {"log.access_format", "text|json", "text", store_access_format},
+    {"log.access_format", "combined|text|json|format with $variables", "combined", store_access_format},
     {"pools", "list of pools", "(required)", read_pools},
 }};
 

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "config/access_log_template.hpp"
+
 namespace isapi_fcgi::config {
 
 /// Where a pool accepts FastCGI connections: `unix:/path`, `tcp:HOST:PORT` (IPv6 as
@@ -165,13 +167,16 @@ struct pool_settings {
 struct log_settings {
     std::string level = "info";  ///< trace, debug, info, warn, error, critical, off
     std::string file;            ///< empty: stderr
+    std::string format = "text";  ///< `log.format`: "text" or "json" (one object a line)
+    std::uint32_t mode = 0640;    ///< `log.mode`: the mode log files are created with
 };
 
 struct settings {
     std::string source;  ///< the file it was read from
     log_settings log;
     std::string access_log;  ///< `log.access_log`: one line per request; "" = off, "stderr", or a path
-    std::string access_format = "text";  ///< `log.access_format`: "text" or "json" (one object a line)
+    std::string access_format = "combined";  ///< `log.access_format`: combined, text, json or a $template
+    access_log_template access_template = parse_access_log_template(combined_access_format);
     std::vector<pool_settings> pools;  ///< at least one
     bool allow_root = false;  ///< let workers run extensions as root
     std::chrono::milliseconds shutdown_timeout{std::chrono::seconds(30)};  ///< graceful stop/drain bound

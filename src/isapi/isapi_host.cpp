@@ -17,17 +17,11 @@
 namespace isapi_fcgi::isapi {
 namespace {
 
-std::shared_ptr<spdlog::logger> make_access_log(const std::string& target, bool json) {
+std::shared_ptr<spdlog::logger> make_access_log(const std::string& target) {
     if (target.empty()) return nullptr;
-    std::shared_ptr<spdlog::logger> log;
-    if (target == "stderr")
-        log = std::make_shared<spdlog::logger>("access", logging::console_sink());
-    else
-        // logging::file_sink, not spdlog's file sink: its descriptor is close-on-exec, so a
-        // program an extension starts does not inherit a writable log.
-        log = std::make_shared<spdlog::logger>("access", std::make_shared<logging::file_sink>(target));
-    // A JSON line is the message (the request's fields) after a time field spdlog fills in.
-    log->set_pattern(json ? R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z",%v})" : "%Y-%m-%dT%H:%M:%S.%e %v");
+    // The line is formatted whole (logging/access_log_line.hpp), time included.
+    auto log = std::make_shared<spdlog::logger>("access", logging::target_sink(target));
+    log->set_pattern("%v");
     log->set_level(spdlog::level::info);
     log->flush_on(spdlog::level::info);
     return log;
@@ -51,10 +45,10 @@ std::optional<std::uint64_t> declared_length(std::string_view text) {
 }  // namespace
 
 isapi_host::isapi_host(const config::settings& settings, std::shared_ptr<host_observer> observer)
-    : access_log_(make_access_log(settings.access_log, settings.access_format == "json")) {
+    : access_log_(make_access_log(settings.access_log)) {
     if (!observer) observer = std::make_shared<host_observer>();
     for (const auto& pool : settings.pools)
-        pools_.emplace(pool.name, std::make_shared<pool_host>(pool, access_log_, settings.access_format == "json",
+        pools_.emplace(pool.name, std::make_shared<pool_host>(pool, access_log_, settings.access_template,
                                                               observer));
 }
 

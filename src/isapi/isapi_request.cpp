@@ -1,5 +1,7 @@
 #include "isapi/isapi_request.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -20,6 +22,7 @@
 #include "isapi/ecb_builder.hpp"
 #include "isapi/http_status.hpp"
 #include "isapi/path_mapping.hpp"
+#include "logging/access_log_line.hpp"
 #include "win32/unicode.hpp"
 
 namespace isapi_fcgi::isapi {
@@ -1274,23 +1277,32 @@ void isapi_request::write_access_log() {
     auto* log = pool_->access_log();
     if (!log) return;
     const auto& params = request_->params();
-    const auto duration = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started_).count();
-    if (pool_->access_log_json()) {
-        using engine::log_json_string;
-        log->info("\"req\":{},\"request_id\":{},\"pool\":{},\"extension\":{},\"method\":{},\"uri\":{},"
-                  "\"status\":{},\"iis_status\":{},\"bytes_in\":{},\"bytes_out\":{},\"duration_us\":{},"
-                  "\"log_data\":{},\"log_parameters\":{}",
-                  request_->serial(), log_json_string(params.get("REQUEST_ID"), 64),
-                  log_json_string(pool_->settings().name), log_json_string(extension_name()),
-                  log_json_string(params.get("REQUEST_METHOD")), log_json_string(params.get("REQUEST_URI"), 1024),
-                  translator_.status_code(), logged_status_, body_bytes_read_, translator_.body_bytes(), duration,
-                  log_json_string(log_data_), log_json_string(log_parameters_, 4096));
-        return;
-    }
-    log->info("{} \"{} {}\" {} {} in={} out={} {}us ext={} log=\"{}{}\"", log_context(),
-              engine::log_text(params.get("REQUEST_METHOD")), engine::log_text(params.get("REQUEST_URI"), 1024),
-              translator_.status_code(), logged_status_, body_bytes_read_, translator_.body_bytes(), duration,
-              extension_name(), engine::log_text(log_data_), engine::log_text(log_parameters_));
+    const auto uri = params.get("REQUEST_URI");
+    logging::access_record r;
+    r.finished = std::chrono::system_clock::now();
+    r.remote_addr = params.get("REMOTE_ADDR");
+    r.remote_port = params.get("REMOTE_PORT");
+    r.remote_user = params.get("REMOTE_USER");
+    r.request_method = params.get("REQUEST_METHOD");
+    r.request_uri = uri;
+    r.query_string = params.get("QUERY_STRING");
+    r.server_protocol = params.get("SERVER_PROTOCOL");
+    r.http_referer = params.get("HTTP_REFERER");
+    r.http_user_agent = params.get("HTTP_USER_AGENT");
+    r.request_id = params.get("REQUEST_ID");
+    r.pool = pool_->settings().name;
+    const std::string extension(extension_name());
+    r.extension = extension;
+    r.log_data = log_data_;
+    r.log_parameters = log_parameters_;
+    // What the client got: nginx logs 499 for a client that left first, so do we.
+    r.status = client_gone_ || request_->aborted() ? logging::client_closed_request : translator_.status_code();
+    r.iis_status = logged_status_;
+    r.bytes_received = body_bytes_read_;
+    r.bytes_sent = translator_.body_bytes();
+    r.duration = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started_);
+    r.pid = static_cast<long>(::getpid());
+    log->info("{}", logging::format_access_line(pool_->access_format(), r));
 }
 
 void isapi_request::notify_finished() {

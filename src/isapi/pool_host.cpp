@@ -14,11 +14,11 @@
 namespace isapi_fcgi::isapi {
 
 pool_host::pool_host(const config::pool_settings& settings, std::shared_ptr<spdlog::logger> access_log,
-                     bool access_log_json, std::shared_ptr<host_observer> observer)
+                     config::access_log_template access_format, std::shared_ptr<host_observer> observer)
     : settings_(settings),
       urls_(url_map_options{settings.isapi.url_case_sensitive, settings.isapi.allow_path_info_for_script_mappings}),
       access_log_(std::move(access_log)),
-      access_log_json_(access_log_json),
+      access_format_(std::move(access_format)),
       observer_(std::move(observer)),
       threads_(settings.isapi.extension_threads) {
     route_runtime_log_to_spdlog();

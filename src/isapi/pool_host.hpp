@@ -26,7 +26,7 @@ class pool_host {
 public:
     /// Loads every extension of the pool (throws std::runtime_error on a start-up failure).
     pool_host(const config::pool_settings& settings, std::shared_ptr<spdlog::logger> access_log,
-              bool access_log_json, std::shared_ptr<host_observer> observer);
+              config::access_log_template access_format, std::shared_ptr<host_observer> observer);
     /// Waits for running extension code, then unloads the extensions.
     ~pool_host();
     pool_host(const pool_host&) = delete;
@@ -56,7 +56,7 @@ public:
     /// Called once, by the owner; idempotent.
     void shutdown();
     spdlog::logger* access_log() const noexcept { return access_log_.get(); }
-    bool access_log_json() const noexcept { return access_log_json_; }
+    const config::access_log_template& access_format() const noexcept { return access_format_; }
     host_observer& observer() const noexcept { return *observer_; }
 
     /// True the first time (extension, what) is seen: for "logged once per code and extension".
@@ -72,7 +72,7 @@ private:
     server_variables_config variables_config_;
     std::vector<response_translator_options> translator_options_;  // per extension
     std::shared_ptr<spdlog::logger> access_log_;
-    bool access_log_json_ = false;
+    config::access_log_template access_format_;
     std::shared_ptr<host_observer> observer_;  // never null
     std::mutex once_mutex_;
     std::set<std::pair<std::string, std::string>> logged_once_;

@@ -1,31 +1,24 @@
 #pragma once
-// An spdlog sink appending to a file that can be reopened by name, for logrotate's "rename, then
-// SIGUSR1". Each line is one write(2) on an O_APPEND descriptor: nothing is buffered in the
-// process, so a crash loses no lines and concurrent writers never interleave within a line.
+// An spdlog sink appending whole lines to a log_file: a reopenable file of the process's table
+// (log_file.hpp), or a descriptor it does not own (stderr, or the console a worker inherited).
+#include <memory>
 #include <mutex>
 #include <string>
-#include <system_error>
 
 #include <spdlog/sinks/base_sink.h>
+
+#include "logging/log_file.hpp"
 
 namespace isapi_fcgi::logging {
 
 class file_sink final : public spdlog::sinks::base_sink<std::mutex> {
 public:
-    /// Opens (creating, mode 0640 before umask) `path` for appending; throws std::system_error.
-    explicit file_sink(std::string path);
-    /// Writes to an already-open descriptor it does not own (stderr, or the console a worker
-    /// inherited); reopen() does nothing. `name` appears in error messages.
-    file_sink(int fd, std::string name);
-    ~file_sink() override;
-    file_sink(const file_sink&) = delete;
-    file_sink& operator=(const file_sink&) = delete;
+    explicit file_sink(std::shared_ptr<log_file> file) : file_(std::move(file)) {}
+    /// Writes to an already-open descriptor it does not own; `name` appears in error messages.
+    file_sink(int fd, std::string name) : file_(std::make_shared<log_file>(std::move(name), fd, false)) {}
 
-    /// Opens `path` again and switches to the new descriptor; on failure keeps writing to the
-    /// old one and returns the error. Thread-safe with logging.
-    std::error_code reopen();
-
-    const std::string& path() const noexcept { return path_; }
+    const std::string& path() const noexcept { return file_->path(); }
+    const std::shared_ptr<log_file>& file() const noexcept { return file_; }
 
 protected:
     /// Throws spdlog::spdlog_ex on a failed write; the logger hands it to its error handler.
@@ -33,9 +26,7 @@ protected:
     void flush_() override {}
 
 private:
-    std::string path_;
-    int fd_ = -1;
-    bool owned_ = true;
+    std::shared_ptr<log_file> file_;
 };
 
 }  // namespace isapi_fcgi::logging

@@ -14,6 +14,7 @@
 
 #include "logging/error_throttle.hpp"
 #include "logging/file_sink.hpp"
+#include "logging/json_message_flag.hpp"
 
 namespace isapi_fcgi::logging {
 namespace {
@@ -27,7 +28,6 @@ constexpr std::array<std::string_view, 7> level_names{"trace", "debug",    "info
 
 // What reopen() and the error handler need from the last setup(); each setup starts afresh.
 struct current_state {
-    std::shared_ptr<file_sink> sink;  // null when logging to stderr
     std::shared_ptr<error_throttle> throttle = std::make_shared<error_throttle>();
 };
 
@@ -67,20 +67,34 @@ std::shared_ptr<spdlog::sinks::sink> console_sink() {
     return std::make_shared<file_sink>(console_descriptor, "stderr");
 }
 
+std::shared_ptr<spdlog::sinks::sink> target_sink(const std::string& target) {
+    if (target.empty() || target == "stderr") return console_sink();
+    return std::make_shared<file_sink>(log_files::get(target));
+}
+
+std::vector<std::string> log_file_paths(const config::settings& settings) {
+    std::vector<std::string> paths;
+    for (const auto* target : {&settings.log.file, &settings.access_log})
+        if (!target->empty() && *target != "stderr" &&
+            std::find(paths.begin(), paths.end(), *target) == paths.end())
+            paths.push_back(*target);
+    return paths;
+}
+
 void setup(const config::log_settings& settings) {
     if (std::find(level_names.begin(), level_names.end(), settings.level) == level_names.end()) {
         throw std::runtime_error("unknown log level '" + settings.level + "'");
     }
-    current_state fresh;
-    spdlog::sink_ptr sink;
-    if (settings.file.empty()) {
-        sink = console_sink();
-    } else {
-        fresh.sink = std::make_shared<file_sink>(settings.file);
-        sink = fresh.sink;
+    if (settings.format != "text" && settings.format != "json") {
+        throw std::runtime_error("unknown log format '" + settings.format + "'");
     }
-    auto logger = std::make_shared<spdlog::logger>(std::string(logger_name), std::move(sink));
-    logger->set_pattern(std::string(line_pattern));
+    log_files::set_mode(settings.mode);
+    current_state fresh;
+    auto logger = std::make_shared<spdlog::logger>(std::string(logger_name), target_sink(settings.file));
+    auto formatter = std::make_unique<spdlog::pattern_formatter>();
+    formatter->add_flag<json_message_flag>('*');
+    formatter->set_pattern(std::string(settings.format == "json" ? json_line_pattern : line_pattern));
+    logger->set_formatter(std::move(formatter));
     logger->set_level(spdlog::level::from_str(settings.level));
     logger->set_error_handler([throttle = fresh.throttle](const std::string& message) {
         report_sink_error(*throttle, message);
@@ -93,15 +107,13 @@ void setup(const config::log_settings& settings) {
 void reopen() noexcept {
     try {
         const current_state current = snapshot();
-        if (!current.sink) return;  // stderr: nothing to reopen
-        if (const std::error_code ec = current.sink->reopen()) {
-            const std::string message =
-                "cannot reopen log file " + current.sink->path() + ": " + ec.message();
+        for (const auto& failure : log_files::reopen_all()) {
+            const std::string message = "cannot reopen log file " + failure;
             report_sink_error(*current.throttle, message);
             spdlog::error("{}", message);
         }
     } catch (const std::exception& e) {
-        write_to_stderr(std::string("isapi-fcgi: cannot reopen the log file: ") + e.what() + '\n');
+        write_to_stderr(std::string("isapi-fcgi: cannot reopen the log files: ") + e.what() + '\n');
     }
 }
 

@@ -68,6 +68,7 @@ public:
         remember_extension_files(settings);
         const auto files = raise_open_files_limit();
         try {
+            open_log_files(settings);
             for (const auto& pool : settings.pools)
                 if (!pool.isapi.extensions.empty() && pool.process.user.empty()) refuse_root(settings.allow_root, pool.name);
             auto config_fd = shared_fd(make_config_fd(text));
@@ -116,6 +117,7 @@ private:
         case SIGCHLD: return reap();
         case SIGHUP: return reload();
         case SIGUSR1:
+            // The master reopens (it may open files the pools' users may not) and hands them over.
             spdlog::info("received SIGUSR1; reopening log files");
             logging::reopen();
             for (auto& p : all_pools()) p->reopen_logs();
@@ -224,7 +226,10 @@ private:
             auto loaded = read_config(path_);
             text = std::move(loaded.text);
             fresh = std::move(loaded.settings);
-            if (fresh.log.level != settings_.log.level || fresh.log.file != settings_.log.file) logging::setup(fresh.log);
+            if (fresh.log.level != settings_.log.level || fresh.log.file != settings_.log.file ||
+                fresh.log.format != settings_.log.format || fresh.log.mode != settings_.log.mode)
+                logging::setup(fresh.log);
+            open_log_files(fresh);
             for (const auto& pool : fresh.pools)
                 if (!pool.isapi.extensions.empty() && pool.process.user.empty()) refuse_root(fresh.allow_root, pool.name);
         } catch (const std::exception& e) {
@@ -268,6 +273,13 @@ private:
         sockets_.close_unused(in_use);
         reloading_ = true;
         check_progress();
+    }
+
+    // Every file the processes write, opened here for the workers to be handed (log_handover).
+    static void open_log_files(const config::settings& s) {
+        const auto paths = logging::log_file_paths(s);
+        for (const auto& path : paths) logging::log_files::get(path);
+        logging::log_files::retain(paths);
     }
 
     void remember_extension_files(const config::settings& s) {

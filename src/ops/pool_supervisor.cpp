@@ -15,6 +15,7 @@
 #include "ops/crash_quarantine.hpp"
 #include "ops/status_snapshot.hpp"
 #include "ops/stopped_pool_responder.hpp"
+#include "ops/log_handover.hpp"
 #include "ops/worker_channel.hpp"
 #include "ops/worker_main.hpp"
 #include "ops/worker_spawn.hpp"
@@ -121,6 +122,9 @@ pool_supervisor::worker* pool_supervisor::spawn(std::uint32_t replaces) {
         board_.slot(*slot).state.store(static_cast<std::uint32_t>(slot_state::free));
         return nullptr;
     }
+    // First on the channel: the worker waits for its log files before it logs anything.
+    if (!hand_log_files(spawned.channel))
+        spdlog::error("pool {}: cannot hand the log files to worker {}", settings_.name, w->id);
     w->pid = spawned.pid;
     board_.slot(*slot).pid.store(spawned.pid);
     w->channel = std::make_unique<asio::posix::stream_descriptor>(context_.io, spawned.channel);
@@ -638,7 +642,8 @@ void pool_supervisor::stop(bool kill) {
 }
 
 void pool_supervisor::reopen_logs() {
-    for (auto& [id, w] : workers_) send_message(w->channel->native_handle(), "reopen");
+    for (auto& [id, w] : workers_)
+        if (w->channel) hand_log_files(w->channel->native_handle());
 }
 
 }  // namespace isapi_fcgi::ops

@@ -50,7 +50,14 @@ void drop_privileges(const std::string& user, const std::string& group) {
         if (const auto id = numeric(user)) {
             ::getpwuid_r(*id, &pw, buffer.data(), buffer.size(), &found);
             uid = *id;
-            if (found) gid = found->pw_gid, user_name = found->pw_name;
+            if (found) {
+                gid = found->pw_gid;
+                user_name = found->pw_name;
+            } else if (group.empty()) {
+                // The master's group (root's 0) is no default for a user the system does not know.
+                throw std::runtime_error(fmt::format("user {} has no passwd entry, hence no primary group: set the "
+                                                     "pool's 'group'", user));
+            }
         } else {
             ::getpwnam_r(user.c_str(), &pw, buffer.data(), buffer.size(), &found);
             if (!found) throw std::runtime_error(fmt::format("user '{}' does not exist", user));

@@ -5,11 +5,15 @@
 //                      "recycle <cause> <reason>"   replace me (max_requests, unhealthy)
 //                      "failed <reason>"            I cannot start (then exits worker_fatal_exit)
 //   master -> worker:  "drain"                      stop accepting, finish, exit 0
-//                      "reopen"                     reopen log files (SIGUSR1)
+//                      "logs\n<path>\n<path>..."     the log files, one descriptor per path
+//                                                   (SCM_RIGHTS): first message, and again
+//                                                   after each SIGUSR1 (logging/log_file.hpp)
 // A worker whose channel reaches end-of-file (the master died) drains and exits.
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace isapi_fcgi::ops {
 
@@ -26,7 +30,20 @@ inline constexpr std::size_t max_message = 1024;
 /// Sends one message; false when the peer is gone. Never raises SIGPIPE.
 bool send_message(int fd, std::string_view message) noexcept;
 
-/// Blocks for the next message; nullopt at end-of-file or on an error.
+/// Sends one message carrying descriptors (duplicated into the receiver); false when the peer
+/// is gone.
+bool send_message(int fd, std::string_view message, std::span<const int> fds) noexcept;
+
+/// Blocks for the next message; nullopt at end-of-file or on an error. Descriptors that came
+/// with it are closed.
 std::optional<std::string> receive_message(int fd);
+
+struct message_with_fds {
+    std::string text;
+    std::vector<int> fds;  ///< the receiver's, close-on-exec; the caller owns them
+};
+inline constexpr std::size_t max_message_fds = 16;
+/// Blocks for the next message and the descriptors that came with it.
+std::optional<message_with_fds> receive_message_with_fds(int fd);
 
 }  // namespace isapi_fcgi::ops

@@ -26,6 +26,7 @@
 #include "ops/privileges.hpp"
 #include "ops/scoreboard.hpp"
 #include "ops/status_handler.hpp"
+#include "ops/log_handover.hpp"
 #include "ops/worker_channel.hpp"
 #include "ops/worker_observer.hpp"
 
@@ -96,6 +97,11 @@ int worker_main(int argc, char** argv) {
     config::pool_settings pool = *found;
 
     logging::set_console_fd(worker_fd::console);
+    // The master's first message: the log files, opened by it (log_handover.hpp).
+    if (auto first = receive_message_with_fds(worker_fd::channel); !first || !adopt_log_files(*first)) {
+        std::fprintf(stderr, "isapi-fcgi worker: the master did not hand the log files over\n");
+        return worker_fatal_exit;
+    }
     try {
         logging::setup(settings.log);
     } catch (const std::exception& e) {
@@ -157,7 +163,9 @@ int worker_main(int argc, char** argv) {
         auto handler = std::make_shared<status_handler>(pool, board, listen_fds, host,
                                                         [observer] { observer->internal_request(); });
         server = std::make_unique<engine::server>(mine, handler);
-        server->stop_on_signals(settings.shutdown_timeout, [] { logging::reopen(); });
+        // SIGUSR1 is the master's: it reopens the files and hands them over (the pool's user may
+        // not be allowed to open them by name).
+        server->stop_on_signals(settings.shutdown_timeout, [] {});
     } catch (const std::exception& e) {
         spdlog::critical("{}: cannot start: {}", who, e.what());
         // The cause, for the master's log line, the status page and a failed reload.
@@ -168,19 +176,19 @@ int worker_main(int argc, char** argv) {
     // The channel: commands from the master, read on a thread of their own (they are rare).
     std::thread channel([&server, &settings, who] {
         while (true) {
-            const auto message = receive_message(worker_fd::channel);
+            auto message = receive_message_with_fds(worker_fd::channel);
+            if (message && adopt_log_files(*message)) continue;
+            for (const int fd : message ? message->fds : std::vector<int>{}) ::close(fd);
             if (!message) {
                 spdlog::debug("{}: channel closed", who);
                 server->drain(settings.shutdown_timeout);
                 return;
             }
-            if (*message == "drain") {
+            if (message->text == "drain") {
                 server->drain(settings.shutdown_timeout);
-            } else if (*message == "drain stuck") {
+            } else if (message->text == "drain stuck") {
                 server->drain(settings.shutdown_timeout, false);
-            } else if (*message == "reopen") {
-                logging::reopen();
-            } else if (*message == "quit") {
+            } else if (message->text == "quit") {
                 return;
             }
         }

@@ -42,7 +42,9 @@ check "an extension answers through nginx and the shared socket" expect_eq "$hel
 check "case-insensitive .dll URLs reach the same extension" expect_eq "$hello_answer" \
     curl -fsS "http://127.0.0.1:$port/SCRIPTS/Hello.DLL"
 check "the access log goes to stderr (json)" wait_until 10 "an access line" \
-    container_log_has "$sidecar" '"extension":"hello","method":"GET","uri":"/scripts/hello.dll","status":200'
+    container_log_has "$sidecar" '"request_method":"GET","request_uri":"/scripts/hello.dll","uri":"/scripts/hello.dll","query_string":"","server_protocol":"HTTP/1.1","status":200'
+check "the main log goes to stderr as json too (log.format: json)" wait_until 10 "a main log line" \
+    container_log_has "$sidecar" '"level":"info","pid":'
 
 # A slow request in flight, then SIGTERM.
 curl -sS -o "$work/slow.body" -w '%{http_code}' "http://127.0.0.1:$port/scripts/workerthread.dll?ms=3000" \

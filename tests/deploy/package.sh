@@ -34,8 +34,9 @@ check "the CMake package and isapi_add_extension()" bash -c '
         grep -qxF "$2/cmake/isapi-fcgi/$f" "$1" || { echo "missing: $f"; exit 1; }
     done' _ "$contents" "$multiarch_libdir"
 check "the systemd units" bash -c 'grep -qxF /lib/systemd/system/isapi-fcgi.socket "$1" && grep -qxF /lib/systemd/system/isapi-fcgi.service "$1"' _ "$contents"
-check "the configuration in /etc, a conffile" expect_eq /etc/isapi-fcgi/isapi-fcgi.yaml \
+check "the configuration and the logrotate file in /etc, conffiles" expect_eq "$(printf '%s\n' /etc/isapi-fcgi/isapi-fcgi.yaml /etc/logrotate.d/isapi-fcgi)" \
     sh -c "dpkg-deb --ctrl-tarfile '$deb' | tar -xO ./conffiles"
+check "the logrotate file is in the package" bash -c 'grep -qxF /etc/logrotate.d/isapi-fcgi "$1"' _ "$contents"
 check "the nginx snippet at its stable path, the manual page, copyright and changelog" bash -c '
     for f in /usr/share/isapi-fcgi/nginx/isapi-fcgi.conf /usr/share/man/man8/isapi-fcgi.8.gz \
              /usr/share/doc/isapi-fcgi/copyright /usr/share/doc/isapi-fcgi/changelog.gz \

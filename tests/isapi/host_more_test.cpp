@@ -257,11 +257,15 @@ TEST_F(isapi_host_more, the_json_access_log_has_one_escaped_object_per_request)
     const std::string request_id = kind() == front_kind::nginx ? "[0-9a-f]{32}"
                                    : behind_apache()           ? "[A-Za-z0-9@_-]{20,}"
                                                                : "[0-9A-F]{20,}";
+    // Every variable of docs/config.md's list, in that order, numbers as numbers.
     const std::regex json_line(
-        R"re(^\{"time":"[0-9T:.+-]+","req":[0-9]+,"request_id":")re" + request_id + R"re(","pool":"default",)re"
-        R"re("extension":"formdump","method":"GET","uri":"/scripts/formdump\.dll/x\?q=%22quoted%22%0aline",)re"
-        R"re("status":200,"iis_status":200,"bytes_in":0,"bytes_out":[0-9]+,"duration_us":[0-9]+,)re"
-        R"re("log_data":"formdump bytes=0","log_parameters":""\}$)re");
+        R"re(^\{"remote_addr":"127\.0\.0\.1","remote_port":"[0-9]*","remote_user":"","time_local":"[^"]+",)re"
+        R"re("time_iso8601":"[0-9T:.+-]+","request":"GET /scripts/formdump\.dll/x\?q=%22quoted%22%0aline HTTP/1\.1",)re"
+        R"re("request_method":"GET","request_uri":"/scripts/formdump\.dll/x\?q=%22quoted%22%0aline",)re"
+        R"re("uri":"/scripts/formdump\.dll/x","query_string":"q=%22quoted%22%0aline","server_protocol":"HTTP/1\.1",)re"
+        R"re("status":200,"iis_status":200,"bytes_received":0,"bytes_sent":[0-9]+,"request_time":[0-9]+\.[0-9]{3},)re"
+        R"re("request_time_us":[0-9]+,"http_referer":"","http_user_agent":"[^"]*","request_id":")re" + request_id +
+        R"re(","pool":"default","extension":"formdump","pid":[0-9]+,"log_data":"formdump bytes=0","log_parameters":""\}$)re");
     EXPECT_TRUE(sidecar().wait_for_log(json_line, soon(), mark)) << tail(sidecar().log());
 }
 

@@ -397,29 +397,33 @@ std::string proc_field(int pid, const std::string& file, const std::string& pref
     return {};
 }
 
-TEST_F(ops_test, workers_take_the_pools_user_and_the_master_raises_the_open_files_limit) {
-    // No allow_root: the pool names an unprivileged user instead. That user cannot be assumed to
-    // reach the build tree (a clone under a 0700 directory), so it loads a copy the test lets it
-    // read, beside copies of the project libraries the copy needs ($ORIGIN comes first in its
-    // RUNPATH; the sanitizer builds keep libisapi-win32 as a dependency).
+// A pool of unprivileged `nobody`. That user cannot be assumed to reach the build tree (a clone
+// under a 0700 directory), so it loads a copy of misbehave the test lets it read, beside copies
+// of the project libraries the copy needs ($ORIGIN comes first in its RUNPATH; the sanitizer
+// builds keep libisapi-win32 as a dependency). The test directory becomes traversable, nothing more.
+std::string nobody_pool(const temp_dir& work) {
     namespace fs = std::filesystem;
     const auto make_readable = [](const fs::path& path) {
         fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
                                   fs::perms::others_read);
     };
-    const auto readable = work_.file("misbehave.so");
+    const auto readable = work.file("misbehave.so");
     fs::copy_file(ops_extension("misbehave"), readable);
     make_readable(readable);
     const auto libraries = engine_instance::binary().parent_path();
     for (const auto* library : {"win32/libisapi-win32.so.0", "runtime/libisapi-runtime.so.0"}) {
-        const auto copy = work_.file(fs::path(library).filename().string());
+        const auto copy = work.file(fs::path(library).filename().string());
         fs::copy_file(libraries / library, copy);  // follows the soname link to the library itself
         make_readable(copy);
     }
-    fs::permissions(work_.path(), fs::perms::group_exec | fs::perms::others_exec, fs::perm_options::add);
-    const std::string yaml = "shutdown_timeout: 10s\nlog: { level: info }\npools:\n" +
-                             replace_all(app_pool("    workers: 1\n    user: nobody\n"),
-                                         ops_extension("misbehave").string(), readable.string());
+    fs::permissions(work.path(), fs::perms::group_exec | fs::perms::others_exec, fs::perm_options::add);
+    return replace_all(app_pool("    workers: 1\n    user: nobody\n"), ops_extension("misbehave").string(),
+                       readable.string());
+}
+
+TEST_F(ops_test, workers_take_the_pools_user_and_the_master_raises_the_open_files_limit) {
+    // No allow_root: the pool names an unprivileged user instead.
+    const std::string yaml = "shutdown_timeout: 10s\nlog: { level: info }\npools:\n" + nobody_pool(work_);
     start(yaml);
     const auto status = status_json();
     const int worker_pid = static_cast<int>(status["workers list"].items().at(0)["pid"].number());
@@ -467,6 +471,54 @@ TEST_F(ops_test, sigusr1_reopens_the_log_in_the_master_and_its_workers_and_the_w
     } while (fresh.find("no extension is mapped") == std::string::npos ||
              fresh.find("worker 1 output: xxx") == std::string::npos);
     EXPECT_NE(read_file(work_.file("main.log.1")).find("reopening log files"), std::string::npos);
+    stop_master();
+}
+
+TEST_F(ops_test, sigusr1_reopens_every_log_file_for_workers_the_pools_user_could_not_open_them_as) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root (the pool runs as nobody)";
+    namespace fs = std::filesystem;
+    // The files are root's, 0640, in a directory nobody cannot write: only the master can open
+    // them, before and after the rotation; the workers get them handed over.
+    const std::string yaml = "shutdown_timeout: 10s\nlog: { level: info, file: @DIR@/main.log, access_log: "
+                             "@DIR@/access.log }\npools:\n" +
+                             nobody_pool(work_);
+    start(yaml);
+    const auto mode_of = [&](const char* name) {
+        return fs::status(work_.file(name)).permissions() & fs::perms::mask;
+    };
+    const auto rw_r = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read;
+    EXPECT_EQ(mode_of("main.log"), rw_r);
+    EXPECT_EQ(mode_of("access.log"), rw_r);
+    const auto main_pid = master().pid();
+    const int worker_pid = static_cast<int>(status_json()["workers list"].items().at(0)["pid"].number());
+    EXPECT_NE(proc_field(worker_pid, "status", "Uid:").find("65534"), std::string::npos);
+
+    fs::rename(work_.file("main.log"), work_.file("main.log.1"));
+    fs::rename(work_.file("access.log"), work_.file("access.log.1"));
+    ASSERT_EQ(::kill(main_pid, SIGUSR1), 0);
+    // Requests until the new files hold the worker's lines (its 404 in the main log, the access
+    // line) and the master's (the extension's output it relays), each after the signal.
+    const auto until = within(20s);
+    std::string main_log, access_log;
+    for (int round = 0;; ++round) {
+        ASSERT_LT(clock::now(), until) << "main.log:\n" << main_log << "\naccess.log:\n" << access_log;
+        EXPECT_EQ(fcgi_get(address(), "/scripts/none.dll").status, 404);
+        EXPECT_EQ(fcgi_get(address(), "/scripts/misbehave.dll/print", "n=3&round=" + std::to_string(round)).status, 200);
+        main_log = fs::exists(work_.file("main.log")) ? read_file(work_.file("main.log")) : "";
+        access_log = fs::exists(work_.file("access.log")) ? read_file(work_.file("access.log")) : "";
+        if (main_log.find("no extension is mapped") != std::string::npos &&
+            main_log.find("worker 1 output: xxx") != std::string::npos &&
+            access_log.find("\"GET /scripts/misbehave.dll/print?n=3&round=") != std::string::npos)
+            break;
+        std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_EQ(mode_of("main.log"), rw_r);
+    EXPECT_EQ(mode_of("access.log"), rw_r);
+    EXPECT_NE(read_file(work_.file("main.log.1")).find("reopening log files"), std::string::npos);
+    EXPECT_EQ(main_log.find("cannot reopen"), std::string::npos) << main_log;
+    // combined: address - user [time] "request" status bytes "referer" "agent"
+    EXPECT_TRUE(std::regex_search(access_log, std::regex(R"re(- - \[[0-9]{2}/[A-Z][a-z]{2}/[0-9]{4}(:[0-9]{2}){3} [+-][0-9]{4}\] "GET /scripts/misbehave\.dll/print\?n=3&round=[0-9]+ [^"]*" 200 [0-9]+ "-" "-")re")))
+        << access_log;
     stop_master();
 }
 

@@ -10,6 +10,10 @@
  * destination and returns EINVAL or ERANGE (-1 for the printf family), as MSVC documents for
  * a handler that returns.  Formats follow MSVC's printf: `l` is 32 bits (DWORD with %lu is
  * right), I64/I32/I size prefixes, %S and %ls print WCHAR strings.
+ *
+ * SPDX-License-Identifier: Apache-2.0. Extensions that include the isapi-fcgi headers or link
+ * libisapi-runtime / libisapi-win32 may use any licence, proprietary ones included (see LICENSE
+ * and docs/porting.md).
  */
 #ifndef ISAPI_WIN32_ISAPI_CRT_H
 #define ISAPI_WIN32_ISAPI_CRT_H

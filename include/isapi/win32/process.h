@@ -1,6 +1,10 @@
 /*
  * process.h - the MSVC CRT's thread start functions, which many extensions use instead of
  * CreateThread.  The result is a thread HANDLE as CreateThread's (close it with CloseHandle).
+ *
+ * SPDX-License-Identifier: Apache-2.0. Extensions that include the isapi-fcgi headers or link
+ * libisapi-runtime / libisapi-win32 may use any licence, proprietary ones included (see LICENSE
+ * and docs/porting.md).
  */
 #ifndef ISAPI_WIN32_PROCESS_H
 #define ISAPI_WIN32_PROCESS_H

@@ -3,6 +3,10 @@
  * S_OK; STRSAFE_E_INSUFFICIENT_BUFFER after copying what fits, always NUL-terminated;
  * STRSAFE_E_INVALID_PARAMETER for a zero or too-large destination size.  Printf formats are
  * MSVC's (see isapi_crt.h).  Implemented in libisapi-win32, not inline.
+ *
+ * SPDX-License-Identifier: Apache-2.0. Extensions that include the isapi-fcgi headers or link
+ * libisapi-runtime / libisapi-win32 may use any licence, proprietary ones included (see LICENSE
+ * and docs/porting.md).
  */
 #ifndef ISAPI_WIN32_STRSAFE_H
 #define ISAPI_WIN32_STRSAFE_H

@@ -1,6 +1,10 @@
 /*
  * tchar.h - the generic-text names for an ANSI build (TCHAR is char whether or not UNICODE
  * or _UNICODE is defined here): _T(), _tcs* and _stprintf map to the narrow functions.
+ *
+ * SPDX-License-Identifier: Apache-2.0. Extensions that include the isapi-fcgi headers or link
+ * libisapi-runtime / libisapi-win32 may use any licence, proprietary ones included (see LICENSE
+ * and docs/porting.md).
  */
 #ifndef ISAPI_WIN32_TCHAR_H
 #define ISAPI_WIN32_TCHAR_H

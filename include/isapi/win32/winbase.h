@@ -7,6 +7,10 @@
  * HANDLEs of files, threads, events, semaphores and mutexes all come from libisapi-runtime's
  * table (isapi_runtime.h): a file handle is what HSE_REQ_TRANSMIT_FILE takes, fd 0 is a valid
  * file, INVALID_HANDLE_VALUE is (HANDLE)-1, and CloseHandle closes any of them.
+ *
+ * SPDX-License-Identifier: Apache-2.0. Extensions that include the isapi-fcgi headers or link
+ * libisapi-runtime / libisapi-win32 may use any licence, proprietary ones included (see LICENSE
+ * and docs/porting.md).
  */
 #ifndef ISAPI_WIN32_WINBASE_H
 #define ISAPI_WIN32_WINBASE_H

@@ -7,6 +7,10 @@
  * Only the ANSI ("A") functions exist: CreateFile is CreateFileA whether or not UNICODE is
  * defined, TCHAR is char.  min/max are macros in C only (C++ code gets std::min/std::max;
  * defining them there breaks the standard library, as NOMINMAX avoids on Windows).
+ *
+ * SPDX-License-Identifier: Apache-2.0. Extensions that include the isapi-fcgi headers or link
+ * libisapi-runtime / libisapi-win32 may use any licence, proprietary ones included (see LICENSE
+ * and docs/porting.md).
  */
 #ifndef ISAPI_WIN32_WINDOWS_H
 #define ISAPI_WIN32_WINDOWS_H

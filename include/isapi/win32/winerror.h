@@ -1,6 +1,10 @@
 /*
  * winerror.h - Win32 error codes that libisapi-win32 sets beyond those of windef_subset.h
  * (which the host's callbacks use).  Values are the Windows SDK's.
+ *
+ * SPDX-License-Identifier: Apache-2.0. Extensions that include the isapi-fcgi headers or link
+ * libisapi-runtime / libisapi-win32 may use any licence, proprietary ones included (see LICENSE
+ * and docs/porting.md).
  */
 #ifndef ISAPI_WIN32_WINERROR_H
 #define ISAPI_WIN32_WINERROR_H

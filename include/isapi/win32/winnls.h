@@ -3,6 +3,10 @@
  * wchar_t).  Code pages: CP_UTF8 (65001); CP_ACP, CP_OEMCP and CP_THREAD_ACP, which are UTF-8
  * on this system (as on Windows set to "use Unicode UTF-8"); 1252 (Windows Western); 28591
  * (ISO-8859-1); 20127 (US-ASCII).  Others fail with ERROR_INVALID_PARAMETER.
+ *
+ * SPDX-License-Identifier: Apache-2.0. Extensions that include the isapi-fcgi headers or link
+ * libisapi-runtime / libisapi-win32 may use any licence, proprietary ones included (see LICENSE
+ * and docs/porting.md).
  */
 #ifndef ISAPI_WIN32_WINNLS_H
 #define ISAPI_WIN32_WINNLS_H

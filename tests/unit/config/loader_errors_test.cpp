@@ -331,6 +331,28 @@ TEST(loader_errors, files) {
     }
 }
 
+TEST(loader_errors, a_numeric_user_without_a_passwd_entry_needs_a_group) {
+    // Without one, the workers would keep the master's group: 0 under root.
+    const located got = error_of(pool_with("user: \"4000000000\""));
+    EXPECT_EQ(got.reason, "user '4000000000' has no passwd entry, hence no primary group: set the pool's 'group'");
+    EXPECT_EQ(got.line, 3);
+    EXPECT_EQ(error_of(pool_with("user: \"4000000000\"\n    group: \"4000000000\"")).reason, "(no error)");
+    EXPECT_EQ(error_of(pool_with("user: \"0\"")).reason, "(no error)");  // root has an entry
+}
+
+TEST(loader_errors, log_formats_and_access_log_variables) {
+    expect_error("log:\n  format: xml\npools: [{}]\n", 2, 11, "log.format: 'xml' is not a log format (use text or json)");
+    const located got = error_of("log:\n  access_format: \"$status $nope\"\npools: [{}]\n");
+    EXPECT_EQ(got.line, 2);
+    EXPECT_NE(got.reason.find("unknown access log variable $nope"), std::string::npos) << got.reason;
+    const settings s = load_string("log:\n  format: json\n  mode: \"0600\"\n  access_format: \"$status ${pid}\"\npools: [{}]\n", "t.yaml");
+    EXPECT_EQ(s.log.format, "json");
+    EXPECT_EQ(s.log.mode, 0600U);
+    ASSERT_EQ(s.access_template.segments.size(), 3U);
+    EXPECT_EQ(s.access_template.segments[1].literal, " ");
+    EXPECT_EQ(load_string("pools: [{}]", "t.yaml").access_format, "combined");
+}
+
 }  // namespace
 }  // namespace isapi_fcgi::config
 

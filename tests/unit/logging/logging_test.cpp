@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -20,6 +21,8 @@
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include "ops/json_value.hpp"
 
 namespace isapi_fcgi::logging {
 namespace {
@@ -83,15 +86,17 @@ private:
 
 class logging_test : public ::testing::Test {
 protected:
+    void SetUp() override { log_files::clear(); }
     // Lets go of the test's files; later tests in the same process call setup() again anyway.
     void TearDown() override {
         spdlog::set_default_logger(std::make_shared<spdlog::logger>(
             "after-test", std::make_shared<spdlog::sinks::stderr_sink_mt>()));
+        log_files::clear();
     }
     temp_dir dir_;
 };
 
-TEST_F(logging_test, lines_carry_iso_time_level_pid_and_message) {
+TEST_F(logging_test, lines_carry_rfc3339_time_with_zone_level_pid_and_message) {
     const std::string file = dir_.file("isapi-fcgi.log");
     setup({.level = "info", .file = file});
     spdlog::info("listening on {}", "unix:/run/x.sock");
@@ -99,10 +104,92 @@ TEST_F(logging_test, lines_carry_iso_time_level_pid_and_message) {
     const auto lines = lines_of(file);
     ASSERT_EQ(lines.size(), 2U);
     const std::string pid = std::to_string(::getpid());
-    const std::regex form(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3} \[info\] \[)" + pid +
+    const std::regex form(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d \[info\] \[)" + pid +
                           R"(\] listening on unix:/run/x\.sock)");
     EXPECT_TRUE(std::regex_match(lines[0], form)) << lines[0];
     EXPECT_NE(lines[1].find(" [warning] [" + pid + "] second"), std::string::npos) << lines[1];
+}
+
+TEST_F(logging_test, json_lines_parse_and_escape_whatever_the_message_holds) {
+    const std::string file = dir_.file("json.log");
+    setup({.level = "info", .file = file, .format = "json"});
+    spdlog::info("quote \" backslash \\ newline \n tab \t byte \xff end");
+    spdlog::error("plain");
+    const auto lines = lines_of(file);
+    ASSERT_EQ(lines.size(), 2U);
+    std::string error;
+    const auto first = test::parse_json(lines[0], &error);
+    ASSERT_TRUE(first) << error << ": " << lines[0];
+    EXPECT_EQ((*first)["msg"].text().rfind("quote \" backslash \\ newline \n tab \t byte ", 0), 0U) << lines[0];
+    EXPECT_NE(lines[0].find(R"(byte \u00ff end)"), std::string::npos) << lines[0];  // a byte, not UTF-8
+    EXPECT_EQ((*first)["level"].text(), "info");
+    EXPECT_EQ((*first)["pid"].number(), static_cast<double>(::getpid()));
+    EXPECT_TRUE(std::regex_match((*first)["time"].text(),
+                                 std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d)")))
+        << lines[0];
+    const auto second = test::parse_json(lines[1], &error);
+    ASSERT_TRUE(second) << error << ": " << lines[1];
+    EXPECT_EQ((*second)["level"].text(), "error");
+}
+
+TEST_F(logging_test, new_files_get_the_configured_mode_whatever_the_umask) {
+    const mode_t saved = ::umask(0077);
+    const std::string file = dir_.file("mode.log");
+    setup({.level = "info", .file = file});
+    setup({.level = "info", .file = dir_.file("other.log"), .format = "text", .mode = 0604});
+    ::umask(saved);
+    EXPECT_EQ(std::filesystem::status(file).permissions() & std::filesystem::perms::mask,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                  std::filesystem::perms::group_read);
+    EXPECT_EQ(std::filesystem::status(dir_.file("other.log")).permissions() & std::filesystem::perms::mask,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                  std::filesystem::perms::others_read);
+}
+
+TEST_F(logging_test, reopen_covers_every_file_the_process_writes) {
+    const std::string main_log = dir_.file("main.log");
+    const std::string access_log = dir_.file("access.log");
+    setup({.level = "info", .file = main_log});
+    auto access = std::make_shared<spdlog::logger>("access-test", target_sink(access_log));
+    access->set_pattern("%v");
+    access->info("access before");
+    std::filesystem::rename(main_log, main_log + ".1");
+    std::filesystem::rename(access_log, access_log + ".1");
+    reopen();
+    spdlog::info("main after");
+    access->info("access after");
+    EXPECT_EQ(lines_of(access_log + ".1"), std::vector<std::string>{"access before"});
+    EXPECT_EQ(lines_of(access_log), std::vector<std::string>{"access after"});
+    const auto main_lines = lines_of(main_log);
+    ASSERT_EQ(main_lines.size(), 1U);
+    EXPECT_NE(main_lines[0].find("main after"), std::string::npos);
+}
+
+// What a worker does with the descriptors its master hands over: no open by name at all.
+TEST_F(logging_test, adopted_descriptors_replace_the_files_by_path) {
+    const std::string path = dir_.file("handed.log");
+    setup({.level = "info", .file = path});
+    spdlog::info("first");
+    std::filesystem::rename(path, path + ".1");
+    const auto [fresh, ec] = log_file::open_for_append(path, 0640);
+    ASSERT_FALSE(ec) << ec.message();
+    log_files::adopt({{path, fresh}});
+    spdlog::info("second");
+    EXPECT_EQ(lines_of(path + ".1").size(), 1U);
+    const auto lines = lines_of(path);
+    ASSERT_EQ(lines.size(), 1U);
+    EXPECT_NE(lines[0].find("second"), std::string::npos);
+    // A path not in use yet is kept for the logger that will want it (the access log).
+    const std::string later = dir_.file("later.log");
+    const auto [later_fd, later_ec] = log_file::open_for_append(later, 0640);
+    ASSERT_FALSE(later_ec);
+    log_files::adopt({{later, later_fd}});
+    std::filesystem::rename(later, later + ".moved");
+    auto logger = std::make_shared<spdlog::logger>("later", target_sink(later));
+    logger->set_pattern("%v");
+    logger->info("to the handed descriptor");
+    EXPECT_FALSE(std::filesystem::exists(later));
+    EXPECT_EQ(lines_of(later + ".moved"), std::vector<std::string>{"to the handed descriptor"});
 }
 
 TEST_F(logging_test, level_filters_lower_levels) {
@@ -185,6 +272,7 @@ TEST_F(logging_test, setup_errors_are_start_up_exceptions) {
     EXPECT_THROW(setup({.level = "info", .file = dir_.file("missing-dir/x.log")}),
                  std::runtime_error);
     EXPECT_THROW(setup({.level = "verbose", .file = ""}), std::runtime_error);
+    EXPECT_THROW(setup({.level = "info", .file = "", .format = "xml"}), std::runtime_error);
 }
 
 // /dev/full accepts the open and fails every write with ENOSPC: a sink failure on demand.
