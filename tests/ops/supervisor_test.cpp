@@ -70,14 +70,18 @@ TEST_F(ops_test, segfault_on_one_url_fails_only_the_requests_in_flight_on_that_w
     const auto same = same_pool.stop();
     EXPECT_EQ(other.size(), 1U) << "the other pool saw failures";
     EXPECT_GT(other.count(200) ? other.at(200) : 0, 0U);
-    // Only what was in flight on the crashed worker may fail: the report lists it.
+    // Only what was in flight on the crashed worker may fail: the requests it was running (the
+    // report counts them, the crash request among them) and those nginx had already written on
+    // its connections but it had not read yet (nginx does not replay them: the shipped snippet
+    // sets fastcgi_next_upstream off). The latter are at most one per load connection.
     std::smatch m;
     ASSERT_TRUE(std::regex_search(*report, m, std::regex(R"((\d+) request\(s\) in flight failed)")));
     const auto in_flight = static_cast<std::size_t>(std::stoul(m[1]));
     std::size_t same_failures = 0;
     for (const auto& [status, n] : same)
         if (status != 200) same_failures += n;
-    EXPECT_LE(same_failures + 1, std::max<std::size_t>(in_flight, 1)) << *report;
+    constexpr std::size_t load_connections = 6;  // load_generator's default
+    EXPECT_LE(same_failures + 1, std::max<std::size_t>(in_flight, 1) + load_connections) << *report;
 
     const auto status = status_json();
     EXPECT_EQ(restarts(status, "crash"), 1);
