@@ -128,14 +128,14 @@ TEST_F(migration_samples, hitcount_counts_under_a_critical_section_with_thread_b
         last = result.body;
     }
     // Each of the pool's extension threads got a buffer in DLL_THREAD_ATTACH. workqueue's four
-    // workers may have too: they start inside workqueue's DllMain, and as on Windows a thread
-    // gets DLL_THREAD_ATTACH for the DLLs attached by the time it runs (hitcount loads right
-    // after workqueue). The name was cut to 15 characters.
+    // workers and filecache's completion thread may have too: they start inside those samples'
+    // DllMain/GetExtensionVersion, and as on Windows a thread gets DLL_THREAD_ATTACH for the DLLs
+    // attached by the time it runs (hitcount loads last). The name was cut to 15 characters.
     EXPECT_NE(last.find("\r\nthread_buffer=yes\r\n"), std::string::npos) << last;
     std::smatch live;
     ASSERT_TRUE(std::regex_search(last, live, std::regex("\r\nlive_buffers=([0-9]+)\r\n"))) << last;
     EXPECT_GE(std::stoul(live[1]), extension_threads) << last;
-    EXPECT_LE(std::stoul(live[1]), extension_threads + 4) << last;
+    EXPECT_LE(std::stoul(live[1]), extension_threads + 5) << last;
     EXPECT_NE(last.find("\r\nname=visitor-with-a-\r\n"), std::string::npos) << last;
     // Concurrent requests: each hit is counted once.
     std::vector<std::string> urls(12, url("/scripts/hitcount.dll"));

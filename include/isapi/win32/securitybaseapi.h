@@ -15,7 +15,10 @@
 extern "C" {
 #endif
 
+#ifndef ISAPI_WIN32_PSID_DEFINED
+#define ISAPI_WIN32_PSID_DEFINED /* event_log.h declares it too; C99 refuses a second typedef */
 typedef PVOID PSID;
+#endif
 typedef DWORD ACCESS_MASK;
 
 typedef struct _SID_IDENTIFIER_AUTHORITY {

@@ -13,6 +13,7 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -133,8 +134,22 @@ TEST(cli, check_config_accepts_the_shipped_example_with_short_options) {
     // (RuntimeDirectory=): the check says so where that directory is missing, and nothing else.
     if (::access("/run/isapi-fcgi", F_OK) != 0) {
         EXPECT_EQ(r.exit_code, 1) << r.err;
-        EXPECT_NE(r.err.find(":39:13: pool 'default': the directory of socket /run/isapi-fcgi/isapi-fcgi.sock does "
-                             "not exist"),
+        // Named at the line and column of the pool's `listen:` value.
+        const std::string listen_key = "    listen: unix:/run/isapi-fcgi/isapi-fcgi.sock";
+        std::ifstream example(ISAPI_FCGI_EXAMPLE_CONFIG);
+        int line = 0;
+        int listen_line = 0;
+        for (std::string text; std::getline(example, text);) {
+            ++line;
+            if (text == listen_key) {
+                listen_line = line;
+                break;
+            }
+        }
+        ASSERT_GT(listen_line, 0) << "the example has no '" << listen_key << "' line";
+        EXPECT_NE(r.err.find(":" + std::to_string(listen_line) +
+                             ":13: pool 'default': the directory of socket /run/isapi-fcgi/isapi-fcgi.sock "
+                             "does not exist"),
                   std::string::npos)
             << r.err;
         EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 2) << r.err;
@@ -159,14 +174,16 @@ TEST(cli, check_config_names_the_reg_file_line_of_a_registry_syntax_error) {
     const isapi_fcgi::test::temp_dir dir;
     const std::string good = dir.write("good.reg", "REGEDIT4\n\n[HKEY_LOCAL_MACHINE\\Software\\A]\n\"v\"=dword:1\n");
     const std::string bad = dir.write("bad.reg", "REGEDIT4\n\n[HKEY_LOCAL_MACHINE\\Software\\A]\n\"v\"=dword:xyz\n");
-    const std::string ok_path = dir.write("ok.yaml", "pools:\n  - name: web\n    registry:\n      files: [" + good + "]\n");
+    const std::string listen = "    listen: unix:" + (dir.path() / "web.sock").string() + "\n";
+    const std::string ok_path =
+        dir.write("ok.yaml", "pools:\n  - name: web\n" + listen + "    registry:\n      files: [" + good + "]\n");
     const outcome ok = run({"--check-config", "--config", ok_path});
     EXPECT_EQ(ok.exit_code, 0) << ok.err;
     const std::string path = dir.write(
-        "bad.yaml", "pools:\n  - name: web\n    registry:\n      files:\n        - " + good + "\n        - " + bad + "\n");
+        "bad.yaml", "pools:\n  - name: web\n" + listen + "    registry:\n      files:\n        - " + good + "\n        - " + bad + "\n");
     const outcome r = run({"--check-config", "--config", path});
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_NE(r.err.find(path + ":6:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(path + ":7:"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find(bad + ":4: dword needs 1 to 8 hex digits"), std::string::npos) << r.err;
 }
 
