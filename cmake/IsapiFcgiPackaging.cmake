@@ -34,7 +34,7 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR
 # Debian wants the changelog and the manual page compressed without a timestamp (gzip -n).
 set(packaging_out ${CMAKE_CURRENT_BINARY_DIR}/packaging)
 set(gzipped)
-foreach(pair "changelog;changelog.gz" "isapi-fcgi.8;isapi-fcgi.8.gz")
+foreach(pair "changelog;changelog.gz" "isapi-fcgi.8;isapi-fcgi.8.gz" "isapi-cc.1;isapi-cc.1.gz")
   list(GET pair 0 in)
   list(GET pair 1 out)
   add_custom_command(OUTPUT ${packaging_out}/${out}
@@ -46,6 +46,8 @@ endforeach()
 add_custom_target(isapi_fcgi_packaging_files ALL DEPENDS ${gzipped})
 install(FILES ${packaging_out}/changelog.gz DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES ${packaging_out}/isapi-fcgi.8.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
+install(FILES ${packaging_out}/isapi-cc.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${packaging_out}/isapi-cc.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 RENAME isapi-c++.1.gz)
 # The package's own metadata: package only, like the system's files.
 install(FILES ${deploy_dir}/debian/lintian-overrides DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides
   RENAME isapi-fcgi COMPONENT system EXCLUDE_FROM_ALL)
@@ -76,6 +78,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION httpd)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# isapi-cc and isapi-c++ are python3 scripts (shlibdeps adds the libraries the binaries need).
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "python3")
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "nginx | apache2")

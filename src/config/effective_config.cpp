@@ -145,6 +145,8 @@ std::string effective_yaml(const settings& s) {
     out << YAML::Key << "log" << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "level" << YAML::Value << s.log.level;
     out << YAML::Key << "file" << YAML::Value << s.log.file;
+    out << YAML::Key << "format" << YAML::Value << s.log.format;
+    out << YAML::Key << "mode" << YAML::Value << octal(s.log.mode);
     out << YAML::Key << "access_log" << YAML::Value << s.access_log;
     out << YAML::Key << "access_format" << YAML::Value << s.access_format << YAML::EndMap;
     out << YAML::Key << "pools" << YAML::Value << YAML::BeginSeq;

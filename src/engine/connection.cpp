@@ -84,8 +84,19 @@ void connection::drain(bool serve_kept) {
         // the next request on it already: it gets drain_grace to arrive (then it is served and
         // the connection closes after its END_REQUEST).
         self->drain_idle_deadline_ = clock::now() + (serve_kept ? self->settings_.timeout.drain_grace : clock::duration{});
+        if (serve_kept && self->nginx_peer_ && self->idle()) self->nudge_nginx_away();
         self->update_read_deadline();
     });
+}
+
+// nginx drops a cached upstream connection on which anything arrives (it peeks at them), and
+// takes an empty FCGI_STDERR of its request 1 in stride when it has just sent a request on this
+// connection (it reads the record before the answer, and our answer then ends with the
+// END_REQUEST + STDERR pair of end_request). Either way nginx stops sending new requests to a
+// draining worker at once instead of after drain_grace, and no request is lost on the way.
+void connection::nudge_nginx_away() {
+    output_.push_record(fcgi::encode_header(fcgi::record_type::stderr_stream, 1, 0));
+    schedule_write();
 }
 
 bool connection::closing_after(bool keep_conn) const {
@@ -370,6 +381,7 @@ void connection::end_request(const std::shared_ptr<request>& r, std::uint32_t ap
     output_.push_record(fcgi::encode_end_request(r->fcgi_id(), app_status,
                                                  fcgi::protocol_status::request_complete));
     demux_.request_ended(r->fcgi_id());
+    if (r->keep_conn()) nginx_peer_ = nginx_in_front(*r);
     if (closing_after(r->keep_conn())) {
         close_after_flush_ = true;
         if (draining_ && r->keep_conn() && nginx_in_front(*r)) {

@@ -88,6 +88,7 @@ private:
     bool idle() const;
     /// The request came through nginx (its fastcgi_params send SERVER_SOFTWARE nginx/VERSION).
     static bool nginx_in_front(const request& r);
+    void nudge_nginx_away();
     void close_now();
     void abort_requests(std::error_code reason);
 
@@ -130,6 +131,7 @@ private:
     bool write_scheduled_ = false;
     bool close_after_flush_ = false;
     bool draining_ = false;
+    bool nginx_peer_ = false;  // the last request kept the connection and came through nginx
     bool logged_after_end_ = false;
     clock::time_point drain_idle_deadline_ = clock::time_point::max();
     asio::steady_timer deadline_timer_;

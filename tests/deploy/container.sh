@@ -21,6 +21,15 @@ sed 's/^    workers: 2$/    workers: 2\n    slowlog_threshold: 300ms/' "$src/dep
 grep -q slowlog_threshold "$work/isapi-fcgi.yaml" || { echo "deploy/kubernetes/isapi-fcgi.yaml changed shape"; exit 1; }
 chmod 644 "$work/isapi-fcgi.yaml"
 
+# --check-config loads the extensions and looks at the socket directory, so the container
+# configurations are checked where they run: in the image, as its user, with its mounts.
+for conf in deploy/docker/isapi-fcgi.yaml deploy/kubernetes/isapi-fcgi.yaml; do
+    check "$conf passes --check-config in the image" podman_run --rm --network none \
+        -v "$run:/run/isapi-fcgi" -v "$src/$conf:/etc/isapi-fcgi/isapi-fcgi.yaml:ro" \
+        -v "$ISAPI_FCGI_DEPLOY_STATE/extensions:/opt/isapi-fcgi/extensions:ro" \
+        "$runtime_image" --check-config --config /etc/isapi-fcgi/isapi-fcgi.yaml
+done
+
 sidecar=$(podman_run -d --network none --read-only --tmpfs /tmp --cap-drop ALL \
     --security-opt no-new-privileges \
     -v "$run:/run/isapi-fcgi" \
