@@ -251,7 +251,9 @@ private:
         std::vector<std::string> in_use;
         for (auto& [pool, sockets] : opened) {
             for (const auto* s : sockets) in_use.push_back(s->identity);
-            auto existing = std::find_if(pools_.begin(), pools_.end(), [&](const auto& p) { return p && p->name() == pool.name; });
+            // A named copy: clang 14 (the fuzz build) cannot capture a structured binding.
+            const std::string& name = pool.name;
+            auto existing = std::find_if(pools_.begin(), pools_.end(), [&](const auto& p) { return p && p->name() == name; });
             if (existing != pools_.end()) {
                 (*existing)->set_reload_result("");
                 (*existing)->reload(pool, sockets, config_fd);
