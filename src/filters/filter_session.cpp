@@ -1,5 +1,6 @@
 #include "filters/filter_session.hpp"
 
+#include <deque>
 #include <unordered_map>
 
 #include <spdlog/spdlog.h>
@@ -14,7 +15,12 @@ namespace {
 struct slot_registry {
     std::mutex mutex;
     std::unordered_map<const HTTP_FILTER_CONTEXT*, filter_session::context_slot*> live;
+    // Contexts of ended sessions, kept allocated (oldest freed first) so that a filter calling
+    // through a pfc it kept reads our function pointers, which refuse it, not freed memory.
+    std::deque<std::unique_ptr<filter_session::context_slot>> retired;
 };
+
+constexpr std::size_t retired_contexts_kept = 4096;
 
 slot_registry& registry() {
     static slot_registry instance;
@@ -62,7 +68,13 @@ filter_session::~filter_session() {
         }
     }
     const std::lock_guard lock(registry().mutex);
-    for (const auto& slot : slots_) registry().live.erase(&slot->pfc);
+    auto& r = registry();
+    for (auto& slot : slots_) {
+        r.live.erase(&slot->pfc);
+        slot->session = nullptr;
+        r.retired.push_back(std::move(slot));
+    }
+    while (r.retired.size() > retired_contexts_kept) r.retired.pop_front();
 }
 
 filter_session::context_slot* filter_session::find_slot(HTTP_FILTER_CONTEXT* pfc) noexcept {
