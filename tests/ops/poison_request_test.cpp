@@ -100,6 +100,8 @@ TEST_P(poison_request, kills_one_worker_and_its_repeats_are_quarantined_for_the_
     EXPECT_GT(statuses.count(200) ? statuses.at(200) : 0, 0U);
     EXPECT_LE(failed, lost_allowance) << "hello failures beyond the crashed workers' requests: "
                                       << (hello.failures().empty() ? "" : hello.failures().front());
+    // Both crashed workers replaced: three at the start and two replacements announced ready.
+    ASSERT_TRUE(master().wait_for_log_count(std::regex(R"(pool app: worker \d+ \(pid \d+\): ready)"), 5, within(20s)));
     status = status_json();
     EXPECT_EQ(status["restarts by cause"]["crash"].number(), 2);
     EXPECT_EQ(status["quarantined total"].number(), 2);
