@@ -18,6 +18,9 @@ function(isapi_fcgi_compile_driver)
     configure_file(${driver_in} ${PROJECT_BINARY_DIR}/bin/${name} @ONLY
       FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
   endforeach()
+  # isapi_add_extension() (IsapiExtension.cmake) runs this tree's driver for its case-insensitive
+  # includes and .def files; the installed package config names the installed one.
+  set_property(GLOBAL PROPERTY ISAPI_FCGI_CC_DRIVER ${PROJECT_BINARY_DIR}/bin/isapi-cc)
 
   set(ISAPI_CC_RELATIVE ON)
   set(ISAPI_CC_INCLUDE_DIRS

@@ -1,4 +1,4 @@
-# isapi_add_extension(<name> [OUTPUT_NAME <file-stem>] <source>...)
+# isapi_add_extension(<name> [OUTPUT_NAME <file-stem>] <source>... [<name>.def])
 #
 # Builds an ISAPI extension as a loadable module for isapi-fcgi: `<name>.so` (no "lib" prefix),
 # linked to libisapi-win32.so (isapi::win32, the Win32 compatibility layer) and
@@ -14,6 +14,12 @@
 #  - RPATH is $ORIGIN, as Windows loads a DLL's sibling DLLs from the DLL's own directory.
 #  - Undefined symbols fail the link (a missing Win32 function shows up at build time, not at
 #    load time) unless ISAPI_EXTENSION_ALLOW_UNDEFINED is set.
+#  - As isapi-cc does, and through it (ISAPI_FCGI_CC_DRIVER, a global property the package or
+#    this tree sets): `#include` ignores case (a shadow include directory of links in the
+#    target's build directory, refreshed by each compile: isapi-cc is the compiler launcher,
+#    before any launcher already set such as ccache); a `.def` among the sources exports exactly
+#    its EXPORTS and the entry points (a version script made from it at build time), and a name
+#    it exports that no source defines fails the build naming it.
 #
 # In this project the function is available once src/runtime is added. In another tree:
 #   find_package(isapi-fcgi REQUIRED)      # installed config: isapi::runtime + this file
@@ -30,6 +36,15 @@ function(isapi_add_extension name)
   if(NOT TARGET isapi::runtime)
     message(FATAL_ERROR "isapi_add_extension(${name}): target isapi::runtime does not exist; "
                         "call find_package(isapi-fcgi REQUIRED) first")
+  endif()
+
+  set(defs ${sources})
+  list(FILTER defs INCLUDE REGEX "\\.[dD][eE][fF]$")
+  list(FILTER sources EXCLUDE REGEX "\\.[dD][eE][fF]$")
+  get_property(driver GLOBAL PROPERTY ISAPI_FCGI_CC_DRIVER)
+  if(NOT driver)
+    message(FATAL_ERROR "isapi_add_extension(${name}): the isapi-cc driver is not known "
+                        "(global property ISAPI_FCGI_CC_DRIVER); call find_package(isapi-fcgi REQUIRED) first")
   endif()
 
   add_library(${name} MODULE ${sources})
@@ -70,4 +85,52 @@ function(isapi_add_extension name)
   if(NOT ISAPI_EXTENSION_ALLOW_UNDEFINED AND NOT sanitized_by_clang)
     target_link_options(${name} PRIVATE "LINKER:--no-undefined")
   endif()
+
+  _isapi_extension_case_insensitive_includes(${name} ${driver})
+  if(defs)
+    _isapi_extension_def_exports(${name} ${driver} ${defs})
+  endif()
+endfunction()
+
+# isapi-cc's own shadow include directory (scripts/isapi-cc.in), kept per target.
+function(_isapi_extension_case_insensitive_includes name driver)
+  get_target_property(target_dir ${name} BINARY_DIR)
+  set(shadow ${target_dir}/CMakeFiles/${name}.dir/isapi-case-includes)
+  foreach(lang C CXX)
+    get_target_property(earlier ${name} ${lang}_COMPILER_LAUNCHER)
+    if(NOT earlier)
+      set(earlier)
+    endif()
+    set_property(TARGET ${name} PROPERTY ${lang}_COMPILER_LAUNCHER
+      ${driver} --case-insensitive-includes=${shadow} ${earlier})
+  endforeach()
+endfunction()
+
+# A .def file as isapi-cc treats it: its EXPORTS (with the entry points) are the exports, through
+# a version script the driver writes from it; everything else is local, so the sources' symbols
+# keep default visibility (a hidden symbol cannot be exported by a version script). After the
+# link the driver checks every name is defined (GNU ld ignores a version-script name that is not).
+function(_isapi_extension_def_exports name driver)
+  set(defs ${ARGN})
+  set(absolute_defs)
+  foreach(def ${defs})
+    get_filename_component(def ${def} ABSOLUTE)
+    list(APPEND absolute_defs ${def})
+  endforeach()
+  get_target_property(target_dir ${name} BINARY_DIR)
+  set(map ${target_dir}/${name}.exports.map)
+  add_custom_command(OUTPUT ${map}
+    COMMAND ${driver} --def-version-script ${map} ${absolute_defs}
+    DEPENDS ${absolute_defs}
+    COMMENT "isapi-cc: exports of ${name} from ${defs}"
+    VERBATIM)
+  target_sources(${name} PRIVATE ${map})
+  set_target_properties(${name} PROPERTIES
+    C_VISIBILITY_PRESET default
+    CXX_VISIBILITY_PRESET default
+    LINK_DEPENDS ${map})
+  target_link_options(${name} PRIVATE "LINKER:--version-script=${map}")
+  add_custom_command(TARGET ${name} POST_BUILD
+    COMMAND ${driver} --check-def-exports $<TARGET_FILE:${name}> ${absolute_defs}
+    VERBATIM)
 endfunction()

@@ -1,6 +1,8 @@
 // isapi-cc, the compile driver, on fresh IIS-style source (tests/fixtures/isapi_cc): a header
 // that defines globals, included with the wrong case from two files, and a .def file; the result
 // is served through nginx. A .def naming a function no source defines fails the build naming it.
+// isapi_add_extension applies the same rules through the same driver: the greeter fixture
+// (tests/fixtures/cmake_package), built by this tree's CMake, is served the same way.
 #include "ops/ops_fixture.hpp"
 
 #include <array>
@@ -60,6 +62,25 @@ TEST_F(ops_test, an_extension_built_with_isapi_cc_from_iis_style_source_serves_t
     EXPECT_EQ(http("/scripts/counter.dll/first").body, "hits=1 last=/first\n");
     // Both files' definitions of the header's globals are one variable (-fcommon).
     EXPECT_EQ(http("/scripts/counter.dll/second").body, "hits=2 last=/second\n");
+    stop_master();
+}
+
+TEST_F(ops_test, isapi_add_extension_builds_windows_source_as_isapi_cc_does_and_it_serves_through_nginx) {
+    const auto library = ops_extension("greeter");
+    // Exactly greeter.def's exports.
+    const auto symbols = exported_symbols(library, work_);
+    for (const char* name : {"GetExtensionVersion", "HttpExtensionProc", "GetGreetingCount"})
+        EXPECT_TRUE(std::regex_search(symbols, std::regex(std::string(" T ") + name + "\\b"))) << name << ":\n" << symbols;
+    for (const char* name : {"PickPhrase", "CountGreeting", "g_cGreetings"})
+        EXPECT_EQ(symbols.find(name), std::string::npos) << name << ":\n" << symbols;
+
+    start("allow_root: true\nshutdown_timeout: 10s\npools:\n  - name: app\n    listen: unix:@DIR@/app.sock\n"
+          "    workers: 1\n    extensions:\n      - { name: greeter, path: " +
+          library.string() + ", urls: /scripts/greeter.dll }\n");
+    start_nginx();
+    // "Include\Phrases.h" and "include/PHRASES.H" found; both files' counter is one variable.
+    EXPECT_EQ(http("/scripts/greeter.dll?fr").body, "bonjour #1\n");
+    EXPECT_EQ(http("/scripts/greeter.dll?de").body, "hallo #2\n");
     stop_master();
 }
 

@@ -62,6 +62,7 @@ std::filesystem::path ops_extension(const std::string& name) {
         {"fail_version", ISAPI_EXT_FAIL_VERSION},
         {"missing_import", ISAPI_EXT_MISSING_IMPORT},
         {"crt_violation", ISAPI_EXT_CRT_VIOLATION},
+        {"greeter", ISAPI_EXT_GREETER},
     };
     return paths.at(name);
 }
