@@ -12,6 +12,7 @@
 
 #include <isapi/win32/windows.h>
 
+#include "win32/handle_inheritance.hpp"
 #include "win32/overlapped_io.hpp"
 #include "win32/path_errors.hpp"
 #include "win32/paths.hpp"
@@ -31,6 +32,16 @@ int fd_of(HANDLE file) {
 
 DWORD open_error(const std::string& path) {
     return isapi_fcgi::win32::path_error(path);
+}
+
+bool is_pipe(int fd) {
+    struct stat st{};
+    return ::fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
+}
+
+bool is_regular_file(int fd) {
+    struct stat st{};
+    return ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 bool seek(int fd, long long distance, DWORD method, long long& position) {
@@ -115,7 +126,7 @@ BOOL overlapped_transfer(HANDLE file, int fd, char* bytes, DWORD size, LPDWORD t
 extern "C" {
 
 HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD,
-                          LPSECURITY_ATTRIBUTES, DWORD dwCreationDisposition,
+                          LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
                           DWORD dwFlagsAndAttributes, HANDLE) {
     if (lpFileName == nullptr || lpFileName[0] == '\0') {
         return fail(lpFileName == nullptr ? ERROR_INVALID_PARAMETER : ERROR_PATH_NOT_FOUND,
@@ -163,6 +174,9 @@ HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD,
         return INVALID_HANDLE_VALUE;
     }
     if (dwFlagsAndAttributes & FILE_FLAG_OVERLAPPED) isapi_fcgi::win32::mark_overlapped(handle);
+    if (lpSecurityAttributes != nullptr && lpSecurityAttributes->bInheritHandle) {
+        isapi_fcgi::win32::set_handle_flags(handle, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
+    }
     if (dwFlagsAndAttributes & FILE_FLAG_DELETE_ON_CLOSE) ::unlink(path.c_str());
     // Success still reports whether an existing file was opened (or overwritten).
     const bool reports_existing = dwCreationDisposition == CREATE_ALWAYS
@@ -191,8 +205,16 @@ BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
             if (lpNumberOfBytesRead != nullptr) *lpNumberOfBytesRead = done;
             return fail(errno_code());
         }
-        if (n == 0) break;  // end of file: TRUE with fewer bytes (0 at the end)
+        if (n == 0) {
+            // End of file: TRUE with fewer bytes (0 at the end). A pipe whose writers are all
+            // gone: FALSE with ERROR_BROKEN_PIPE, as Windows reports it.
+            if (done == 0 && is_pipe(fd)) return fail(ERROR_BROKEN_PIPE);
+            break;
+        }
         done += static_cast<DWORD>(n);
+        // A pipe, socket or device returns what it has, as on Windows (a short read of a file
+        // is its end: the next read returns 0).
+        if (done < nNumberOfBytesToRead && !is_regular_file(fd)) break;
     }
     if (lpNumberOfBytesRead != nullptr) *lpNumberOfBytesRead = done;
     if (lpOverlapped != nullptr) lpOverlapped->InternalHigh = done;

@@ -23,7 +23,7 @@ struct waiter {
 
 class kernel_object {
 public:
-    enum class kind { event, semaphore, mutex, thread, token, completion_port };
+    enum class kind { event, semaphore, mutex, thread, token, completion_port, process };
 
     explicit kernel_object(kind type) : type_(type) {}
     virtual ~kernel_object() = default;

@@ -1,4 +1,4 @@
-// Process-level calls: ExitProcess, the debugger pair, and CreateProcess (not supported).
+// Process-level calls: ExitProcess and the debugger pair (CreateProcess: child_processes.cpp).
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -6,34 +6,8 @@
 
 #include <isapi/win32/windows.h>
 
-#include "win32/unsupported_call.hpp"
-#include "win32/win32_error.hpp"
-
-namespace {
-
-BOOL refuse_create_process(const void* caller) {
-    isapi_fcgi::win32::report_unsupported(
-        "CreateProcess", caller, "it fails with ERROR_NOT_SUPPORTED; start helper programs "
-                                 "with posix_spawn or move the work into the extension");
-    return isapi_fcgi::win32::fail(ERROR_NOT_SUPPORTED);
-}
-
-}  // namespace
 
 extern "C" {
-
-BOOL WINAPI CreateProcessA(LPCSTR, LPSTR, LPSECURITY_ATTRIBUTES, LPSECURITY_ATTRIBUTES, BOOL, DWORD,
-                           LPVOID, LPCSTR, LPSTARTUPINFOA, LPPROCESS_INFORMATION lpProcessInformation) {
-    if (lpProcessInformation != nullptr) std::memset(lpProcessInformation, 0, sizeof(*lpProcessInformation));
-    return refuse_create_process(__builtin_return_address(0));
-}
-
-BOOL WINAPI CreateProcessW(LPCWSTR, LPWSTR, LPSECURITY_ATTRIBUTES, LPSECURITY_ATTRIBUTES, BOOL,
-                           DWORD, LPVOID, LPCWSTR, LPSTARTUPINFOW,
-                           LPPROCESS_INFORMATION lpProcessInformation) {
-    if (lpProcessInformation != nullptr) std::memset(lpProcessInformation, 0, sizeof(*lpProcessInformation));
-    return refuse_create_process(__builtin_return_address(0));
-}
 
 VOID WINAPI ExitProcess(UINT uExitCode) {
     isapi_log(ISAPI_LOG_WARN, "ExitProcess(%u) called by an extension: the worker exits", uExitCode);

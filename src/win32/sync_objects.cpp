@@ -6,6 +6,7 @@
 #include <isapi/win32/windows.h>
 
 #include "win32/completion_port.hpp"
+#include "win32/handle_inheritance.hpp"
 #include "win32/kernel_objects.hpp"
 #include "win32/overlapped_io.hpp"
 #include "win32/win32_error.hpp"
@@ -214,10 +215,14 @@ BOOL WINAPI CloseHandle(HANDLE hObject) {
             hObject, kernel_object::kind::completion_port)) {
         port->close();
     }
-    if (isapi_fcgi::win32::close_object(hObject)) return TRUE;
+    if (isapi_fcgi::win32::close_object(hObject)) {
+        isapi_fcgi::win32::forget_handle_flags(hObject);
+        return TRUE;
+    }
     const int fd = isapi_handle_release(hObject);
     if (fd < 0) return fail(ERROR_INVALID_HANDLE);
     isapi_fcgi::win32::forget_handle(hObject);
+    isapi_fcgi::win32::forget_handle_flags(hObject);
     ::close(fd);
     return TRUE;
 }

@@ -1,8 +1,19 @@
 /*
  * processthreadsapi.h - starting and ending processes.  ExitProcess ends the worker process
- * (its pool replaces it).  CreateProcess is declared so that code calling it links, but
- * starting Windows command lines is not supported: it fails with ERROR_NOT_SUPPORTED and the
- * first call per extension is logged.
+ * (its pool replaces it).
+ *
+ * CreateProcess starts a Linux program with Windows semantics (docs/porting.md, "Child
+ * processes"): the command line is split into argv by the Microsoft C runtime's rules; the
+ * program is lpApplicationName as given, or argv[0] looked up as Windows does (the current
+ * directory, then PATH; "x.exe" also finds "x"); STARTF_USESTDHANDLES with bInheritHandles
+ * gives the child the inheritable handles named as its stdin/stdout/stderr (otherwise
+ * /dev/null), and bInheritHandles keeps every inheritable file/pipe handle open in the child
+ * (same descriptor number); lpEnvironment (ANSI, or UTF-16 with CREATE_UNICODE_ENVIRONMENT)
+ * and lpCurrentDirectory apply.  hProcess (and hThread, the same process) is signalled when
+ * the child ends; GetExitCodeProcess gives STILL_ACTIVE until then, the exit status after, the
+ * TerminateProcess code for a terminated child, STATUS_ACCESS_VIOLATION for one killed by
+ * SIGSEGV/SIGBUS.  CREATE_SUSPENDED and the debug flags fail with ERROR_NOT_SUPPORTED (logged
+ * once per extension); the console, window and priority flags are accepted and ignored.
  */
 #ifndef ISAPI_WIN32_PROCESSTHREADSAPI_H
 #define ISAPI_WIN32_PROCESSTHREADSAPI_H
@@ -20,6 +31,19 @@ extern "C" {
 #define DETACHED_PROCESS 0x00000008
 #define NORMAL_PRIORITY_CLASS 0x00000020
 #define CREATE_UNICODE_ENVIRONMENT 0x00000400
+#define DEBUG_PROCESS 0x00000001
+#define DEBUG_ONLY_THIS_PROCESS 0x00000002
+#define CREATE_SUSPENDED 0x00000004
+#define CREATE_NEW_PROCESS_GROUP 0x00000200
+#define CREATE_BREAKAWAY_FROM_JOB 0x01000000
+#define IDLE_PRIORITY_CLASS 0x00000040
+#define HIGH_PRIORITY_CLASS 0x00000080
+#define BELOW_NORMAL_PRIORITY_CLASS 0x00004000
+#define ABOVE_NORMAL_PRIORITY_CLASS 0x00008000
+#define STARTF_FORCEOFFFEEDBACK 0x00000080
+#ifndef SW_HIDE
+#define SW_HIDE 0
+#endif
 
 typedef struct _STARTUPINFOA {
     DWORD cb;
@@ -83,6 +107,13 @@ ISAPI_WIN32_API BOOL WINAPI CreateProcessW(
     LPVOID lpEnvironment, LPCWSTR lpCurrentDirectory, LPSTARTUPINFOW lpStartupInfo,
     LPPROCESS_INFORMATION lpProcessInformation);
 #define CreateProcess CreateProcessA
+
+/* STILL_ACTIVE while the process runs. */
+ISAPI_WIN32_API BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode);
+/* Kills the child (SIGKILL); its exit code becomes uExitCode.  FALSE with ERROR_ACCESS_DENIED
+ * once it has ended.  On GetCurrentProcess() the worker exits with uExitCode. */
+ISAPI_WIN32_API BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode);
+ISAPI_WIN32_API DWORD WINAPI GetProcessId(HANDLE Process);
 
 /* exit(uExitCode): atexit handlers and static destructors run, as DLL detach does on Windows. */
 ISAPI_WIN32_API __attribute__((noreturn)) VOID WINAPI ExitProcess(UINT uExitCode);

@@ -39,6 +39,7 @@
 #include "winioctl.h"
 #include "sysinfoapi.h"
 #include "processthreadsapi.h"
+#include "handleapi.h"
 #include "debugapi.h"
 #include "winuser.h"
 #include "timezoneapi.h"

@@ -150,9 +150,12 @@ TEST(Unsupported, FailTheWindowsWay) {
     DWORD handle = 1;
     EXPECT_EQ(GetFileVersionInfoSizeA("/proc/self/exe", &handle), 0u);
     EXPECT_EQ(GetLastError(), DWORD{ERROR_RESOURCE_TYPE_NOT_FOUND});
+    // A Linux process cannot start suspended (process_test.cpp has the rest of CreateProcess).
     PROCESS_INFORMATION process{};
     STARTUPINFOW startup{};
-    EXPECT_FALSE(CreateProcessW(nullptr, nullptr, nullptr, nullptr, FALSE, 0, nullptr, nullptr, &startup, &process));
+    std::u16string command = u"sh -c true";
+    EXPECT_FALSE(CreateProcessW(nullptr, reinterpret_cast<LPWSTR>(command.data()), nullptr, nullptr, FALSE,
+                                CREATE_SUSPENDED, nullptr, nullptr, &startup, &process));
     EXPECT_EQ(GetLastError(), DWORD{ERROR_NOT_SUPPORTED});
 }
 
