@@ -20,6 +20,14 @@ std::string glob_regex(const std::string& glob) {
     return out;
 }
 
+// The .reg files import-iis was given (registry_import.hpp); the store keeps its default.
+void write_registry(std::ostringstream& out, const planned_pool& pool) {
+    if (pool.registry_files.empty()) return;
+    out << "    registry:   # exported on the IIS machine (import-iis --registry)\n"
+        << "      files:\n";
+    for (const auto& f : pool.registry_files) out << "        - " << yaml_quoted(f) << "\n";
+}
+
 void write_fastcgi_block(std::ostringstream& out, const std::string& indent, const std::string& split_regex,
                          const std::string& upstream) {
     out << indent << "    fastcgi_split_path_info " << split_regex << ";\n"
@@ -105,6 +113,7 @@ std::string write_sidecar_yaml(const import_plan& plan, const std::string& sourc
                 out << " }\n";
             }
         }
+        write_registry(out, p);
     }
     write_warnings(out, plan);
     return out.str();

@@ -2,6 +2,7 @@
 
 #include "iis_import/config_writers.hpp"
 #include "iis_import/iis_reader.hpp"
+#include "iis_import/registry_import.hpp"
 
 namespace isapi_fcgi::iis_import {
 
@@ -14,6 +15,7 @@ import_result import_iis(std::string_view xml_text, const import_options& option
     }
     auto plan = plan_import(read.config, options);
     plan.warnings.insert(plan.warnings.begin(), read.warnings.begin(), read.warnings.end());
+    if (!plan_registry(plan, options, result.error)) return result;
     const std::string name = options.source_name.empty() ? "an IIS configuration" : options.source_name;
     result.yaml = write_sidecar_yaml(plan, name);
     result.nginx = write_nginx_config(plan, name);

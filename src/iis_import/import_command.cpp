@@ -1,6 +1,7 @@
 #include "iis_import/import_command.hpp"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -28,6 +29,8 @@ void usage(std::FILE* to) {
                  "  --site NAME                  only this site of an applicationHost.config\n"
                  "  --url-prefix /PATH           web.config: the URL of its application (default /)\n"
                  "  --physical-dir WINDOWS_DIR   web.config: the directory it was in on IIS\n"
+                 "  --registry FILE.reg          registry keys exported on the IIS machine, for\n"
+                 "                               every pool's registry.files (repeatable)\n"
                  "  --yaml FILE, --nginx FILE    write each part to a file instead of stdout\n");
 }
 
@@ -52,6 +55,21 @@ std::optional<std::string> read_input(const std::string& path, std::string& erro
         return std::nullopt;
     }
     return text;
+}
+
+/// --registry FILE: the .reg file's bytes, named by its absolute path (registry.files takes
+/// absolute paths only).
+bool add_registry_file(const std::string& path, import_options& options) {
+    std::string error;
+    const auto text = read_input(path, error);
+    if (!text) {
+        std::fprintf(stderr, "isapi-fcgi: import-iis: --registry: %s\n", error.c_str());
+        return false;
+    }
+    std::error_code ec;
+    const auto absolute = std::filesystem::absolute(path, ec).lexically_normal();
+    options.registry.push_back({ec ? path : absolute.string(), std::vector<std::uint8_t>(text->begin(), text->end())});
+    return true;
 }
 
 }  // namespace
@@ -82,6 +100,8 @@ int run_import_command(int argc, char** argv) {
                 return 2;
             }
             options.maps.push_back({v->substr(0, equals), v->substr(equals + 1)});
+        } else if (arg == "--registry") {
+            if (!(v = value("--registry")) || !add_registry_file(*v, options)) return 2;
         } else if (arg == "--default-root" || arg == "--socket-dir" || arg == "--site" || arg == "--url-prefix"
                    || arg == "--physical-dir" || arg == "--yaml" || arg == "--nginx") {
             if (!(v = value(argv[i]))) return 2;

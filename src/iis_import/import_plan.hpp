@@ -3,6 +3,7 @@
 // extensions, worked out from iis_config (pure): pools, extensions and their URLs, script maps
 // (kept apart: the host does not serve them yet), nginx servers and locations, and a warning
 // for everything that could not be carried over.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,12 @@
 #include "iis_import/windows_paths.hpp"
 
 namespace isapi_fcgi::iis_import {
+
+/// A .reg file exported on the IIS machine (registry_import.hpp), read by the caller.
+struct registry_source {
+    std::string path;  ///< absolute: the pools' registry.files name it
+    std::vector<std::uint8_t> bytes;
+};
 
 struct import_options {
     std::vector<path_mapping> maps;
@@ -19,6 +26,7 @@ struct import_options {
     std::string url_prefix = "/";    ///< web.config: where its application lives
     std::string physical_dir;        ///< web.config: its Windows directory
     std::string source_name;         ///< file name, for the generated headers
+    std::vector<registry_source> registry;  ///< --registry files, for every pool
 };
 
 struct planned_extension {
@@ -47,6 +55,7 @@ struct planned_pool {
     std::string document_root;
     unsigned long long max_request_body = 0;
     unsigned long long upload_read_ahead = 0;
+    std::vector<std::string> registry_files;  ///< registry.files (registry_import.hpp)
 };
 
 struct planned_location {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -213,6 +214,47 @@ TEST(import, dll_handlers_without_a_restriction_list_ask_for_manual_entries) {
     const auto r = import_iis(xml, {});
     ASSERT_TRUE(r.ok);
     EXPECT_TRUE(has_warning(r, "no isapiCgiRestriction lists them"));
+}
+
+registry_source reg_file(const std::string& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary) << text;
+    return {path, std::vector<std::uint8_t>(text.begin(), text.end())};
+}
+
+TEST(import, registry_files_go_to_every_pool_and_windows_paths_in_values_are_warned_about) {
+    const std::string path = ::testing::TempDir() + "iis_import_app.reg";
+    import_options options;
+    options.maps = {{"C:\\inetpub", "/srv/www"}};
+    options.registry.push_back(reg_file(path,
+                                        "Windows Registry Editor Version 5.00\r\n\r\n"
+                                        "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\Reports]\r\n"
+                                        "\"Threads\"=dword:00000004\r\n"
+                                        "\"DataDir\"=\"C:\\\\inetpub\\\\data\"\r\n"));
+    const auto r = import_iis(read_config("applicationHost.config"), options);
+    ASSERT_TRUE(r.ok) << r.error;
+    const auto settings = config::load_string(r.yaml, "imported.yaml");
+    ASSERT_EQ(settings.pools.size(), 2u) << r.yaml;
+    for (const auto& pool : settings.pools) {
+        EXPECT_TRUE(pool.registry.enabled) << pool.name;
+        EXPECT_EQ(pool.registry.files, std::vector<std::string>{path}) << pool.name;
+    }
+    EXPECT_TRUE(has_warning(r, path + ":5: registry value HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\Reports\\DataDir "
+                               "holds the Windows path 'C:\\inetpub\\data', which is '/srv/www/data' here"))
+        << r.yaml;
+    EXPECT_FALSE(has_warning(r, "Threads"));
+    std::remove(path.c_str());
+}
+
+TEST(import, a_registry_file_with_a_syntax_error_stops_the_import_with_file_and_line) {
+    import_options options;
+    options.registry.push_back({"/etc/isapi-fcgi/app.reg",
+                                [] {
+                                    const std::string text = "REGEDIT4\n\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\X]\n\"N\"=dword:xyz\n";
+                                    return std::vector<std::uint8_t>(text.begin(), text.end());
+                                }()});
+    const auto r = import_iis(read_config("applicationHost.config"), options);
+    EXPECT_FALSE(r.ok);
+    EXPECT_EQ(r.error.rfind("/etc/isapi-fcgi/app.reg:4: ", 0), 0u) << r.error;
 }
 
 TEST(config_writers, quoting_and_regex_escaping) {
