@@ -68,8 +68,10 @@ typedef PTOP_LEVEL_EXCEPTION_FILTER LPTOP_LEVEL_EXCEPTION_FILTER;
 /* The exception being filtered or handled on this thread. */
 ISAPI_WIN32_API DWORD WINAPI _exception_code(void);
 ISAPI_WIN32_API LPEXCEPTION_POINTERS WINAPI _exception_info(void);
-#define GetExceptionCode() _exception_code()
-#define GetExceptionInformation() _exception_info()
+/* Object-like, as MSVC's <excpt.h> defines them: GetExceptionInformation() is the call, and
+ * the bare names are what code (and the coverage probe) may take the type of. */
+#define GetExceptionCode _exception_code
+#define GetExceptionInformation _exception_info
 
 /* Raises a software exception: the enclosing __except filters it; none: the worker aborts. */
 ISAPI_WIN32_API VOID WINAPI RaiseException(DWORD dwExceptionCode, DWORD dwExceptionFlags,
