@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -274,9 +275,18 @@ BOOL start_process(const process_request& request, LPPROCESS_INFORMATION informa
                                     request.environment ? envp.data() : environ);
     if (error != 0) return fail(spawn_error(error));
 
-    auto process = std::make_shared<process_object>(pid);
-    // The waiting thread holds the object until the child ends, whatever its handles do.
-    std::thread([process] { process->await_end(); }).detach();
+    std::shared_ptr<process_object> process;
+    try {
+        process = std::make_shared<process_object>(pid);
+        // The waiting thread holds the object until the child ends, whatever its handles do.
+        std::thread([process] { process->await_end(); }).detach();
+    } catch (const std::exception&) {
+        // No thread to reap it: end the child here rather than leave a zombie.
+        ::kill(pid, SIGKILL);
+        while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+        }
+        return fail(ERROR_NOT_ENOUGH_MEMORY);
+    }
     HANDLE process_handle = isapi_fcgi::win32::register_object(process);
     HANDLE thread_handle = process_handle != nullptr ? isapi_fcgi::win32::register_object(process) : nullptr;
     if (thread_handle == nullptr) {
