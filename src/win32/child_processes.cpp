@@ -326,12 +326,29 @@ std::optional<std::string> utf8(std::u16string_view text) {
     return isapi_fcgi::win32::utf16_to_utf8(text, true);
 }
 
+/// What CreateProcessA and CreateProcessW share once the names are UTF-8 in `request`.
+/// Without CREATE_UNICODE_ENVIRONMENT the block is ANSI, even for CreateProcessW.
 template <typename StartupInfo>
-void take_startup(process_request& request, const StartupInfo& startup) {
+BOOL create_process(process_request& request, BOOL inherit_handles, DWORD flags, LPVOID environment,
+                    const StartupInfo& startup, LPPROCESS_INFORMATION information, const void* caller) {
+    request.inherit_handles = inherit_handles != FALSE;
+    request.flags = flags;
+    if (environment != nullptr) {
+        request.environment = (flags & CREATE_UNICODE_ENVIRONMENT)
+                                  ? environment_block(static_cast<const char16_t*>(environment), utf8)
+                                  : environment_block(static_cast<const char*>(environment), ansi);
+        if (!request.environment) return fail(ERROR_INVALID_PARAMETER);
+    }
     request.use_std_handles = (startup.dwFlags & STARTF_USESTDHANDLES) != 0;
     request.std_handles[0] = startup.hStdInput;
     request.std_handles[1] = startup.hStdOutput;
     request.std_handles[2] = startup.hStdError;
+    return start_process(request, information, caller);
+}
+
+bool missing_arguments(const void* application, const void* command_line, const void* startup,
+                       const void* information) {
+    return (application == nullptr && command_line == nullptr) || startup == nullptr || information == nullptr;
 }
 
 }  // namespace
@@ -342,32 +359,22 @@ BOOL WINAPI CreateProcessA(LPCSTR lpApplicationName, LPSTR lpCommandLine, LPSECU
                            LPSECURITY_ATTRIBUTES, BOOL bInheritHandles, DWORD dwCreationFlags,
                            LPVOID lpEnvironment, LPCSTR lpCurrentDirectory, LPSTARTUPINFOA lpStartupInfo,
                            LPPROCESS_INFORMATION lpProcessInformation) {
-    if ((lpApplicationName == nullptr && lpCommandLine == nullptr) || lpStartupInfo == nullptr
-        || lpProcessInformation == nullptr) {
+    if (missing_arguments(lpApplicationName, lpCommandLine, lpStartupInfo, lpProcessInformation)) {
         return fail(ERROR_INVALID_PARAMETER);
     }
     process_request request;
     if (lpApplicationName != nullptr) request.application = lpApplicationName;
     if (lpCommandLine != nullptr) request.command_line = lpCommandLine;
-    request.inherit_handles = bInheritHandles != FALSE;
-    request.flags = dwCreationFlags;
-    if (lpEnvironment != nullptr) {
-        request.environment = (dwCreationFlags & CREATE_UNICODE_ENVIRONMENT)
-                                  ? environment_block(static_cast<const char16_t*>(lpEnvironment), utf8)
-                                  : environment_block(static_cast<const char*>(lpEnvironment), ansi);
-        if (!request.environment) return fail(ERROR_INVALID_PARAMETER);
-    }
     if (lpCurrentDirectory != nullptr) request.directory = lpCurrentDirectory;
-    take_startup(request, *lpStartupInfo);
-    return start_process(request, lpProcessInformation, __builtin_return_address(0));
+    return create_process(request, bInheritHandles, dwCreationFlags, lpEnvironment, *lpStartupInfo,
+                          lpProcessInformation, __builtin_return_address(0));
 }
 
 BOOL WINAPI CreateProcessW(LPCWSTR lpApplicationName, LPWSTR lpCommandLine, LPSECURITY_ATTRIBUTES,
                            LPSECURITY_ATTRIBUTES, BOOL bInheritHandles, DWORD dwCreationFlags,
                            LPVOID lpEnvironment, LPCWSTR lpCurrentDirectory, LPSTARTUPINFOW lpStartupInfo,
                            LPPROCESS_INFORMATION lpProcessInformation) {
-    if ((lpApplicationName == nullptr && lpCommandLine == nullptr) || lpStartupInfo == nullptr
-        || lpProcessInformation == nullptr) {
+    if (missing_arguments(lpApplicationName, lpCommandLine, lpStartupInfo, lpProcessInformation)) {
         return fail(ERROR_INVALID_PARAMETER);
     }
     process_request request;
@@ -380,17 +387,8 @@ BOOL WINAPI CreateProcessW(LPCWSTR lpApplicationName, LPWSTR lpCommandLine, LPSE
         || !convert(lpCurrentDirectory, request.directory)) {
         return fail(ERROR_NO_UNICODE_TRANSLATION);
     }
-    request.inherit_handles = bInheritHandles != FALSE;
-    request.flags = dwCreationFlags;
-    if (lpEnvironment != nullptr) {
-        // Without CREATE_UNICODE_ENVIRONMENT the block is ANSI, even for CreateProcessW.
-        request.environment = (dwCreationFlags & CREATE_UNICODE_ENVIRONMENT)
-                                  ? environment_block(static_cast<const char16_t*>(lpEnvironment), utf8)
-                                  : environment_block(static_cast<const char*>(lpEnvironment), ansi);
-        if (!request.environment) return fail(ERROR_INVALID_PARAMETER);
-    }
-    take_startup(request, *lpStartupInfo);
-    return start_process(request, lpProcessInformation, __builtin_return_address(0));
+    return create_process(request, bInheritHandles, dwCreationFlags, lpEnvironment, *lpStartupInfo,
+                          lpProcessInformation, __builtin_return_address(0));
 }
 
 BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode) {

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdio>
+#include <initializer_list>
 #include <fstream>
 #include <regex>
 
@@ -44,20 +45,31 @@ std::string exported_symbols(const std::filesystem::path& library, const temp_di
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+/// The module exports each of `exported` and none of `hidden`.
+void expect_exports(const std::filesystem::path& library, const temp_dir& dir,
+                    std::initializer_list<const char*> exported, std::initializer_list<const char*> hidden) {
+    const auto symbols = exported_symbols(library, dir);
+    for (const char* name : exported)
+        EXPECT_TRUE(std::regex_search(symbols, std::regex(std::string(" T ") + name + "\\b"))) << name << ":\n" << symbols;
+    for (const char* name : hidden) EXPECT_EQ(symbols.find(name), std::string::npos) << name << ":\n" << symbols;
+}
+
+/// One pool of one worker serving `library` at /scripts/<name>.dll.
+std::string one_extension_config(const std::string& name, const std::filesystem::path& library) {
+    return "allow_root: true\nshutdown_timeout: 10s\npools:\n  - name: app\n    listen: unix:@DIR@/app.sock\n"
+           "    workers: 1\n    extensions:\n      - { name: " + name + ", path: " + library.string() +
+           ", urls: /scripts/" + name + ".dll }\n";
+}
+
 TEST_F(ops_test, an_extension_built_with_isapi_cc_from_iis_style_source_serves_through_nginx) {
     const auto library = work_.file("counter.so");
     const auto built = isapi_cc(work_, library, "counter.def");
     ASSERT_EQ(built.exit_code, 0) << built.output;
     // Exactly the .def's exports (no -fvisibility leak of RecordHit or the globals).
-    const auto symbols = exported_symbols(library, work_);
-    for (const char* name : {"GetExtensionVersion", "HttpExtensionProc", "GetHitCount"})
-        EXPECT_TRUE(std::regex_search(symbols, std::regex(std::string(" T ") + name + "\\b"))) << name << ":\n" << symbols;
-    for (const char* name : {"RecordHit", "g_lHits", "g_szLastPath"})
-        EXPECT_EQ(symbols.find(name), std::string::npos) << name << ":\n" << symbols;
+    expect_exports(library, work_, {"GetExtensionVersion", "HttpExtensionProc", "GetHitCount"},
+                   {"RecordHit", "g_lHits", "g_szLastPath"});
 
-    start("allow_root: true\nshutdown_timeout: 10s\npools:\n  - name: app\n    listen: unix:@DIR@/app.sock\n"
-          "    workers: 1\n    extensions:\n      - { name: counter, path: " +
-          library.string() + ", urls: /scripts/counter.dll }\n");
+    start(one_extension_config("counter", library));
     start_nginx();
     EXPECT_EQ(http("/scripts/counter.dll/first").body, "hits=1 last=/first\n");
     // Both files' definitions of the header's globals are one variable (-fcommon).
@@ -68,15 +80,10 @@ TEST_F(ops_test, an_extension_built_with_isapi_cc_from_iis_style_source_serves_t
 TEST_F(ops_test, isapi_add_extension_builds_windows_source_as_isapi_cc_does_and_it_serves_through_nginx) {
     const auto library = ops_extension("greeter");
     // Exactly greeter.def's exports.
-    const auto symbols = exported_symbols(library, work_);
-    for (const char* name : {"GetExtensionVersion", "HttpExtensionProc", "GetGreetingCount"})
-        EXPECT_TRUE(std::regex_search(symbols, std::regex(std::string(" T ") + name + "\\b"))) << name << ":\n" << symbols;
-    for (const char* name : {"PickPhrase", "CountGreeting", "g_cGreetings"})
-        EXPECT_EQ(symbols.find(name), std::string::npos) << name << ":\n" << symbols;
+    expect_exports(library, work_, {"GetExtensionVersion", "HttpExtensionProc", "GetGreetingCount"},
+                   {"PickPhrase", "CountGreeting", "g_cGreetings"});
 
-    start("allow_root: true\nshutdown_timeout: 10s\npools:\n  - name: app\n    listen: unix:@DIR@/app.sock\n"
-          "    workers: 1\n    extensions:\n      - { name: greeter, path: " +
-          library.string() + ", urls: /scripts/greeter.dll }\n");
+    start(one_extension_config("greeter", library));
     start_nginx();
     // "Include\Phrases.h" and "include/PHRASES.H" found; both files' counter is one variable.
     EXPECT_EQ(http("/scripts/greeter.dll?fr").body, "bonjour #1\n");

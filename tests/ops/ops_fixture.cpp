@@ -63,6 +63,7 @@ std::filesystem::path ops_extension(const std::string& name) {
         {"missing_import", ISAPI_EXT_MISSING_IMPORT},
         {"crt_violation", ISAPI_EXT_CRT_VIOLATION},
         {"greeter", ISAPI_EXT_GREETER},
+        {"shout", ISAPI_EXT_SHOUT},
     };
     return paths.at(name);
 }
