@@ -101,7 +101,8 @@ int run_import_command(int argc, char** argv) {
             }
             options.maps.push_back({v->substr(0, equals), v->substr(equals + 1)});
         } else if (arg == "--registry") {
-            if (!(v = value("--registry")) || !add_registry_file(*v, options)) return 2;
+            if (!(v = value("--registry"))) return 2;
+            if (!add_registry_file(*v, options)) return 1;
         } else if (arg == "--default-root" || arg == "--socket-dir" || arg == "--site" || arg == "--url-prefix"
                    || arg == "--physical-dir" || arg == "--yaml" || arg == "--nginx") {
             if (!(v = value(argv[i]))) return 2;

@@ -37,16 +37,20 @@ process_end run(std::vector<std::string> argv, const temp_dir& dir, const std::s
 
 class import_served : public ::testing::Test {
 protected:
-    imported import_config() {
+    imported import_config(const std::vector<std::string>& extra = {}, int expected_exit = 0,
+                           std::string* output_out = nullptr) {
         const auto examples = extension_library("hello").parent_path();
         imported files{work_.file("imported.yaml"), work_.file("imported.conf")};
         std::string output;
-        const auto end = run({engine_instance::binary().string(), "import-iis", "--map",
-                              "C:\\inetpub\\scripts=" + examples.string(), "--socket-dir", work_.path().string(),
-                              "--yaml", files.yaml.string(), "--nginx", files.nginx.string(),
-                              std::string(ISAPI_IIS_CONFIGS) + "/served.config"},
-                             work_, "import", output);
-        EXPECT_TRUE(end.exited && end.exit_code == 0) << output;
+        std::vector<std::string> argv{engine_instance::binary().string(), "import-iis", "--map",
+                                      "C:\\inetpub\\scripts=" + examples.string(), "--socket-dir",
+                                      work_.path().string(), "--yaml", files.yaml.string(), "--nginx",
+                                      files.nginx.string()};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        argv.push_back(std::string(ISAPI_IIS_CONFIGS) + "/served.config");
+        const auto end = run(argv, work_, "import", output);
+        EXPECT_TRUE(end.exited && end.exit_code == expected_exit) << output;
+        if (output_out != nullptr) *output_out = output;
         return files;
     }
 
@@ -68,6 +72,30 @@ TEST_F(import_served, check_config_accepts_the_printed_yaml) {
     }
     EXPECT_TRUE(end.exited && end.exit_code == 0) << output;
     EXPECT_NE(output.find("test is successful"), std::string::npos) << output;
+}
+
+TEST_F(import_served, registry_files_reach_every_pool_and_a_broken_one_stops_the_import_with_its_line) {
+    const auto good = work_.write_file("settings.reg",
+                                       "REGEDIT4\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\Greeter]\r\n"
+                                       "\"Greeting\"=\"hi\"\r\n");
+    // (The site's document root mapped to a directory that exists, which --check-config checks.)
+    const auto files = import_config(
+        {"--registry", good.string(), "--map", "C:\\inetpub\\wwwroot=" + work_.path().string()});
+    const std::string yaml = read_file(files.yaml);
+    EXPECT_NE(yaml.find("    registry:"), std::string::npos) << yaml;
+    EXPECT_NE(yaml.find("        - \"" + good.string() + "\""), std::string::npos) << yaml;
+    // The sidecar reads the files it was given when it loads the configuration.
+    const auto config = work_.write_file("registry.yaml", "allow_root: true\n" + yaml);
+    std::string output;
+    const auto check = run({engine_instance::binary().string(), "--check-config", "--config", config.string()},
+                           work_, "check-registry", output);
+    EXPECT_TRUE(check.exited && check.exit_code == 0) << output;
+
+    const auto broken = work_.write_file("broken.reg", "REGEDIT4\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\X]\r\n"
+                                                       "\"Count\"=dword:not-hex\r\n");
+    std::string refused;
+    import_config({"--registry", broken.string()}, 1, &refused);
+    EXPECT_NE(refused.find(broken.string() + ":4: "), std::string::npos) << refused;
 }
 
 TEST_F(import_served, nginx_accepts_the_printed_configuration) {
