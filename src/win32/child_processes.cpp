@@ -171,7 +171,7 @@ std::optional<std::string> program_of(const process_request& request) {
     return std::nullopt;
 }
 
-/// Releases the posix_spawn objects on every path out of spawn().
+/// Releases the posix_spawn objects on every path out of start_process().
 struct spawn_setup {
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attributes;
@@ -236,45 +236,35 @@ DWORD spawn_error(int error) {
     }
 }
 
-BOOL start_process(const process_request& request, LPPROCESS_INFORMATION information, const void* caller) {
-    std::memset(information, 0, sizeof(*information));
-    constexpr DWORD refused = CREATE_SUSPENDED | DEBUG_PROCESS | DEBUG_ONLY_THIS_PROCESS;
-    if (request.flags & refused) {
-        isapi_fcgi::win32::report_unsupported(
-            "CreateProcess", caller,
-            "CREATE_SUSPENDED and the debug flags fail with ERROR_NOT_SUPPORTED (a Linux process "
-            "cannot be started suspended); start the process without them");
-        return fail(ERROR_NOT_SUPPORTED);
-    }
-    const auto program = program_of(request);
-    if (!program) return fail(ERROR_FILE_NOT_FOUND);
-    std::string directory;
-    if (request.directory) {
-        directory = isapi_fcgi::win32::native_path(request.directory->c_str());
-        struct stat st{};
-        if (::stat(directory.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return fail(ERROR_DIRECTORY);
-    }
+/// Pointers into `strings` for an execve-style array, NULL-terminated.
+std::vector<char*> pointers_to(std::vector<std::string>& strings) {
+    std::vector<char*> out;
+    for (auto& s : strings) out.push_back(s.data());
+    out.push_back(nullptr);
+    return out;
+}
 
+/// posix_spawn with the request's arguments, environment, directory and descriptors: 0 and
+/// the pid, or the errno.
+int spawn_child(const process_request& request, const std::string& program, const std::string& directory,
+                pid_t& pid) {
     std::vector<std::string> arguments = request.command_line
                                              ? isapi_fcgi::win32::split_command_line(*request.command_line)
                                              : std::vector<std::string>{*request.application};
-    std::vector<char*> argv;
-    for (auto& a : arguments) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> environment_copy = request.environment.value_or(std::vector<std::string>{});
-    std::vector<char*> envp;
-    for (auto& e : environment_copy) envp.push_back(e.data());
-    envp.push_back(nullptr);
-
+    std::vector<std::string> environment = request.environment.value_or(std::vector<std::string>{});
+    const auto argv = pointers_to(arguments);
+    const auto envp = pointers_to(environment);
     spawn_setup setup;
     arrange_descriptors(request, setup.actions);
     if (!directory.empty()) posix_spawn_file_actions_addchdir_np(&setup.actions, directory.c_str());
     arrange_attributes(request, setup.attributes);
-    pid_t pid = 0;
-    const int error = ::posix_spawn(&pid, program->c_str(), &setup.actions, &setup.attributes, argv.data(),
-                                    request.environment ? envp.data() : environ);
-    if (error != 0) return fail(spawn_error(error));
+    return ::posix_spawn(&pid, program.c_str(), &setup.actions, &setup.attributes, argv.data(),
+                         request.environment ? envp.data() : environ);
+}
 
+/// The started child as PROCESS_INFORMATION: a process object, the thread that reaps it, and
+/// two handles for it.
+BOOL track_child(pid_t pid, LPPROCESS_INFORMATION information) {
     std::shared_ptr<process_object> process;
     try {
         process = std::make_shared<process_object>(pid);
@@ -301,6 +291,29 @@ BOOL start_process(const process_request& request, LPPROCESS_INFORMATION informa
     information->dwProcessId = static_cast<DWORD>(pid);
     information->dwThreadId = static_cast<DWORD>(pid);
     return TRUE;
+}
+
+BOOL start_process(const process_request& request, LPPROCESS_INFORMATION information, const void* caller) {
+    std::memset(information, 0, sizeof(*information));
+    constexpr DWORD refused = CREATE_SUSPENDED | DEBUG_PROCESS | DEBUG_ONLY_THIS_PROCESS;
+    if (request.flags & refused) {
+        isapi_fcgi::win32::report_unsupported(
+            "CreateProcess", caller,
+            "CREATE_SUSPENDED and the debug flags fail with ERROR_NOT_SUPPORTED (a Linux process "
+            "cannot be started suspended); start the process without them");
+        return fail(ERROR_NOT_SUPPORTED);
+    }
+    const auto program = program_of(request);
+    if (!program) return fail(ERROR_FILE_NOT_FOUND);
+    std::string directory;
+    if (request.directory) {
+        directory = isapi_fcgi::win32::native_path(request.directory->c_str());
+        struct stat st{};
+        if (::stat(directory.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return fail(ERROR_DIRECTORY);
+    }
+    pid_t pid = 0;
+    if (const int error = spawn_child(request, *program, directory, pid); error != 0) return fail(spawn_error(error));
+    return track_child(pid, information);
 }
 
 /// An environment block: NUL-terminated "name=value" strings ending with an empty one.
