@@ -20,7 +20,7 @@ std::string string_value(const reg::value& v) {
     return win32::utf16_to_utf8(units, false).value_or(std::string());
 }
 
-/// "C:\..." or "\\server\share...": the start of a Windows path in a value, or npos.
+/// The start of a drive-letter Windows path ("C:\..." or "C:/...") in a value, or npos.
 std::size_t windows_path_start(std::string_view text) {
     for (std::size_t i = 0; i + 2 < text.size(); ++i) {
         const char c = text[i];
