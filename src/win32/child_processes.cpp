@@ -202,12 +202,19 @@ void arrange_descriptors(const process_request& request, posix_spawn_file_action
             posix_spawn_file_actions_addopen(&actions, target, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0);
         }
     }
-    if (!request.inherit_handles) return;
-    for (HANDLE handle : isapi_fcgi::win32::inheritable_handles()) {
-        const int fd = isapi_fd_from_handle(handle);
-        // dup2 onto itself clears close-on-exec (glibc 2.29 and later).
-        if (fd > 2) posix_spawn_file_actions_adddup2(&actions, fd, fd);
+    bool kept = false;
+    if (request.inherit_handles) {
+        for (HANDLE handle : isapi_fcgi::win32::inheritable_handles()) {
+            const int fd = isapi_fd_from_handle(handle);
+            if (fd <= 2) continue;
+            // dup2 onto itself clears close-on-exec (glibc 2.29 and later).
+            posix_spawn_file_actions_adddup2(&actions, fd, fd);
+            kept = true;
+        }
     }
+    // Nothing inherited: nothing but 0-2 reaches the child, even a descriptor someone opened
+    // without close-on-exec (with inherited handles, close-on-exec is what keeps the rest out).
+    if (!kept) posix_spawn_file_actions_addclosefrom_np(&actions, 3);
 }
 
 void arrange_attributes(const process_request& request, posix_spawnattr_t& attributes) {

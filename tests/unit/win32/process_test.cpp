@@ -177,6 +177,13 @@ TEST(ChildProcess, HandlesReachTheChildOnlyWhenInheritableAndInheritanceIsAsked)
     output.close_write();
     EXPECT_EQ(c.wait_for_exit_code(), 0u);
     EXPECT_EQ(output.drain(), "");
+    // Not even a descriptor opened without close-on-exec reaches a child that inherits nothing.
+    const int leaky = ::open("/dev/null", O_RDONLY);
+    ASSERT_GE(leaky, 0);
+    child probe;
+    ASSERT_TRUE(start(probe, "bash -c \"exec 2>/dev/null; : <&" + std::to_string(leaky) + "\""));
+    EXPECT_NE(probe.wait_for_exit_code(), 0u);
+    ::close(leaky);
 
     // Any other inheritable handle stays open in the child at its own descriptor.
     char path[] = "/tmp/isapi_process_testXXXXXX";
