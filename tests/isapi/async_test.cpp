@@ -239,7 +239,14 @@ TEST_F(isapi_async, a_chain_of_100000_one_byte_async_reads_keeps_the_stack_flat)
 {
     start(async_options("    upload_read_ahead: 0\n"));
     const auto body = pattern_251(100000);
-    auto result = post("/scripts/asyncprobe.dll?mode=readchain", body);
+    // 100000 completions, each one strand hop: seconds on a busy machine, so the bound only
+    // catches a hang rather than timing the chain.
+    http_request request;
+    request.url = front().url("/scripts/asyncprobe.dll?mode=readchain");
+    request.method = "POST";
+    request.body = body;
+    request.max_time = std::chrono::duration_cast<std::chrono::seconds>(scaled(120s));
+    auto result = http_fetch(front().dir(), request);
     ASSERT_EQ(result.status, 200) << result.describe();
     const auto report = words_of(result.body);
     EXPECT_EQ(report.at("available"), "0");
