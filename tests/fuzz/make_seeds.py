@@ -17,6 +17,7 @@ def other_targets(record, begin, pair, pairs, nginx_params, root):
         "credentials": credentials_seeds(),
         "config_loader": config_loader_seeds(root),
         "iis_import": iis_import_seeds(root),
+        "reg_file": reg_file_seeds(),
     }
 
 
@@ -152,3 +153,35 @@ def iis_import_seeds(root):
         b"</handlers><isapiCgiRestriction><add path='C:\\x\\&quot;y.dll' allowed='true'/>"
         b"</isapiCgiRestriction></system.webServer></configuration>")
     return seeds
+
+
+def reg_file_seeds():
+    v5 = (
+        "Windows Registry Editor Version 5.00\r\n\r\n"
+        "; exported from the IIS machine\r\n"
+        "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\Gateway]\r\n"
+        "@=\"default text\"\r\n"
+        "\"Root\"=\"C:\\\\inetpub\\\\data\\\\\"\r\n"
+        "\"Quote\"=\"say \\\"hi\\\"\"\r\n"
+        "\"Threads\"=dword:00000010\r\n"
+        "\"Blob\"=hex:de,ad,be,ef\r\n"
+        "\"Path\"=hex(2):25,00,54,00,4d,00,50,00,25,00,00,00\r\n"
+        "\"Hosts\"=hex(7):61,00,00,00,62,00,00,00,00,00\r\n"
+        "\"Big\"=hex(b):01,00,00,00,00,00,00,80\r\n"
+        "\"Long\"=hex:00,01,02,03,04,05,06,07,08,09,0a,0b,0c,0d,0e,0f,10,11,12,13,14,15,\\\r\n"
+        "  16,17,18,19\r\n\r\n"
+        "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\Gateway\\Empty]\r\n")
+    deletions = (
+        "Windows Registry Editor Version 5.00\n\n[HKCU\\Software\\App]\n\"Gone\"=-\n\"Kept\"=\"x\"\n"
+        "[-HKCU\\Software\\App\\Old]\n[hkey_current_user\\SOFTWARE\\app]\n@=dword:ffffffff\n")
+    regedit4 = ("REGEDIT4\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Caf\xe9]\r\n"
+                "\"Name\"=\"Caf\xe9\"\r\n\"Expand\"=hex(2):25,54,45,4d,50,25,e9,00\r\n")
+    return {
+        "version5": v5,
+        "utf8_bom": b"\xef\xbb\xbf" + v5.encode(),
+        "utf16_bom": b"\xff\xfe" + v5.encode("utf-16-le"),
+        "regedit4_ansi": regedit4.encode("cp1252"),
+        "deletions": deletions,
+        "errors": "Windows Registry Editor Version 5.00\n[HKEY_NOWHERE\\x]\n\"v\"=hex(zz):01\n",
+        "not_reg": "[HKLM\\x]\n",
+    }
