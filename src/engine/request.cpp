@@ -1,6 +1,6 @@
 #include "engine/request.hpp"
 
-#include <fmt/format.h>
+#include <charconv>
 
 #include "engine/connection.hpp"
 #include "engine/errc.hpp"
@@ -16,9 +16,16 @@ request::request(std::shared_ptr<connection> owner, std::uint16_t fcgi_id, bool 
       serial_(serial),
       params_(std::move(params)),
       body_(stdin_limit),
-      work_(asio::prefer(owner_->strand(), asio::execution::outstanding_work.tracked)) {
-    auto out = fmt::format_to_n(log_context_.data(), log_context_.size(), "req={} conn={}", serial_, owner_->id());
-    std::size_t size = std::min(out.size, log_context_.size());
+      work_(asio::prefer(owner_->strand().get_inner_executor(), asio::execution::outstanding_work.tracked)) {
+    // "req=N conn=M": two 20-digit numbers and their labels fit in the first 64 bytes.
+    std::size_t size = 0;
+    const auto append = [&](std::string_view label, std::uint64_t number) {
+        for (const char c : label) log_context_[size++] = c;
+        const auto end = std::to_chars(log_context_.data() + size, log_context_.data() + 64, number).ptr;
+        size = static_cast<std::size_t>(end - log_context_.data());
+    };
+    append("req=", serial_);
+    append(" conn=", owner_->id());
     if (const auto front_end_id = params_.find("REQUEST_ID"); front_end_id && !front_end_id->empty()) {
         // nginx's $request_id is 32 hex digits; anything else is cut and kept printable.
         static constexpr std::string_view prefix = " fe=";

@@ -9,10 +9,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 
 #include "engine/asio.hpp"
 #include "engine/stdin_stream.hpp"
@@ -89,7 +91,7 @@ public:
     bool ended_on_strand() const noexcept { return ended_; }
     void mark_ended() noexcept {
         ended_ = true;
-        work_ = asio::any_io_executor{};
+        work_.reset();
     }
     void abort_on_strand(std::error_code reason);
 
@@ -105,8 +107,12 @@ private:
     stdin_stream body_;
     bool ended_ = false;  // strand-only
     // Keeps the io_context running until the request ends, so stopping the server waits for
-    // requests the layer above still holds (bounded by the server's drain watchdog).
-    asio::any_io_executor work_;
+    // requests the layer above still holds (bounded by the server's drain watchdog). The
+    // io_context's own executor, not the strand in an any_io_executor: that one is too large for
+    // its small buffer and cost an allocation per request.
+    using tracked_executor = decltype(asio::prefer(std::declval<asio::io_context::executor_type>(),
+                                                   asio::execution::outstanding_work.tracked));
+    std::optional<tracked_executor> work_;
     abort_handler abort_handler_;
     std::atomic<bool> aborted_{false};
 };
