@@ -47,9 +47,11 @@ std::string_view request::script_name() const noexcept {
 }
 
 void request::async_read_stdin(std::span<std::byte> buffer, read_handler handler) {
-    asio::post(owner_->strand(), [self = shared_from_this(), buffer, h = std::move(handler)]() mutable {
+    auto self = shared_from_this();
+    std::shared_ptr<handler_slot> slot(self, &read_post_slot_);
+    asio::post(owner_->strand(), slot_handler(std::move(slot), [self = std::move(self), buffer, h = std::move(handler)]() mutable {
         self->owner_->read_stdin(self, buffer, std::move(h));
-    });
+    }));
 }
 
 void request::read_stdin_on_strand(std::span<std::byte> buffer, read_handler handler) {

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "engine/asio.hpp"
+#include "engine/handler_slot.hpp"
 #include "engine/stdin_stream.hpp"
 #include "fcgi/param_set.hpp"
 
@@ -26,7 +27,8 @@ class connection;
 
 class request : public std::enable_shared_from_this<request> {
 public:
-    using read_handler = std::function<void(std::error_code, std::size_t)>;
+    /// Inline up to 48 bytes: a read's completion is built once per STDIN record.
+    using read_handler = stdin_stream::read_handler;
     using write_handler = std::function<void(std::error_code)>;
     using abort_handler = std::function<void()>;
 
@@ -115,6 +117,9 @@ private:
     std::optional<tracked_executor> work_;
     abort_handler abort_handler_;
     std::atomic<bool> aborted_{false};
+    // The memory of the posted async_read_stdin: reads come from an extension thread once per
+    // STDIN record, at most one at a time.
+    handler_slot read_post_slot_;
 };
 
 }  // namespace isapi_fcgi::engine
