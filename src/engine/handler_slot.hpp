@@ -19,23 +19,28 @@ namespace isapi_fcgi::engine {
 
 class handler_slot {
 public:
-    static constexpr std::size_t size = 256;
+    /// The operation itself, and the strand's own scheduling of it: a strand that was idle posts
+    /// an invoker to the io_context with the operation's allocator.
+    static constexpr std::size_t operation_size = 256;
+    static constexpr std::size_t scheduling_size = 128;
 
     void* allocate(std::size_t bytes) {
-        if (bytes <= size && !in_use_.exchange(true, std::memory_order_acquire)) return memory_;
+        if (bytes <= operation_size && !operation_taken_.exchange(true, std::memory_order_acquire)) return operation_;
+        if (bytes <= scheduling_size && !scheduling_taken_.exchange(true, std::memory_order_acquire))
+            return scheduling_;
         return ::operator new(bytes);
     }
     void deallocate(void* pointer) noexcept {
-        if (pointer == memory_) {
-            in_use_.store(false, std::memory_order_release);
-            return;
-        }
+        if (pointer == operation_) return operation_taken_.store(false, std::memory_order_release);
+        if (pointer == scheduling_) return scheduling_taken_.store(false, std::memory_order_release);
         ::operator delete(pointer);
     }
 
 private:
-    alignas(std::max_align_t) std::byte memory_[size];
-    std::atomic<bool> in_use_{false};
+    alignas(std::max_align_t) std::byte operation_[operation_size];
+    alignas(std::max_align_t) std::byte scheduling_[scheduling_size];
+    std::atomic<bool> operation_taken_{false};
+    std::atomic<bool> scheduling_taken_{false};
 };
 
 template <typename T>

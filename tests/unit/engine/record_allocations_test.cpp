@@ -2,7 +2,8 @@
 // the demultiplexer into the request's stdin_stream and completes the extension's pending read,
 // whose next read is armed with a handler like the ISAPI layer's (a shared_ptr and an operation
 // id). None of that may allocate once the body is flowing (issue 15: no allocation per record);
-// and a read posted from a foreign thread takes its operation's memory from the request's slot.
+// and a read posted from a foreign thread takes its operation's memory (and the idle strand's
+// scheduling of it) from the request's slot.
 // This binary replaces the global operator new to count; the count is only read around the loops.
 #include <gtest/gtest.h>
 
@@ -122,14 +123,16 @@ TEST(record_allocations, a_larger_completion_still_works_from_the_heap) {
     EXPECT_FALSE(moved);
 }
 
-TEST(record_allocations, a_post_from_a_thread_without_asio_takes_the_slot_not_the_heap) {
+TEST(record_allocations, a_post_to_an_idle_strand_from_a_thread_without_asio_takes_the_slot_not_the_heap) {
     asio::io_context io;
+    const strand_type strand(io.get_executor());
     auto owner = std::make_shared<handler_slot>();
     int ran = 0;
     for (int i = 0; i < 3; ++i) {
         // The caller runs no io_context, as an extension thread: Asio has no per-thread cache.
+        // The strand is idle, so it schedules itself too (with the operation's allocator).
         const long before = allocations_now();
-        asio::post(io.get_executor(), slot_handler(owner, [&ran, pad = std::array<char, 64>{}] { ran += 1 + pad[0]; }));
+        asio::post(strand, slot_handler(owner, [&ran, pad = std::array<char, 64>{}] { ran += 1 + pad[0]; }));
         EXPECT_EQ(allocations_now() - before, 0) << "post " << i;
         io.restart();
         io.run();
