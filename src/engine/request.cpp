@@ -82,7 +82,7 @@ void request::end(std::uint32_t app_status) {
 
 void request::close_connection() { owner_->close(); }
 
-asio::any_io_executor request::executor() const { return owner_->strand(); }
+strand_type request::executor() const { return owner_->strand(); }
 
 void request::write_on_strand(std::span<const std::byte> borrowed, std::string owned, write_handler handler) {
     owner_->write_stdout(shared_from_this(), borrowed, std::move(owned), std::move(handler));

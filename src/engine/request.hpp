@@ -85,7 +85,9 @@ public:
     void close_connection();
     /// The owning connection's strand: timers that must fire even while every extension thread
     /// is busy run here. Handlers posted to it must not block.
-    asio::any_io_executor executor() const;
+    /// The strand itself, not an any_io_executor: a strand does not fit that one's small buffer,
+    /// so every conversion (and every post through it) allocates.
+    strand_type executor() const;
 
     // The owning connection's side; called on its strand only.
     stdin_stream& body() noexcept { return body_; }
