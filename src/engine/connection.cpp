@@ -127,10 +127,14 @@ void connection::on_readable(io_error ec) {
     if (ec) return on_peer_closed(ec);
 
     thread_local std::array<std::byte, read_buffer_size> buffer;
+    reading_turn_ = true;
     for (int i = 0; i < reads_per_wakeup && state_ != state::closed && !reading_paused_; ++i) {
         const std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
         if (ec == asio::error::would_block || ec == asio::error::try_again) break;
-        if (ec) return on_peer_closed(ec);
+        if (ec) {
+            flush_after_reading();  // the answers to what it sent before its end of stream
+            return on_peer_closed(ec);
+        }
         if (state_ == state::lingering) {  // draining what the peer still sends
             if (draining_ && n > 0 && !std::exchange(logged_after_end_, true))
                 spdlog::warn("conn={} the peer sent {} byte(s) after our end of stream; they are dropped "
@@ -142,11 +146,13 @@ void connection::on_readable(io_error ec) {
             const auto& h = demux_.current_header();
             spdlog::warn("conn={} closing connection: {} (record type {}, request id {})", id_,
                          protocol_ec.message(), h.type, h.request_id);
+            reading_turn_ = false;
             return close_now();
         }
         pause_reading_if_needed();
         if (n < buffer.size()) break;
     }
+    flush_after_reading();
     if (state_ == state::closed) return;
     update_read_deadline();
     do_wait_readable();
@@ -190,12 +196,21 @@ void connection::schedule_write() {
     // Everything queued during this strand turn (a response, its empty STDOUT and END_REQUEST,
     // or several requests' answers) goes out in one gathered write: a web server that sees a
     // body without its END_REQUEST while the client closes drops the kept connection.
+    // In the reader's turn the flush waits for the end of that turn (flush_after_reading),
+    // which costs no post: the ping path and every request answered while its input is parsed.
     if (write_scheduled_ || writing_ || state_ == state::closed) return;
     write_scheduled_ = true;
+    if (reading_turn_) return;
     asio::post(strand(), [self = shared_from_this()] {
         self->write_scheduled_ = false;
         self->do_write();
     });
+}
+
+void connection::flush_after_reading() {
+    reading_turn_ = false;
+    if (!std::exchange(write_scheduled_, false)) return;
+    do_write();
 }
 
 void connection::do_write() {
@@ -204,11 +219,22 @@ void connection::do_write() {
     writing_ = true;
     const auto buffers = output_.start_batch();
     write_deadline_ = clock::now() + settings_.timeout.write;
-    arm_deadline();
-    if (close_after_flush_) return write_last_batch(buffers);
-    socket_.async_write_some(buffers, [self = shared_from_this()](io_error ec, std::size_t n) {
-        self->on_write(ec, n);
-    });
+    if (close_after_flush_) {
+        arm_deadline();
+        return write_last_batch(buffers);
+    }
+    // The socket is non-blocking and nearly always has room for an answer: writing at once
+    // saves a reactor registration and a strand hop per batch; on_write waits asynchronously
+    // only for what the kernel did not take. The write handlers then run here, in a later
+    // strand turn than the write_stdout that queued them, as request.hpp promises.
+    io_error ec;
+    std::size_t written = socket_.write_some(buffers, ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+        ec = {};
+        written = 0;
+    }
+    if (ec || written < asio::buffer_size(buffers)) arm_deadline();
+    on_write(ec, written);
 }
 
 void connection::write_last_batch(std::span<const asio::const_buffer> buffers) {

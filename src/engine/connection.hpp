@@ -71,6 +71,8 @@ private:
     void resume_reading_if_drained();
     // writer
     void schedule_write();
+    /// Ends the reader's turn: what it queued goes out in one write.
+    void flush_after_reading();
     void do_write();
     void on_write(io_error ec, std::size_t written);
     /// The batch after which the connection closes: written at once and, when it all went out,
@@ -129,6 +131,7 @@ private:
     bool reading_paused_ = false;
     bool writing_ = false;
     bool write_scheduled_ = false;
+    bool reading_turn_ = false;  // on_readable is feeding the demultiplexer; it flushes at its end
     bool close_after_flush_ = false;
     bool draining_ = false;
     bool nginx_peer_ = false;  // the last request kept the connection and came through nginx

@@ -1,6 +1,6 @@
 #include "engine/request.hpp"
 
-#include <fmt/format.h>
+#include <charconv>
 
 #include "engine/connection.hpp"
 #include "engine/errc.hpp"
@@ -16,9 +16,16 @@ request::request(std::shared_ptr<connection> owner, std::uint16_t fcgi_id, bool 
       serial_(serial),
       params_(std::move(params)),
       body_(stdin_limit),
-      work_(asio::prefer(owner_->strand(), asio::execution::outstanding_work.tracked)) {
-    auto out = fmt::format_to_n(log_context_.data(), log_context_.size(), "req={} conn={}", serial_, owner_->id());
-    std::size_t size = std::min(out.size, log_context_.size());
+      work_(asio::prefer(owner_->strand().get_inner_executor(), asio::execution::outstanding_work.tracked)) {
+    // "req=N conn=M": two 20-digit numbers and their labels fit in the first 64 bytes.
+    std::size_t size = 0;
+    const auto append = [&](std::string_view label, std::uint64_t number) {
+        for (const char c : label) log_context_[size++] = c;
+        const auto end = std::to_chars(log_context_.data() + size, log_context_.data() + 64, number).ptr;
+        size = static_cast<std::size_t>(end - log_context_.data());
+    };
+    append("req=", serial_);
+    append(" conn=", owner_->id());
     if (const auto front_end_id = params_.find("REQUEST_ID"); front_end_id && !front_end_id->empty()) {
         // nginx's $request_id is 32 hex digits; anything else is cut and kept printable.
         static constexpr std::string_view prefix = " fe=";
@@ -40,9 +47,11 @@ std::string_view request::script_name() const noexcept {
 }
 
 void request::async_read_stdin(std::span<std::byte> buffer, read_handler handler) {
-    asio::post(owner_->strand(), [self = shared_from_this(), buffer, h = std::move(handler)]() mutable {
+    auto self = shared_from_this();
+    std::shared_ptr<handler_slot> slot(self, &read_post_slot_);
+    asio::post(owner_->strand(), slot_handler(std::move(slot), [self = std::move(self), buffer, h = std::move(handler)]() mutable {
         self->owner_->read_stdin(self, buffer, std::move(h));
-    });
+    }));
 }
 
 void request::read_stdin_on_strand(std::span<std::byte> buffer, read_handler handler) {
@@ -73,7 +82,7 @@ void request::end(std::uint32_t app_status) {
 
 void request::close_connection() { owner_->close(); }
 
-asio::any_io_executor request::executor() const { return owner_->strand(); }
+strand_type request::executor() const { return owner_->strand(); }
 
 void request::write_on_strand(std::span<const std::byte> borrowed, std::string owned, write_handler handler) {
     owner_->write_stdout(shared_from_this(), borrowed, std::move(owned), std::move(handler));

@@ -9,12 +9,15 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 
 #include "engine/asio.hpp"
+#include "engine/handler_slot.hpp"
 #include "engine/stdin_stream.hpp"
 #include "fcgi/param_set.hpp"
 
@@ -24,7 +27,8 @@ class connection;
 
 class request : public std::enable_shared_from_this<request> {
 public:
-    using read_handler = std::function<void(std::error_code, std::size_t)>;
+    /// Inline up to 48 bytes: a read's completion is built once per STDIN record.
+    using read_handler = stdin_stream::read_handler;
     using write_handler = std::function<void(std::error_code)>;
     using abort_handler = std::function<void()>;
 
@@ -81,7 +85,9 @@ public:
     void close_connection();
     /// The owning connection's strand: timers that must fire even while every extension thread
     /// is busy run here. Handlers posted to it must not block.
-    asio::any_io_executor executor() const;
+    /// The strand itself, not an any_io_executor: a strand does not fit that one's small buffer,
+    /// so every conversion (and every post through it) allocates.
+    strand_type executor() const;
 
     // The owning connection's side; called on its strand only.
     stdin_stream& body() noexcept { return body_; }
@@ -89,7 +95,7 @@ public:
     bool ended_on_strand() const noexcept { return ended_; }
     void mark_ended() noexcept {
         ended_ = true;
-        work_ = asio::any_io_executor{};
+        work_.reset();
     }
     void abort_on_strand(std::error_code reason);
 
@@ -105,10 +111,17 @@ private:
     stdin_stream body_;
     bool ended_ = false;  // strand-only
     // Keeps the io_context running until the request ends, so stopping the server waits for
-    // requests the layer above still holds (bounded by the server's drain watchdog).
-    asio::any_io_executor work_;
+    // requests the layer above still holds (bounded by the server's drain watchdog). The
+    // io_context's own executor, not the strand in an any_io_executor: that one is too large for
+    // its small buffer and cost an allocation per request.
+    using tracked_executor = decltype(asio::prefer(std::declval<asio::io_context::executor_type>(),
+                                                   asio::execution::outstanding_work.tracked));
+    std::optional<tracked_executor> work_;
     abort_handler abort_handler_;
     std::atomic<bool> aborted_{false};
+    // The memory of the posted async_read_stdin: reads come from an extension thread once per
+    // STDIN record, at most one at a time.
+    handler_slot read_post_slot_;
 };
 
 }  // namespace isapi_fcgi::engine

@@ -4,16 +4,17 @@
 // the socket once full() (backpressure instead of unbounded buffering). Used only on the
 // connection's strand.
 #include <cstddef>
-#include <functional>
 #include <span>
 #include <system_error>
 #include <vector>
+
+#include "engine/inline_function.hpp"
 
 namespace isapi_fcgi::engine {
 
 class stdin_stream {
 public:
-    using read_handler = std::function<void(std::error_code, std::size_t)>;
+    using read_handler = inline_function<void(std::error_code, std::size_t)>;
 
     explicit stdin_stream(std::size_t limit) : limit_(limit) {}
 

@@ -29,20 +29,4 @@ void append_pair(std::string& out, std::string_view name, std::string_view value
     out.append(value);
 }
 
-namespace detail {
-bool read_length(std::string_view& in, std::size_t& length) noexcept {
-    if (in.empty()) return false;
-    auto byte = [&](std::size_t i) { return static_cast<std::size_t>(static_cast<unsigned char>(in[i])); };
-    if ((byte(0) & 0x80) == 0) {
-        length = byte(0);
-        in.remove_prefix(1);
-        return true;
-    }
-    if (in.size() < 4) return false;
-    length = (byte(0) & 0x7f) << 24 | byte(1) << 16 | byte(2) << 8 | byte(3);
-    in.remove_prefix(4);
-    return true;
-}
-}  // namespace detail
-
 }  // namespace isapi_fcgi::fcgi

@@ -22,8 +22,22 @@ std::size_t encoded_pair_size(std::string_view name, std::string_view value) noe
 void append_pair(std::string& out, std::string_view name, std::string_view value);
 
 namespace detail {
-bool read_length(std::string_view& in, std::size_t& length) noexcept;
+/// Inline: every pair of every request's PARAMS passes here twice, and nearly every length is
+/// one byte.
+inline bool read_length(std::string_view& in, std::size_t& length) noexcept {
+    if (in.empty()) return false;
+    auto byte = [&](std::size_t i) { return static_cast<std::size_t>(static_cast<unsigned char>(in[i])); };
+    if ((byte(0) & 0x80) == 0) {
+        length = byte(0);
+        in.remove_prefix(1);
+        return true;
+    }
+    if (in.size() < 4) return false;
+    length = (byte(0) & 0x7f) << 24 | byte(1) << 16 | byte(2) << 8 | byte(3);
+    in.remove_prefix(4);
+    return true;
 }
+}  // namespace detail
 
 /// Calls visit(name, value) for every pair of a complete stream. Returns name_value_truncated
 /// when a length points past the end; pairs before the bad one have been visited.

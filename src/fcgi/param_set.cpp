@@ -8,28 +8,37 @@
 namespace isapi_fcgi::fcgi {
 namespace {
 
+template <typename Word>
+Word load(const char* p) noexcept {
+    Word word;
+    std::memcpy(&word, p, sizeof word);  // a fixed size: compiled to one load
+    return word;
+}
+
 /// A multiplicative hash over 8-byte words: CGI names are short upper-case ASCII, and a byte-wise
-/// hash would cost more than the rest of the lookup. Not keyed: the index is per request and
-/// bounded by max_params_bytes, and linear probing over at most half-full slots degrades to a
-/// scan of that one request's params, never worse.
+/// hash would cost more than the rest of the lookup. Every byte counts (a name that differed only
+/// in the middle must not collide), but the tail is read with one overlapping load rather than
+/// byte by byte: the last word of a name of 8 bytes or more is its last 8 bytes, a shorter name
+/// is read as two overlapping halves or, under 4 bytes, as its first, middle and last byte. Not
+/// keyed: the index is per request and bounded by max_params_bytes, and linear probing over at
+/// most half-full slots degrades to a scan of that one request's params, never worse.
 std::uint64_t hash_name(std::string_view name) noexcept {
     constexpr std::uint64_t multiplier = 0x9e3779b97f4a7c15ULL;
-    std::uint64_t h = name.size() * multiplier;
+    const auto mix = [](std::uint64_t h, std::uint64_t word) {
+        h = (h ^ word) * multiplier;
+        return h ^ (h >> 29);
+    };
     const char* p = name.data();
     std::size_t n = name.size();
-    for (; n >= 8; n -= 8, p += 8) {
-        std::uint64_t word;
-        std::memcpy(&word, p, 8);  // a fixed size: compiled to one load
-        h = (h ^ word) * multiplier;
-        h ^= h >> 29;
+    std::uint64_t h = n * multiplier;
+    if (n >= 8) {
+        for (; n > 8; n -= 8, p += 8) h = mix(h, load<std::uint64_t>(p));
+        return mix(h, load<std::uint64_t>(p + n - 8));
     }
-    if (n > 0) {
-        std::uint64_t word = 0;
-        for (std::size_t i = 0; i < n; ++i) word |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
-        h = (h ^ word) * multiplier;
-        h ^= h >> 29;
-    }
-    return h;
+    if (n >= 4) return mix(h, load<std::uint32_t>(p) | std::uint64_t{load<std::uint32_t>(p + n - 4)} << 32);
+    if (n == 0) return h;
+    const auto byte = [p](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(p[i])}; };
+    return mix(h, byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16);
 }
 
 constexpr std::uint64_t tag_of(std::uint64_t hash) noexcept { return hash & 0xffffffff00000000ULL; }

@@ -21,7 +21,7 @@ child_channel::child_channel(std::shared_ptr<isapi_request> parent, std::uint64_
       pass_headers_(pass_headers) {}
 
 std::uint64_t child_channel::serial() const noexcept { return parent_->channel().serial(); }
-engine::asio::any_io_executor child_channel::executor() const { return parent_->channel().executor(); }
+engine::strand_type child_channel::executor() const { return parent_->channel().executor(); }
 bool child_channel::aborted() const noexcept { return parent_->channel().aborted(); }
 
 std::size_t child_channel::read_entity(std::span<std::byte> buffer) {

@@ -27,7 +27,7 @@ public:
     const fcgi::param_set& params() const noexcept override { return params_; }
     std::string_view log_context() const noexcept override { return log_context_; }
     std::uint64_t serial() const noexcept override;
-    engine::asio::any_io_executor executor() const override;
+    engine::strand_type executor() const override;
     /// The parent's client going away reaches the child as failed writes and reads.
     void on_abort_on_strand(abort_handler) override {}
     bool aborted() const noexcept override;

@@ -259,7 +259,7 @@ private:
     std::atomic<bool> ecb_built_{false};  // set once, before HttpExtensionProc; never cleared
     clock::time_point started_ = clock::now();
     std::shared_ptr<request_timer> timer_;
-    engine::asio::any_io_executor executor_;  // request_->executor(), fetched once: each fetch allocates
+    engine::strand_type executor_;  // request_->executor(): a strand, so posts through it allocate no any_io_executor
 
     // What the ECB points to; alive until the request is torn down.
     std::optional<server_variables> variables_;

@@ -31,7 +31,7 @@ public:
     virtual std::string_view log_context() const noexcept = 0;
     /// The engine request's serial (a child shares its parent's: it is work for that request).
     virtual std::uint64_t serial() const noexcept = 0;
-    virtual engine::asio::any_io_executor executor() const = 0;
+    virtual engine::strand_type executor() const = 0;
 
     virtual void on_abort_on_strand(abort_handler handler) = 0;
     virtual bool aborted() const noexcept = 0;
@@ -54,7 +54,7 @@ public:
     const fcgi::param_set& params() const noexcept override { return request_->params(); }
     std::string_view log_context() const noexcept override { return request_->log_context(); }
     std::uint64_t serial() const noexcept override { return request_->serial(); }
-    engine::asio::any_io_executor executor() const override { return request_->executor(); }
+    engine::strand_type executor() const override { return request_->executor(); }
     void on_abort_on_strand(abort_handler handler) override { request_->on_abort_on_strand(std::move(handler)); }
     bool aborted() const noexcept override { return request_->aborted(); }
     void read_stdin_on_strand(std::span<std::byte> buffer, read_handler handler) override {
