@@ -82,7 +82,9 @@ std::vector<std::string> web_front::error_log_problems(
 
 process_end web_front::stop()
 {
-    return process_->stop(scaled(std::chrono::seconds(10)), stop_signal_);
+    // A graceful stop waits for the front end's last exchanges: seconds on a busy machine. The
+    // bound catches a front end that never stops, so it is generous.
+    return process_->stop(scaled(std::chrono::seconds(30)), stop_signal_);
 }
 
 }  // namespace isapi_fcgi::test
