@@ -188,6 +188,38 @@ TEST_F(isapi_filters, a_filter_that_fails_gets_a_500_logged_once_naming_it)
     stop_all();
 }
 
+TEST_F(isapi_filters, wrong_buffer_sizes_and_header_injection_get_iis_error_codes)
+{
+    start_with({"misusefilter"});
+    const auto small = get("/scripts/servervars.dll?var=HTTP_X_MISUSE_RESULT",
+                           {"X-Misuse: smallbuffer", "User-Agent: filter-test/1.0"});
+    EXPECT_EQ(small.status, 200) << small.describe();
+    // ERROR_INSUFFICIENT_BUFFER (122) and the size needed, NUL included.
+    EXPECT_NE(small.body.find("HTTP_X_MISUSE_RESULT=FALSE 122 16\n"), std::string::npos) << small.body;
+    const auto split = get("/scripts/servervars.dll?var=HTTP_X_MISUSE_RESULT&var=HTTP_X_INJECTED", {"X-Misuse: crlf"});
+    EXPECT_EQ(split.status, 200) << split.describe();
+    EXPECT_NE(split.body.find("HTTP_X_MISUSE_RESULT=FALSE 87\n"), std::string::npos) << split.body;
+    EXPECT_EQ(split.body.find("HTTP_X_INJECTED=1"), std::string::npos) << split.body;
+    stop_all();
+}
+
+TEST_F(isapi_filters, a_filter_that_crashes_kills_only_its_worker)
+{
+    start_with({"misusefilter"});
+    allow_front_problems("upstream prematurely closed|reset by peer|AH01067|AH01075|AH01068|AH01079|AH01097|AH00898");
+    const auto mark = sidecar().log_mark();
+    const auto crashed = get("/scripts/hello.dll", {"X-Misuse: crash"});
+    EXPECT_NE(crashed.status, 200) << crashed.describe();
+    EXPECT_EQ(crashed.body.find("Hello"), std::string::npos) << crashed.describe();
+    ASSERT_TRUE(sidecar().wait_for_log(std::regex("killed by SIGSEGV"), soon(), mark)) << sidecar().log();
+    // The master replaces the worker; the pool serves on.
+    ASSERT_TRUE(sidecar().wait_for_log(std::regex(R"(worker \d+ \(pid \d+\): ready)"), soon(), mark)) << sidecar().log();
+    const auto next = get("/scripts/hello.dll");
+    EXPECT_EQ(next.status, 200) << next.describe();
+    EXPECT_EQ(next.body, "Hello from ISAPI!\r\n");
+    stop_all();
+}
+
 TEST_F(isapi_filters, a_send_raw_data_failure_after_the_head_cuts_the_response)
 {
     start_with({"rawdatafilter"});
