@@ -4,6 +4,7 @@
 #include <atomic>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 namespace isapi_fcgi::filters {
 
@@ -42,7 +43,12 @@ void filter_host::lease::release() noexcept {
 filter_host::filter_host(const std::vector<filter_settings>& filters, filter_host_options options)
     : chain_(filters), options_(options) {}
 
-filter_host::~filter_host() { sweep(clock::now(), true); }
+filter_host::~filter_host() {
+    sweep(clock::now(), true);
+    // A lease outliving its host would end its session through filters about to be unloaded.
+    if (const auto left = sessions(); left > 0)
+        spdlog::error("filters: {} filter session(s) still held by requests when the filters unload", left);
+}
 
 filter_host::lease filter_host::acquire(std::string_view remote_addr, std::string_view remote_port, bool secure) {
     const auto now = clock::now();

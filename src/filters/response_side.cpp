@@ -12,8 +12,9 @@
 namespace isapi_fcgi::filters {
 namespace {
 
-/// A header block larger than this is no response head (the translator caps its own far lower).
-constexpr std::size_t max_head_bytes = 64 * 1024;
+/// A header block larger than this is no response head (the translator caps its own at
+/// max_response_header_bytes, at most 1 MiB).
+constexpr std::size_t max_head_bytes = 2u << 20;
 /// The most a filter may hand back for one SEND_RAW_DATA block.
 constexpr DWORD max_raw_data_bytes = 16u << 20;
 
@@ -53,19 +54,17 @@ response_side::output response_side::error_response(std::string why) {
 response_side::output response_side::write(std::string_view bytes) {
     if (ended_) return {{}, false, true};
     if (head_sent_) return send_body(bytes);
-    if (pending_head_.size() + bytes.size() > max_head_bytes + 4) {
-        // Not a head the host made: pass it on untouched rather than hold it.
-        spdlog::warn("filters: a response head of more than {} bytes goes out unfiltered", max_head_bytes);
-        head_sent_ = true;
-        std::string all = std::move(pending_head_);
-        all.append(bytes);
-        return {std::move(all), false, false};
-    }
     // The blank line may straddle two writes: search from where it could begin.
     const std::size_t from = pending_head_.size() < 3 ? 0 : pending_head_.size() - 3;
     pending_head_.append(bytes);
     const auto blank = pending_head_.find("\r\n\r\n", from);
-    if (blank == std::string::npos) return {};
+    if (blank == std::string::npos) {
+        if (pending_head_.size() <= max_head_bytes) return {};
+        // Not a head the host made: pass it on untouched rather than hold it.
+        spdlog::warn("filters: a response head of more than {} bytes goes out unfiltered", max_head_bytes);
+        head_sent_ = true;
+        return {std::exchange(pending_head_, {}), false, false};
+    }
     std::string head = pending_head_.substr(0, blank + 4);
     std::string rest = pending_head_.substr(blank + 4);
     pending_head_.clear();

@@ -84,10 +84,12 @@ void pool_host::shutdown() {
     threads_.join();  // extension code and completions finish before TerminateExtension
     file_threads_.join();
     if (filter_threads_) filter_threads_->join();
-    filters_.reset();  // END_OF_NET_SESSION for every session, TerminateFilter
     extensions_.clear();
     // The ECBs stayed valid through TerminateExtension; now their ConnIDs end.
     for (auto& r : mine) conn_table::instance().end(r->conn_id(), true);
+    // Their filter sessions are let go with them, before the sessions end and the filters unload.
+    mine.clear();
+    filters_.reset();  // END_OF_NET_SESSION for every session, TerminateFilter
 }
 
 void pool_host::attach_threads() {
