@@ -56,16 +56,29 @@ filter_host::lease filter_host::acquire(std::string_view remote_addr, std::strin
     std::shared_ptr<entry> found;
     {
         std::unique_lock lock(table_mutex_);
-        const std::uint64_t id = next_connection_id_++;
-        std::string key = remote_port.empty() ? fmt::format("#{}", id) : fmt::format("{}|{}", remote_addr, remote_port);
-        auto it = table_.find(key);
-        if (it == table_.end()) {
+        const auto own_session = [&] {
+            const std::uint64_t id = next_connection_id_++;
             auto fresh = std::make_shared<entry>(chain_, id, secure);
-            fresh->single_use = remote_port.empty();
-            it = table_.emplace(std::move(key), std::move(fresh)).first;
+            fresh->single_use = true;
+            table_.emplace(fmt::format("#{}", id), fresh);
+            return fresh;
+        };
+        if (remote_port.empty()) {
+            found = own_session();
+        } else {
+            const auto key = fmt::format("{}|{}", remote_addr, remote_port);
+            auto it = table_.find(key);
+            if (it == table_.end()) {
+                it = table_.emplace(key, std::make_shared<entry>(chain_, next_connection_id_++, secure)).first;
+            }
+            found = it->second;
+            if (!released_.wait_for(lock, options_.busy_wait, [&] { return !found->busy; })) {
+                spdlog::warn("filters: the session of client connection {} stayed busy for {}ms; this request gets a "
+                             "session of its own",
+                             key, options_.busy_wait.count());
+                found = own_session();
+            }
         }
-        found = it->second;
-        released_.wait(lock, [&] { return !found->busy; });
         found->busy = true;
         found->last_used = now;
     }

@@ -34,6 +34,9 @@ struct filter_host_options {
     std::chrono::milliseconds session_timeout{std::chrono::seconds(75)};
     /// Sessions kept at most; beyond, the least recently used idle one ends first.
     std::size_t max_sessions = 16384;
+    /// How long a request waits for its connection's session while another request of that
+    /// connection holds it (HTTP/2 streams); then it gets a session of its own.
+    std::chrono::milliseconds busy_wait{std::chrono::seconds(30)};
 };
 
 class filter_host {
@@ -74,7 +77,8 @@ public:
 
     /// Ends the sessions idle for the timeout, then finds or creates the session of the client
     /// connection (`remote_addr`, `remote_port`; an empty port gets a session of its own) and
-    /// waits for it to be free. `secure`: the request came over TLS (HTTPS=on).
+    /// waits for it to be free (at most busy_wait: then a session of its own, logged).
+    /// `secure`: the request came over TLS (HTTPS=on).
     lease acquire(std::string_view remote_addr, std::string_view remote_port, bool secure);
 
     /// Ends the sessions idle since before `now - session_timeout` (every idle one when

@@ -125,6 +125,17 @@ void filtered_channel::end_on_strand() {
     });
 }
 
+void filtered_channel::close_connection() {
+    inner_.close_connection();
+    // The response ends here instead of in end_on_strand(): the log record may go out now.
+    boost::asio::post(strand_, [self = shared_from_this()] {
+        self->ended_ = true;
+        self->cut_ = true;
+        if (!self->pool_->access_log()) return self->gate_.release();
+        self->write_log_if_ready();
+    });
+}
+
 bool filtered_channel::defer_access_log(const logging::access_record& record) {
     auto copy = std::make_unique<pending_log>(record);
     boost::asio::post(strand_, [self = shared_from_this(), copy = std::move(copy)]() mutable {

@@ -50,7 +50,7 @@ public:
     void cancel_read() override { inner_.cancel_read(); }
     void write_on_strand(std::span<const std::byte> borrowed, std::string owned, write_handler handler) override;
     void end_on_strand() override;
-    void close_connection() override { inner_.close_connection(); }
+    void close_connection() override;
     bool defer_access_log(const logging::access_record& record) override;
 
 private:

@@ -139,6 +139,23 @@ TEST_F(request_gate_test, an_idle_session_ends_with_end_of_net_session_and_a_bus
     EXPECT_EQ(host.sessions(), 0u);
 }
 
+TEST_F(request_gate_test, a_request_whose_session_stays_busy_gets_one_of_its_own_after_the_bound) {
+    filter_host_options options;
+    options.busy_wait = std::chrono::milliseconds(20);
+    filter_host host({{"high", fixture("orderfilter_high")}}, options);
+    const auto first = request_params({}, "50020");
+    const auto second = request_params({}, "50020");
+    request_gate holder(host, first, config_);
+    EXPECT_EQ(param(holder.run(), "HTTP_X_FILTER_SEEN_HIGH"), "1");
+    request_gate waiter(host, second, config_);  // same connection, still held: waits, then its own
+    EXPECT_EQ(param(waiter.run(), "HTTP_X_FILTER_SEEN_HIGH"), "1");
+    holder.release();
+    waiter.release();
+    const auto third = request_params({}, "50020");
+    request_gate after(host, third, config_);
+    EXPECT_EQ(param(after.run(), "HTTP_X_FILTER_SEEN_HIGH"), "2") << "the connection's own session again";
+}
+
 TEST_F(request_gate_test, a_request_without_remote_port_gets_a_session_of_its_own) {
     filter_host host({{"high", fixture("orderfilter_high")}}, {});
     const auto a = request_params({}, "");
