@@ -276,3 +276,52 @@ TEST_F(ops_test, secure_crt_abort_policy_ends_the_worker_and_the_pool_replaces_i
 
 }  // namespace
 }  // namespace isapi_fcgi::test
+
+namespace isapi_fcgi::test {
+namespace {
+
+std::string filter_fixture(const std::string& name) { return std::string(ISAPI_FILTER_FIXTURE_DIR) + "/" + name + ".so"; }
+
+TEST(config_check, reports_each_filter_that_cannot_load_with_its_line) {
+    temp_dir dir("isapi-fcgi-check");
+    const std::string yaml = app_config("    filters:\n"                                                        // line 9
+                                        "      - { name: order, path: " + filter_fixture("orderfilter_high") + " }\n"  // 10
+                                        "      - { name: refuse, path: " + filter_fixture("refusefilter") + " }\n"     // 11
+                                        "      - { name: ghost, path: " + dir.file("ghost.so").string() + " }\n",      // 12
+                                        hello_line);
+    const auto r = run_check(dir, yaml);
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_TRUE(std::regex_search(r.output, std::regex(":11:9: pool 'app': filter 'refuse' .* cannot be loaded, so the pool "
+                                                       "cannot start: .*GetFilterVersion returned FALSE")))
+        << r.output;
+    EXPECT_TRUE(std::regex_search(r.output, std::regex(":12:9: pool 'app': filter 'ghost' .*cannot open shared object file")))
+        << r.output;
+    EXPECT_EQ(r.output.find("'order'"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("'hello'"), std::string::npos) << r.output;
+}
+
+TEST(config_check, print_config_shows_the_filters) {
+    temp_dir dir("isapi-fcgi-check");
+    const auto r = run_check(dir, app_config("    filters:\n      - { name: order, path: " + filter_fixture("orderfilter_high") + " }\n",
+                                             hello_line),
+                             "-T");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.printed.find("filters:\n      - name: order\n        path: " + filter_fixture("orderfilter_high")), std::string::npos)
+        << r.printed;
+    EXPECT_NE(r.printed.find("filter_session_timeout: 75s"), std::string::npos) << r.printed;
+}
+
+TEST_F(ops_test, a_filter_that_cannot_load_stops_the_start) {
+    start(app_config("    workers: 1\n    filters:\n      - { name: refuse, path: " + filter_fixture("refusefilter") + " }\n",
+                     hello_line),
+          false);
+    const auto end = master().wait(within(20s));
+    ASSERT_TRUE(end) << "the master kept running";
+    EXPECT_TRUE(end->exited);
+    EXPECT_NE(end->exit_code, 0);
+    EXPECT_GT(master().count_log_lines(std::regex("filter 'refuse': GetFilterVersion returned FALSE")), 0U)
+        << master().error_output();
+}
+
+}  // namespace
+}  // namespace isapi_fcgi::test

@@ -274,6 +274,21 @@ TEST(loader_errors, script_map_entries) {
               std::string::npos);
 }
 
+TEST(loader_errors, filter_entries) {
+    const auto filters = [](std::string_view entries) { return pool_with("filters: [" + std::string(entries) + "]"); };
+    EXPECT_NE(error_of(filters("{name: sso}")).reason.find("filter 'sso' needs 'path'"), std::string::npos);
+    EXPECT_NE(error_of(filters("{path: /a.so}")).reason.find("filter #1 needs 'name'"), std::string::npos);
+    EXPECT_NE(error_of(filters("{name: sso, path: sso.so}")).reason.find("'sso.so' is not an absolute path"),
+              std::string::npos);
+    EXPECT_NE(error_of(filters("{name: sso, path: /a.so, urls: /a.dll}")).reason.find("unknown key 'urls' in filter 'sso'"),
+              std::string::npos);
+    EXPECT_NE(error_of(filters("{name: sso, path: /a.so}, {name: sso, path: /b.so}")).reason.find("duplicate filter name 'sso'"),
+              std::string::npos);
+    EXPECT_NE(error_of(filters("{name: 'a b', path: /a.so}")).reason.find("is not a filter name"), std::string::npos);
+    EXPECT_NE(error_of(filters("sso.so")).reason.find("a filter must be a map"), std::string::npos);
+    EXPECT_NE(error_of(pool_with("filter_session_timeout: soon")).reason.find("is not a duration"), std::string::npos);
+}
+
 TEST(loader_errors, extension_entries) {
     const auto ext = [](std::string_view entry) { return pool_with("extensions: [" + std::string(entry) + "]"); };
     EXPECT_NE(error_of(ext("{name: a, path: /a.so}")).reason.find("extension 'a' has no urls and no script map"),

@@ -49,6 +49,28 @@ TEST(loader, absent_keys_take_the_defaults_of_settings_hpp) {
     EXPECT_EQ(p.timeout.linger, pool_defaults.timeout.linger);
 }
 
+TEST(loader, filters_are_read_in_order_with_their_place) {
+    const settings s = load_string(R"(
+pools:
+  - name: app
+    filters:
+      - {name: sso, path: /opt/sso.so}
+      - name: rewrite
+        path: /opt/rewrite.so
+    filter_session_timeout: 5s
+)",
+                                   "filters.yaml");
+    const auto& isapi = s.pools.at(0).isapi;
+    ASSERT_EQ(isapi.filters.size(), 2U);
+    EXPECT_EQ(isapi.filters[0].name, "sso");
+    EXPECT_EQ(isapi.filters[0].path, "/opt/sso.so");
+    EXPECT_EQ(isapi.filters[0].line, 5);
+    EXPECT_EQ(isapi.filters[1].name, "rewrite");
+    EXPECT_EQ(isapi.filters[1].path, "/opt/rewrite.so");
+    EXPECT_EQ(isapi.filter_session_timeout, 5s);
+    EXPECT_TRUE(load_string(minimal, "minimal.yaml").pools.at(0).isapi.filters.empty());
+}
+
 TEST(loader, a_pool_without_listen_or_name_gets_the_defaults) {
     const settings s = load_string("pools:\n  - {}\n", "t.yaml");
     ASSERT_EQ(s.pools.size(), 1U);

@@ -1,0 +1,239 @@
+// ISAPI filters around the requests the sidecar serves itself, through real nginx and Apache
+// httpd (mod_proxy_fcgi) running the shipped snippets, with the filter fixtures of
+// tests/fixtures/filters: each notification, request side and response side, as a client sees
+// it. The rows of docs/compatibility.md ("ISAPI filters behind a proxy") name these tests.
+#include <fstream>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "isapi/isapi_fixture.hpp"
+
+namespace isapi_fcgi::test {
+namespace {
+
+std::string filter_path(const std::string& name) { return std::string(ISAPI_FILTER_FIXTURE_DIR) + "/" + name + ".so"; }
+
+std::string read_whole(const std::filesystem::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+class isapi_filters : public isapi_behind_front {
+protected:
+    /// The standard extensions plus headerblock, and `filters` (target names) in this order.
+    void start_with(const std::vector<std::string>& filters, std::string extra = {}, std::string access_format = "text")
+    {
+        auto options = standard_options();
+        options.access_format = std::move(access_format);
+        options.extensions.push_back({"headerblock", ISAPI_EXT_HEADERBLOCK, {"/scripts/headerblock.dll"}});
+        options.pool_extra = "    filters:\n";
+        for (const auto& f : filters)
+            options.pool_extra += "      - {name: " + f + ", path: " + filter_path(f) + "}\n";
+        options.pool_extra += extra;
+        const auto users = work().file("users");
+        std::ofstream(users) << "alice:wonderland\n";
+        options.env.push_back("AUTHFILTER_USERS=" + users.string());
+        start(std::move(options));
+    }
+
+    /// Two GETs of `path` on one client connection (one curl, keep-alive): the second's body.
+    std::string second_on_one_connection(const std::string& path, std::string& first_body)
+    {
+        const auto second = work().file("second-" + std::to_string(++calls_) + ".body");
+        const auto result = curl(path, {front().url(path), "-o", second.string()});
+        EXPECT_EQ(result.curl_exit, 0) << result.describe();
+        first_body = result.body;
+        return read_whole(second);
+    }
+    int calls_ = 0;
+};
+
+TEST_F(isapi_filters, basic_authentication_denies_with_the_filters_own_401_and_lets_a_known_user_through)
+{
+    start_with({"authfilter"});
+    const auto denied = get("/scripts/hello.dll");
+    EXPECT_EQ(denied.status, 401) << denied.describe();
+    EXPECT_EQ(denied.head.header("WWW-Authenticate"), "Basic realm=\"isapi-fcgi test\"");
+    EXPECT_EQ(denied.body, "authfilter: credentials required\n");
+
+    const auto wrong = curl("/scripts/hello.dll", {"-u", "alice:rabbit"});
+    EXPECT_EQ(wrong.status, 401) << wrong.describe();
+
+    const auto allowed = curl("/scripts/servervars.dll?var=HTTP_X_REMOTE_USER", {"-u", "alice:wonderland"});
+    EXPECT_EQ(allowed.status, 200) << allowed.describe();
+    EXPECT_NE(allowed.body.find("HTTP_X_REMOTE_USER=alice"), std::string::npos) << allowed.body;
+    EXPECT_EQ(allowed.head.header("X-Authenticated-User"), "alice") << "AddResponseHeaders reaches the response";
+    stop_all();
+}
+
+TEST_F(isapi_filters, a_url_rewritten_in_preproc_headers_routes_to_another_extension)
+{
+    start_with({"rewritefilter"});
+    const auto unfiltered = get("/scripts/legacy.dll");
+    EXPECT_EQ(unfiltered.status, 404) << "legacy.dll is mapped to no extension";
+    const auto routed = get("/scripts/legacy.dll/servervars/a?var=HTTP_X_ORIGINAL_URL&var=URL&var=PATH_INFO");
+    EXPECT_EQ(routed.status, 200) << routed.describe();
+    EXPECT_NE(routed.body.find("HTTP_X_ORIGINAL_URL=/scripts/legacy.dll/servervars/a?var="), std::string::npos)
+        << routed.body;
+    EXPECT_NE(routed.body.find("URL=/scripts/servervars.dll/a\n"), std::string::npos) << routed.body;
+    EXPECT_NE(routed.body.find("PATH_INFO=/a\n"), std::string::npos) << routed.body;
+    stop_all();
+}
+
+TEST_F(isapi_filters, send_response_edits_the_status_and_headers)
+{
+    start_with({"headerfilter"});
+    const auto plain = get("/scripts/hello.dll");
+    EXPECT_EQ(plain.status, 200) << plain.describe();
+    EXPECT_EQ(plain.head.header("X-Filtered-By"), "headerfilter");
+    EXPECT_EQ(plain.head.header("X-Seen-Content-Type"), "text/plain");
+    EXPECT_EQ(plain.body, "Hello from ISAPI!\r\n");
+    const auto changed = get("/scripts/hello.dll", {"X-Set-Status: 203"});
+    EXPECT_EQ(changed.status, 203) << changed.describe();
+    EXPECT_EQ(changed.head.header("X-Filtered-By"), "headerfilter");
+    stop_all();
+}
+
+TEST_F(isapi_filters, a_401_from_an_extension_raises_access_denied_before_send_response)
+{
+    start_with({"headerfilter"});
+    const auto denied = get("/scripts/headerblock.dll?status=401");
+    EXPECT_EQ(denied.status, 401) << denied.describe();
+    EXPECT_EQ(denied.head.header("X-Access-Denied-Seen"), "/scripts/headerblock.dll");
+    EXPECT_EQ(denied.head.header("X-Filtered-By"), "headerfilter");
+    const auto fine = get("/scripts/headerblock.dll?status=200");
+    EXPECT_EQ(fine.status, 200) << fine.describe();
+    EXPECT_FALSE(fine.head.header("X-Access-Denied-Seen")) << "ACCESS_DENIED is for 401s only";
+    stop_all();
+}
+
+TEST_F(isapi_filters, send_raw_data_rewrites_the_body_block_by_block)
+{
+    start_with({"rawdatafilter"});
+    const auto upper = get("/scripts/hello.dll", {"X-Transform: upper"});
+    EXPECT_EQ(upper.status, 200) << upper.describe();
+    EXPECT_EQ(upper.body, "HELLO FROM ISAPI!\r\n");
+    const auto framed = get("/scripts/hello.dll", {"X-Transform: frame"});
+    EXPECT_EQ(framed.body, "[Hello from ISAPI!\r\n]") << "a filter's own buffer, longer than the block";
+    const auto counted = get("/scripts/hello.dll", {"X-Transform: count"});
+    EXPECT_EQ(counted.body, "Hello from ISAPI!\r\n[blocks: 1]\n") << "WriteClient in END_OF_REQUEST ends the body";
+    // A large body streams: the filter sees it in many blocks, each transformed.
+    const auto big = get("/scripts/bigresponse.dll?size=1048576", {"X-Transform: upper"});
+    EXPECT_EQ(big.status, 200) << big.describe();
+    EXPECT_EQ(big.body.size(), 1048576u);
+    EXPECT_EQ(big.body.find_first_of("abcdefghijklmnopqrstuvwxyz"), std::string::npos);
+    stop_all();
+}
+
+TEST_F(isapi_filters, read_raw_data_sees_the_request_head_rebuilt_from_the_params)
+{
+    start_with({"rawdatafilter"});
+    const auto result = get("/scripts/hello.dll/p?x=1");
+    EXPECT_EQ(result.status, 200) << result.describe();
+    EXPECT_EQ(result.head.header("X-Raw-Request-Line"), "GET /scripts/hello.dll/p?x=1 HTTP/1.1");
+    stop_all();
+}
+
+TEST_F(isapi_filters, log_edits_the_access_log_record)
+{
+    start_with({"logfilter"}, {}, "json");
+    const auto result = get("/scripts/hello.dll?a=1");
+    EXPECT_EQ(result.status, 200) << result.describe();
+    EXPECT_EQ(result.body, "Hello from ISAPI!\r\n") << "LOG changes the record, not the response";
+    const auto line = sidecar().wait_for_log(std::regex(R"(\{.*"edited-by=logfilter&was=a=1".*\})"), soon());
+    ASSERT_TRUE(line) << sidecar().log();
+    EXPECT_NE(line->find("\"logfilter\""), std::string::npos) << "the user the filter named: " << *line;
+    stop_all();
+}
+
+TEST_F(isapi_filters, two_filters_of_different_priority_see_an_event_high_first)
+{
+    // Configured low first: the priority, not the list, decides.
+    start_with({"orderfilter_low_a", "orderfilter_high"});
+    const auto result = get("/scripts/servervars.dll?var=HTTP_X_FILTER_ORDER");
+    EXPECT_EQ(result.status, 200) << result.describe();
+    EXPECT_NE(result.body.find("HTTP_X_FILTER_ORDER=high, low-a\n"), std::string::npos) << result.body;
+    stop_all();
+}
+
+TEST_F(isapi_filters, the_filter_context_counts_the_requests_of_one_client_connection)
+{
+    start_with({"orderfilter_high"});
+    std::string first;
+    const auto second = second_on_one_connection("/scripts/servervars.dll?var=HTTP_X_FILTER_SEEN_HIGH", first);
+    EXPECT_NE(first.find("HTTP_X_FILTER_SEEN_HIGH=1\n"), std::string::npos) << first;
+    EXPECT_NE(second.find("HTTP_X_FILTER_SEEN_HIGH=2\n"), std::string::npos) << "same client connection: " << second;
+    const auto other = get("/scripts/servervars.dll?var=HTTP_X_FILTER_SEEN_HIGH");
+    EXPECT_NE(other.body.find("HTTP_X_FILTER_SEEN_HIGH=1\n"), std::string::npos) << "a new connection: " << other.body;
+    stop_all();
+}
+
+TEST_F(isapi_filters, a_filter_that_fails_gets_a_500_logged_once_naming_it)
+{
+    start_with({"misusefilter"});
+    const auto mark = sidecar().log_mark();
+    for (int i = 0; i < 3; ++i) {
+        const auto result = get("/scripts/hello.dll", {"X-Misuse: status"});
+        EXPECT_EQ(result.status, 500) << result.describe();
+        EXPECT_EQ(result.body.find("Hello"), std::string::npos) << "never served unfiltered";
+    }
+    const auto fine = get("/scripts/hello.dll");
+    EXPECT_EQ(fine.status, 200) << "the next request is served: " << fine.describe();
+    EXPECT_EQ(sidecar().log_lines(std::regex("filter 'misusefilter': HttpFilterProc returned 0x1234"), mark).size(), 1u)
+        << sidecar().log();
+    stop_all();
+}
+
+TEST_F(isapi_filters, wrong_buffer_sizes_and_header_injection_get_iis_error_codes)
+{
+    start_with({"misusefilter"});
+    const auto small = get("/scripts/servervars.dll?var=HTTP_X_MISUSE_RESULT",
+                           {"X-Misuse: smallbuffer", "User-Agent: filter-test/1.0"});
+    EXPECT_EQ(small.status, 200) << small.describe();
+    // ERROR_INSUFFICIENT_BUFFER (122) and the size needed, NUL included.
+    EXPECT_NE(small.body.find("HTTP_X_MISUSE_RESULT=FALSE 122 16\n"), std::string::npos) << small.body;
+    const auto split = get("/scripts/servervars.dll?var=HTTP_X_MISUSE_RESULT&var=HTTP_X_INJECTED", {"X-Misuse: crlf"});
+    EXPECT_EQ(split.status, 200) << split.describe();
+    EXPECT_NE(split.body.find("HTTP_X_MISUSE_RESULT=FALSE 87\n"), std::string::npos) << split.body;
+    EXPECT_EQ(split.body.find("HTTP_X_INJECTED=1"), std::string::npos) << split.body;
+    stop_all();
+}
+
+TEST_F(isapi_filters, a_filter_that_crashes_kills_only_its_worker)
+{
+    start_with({"misusefilter"});
+    allow_front_problems("upstream prematurely closed|reset by peer|AH01067|AH01075|AH01068|AH01079|AH01097|AH00898");
+    const auto mark = sidecar().log_mark();
+    const auto crashed = get("/scripts/hello.dll", {"X-Misuse: crash"});
+    EXPECT_NE(crashed.status, 200) << crashed.describe();
+    EXPECT_EQ(crashed.body.find("Hello"), std::string::npos) << crashed.describe();
+    ASSERT_TRUE(sidecar().wait_for_log(std::regex("killed by SIGSEGV"), soon(), mark)) << sidecar().log();
+    // The master replaces the worker; the pool serves on.
+    ASSERT_TRUE(sidecar().wait_for_log(std::regex(R"(worker \d+ \(pid \d+\): ready)"), soon(), mark)) << sidecar().log();
+    const auto next = get("/scripts/hello.dll");
+    EXPECT_EQ(next.status, 200) << next.describe();
+    EXPECT_EQ(next.body, "Hello from ISAPI!\r\n");
+    stop_all();
+}
+
+TEST_F(isapi_filters, a_send_raw_data_failure_after_the_head_cuts_the_response)
+{
+    start_with({"rawdatafilter"});
+    allow_front_problems(
+        "upstream prematurely closed|closed connection|Premature end|reset by peer|AH01067|AH01075|AH01068");
+    const auto result = get("/scripts/hello.dll", {"X-Transform: fail"});
+    // nginx passes the head on and the client sees a truncated body; Apache, which had not
+    // sent the head yet, answers with its own error page.
+    EXPECT_TRUE(result.curl_exit != 0 || result.body.empty() || result.status >= 500) << result.describe();
+    EXPECT_EQ(result.body.find("Hello"), std::string::npos) << result.describe();
+    const auto fine = get("/scripts/hello.dll");
+    EXPECT_EQ(fine.status, 200) << fine.describe();
+    stop_all();
+}
+
+}  // namespace
+}  // namespace isapi_fcgi::test
