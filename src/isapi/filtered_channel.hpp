@@ -38,7 +38,7 @@ public:
     const fcgi::param_set& params() const noexcept override { return rewritten_ ? *rewritten_ : inner_.params(); }
     std::string_view log_context() const noexcept override { return inner_.log_context(); }
     std::uint64_t serial() const noexcept override { return inner_.serial(); }
-    engine::asio::any_io_executor executor() const override { return inner_.executor(); }
+    engine::strand_type executor() const override { return inner_.executor(); }
     void on_abort_on_strand(abort_handler handler) override { inner_.on_abort_on_strand(std::move(handler)); }
     bool aborted() const noexcept override { return inner_.aborted(); }
     void read_stdin_on_strand(std::span<std::byte> buffer, read_handler handler) override {
