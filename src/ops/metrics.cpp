@@ -74,6 +74,11 @@ std::string render_metrics(const pool_snapshot& s) {
     w.single("quarantines_total", "counter", "Crash quarantine periods started.", s.quarantined_total);
     w.single("reload_failed", "gauge", "1 when the last reload was refused (the previous configuration runs).",
              s.reload_failed ? 1 : 0);
+    w.family("reloads_total", "counter", "Reloads (SIGHUP) by outcome: done, or failed (the previous generation kept).");
+    w.sample("reloads_total", "result=\"done\"", s.reloads_done);
+    w.sample("reloads_total", "result=\"failed\"", s.reloads_failed);
+    w.family("reload_failure_info", "gauge", "Present while the last reload failed: its cause.");
+    if (s.reload_failed) w.sample("reload_failure_info", fmt::format("cause=\"{}\"", label_value(s.reload_error)), 1);
     if (s.listen_queue) w.single("listen_queue", "gauge", "Connections waiting to be accepted.", *s.listen_queue);
     if (s.listen_queue_limit) w.single("listen_queue_limit", "gauge", "The listen backlog.", *s.listen_queue_limit);
 

@@ -164,6 +164,8 @@ struct board_header {
     /// Per extension name index, set by the master: a worker died loading it, so the next
     /// workers of the generation do not load it (it answers 500).
     std::atomic<std::uint32_t> extension_quarantined[max_extensions];
+    /// Reloads the master gave a verdict on: [0] in force, [1] failed (the old generation kept).
+    std::atomic<std::uint64_t> reloads[2];
 };
 
 /// A mapping of one pool's block. Movable, not copyable; unmaps on destruction.

@@ -119,6 +119,8 @@ pool_snapshot read_once(const scoreboard& board, std::string_view pool) {
     out.stop_reason = h.stop_reason.load();
     out.reload_failed = h.reload_failed.load(relaxed) != 0;
     out.reload_error = h.reload_error.load();
+    out.reloads_done = h.reloads[0].load(relaxed);
+    out.reloads_failed = h.reloads[1].load(relaxed);
     out.generation = h.generation.load(relaxed);
     out.configured_workers = h.configured_workers.load(relaxed);
     out.max_busy_threads = h.max_busy_threads.load(relaxed);

@@ -69,6 +69,8 @@ struct pool_snapshot {
     std::string stop_reason;
     bool reload_failed = false;
     std::string reload_error;
+    std::uint64_t reloads_done = 0;    ///< reloads that took effect
+    std::uint64_t reloads_failed = 0;  ///< reloads refused or whose generation could not start
     std::uint64_t generation = 0;
     std::uint32_t configured_workers = 0;
 
