@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ops/process_figures.hpp"
 #include "ops/scoreboard.hpp"
 
 namespace isapi_fcgi::ops {
@@ -44,6 +45,7 @@ struct worker_figures {
     std::uint32_t busy_threads = 0;
     std::uint32_t threads = 0;
     std::uint64_t rss_bytes = 0;
+    std::optional<process_figures> process;  ///< from /proc; nullopt when unreadable
     std::vector<request_figures> requests_in_flight;
 };
 
@@ -83,6 +85,8 @@ struct pool_snapshot {
     std::uint64_t bytes_in = 0;
     std::uint64_t bytes_out = 0;
     std::array<std::uint64_t, 6> status_classes{};  ///< [0] none, [1..5] 1xx..5xx
+    std::array<std::uint64_t, status_code_count> status_codes{};  ///< [code - first_status_code]
+    std::uint64_t saturated = 0;  ///< times every extension thread of a worker was busy
 
     std::uint32_t in_flight = 0;
     std::uint32_t pending_now = 0;
@@ -99,6 +103,7 @@ struct pool_snapshot {
     std::uint64_t quarantined_total = 0;            ///< quarantine periods started
     std::optional<std::uint32_t> listen_queue;      ///< connections waiting for accept()
     std::optional<std::uint32_t> listen_queue_limit;
+    std::uint32_t max_listen_queue = 0;             ///< the longest queue seen
 
     std::vector<extension_figures> extensions;
     std::vector<worker_figures> workers;
