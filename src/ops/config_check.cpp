@@ -206,13 +206,6 @@ void check_loads(const config::pool_settings& pool, std::vector<check_problem>& 
 
 std::vector<check_problem> check_environment(const config::settings& settings) {
     std::vector<check_problem> problems;
-    if (!settings.state_file.empty()) {
-        const auto dir = std::filesystem::path(settings.state_file).parent_path();
-        struct stat info {};
-        if (::stat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
-            problems.push_back({0, 0, fmt::format("state_file: the directory of {} does not exist (create it, e.g. "
-                                                  "with StateDirectory= in the systemd unit)", settings.state_file)});
-    }
     for (const auto& pool : settings.pools) {
         for (const auto& address : pool.listen) {
             if (address.type != config::listen_address::kind::unix_socket) continue;
