@@ -48,6 +48,23 @@ private:
     std::vector<std::pair<std::string, std::string>> rows_;
 };
 
+// php-fpm's numeric fields under its names (dashboards and exporters read them), in its order
+// after pool, process manager and start time. "Processes" are extension threads here: each runs
+// one request at a time, as a php-fpm child does. An unknown listen queue reads 0, as in php-fpm.
+std::vector<std::pair<std::string_view, std::uint64_t>> php_fpm_counts(const pool_snapshot& s) {
+    return {{"start since", static_cast<std::uint64_t>((s.now_unix_ms - s.started_unix_ms) / 1000)},
+            {"accepted conn", s.requests},
+            {"listen queue", s.listen_queue.value_or(0)},
+            {"max listen queue", s.max_listen_queue},
+            {"listen queue len", s.listen_queue_limit.value_or(0)},
+            {"idle processes", idle_threads(s)},
+            {"active processes", s.busy_threads},
+            {"total processes", s.total_threads},
+            {"max active processes", s.max_busy_threads},
+            {"max children reached", s.saturated},
+            {"slow requests", s.slow}};
+}
+
 }  // namespace
 
 status_format parse_status_query(std::string_view query) {
@@ -86,22 +103,10 @@ std::string json_escape(std::string_view s) {
 std::string render_status_text(const pool_snapshot& s, bool full) {
     text_rows rows;
     auto line = [&rows](std::string_view key, const auto& value) { rows.add(key, value); };
-    // php-fpm's fields, under its names (dashboards and exporters read them); "processes" are
-    // extension threads here, as each runs one request at a time as a php-fpm child does.
     line("pool", s.pool);
     line("process manager", "static");
     line("start time", local_time(s.started_unix_ms));
-    line("start since", (s.now_unix_ms - s.started_unix_ms) / 1000);
-    line("accepted conn", s.requests);
-    line("listen queue", s.listen_queue ? std::to_string(*s.listen_queue) : "-");
-    line("max listen queue", s.max_listen_queue);
-    line("listen queue len", s.listen_queue_limit ? std::to_string(*s.listen_queue_limit) : "-");
-    line("idle processes", idle_threads(s));
-    line("active processes", s.busy_threads);
-    line("total processes", s.total_threads);
-    line("max active processes", s.max_busy_threads);
-    line("max children reached", s.saturated);
-    line("slow requests", s.slow);
+    for (const auto& [name, value] : php_fpm_counts(s)) line(name, value);
     // Ours.
     line("pool state", pool_state_text(s));
     if (s.stopped) line("stop reason", s.stop_reason);
@@ -170,17 +175,7 @@ std::string render_status_json(const pool_snapshot& s, bool full) {
     str("pool", s.pool);
     str("process manager", "static");
     num("start time", s.started_unix_ms / 1000);
-    num("start since", (s.now_unix_ms - s.started_unix_ms) / 1000);
-    num("accepted conn", s.requests);
-    num("listen queue", s.listen_queue.value_or(0));
-    num("max listen queue", s.max_listen_queue);
-    num("listen queue len", s.listen_queue_limit.value_or(0));
-    num("idle processes", idle_threads(s));
-    num("active processes", s.busy_threads);
-    num("total processes", s.total_threads);
-    num("max active processes", s.max_busy_threads);
-    num("max children reached", s.saturated);
-    num("slow requests", s.slow);
+    for (const auto& [name, value] : php_fpm_counts(s)) num(name, value);
     str("pool state", pool_state_text(s));
     str("stop reason", s.stop_reason);
     num("accepted requests", s.requests);
