@@ -77,8 +77,8 @@ std::optional<options> parse(int argc, char** argv, bool& help) {
                 return std::nullopt;
             }
         } else {
-            std::fprintf(stderr, "isapi-fcgi reload: %s '%s'\n", has_value || !arg.starts_with("-") ? "unknown option" : "missing value for",
-                         argv[i]);
+            const bool known = arg == "--config" || arg == "-c" || arg == "--pid" || arg == "--timeout";
+            std::fprintf(stderr, "isapi-fcgi reload: %s '%s'\n", known ? "missing value for" : "unknown option", argv[i]);
             return std::nullopt;
         }
     }

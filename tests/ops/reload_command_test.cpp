@@ -146,7 +146,13 @@ TEST(reload_command, is_a_usage_error_without_a_value) {
     const auto end = command.wait(deadline_after(scaled(20s)));
     ASSERT_TRUE(end && end->exited);
     EXPECT_EQ(end->exit_code, 2) << command.output();
+    EXPECT_NE(command.output().find("missing value for '--pid'"), std::string::npos) << command.output();
     EXPECT_NE(command.output().find("usage: isapi-fcgi reload"), std::string::npos) << command.output();
+    test_process unknown({engine_instance::binary().string(), "reload", "--bogus"}, spawn);
+    const auto unknown_end = unknown.wait(deadline_after(scaled(20s)));
+    ASSERT_TRUE(unknown_end && unknown_end->exited);
+    EXPECT_EQ(unknown_end->exit_code, 2);
+    EXPECT_NE(unknown.output().find("unknown option '--bogus'"), std::string::npos) << unknown.output();
 }
 
 }  // namespace
