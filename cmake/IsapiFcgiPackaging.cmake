@@ -34,7 +34,8 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR
 # Debian wants the changelog and the manual page compressed without a timestamp (gzip -n).
 set(packaging_out ${CMAKE_CURRENT_BINARY_DIR}/packaging)
 set(gzipped)
-foreach(pair "changelog;changelog.gz" "isapi-fcgi.8;isapi-fcgi.8.gz" "isapi-cc.1;isapi-cc.1.gz")
+foreach(pair "changelog;changelog.gz" "isapi-fcgi.8;isapi-fcgi.8.gz" "isapi-fcgi.yaml.5;isapi-fcgi.yaml.5.gz"
+             "isapi-cc.1;isapi-cc.1.gz")
   list(GET pair 0 in)
   list(GET pair 1 out)
   add_custom_command(OUTPUT ${packaging_out}/${out}
@@ -46,6 +47,8 @@ endforeach()
 add_custom_target(isapi_fcgi_packaging_files ALL DEPENDS ${gzipped})
 install(FILES ${packaging_out}/changelog.gz DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES ${packaging_out}/isapi-fcgi.8.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
+# Generated from docs/config.md (scripts/config-manpage; docs.config_manpage_up_to_date).
+install(FILES ${packaging_out}/isapi-fcgi.yaml.5.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
 install(FILES ${packaging_out}/isapi-cc.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${packaging_out}/isapi-cc.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 RENAME isapi-c++.1.gz)
 # The package's own metadata: package only, like the system's files.

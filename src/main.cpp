@@ -14,6 +14,7 @@
 #include "iis_import/import_command.hpp"
 #include "ops/config_check.hpp"
 #include "ops/master.hpp"
+#include "ops/reload_command.hpp"
 #include "ops/single_process.hpp"
 #include "ops/worker_main.hpp"
 #include "ping/ping_command.hpp"
@@ -40,6 +41,7 @@ void print_usage(std::FILE* to) {
                  "usage: isapi-fcgi [--config FILE] [--check-config | -T] [--single-process]\n"
                  "       isapi-fcgi import-iis [options] applicationHost.config|web.config\n"
                  "       isapi-fcgi ping [--socket unix:PATH|tcp:HOST:PORT] [--path /ping] [--timeout S]\n"
+                 "       isapi-fcgi reload [--config FILE] [--pid PID] [--timeout S]\n"
                  "       isapi-fcgi --version | --help\n"
                  "\n"
                  "  -c, --config FILE     configuration file (default %s)\n"
@@ -111,6 +113,7 @@ int main(int argc, char** argv) {
         return isapi_fcgi::iis_import::run_import_command(argc - 2, argv + 2);
     }
     if (argc > 1 && std::string_view(argv[1]) == "ping") return isapi_fcgi::ping::run_ping_command(argc - 2, argv + 2);
+    if (argc > 1 && std::string_view(argv[1]) == "reload") return isapi_fcgi::ops::run_reload_command(argc - 2, argv + 2);
     const auto parsed = parse_arguments(argc, argv);
     if (!parsed) {
         print_usage(stderr);

@@ -151,6 +151,7 @@ std::string effective_yaml(const settings& s) {
     out << YAML::BeginMap;
     out << YAML::Key << "allow_root" << YAML::Value << s.allow_root;
     out << YAML::Key << "shutdown_timeout" << YAML::Value << format_duration(s.shutdown_timeout);
+    out << YAML::Key << "state_file" << YAML::Value << s.state_file;
     out << YAML::Key << "log" << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "level" << YAML::Value << s.log.level;
     out << YAML::Key << "file" << YAML::Value << s.log.file;

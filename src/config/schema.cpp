@@ -637,17 +637,24 @@ void store_access_format(const field& value, settings& s) {
     s.access_format = std::move(format);
 }
 
+void store_state_file(const field& value, settings& s) {
+    std::string path = value.text_or_empty("an absolute path or \"\"");
+    if (!path.empty() && path.front() != '/') value.fail(quoted(path) + " is not an absolute path (or \"\" for none)");
+    s.state_file = std::move(path);
+}
+
 void store_log_format(const field& value, settings& s) {
     std::string format = value.text("text or json");
     if (format != "text" && format != "json") value.fail(quoted(format) + " is not a log format (use text or json)");
     s.log.format = std::move(format);
 }
 
-const std::array<key_spec<settings>, 10> global_table{{
+const std::array<key_spec<settings>, 11> global_table{{
     {"allow_root", "boolean", "false",
      [](const field& v, settings& s) { s.allow_root = parse_bool(v); }},
     {"shutdown_timeout", "duration", "30s",
      [](const field& v, settings& s) { s.shutdown_timeout = timeout(v); }},
+    {"state_file", "absolute path", "\"\" (none)", store_state_file},
     {"log", "section", "", nullptr},
     {"log.level", "trace|debug|info|warn|error|critical|off", "info", store_log_level},
     {"log.file", "absolute path", "\"\" (stderr)",

@@ -194,6 +194,7 @@ struct settings {
     std::vector<pool_settings> pools;  ///< at least one
     bool allow_root = false;  ///< let workers run extensions as root
     std::chrono::milliseconds shutdown_timeout{std::chrono::seconds(30)};  ///< graceful stop/drain bound
+    std::string state_file;  ///< `state_file`: the master's pid and reload verdicts; "" = none
 };
 
 }  // namespace isapi_fcgi::config

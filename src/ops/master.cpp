@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstring>
+#include <initializer_list>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -19,6 +21,7 @@
 #include "engine/asio.hpp"
 #include "logging/logging.hpp"
 #include "ops/listen_sockets.hpp"
+#include "ops/master_state.hpp"
 #include "ops/pool_supervisor.hpp"
 #include "ops/privileges.hpp"
 #include "ops/startup.hpp"
@@ -64,6 +67,8 @@ public:
         const config::settings settings = loaded->settings;
         const std::string text = loaded->text;
         settings_ = settings;
+        state_path_ = settings.state_file;
+        state_.pid = ::getpid();
         context_.shutdown_timeout = settings.shutdown_timeout;
         remember_extension_files(settings);
         const auto files = raise_open_files_limit();
@@ -192,6 +197,7 @@ private:
             }
             ready_ = true;
             spdlog::info("ready: {} pool(s) serving", pools_.size());
+            publish_state({state_path_});
             notify_.ready(status_line());
             return;
         }
@@ -199,10 +205,13 @@ private:
             reloading_ = false;
             // A pool whose new generation could not start has logged why, once; "reload
             // complete" would contradict it.
-            const bool failed = std::any_of(pools_.begin(), pools_.end(),
-                                            [](const auto& p) { return p->board().header().reload_failed.load() != 0; });
-            if (!failed) spdlog::info("reload complete");
-            notify_.ready(status_line() + (failed ? "; last reload failed" : ""));
+            std::string cause;
+            for (const auto& p : pools_)
+                if (auto& h = p->board().header(); h.reload_failed.load() != 0 && cause.empty())
+                    cause = "pool " + p->name() + ": " + h.reload_error.load();
+            if (cause.empty()) spdlog::info("reload complete");
+            reload_verdict(cause);
+            notify_.ready(status_line() + (cause.empty() ? "" : "; last reload failed"));
         }
     }
 
@@ -222,10 +231,12 @@ private:
         notify_.reloading();
         std::string text;
         config::settings fresh;
+        reload_state_path_ = state_path_;
         try {
             auto loaded = read_config(path_);
             text = std::move(loaded.text);
             fresh = std::move(loaded.settings);
+            reload_state_path_ = fresh.state_file;
             if (fresh.log.level != settings_.log.level || fresh.log.file != settings_.log.file ||
                 fresh.log.format != settings_.log.format || fresh.log.mode != settings_.log.mode)
                 logging::setup(fresh.log);
@@ -244,6 +255,8 @@ private:
             return reload_refused(e.what());
         }
         settings_ = fresh;
+        if (state_path_ != fresh.state_file && !state_path_.empty()) ::unlink(state_path_.c_str());
+        state_path_ = fresh.state_file;
         context_.shutdown_timeout = fresh.shutdown_timeout;
         warn_about_overwritten_extensions(fresh);
         remember_extension_files(fresh);
@@ -313,7 +326,28 @@ private:
     void reload_refused(const std::string& why) {
         spdlog::error("reload refused: {}; the running configuration stays in force", why);
         for (auto& p : pools_) p->set_reload_result(why);
+        reload_verdict(why);
         notify_.ready(status_line() + "; last reload failed");
+    }
+
+    // Counted per pool (metrics) and written to the state file, where `isapi-fcgi reload` waits
+    // for it; a refused file's own state_file is told too, as that is the one the command reads.
+    void reload_verdict(const std::string& cause) {
+        for (auto& p : pools_) p->board().header().reloads[cause.empty() ? 0 : 1].fetch_add(1);
+        ++state_.reloads;
+        state_.last_reload = cause.empty() ? "ok" : "failed";
+        state_.last_reload_error = cause;
+        publish_state({state_path_, reload_state_path_});
+    }
+
+    void publish_state(std::initializer_list<std::string> paths) {
+        std::vector<std::string> done;
+        for (const auto& path : paths) {
+            if (path.empty() || std::find(done.begin(), done.end(), path) != done.end()) continue;
+            done.push_back(path);
+            if (!write_master_state(path, state_))
+                spdlog::warn("cannot write the state file {}: {}", path, std::strerror(errno));
+        }
     }
 
     void begin_stop(bool immediate) {
@@ -328,6 +362,7 @@ private:
 
     void finish() {
         spdlog::info("master exiting");
+        if (!state_path_.empty()) ::unlink(state_path_.c_str());
         signals_.cancel();
         timer_.cancel();
         pools_.clear();
@@ -348,6 +383,9 @@ private:
     std::chrono::steady_clock::time_point last_watchdog_{};
     std::chrono::steady_clock::time_point last_status_{};
     std::map<std::string, file_stamp> stamps_;
+    master_state state_;
+    std::string state_path_;         ///< the configuration in force's state_file
+    std::string reload_state_path_;  ///< the state_file of the file being reloaded
     bool ready_ = false;
     bool stopping_ = false;
     bool finishing_ = false;

@@ -34,6 +34,8 @@ void add(request_counters& to, const request_counters& from) noexcept {
     add(to.slow, from.slow);
     add(to.timed_out, from.timed_out);
     for (std::size_t i = 0; i < std::size(to.status_classes); ++i) add(to.status_classes[i], from.status_classes[i]);
+    for (std::size_t i = 0; i < status_code_count; ++i) add(to.status_codes[i], from.status_codes[i]);
+    add(to.saturated, from.saturated);
     add(to.bytes_in, from.bytes_in);
     add(to.bytes_out, from.bytes_out);
     add(to.internal, from.internal);

@@ -25,6 +25,9 @@ inline constexpr std::uint64_t latency_bounds_us[] = {1'000,   2'500,   5'000,  
                                                       50'000,  100'000, 250'000,   500'000,   1'000'000,
                                                       2'500'000, 5'000'000, 10'000'000, 30'000'000};
 inline constexpr std::size_t latency_buckets = std::size(latency_bounds_us) + 1;
+/// Responses are counted per status code from 100 to 599 (index code - 100).
+inline constexpr int first_status_code = 100;
+inline constexpr std::size_t status_code_count = 500;
 
 /// Text held as relaxed atomic words: readers may see a torn mix of two values, never UB.
 template <std::size_t Bytes>
@@ -66,6 +69,8 @@ struct request_counters {
     counter slow;       ///< passed the slow-log threshold
     counter timed_out;  ///< ended by request_timeout
     counter status_classes[6];  ///< [0]: no status (connection closed), [1..5]: 1xx..5xx
+    counter status_codes[status_code_count];  ///< [code - first_status_code]
+    counter saturated;  ///< times every extension thread became busy (php-fpm's max children reached)
     counter bytes_in;
     counter bytes_out;
     counter internal;   ///< status and metrics requests answered by the ops layer
@@ -164,6 +169,10 @@ struct board_header {
     /// Per extension name index, set by the master: a worker died loading it, so the next
     /// workers of the generation do not load it (it answers 500).
     std::atomic<std::uint32_t> extension_quarantined[max_extensions];
+    /// Reloads the master gave a verdict on: [0] in force, [1] failed (the old generation kept).
+    std::atomic<std::uint64_t> reloads[2];
+    /// The longest accept queue a status or metrics request has seen (php-fpm's max listen queue).
+    std::atomic<std::uint32_t> max_listen_queue;
 };
 
 /// A mapping of one pool's block. Movable, not copyable; unmaps on destruction.

@@ -36,10 +36,13 @@ void status_handler::handle(std::shared_ptr<engine::request> r) {
         if (on_internal_) on_internal_();
         const auto snapshot = take_snapshot(board_, pool_, listen_fds_);
         std::string response;
-        if (metrics) {
-            response = engine::make_simple_response(200, render_metrics(snapshot), no_cache, metrics_content_type);
+        const auto format = parse_status_query(r->params().get("QUERY_STRING"));
+        if (metrics || format.openmetrics) {
+            response = format.openmetrics
+                           ? engine::make_simple_response(200, render_metrics(snapshot, metrics_format::openmetrics),
+                                                          no_cache, openmetrics_content_type)
+                           : engine::make_simple_response(200, render_metrics(snapshot), no_cache, metrics_content_type);
         } else {
-            const auto format = parse_status_query(r->params().get("QUERY_STRING"));
             response = format.json ? engine::make_simple_response(200, render_status_json(snapshot, format.full),
                                                                   no_cache, "application/json")
                                    : engine::make_simple_response(200, render_status_text(snapshot, format.full),

@@ -1,6 +1,9 @@
 #include "ops/status_report.hpp"
 
+#include <algorithm>
 #include <ctime>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -24,6 +27,44 @@ std::uint64_t total_restarts(const pool_snapshot& s) {
 
 std::string_view pool_state_text(const pool_snapshot& s) { return s.stopped ? "stopped" : "running"; }
 
+std::uint32_t idle_threads(const pool_snapshot& s) { return s.total_threads > s.busy_threads ? s.total_threads - s.busy_threads : 0; }
+
+// Rows of `key: value`, laid out once all are known so that the values share one column
+// (php-fpm's 22 characters, wider when a key such as an extension's name needs it).
+class text_rows {
+public:
+    void add(std::string_view key, const auto& value) { rows_.push_back({fmt::format("{}:", key), fmt::format("{}", value)}); }
+    void separator() { rows_.push_back({"", ""}); }
+    std::string render() const {
+        std::size_t width = 22;
+        for (const auto& r : rows_) width = std::max(width, r.first.size() + 1);
+        std::string out;
+        for (const auto& r : rows_)
+            out += r.first.empty() ? std::string("\n************************\n") : fmt::format("{:<{}}{}\n", r.first, width, r.second);
+        return out;
+    }
+
+private:
+    std::vector<std::pair<std::string, std::string>> rows_;
+};
+
+// php-fpm's numeric fields under its names (dashboards and exporters read them), in its order
+// after pool, process manager and start time. "Processes" are extension threads here: each runs
+// one request at a time, as a php-fpm child does. An unknown listen queue reads 0, as in php-fpm.
+std::vector<std::pair<std::string_view, std::uint64_t>> php_fpm_counts(const pool_snapshot& s) {
+    return {{"start since", static_cast<std::uint64_t>((s.now_unix_ms - s.started_unix_ms) / 1000)},
+            {"accepted conn", s.requests},
+            {"listen queue", s.listen_queue.value_or(0)},
+            {"max listen queue", s.max_listen_queue},
+            {"listen queue len", s.listen_queue_limit.value_or(0)},
+            {"idle processes", idle_threads(s)},
+            {"active processes", s.busy_threads},
+            {"total processes", s.total_threads},
+            {"max active processes", s.max_busy_threads},
+            {"max children reached", s.saturated},
+            {"slow requests", s.slow}};
+}
+
 }  // namespace
 
 status_format parse_status_query(std::string_view query) {
@@ -34,6 +75,7 @@ status_format parse_status_query(std::string_view query) {
         const auto name = word.substr(0, word.find('='));
         if (name == "json") f.json = true;
         if (name == "full") f.full = true;
+        if (name == "openmetrics") f.openmetrics = true;
         if (amp == std::string_view::npos) break;
         query.remove_prefix(amp + 1);
     }
@@ -59,25 +101,23 @@ std::string json_escape(std::string_view s) {
 }
 
 std::string render_status_text(const pool_snapshot& s, bool full) {
-    std::string out;
-    auto line = [&out](std::string_view key, const auto& value) { out += fmt::format("{:<22}{}\n", fmt::format("{}:", key), value); };
+    text_rows rows;
+    auto line = [&rows](std::string_view key, const auto& value) { rows.add(key, value); };
     line("pool", s.pool);
     line("process manager", "static");
+    line("start time", local_time(s.started_unix_ms));
+    for (const auto& [name, value] : php_fpm_counts(s)) line(name, value);
+    // Ours.
     line("pool state", pool_state_text(s));
     if (s.stopped) line("stop reason", s.stop_reason);
-    line("start time", local_time(s.started_unix_ms));
-    line("start since", (s.now_unix_ms - s.started_unix_ms) / 1000);
     line("accepted requests", s.requests);
     line("finished requests", s.finished);
-    line("listen queue", s.listen_queue ? std::to_string(*s.listen_queue) : "-");
-    line("listen queue len", s.listen_queue_limit ? std::to_string(*s.listen_queue_limit) : "-");
-    line("idle threads", s.total_threads > s.busy_threads ? s.total_threads - s.busy_threads : 0);
+    line("idle threads", idle_threads(s));
     line("active threads", s.busy_threads);
     line("total threads", s.total_threads);
     line("max active threads", s.max_busy_threads);
     line("requests in flight", s.in_flight);
     line("requests pending", s.pending_now);
-    line("slow requests", s.slow);
     line("timed out requests", s.timed_out);
     line("workers", s.configured_workers);
     line("workers ready", s.workers_ready);
@@ -98,26 +138,27 @@ std::string render_status_text(const pool_snapshot& s, bool full) {
         line("restart", fmt::format("{} worker {} pid {} {}: {}", local_time(r.unix_ms), r.worker_id, r.pid, r.cause, r.detail));
     for (const auto& q : s.quarantined)
         line("quarantined", fmt::format("{} (another {}s, refused {})", q.line, (q.remaining_ms + 999) / 1000, q.refused));
-    if (!full) return out;
-    for (const auto& w : s.workers) {
-        out += "\n************************\n";
-        line("worker", w.id);
-        line("pid", w.pid);
-        line("state", to_string(w.state));
-        line("generation", w.generation);
-        line("start time", local_time(w.started_unix_ms));
-        line("requests", w.requests);
-        line("requests in flight", w.in_flight);
-        line("requests pending", w.pending);
-        line("active threads", w.busy_threads);
-        line("total threads", w.threads);
-        line("resident memory", w.rss_bytes);
-        for (const auto& r : w.requests_in_flight)
-            line("request", fmt::format("{} ({}) {}ms{}{}{}", r.line, r.extension, r.age_ms, r.pending ? " pending" : "",
-                                        r.answered ? " answered" : "",
-                                        r.in_code_ms >= 0 ? fmt::format(" in extension code {}ms", r.in_code_ms) : ""));
+    if (full) {
+        for (const auto& w : s.workers) {
+            rows.separator();
+            line("worker", w.id);
+            line("pid", w.pid);
+            line("state", to_string(w.state));
+            line("generation", w.generation);
+            line("start time", local_time(w.started_unix_ms));
+            line("requests", w.requests);
+            line("requests in flight", w.in_flight);
+            line("requests pending", w.pending);
+            line("active threads", w.busy_threads);
+            line("total threads", w.threads);
+            line("resident memory", w.rss_bytes);
+            for (const auto& r : w.requests_in_flight)
+                line("request", fmt::format("{} ({}) {}ms{}{}{}", r.line, r.extension, r.age_ms, r.pending ? " pending" : "",
+                                            r.answered ? " answered" : "",
+                                            r.in_code_ms >= 0 ? fmt::format(" in extension code {}ms", r.in_code_ms) : ""));
+        }
     }
-    return out;
+    return rows.render();
 }
 
 std::string render_status_json(const pool_snapshot& s, bool full) {
@@ -130,26 +171,24 @@ std::string render_status_json(const pool_snapshot& s, bool full) {
     };
     auto num = [&](std::string_view k, auto v) { key(k); out += fmt::format("{}", v); };
     auto str = [&](std::string_view k, std::string_view v) { key(k); out += '"' + json_escape(v) + '"'; };
+    // php-fpm's keys first (its JSON types: numbers), then ours.
     str("pool", s.pool);
     str("process manager", "static");
+    num("start time", s.started_unix_ms / 1000);
+    for (const auto& [name, value] : php_fpm_counts(s)) num(name, value);
     str("pool state", pool_state_text(s));
     str("stop reason", s.stop_reason);
-    num("start time", s.started_unix_ms / 1000);
-    num("start since", (s.now_unix_ms - s.started_unix_ms) / 1000);
     num("accepted requests", s.requests);
     num("finished requests", s.finished);
-    key("listen queue");
-    out += s.listen_queue ? std::to_string(*s.listen_queue) : "null";
-    key("listen queue len");
-    out += s.listen_queue_limit ? std::to_string(*s.listen_queue_limit) : "null";
-    num("idle threads", s.total_threads > s.busy_threads ? s.total_threads - s.busy_threads : 0);
+    key("listen queue known");
+    out += s.listen_queue ? "true" : "false";
+    num("idle threads", idle_threads(s));
     num("active threads", s.busy_threads);
     num("total threads", s.total_threads);
     num("max active threads", s.max_busy_threads);
     num("requests in flight", s.in_flight);
     num("requests pending", s.pending_now);
     num("pending requests total", s.pending_total);
-    num("slow requests", s.slow);
     num("timed out requests", s.timed_out);
     num("status requests", s.internal);
     num("bytes in", s.bytes_in);
@@ -158,6 +197,15 @@ std::string render_status_json(const pool_snapshot& s, bool full) {
     out += fmt::format("{{\"none\":{},\"1xx\":{},\"2xx\":{},\"3xx\":{},\"4xx\":{},\"5xx\":{}}}", s.status_classes[0],
                        s.status_classes[1], s.status_classes[2], s.status_classes[3], s.status_classes[4],
                        s.status_classes[5]);
+    key("responses by code");
+    out += '{';
+    bool first_code = true;
+    for (std::size_t i = 0; i < s.status_codes.size(); ++i) {
+        if (!s.status_codes[i]) continue;
+        out += fmt::format("{}\"{}\":{}", first_code ? "" : ",", first_status_code + static_cast<int>(i), s.status_codes[i]);
+        first_code = false;
+    }
+    out += '}';
     num("workers", s.configured_workers);
     num("workers ready", s.workers_ready);
     num("workers starting", s.workers_starting);

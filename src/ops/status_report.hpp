@@ -11,12 +11,14 @@ namespace isapi_fcgi::ops {
 struct status_format {
     bool json = false;
     bool full = false;  ///< one block per worker, with the requests it has in flight
+    bool openmetrics = false;  ///< the metrics in the OpenMetrics text format instead
 };
 
-/// Reads php-fpm's query forms: `json`, `full`, `json&full`, `full&json` (other words ignored).
+/// Reads php-fpm's query forms: `json`, `full`, `openmetrics`, combined with & (other words
+/// ignored).
 status_format parse_status_query(std::string_view query);
 
-/// `key: value` lines (php-fpm's text form).
+/// `key: value` lines (php-fpm's text form), the values in one column whatever the keys' length.
 std::string render_status_text(const pool_snapshot& s, bool full);
 /// One JSON object; keys as php-fpm's JSON plus ours, `workers` only when `full`.
 std::string render_status_json(const pool_snapshot& s, bool full);

@@ -99,6 +99,8 @@ void read_counters(const request_counters& c, pool_snapshot& out, std::vector<ex
     out.bytes_in += c.bytes_in.load(relaxed);
     out.bytes_out += c.bytes_out.load(relaxed);
     for (std::size_t i = 0; i < out.status_classes.size(); ++i) out.status_classes[i] += c.status_classes[i].load(relaxed);
+    for (std::size_t i = 0; i < status_code_count; ++i) out.status_codes[i] += c.status_codes[i].load(relaxed);
+    out.saturated += c.saturated.load(relaxed);
     for (std::size_t e = 0; e < extensions.size(); ++e) {
         const auto& from = c.extensions[e];
         auto& to = extensions[e];
@@ -119,6 +121,8 @@ pool_snapshot read_once(const scoreboard& board, std::string_view pool) {
     out.stop_reason = h.stop_reason.load();
     out.reload_failed = h.reload_failed.load(relaxed) != 0;
     out.reload_error = h.reload_error.load();
+    out.reloads_done = h.reloads[0].load(relaxed);
+    out.reloads_failed = h.reloads[1].load(relaxed);
     out.generation = h.generation.load(relaxed);
     out.configured_workers = h.configured_workers.load(relaxed);
     out.max_busy_threads = h.max_busy_threads.load(relaxed);
@@ -207,13 +211,20 @@ pool_snapshot take_snapshot(const scoreboard& board, std::string_view pool, std:
         out = read_once(board, pool);
         if (h.seq.load(std::memory_order_acquire) == before) break;
     }
-    for (auto& w : out.workers) w.rss_bytes = resident_bytes(w.pid);
+    for (auto& w : out.workers) {
+        w.process = read_process_figures(w.pid);
+        w.rss_bytes = w.process ? w.process->resident_bytes : 0;
+    }
     for (const int fd : listen_fds) {
         if (const auto q = listen_queue(fd)) {
             out.listen_queue = out.listen_queue.value_or(0) + q->length;
             out.listen_queue_limit = out.listen_queue_limit.value_or(0) + q->limit;
         }
     }
+    auto& max = board.header().max_listen_queue;  // shared by every reader: the longest any saw
+    for (auto seen = max.load(relaxed); out.listen_queue && *out.listen_queue > seen;)
+        if (max.compare_exchange_weak(seen, *out.listen_queue, relaxed)) break;
+    out.max_listen_queue = max.load(relaxed);
     return out;
 }
 

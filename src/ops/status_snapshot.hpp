@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ops/process_figures.hpp"
 #include "ops/scoreboard.hpp"
 
 namespace isapi_fcgi::ops {
@@ -44,6 +45,7 @@ struct worker_figures {
     std::uint32_t busy_threads = 0;
     std::uint32_t threads = 0;
     std::uint64_t rss_bytes = 0;
+    std::optional<process_figures> process;  ///< from /proc; nullopt when unreadable
     std::vector<request_figures> requests_in_flight;
 };
 
@@ -69,6 +71,8 @@ struct pool_snapshot {
     std::string stop_reason;
     bool reload_failed = false;
     std::string reload_error;
+    std::uint64_t reloads_done = 0;    ///< reloads that took effect
+    std::uint64_t reloads_failed = 0;  ///< reloads refused or whose generation could not start
     std::uint64_t generation = 0;
     std::uint32_t configured_workers = 0;
 
@@ -81,6 +85,8 @@ struct pool_snapshot {
     std::uint64_t bytes_in = 0;
     std::uint64_t bytes_out = 0;
     std::array<std::uint64_t, 6> status_classes{};  ///< [0] none, [1..5] 1xx..5xx
+    std::array<std::uint64_t, status_code_count> status_codes{};  ///< [code - first_status_code]
+    std::uint64_t saturated = 0;  ///< times every extension thread of a worker was busy
 
     std::uint32_t in_flight = 0;
     std::uint32_t pending_now = 0;
@@ -97,6 +103,7 @@ struct pool_snapshot {
     std::uint64_t quarantined_total = 0;            ///< quarantine periods started
     std::optional<std::uint32_t> listen_queue;      ///< connections waiting for accept()
     std::optional<std::uint32_t> listen_queue_limit;
+    std::uint32_t max_listen_queue = 0;             ///< the longest queue seen
 
     std::vector<extension_figures> extensions;
     std::vector<worker_figures> workers;

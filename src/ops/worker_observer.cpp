@@ -144,6 +144,9 @@ void worker_observer::request_finished(const isapi::request_finished_info& info)
     if (info.was_pending) slot_.pending_now.fetch_sub(1, relaxed);
     if (info.timed_out) totals.timed_out.fetch_add(1, relaxed);
     totals.status_classes[status_class(info.status_sent)].fetch_add(1, relaxed);
+    if (const int code = static_cast<int>(info.status_sent); code >= first_status_code &&
+                                                              code < first_status_code + static_cast<int>(status_code_count))
+        totals.status_codes[static_cast<std::size_t>(code - first_status_code)].fetch_add(1, relaxed);
     totals.bytes_in.fetch_add(info.bytes_in, relaxed);
     totals.bytes_out.fetch_add(info.bytes_out, relaxed);
     if (info.extension_index < name_index_.size() && name_index_[info.extension_index] < max_extensions) {
@@ -156,7 +159,10 @@ void worker_observer::request_finished(const isapi::request_finished_info& info)
 void worker_observer::extension_code_entered(std::uint64_t serial) noexcept {
     ensure_signal_stack();
     set_current_request(serial);
-    raise_max(slot_.max_busy_threads, slot_.busy_threads.fetch_add(1, relaxed) + 1);
+    const auto busy = slot_.busy_threads.fetch_add(1, relaxed) + 1;
+    raise_max(slot_.max_busy_threads, busy);
+    // The next request waits for a thread: the saturation php-fpm counts as max children reached.
+    if (busy == slot_.extension_threads.load(relaxed)) slot_.totals.saturated.fetch_add(1, relaxed);
     if (auto* t = find(serial)) {
         t->holders.fetch_or(thread_holder, std::memory_order_acq_rel);
         t->in_code_since_ms.store(monotonic_ms(), relaxed);

@@ -12,7 +12,8 @@ command -v docker-compose >/dev/null || { echo "docker-compose is missing (scrip
 compose_file=$src/deploy/compose/compose.yaml
 project=isapi-fcgi-ci-$$
 port=$(free_port)
-export ISAPI_FCGI_IMAGE=$example_image NGINX_IMAGE=$nginx_image HTTP_PORT=$port
+metrics_port=$(free_port)
+export ISAPI_FCGI_IMAGE=$example_image NGINX_IMAGE=$nginx_image HTTP_PORT=$port METRICS_PORT=$metrics_port
 export DOCKER_HOST=unix://$work/podman.sock
 
 podman system service --time=0 "$DOCKER_HOST" > "$work/service.log" 2>&1 &
@@ -27,6 +28,10 @@ url=http://127.0.0.1:$port
 require "nginx answers through the sidecar" wait_until 60 "the compose project" curl -fsS "$url/ping"
 check "an extension answers through nginx and the named volume's socket" expect_eq "$hello_answer" \
     curl -fsS "$url/scripts/hello.dll"
+check "the documented metrics port serves /metrics, which Prometheus' parser reads" bash -c '
+    curl -fsS "http://127.0.0.1:$1/metrics" > "$2/metrics.txt" &&
+    /usr/bin/python3 "$3/tests/ops/check_exposition.py" prometheus "$2/metrics.txt" | grep -q "^counter isapi_fcgi_requests_total{"' \
+    _ "$metrics_port" "$work" "$src"
 check "two containers run, labelled with the project" expect_eq 2 \
     sh -c "podman ps -q --filter label=com.docker.compose.project=$project | wc -l"
 sidecar=$(podman ps -q --filter label=com.docker.compose.project=$project --filter label=com.docker.compose.service=isapi-fcgi)

@@ -16,6 +16,7 @@ exec 9>"$cache_dir/kube.lock"
 flock -w 150 9
 
 port=$(free_port)
+metrics_port=$(free_port)
 base=$src/deploy/kubernetes
 overlay=$work/overlay
 mkdir -p "$overlay"
@@ -37,6 +38,8 @@ patches:
       - {op: replace, path: /spec/replicas, value: 1}
       - {op: add, path: /spec/template/spec/containers/0/ports/0/hostPort, value: $port}
       - {op: add, path: /spec/template/spec/containers/0/ports/0/hostIP, value: 127.0.0.1}
+      - {op: add, path: /spec/template/spec/containers/0/ports/1/hostPort, value: $metrics_port}
+      - {op: add, path: /spec/template/spec/containers/0/ports/1/hostIP, value: 127.0.0.1}
       - {op: add, path: /spec/template/spec/containers/0/imagePullPolicy, value: Never}
       - {op: add, path: /spec/template/spec/containers/1/imagePullPolicy, value: Never}
 YAML
@@ -65,6 +68,12 @@ check "an extension answers through nginx -> emptyDir socket -> sidecar" expect_
 check "the slow-work extension answers too" expect_match '^worker [0-9]+ finished request [0-9]+ after 20 ms$' \
     curl -fsS "$url/scripts/workerthread.dll?ms=20"
 check "nginx's own liveness path" expect_eq ok curl -fsS "$url/healthz"
+check "the annotated metrics port serves the sidecar's /metrics, which Prometheus' parser reads" bash -c '
+    curl -fsS "http://127.0.0.1:$1/metrics" > "$2/metrics.txt" &&
+    /usr/bin/python3 "$3/tests/ops/check_exposition.py" prometheus "$2/metrics.txt" | grep -q "^gauge process_resident_memory_bytes{"' \
+    _ "$metrics_port" "$work" "$src"
+check "... and the pod template carries the prometheus.io annotations" bash -c '
+    grep -q "prometheus.io/port: \"9180\"" "$1" && grep -q "prometheus.io/scrape: \"true\"" "$1"' _ "$work/pod.yaml"
 check "the sidecar's liveness probe (isapi-fcgi ping) passes as a podman health check" \
     wait_until 20 "a healthy sidecar" podman healthcheck run "$sidecar"
 check "the sidecar runs as 10001 on a read-only root" expect_eq "10001:10001 true" \

@@ -37,8 +37,8 @@ check "the systemd units" bash -c 'grep -qxF /lib/systemd/system/isapi-fcgi.sock
 check "the configuration and the logrotate file in /etc, conffiles" expect_eq "$(printf '%s\n' /etc/isapi-fcgi/isapi-fcgi.yaml /etc/logrotate.d/isapi-fcgi)" \
     sh -c "dpkg-deb --ctrl-tarfile '$deb' | tar -xO ./conffiles"
 check "the logrotate file is in the package" bash -c 'grep -qxF /etc/logrotate.d/isapi-fcgi "$1"' _ "$contents"
-check "the nginx snippet at its stable path, the manual page, copyright and changelog" bash -c '
-    for f in /usr/share/isapi-fcgi/nginx/isapi-fcgi.conf /usr/share/man/man8/isapi-fcgi.8.gz \
+check "the nginx snippet at its stable path, the manual pages, copyright and changelog" bash -c '
+    for f in /usr/share/isapi-fcgi/nginx/isapi-fcgi.conf /usr/share/man/man8/isapi-fcgi.8.gz /usr/share/man/man5/isapi-fcgi.yaml.5.gz \
              /usr/share/doc/isapi-fcgi/copyright /usr/share/doc/isapi-fcgi/changelog.gz \
              /usr/share/doc/isapi-fcgi/examples/isapi-fcgi.yaml /usr/share/doc/isapi-fcgi/examples/nginx-site.conf; do
         grep -qxF "$f" "$1" || { echo "missing: $f"; exit 1; }

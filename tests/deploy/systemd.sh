@@ -5,8 +5,9 @@
 #    the service is up only after READY=1 (Type=notify) and shows the master's STATUS=;
 #  - it runs as a dynamic user, sandboxed (read-only system, its state directory writable),
 #    behind the socket root:www-data 0660 that nginx's and Apache's www-data workers use;
-#  - `systemctl reload` (check, then SIGHUP) brings in an extension, and refuses a broken file
-#    while the running generation keeps serving;
+#  - `systemctl reload` (`isapi-fcgi reload`: check, SIGHUP, the master's verdict) brings in an
+#    extension, and fails for a broken file and for one the master refuses, while the running
+#    generation keeps serving;
 #  - the watchdog is fed; `systemctl stop` exits 0; the socket starts it again on demand;
 #  - systemd-analyze verify finds nothing in the installed units, and the security exposure
 #    stays low; `dpkg -r` stops and removes everything, `dpkg --purge` the configuration.
@@ -74,6 +75,19 @@ check "systemctl reload refuses a broken file" bash -c '! podman exec "$1" syste
 check "... and the running generation still serves" expect_eq "$hello_answer" curl -fsS "$url/scripts/hello.dll"
 check "... and the service stays active" expect_eq active on_machine systemctl is-active isapi-fcgi.service
 on_machine sed -i '/^no_such_key: 1$/d' /etc/isapi-fcgi/isapi-fcgi.yaml
+# A file the check passes but the master cannot take (port 80 is nginx's): the verdict comes
+# from the master, through `isapi-fcgi reload` (ExecReload) and its state_file.
+on_machine sed -i 's|^    listen: systemd:isapi-fcgi$|    listen: [systemd:isapi-fcgi, "tcp:127.0.0.1:80"]|' /etc/isapi-fcgi/isapi-fcgi.yaml
+check "the example configuration's listen line is where the test edits it" on_machine grep -q 'tcp:127.0.0.1:80' /etc/isapi-fcgi/isapi-fcgi.yaml
+check "systemctl reload fails when the master refuses the reload" bash -c '! podman exec "$1" systemctl reload isapi-fcgi.service' _ "$machine"
+check "... the journal has the cause from ExecReload" wait_until 10 "the reload command's line" \
+    sh -c "podman exec $machine journalctl -u isapi-fcgi.service --no-pager | grep -q 'isapi-fcgi reload: reload failed: .*127.0.0.1:80'"
+check "... the state file says so" on_machine grep -q '^last_reload: failed$' /var/lib/isapi-fcgi/master.state
+check "... the running generation still serves" expect_eq "$hello_answer" curl -fsS "$url/scripts/hello.dll"
+check "... and the master is the same" expect_eq "$pid" show isapi-fcgi.service MainPID
+on_machine sed -i 's|^    listen: \[systemd:isapi-fcgi, "tcp:127.0.0.1:80"\]$|    listen: systemd:isapi-fcgi|' /etc/isapi-fcgi/isapi-fcgi.yaml
+check "systemctl reload succeeds again once the file is fixed" on_machine systemctl reload isapi-fcgi.service
+check "... and the state file says so" on_machine grep -q '^last_reload: ok$' /var/lib/isapi-fcgi/master.state
 
 # Apache (www-data too) in nginx's place, with the package's site and conf/apache's file.
 require "Apache replaces nginx on port 80" on_machine sh -c 'systemctl stop nginx && systemctl start apache2'

@@ -123,11 +123,15 @@ TEST_F(ops_test, a_required_extension_that_fails_to_load_still_stops_the_start) 
 }
 
 TEST_F(ops_test, a_reload_whose_workers_cannot_start_keeps_the_old_generation_and_says_why) {
-    start(app_config("    workers: 1\n", extension_line("hello", ops_extension("hello").string(), "/scripts/hello.dll")));
-    rewrite_config(app_config("    workers: 1\n",
+    // With a state_file, where `isapi-fcgi reload` (ExecReload) reads the verdict.
+    const auto with_state = [](const std::string& yaml) {
+        return replace_all(yaml, "allow_root: true\n", "allow_root: true\nstate_file: @DIR@/master.state\n");
+    };
+    start(with_state(app_config("    workers: 1\n", extension_line("hello", ops_extension("hello").string(), "/scripts/hello.dll"))));
+    rewrite_config(with_state(app_config("    workers: 1\n",
                               extension_line("hello", ops_extension("hello").string(), "/scripts/hello.dll") +
                                   "      - { name: fail_version, path: " + ops_extension("fail_version").string() +
-                                  ", urls: /scripts/version.dll, required: true }\n"));
+                                  ", urls: /scripts/version.dll, required: true }\n")));
     const auto mark = log_mark();
     ASSERT_EQ(::kill(master().pid(), SIGHUP), 0);
     const auto line = wait_log(R"(pool app: reload failed: worker \d+ of generation 2 could not start: .*'fail_version' .* is )"
@@ -144,6 +148,13 @@ TEST_F(ops_test, a_reload_whose_workers_cannot_start_keeps_the_old_generation_an
     std::vector<std::string> problems;
     const auto samples = parse_prometheus(metrics(), problems);
     EXPECT_EQ(samples.at(R"(isapi_fcgi_reload_failed{pool="app"})"), 1);
+    EXPECT_EQ(samples.at(R"(isapi_fcgi_reloads_total{pool="app",result="failed"})"), 1);
+    std::ifstream state_file(work_.file("master.state"));
+    const std::string state((std::istreambuf_iterator<char>(state_file)), std::istreambuf_iterator<char>());
+    EXPECT_TRUE(std::regex_search(state, std::regex("reloads: 1\nlast_reload: failed\nlast_reload_error: pool app: "
+                                                    "worker \\d+ of generation 2 could not start: .*GetExtensionVersion "
+                                                    "returned FALSE")))
+        << state;
     EXPECT_EQ(fcgi_get(address(), "/scripts/hello.dll").status, 200);
     stop_master();
 }
