@@ -88,6 +88,7 @@ void isapi_host::handle(std::shared_ptr<engine::request> r) {
         return answer(*r, 413, "413 Payload Too Large: the request body exceeds this server's limit\n");
     }
     const std::size_t extension = mapped.match.extension;
+    if (auto* windows = pool->wine_extension(extension)) return windows->handle(std::move(r), std::move(mapped.match));
     std::make_shared<isapi_request>(std::make_shared<engine_channel>(std::move(r)), pool, extension,
                                     std::move(mapped.match))
         ->start();

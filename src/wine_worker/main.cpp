@@ -26,6 +26,8 @@ using namespace isapi_fcgi::wine_worker;
 namespace {
 
 const char* dll_path = "";
+/// How long requests still running at EOF may take (the Linux worker kills after its own bound).
+constexpr ULONGLONG stop_grace_ms = 8000;
 
 void log_line(const std::string& text) {
     const std::string line = "isapi-wine-worker: " + text + "\n";
@@ -192,15 +194,16 @@ int main(int argc, char** argv) {
         return 3;
     }
     context.proc = ext.proc;
-    {
-        work_queue pool(threads);
-        context.threads = &pool;
-        pipe.write_stream(fcgi::record_type::stderr_stream, 0, std::string(wine::status_ready) + ext.description);
-        serve(pipes.in, context);
-        // EOF: the Linux worker is stopping us. Work already posted finishes (the queue drains
-        // before its threads end); the Linux worker bounds how long it waits for that.
-    }
+    // Never destroyed: a DLL thread that never returns must not keep the process from ending.
+    auto* pool = new work_queue(threads);
+    context.threads = pool;
+    pipe.write_stream(fcgi::record_type::stderr_stream, 0, std::string(wine::status_ready) + ext.description);
+    serve(pipes.in, context);
+    // EOF: the Linux worker is stopping us. Requests still running get a bounded time to
+    // finish, then TerminateExtension runs and the process ends whatever is left.
+    const ULONGLONG deadline = GetTickCount64() + stop_grace_ms;
+    while (context.unfinished.load() > 0 && GetTickCount64() < deadline) Sleep(10);
     if (ext.terminate) ext.terminate(HSE_TERM_MUST_UNLOAD);
-    FreeLibrary(ext.module);
-    return 0;
+    std::fflush(nullptr);
+    ExitProcess(0);
 }

@@ -39,7 +39,9 @@ windows_request::windows_request(worker_context& context, std::uint16_t id, fcgi
       match_(match_of(params_)),
       variables_(params_, match_, context.variables,
                  !isapi::declared_body_length(params_.get("CONTENT_LENGTH")).has_value()),
-      translator_(context.translator) {}
+      translator_(context.translator) {
+    context_.unfinished.fetch_add(1);
+}
 
 std::shared_ptr<windows_request> windows_request::find(HCONN conn) {
     std::lock_guard lock(registry_mutex);
@@ -138,8 +140,11 @@ void windows_request::finish(bool failed) {
         std::lock_guard lock(body_mutex_);
         body_changed_.notify_all();  // a reader waiting for room
     }
-    std::lock_guard lock(registry_mutex);
-    registry.erase(conn_);
+    {
+        std::lock_guard lock(registry_mutex);
+        registry.erase(conn_);
+    }
+    context_.unfinished.fetch_sub(1);
 }
 
 BOOL windows_request::write(const char* data, DWORD size) {

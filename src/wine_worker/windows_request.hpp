@@ -31,6 +31,7 @@ struct worker_context {
     isapi::response_translator_options translator;
     std::size_t upload_read_ahead = 48 * 1024;
     std::size_t max_buffered_body = 1024 * 1024;  // per request, before the reader waits
+    std::atomic<long> unfinished{0};              // requests begun and not yet finished
 };
 
 class windows_request : public std::enable_shared_from_this<windows_request> {
