@@ -96,7 +96,7 @@ struct wine_extension::incarnation {
     std::size_t outstanding = 0;  // under flow_mutex
 };
 
-struct wine_extension::relay {
+struct wine_extension::relay : std::enable_shared_from_this<wine_extension::relay> {
     std::shared_ptr<engine::request> r;
     isapi::url_match match;
     std::shared_ptr<incarnation> worker;
@@ -105,7 +105,16 @@ struct wine_extension::relay {
     bool output_started = false;
     bool done = false;  // answered (END_REQUEST relayed, failed, timed out or aborted)
     std::array<std::byte, 32 * 1024> body{};
-    std::unique_ptr<asio::steady_timer> timer;
+    std::unique_ptr<asio::steady_timer> timer;  // used on the request's strand only
+    asio::any_io_executor strand;
+
+    /// Marks the relay answered and hands its request over (null when it already was): the id
+    /// may stay reserved until END_REQUEST, but the request, and its connection, go at once.
+    std::shared_ptr<engine::request> finish() {
+        if (std::exchange(done, true)) return nullptr;
+        asio::post(strand, [self = shared_from_this()] { self->timer->cancel(); });
+        return std::move(r);
+    }
 };
 
 wine_extension::wine_extension(const config::extension_settings& extension, const config::pool_settings& pool)
@@ -157,6 +166,7 @@ bool wine_extension::start_worker(std::unique_lock<std::mutex>&) {
 void wine_extension::handle(std::shared_ptr<engine::request> r, isapi::url_match match) {
     auto rel = std::make_shared<relay>();
     rel->r = r;
+    rel->strand = r->executor();
     rel->match = std::move(match);
     std::unique_lock lock(mutex_);
     const bool restartable = load_error_.empty() || current_ == nullptr;
@@ -193,30 +203,37 @@ void wine_extension::handle(std::shared_ptr<engine::request> r, isapi::url_match
     });
     // Weak: the request keeps its abort handler, and the relay keeps the request.
     r->on_abort_on_strand([this, weak = std::weak_ptr<relay>(rel)] {
-        const auto rel = weak.lock();
-        if (!rel) return;
+        const auto aborted = weak.lock();
+        if (!aborted) return;
+        std::shared_ptr<engine::request> request;
         {
-            std::lock_guard relay_lock(rel->mutex);
-            if (std::exchange(rel->done, true)) return;
+            std::lock_guard relay_lock(aborted->mutex);
+            request = aborted->finish();
         }
-        rel->timer->cancel();
+        if (!request) return;
         std::string abort;
-        append_empty(abort, fcgi::record_type::abort_request, rel->id);
-        enqueue(rel->worker, std::move(abort));
-        rel->r->end();
+        append_empty(abort, fcgi::record_type::abort_request, aborted->id);
+        enqueue(aborted->worker, std::move(abort));
+        request->end();
     });
     if (worker->phase == incarnation::state::ready) begin(rel);
     else worker->waiting.push_back(rel);
 }
 
 void wine_extension::begin(const std::shared_ptr<relay>& rel) {
+    std::shared_ptr<engine::request> request;
+    {
+        std::lock_guard lock(rel->mutex);
+        if (rel->done) return;  // aborted while its worker was starting
+        request = rel->r;
+    }
     std::string bytes;
     const auto header = fcgi::encode_header(fcgi::record_type::begin_request, rel->id, 8);
     bytes.append(reinterpret_cast<const char*>(header.data()), header.size());
     const char body[8] = {0, static_cast<char>(fcgi::role::responder), 0, 0, 0, 0, 0, 0};
     bytes.append(body, sizeof body);
     std::string params;
-    const auto& in = rel->r->params();
+    const auto& in = request->params();
     for (std::size_t i = 0; i < in.size(); ++i) fcgi::append_pair(params, in[i].name, in[i].value);
     const auto& m = rel->match;
     fcgi::append_pair(params, match_script_name, m.script_name);
@@ -230,12 +247,14 @@ void wine_extension::begin(const std::shared_ptr<relay>& rel) {
 }
 
 void wine_extension::pump_body(const std::shared_ptr<relay>& rel) {
+    std::shared_ptr<engine::request> request;
     {
         std::lock_guard lock(rel->mutex);
         if (rel->done) return;
+        request = rel->r;
     }
     // One chunk in flight per request: the next read starts once this one is in the pipe.
-    rel->r->async_read_stdin(rel->body, [this, rel](std::error_code ec, std::size_t n) {
+    request->async_read_stdin(rel->body, [this, rel](std::error_code ec, std::size_t n) {
         if (ec) return;  // aborted: the abort handler tells the worker
         std::string bytes;
         if (n == 0) {
@@ -342,10 +361,7 @@ void wine_extension::read_loop(std::shared_ptr<incarnation> worker) {
                 status_line.clear();
             } else if (type == fcgi::record_type::end_request && current) {
                 std::lock_guard relay_lock(current->mutex);
-                if (!std::exchange(current->done, true)) {
-                    asio::post(current->r->executor(), [rel = current] { rel->timer->cancel(); });
-                    current->r->end();
-                }
+                if (auto request = current->finish()) request->end();
             }
             // The relay holds its request, which holds its connection: let go at each record's end.
             current.reset();
@@ -392,29 +408,29 @@ void wine_extension::worker_ended(const std::shared_ptr<incarnation>& worker) {
 
 void wine_extension::finish_failed(const std::shared_ptr<relay>& rel, int status, const char* why) {
     std::lock_guard lock(rel->mutex);
-    if (std::exchange(rel->done, true)) return;
-    asio::post(rel->r->executor(), [rel] { rel->timer->cancel(); });
+    const auto request = rel->finish();
+    if (!request) return;
     if (rel->output_started) {
-        rel->r->close_connection();
+        request->close_connection();
         return;
     }
-    rel->r->write_copy(engine::make_simple_response(status, fmt::format("{} {}: {}\n", status,
-                                                                        status == 502 ? "Bad Gateway" : "Internal Server Error", why)));
-    rel->r->end();
+    request->write_copy(engine::make_simple_response(
+        status, fmt::format("{} {}: {}\n", status, status == 502 ? "Bad Gateway" : "Internal Server Error", why)));
+    request->end();
 }
 
 void wine_extension::timed_out(const std::shared_ptr<relay>& rel) {
     {
         std::lock_guard lock(rel->mutex);
-        if (rel->done) return;
-        rel->done = true;
-        spdlog::warn("{} 504: extension '{}' ({}) did not finish within request_timeout ({} ms)", rel->r->log_context(),
+        const auto request = rel->finish();
+        if (!request) return;
+        spdlog::warn("{} 504: extension '{}' ({}) did not finish within request_timeout ({} ms)", request->log_context(),
                      settings_.name, settings_.path, request_timeout_.count());
         if (rel->output_started) {
-            rel->r->close_connection();
+            request->close_connection();
         } else {
-            rel->r->write_copy(engine::make_simple_response(504, "504 Gateway Timeout: the extension did not answer in time\n"));
-            rel->r->end();
+            request->write_copy(engine::make_simple_response(504, "504 Gateway Timeout: the extension did not answer in time\n"));
+            request->end();
         }
     }
     std::string abort;
