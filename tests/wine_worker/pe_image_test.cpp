@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <iterator>
+#include <sstream>
 #include <vector>
 
 namespace isapi_fcgi::wine {
@@ -13,7 +13,10 @@ namespace {
 
 std::vector<std::uint8_t> file_bytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    std::ostringstream read;
+    read << in.rdbuf();
+    const std::string text = read.str();
+    return {text.begin(), text.end()};
 }
 
 TEST(pe_image, a_mingw_built_extension_is_an_amd64_dll_exporting_both_entry_points) {
