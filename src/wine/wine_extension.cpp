@@ -192,8 +192,14 @@ void wine_extension::handle(std::shared_ptr<engine::request> r, isapi::url_match
         r->end();
         return;
     }
-    while (next_id_ == 0 || worker->live.count(next_id_)) ++next_id_;
-    rel->id = next_id_++;
+    // The lowest free id: ids stay as few as the requests in flight, and so does the Windows
+    // worker's table of them.
+    std::uint16_t id = 1;
+    for (const auto& [used, unused] : worker->live) {
+        if (used != id) break;
+        ++id;
+    }
+    rel->id = id;
     rel->worker = worker;
     worker->live.emplace(rel->id, rel);
     rel->timer = std::make_unique<asio::steady_timer>(r->executor());

@@ -75,7 +75,6 @@ private:
     std::vector<std::thread> readers_;  // joined at stop()
     std::chrono::steady_clock::time_point next_start_{};
     bool stopping_ = false;
-    std::uint16_t next_id_ = 1;
 
     // Writes to the worker's stdin, in order, from one thread: never on a connection's strand.
     struct write_item {

@@ -112,9 +112,11 @@ loaded_extension load(const char* path) {
 
 /// Reads records until EOF, handing each request's parts to its windows_request.
 void serve(HANDLE in, worker_context& context) {
+    // Weak: a request lives from its PARAMS to its end, not until its id is reused.
     struct slot {
         std::string params;
-        std::shared_ptr<windows_request> request;
+        std::weak_ptr<windows_request> request;
+        bool started = false;
     };
     std::map<std::uint16_t, slot> slots;
     fcgi::record_parser parser;
@@ -141,25 +143,27 @@ void serve(HANDLE in, worker_context& context) {
                     continue;
                 } else if (auto found = slots.find(header.request_id); found != slots.end()) {
                     auto& s = found->second;
-                    if (type == fcgi::record_type::params && !s.request) {
+                    if (type == fcgi::record_type::params && !s.started) {
                         fcgi::param_set params;
                         fcgi::param_set::parse(std::move(s.params), params);
-                        s.request = std::make_shared<windows_request>(context, header.request_id, std::move(params));
-                        context.threads->post([r = s.request] { r->run(); });
-                    } else if (type == fcgi::record_type::stdin_stream && s.request) {
-                        s.request->body_ended();
+                        auto request = std::make_shared<windows_request>(context, header.request_id, std::move(params));
+                        s.request = request;
+                        s.started = true;
+                        context.threads->post([request] { request->run(); });
+                    } else if (type == fcgi::record_type::stdin_stream) {
+                        if (auto request = s.request.lock()) request->body_ended();
                     }
                 }
                 if (type == fcgi::record_type::abort_request)
-                    if (auto found = slots.find(header.request_id); found != slots.end() && found->second.request)
-                        found->second.request->abort();
+                    if (auto found = slots.find(header.request_id); found != slots.end())
+                        if (auto request = found->second.request.lock()) request->abort();
             } else if (step.what == fcgi::record_parser::event::content) {
                 const auto found = slots.find(header.request_id);
                 if (found == slots.end()) continue;
                 const std::string_view piece(reinterpret_cast<const char*>(step.content.data()), step.content.size());
                 if (type == fcgi::record_type::params) found->second.params.append(piece);
-                else if (type == fcgi::record_type::stdin_stream && found->second.request)
-                    found->second.request->body_arrived(piece);
+                else if (type == fcgi::record_type::stdin_stream)
+                    if (auto request = found->second.request.lock()) request->body_arrived(piece);
             }
         }
     }

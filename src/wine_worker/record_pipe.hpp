@@ -10,6 +10,8 @@
 
 #include "fcgi/protocol.hpp"
 
+#include "srw_sync.hpp"
+
 namespace isapi_fcgi::wine_worker {
 
 class record_pipe {
@@ -26,7 +28,7 @@ private:
     bool write_all(const void* data, std::size_t size);
 
     HANDLE out_;
-    std::mutex mutex_;
+    srw_mutex mutex_;
     bool broken_ = false;
 };
 

@@ -9,7 +9,7 @@
 namespace isapi_fcgi::wine_worker {
 namespace {
 
-std::mutex registry_mutex;
+srw_mutex registry_mutex;
 std::map<HCONN, std::weak_ptr<windows_request>> registry;
 std::uintptr_t next_conn = 0x1000;
 
@@ -106,7 +106,7 @@ void windows_request::run() {
     ecb_.WriteClient = &write_client;
     ecb_.ReadClient = &read_client;
     ecb_.ServerSupportFunction = &server_support_function;
-    auto self = shared_from_this();  // alive until finish(), PENDING included
+    keep_alive_ = shared_from_this();  // until finish(), PENDING included
     const DWORD status = context_.proc(&ecb_);
     if (status == HSE_STATUS_PENDING) return;  // DONE_WITH_SESSION ends it, from any thread
     finish(status == HSE_STATUS_ERROR);
@@ -145,6 +145,7 @@ void windows_request::finish(bool failed) {
         registry.erase(conn_);
     }
     context_.unfinished.fetch_sub(1);
+    const auto last = std::move(keep_alive_);  // may be the last reference: released on return
 }
 
 BOOL windows_request::write(const char* data, DWORD size) {

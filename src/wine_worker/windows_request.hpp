@@ -6,7 +6,6 @@
 #include <httpext.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -19,6 +18,8 @@
 #include "isapi/url_map.hpp"
 #include "record_pipe.hpp"
 #include "work_queue.hpp"
+
+#include "srw_sync.hpp"
 
 namespace isapi_fcgi::wine_worker {
 
@@ -76,16 +77,17 @@ private:
     std::string read_ahead_;
     HCONN conn_ = nullptr;
 
-    std::mutex body_mutex_;
-    std::condition_variable body_changed_;
+    srw_mutex body_mutex_;
+    srw_condition body_changed_;
     std::string body_;  // arrived, not yet read
     bool body_ended_ = false;
     std::atomic<bool> aborted_{false};
 
-    std::mutex output_mutex_;  // the translator and the end, one caller at a time
+    srw_mutex output_mutex_;  // the translator and the end, one caller at a time
     isapi::response_translator translator_;
     std::atomic<bool> finished_{false};  // written under output_mutex_
 
+    std::shared_ptr<windows_request> keep_alive_;  // from HttpExtensionProc to finish()
     PFN_HSE_IO_COMPLETION completion_ = nullptr;
     void* completion_context_ = nullptr;
 };

@@ -1,12 +1,13 @@
 #pragma once
 // A fixed pool of threads running posted work in order of arrival. Thread creation under Wine
 // costs milliseconds, so the threads are made once, at start-up, and never per request.
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "srw_sync.hpp"
 
 namespace isapi_fcgi::wine_worker {
 
@@ -48,8 +49,8 @@ private:
         }
     }
 
-    std::mutex mutex_;
-    std::condition_variable wake_;
+    srw_mutex mutex_;
+    srw_condition wake_;
     std::deque<std::function<void()>> queue_;
     bool stopping_ = false;
     std::vector<std::thread> threads_;
