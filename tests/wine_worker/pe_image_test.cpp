@@ -30,6 +30,18 @@ TEST(pe_image, a_mingw_built_extension_is_an_amd64_dll_exporting_both_entry_poin
     EXPECT_EQ(extension_problem(*info), "");
 }
 
+TEST(pe_image, an_i686_build_of_the_same_source_is_an_i386_dll_with_undecorated_exports) {
+#ifdef ISAPI_WINE32_DLL_HELLO
+    std::string error;
+    const auto info = read_pe_file(ISAPI_WINE32_DLL_HELLO, error);
+    ASSERT_TRUE(info) << error;
+    EXPECT_EQ(info->machine, pe_machine::i386);
+    EXPECT_EQ(extension_problem(*info), "");  // --kill-at: "HttpExtensionProc", not "_HttpExtensionProc@4"
+#else
+    GTEST_SKIP() << "no i686-w64-mingw32-g++-posix: the 32-bit sub-build is not configured";
+#endif
+}
+
 TEST(pe_image, a_dll_without_HttpExtensionProc_is_named_as_such) {
     std::string error;
     const auto info = read_pe_file(ISAPI_WINE_DLL_NOPROC, error);

@@ -29,6 +29,13 @@ protected:
         if (IsSkipped()) return;
         isapi_sidecar_options options;
         options.extensions = {wine_dll("hello"), wine_dll("formdump"), wine_dll("winmisbehave"), wine_dll("noproc")};
+#ifdef ISAPI_WINE32_DLL_DIR
+        auto hello32 = wine_dll("hello");
+        hello32.name = "hello32";
+        hello32.path = std::filesystem::path(ISAPI_WINE32_DLL_DIR) / "hello.dll";
+        hello32.urls = {"/scripts/hello32.dll"};
+        options.extensions.push_back(hello32);
+#endif
         // Few threads: each costs milliseconds under Wine. A short timeout for the hang test.
         options.pool_extra = "    extension_threads: 4\n    request_timeout: 3s\n";
         options.env = {"WINEPREFIX=" ISAPI_WINE_TEST_PREFIX};
@@ -45,6 +52,19 @@ TEST_F(wine_worker_nginx_only, hello_dll_answers_with_the_native_examples_exact_
     EXPECT_TRUE(sidecar().wait_for_log(std::regex("extension 'hello' loaded from .*hello\\.dll in a Windows worker"),
                                        soon()))
         << sidecar().log();
+}
+
+TEST_F(wine_worker_nginx_only, a_32_bit_dll_is_served_by_the_32_bit_worker) {
+#ifdef ISAPI_WINE32_DLL_DIR
+    const auto result = get("/scripts/hello32.dll");
+    ASSERT_EQ(result.status, 200) << result.describe() << sidecar().log();
+    EXPECT_EQ(result.body, hello_body);
+    EXPECT_TRUE(sidecar().wait_for_log(std::regex("extension 'hello32' loaded from .*i686/hello\\.dll in a Windows worker"),
+                                       soon()))
+        << sidecar().log();
+#else
+    GTEST_SKIP() << "no 32-bit sub-build or no wine32 (docs/wine.md, 32-bit)";
+#endif
 }
 
 TEST_F(wine_worker_nginx_only, posted_body_reaches_the_dll_whole_through_the_pipes) {
