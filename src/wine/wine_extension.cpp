@@ -29,21 +29,6 @@ constexpr std::chrono::seconds start_timeout{120};
 /// After a failed start, requests answer 500 for this long before the next try.
 constexpr std::chrono::seconds restart_backoff{5};
 
-void append_record(std::string& out, fcgi::record_type type, std::uint16_t id, std::string_view content) {
-    fcgi::for_each_record_chunk(content.size(), [&](std::size_t offset, std::size_t length) {
-        const auto header = fcgi::encode_header(type, id, static_cast<std::uint16_t>(length));
-        out.append(reinterpret_cast<const char*>(header.data()), header.size());
-        out.append(content.substr(offset, length));
-        const auto padding = fcgi::padding_bytes(fcgi::padding_for(length));
-        out.append(reinterpret_cast<const char*>(padding.data()), padding.size());
-    });
-}
-
-void append_empty(std::string& out, fcgi::record_type type, std::uint16_t id) {
-    const auto header = fcgi::encode_header(type, id, 0);
-    out.append(reinterpret_cast<const char*>(header.data()), header.size());
-}
-
 std::vector<std::string> worker_argv(const config::extension_settings& ext, const config::pool_settings& pool,
                                      std::string& problem) {
     std::string error;
@@ -218,7 +203,7 @@ void wine_extension::handle(std::shared_ptr<engine::request> r, isapi::url_match
         }
         if (!request) return;
         std::string abort;
-        append_empty(abort, fcgi::record_type::abort_request, aborted->id);
+        append_empty_record(abort, fcgi::record_type::abort_request, aborted->id);
         enqueue(aborted->worker, std::move(abort));
         request->end();
     });
@@ -247,8 +232,8 @@ void wine_extension::begin(const std::shared_ptr<relay>& rel) {
     fcgi::append_pair(params, match_path_info, m.path_info);
     fcgi::append_pair(params, match_path, m.path);
     fcgi::append_pair(params, match_flags, std::string(m.from_request_uri ? "r" : "") + (m.script_mapped ? "s" : ""));
-    append_record(bytes, fcgi::record_type::params, rel->id, params);
-    append_empty(bytes, fcgi::record_type::params, rel->id);
+    append_records(bytes, fcgi::record_type::params, rel->id, params);
+    append_empty_record(bytes, fcgi::record_type::params, rel->id);
     enqueue(rel->worker, std::move(bytes), [this, rel] { pump_body(rel); });
 }
 
@@ -262,13 +247,16 @@ void wine_extension::pump_body(const std::shared_ptr<relay>& rel) {
     // One chunk in flight per request: the next read starts once this one is in the pipe.
     request->async_read_stdin(rel->body, [this, rel](std::error_code ec, std::size_t n) {
         if (ec) return;  // aborted: the abort handler tells the worker
+        // Queued under the relay's lock, and only while it is unanswered: see read_loop.
+        std::lock_guard lock(rel->mutex);
+        if (rel->done) return;
         std::string bytes;
         if (n == 0) {
-            append_empty(bytes, fcgi::record_type::stdin_stream, rel->id);
+            append_empty_record(bytes, fcgi::record_type::stdin_stream, rel->id);
             enqueue(rel->worker, std::move(bytes));
             return;
         }
-        append_record(bytes, fcgi::record_type::stdin_stream, rel->id,
+        append_records(bytes, fcgi::record_type::stdin_stream, rel->id,
                       std::string_view(reinterpret_cast<const char*>(rel->body.data()), n));
         enqueue(rel->worker, std::move(bytes), [this, rel] { pump_body(rel); });
     });
@@ -325,10 +313,21 @@ void wine_extension::read_loop(std::shared_ptr<incarnation> worker) {
             const auto& header = parser.header();
             const auto type = header.kind();
             if (step.what == fcgi::record_parser::event::header) {
-                std::lock_guard lock(mutex_);
-                const auto found = worker->live.find(header.request_id);
-                current = found == worker->live.end() ? nullptr : found->second;
-                if (type == fcgi::record_type::end_request && current) worker->live.erase(found);
+                {
+                    std::lock_guard lock(mutex_);
+                    const auto found = worker->live.find(header.request_id);
+                    current = found == worker->live.end() ? nullptr : found->second;
+                }
+                if (type == fcgi::record_type::end_request && current) {
+                    // Answered before its id is freed: no body piece of this request can then
+                    // be queued behind the BEGIN_REQUEST of the next one to get the id.
+                    {
+                        std::lock_guard relay_lock(current->mutex);
+                        if (auto request = current->finish()) request->end();
+                    }
+                    std::lock_guard lock(mutex_);
+                    worker->live.erase(header.request_id);
+                }
                 continue;
             }
             if (step.what == fcgi::record_parser::event::content) {
@@ -365,9 +364,6 @@ void wine_extension::read_loop(std::shared_ptr<incarnation> worker) {
                     worker->failure = status_line.substr(status_failed.size());
                 }
                 status_line.clear();
-            } else if (type == fcgi::record_type::end_request && current) {
-                std::lock_guard relay_lock(current->mutex);
-                if (auto request = current->finish()) request->end();
             }
             // The relay holds its request, which holds its connection: let go at each record's end.
             current.reset();
@@ -440,7 +436,7 @@ void wine_extension::timed_out(const std::shared_ptr<relay>& rel) {
         }
     }
     std::string abort;
-    append_empty(abort, fcgi::record_type::abort_request, rel->id);
+    append_empty_record(abort, fcgi::record_type::abort_request, rel->id);
     enqueue(rel->worker, std::move(abort));
 }
 

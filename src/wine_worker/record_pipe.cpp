@@ -4,6 +4,7 @@
 
 #include "fcgi/record_header.hpp"
 #include "fcgi/record_writer.hpp"
+#include "wine/link_protocol.hpp"
 
 namespace isapi_fcgi::wine_worker {
 
@@ -22,13 +23,7 @@ bool record_pipe::write_all(const void* data, std::size_t size) {
 bool record_pipe::write_stream(fcgi::record_type type, std::uint16_t id, std::string_view data) {
     // One buffer per call, so a record goes out in one WriteFile (pipes keep small writes whole).
     std::string framed;
-    fcgi::for_each_record_chunk(data.size(), [&](std::size_t offset, std::size_t length) {
-        const auto header = fcgi::encode_header(type, id, static_cast<std::uint16_t>(length));
-        framed.append(reinterpret_cast<const char*>(header.data()), header.size());
-        framed.append(data.substr(offset, length));
-        const auto padding = fcgi::padding_bytes(fcgi::padding_for(length));
-        framed.append(reinterpret_cast<const char*>(padding.data()), padding.size());
-    });
+    wine::append_records(framed, type, id, data);
     std::lock_guard lock(mutex_);
     return write_all(framed.data(), framed.size());
 }
