@@ -39,6 +39,7 @@ void emit_extension(YAML::Emitter& out, const extension_settings& e) {
     out << YAML::Key << "urls" << YAML::Value << YAML::Flow << e.urls;
     out << YAML::Key << "required" << YAML::Value << e.required;
     out << YAML::Key << "streaming" << YAML::Value << e.streaming;
+    out << YAML::Key << "runtime" << YAML::Value << (e.runtime == extension_runtime::wine ? "wine" : "native");
     out << YAML::EndMap;
 }
 

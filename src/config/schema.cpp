@@ -144,7 +144,7 @@ void store_extension_name(const field& value, extension_settings& ext) {
 }
 
 void store_extension_path(const field& value, extension_settings& ext) {
-    std::string path = value.text("the absolute path of the extension's .so");
+    std::string path = value.text("the absolute path of the extension's .so or .dll");
     if (path.front() != '/') value.fail(quoted(path) + " is not an absolute path");
     ext.path = std::move(path);
 }
@@ -162,7 +162,14 @@ void store_extension_urls(const field& value, extension_settings& ext) {
     ext.urls = std::move(urls);
 }
 
-const std::array<key_spec<extension_settings>, 5> extension_table{{
+void store_extension_runtime(const field& value, extension_settings& ext) {
+    const std::string text = value.text("native or wine");
+    if (text == "native") ext.runtime = extension_runtime::native;
+    else if (text == "wine") ext.runtime = extension_runtime::wine;
+    else value.fail(quoted(text) + " is not a runtime (use native or wine)");
+}
+
+const std::array<key_spec<extension_settings>, 6> extension_table{{
     {"name", "extension name", "(required)", store_extension_name},
     {"path", "absolute path", "(required)", store_extension_path},
     {"urls", "URL path or list", "[] (script maps only)", store_extension_urls},
@@ -170,6 +177,7 @@ const std::array<key_spec<extension_settings>, 5> extension_table{{
      [](const field& v, extension_settings& e) { e.required = parse_bool(v); }},
     {"streaming", "boolean", "false",
      [](const field& v, extension_settings& e) { e.streaming = parse_bool(v); }},
+    {"runtime", "native or wine", "native", store_extension_runtime},
 }};
 
 void store_extensions(const field& value, pool_settings& pool) {

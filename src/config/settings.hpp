@@ -62,13 +62,18 @@ struct timeouts {
     std::chrono::milliseconds drain_grace{std::chrono::seconds(5)};
 };
 
+/// Where an extension's code runs: dlopen'ed into the Linux worker, or a Windows PE .dll loaded
+/// by the Windows worker (isapi-wine-worker.exe) that the Linux worker runs under Wine.
+enum class extension_runtime { native, wine };
+
 /// One ISAPI extension: loaded from `path` at start-up, answering the URL paths in `urls`.
 struct extension_settings {
     std::string name;
-    std::string path;               ///< absolute path of the .so
+    std::string path;               ///< absolute path of the .so (runtime wine: the .dll)
     std::vector<std::string> urls;  ///< e.g. /scripts/app.dll; matched on whole segments
     bool required = false;          ///< GetExtensionVersion returning FALSE stops start-up
     bool streaming = false;         ///< adds X-Accel-Buffering: no, so nginx passes output on at once
+    extension_runtime runtime = extension_runtime::native;
     int line = 0;                   ///< 1-based place of the entry in the configuration file; 0: none
     int column = 0;
 };

@@ -88,6 +88,7 @@ std::string write_sidecar_yaml(const import_plan& plan, const std::string& sourc
             for (const auto& e : p.extensions) {
                 out << "      - name: " << yaml_quoted(e.name) << "\n"
                     << "        path: " << yaml_quoted(e.path) << "   # was " << e.windows_path << "\n"
+                    << (e.wine ? "        runtime: wine\n" : "")
                     << "        urls: [";
                 for (std::size_t i = 0; i < e.urls.size(); ++i) out << (i ? ", " : "") << yaml_quoted(e.urls[i]);
                 out << "]\n";
@@ -95,6 +96,7 @@ std::string write_sidecar_yaml(const import_plan& plan, const std::string& sourc
             for (const auto& e : p.script_map_only) {
                 out << "      - name: " << yaml_quoted(e.name) << "   # reached only through script_maps\n"
                     << "        path: " << yaml_quoted(e.path) << "   # was " << e.windows_path << "\n"
+                    << (e.wine ? "        runtime: wine\n" : "")
                     << "        urls: []\n";
             }
         }

@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -255,8 +256,19 @@ private:
         e.name = unique_name(sanitise(stem), taken);
         e.windows_path = windows_dll;
         e.path = dll_to_so(linux_path(windows_dll));
+        run_under_wine_when_only_the_dll_exists(e, linux_path(windows_dll));
         list.push_back(std::move(e));
         return list.back();
+    }
+
+    /// A DLL copied over unmodified (no rebuilt .so beside it) is served as it is, under Wine.
+    void run_under_wine_when_only_the_dll_exists(planned_extension& e, const std::string& dll) {
+        std::error_code ec;
+        if (dll == e.path || std::filesystem::exists(e.path, ec) || !std::filesystem::is_regular_file(dll, ec)) return;
+        e.path = dll;
+        e.wine = true;
+        plan_.warnings.push_back("'" + e.windows_path + "': no " + dll_to_so(dll) + " was found but the DLL is at " +
+                                 dll + ": it runs unmodified under Wine (runtime: wine, docs/wine.md)");
     }
 
     void plan_direct_dlls() {

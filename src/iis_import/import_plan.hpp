@@ -31,8 +31,9 @@ struct import_options {
 
 struct planned_extension {
     std::string name;
-    std::string path;          ///< Linux path of the .so
+    std::string path;          ///< Linux path of the .so (or of the .dll when `wine`)
     std::string windows_path;  ///< as IIS had it
+    bool wine = false;         ///< no .so, the .dll itself is there: `runtime: wine` (docs/wine.md)
     std::vector<std::string> urls;
     std::vector<std::string> url_sites;  ///< the site of each URL
 };

@@ -70,6 +70,9 @@ extension_library::extension_library(const config::extension_settings& settings,
     fail(settings, std::move(reason));
 }
 
+extension_library::extension_library(const config::extension_settings& settings, runs_under_wine)
+    : name_(settings.name), load_error_("runs in a Windows worker under Wine") {}
+
 void extension_library::fail(const config::extension_settings& settings, std::string reason) {
     if (handle_) {
         if (attached_) isapi_module_detach(handle_);

@@ -25,6 +25,10 @@ public:
     /// An extension not loaded at all (e.g. it crashed a worker while loading): failed with
     /// `reason`, nothing is opened.
     extension_library(const config::extension_settings& settings, std::string reason);
+    /// A `runtime: wine` extension: its DLL runs in a Windows worker (wine::wine_extension), so
+    /// nothing is loaded here and nothing is logged; requests never reach call().
+    struct runs_under_wine {};
+    extension_library(const config::extension_settings& settings, runs_under_wine);
     /// TerminateExtension(HSE_TERM_MUST_UNLOAD), DllMain(DLL_PROCESS_DETACH), dlclose.
     ~extension_library();
     extension_library(const extension_library&) = delete;

@@ -119,6 +119,9 @@ void isapi_host::serve(std::shared_ptr<request_channel> channel, engine::request
         return answer(*r, 413, "413 Payload Too Large: the request body exceeds this server's limit\n");
     }
     const std::size_t extension = mapped.match.extension;
+    // A Windows worker gets the request as the front end sent it: filters' rewrites and response
+    // side do not reach it yet (docs/wine.md).
+    if (auto* windows = pool->wine_extension(extension)) return windows->handle(r->shared_from_this(), std::move(mapped.match));
     std::make_shared<isapi_request>(std::move(channel), pool, extension, std::move(mapped.match))->start();
 }
 

@@ -37,7 +37,19 @@ pool_host::pool_host(const config::pool_settings& settings, std::shared_ptr<spdl
     }
     for (const auto& ext : settings_.isapi.extensions) {
         const std::size_t index = extensions_.size();
-        if (auto reason = observer_->extension_quarantined(index); !reason.empty()) {
+        wine_extensions_.emplace_back();
+        if (ext.runtime == config::extension_runtime::wine) {
+            observer_->extension_loading(index);
+            try {
+                wine_extensions_.back() = std::make_unique<wine::wine_extension>(ext, settings_);
+            } catch (const std::exception& e) {
+                observer_->extension_loaded(index, e.what());
+                throw;
+            }
+            extensions_.push_back(
+                std::make_unique<extension_library>(ext, extension_library::runs_under_wine{}));
+            observer_->extension_loaded(index, wine_extensions_.back()->load_error());
+        } else if (auto reason = observer_->extension_quarantined(index); !reason.empty()) {
             extensions_.push_back(std::make_unique<extension_library>(ext, std::move(reason)));
         } else {
             observer_->extension_loading(index);
@@ -48,7 +60,8 @@ pool_host::pool_host(const config::pool_settings& settings, std::shared_ptr<spdl
                 throw;
             }
         }
-        observer_->extension_loaded(index, extensions_.back()->load_error());
+        if (ext.runtime != config::extension_runtime::wine)
+            observer_->extension_loaded(index, extensions_.back()->load_error());
         for (const auto& url : ext.urls) urls_.add(url, extensions_.size() - 1);
         response_translator_options options;
         options.max_header_bytes = settings_.isapi.max_response_header_bytes;
@@ -84,6 +97,10 @@ void pool_host::shutdown() {
     threads_.join();  // extension code and completions finish before TerminateExtension
     file_threads_.join();
     if (filter_threads_) filter_threads_->join();
+    // Each Windows worker finishes its requests and calls TerminateExtension itself.
+    for (auto& w : wine_extensions_)
+        if (w) w->stop();
+    wine_extensions_.clear();
     extensions_.clear();
     // The ECBs stayed valid through TerminateExtension; now their ConnIDs end.
     for (auto& r : mine) conn_table::instance().end(r->conn_id(), true);

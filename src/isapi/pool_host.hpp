@@ -20,6 +20,7 @@
 #include "isapi/response_translator.hpp"
 #include "isapi/server_variables.hpp"
 #include "isapi/url_map.hpp"
+#include "wine/wine_extension.hpp"
 
 namespace isapi_fcgi::isapi {
 
@@ -36,6 +37,8 @@ public:
     const config::pool_settings& settings() const noexcept { return settings_; }
     const url_map& urls() const noexcept { return urls_; }
     extension_library& extension(std::size_t index) { return *extensions_[index]; }
+    /// The Windows worker relay of a `runtime: wine` extension; null for a native one.
+    wine::wine_extension* wine_extension(std::size_t index) { return wine_extensions_[index].get(); }
     boost::asio::thread_pool& threads() noexcept { return threads_; }
     /// Where TransmitFile/VECTOR_SEND read files: threads that may block on disk, so neither the
     /// I/O threads nor the extension threads (which may all be waiting for output) do.
@@ -78,6 +81,7 @@ private:
     std::unique_ptr<filters::filter_host> filters_;
     std::unique_ptr<boost::asio::thread_pool> filter_threads_;
     std::vector<std::unique_ptr<extension_library>> extensions_;
+    std::vector<std::unique_ptr<wine::wine_extension>> wine_extensions_;  // per extension; null: native
     url_map urls_;
     server_variables_config variables_config_;
     std::vector<response_translator_options> translator_options_;  // per extension

@@ -22,6 +22,7 @@
 #include "filters/filter_library.hpp"
 #include "isapi/extension_library.hpp"
 #include "ops/privileges.hpp"
+#include "wine/wine_installation.hpp"
 
 namespace isapi_fcgi::ops {
 namespace {
@@ -77,6 +78,13 @@ std::size_t module_count(const config::pool_settings& pool) {
         auto ext = pool.isapi.extensions[i];
         ext.required = false;  // every failure is reported, none thrown
         write_line(out, fmt::format("loading {}", i));
+        if (ext.runtime == config::extension_runtime::wine) {
+            // Not loaded here: its PE header, exports, worker, Wine and prefix are what can be
+            // checked without starting Wine (as the pool's user: the prefix must be theirs).
+            const std::string problem = wine::check_dll(ext.path);
+            write_line(out, problem.empty() ? fmt::format("ok {}", i) : fmt::format("failed {} {}", i, problem));
+            continue;
+        }
         // Never unloaded: TerminateExtension is not part of the check, and the child exits.
         const auto* loaded = new isapi::extension_library(ext);
         write_line(out, loaded->usable() ? fmt::format("ok {}", i) : fmt::format("failed {} {}", i, loaded->load_error()));

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -120,6 +123,26 @@ TEST(import, application_host_pools_extensions_urls_and_warnings) {
     EXPECT_NE(r.nginx.find("listen 10.0.0.5:8080;\n    server_name intranet.example.com;"), std::string::npos);
     EXPECT_NE(r.nginx.find("client_max_body_size 52428800;"), std::string::npos);
     EXPECT_NE(r.nginx.find("\n    location ~* \"^/shop/(.*/)?[^/]*\\.isa(/|$)\""), std::string::npos) << r.nginx;
+}
+
+TEST(import, a_dll_copied_over_without_a_rebuilt_so_runs_under_wine) {
+    const auto root = std::filesystem::temp_directory_path() / ("isapi-import-wine-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(root / "scripts");
+    std::ofstream(root / "scripts" / "hello.dll") << "MZ";  // only its existence matters here
+    import_options options;
+    options.maps = {{"C:\\inetpub", root.string()}};
+    options.socket_dir = "/run/test";
+    const auto r = import_iis(read_config("applicationHost.config"), options);
+    std::filesystem::remove_all(root);
+    ASSERT_TRUE(r.ok) << r.error;
+    const auto settings = config::load_string(r.yaml, "imported.yaml");
+    const auto& hello = settings.pools.at(0).isapi.extensions.at(0);
+    EXPECT_EQ(hello.name, "hello");
+    EXPECT_EQ(hello.path, (root / "scripts" / "hello.dll").string()) << r.yaml;
+    EXPECT_EQ(hello.runtime, config::extension_runtime::wine) << r.yaml;
+    EXPECT_TRUE(has_warning(r, "runs unmodified under Wine"));
+    // DLLs with neither file stay native .so entries, as before.
+    EXPECT_EQ(settings.pools.at(0).isapi.extensions.at(1).runtime, config::extension_runtime::native);
 }
 
 TEST(import, site_option_selects_one_site) {

@@ -71,6 +71,7 @@ std::string isapi_sidecar::render_config(const isapi_sidecar_options& options) c
         }
         yaml << "        required: " << (extension.required ? "true" : "false") << "\n";
         if (extension.streaming) yaml << "        streaming: true\n";
+        if (extension.wine) yaml << "        runtime: wine\n";
     }
     yaml << options.pool_extra;
     return yaml.str();

@@ -23,6 +23,7 @@ struct isapi_extension_entry {
     std::vector<std::string> urls;
     bool required = false;
     bool streaming = false;
+    bool wine = false;  ///< `runtime: wine`: path is a PE .dll run by the Windows worker
 };
 
 struct isapi_sidecar_options {

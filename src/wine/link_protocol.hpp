@@ -1,0 +1,52 @@
+#pragma once
+// The link between a Linux worker and its Windows worker (isapi-wine-worker.exe): FastCGI 1.0
+// records over the Windows worker's inherited stdin (Linux -> Windows) and stdout (Windows ->
+// Linux) pipes, one framing for everything. Shared by both sides; pure (docs/wine.md).
+//
+// Linux -> Windows, per request (ids 1..65535, reused after END_REQUEST):
+//   BEGIN_REQUEST (responder), PARAMS (the front end's params plus the url_match fields below),
+//   empty PARAMS, STDIN chunks, empty STDIN (end of body), ABORT_REQUEST (client gone, timeout).
+// Windows -> Linux:
+//   STDOUT: the CGI response bytes (the same response_translator as the Linux host produces them);
+//   END_REQUEST: the request is over (app status 0 ok, 1 the extension failed it);
+//   STDERR on request id 0: one status line, "ready <description>" once the DLL loaded or
+//   "failed <reason>" (then the worker exits).
+#include <string>
+#include <string_view>
+
+#include "fcgi/record_header.hpp"
+#include "fcgi/record_writer.hpp"
+
+namespace isapi_fcgi::wine {
+
+/// Appends `content` as records of `type` (as many as its size needs; none when empty).
+inline void append_records(std::string& out, fcgi::record_type type, std::uint16_t id, std::string_view content) {
+    fcgi::for_each_record_chunk(content.size(), [&](std::size_t offset, std::size_t length) {
+        const auto header = fcgi::encode_header(type, id, static_cast<std::uint16_t>(length));
+        out.append(reinterpret_cast<const char*>(header.data()), header.size());
+        out.append(content.substr(offset, length));
+        const auto padding = fcgi::padding_bytes(fcgi::padding_for(length));
+        out.append(reinterpret_cast<const char*>(padding.data()), padding.size());
+    });
+}
+
+/// Appends the empty record that ends a stream of `type` (or an ABORT_REQUEST).
+inline void append_empty_record(std::string& out, fcgi::record_type type, std::uint16_t id) {
+    const auto header = fcgi::encode_header(type, id, 0);
+    out.append(reinterpret_cast<const char*>(header.data()), header.size());
+}
+
+// url_match fields the Linux worker computed (the Windows worker has no URL map).
+inline constexpr std::string_view match_script_name = "ISAPI_FCGI_MATCH_SCRIPT_NAME";
+inline constexpr std::string_view match_raw_script_name = "ISAPI_FCGI_MATCH_RAW_SCRIPT_NAME";
+inline constexpr std::string_view match_path_info = "ISAPI_FCGI_MATCH_PATH_INFO";
+inline constexpr std::string_view match_path = "ISAPI_FCGI_MATCH_PATH";
+inline constexpr std::string_view match_flags = "ISAPI_FCGI_MATCH_FLAGS";  // "r" from_request_uri, "s" script_mapped
+
+inline constexpr std::string_view status_ready = "ready ";
+inline constexpr std::string_view status_failed = "failed ";
+
+/// app status of END_REQUEST when the extension failed the request after output went out.
+inline constexpr unsigned app_status_failed = 1;
+
+}  // namespace isapi_fcgi::wine

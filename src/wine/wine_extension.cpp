@@ -1,0 +1,482 @@
+#include "wine/wine_extension.hpp"
+
+#include <filesystem>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "engine/asio.hpp"
+#include "engine/log_text.hpp"
+#include "engine/request.hpp"
+#include "engine/simple_response.hpp"
+#include "fcgi/name_value.hpp"
+#include "fcgi/record_parser.hpp"
+#include "fcgi/record_writer.hpp"
+#include "wine/link_protocol.hpp"
+#include "wine/wine_installation.hpp"
+
+namespace isapi_fcgi::wine {
+namespace asio = engine::asio;
+
+namespace {
+
+/// Response bytes handed to the engine and not yet written to the front end, per worker: the
+/// reader stops reading the pipe above this, so a slow client bounds memory, not the worker.
+constexpr std::size_t max_outstanding_output = 1024 * 1024;
+/// The first start in a fresh prefix creates it (~10-20 s); later starts take ~0.1-2 s.
+constexpr std::chrono::seconds start_timeout{120};
+/// After a failed start, requests answer 500 for this long before the next try.
+constexpr std::chrono::seconds restart_backoff{5};
+
+std::vector<std::string> worker_argv(const config::extension_settings& ext, const config::pool_settings& pool,
+                                     std::string& problem) {
+    std::string error;
+    const auto info = read_pe_file(ext.path, error);
+    if (!info) {
+        problem = error;
+        return {};
+    }
+    if (problem = extension_problem(*info); !problem.empty()) return {};
+    const auto loader = find_wine(info->machine);
+    const auto worker = find_worker(info->machine);
+    if (!loader || !worker) {
+        problem = !loader ? loader.reason : worker.reason;
+        return {};
+    }
+    const unsigned threads = std::clamp(pool.isapi.extension_threads, 1u, 16u);
+    return {loader.path,
+            worker.path,
+            windows_path(ext.path),
+            std::to_string(threads),
+            std::to_string(pool.isapi.upload_read_ahead),
+            std::to_string(pool.isapi.max_response_header_bytes),
+            pool.name,
+            pool.isapi.document_root,
+            ext.streaming ? "1" : "0"};
+}
+
+std::vector<std::string> environment_or_problem(std::string& problem) {
+    const auto prefix = prefix_for_current_user();
+    if (!prefix) {
+        problem = prefix.reason;
+        return {};
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(prefix.path).parent_path(), ec);
+    return worker_environment(prefix.path);
+}
+
+}  // namespace
+
+struct wine_extension::incarnation {
+    enum class state { starting, ready, dead };
+    std::unique_ptr<worker_process> process;
+    state phase = state::starting;  // under the extension's mutex
+    std::string failure;            // the worker's "failed" status line
+    std::map<std::uint16_t, std::shared_ptr<relay>> live;  // id -> relay, until END_REQUEST
+    std::vector<std::shared_ptr<relay>> waiting;           // arrived while starting
+    std::mutex flow_mutex;
+    std::condition_variable flow_changed;
+    std::size_t outstanding = 0;  // under flow_mutex
+};
+
+struct wine_extension::relay : std::enable_shared_from_this<wine_extension::relay> {
+    std::shared_ptr<engine::request> r;
+    isapi::url_match match;
+    std::shared_ptr<incarnation> worker;
+    std::uint16_t id = 0;
+    std::mutex mutex;  // output_started, done
+    bool output_started = false;
+    bool done = false;  // answered (END_REQUEST relayed, failed, timed out or aborted)
+    std::array<std::byte, 32 * 1024> body{};
+    std::unique_ptr<asio::steady_timer> timer;  // used on the request's strand only
+    asio::any_io_executor strand;
+
+    /// Marks the relay answered and hands its request over (null when it already was): the id
+    /// may stay reserved until END_REQUEST, but the request, and its connection, go at once.
+    std::shared_ptr<engine::request> finish() {
+        if (std::exchange(done, true)) return nullptr;
+        asio::post(strand, [self = shared_from_this()] { self->timer->cancel(); });
+        return std::move(r);
+    }
+};
+
+wine_extension::wine_extension(const config::extension_settings& extension, const config::pool_settings& pool)
+    : settings_(extension),
+      argv_(worker_argv(extension, pool, load_error_)),
+      environment_(load_error_.empty() ? environment_or_problem(load_error_) : std::vector<std::string>{}),
+      request_timeout_(pool.isapi.request_timeout) {
+    writer_ = std::thread([this] { write_loop(); });
+    if (load_error_.empty()) {
+        std::unique_lock lock(mutex_);
+        if (start_worker(lock)) {
+            const auto worker = current_;
+            changed_.wait_for(lock, start_timeout, [&] { return worker->phase != incarnation::state::starting; });
+            if (worker->phase == incarnation::state::starting) {
+                worker->process->kill();
+                load_error_ = fmt::format("the Windows worker did not load it within {}s", start_timeout.count());
+            } else if (worker->phase == incarnation::state::dead) {
+                load_error_ = worker->failure.empty() ? "the Windows worker ended while loading it" : worker->failure;
+            }
+        }
+    }
+    if (load_error_.empty()) return;
+    const std::string reason = engine::log_text(load_error_, 400);
+    if (settings_.required) {
+        stop(std::chrono::seconds(2));
+        throw std::runtime_error(fmt::format("extension '{}' ({}) is required and failed to load under Wine: {}",
+                                             settings_.name, settings_.path, reason));
+    }
+    spdlog::error("extension '{}' ({}) failed to load under Wine: {}; its URLs answer 500, the pool's other "
+                  "extensions serve on",
+                  settings_.name, settings_.path, reason);
+}
+
+wine_extension::~wine_extension() { stop(); }
+
+bool wine_extension::start_worker(std::unique_lock<std::mutex>&) {
+    auto worker = std::make_shared<incarnation>();
+    try {
+        worker->process = std::make_unique<worker_process>(argv_, environment_);
+    } catch (const std::exception& e) {
+        load_error_ = fmt::format("cannot start the Windows worker: {}", e.what());
+        return false;
+    }
+    current_ = worker;
+    readers_.emplace_back([this, worker] { read_loop(worker); });
+    return true;
+}
+
+void wine_extension::handle(std::shared_ptr<engine::request> r, isapi::url_match match) {
+    auto rel = std::make_shared<relay>();
+    rel->r = r;
+    rel->strand = r->executor();
+    rel->match = std::move(match);
+    std::unique_lock lock(mutex_);
+    const bool restartable = load_error_.empty() || current_ == nullptr;
+    if (stopping_ || (!current_ && (!restartable || std::chrono::steady_clock::now() < next_start_))) {
+        lock.unlock();
+        spdlog::warn("{} 500: extension '{}' ({}) has no Windows worker{}", r->log_context(), settings_.name,
+                     settings_.path, load_error_.empty() ? "" : ": " + engine::log_text(load_error_));
+        r->write_copy(engine::make_simple_response(500, "500 Internal Server Error: the extension is not available\n"));
+        r->end();
+        return;
+    }
+    if (!current_ && (argv_.empty() || !start_worker(lock))) {  // no argv: the DLL itself is unusable
+        next_start_ = std::chrono::steady_clock::now() + restart_backoff;
+        lock.unlock();
+        r->write_copy(engine::make_simple_response(500, "500 Internal Server Error: the extension is not available\n"));
+        r->end();
+        return;
+    }
+    const auto& worker = current_;
+    if (worker->live.size() >= 0xFFFF) {
+        lock.unlock();
+        r->write_copy(engine::make_simple_response(503, "503 Service Unavailable\n"));
+        r->end();
+        return;
+    }
+    // The lowest free id: ids stay as few as the requests in flight, and so does the Windows
+    // worker's table of them.
+    std::uint16_t id = 1;
+    for (const auto& [used, unused] : worker->live) {
+        if (used != id) break;
+        ++id;
+    }
+    rel->id = id;
+    rel->worker = worker;
+    worker->live.emplace(rel->id, rel);
+    rel->timer = std::make_unique<asio::steady_timer>(r->executor());
+    rel->timer->expires_after(request_timeout_);
+    rel->timer->async_wait([this, rel](const std::error_code& ec) {
+        if (!ec) timed_out(rel);
+    });
+    // Weak: the request keeps its abort handler, and the relay keeps the request.
+    r->on_abort_on_strand([this, weak = std::weak_ptr<relay>(rel)] {
+        const auto aborted = weak.lock();
+        if (!aborted) return;
+        std::shared_ptr<engine::request> request;
+        {
+            std::lock_guard relay_lock(aborted->mutex);
+            request = aborted->finish();
+        }
+        if (!request) return;
+        std::string abort;
+        append_empty_record(abort, fcgi::record_type::abort_request, aborted->id);
+        enqueue(aborted->worker, std::move(abort));
+        request->end();
+    });
+    if (worker->phase == incarnation::state::ready) begin(rel);
+    else worker->waiting.push_back(rel);
+}
+
+void wine_extension::begin(const std::shared_ptr<relay>& rel) {
+    std::shared_ptr<engine::request> request;
+    {
+        std::lock_guard lock(rel->mutex);
+        if (rel->done) return;  // aborted while its worker was starting
+        request = rel->r;
+    }
+    std::string bytes;
+    const auto header = fcgi::encode_header(fcgi::record_type::begin_request, rel->id, 8);
+    bytes.append(reinterpret_cast<const char*>(header.data()), header.size());
+    const char body[8] = {0, static_cast<char>(fcgi::role::responder), 0, 0, 0, 0, 0, 0};
+    bytes.append(body, sizeof body);
+    std::string params;
+    const auto& in = request->params();
+    for (std::size_t i = 0; i < in.size(); ++i) fcgi::append_pair(params, in[i].name, in[i].value);
+    const auto& m = rel->match;
+    fcgi::append_pair(params, match_script_name, m.script_name);
+    fcgi::append_pair(params, match_raw_script_name, m.raw_script_name);
+    fcgi::append_pair(params, match_path_info, m.path_info);
+    fcgi::append_pair(params, match_path, m.path);
+    fcgi::append_pair(params, match_flags, std::string(m.from_request_uri ? "r" : "") + (m.script_mapped ? "s" : ""));
+    append_records(bytes, fcgi::record_type::params, rel->id, params);
+    append_empty_record(bytes, fcgi::record_type::params, rel->id);
+    enqueue(rel->worker, std::move(bytes), [this, rel] { pump_body(rel); });
+}
+
+void wine_extension::pump_body(const std::shared_ptr<relay>& rel) {
+    std::shared_ptr<engine::request> request;
+    {
+        std::lock_guard lock(rel->mutex);
+        if (rel->done) return;
+        request = rel->r;
+    }
+    // One chunk in flight per request: the next read starts once this one is in the pipe.
+    request->async_read_stdin(rel->body, [this, rel](std::error_code ec, std::size_t n) {
+        if (ec) return;  // aborted: the abort handler tells the worker
+        // Queued under the relay's lock, and only while it is unanswered: see read_loop.
+        std::lock_guard lock(rel->mutex);
+        if (rel->done) return;
+        std::string bytes;
+        if (n == 0) {
+            append_empty_record(bytes, fcgi::record_type::stdin_stream, rel->id);
+            enqueue(rel->worker, std::move(bytes));
+            return;
+        }
+        append_records(bytes, fcgi::record_type::stdin_stream, rel->id,
+                      std::string_view(reinterpret_cast<const char*>(rel->body.data()), n));
+        enqueue(rel->worker, std::move(bytes), [this, rel] { pump_body(rel); });
+    });
+}
+
+void wine_extension::enqueue(std::shared_ptr<incarnation> worker, std::string bytes, std::function<void()> written) {
+    {
+        std::lock_guard lock(write_mutex_);
+        writes_.push_back({std::move(worker), std::move(bytes), std::move(written)});
+    }
+    write_ready_.notify_one();
+}
+
+void wine_extension::write_loop() {
+    std::unique_lock lock(write_mutex_);
+    while (true) {
+        write_ready_.wait(lock, [&] { return write_stop_ || !writes_.empty(); });
+        if (writes_.empty()) return;
+        auto item = std::move(writes_.front());
+        writes_.pop_front();
+        lock.unlock();
+        if (item.bytes.empty()) {
+            item.worker->process->close_input();  // stop(): after everything queued before
+        } else if (item.worker->process->write_all(item.bytes.data(), item.bytes.size()) && item.written) {
+            item.written();
+        }
+        lock.lock();
+    }
+}
+
+void wine_extension::read_loop(std::shared_ptr<incarnation> worker) {
+    fcgi::record_parser parser;
+    std::string status_line;
+    std::string buffer(64 * 1024, '\0');
+    std::shared_ptr<relay> current;  // the relay of the record being read
+    while (true) {
+        const ssize_t got = ::read(worker->process->output(), buffer.data(), buffer.size());
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        std::span<const std::byte> input(reinterpret_cast<const std::byte*>(buffer.data()), static_cast<std::size_t>(got));
+        bool broken = false;
+        while (!broken) {
+            std::error_code ec;
+            const auto step = parser.next(input, ec);
+            if (ec) {
+                spdlog::error("extension '{}' ({}): the Windows worker sent a malformed record; it is stopped",
+                              settings_.name, settings_.path);
+                worker->process->kill();
+                broken = true;
+                break;
+            }
+            input = input.subspan(step.consumed);
+            if (step.what == fcgi::record_parser::event::need_more) break;
+            const auto& header = parser.header();
+            const auto type = header.kind();
+            if (step.what == fcgi::record_parser::event::header) {
+                {
+                    std::lock_guard lock(mutex_);
+                    const auto found = worker->live.find(header.request_id);
+                    current = found == worker->live.end() ? nullptr : found->second;
+                }
+                if (type == fcgi::record_type::end_request && current) {
+                    // Answered before its id is freed: no body piece of this request can then
+                    // be queued behind the BEGIN_REQUEST of the next one to get the id.
+                    {
+                        std::lock_guard relay_lock(current->mutex);
+                        if (auto request = current->finish()) request->end();
+                    }
+                    std::lock_guard lock(mutex_);
+                    worker->live.erase(header.request_id);
+                }
+                continue;
+            }
+            if (step.what == fcgi::record_parser::event::content) {
+                const std::string_view piece(reinterpret_cast<const char*>(step.content.data()), step.content.size());
+                if (type == fcgi::record_type::stderr_stream && header.request_id == 0) status_line.append(piece);
+                if (type != fcgi::record_type::stdout_stream || !current) continue;
+                std::lock_guard relay_lock(current->mutex);
+                if (current->done) continue;
+                current->output_started = true;
+                {
+                    std::lock_guard flow(worker->flow_mutex);
+                    worker->outstanding += piece.size();
+                }
+                current->r->write_copy(std::string(piece), [worker, n = piece.size()](std::error_code) {
+                    std::lock_guard flow(worker->flow_mutex);
+                    worker->outstanding -= n;
+                    worker->flow_changed.notify_all();
+                });
+                continue;
+            }
+            // end_of_record
+            if (type == fcgi::record_type::stderr_stream && header.request_id == 0 && !status_line.empty()) {
+                std::unique_lock lock(mutex_);
+                if (status_line.starts_with(status_ready)) {
+                    worker->phase = incarnation::state::ready;
+                    spdlog::info("extension '{}' loaded from {} in a Windows worker (pid {}): \"{}\"", settings_.name,
+                                 settings_.path, worker->process->pid(),
+                                 engine::log_text(status_line.substr(status_ready.size())));
+                    auto waiting = std::move(worker->waiting);
+                    lock.unlock();
+                    changed_.notify_all();
+                    for (auto& rel : waiting) begin(rel);
+                } else if (status_line.starts_with(status_failed)) {
+                    worker->failure = status_line.substr(status_failed.size());
+                }
+                status_line.clear();
+            }
+            // The relay holds its request, which holds its connection: let go at each record's end.
+            current.reset();
+            // Bounded output: wait for the engine to take what it has before reading more.
+            std::unique_lock flow(worker->flow_mutex);
+            worker->flow_changed.wait_for(flow, std::chrono::seconds(60),
+                                          [&] { return worker->outstanding <= max_outstanding_output; });
+        }
+        if (broken) break;
+    }
+    worker_ended(worker);
+}
+
+void wine_extension::worker_ended(const std::shared_ptr<incarnation>& worker) {
+    const int status = worker->process->reap();
+    std::vector<std::shared_ptr<relay>> lost;
+    bool was_ready = false;
+    bool stopping = false;
+    {
+        std::lock_guard lock(mutex_);
+        was_ready = worker->phase == incarnation::state::ready;
+        worker->phase = incarnation::state::dead;
+        for (auto& [id, rel] : worker->live) lost.push_back(rel);
+        worker->live.clear();
+        worker->waiting.clear();
+        if (current_ == worker) current_.reset();
+        if (!was_ready) next_start_ = std::chrono::steady_clock::now() + restart_backoff;
+        stopping = stopping_;
+    }
+    changed_.notify_all();
+    if (!stopping) {
+        if (was_ready)
+            spdlog::error("extension '{}' ({}): its Windows worker (pid {}) {}; {} request(s) in flight answered 502, "
+                          "the next request starts a new worker",
+                          settings_.name, settings_.path, worker->process->pid(),
+                          worker_process::describe_status(status), lost.size());
+        else
+            spdlog::error("extension '{}' ({}): its Windows worker (pid {}) {} while loading the DLL{}", settings_.name,
+                          settings_.path, worker->process->pid(), worker_process::describe_status(status),
+                          worker->failure.empty() ? "" : ": " + engine::log_text(worker->failure));
+    }
+    for (auto& rel : lost) finish_failed(rel, was_ready ? 502 : 500, "the extension's Windows worker ended");
+}
+
+void wine_extension::finish_failed(const std::shared_ptr<relay>& rel, int status, const char* why) {
+    std::lock_guard lock(rel->mutex);
+    const auto request = rel->finish();
+    if (!request) return;
+    if (rel->output_started) {
+        request->close_connection();
+        return;
+    }
+    request->write_copy(engine::make_simple_response(
+        status, fmt::format("{} {}: {}\n", status, status == 502 ? "Bad Gateway" : "Internal Server Error", why)));
+    request->end();
+}
+
+void wine_extension::timed_out(const std::shared_ptr<relay>& rel) {
+    {
+        std::lock_guard lock(rel->mutex);
+        const auto request = rel->finish();
+        if (!request) return;
+        spdlog::warn("{} 504: extension '{}' ({}) did not finish within request_timeout ({} ms)", request->log_context(),
+                     settings_.name, settings_.path, request_timeout_.count());
+        if (rel->output_started) {
+            request->close_connection();
+        } else {
+            request->write_copy(engine::make_simple_response(504, "504 Gateway Timeout: the extension did not answer in time\n"));
+            request->end();
+        }
+    }
+    std::string abort;
+    append_empty_record(abort, fcgi::record_type::abort_request, rel->id);
+    enqueue(rel->worker, std::move(abort));
+}
+
+void wine_extension::stop(std::chrono::milliseconds grace) {
+    std::shared_ptr<incarnation> worker;
+    {
+        std::lock_guard lock(mutex_);
+        if (std::exchange(stopping_, true) && readers_.empty()) return;
+        worker = current_;
+    }
+    if (worker) {
+        enqueue(worker, std::string());  // closes its stdin after what is queued
+        // It ends once its requests have; requests already answered (timed out, aborted) may
+        // never end (a hung DLL thread), so once only those are left it is killed at once.
+        const auto deadline = std::chrono::steady_clock::now() + grace;
+        std::unique_lock lock(mutex_);
+        while (worker->phase != incarnation::state::dead) {
+            bool anyone_waiting = false;
+            for (const auto& [id, rel] : worker->live) {
+                std::lock_guard relay_lock(rel->mutex);
+                anyone_waiting = anyone_waiting || !rel->done;
+            }
+            if (!anyone_waiting && !worker->live.empty()) break;
+            if (std::chrono::steady_clock::now() >= deadline) break;
+            changed_.wait_for(lock, std::chrono::milliseconds(20));  // re-checks the relays' state
+        }
+        if (worker->phase != incarnation::state::dead) worker->process->kill();
+    }
+    std::vector<std::thread> readers;
+    {
+        std::lock_guard lock(mutex_);
+        readers = std::move(readers_);
+    }
+    for (auto& t : readers) t.join();
+    {
+        std::lock_guard lock(write_mutex_);
+        write_stop_ = true;
+    }
+    write_ready_.notify_all();
+    if (writer_.joinable()) writer_.join();
+}
+
+}  // namespace isapi_fcgi::wine

@@ -1,0 +1,92 @@
+#pragma once
+// A `runtime: wine` extension as the pool's Linux worker serves it: requests mapped to it are
+// relayed, as FastCGI records over pipes, to a Windows worker (isapi-wine-worker.exe under
+// Wine) that loaded the DLL. This object owns that process: it starts it with the pool, restarts
+// it when it dies (its in-flight requests answered 502, logged once with the DLL's name), and
+// stops it with the pool, so recycling, graceful stop and reload apply to it unchanged.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "config/settings.hpp"
+#include "isapi/url_map.hpp"
+#include "wine/pe_image.hpp"
+#include "wine/worker_process.hpp"
+
+namespace isapi_fcgi::engine {
+class request;
+}
+
+namespace isapi_fcgi::wine {
+
+class wine_extension {
+public:
+    /// Checks the DLL and starts its Windows worker, waiting (bounded) for it to load the DLL.
+    /// A failure is logged once and kept as load_error(); requests then answer 500. A `required`
+    /// extension throws std::runtime_error instead.
+    wine_extension(const config::extension_settings& extension, const config::pool_settings& pool);
+    /// stop().
+    ~wine_extension();
+    wine_extension(const wine_extension&) = delete;
+    wine_extension& operator=(const wine_extension&) = delete;
+
+    const std::string& load_error() const noexcept { return load_error_; }
+
+    /// Relays one request (called on its connection's strand; never blocks).
+    void handle(std::shared_ptr<engine::request> r, isapi::url_match match);
+
+    /// Ends the Windows worker: closes its input, lets it finish and call TerminateExtension,
+    /// SIGKILL after `grace`. Requests still relayed are answered as for a dead worker.
+    void stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
+
+private:
+    struct relay;
+    struct incarnation;
+
+    bool start_worker(std::unique_lock<std::mutex>& lock);
+    void read_loop(std::shared_ptr<incarnation> worker);
+    void worker_ended(const std::shared_ptr<incarnation>& worker);
+    void begin(const std::shared_ptr<relay>& rel);
+    void pump_body(const std::shared_ptr<relay>& rel);
+    void enqueue(std::shared_ptr<incarnation> worker, std::string bytes, std::function<void()> written = {});
+    void write_loop();
+    void finish_failed(const std::shared_ptr<relay>& rel, int status, const char* why);
+    void timed_out(const std::shared_ptr<relay>& rel);
+
+    std::string load_error_;  // first: the initialisers below fill it
+    const config::extension_settings settings_;
+    const std::vector<std::string> argv_;  // wine loader, worker, DLL, worker options
+    const std::vector<std::string> environment_;
+    const std::chrono::milliseconds request_timeout_;
+
+    std::mutex mutex_;  // the fields below
+    std::condition_variable changed_;
+    std::shared_ptr<incarnation> current_;
+    std::vector<std::thread> readers_;  // joined at stop()
+    std::chrono::steady_clock::time_point next_start_{};
+    bool stopping_ = false;
+
+    // Writes to the worker's stdin, in order, from one thread: never on a connection's strand.
+    struct write_item {
+        std::shared_ptr<incarnation> worker;
+        std::string bytes;
+        std::function<void()> written;
+    };
+    std::mutex write_mutex_;
+    std::condition_variable write_ready_;
+    std::deque<write_item> writes_;
+    bool write_stop_ = false;
+    std::thread writer_;
+};
+
+}  // namespace isapi_fcgi::wine

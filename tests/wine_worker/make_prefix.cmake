@@ -1,0 +1,25 @@
+# The Wine tests' shared prefix: created once (~15 s) by wineboot; later runs find it made and
+# return at once (wineboot on a live prefix can wait for its processes). When Wine's 32-bit part
+# is installed after the prefix was made, the prefix is made again (once).
+set(ENV{WINEPREFIX} "${PREFIX}")
+set(ENV{WINEDEBUG} "-all")
+set(ENV{WINEDLLOVERRIDES} "winedbg.exe=d;mscoree,mshtml=")
+set(wow64_ready TRUE)
+if(EXISTS /usr/lib/wine/wine AND NOT EXISTS "${PREFIX}/drive_c/windows/syswow64/kernel32.dll")
+  set(wow64_ready FALSE)
+endif()
+if(EXISTS "${PREFIX}/system.reg" AND wow64_ready)
+  message(STATUS "Wine prefix ${PREFIX} exists")
+  return()
+endif()
+if(EXISTS "${PREFIX}/system.reg")
+  # Made before wine32 was installed: `wineboot -u` does not fill syswow64, a new prefix does.
+  message(STATUS "Wine prefix ${PREFIX} lacks its 32-bit half: making it again")
+  get_filename_component(wine_dir "${WINE}" DIRECTORY)
+  execute_process(COMMAND "${wine_dir}/wineserver" -k TIMEOUT 30)
+  file(REMOVE_RECURSE "${PREFIX}")
+endif()
+execute_process(COMMAND "${WINE}" wineboot -i RESULT_VARIABLE rc TIMEOUT 150)
+if(NOT rc EQUAL 0 OR NOT EXISTS "${PREFIX}/system.reg")
+  message(FATAL_ERROR "wineboot -i for ${PREFIX} failed: ${rc}")
+endif()

@@ -1,0 +1,130 @@
+// Unmodified Windows DLLs through real nginx: the example extensions built a second time as PE
+// DLLs by mingw-w64 from the same source, served by the Windows worker under Wine; and the ways a
+// binary-only DLL fails (a crash, a hang, a missing export, printf to stdout), each costing only
+// its own request.
+#include <regex>
+
+#include "isapi/isapi_fixture.hpp"
+
+namespace isapi_fcgi::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string hello_body = "Hello from ISAPI!\r\n";
+
+isapi_extension_entry wine_dll(const std::string& name) {
+    isapi_extension_entry entry;
+    entry.name = name;
+    entry.path = std::filesystem::path(ISAPI_WINE_DLL_DIR) / (name + ".dll");
+    entry.urls = {"/scripts/" + name + ".dll"};
+    entry.wine = true;
+    return entry;
+}
+
+class wine_worker_nginx_only : public isapi_behind_nginx_only {
+protected:
+    void SetUp() override {
+        isapi_behind_nginx_only::SetUp();
+        if (IsSkipped()) return;
+        isapi_sidecar_options options;
+        options.extensions = {wine_dll("hello"), wine_dll("formdump"), wine_dll("winmisbehave"), wine_dll("noproc")};
+#ifdef ISAPI_WINE32_DLL_DIR
+        auto hello32 = wine_dll("hello");
+        hello32.name = "hello32";
+        hello32.path = std::filesystem::path(ISAPI_WINE32_DLL_DIR) / "hello.dll";
+        hello32.urls = {"/scripts/hello32.dll"};
+        options.extensions.push_back(hello32);
+#endif
+        // Few threads: each costs milliseconds under Wine. A short timeout for the hang test.
+        options.pool_extra = "    extension_threads: 4\n    request_timeout: 3s\n";
+        options.env = {"WINEPREFIX=" ISAPI_WINE_TEST_PREFIX};
+        start(options);
+    }
+};
+
+TEST_F(wine_worker_nginx_only, hello_dll_answers_with_the_native_examples_exact_response) {
+    const auto result = get("/scripts/hello.dll");
+    ASSERT_EQ(result.status, 200) << result.describe() << sidecar().log();
+    EXPECT_EQ(result.body, hello_body);
+    EXPECT_EQ(result.head.header("Content-Type"), "text/plain");
+    EXPECT_EQ(result.head.header("Content-Length"), std::to_string(hello_body.size()));
+    EXPECT_TRUE(sidecar().wait_for_log(std::regex("extension 'hello' loaded from .*hello\\.dll in a Windows worker"),
+                                       soon()))
+        << sidecar().log();
+}
+
+TEST_F(wine_worker_nginx_only, a_32_bit_dll_is_served_by_the_32_bit_worker) {
+#ifdef ISAPI_WINE32_DLL_DIR
+    const auto result = get("/scripts/hello32.dll");
+    ASSERT_EQ(result.status, 200) << result.describe() << sidecar().log();
+    EXPECT_EQ(result.body, hello_body);
+    EXPECT_TRUE(sidecar().wait_for_log(std::regex("extension 'hello32' loaded from .*i686/hello\\.dll in a Windows worker"),
+                                       soon()))
+        << sidecar().log();
+#else
+    GTEST_SKIP() << "no 32-bit sub-build or no wine32 (docs/wine.md, 32-bit)";
+#endif
+}
+
+TEST_F(wine_worker_nginx_only, posted_body_reaches_the_dll_whole_through_the_pipes) {
+    // Larger than the read-ahead, the pipe and one record: read-ahead, then ReadClient, streamed.
+    std::string body(300 * 1024 + 17, '\0');
+    for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>((i * 131) ^ (i >> 7));
+    const auto result = post("/scripts/formdump.dll", body, {"Content-Type: application/octet-stream"});
+    ASSERT_EQ(result.status, 200) << result.describe() << sidecar().log();
+    EXPECT_EQ(result.body, fnv1a64_lines(body) + "complete=yes\n");
+}
+
+TEST_F(wine_worker_nginx_only, pending_request_is_completed_from_a_createthread_thread) {
+    const auto result = get("/scripts/winmisbehave.dll/async");
+    ASSERT_EQ(result.status, 200) << result.describe() << sidecar().log();
+    EXPECT_EQ(result.body, "async\n");
+}
+
+TEST_F(wine_worker_nginx_only, a_crash_fails_only_its_request_and_a_new_worker_serves_the_next) {
+    const auto before = get("/scripts/winmisbehave.dll");
+    ASSERT_EQ(before.status, 200) << before.describe();
+    const auto crashed = get("/scripts/winmisbehave.dll/crash");
+    EXPECT_EQ(crashed.status, 502) << crashed.describe();
+    EXPECT_TRUE(sidecar().wait_for_log(
+        std::regex("extension 'winmisbehave' \\(.*winmisbehave\\.dll\\): its Windows worker .* answered 502"), soon()))
+        << sidecar().log();
+    EXPECT_TRUE(sidecar().wait_for_log(std::regex("winmisbehave\\.dll: unhandled exception 0xc0000005"), soon()))
+        << sidecar().log();
+    const auto after = get("/scripts/winmisbehave.dll");
+    ASSERT_EQ(after.status, 200) << after.describe() << sidecar().log();
+    EXPECT_NE(after.body, before.body) << "a new Windows process serves after the crash";
+    // The other DLLs' workers never noticed.
+    EXPECT_EQ(get("/scripts/hello.dll").body, hello_body);
+}
+
+TEST_F(wine_worker_nginx_only, a_dll_missing_an_export_answers_500_and_the_log_names_file_and_export) {
+    const auto result = get("/scripts/noproc.dll");
+    EXPECT_EQ(result.status, 500) << result.describe();
+    EXPECT_TRUE(sidecar().wait_for_log(
+        std::regex("extension 'noproc' \\(.*noproc\\.dll\\) failed to load under Wine: it does not export "
+                   "HttpExtensionProc"),
+        soon()))
+        << sidecar().log();
+    EXPECT_EQ(get("/scripts/hello.dll").status, 200);
+}
+
+TEST_F(wine_worker_nginx_only, a_dlls_printf_reaches_the_log_and_never_the_response) {
+    const auto result = get("/scripts/winmisbehave.dll/print");
+    ASSERT_EQ(result.status, 200) << result.describe() << sidecar().log();
+    EXPECT_EQ(result.body, "printed\n");
+    EXPECT_TRUE(sidecar().wait_for_log(std::regex("winmisbehave: this line goes to stdout"), soon())) << sidecar().log();
+}
+
+TEST_F(wine_worker_nginx_only, a_hang_past_request_timeout_answers_504_and_the_worker_serves_on) {
+    const auto hung = get("/scripts/winmisbehave.dll/hang");
+    EXPECT_EQ(hung.status, 504) << hung.describe();
+    EXPECT_TRUE(sidecar().wait_for_log(std::regex("504: extension 'winmisbehave' .* request_timeout"), soon()))
+        << sidecar().log();
+    const auto next = get("/scripts/winmisbehave.dll");
+    EXPECT_EQ(next.status, 200) << next.describe();
+}
+
+}  // namespace
+}  // namespace isapi_fcgi::test
