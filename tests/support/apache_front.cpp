@@ -56,6 +56,8 @@ std::string apache_front::render_config(const apache_front_options& options,
          << "<Directory />\n    AllowOverride None\n    Require all denied\n</Directory>\n"
          << "<Directory " << d << "/htdocs>\n    Require all granted\n</Directory>\n"
          << "Define ISAPI_FCGI_SOCKET " << unix_socket_path(options.upstream_address) << "\n"
+         // For <Directory> sections of the tests' snippets.
+         << "Define ISAPI_TEST_HTDOCS " << d << "/htdocs\n"
          << options.server_extra << "\n"
          << "<VirtualHost 127.0.0.1:" << port << ">\n"
          << "    ServerName localhost\n"

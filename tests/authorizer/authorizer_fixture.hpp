@@ -1,0 +1,37 @@
+#pragma once
+// The request side of a pool's ISAPI filters run as a web server's authorization hook for what
+// the web server serves itself (docs/front-ends.md): a real sidecar whose pool loads the test
+// filters (gatefilter, authfilter), a document root with files only the filters may let
+// through, and the shipped front-end files, unchanged, in a real nginx or Apache.
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "support/free_port.hpp"
+#include "support/http_client.hpp"
+#include "support/isapi_sidecar.hpp"
+#include "support/temp_dir.hpp"
+
+namespace isapi_fcgi::test {
+
+/// "Basic <base64 of user:password>".
+std::string basic_credentials(const std::string& user_password);
+
+class authorizer_fixture : public ::testing::Test {
+protected:
+    /// `filters`: the pool's `filters:` block ("" = none: every authorization must fail).
+    void start_sidecar(const std::string& filters);
+    /// gatefilter only.
+    static std::string gate_filter();
+
+    /// htdocs/private/{secret,new,old}.txt; the front end serves them.
+    std::filesystem::path make_document_root(const std::filesystem::path& root) const;
+
+    temp_dir work_{"isapi-fcgi-authz"};
+    std::uint16_t authorizer_port_ = 0;
+    std::unique_ptr<isapi_sidecar> sidecar_;
+};
+
+}  // namespace isapi_fcgi::test
