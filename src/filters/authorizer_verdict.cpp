@@ -59,7 +59,7 @@ std::string render_allow(const authorizer_verdict& v, authorizer_front front, st
     return out + "\r\n";
 }
 
-std::string render_denial(const authorizer_verdict& v, std::string* problem) {
+std::string render_denial(const authorizer_verdict& v, authorizer_front front, std::string* problem) {
     const auto status = isapi::parse_status(v.status);
     if (!status || status->code < 300 || status->code > 599) {
         // A 2xx would read as "allow"; a filter that served a page of its own with 200 cannot be
@@ -78,8 +78,9 @@ std::string render_denial(const authorizer_verdict& v, std::string* problem) {
         if (line.empty() || starts_with_name(line, "Content-Length:") || starts_with_name(line, "Status:")) continue;
         out.append(line).append("\r\n");
     }
-    out += "Content-Length: " + std::to_string(v.body.size()) + "\r\n\r\n";
-    return out + v.body;
+    // mod_authnz_fcgi sends the body as its own error document, with its own length.
+    if (front == authorizer_front::nginx_auth_request) out += "Content-Length: " + std::to_string(v.body.size()) + "\r\n";
+    return out + "\r\n" + v.body;
 }
 
 }  // namespace
@@ -96,7 +97,7 @@ std::string render_authorizer_response(const authorizer_verdict& verdict, author
                                        std::string* problem) {
     switch (verdict.what) {
     case authorizer_verdict::kind::allow: return render_allow(verdict, front, problem);
-    case authorizer_verdict::kind::deny: return render_denial(verdict, problem);
+    case authorizer_verdict::kind::deny: return render_denial(verdict, front, problem);
     case authorizer_verdict::kind::failed: break;
     }
     const auto status = isapi::parse_status(verdict.status);
