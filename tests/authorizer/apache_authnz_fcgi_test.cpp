@@ -28,36 +28,16 @@ protected:
             "    RewriteCond %{ENV:ISAPI_URL} ^(/[^?]*)\n"
             "    RewriteRule ^ %1 [PT,L]\n"
             "</Directory>\n");
-        apache_ = std::make_unique<apache_front>(options);
-        make_document_root(apache_->dir().path() / "htdocs");
+        front_ = std::make_unique<apache_front>(options);
+        make_document_root(front_->dir().path() / "htdocs");
     }
-
-    http_result get(const std::string& path, const std::string& credentials = {}) {
-        http_request request;
-        request.url = apache_->url(path);
-        if (!credentials.empty()) request.headers.push_back("Authorization: " + credentials);
-        return http_fetch(apache_->dir(), request);
-    }
-
-    void TearDown() override {
-        if (apache_) {
-            EXPECT_TRUE(apache_->error_log_problems(allowed_problems_).empty()) << apache_->error_log();
-            apache_->stop();
-        }
-        if (sidecar_) {
-            EXPECT_TRUE(ended_cleanly(sidecar_->stop(), sidecar_->log()));
-        }
-    }
-
-    std::unique_ptr<apache_front> apache_;
-    std::optional<std::regex> allowed_problems_;
 };
 
 TEST_F(apache_authnz_fcgi, the_filters_let_an_authenticated_request_reach_a_static_file) {
     start_sidecar(gate_filter());
     start_apache();
     const auto ok = get("/private/secret.txt", basic_credentials("alice:wonderland"));
-    EXPECT_EQ(ok.status, 200) << ok.describe() << apache_->error_log() << sidecar_->log();
+    EXPECT_EQ(ok.status, 200) << ok.describe() << front_->error_log() << sidecar_->log();
     EXPECT_EQ(ok.body, "the secret file\n");
     EXPECT_EQ(ok.head.header("X-User"), "ALICE@EXAMPLE") << ok.describe();
     EXPECT_EQ(ok.head.header("X-Gate"), "seen");
@@ -80,7 +60,7 @@ TEST_F(apache_authnz_fcgi, a_url_rewrite_is_honoured_by_the_shipped_rewrite_rule
     start_sidecar(gate_filter());
     start_apache();
     const auto rewritten = get("/private/old.txt", basic_credentials("alice:wonderland"));
-    EXPECT_EQ(rewritten.status, 200) << rewritten.describe() << apache_->error_log();
+    EXPECT_EQ(rewritten.status, 200) << rewritten.describe() << front_->error_log();
     EXPECT_EQ(rewritten.body, "the new file\n");
 }
 
@@ -98,12 +78,7 @@ TEST_F(apache_authnz_fcgi, a_pool_without_filters_or_no_sidecar_never_lets_a_req
     start_sidecar("");
     start_apache();
     allowed_problems_ = std::regex("authnz_fcgi|AH0251|AH0252");
-    EXPECT_EQ(get("/private/secret.txt", basic_credentials("alice:wonderland")).status, 500);
-    EXPECT_TRUE(ended_cleanly(sidecar_->stop(), sidecar_->log()));
-    sidecar_.reset();
-    const auto no_sidecar = get("/private/secret.txt", basic_credentials("alice:wonderland"));
-    EXPECT_EQ(no_sidecar.status, 500) << no_sidecar.describe();
-    EXPECT_EQ(no_sidecar.body.find("the secret file"), std::string::npos);
+    expect_denied_without_filters_and_without_sidecar();
 }
 
 }  // namespace

@@ -50,4 +50,34 @@ std::filesystem::path authorizer_fixture::make_document_root(const std::filesyst
     return root;
 }
 
+http_result authorizer_fixture::get(const std::string& path, const std::string& credentials) const {
+    http_request request;
+    request.url = front_->url(path);
+    if (!credentials.empty()) request.headers.push_back("Authorization: " + credentials);
+    return http_fetch(front_->dir(), request);
+}
+
+void authorizer_fixture::expect_denied_without_filters_and_without_sidecar() {
+    const auto no_filters = get("/private/secret.txt", basic_credentials("alice:wonderland"));
+    EXPECT_EQ(no_filters.status, 500) << no_filters.describe();
+    EXPECT_TRUE(sidecar_->wait_for_log(std::regex("pool 'default' has no filters"),
+                                       deadline_after(std::chrono::seconds(5))))
+        << sidecar_->log();
+    EXPECT_TRUE(ended_cleanly(sidecar_->stop(), sidecar_->log()));
+    sidecar_.reset();
+    const auto no_sidecar = get("/private/secret.txt", basic_credentials("alice:wonderland"));
+    EXPECT_EQ(no_sidecar.status, 500) << no_sidecar.describe();
+    EXPECT_EQ(no_sidecar.body.find("the secret file"), std::string::npos);
+}
+
+void authorizer_fixture::TearDown() {
+    if (front_) {
+        EXPECT_TRUE(front_->error_log_problems(allowed_problems_).empty()) << front_->error_log();
+        front_->stop();
+    }
+    if (sidecar_) {
+        EXPECT_TRUE(ended_cleanly(sidecar_->stop(), sidecar_->log()));
+    }
+}
+
 }  // namespace isapi_fcgi::test

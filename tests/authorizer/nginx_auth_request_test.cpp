@@ -27,28 +27,8 @@ protected:
             "            add_header X-Gate $gate always;\n"
             "            try_files $isapi_fcgi_url $uri =404;\n"
             "        }\n";
-        nginx_ = std::make_unique<nginx_front>(options);
+        front_ = std::make_unique<nginx_front>(options);
     }
-
-    http_result get(const std::string& path, const std::string& credentials = {}) {
-        http_request request;
-        request.url = nginx_->url(path);
-        if (!credentials.empty()) request.headers.push_back("Authorization: " + credentials);
-        return http_fetch(nginx_->dir(), request);
-    }
-
-    void TearDown() override {
-        if (nginx_) {
-            EXPECT_TRUE(nginx_->error_log_problems(allowed_problems_).empty()) << nginx_->error_log();
-            nginx_->stop();
-        }
-        if (sidecar_) {
-            EXPECT_TRUE(ended_cleanly(sidecar_->stop(), sidecar_->log()));
-        }
-    }
-
-    std::unique_ptr<nginx_front> nginx_;
-    std::optional<std::regex> allowed_problems_;
 };
 
 TEST_F(nginx_auth_request, the_filters_let_an_authenticated_request_reach_a_static_file) {
@@ -106,16 +86,7 @@ TEST_F(nginx_auth_request, a_pool_without_filters_or_no_sidecar_never_lets_a_req
     start_sidecar("");
     start_nginx();
     allowed_problems_ = std::regex("auth request unexpected status|connect\\(\\) to unix:.* failed");
-    const auto no_filters = get("/private/secret.txt", basic_credentials("alice:wonderland"));
-    EXPECT_EQ(no_filters.status, 500) << no_filters.describe();
-    EXPECT_TRUE(sidecar_->wait_for_log(std::regex("pool 'default' has no filters"),
-                                       deadline_after(std::chrono::seconds(5))))
-        << sidecar_->log();
-    EXPECT_TRUE(ended_cleanly(sidecar_->stop(), sidecar_->log()));
-    sidecar_.reset();
-    const auto no_sidecar = get("/private/secret.txt", basic_credentials("alice:wonderland"));
-    EXPECT_EQ(no_sidecar.status, 500) << no_sidecar.describe();
-    EXPECT_EQ(no_sidecar.body.find("the secret file"), std::string::npos);
+    expect_denied_without_filters_and_without_sidecar();
 }
 
 }  // namespace
@@ -141,12 +112,6 @@ protected:
         EXPECT_TRUE(client.wait_eof(deadline_after(std::chrono::seconds(10))));
         EXPECT_TRUE(client.violations().empty()) << client.violations().front();
         return client.state(1);
-    }
-
-    void TearDown() override {
-        if (sidecar_) {
-            EXPECT_TRUE(ended_cleanly(sidecar_->stop(), sidecar_->log()));
-        }
     }
 };
 
