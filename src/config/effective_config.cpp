@@ -46,6 +46,15 @@ void emit_isapi(YAML::Emitter& out, const isapi_settings& i) {
     out << YAML::Key << "extensions" << YAML::Value << YAML::BeginSeq;
     for (const auto& e : i.extensions) emit_extension(out, e);
     out << YAML::EndSeq;
+    out << YAML::Key << "filters" << YAML::Value << YAML::BeginSeq;
+    for (const auto& f : i.filters) {
+        out << YAML::BeginMap;
+        out << YAML::Key << "name" << YAML::Value << f.name;
+        out << YAML::Key << "path" << YAML::Value << f.path;
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+    out << YAML::Key << "filter_session_timeout" << YAML::Value << format_duration(i.filter_session_timeout);
     out << YAML::Key << "document_root" << YAML::Value << i.document_root;
     out << YAML::Key << "url_case_sensitive" << YAML::Value << i.url_case_sensitive;
     out << YAML::Key << "extension_threads" << YAML::Value << i.extension_threads;

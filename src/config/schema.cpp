@@ -196,6 +196,51 @@ void store_extensions(const field& value, pool_settings& pool) {
     pool.isapi.extensions = std::move(extensions);
 }
 
+void store_filter_name(const field& value, filter_settings& filter) {
+    std::string name = value.text("a filter name");
+    const bool allowed = std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_' || c == '.' || c == '-';
+    });
+    if (name.empty() || name.size() > bounds::max_pool_name || !allowed)
+        value.fail(quoted(name) + " is not a filter name (1 to 64 of A-Z a-z 0-9 _ . -)");
+    filter.name = std::move(name);
+}
+
+void store_filter_path(const field& value, filter_settings& filter) {
+    std::string path = value.text("the absolute path of the filter's .so");
+    if (path.front() != '/') value.fail(quoted(path) + " is not an absolute path");
+    filter.path = std::move(path);
+}
+
+const std::array<key_spec<filter_settings>, 2> filter_table{{
+    {"name", "filter name", "(required)", store_filter_name},
+    {"path", "absolute path", "(required)", store_filter_path},
+}};
+
+void store_filters(const field& value, pool_settings& pool) {
+    std::vector<filter_settings> filters;
+    for (const field& item : value.items("a list of filters", false)) {
+        if (!item.node().IsMap())
+            item.fail_at(item.node(), "a filter must be a map of keys (name, path), got " +
+                                          std::string(describe(item.node())));
+        filter_settings filter;
+        const field root(item.node(), "", YAML::Mark(), item.source());
+        const YAML::Node name = item.node()["name"];
+        const std::string label = name.IsDefined() && name.IsScalar() ? quoted(name.Scalar())
+                                                                      : "#" + std::to_string(filters.size() + 1);
+        read_keys<filter_settings>(root, filter_table, " in filter " + label, filter);
+        for (const char* key : {"name", "path"})
+            if (!item.node()[key].IsDefined()) item.fail_at(item.node(), "filter " + label + " needs '" + key + "'");
+        for (const auto& other : filters)
+            if (other.name == filter.name) item.fail_at(item.node()["name"], "duplicate filter name " + quoted(filter.name));
+        filter.line = item.line();
+        filter.column = item.column();
+        filters.push_back(std::move(filter));
+    }
+    pool.isapi.filters = std::move(filters);
+}
+
 void store_document_root(const field& value, pool_settings& pool) {
     std::string path = value.text_or_empty("a directory path");
     if (!path.empty() && path.front() != '/') value.fail(quoted(path) + " is not an absolute path");
@@ -314,7 +359,7 @@ void store_script_maps(const field& value, pool_settings& pool) {
     pool.isapi.script_maps = std::move(maps);
 }
 
-const std::array<key_spec<pool_settings>, 43> pool_table{{
+const std::array<key_spec<pool_settings>, 45> pool_table{{
     {"name", "pool name", "default", store_pool_name},
     {"listen", "listen address or list", default_listen, store_listen},
     {"socket", "section", "", nullptr},
@@ -366,6 +411,9 @@ const std::array<key_spec<pool_settings>, 43> pool_table{{
     {"timeouts.drain_grace", "duration", "5s",
      [](const field& v, pool_settings& p) { p.timeout.drain_grace = timeout(v); }},
     {"extensions", "list of extensions", "[]", store_extensions},
+    {"filters", "list of filters", "[]", store_filters},
+    {"filter_session_timeout", "duration", "75s",
+     [](const field& v, pool_settings& p) { p.isapi.filter_session_timeout = timeout(v); }},
     {"document_root", "absolute path", "\"\" (none)", store_document_root},
     {"url_case_sensitive", "boolean", "false",
      [](const field& v, pool_settings& p) { p.isapi.url_case_sensitive = parse_bool(v); }},

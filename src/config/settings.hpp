@@ -73,6 +73,15 @@ struct extension_settings {
     int column = 0;
 };
 
+/// One ISAPI filter (httpfilt.h): loaded from `path` at start-up, called for every event it
+/// registers of every request the pool serves itself (docs/filters.md).
+struct filter_settings {
+    std::string name;  ///< unique in the pool; names the filter in logs
+    std::string path;  ///< absolute path of the .so
+    int line = 0;      ///< 1-based place of the entry in the configuration file; 0: none
+    int column = 0;
+};
+
 /// An IIS script map: the extension answers every URL under `url_prefix` whose last segment
 /// ends in `path`'s suffix (`*.isa`), or every URL under it (`*`, a wildcard map).
 struct script_map_settings {
@@ -85,6 +94,11 @@ struct script_map_settings {
 /// The ISAPI host's settings of a pool.
 struct isapi_settings {
     std::vector<extension_settings> extensions;
+    /// In configuration order; the chain calls them by priority, then in this order.
+    std::vector<filter_settings> filters;
+    /// A client connection's filter session (pFilterContext, AllocMem) ends after this long
+    /// without a request (SF_NOTIFY_END_OF_NET_SESSION then).
+    std::chrono::milliseconds filter_session_timeout{std::chrono::seconds(75)};
     std::string document_root;              ///< PATH_TRANSLATED, MAP_URL_TO_PATH; empty = none
     bool url_case_sensitive = false;        ///< IIS matches URLs case-insensitively
     unsigned extension_threads = 32;        ///< threads running extension code

@@ -205,7 +205,7 @@ BOOL WINAPI filter_callbacks::get_header(HTTP_FILTER_CONTEXT* pfc, LPSTR name, L
     auto* request = request_of(*slot, "GetHeader");
     if (!request) return FALSE;
     if (!name || !size) return fail(ERROR_INVALID_PARAMETER);
-    const auto value = request->head.get(name);
+    const auto value = request->sending ? request->sending->get(name) : request->head.get(name);
     if (!value) return fail(ERROR_INVALID_INDEX);
     return copy_out(*value, buffer, size);
 }
@@ -216,7 +216,7 @@ BOOL WINAPI filter_callbacks::set_header(HTTP_FILTER_CONTEXT* pfc, LPSTR name, L
     auto* request = request_of(*slot, "SetHeader");
     if (!request) return FALSE;
     if (!name || !value) return fail(ERROR_INVALID_PARAMETER);
-    const DWORD error = request->head.set(name, value);
+    const DWORD error = request->sending ? request->sending->set(name, value) : request->head.set(name, value);
     return error == ERROR_SUCCESS ? TRUE : fail(error);
 }
 
@@ -226,8 +226,24 @@ BOOL WINAPI filter_callbacks::add_header(HTTP_FILTER_CONTEXT* pfc, LPSTR name, L
     auto* request = request_of(*slot, "AddHeader");
     if (!request) return FALSE;
     if (!name || !value) return fail(ERROR_INVALID_PARAMETER);
-    const DWORD error = request->head.add(name, value);
+    const DWORD error = request->sending ? request->sending->add(name, value) : request->head.add(name, value);
     return error == ERROR_SUCCESS ? TRUE : fail(error);
+}
+
+BOOL WINAPI filter_callbacks::get_user_token(HTTP_FILTER_CONTEXT* pfc, HANDLE* token) {
+    if (!slot_of(pfc, "GetUserToken")) return FALSE;
+    // No Windows logon session stands behind a user here: no token to give.
+    if (token) *token = nullptr;
+    return fail(ERROR_NOT_SUPPORTED);
+}
+
+HTTP_FILTER_AUTH_COMPLETE_INFO auth_complete_notification() noexcept {
+    HTTP_FILTER_AUTH_COMPLETE_INFO notification{};
+    notification.GetHeader = filter_callbacks::get_header;
+    notification.SetHeader = filter_callbacks::set_header;
+    notification.AddHeader = filter_callbacks::add_header;
+    notification.GetUserToken = filter_callbacks::get_user_token;
+    return notification;
 }
 
 HTTP_FILTER_PREPROC_HEADERS preproc_headers_notification() noexcept {

@@ -17,9 +17,13 @@ struct filter_callbacks {
     static BOOL WINAPI get_header(HTTP_FILTER_CONTEXT* pfc, LPSTR name, LPVOID buffer, LPDWORD size);
     static BOOL WINAPI set_header(HTTP_FILTER_CONTEXT* pfc, LPSTR name, LPSTR value);
     static BOOL WINAPI add_header(HTTP_FILTER_CONTEXT* pfc, LPSTR name, LPSTR value);
+    /// AUTH_COMPLETE's GetUserToken: no Windows token exists here (ERROR_NOT_SUPPORTED).
+    static BOOL WINAPI get_user_token(HTTP_FILTER_CONTEXT* pfc, HANDLE* token);
 };
 
-/// An HTTP_FILTER_PREPROC_HEADERS wired to the callbacks above (HttpStatus 0).
+/// An HTTP_FILTER_AUTH_COMPLETE_INFO wired to the callbacks above (HttpStatus 0).
+HTTP_FILTER_AUTH_COMPLETE_INFO auth_complete_notification() noexcept;
+/// An HTTP_FILTER_PREPROC_HEADERS (or SEND_RESPONSE) wired to the callbacks above (HttpStatus 0).
 HTTP_FILTER_PREPROC_HEADERS preproc_headers_notification() noexcept;
 
 }  // namespace isapi_fcgi::filters

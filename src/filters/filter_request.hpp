@@ -8,6 +8,7 @@
 #include <isapi/windef_subset.h>
 
 #include "filters/request_head.hpp"
+#include "filters/response_head.hpp"
 #include "isapi/server_variables.hpp"
 
 namespace isapi_fcgi::filters {
@@ -27,6 +28,9 @@ struct filter_request {
 
     request_head head;
     const isapi::server_variables& variables;
+    /// During SF_NOTIFY_SEND_RESPONSE: the response head GetHeader/SetHeader/AddHeader edit
+    /// (the request head otherwise).
+    response_head* sending = nullptr;
     /// AddResponseHeaders: CRLF-terminated lines added to whatever response the request gets.
     std::string added_response_headers;
     /// SF_REQ_ADD_HEADERS_ON_DENIAL: added only if the request is denied (401).

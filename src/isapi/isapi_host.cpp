@@ -4,12 +4,14 @@
 #include <optional>
 #include <string_view>
 
+#include <boost/asio/post.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "engine/log_text.hpp"
 #include "engine/request.hpp"
 #include "engine/simple_response.hpp"
+#include "isapi/filtered_channel.hpp"
 #include "isapi/isapi_request.hpp"
 #include "logging/file_sink.hpp"
 #include "logging/logging.hpp"
@@ -63,18 +65,47 @@ void isapi_host::handle(std::shared_ptr<engine::request> r) {
     const auto found = pools_.find(r->pool_name());
     if (found == pools_.end()) return answer(*r, 500, "500 Internal Server Error: pool not configured\n");
     const auto& pool = found->second;
+    if (pool->filters()) return handle_filtered(std::move(r), pool);
+    serve(std::make_shared<engine_channel>(r), *r, pool);
+}
 
-    auto mapped = pool->urls().map(r->params());
+void isapi_host::handle_filtered(std::shared_ptr<engine::request> r, const std::shared_ptr<pool_host>& pool) {
+    // The request side runs filter code, which may block: on an extension thread, before the
+    // URL is mapped (a filter may route the request to another extension).
+    auto channel = std::make_shared<filtered_channel>(r, pool);
+    boost::asio::post(pool->threads(), [channel, r = std::move(r), pool] {
+        const filters::gate_decision* decision = nullptr;
+        try {
+            decision = &channel->gate().run();
+            switch (decision->what) {
+                case filters::gate_decision::verdict::answered: return channel->send_filter_response();
+                case filters::gate_decision::verdict::failed:
+                    spdlog::error("{} 500: {}", r->log_context(), engine::log_text(decision->reason));
+                    return answer(*r, 500, "500 Internal Server Error: a filter failed\n");
+                case filters::gate_decision::verdict::proceed: channel->proceed(); break;
+            }
+        } catch (const std::exception& e) {
+            spdlog::error("{} 500: the filters could not run: {}", r->log_context(), e.what());
+            return answer(*r, 500, "500 Internal Server Error: a filter failed\n");
+        }
+        boost::asio::post(r->executor(), [channel, r, pool] { serve(channel, *r, pool); });
+    });
+}
+
+void isapi_host::serve(std::shared_ptr<request_channel> channel, engine::request& raw, const std::shared_ptr<pool_host>& pool) {
+    engine::request* r = &raw;
+    const auto& params = channel->params();
+    auto mapped = pool->urls().map(params);
     if (mapped.status == url_map_status::bad_request) {
         spdlog::info("{} 400: {}", r->log_context(), engine::log_text(mapped.reason));
         return answer(*r, 400, fmt::format("400 Bad Request: {}\n", mapped.reason));
     }
     if (mapped.status == url_map_status::not_found) {
-        const auto path = engine::log_text(r->script_name());
+        const auto path = engine::log_text(&params == &r->params() ? r->script_name() : params.get("REQUEST_URI"));
         spdlog::info("{} 404: no extension is mapped to '{}'", r->log_context(), path);
         return answer(*r, 404, fmt::format("404 Not Found: no extension is mapped to {}\n", path));
     }
-    const auto length_text = r->params().get("CONTENT_LENGTH");
+    const auto length_text = params.get("CONTENT_LENGTH");
     const auto length = declared_length(length_text);
     if (!length) {
         spdlog::warn("{} 400: CONTENT_LENGTH '{}' is not a decimal number", r->log_context(),
@@ -84,13 +115,11 @@ void isapi_host::handle(std::shared_ptr<engine::request> r) {
     const auto limit = pool->settings().isapi.max_request_body;
     if (*length > limit) {
         spdlog::warn("{} 413: CONTENT_LENGTH {} exceeds max_request_body ({})", r->log_context(),
-                     engine::log_text(r->params().get("CONTENT_LENGTH")), limit);
+                     engine::log_text(length_text), limit);
         return answer(*r, 413, "413 Payload Too Large: the request body exceeds this server's limit\n");
     }
     const std::size_t extension = mapped.match.extension;
-    std::make_shared<isapi_request>(std::make_shared<engine_channel>(std::move(r)), pool, extension,
-                                    std::move(mapped.match))
-        ->start();
+    std::make_shared<isapi_request>(std::move(channel), pool, extension, std::move(mapped.match))->start();
 }
 
 }  // namespace isapi_fcgi::isapi

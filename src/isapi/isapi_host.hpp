@@ -9,6 +9,7 @@
 #include "engine/request_handler.hpp"
 #include "isapi/host_observer.hpp"
 #include "isapi/pool_host.hpp"
+#include "isapi/request_channel.hpp"
 
 namespace isapi_fcgi::isapi {
 
@@ -24,6 +25,13 @@ public:
     void server_stopped() override;
 
 private:
+    /// A pool with filters: the request side on an extension thread, then serve().
+    static void handle_filtered(std::shared_ptr<engine::request> r, const std::shared_ptr<pool_host>& pool);
+    /// Maps the channel's params (a filter may have rewritten them) to an extension and starts
+    /// the request; on the connection's strand.
+    static void serve(std::shared_ptr<request_channel> channel, engine::request& r,
+                      const std::shared_ptr<pool_host>& pool);
+
     std::shared_ptr<spdlog::logger> access_log_;
     std::map<std::string, std::shared_ptr<pool_host>, std::less<>> pools_;
 };

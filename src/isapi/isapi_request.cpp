@@ -1302,6 +1302,7 @@ void isapi_request::write_access_log() {
     r.bytes_sent = translator_.body_bytes();
     r.duration = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started_);
     r.pid = static_cast<long>(::getpid());
+    if (request_->defer_access_log(r)) return;
     log->info("{}", logging::format_access_line(pool_->access_format(), r));
 }
 

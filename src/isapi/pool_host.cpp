@@ -27,6 +27,14 @@ pool_host::pool_host(const config::pool_settings& settings, std::shared_ptr<spdl
     variables_config_.all_http_crlf = settings_.isapi.all_http_crlf;
     variables_config_.app_pool_id = settings_.name;
     variables_config_.overrides = settings_.isapi.server_variables;
+    if (!settings_.isapi.filters.empty()) {
+        std::vector<filters::filter_settings> filters;
+        for (const auto& f : settings_.isapi.filters) filters.push_back({f.name, f.path});
+        filters_ = std::make_unique<filters::filter_host>(
+            filters, filters::filter_host_options{settings_.isapi.filter_session_timeout});
+        filter_threads_ = std::make_unique<boost::asio::thread_pool>(
+            std::clamp(settings_.isapi.extension_threads / 4, 2u, 8u));
+    }
     for (const auto& ext : settings_.isapi.extensions) {
         const std::size_t index = extensions_.size();
         if (auto reason = observer_->extension_quarantined(index); !reason.empty()) {
@@ -75,6 +83,8 @@ void pool_host::shutdown() {
     for (auto& r : mine) r->abandon();
     threads_.join();  // extension code and completions finish before TerminateExtension
     file_threads_.join();
+    if (filter_threads_) filter_threads_->join();
+    filters_.reset();  // END_OF_NET_SESSION for every session, TerminateFilter
     extensions_.clear();
     // The ECBs stayed valid through TerminateExtension; now their ConnIDs end.
     for (auto& r : mine) conn_table::instance().end(r->conn_id(), true);

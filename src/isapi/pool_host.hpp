@@ -13,6 +13,7 @@
 #include <spdlog/logger.h>
 
 #include "config/settings.hpp"
+#include "filters/filter_host.hpp"
 #include "isapi/extension_library.hpp"
 #include "isapi/held_completion_watch.hpp"
 #include "isapi/host_observer.hpp"
@@ -46,6 +47,13 @@ public:
         return translator_options_[extension];
     }
 
+    /// The pool's filters, or null when it has none (its requests then never meet the filter
+    /// code). Loaded before the extensions; a filter that cannot load fails the pool.
+    filters::filter_host* filters() noexcept { return filters_.get(); }
+    /// Where the response side of filtered requests runs: filter code may block, and the
+    /// extension threads may all be waiting for that very output.
+    boost::asio::thread_pool& filter_threads() noexcept { return *filter_threads_; }
+
     /// Requests alive in this pool (begun, not yet torn down); any thread.
     void request_began() noexcept;
     void request_ended() noexcept;
@@ -67,6 +75,8 @@ private:
     void attach_threads();
 
     config::pool_settings settings_;
+    std::unique_ptr<filters::filter_host> filters_;
+    std::unique_ptr<boost::asio::thread_pool> filter_threads_;
     std::vector<std::unique_ptr<extension_library>> extensions_;
     url_map urls_;
     server_variables_config variables_config_;

@@ -17,6 +17,10 @@
 
 #include "engine/request.hpp"
 
+namespace isapi_fcgi::logging {
+struct access_record;
+}
+
 namespace isapi_fcgi::isapi {
 
 class request_channel {
@@ -44,6 +48,9 @@ public:
     virtual void end_on_strand() = 0;
     /// The response cannot end normally (a timeout after its headers went out).
     virtual void close_connection() = 0;
+    /// The request's access log record, before it is written (any thread; must not block).
+    /// True when the channel writes it itself, later (a filter's SF_NOTIFY_LOG edits it first).
+    virtual bool defer_access_log(const logging::access_record&) { return false; }
 };
 
 /// The engine's FastCGI request as a channel.

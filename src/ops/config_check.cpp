@@ -19,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include "config/loader.hpp"
+#include "filters/filter_library.hpp"
 #include "isapi/extension_library.hpp"
 #include "ops/privileges.hpp"
 
@@ -48,7 +49,12 @@ std::optional<std::string> unreadable_directory(const std::string& path) {
     return std::nullopt;
 }
 
-// The child: the pool's identity, then extensions `first`.. one by one, each reported on `out`
+// Modules to load: the extensions, then the filters (index extensions.size() + j).
+std::size_t module_count(const config::pool_settings& pool) {
+    return pool.isapi.extensions.size() + pool.isapi.filters.size();
+}
+
+// The child: the pool's identity, then modules `first`.. one by one, each reported on `out`
 // as "loading I", then "ok I" or "failed I REASON"; "fatal REASON" when it cannot even start.
 [[noreturn]] void load_in_child(const config::pool_settings& pool, std::size_t first, int out) {
     // The extensions' own output and our log lines are not the check's report.
@@ -74,6 +80,18 @@ std::optional<std::string> unreadable_directory(const std::string& path) {
         // Never unloaded: TerminateExtension is not part of the check, and the child exits.
         const auto* loaded = new isapi::extension_library(ext);
         write_line(out, loaded->usable() ? fmt::format("ok {}", i) : fmt::format("failed {} {}", i, loaded->load_error()));
+    }
+    const std::size_t filters_from = pool.isapi.extensions.size();
+    for (std::size_t i = std::max(first, filters_from); i < module_count(pool); ++i) {
+        const auto& filter = pool.isapi.filters[i - filters_from];
+        write_line(out, fmt::format("loading {}", i));
+        try {
+            // Never unloaded, as above: TerminateFilter is not part of the check.
+            new filters::filter_library(filters::filter_settings{filter.name, filter.path});
+            write_line(out, fmt::format("ok {}", i));
+        } catch (const std::exception& e) {
+            write_line(out, fmt::format("failed {} {}", i, e.what()));
+        }
     }
     ::_exit(0);
 }
@@ -149,6 +167,12 @@ check_problem at_pool(const config::pool_settings& pool, std::string reason) {
 }
 
 check_problem at_extension(const config::pool_settings& pool, std::size_t i, std::string reason) {
+    if (i >= pool.isapi.extensions.size()) {
+        const auto& filter = pool.isapi.filters[i - pool.isapi.extensions.size()];
+        return {filter.line, filter.column,
+                fmt::format("pool '{}': filter '{}' ({}) cannot be loaded, so the pool cannot start: {}", pool.name,
+                            filter.name, filter.path, reason)};
+    }
     const auto& ext = pool.isapi.extensions[i];
     return {ext.line, ext.column, fmt::format("pool '{}': extension '{}' ({}) cannot be loaded: {}", pool.name,
                                               ext.name, ext.path, reason)};
@@ -157,7 +181,7 @@ check_problem at_extension(const config::pool_settings& pool, std::size_t i, std
 void check_loads(const config::pool_settings& pool, std::vector<check_problem>& problems) {
     std::size_t first = 0;
     bool docroot_checked = false;
-    while (first < pool.isapi.extensions.size() || !docroot_checked) {
+    while (first < module_count(pool) || !docroot_checked) {
         const auto report = run_child(pool, first);
         docroot_checked = true;
         std::optional<std::size_t> loading;
@@ -174,7 +198,7 @@ void check_loads(const config::pool_settings& pool, std::vector<check_problem>& 
                 continue;
             }
             const std::size_t index = std::strtoul(rest.c_str(), nullptr, 10);
-            if (index >= pool.isapi.extensions.size()) continue;
+            if (index >= module_count(pool)) continue;
             if (verb == "loading") {
                 loading = index;
             } else {
@@ -188,12 +212,13 @@ void check_loads(const config::pool_settings& pool, std::vector<check_problem>& 
             }
         }
         if (loading) {
-            problems.push_back(at_extension(
-                pool, *loading,
-                "it crashed or hung while loading (DllMain or GetExtensionVersion): " +
-                    describe_end(report.status, report.timed_out)));
-            first = *loading + 1;
-        } else if (first < pool.isapi.extensions.size()) {
+            const std::size_t at = *loading;
+            const char* entry = at < pool.isapi.extensions.size() ? "GetExtensionVersion" : "GetFilterVersion";
+            problems.push_back(at_extension(pool, at,
+                                            fmt::format("it crashed or hung while loading (DllMain or {}): {}", entry,
+                                                        describe_end(report.status, report.timed_out))));
+            first = at + 1;
+        } else if (first < module_count(pool)) {
             // Ended without a word on the rest: report that once, against the pool.
             problems.push_back(at_pool(pool, "the loading process ended early: " +
                                                  describe_end(report.status, report.timed_out)));
@@ -217,7 +242,8 @@ std::vector<check_problem> check_environment(const config::settings& settings) {
                                                 "e.g. with RuntimeDirectory= in the systemd unit)",
                                                 pool.name, address.path)});
         }
-        if (::geteuid() == 0 && pool.process.user.empty() && !settings.allow_root && !pool.isapi.extensions.empty()) {
+        if (::geteuid() == 0 && pool.process.user.empty() && !settings.allow_root &&
+            (!pool.isapi.extensions.empty() || !pool.isapi.filters.empty())) {
             problems.push_back(at_pool(pool, "would run extensions as root: set the pool's 'user' (e.g. www-data), "
                                              "or 'allow_root: true'"));
             continue;  // its workers would not start, nothing more to learn by loading as root

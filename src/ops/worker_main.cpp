@@ -145,7 +145,7 @@ int worker_main(int argc, char** argv) {
     try {
         drop_privileges(pool.process.user, pool.process.group);
         prepare_core_dumps(pool.process.core_dump_dir);
-        if (!pool.isapi.extensions.empty()) refuse_root(settings.allow_root, pool_name);
+        if (!pool.isapi.extensions.empty() || !pool.isapi.filters.empty()) refuse_root(settings.allow_root, pool_name);
         std::vector<std::string> names;
         for (const auto& e : pool.isapi.extensions) names.push_back(e.name);
         observer = std::make_shared<worker_observer>(
