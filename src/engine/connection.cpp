@@ -476,8 +476,8 @@ void connection::dispatch(const std::shared_ptr<request>& r) {
     if (requests_.size() + begun_.size() > settings_.limit.max_requests_per_connection)
         return reject(fmt::format("max_requests_per_connection ({}) reached",
                                   settings_.limit.max_requests_per_connection));
-    // Never for an authorizer: the ping's 200 would let the request it asks about through.
-    if (r->role() == fcgi::role::responder && !settings_.ping_path.empty() && r->script_name() == settings_.ping_path) {
+    // Never for an authorization: the ping's 200 would let the request it asks about through.
+    if (!r->asks_for_verdict() && !settings_.ping_path.empty() && r->script_name() == settings_.ping_path) {
         spdlog::debug("{} ping", r->log_context());
         // The pool outlives its connections, so the rendered response is lent, not copied.
         write_stdout(r, std::as_bytes(std::span(pool_->ping_response)), {}, nullptr);
