@@ -26,12 +26,23 @@ bool starts_with_name(std::string_view line, std::string_view name) {
            });
 }
 
+/// Apache's ap_is_url ("scheme:" of letters, digits, '+', '-', '.') or a leading '/': what
+/// ap_custom_response takes for the target of a redirect instead of a text.
+bool read_as_url_by_apache(std::string_view body) {
+    if (body.starts_with('/')) return true;
+    const auto colon = body.find(':');
+    if (colon == 0 || colon == std::string_view::npos) return false;
+    return std::all_of(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+    });
+}
+
 void add_line(std::string& out, std::string_view name, std::string_view value) {
     out.append(name).append(": ").append(value).append("\r\n");
 }
 
 std::string render_allow(const authorizer_verdict& v, authorizer_front front, std::string* problem) {
-    const bool fastcgi = front == authorizer_front::fastcgi_authorizer;
+    const bool fastcgi = front != authorizer_front::nginx_auth_request;
     std::string out = "Status: 200 OK\r\n";
     const auto value_line = [&](std::string_view fastcgi_name, std::string_view nginx_name, std::string_view value) {
         if (has_line_break(fastcgi_name) || has_line_break(value)) return false;
@@ -45,6 +56,8 @@ std::string render_allow(const authorizer_verdict& v, authorizer_front front, st
         if (!v.auth_type.empty()) clean &= value_line("AUTH_TYPE", auth_type_header, v.auth_type);
     }
     if (!v.url.empty()) clean &= value_line("ISAPI_URL", auth_url_header, v.url);
+    // nginx's try_files takes a path, and nginx has no way to cut the query off in a location.
+    if (!v.url.empty() && !fastcgi) clean &= value_line("", auth_path_header, v.url.substr(0, v.url.find('?')));
     for (const auto& [cgi_name, value] : v.request_headers) {
         const bool token = !cgi_name.empty() && std::all_of(cgi_name.begin(), cgi_name.end(), [](char c) {
             return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -80,6 +93,7 @@ std::string render_denial(const authorizer_verdict& v, authorizer_front front, s
     }
     // mod_authnz_fcgi sends the body as its own error document, with its own length.
     if (front == authorizer_front::nginx_auth_request) out += "Content-Length: " + std::to_string(v.body.size()) + "\r\n";
+    if (front == authorizer_front::apache_authnz_fcgi && read_as_url_by_apache(v.body)) return out + "\r\n " + v.body;
     return out + "\r\n" + v.body;
 }
 

@@ -41,7 +41,12 @@ struct authorizer_verdict {
 };
 
 enum class authorizer_front {
-    fastcgi_authorizer,  ///< the AUTHORIZER role (mod_authnz_fcgi, lighttpd)
+    fastcgi_authorizer,  ///< the AUTHORIZER role (lighttpd, any other client)
+    /// The AUTHORIZER role from Apache's mod_authnz_fcgi, which makes a denial's body its error
+    /// document with ap_custom_response: a body that starts like a URL ("word:...") or with '/'
+    /// would be taken for a redirect target (Apache then answers 500), so such a body is sent
+    /// after one space, which makes it text.
+    apache_authnz_fcgi,
     nginx_auth_request,  ///< a responder request marked by the shipped auth_request location
 };
 
@@ -50,6 +55,7 @@ enum class authorizer_front {
 inline constexpr std::string_view auth_user_header = "X-Isapi-User";
 inline constexpr std::string_view auth_type_header = "X-Isapi-Auth-Type";
 inline constexpr std::string_view auth_url_header = "X-Isapi-Url";
+inline constexpr std::string_view auth_path_header = "X-Isapi-Path";  ///< the rewritten URL's path
 /// Prefix of a request header a filter set: "X-Isapi-Set-X-Forwarded-User".
 inline constexpr std::string_view auth_set_header_prefix = "X-Isapi-Set-";
 

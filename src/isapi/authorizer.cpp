@@ -49,8 +49,9 @@ void log_verdict(const engine::request& r, const filters::gate_decision& d, filt
 
 std::optional<filters::authorizer_front> authorizer_front_of(const engine::request& r) {
     if (!r.asks_for_verdict()) return std::nullopt;
-    return r.role() == fcgi::role::authorizer ? filters::authorizer_front::fastcgi_authorizer
-                                              : filters::authorizer_front::nginx_auth_request;
+    if (r.role() != fcgi::role::authorizer) return filters::authorizer_front::nginx_auth_request;
+    return r.params().get("SERVER_SOFTWARE").starts_with("Apache/") ? filters::authorizer_front::apache_authnz_fcgi
+                                                                     : filters::authorizer_front::fastcgi_authorizer;
 }
 
 filters::authorizer_verdict verdict_of(const filters::gate_decision& decision, const fcgi::param_set& original) {

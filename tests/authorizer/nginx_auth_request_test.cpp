@@ -25,7 +25,7 @@ protected:
             "            add_header X-User $isapi_fcgi_user always;\n"
             "            add_header X-Auth-Type $isapi_fcgi_auth_type always;\n"
             "            add_header X-Gate $gate always;\n"
-            "            try_files $isapi_fcgi_url $uri =404;\n"
+            "            try_files $isapi_fcgi_path $uri =404;\n"
             "        }\n";
         front_ = std::make_unique<nginx_front>(options);
     }

@@ -35,6 +35,7 @@ TEST(authorizer_verdict, allow_for_nginx_uses_headers_auth_request_set_can_read)
               "X-Isapi-User: alice\r\n"
               "X-Isapi-Auth-Type: Basic\r\n"
               "X-Isapi-Url: /new/place.html?x=1\r\n"
+              "X-Isapi-Path: /new/place.html\r\n"
               "X-Isapi-Set-X-Forwarded-User: alice\r\n"
               "X-Isapi-Set-X-Removed: \r\n"
               "Content-Length: 0\r\n"
@@ -65,6 +66,14 @@ TEST(authorizer_verdict, a_denial_carries_the_filters_status_headers_and_body) {
               "X-Filter: 1\r\n"
               "\r\n"
               "denied");
+    // Apache would take "authfilter: ..." or "/..." for a URL to redirect to: one space makes it text.
+    EXPECT_TRUE(render_authorizer_response(v, authorizer_front::apache_authnz_fcgi).ends_with("\r\n\r\ndenied"));
+    for (const char* body : {"authfilter: denied", "/login", "http://x/"}) {
+        v.body = body;
+        EXPECT_TRUE(render_authorizer_response(v, authorizer_front::apache_authnz_fcgi).ends_with("\r\n\r\n " + v.body));
+        EXPECT_TRUE(render_authorizer_response(v, authorizer_front::fastcgi_authorizer).ends_with("\r\n\r\n" + v.body));
+    }
+    v.body = "denied";
     v.status = "302";  // a single sign-on agent's redirect to its login page
     v.headers = "Location: /login\r\n";
     v.body.clear();
