@@ -442,6 +442,12 @@ bool connection::take_begun(std::uint16_t id) {
     return keep_conn;
 }
 
+fcgi::role connection::begun_role(std::uint16_t id) const {
+    for (const auto& b : begun_)
+        if (b.id == id) return b.role;
+    return fcgi::role::responder;
+}
+
 void connection::answer(std::uint16_t id, bool keep_conn, std::string response) {
     output_.push_owned_stream(fcgi::record_type::stdout_stream, id, std::move(response));
     output_.push_stream(fcgi::record_type::stdout_stream, id, {});
@@ -458,6 +464,12 @@ void connection::on_begin_request(std::uint16_t id, bool keep_conn) {
     begun_.push_back({id, keep_conn});
 }
 
+bool connection::on_begin_authorizer(std::uint16_t id, bool keep_conn) {
+    if (!pool_->handler->serves_authorizer_role()) return false;
+    begun_.push_back({id, keep_conn, fcgi::role::authorizer});
+    return true;
+}
+
 void connection::on_unsupported_role(std::uint16_t id, std::uint16_t role, bool keep_conn) {
     spdlog::info("conn={} request id {} asks for role {}; only the responder role is supported", id_, id, role);
     output_.push_record(fcgi::encode_end_request(id, 0, fcgi::protocol_status::unknown_role));
@@ -467,10 +479,11 @@ void connection::on_unsupported_role(std::uint16_t id, std::uint16_t role, bool 
 }
 
 void connection::on_params(std::uint16_t id, fcgi::param_set params) {
+    const auto role = begun_role(id);
     const bool keep_conn = take_begun(id);
     auto r = std::make_shared<request>(shared_from_this(), id, keep_conn,
                                        next_request_serial.fetch_add(1, std::memory_order_relaxed),
-                                       std::move(params), settings_.limit.max_stdin_buffer);
+                                       std::move(params), settings_.limit.max_stdin_buffer, role);
     pool_->stats.requests.fetch_add(1, std::memory_order_relaxed);
     requests_.push_back(r);
     update_read_deadline();
@@ -489,7 +502,8 @@ void connection::dispatch(const std::shared_ptr<request>& r) {
     if (requests_.size() + begun_.size() > settings_.limit.max_requests_per_connection)
         return reject(fmt::format("max_requests_per_connection ({}) reached",
                                   settings_.limit.max_requests_per_connection));
-    if (!settings_.ping_path.empty() && r->script_name() == settings_.ping_path) {
+    // Never for an authorization: the ping's 200 would let the request it asks about through.
+    if (!r->asks_for_verdict() && !settings_.ping_path.empty() && r->script_name() == settings_.ping_path) {
         spdlog::debug("{} ping", r->log_context());
         // The pool outlives its connections, so the rendered response is lent, not copied.
         write_stdout(r, std::as_bytes(std::span(pool_->ping_response)), {}, nullptr);

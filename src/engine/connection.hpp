@@ -96,6 +96,7 @@ private:
 
     // demux_handler
     void on_begin_request(std::uint16_t id, bool keep_conn) override;
+    bool on_begin_authorizer(std::uint16_t id, bool keep_conn) override;
     void on_unsupported_role(std::uint16_t id, std::uint16_t role, bool keep_conn) override;
     void on_params(std::uint16_t id, fcgi::param_set params) override;
     void on_params_too_large(std::uint16_t id) override;
@@ -109,6 +110,8 @@ private:
     /// Answers a request the engine decides itself (ping, 404, 503, 431) and ends it.
     void answer(std::uint16_t id, bool keep_conn, std::string response);
     bool take_begun(std::uint16_t id);
+    /// The role BEGIN_REQUEST gave a request whose PARAMS are not complete yet.
+    fcgi::role begun_role(std::uint16_t id) const;
     std::shared_ptr<request> find_request(std::uint16_t id) const;
     void forget_request(const request& r);
 
@@ -125,6 +128,7 @@ private:
     struct begun_request {
         std::uint16_t id;
         bool keep_conn;
+        fcgi::role role = fcgi::role::responder;
     };
     std::vector<begun_request> begun_;  // BEGIN_REQUEST seen, PARAMS not complete
     bool waiting_readable_ = false;

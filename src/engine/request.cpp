@@ -9,9 +9,11 @@
 namespace isapi_fcgi::engine {
 
 request::request(std::shared_ptr<connection> owner, std::uint16_t fcgi_id, bool keep_conn,
-                 std::uint64_t serial, fcgi::param_set params, std::size_t stdin_limit)
+                 std::uint64_t serial, fcgi::param_set params, std::size_t stdin_limit, fcgi::role role)
     : owner_(std::move(owner)),
       fcgi_id_(fcgi_id),
+      role_(role),
+      asks_for_verdict_(role == fcgi::role::authorizer || params.get("ISAPI_FCGI_AUTH_REQUEST") == "1"),
       keep_conn_(keep_conn),
       serial_(serial),
       params_(std::move(params)),

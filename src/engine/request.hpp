@@ -20,6 +20,7 @@
 #include "engine/handler_slot.hpp"
 #include "engine/stdin_stream.hpp"
 #include "fcgi/param_set.hpp"
+#include "fcgi/protocol.hpp"
 
 namespace isapi_fcgi::engine {
 
@@ -33,13 +34,21 @@ public:
     using abort_handler = std::function<void()>;
 
     request(std::shared_ptr<connection> owner, std::uint16_t fcgi_id, bool keep_conn,
-            std::uint64_t serial, fcgi::param_set params, std::size_t stdin_limit);
+            std::uint64_t serial, fcgi::param_set params, std::size_t stdin_limit,
+            fcgi::role role = fcgi::role::responder);
     ~request();
     request(const request&) = delete;
     request& operator=(const request&) = delete;
 
     const fcgi::param_set& params() const noexcept { return params_; }
     std::uint16_t fcgi_id() const noexcept { return fcgi_id_; }
+    /// RESPONDER, or AUTHORIZER (params only: the answer is a verdict, 200 = allow).
+    fcgi::role role() const noexcept { return role_; }
+    /// True when the front end asks for a verdict rather than a response: the AUTHORIZER role,
+    /// or a responder request marked ISAPI_FCGI_AUTH_REQUEST=1 (nginx's auth_request,
+    /// conf/nginx/isapi-fcgi-auth.conf). Only the ISAPI host answers those: the ping, status
+    /// and metrics paths never do, since their 200 would let the request through.
+    bool asks_for_verdict() const noexcept { return asks_for_verdict_; }
     bool keep_conn() const noexcept { return keep_conn_; }
     /// Unique among every request this process serves (nginx's FastCGI id is always 1).
     std::uint64_t serial() const noexcept { return serial_; }
@@ -102,6 +111,8 @@ public:
 private:
     std::shared_ptr<connection> owner_;
     std::uint16_t fcgi_id_;
+    fcgi::role role_;
+    bool asks_for_verdict_;
     bool keep_conn_;
     std::uint64_t serial_;
     fcgi::param_set params_;

@@ -12,6 +12,9 @@ class request_handler {
 public:
     virtual ~request_handler() = default;
     virtual void handle(std::shared_ptr<request> r) = 0;
+    /// True when handle() also takes AUTHORIZER requests (request::role()); otherwise the engine
+    /// answers that role END_REQUEST{UNKNOWN_ROLE}, which the web server treats as a failure.
+    virtual bool serves_authorizer_role() const { return false; }
     /// Called once by server::run() after the I/O threads stopped and before it returns: the
     /// handler lets go of every request it still holds (requests hold their connections, which
     /// hold the handler, so nothing else would break that cycle).

@@ -174,6 +174,13 @@ std::error_code demultiplexer::begin_request() {
     const auto u8 = [&](std::size_t i) { return std::to_integer<std::uint8_t>(begin_body_[i]); };
     const auto role_value = static_cast<std::uint16_t>(u8(0) << 8 | u8(1));
     const bool keep_conn = (u8(2) & keep_conn_flag) != 0;
+    if (role_value == static_cast<std::uint16_t>(role::authorizer)) {
+        slots_.push_back({h.request_id, phase::params, {}});
+        if (handler_->on_begin_authorizer(h.request_id, keep_conn)) return {};
+        find(h.request_id)->stage = phase::params_rejected;  // refused: as any other role below
+        handler_->on_unsupported_role(h.request_id, role_value, keep_conn);
+        return {};
+    }
     if (role_value != static_cast<std::uint16_t>(role::responder)) {
         // Not active: its PARAMS/STDIN are dropped once the handler calls request_ended().
         slots_.push_back({h.request_id, phase::params_rejected, {}});

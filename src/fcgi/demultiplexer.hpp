@@ -35,6 +35,10 @@ public:
     virtual ~demux_handler() = default;
     /// A RESPONDER request began. Its params follow in on_params.
     virtual void on_begin_request(std::uint16_t id, bool keep_conn) = 0;
+    /// An AUTHORIZER request began: its params follow in on_params, like a responder's; it has
+    /// no body (mod_authnz_fcgi sends no STDIN at all). Return false to refuse the role, which
+    /// is then reported through on_unsupported_role.
+    virtual bool on_begin_authorizer(std::uint16_t /*id*/, bool /*keep_conn*/) { return false; }
     /// A request with another role: answer END_REQUEST{UNKNOWN_ROLE} and call request_ended.
     virtual void on_unsupported_role(std::uint16_t id, std::uint16_t role, bool keep_conn) = 0;
     virtual void on_params(std::uint16_t id, param_set params) = 0;

@@ -1,5 +1,7 @@
 #include "iis_import/config_writers.hpp"
 
+#include "iis_import/filter_plan.hpp"
+
 #include <sstream>
 
 namespace isapi_fcgi::iis_import {
@@ -81,6 +83,7 @@ std::string write_sidecar_yaml(const import_plan& plan, const std::string& sourc
         if (p.upload_read_ahead) {
             out << "    upload_read_ahead: " << p.upload_read_ahead << "   # IIS uploadReadAheadSize\n";
         }
+        out << filters_yaml(p);
         if (p.extensions.empty() && p.script_map_only.empty()) {
             out << "    extensions: []\n";
         } else {

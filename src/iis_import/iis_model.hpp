@@ -51,6 +51,18 @@ struct handler_section {
     std::vector<step> steps;
 };
 
+/// An `<isapiFilters>` element in the order it appears: `<clear/>`, `<remove>` and `<filter>`.
+struct filter_section {
+    std::string location;  ///< "" (global or a web.config's own) or a `<location path>`: a site
+    struct step {
+        enum class kind { clear, remove, add } what = kind::add;
+        std::string name;
+        std::string path;  ///< Windows path of the filter DLL (add)
+        bool enabled = true;
+    };
+    std::vector<step> steps;
+};
+
 struct restriction {
     std::string path;  ///< Windows path of the DLL
     bool allowed = false;
@@ -71,6 +83,7 @@ struct iis_config {
     std::vector<std::string> pools;  ///< declared application pools, in file order
     std::string default_pool = "DefaultAppPool";
     std::vector<handler_section> handlers;
+    std::vector<filter_section> filters;
     bool not_listed_isapis_allowed = false;
     bool restriction_list_present = false;
     std::vector<restriction> restrictions;

@@ -1,5 +1,7 @@
 #include "iis_import/iis_reader.hpp"
 
+#include "iis_import/filter_reader.hpp"
+
 #include <strings.h>
 
 #include <algorithm>
@@ -124,13 +126,7 @@ public:
             } else if (name == "serverRuntime") {
                 settings.upload_read_ahead = number(child.attribute("uploadReadAheadSize"));
             } else if (name == "isapiFilters") {
-                for (const auto& filter : child.children("filter")) {
-                    warn_once("filter:" + std::string(filter.attribute("name").as_string()),
-                              "ISAPI filter '" + std::string(filter.attribute("name").as_string()) + "' (" +
-                                  filter.attribute("path").as_string() + ")" + where(location) +
-                                  " is not supported: isapi-fcgi hosts extensions only; use nginx "
-                                  "rewrites or auth modules instead");
-                }
+                out_.config.filters.push_back(read_filter_section(child, location, out_.warnings));
             } else if (name == "cgi" || name == "fastCgi") {
                 warn_once(name + location, name + where(location) + " is not carried over: CGI programs are not hosted");
             } else if (name == "asp") {

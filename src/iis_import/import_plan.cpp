@@ -1,5 +1,7 @@
 #include "iis_import/import_plan.hpp"
 
+#include "iis_import/filter_plan.hpp"
+
 #include <strings.h>
 
 #include <algorithm>
@@ -557,7 +559,9 @@ std::string upstream_name(const std::string& pool) {
 }
 
 import_plan plan_import(const iis_config& config, const import_options& options) {
-    return planner(config, options).run();
+    auto plan = planner(config, options).run();
+    plan_filters(config, options, plan);
+    return plan;
 }
 
 }  // namespace isapi_fcgi::iis_import

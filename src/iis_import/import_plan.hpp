@@ -46,6 +46,13 @@ struct planned_script_map {
     std::string site;
 };
 
+/// An ISAPI filter a pool loads (`filters:`), in IIS's order.
+struct planned_filter {
+    std::string name;
+    std::string path;          ///< Linux path of the .so
+    std::string windows_path;  ///< as IIS had it
+};
+
 struct planned_pool {
     std::string name;
     std::string listen;
@@ -53,6 +60,7 @@ struct planned_pool {
     std::vector<planned_extension> extensions;
     std::vector<planned_extension> script_map_only;  ///< reached only through script maps
     std::vector<planned_script_map> script_maps;
+    std::vector<planned_filter> filters;
     std::string document_root;
     unsigned long long max_request_body = 0;
     unsigned long long upload_read_ahead = 0;

@@ -11,6 +11,7 @@
 #include "engine/log_text.hpp"
 #include "engine/request.hpp"
 #include "engine/simple_response.hpp"
+#include "isapi/authorizer.hpp"
 #include "isapi/filtered_channel.hpp"
 #include "isapi/isapi_request.hpp"
 #include "logging/file_sink.hpp"
@@ -65,6 +66,8 @@ void isapi_host::handle(std::shared_ptr<engine::request> r) {
     const auto found = pools_.find(r->pool_name());
     if (found == pools_.end()) return answer(*r, 500, "500 Internal Server Error: pool not configured\n");
     const auto& pool = found->second;
+    // The web server's authorization hook for what it serves itself: a verdict, not a response.
+    if (const auto front = authorizer_front_of(*r)) return authorize(std::move(r), pool, *front);
     if (pool->filters()) return handle_filtered(std::move(r), pool);
     serve(std::make_shared<engine_channel>(r), *r, pool);
 }

@@ -21,6 +21,8 @@ public:
     ~isapi_host() override;
 
     void handle(std::shared_ptr<engine::request> r) override;
+    /// AUTHORIZER requests run the pool's request-side filter events (isapi/authorizer.hpp).
+    bool serves_authorizer_role() const override { return true; }
     /// Shuts every pool down (isapi::pool_host::shutdown): TerminateExtension runs here.
     void server_stopped() override;
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <map>
@@ -35,6 +36,9 @@ public:
     void handle(std::shared_ptr<engine::request> r) override {
         const auto it = pools_.find(r->pool_name());
         if (it != pools_.end()) it->second->handle(std::move(r));
+    }
+    bool serves_authorizer_role() const override {
+        return std::any_of(pools_.begin(), pools_.end(), [](const auto& p) { return p.second->serves_authorizer_role(); });
     }
 
 private:

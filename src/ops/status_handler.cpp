@@ -30,8 +30,10 @@ status_handler::status_handler(const config::pool_settings& pool, const scoreboa
 
 void status_handler::handle(std::shared_ptr<engine::request> r) {
     const auto script = r->script_name();
-    const bool status = !status_path_.empty() && script == status_path_;
-    const bool metrics = !metrics_path_.empty() && script == metrics_path_;
+    // Never for an authorization (request::asks_for_verdict): the 200 would let it through.
+    const bool internal = !r->asks_for_verdict();
+    const bool status = internal && !status_path_.empty() && script == status_path_;
+    const bool metrics = internal && !metrics_path_.empty() && script == metrics_path_;
     if (status || metrics) {
         if (on_internal_) on_internal_();
         const auto snapshot = take_snapshot(board_, pool_, listen_fds_);

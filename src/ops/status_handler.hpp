@@ -22,6 +22,7 @@ public:
                    std::shared_ptr<engine::request_handler> next, std::function<void()> on_internal = {});
 
     void handle(std::shared_ptr<engine::request> r) override;
+    bool serves_authorizer_role() const override { return next_ && next_->serves_authorizer_role(); }
 
 private:
     std::string pool_;

@@ -14,6 +14,8 @@
 
 #include "config/loader.hpp"
 #include "iis_import/config_writers.hpp"
+#include "iis_import/filter_plan.hpp"
+#include "iis_import/import_plan.hpp"
 #include "iis_import/iis_reader.hpp"
 #include "iis_import/windows_paths.hpp"
 
@@ -111,7 +113,11 @@ TEST(import, application_host_pools_extensions_urls_and_warnings) {
     EXPECT_EQ(scripts.isapi.script_maps[0].url_prefix, "/shop");
     EXPECT_EQ(scripts.isapi.script_maps[0].verbs, (std::vector<std::string>{"GET", "POST"}));
     EXPECT_FALSE(has_warning(r, "script map 'ShopPages'"));
-    for (const char* expected : {"ISAPI filter 'UrlRewriter'", "enable32BitAppOnWin64", "identity (NetworkService)",
+    // The server-wide filter is loaded by both pools.
+    EXPECT_NE(r.yaml.find("    filters:\n      - name: \"UrlRewriter\"\n        path: \"/srv/iis/c/filters/rewrite.so\""),
+              std::string::npos)
+        << r.yaml;
+    for (const char* expected : {"enable32BitAppOnWin64", "identity (NetworkService)",
                                  "security/authentication", "https binding *:443:", "'net.tcp'", "handler 'CGI-exe'",
                                  "not under any --map directory: placed at /srv/iis/e/intranet/legacy.dll"}) {
         EXPECT_TRUE(has_warning(r, expected)) << expected;
@@ -278,6 +284,46 @@ TEST(import, a_registry_file_with_a_syntax_error_stops_the_import_with_file_and_
     const auto r = import_iis(read_config("applicationHost.config"), options);
     EXPECT_FALSE(r.ok);
     EXPECT_EQ(r.error.rfind("/etc/isapi-fcgi/app.reg:4: ", 0), 0u) << r.error;
+}
+
+// <isapiFilters> into each pool's `filters:`, in IIS's order (the server's list, then the
+// site's, <clear/> and <remove> applied); the golden file holds every pool's block.
+TEST(import, isapi_filters_become_each_pools_filters_in_iis_order) {
+    import_options options;
+    options.maps = {{"C:\\filters", "/opt/filters"}, {"C:\\sites", "/srv/sites"}};
+    options.socket_dir = "/run/test";
+    const auto r = import_iis(read_config("filters.config"), options);
+    ASSERT_TRUE(r.ok) << r.error;
+    std::string blocks;
+    for (const auto& pool : plan_import(read_iis_config(read_config("filters.config")).config, options).pools)
+        blocks += "# pool " + pool.name + "\n" + filters_yaml(pool);
+    EXPECT_EQ(blocks, read_config("filters.expected.yaml"));
+    // The YAML holds the same blocks and loads with the real loader.
+    EXPECT_NE(r.yaml.find(filters_yaml(plan_import(read_iis_config(read_config("filters.config")).config, options).pools.at(0))),
+              std::string::npos)
+        << r.yaml;
+    EXPECT_NO_THROW(config::load_string(r.yaml, "imported.yaml")) << r.yaml;
+    for (const char* expected :
+         {"ISAPI filter 'SsoAgent' is listed twice", "ISAPI filter 'Compression' is disabled",
+          "ISAPI filter 'Logger' has preCondition bitness32", "ISAPI filter 'SsoAgent': enableCache",
+          "isapiFilters under location 'Shop/admin' are not carried over",
+          "pool 'SharedPool' serves sites 'Partners' and 'Intranet', whose ISAPI filters differ",
+          "site 'Brochure' has ISAPI filters ('SsoAgent', 'Compression', 'Logger') but no ISAPI extension"}) {
+        EXPECT_TRUE(has_warning(r, expected)) << expected;
+    }
+    // A web.config's own <isapiFilters> are its application's.
+    import_options app;
+    app.url_prefix = "/app";
+    app.physical_dir = "C:\\inetpub\\app";
+    app.maps = {{"C:\\inetpub\\app", "/opt/app"}};
+    std::string web_config = read_config("web.config");
+    web_config.replace(web_config.find("<httpErrors"), 0,
+                       "<isapiFilters><filter name=\"Sso\" path=\"C:\\inetpub\\app\\sso.dll\"/></isapiFilters>");
+    const auto web = import_iis(web_config, app);
+    ASSERT_TRUE(web.ok) << web.error;
+    EXPECT_NE(web.yaml.find("    filters:\n      - name: \"Sso\"\n        path: \"/opt/app/sso.so\""), std::string::npos)
+        << web.yaml;
+    EXPECT_FALSE(has_warning(web, "isapiFilters"));
 }
 
 TEST(config_writers, quoting_and_regex_escaping) {

@@ -30,7 +30,9 @@ std::string apache_front::render_config(const apache_front_options& options,
          << "LogLevel info\n"
          << "LogFormat \"%h \\\"%r\\\" %>s %B %D\" short\n"
          << "CustomLog " << d << "/access.log short\n";
-    for (const char* module : {"mpm_event", "authz_core", "env", "unique_id", "proxy", "proxy_fcgi"}) {
+    std::vector<std::string> modules{"mpm_event", "authz_core", "env", "unique_id", "proxy", "proxy_fcgi"};
+    modules.insert(modules.end(), options.extra_modules.begin(), options.extra_modules.end());
+    for (const auto& module : modules) {
         conf << "LoadModule " << module << "_module " << module_dir << "/mod_" << module
              << ".so\n";
     }
@@ -54,6 +56,9 @@ std::string apache_front::render_config(const apache_front_options& options,
          << "<Directory />\n    AllowOverride None\n    Require all denied\n</Directory>\n"
          << "<Directory " << d << "/htdocs>\n    Require all granted\n</Directory>\n"
          << "Define ISAPI_FCGI_SOCKET " << unix_socket_path(options.upstream_address) << "\n"
+         // For <Directory> sections of the tests' snippets.
+         << "Define ISAPI_TEST_HTDOCS " << d << "/htdocs\n"
+         << options.server_extra << "\n"
          << "<VirtualHost 127.0.0.1:" << port << ">\n"
          << "    ServerName localhost\n"
          << options.vhost_extra << "\n"

@@ -8,6 +8,7 @@
 // reachable by that group, as in a real deployment.
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "support/web_front.hpp"
 
@@ -22,6 +23,10 @@ struct apache_front_options {
     unsigned max_workers = 256;
     /// Directives for the <VirtualHost>, before the include.
     std::string vhost_extra;
+    /// Modules loaded besides the snippets' own ("authnz_fcgi").
+    std::vector<std::string> extra_modules;
+    /// Server-level directives, before the <VirtualHost> (what a vhost may not hold).
+    std::string server_extra;
 };
 
 class apache_front : public web_front {

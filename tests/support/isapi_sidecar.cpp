@@ -52,7 +52,9 @@ std::string isapi_sidecar::render_config(const isapi_sidecar_options& options) c
          << "  access_log: " << quoted(options.access_log) << "\n"
          << "  access_format: " << options.access_format << "\n"
          << "pools:\n  - name: default\n"
-         << "    listen: " << quoted("unix:" + socket_path_.string()) << "\n"
+         << "    listen: [" << quoted("unix:" + socket_path_.string());
+    for (const auto& address : options.extra_listen) yaml << ", " << quoted(address);
+    yaml << "]\n"
          << "    io_threads: " << options.io_threads << "\n";
     if (!options.socket_group.empty()) {
         yaml << "    socket: { mode: \"0660\", group: " << quoted(options.socket_group) << " }\n";

@@ -44,6 +44,8 @@ struct isapi_sidecar_options {
     /// where the web server runs as another user (Apache's www-data), and the sidecar's temp
     /// dir lets that group through (0710).
     std::string socket_group;
+    /// Listen addresses of the pool besides its unix socket ("tcp:127.0.0.1:PORT").
+    std::vector<std::string> extra_listen;
 };
 
 class isapi_sidecar {

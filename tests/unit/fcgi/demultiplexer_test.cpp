@@ -36,6 +36,13 @@ public:
     recorder(demultiplexer*& demux, policy hook) : demux_(demux), hook_(std::move(hook)) {}
 
     log_lines lines;
+    bool takes_authorizer = false;
+
+    bool on_begin_authorizer(std::uint16_t id, bool keep_conn) override {
+        if (!takes_authorizer) return false;
+        add(id, "authorizer", std::to_string(id) + (keep_conn ? " keep" : " close"));
+        return true;
+    }
 
     void on_begin_request(std::uint16_t id, bool keep_conn) override {
         add(id, "begin", std::to_string(id) + (keep_conn ? " keep" : " close"));
@@ -106,9 +113,10 @@ std::ostream& operator<<(std::ostream& os, const outcome& o) {
 }
 
 outcome run(std::string_view stream, const std::vector<std::size_t>& cuts, const policy& hook = {},
-            demux_limits limits = {}) {
+            demux_limits limits = {}, bool takes_authorizer = false) {
     demultiplexer* demux_ptr = nullptr;
     recorder rec(demux_ptr, hook);
+    rec.takes_authorizer = takes_authorizer;
     demultiplexer demux(limits, rec);
     demux_ptr = &demux;
     outcome out;
@@ -363,6 +371,20 @@ TEST(demultiplexer, unsupported_role_streams_never_reach_the_handler) {
               (log_lines{"role 1 2 close", "discard t=4 id=1 ended_request",
                          "discard t=4 id=1 ended_request", "discard t=5 id=1 ended_request",
                          "discard t=5 id=1 ended_request"}));
+}
+
+TEST(demultiplexer, an_accepted_authorizer_gets_its_params_and_needs_no_stdin) {
+    // mod_authnz_fcgi: BEGIN_REQUEST(AUTHORIZER), PARAMS, the empty PARAMS, and no STDIN at all.
+    const std::string stream = wire::begin_request(1, 2) + wire::params(1, wire::pair("REMOTE_USER", "bob")) +
+                               wire::params(1, {});
+    const auto refused = run(stream, {});
+    EXPECT_EQ(refused.lines, (log_lines{"role 1 2 close"}));
+    for (std::size_t cut = 0; cut <= stream.size(); ++cut) {
+        const auto out = run(stream, {cut}, {}, {}, true);
+        EXPECT_FALSE(out.ec);
+        ASSERT_EQ(out.lines, (log_lines{"authorizer 1 close", "params 1 REMOTE_USER=bob"})) << "cut at " << cut;
+        EXPECT_EQ(out.active, 1u);  // until the application answers
+    }
 }
 
 // --- limits ------------------------------------------------------------------------------------

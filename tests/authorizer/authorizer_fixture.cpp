@@ -1,0 +1,83 @@
+#include "authorizer/authorizer_fixture.hpp"
+
+#include <fstream>
+
+#include "support/deadline.hpp"
+
+namespace isapi_fcgi::test {
+
+std::string basic_credentials(const std::string& user_password) {
+    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out = "Basic ";
+    const auto byte = [&](std::size_t at) { return static_cast<unsigned>(static_cast<unsigned char>(user_password[at])); };
+    std::size_t i = 0;
+    for (; i + 2 < user_password.size(); i += 3) {
+        const unsigned v = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
+        for (int shift : {18, 12, 6, 0}) out += alphabet[(v >> shift) & 63];
+    }
+    const std::size_t rest = user_password.size() - i;
+    if (rest > 0) {
+        unsigned v = byte(i) << 16;
+        if (rest == 2) v |= byte(i + 1) << 8;
+        out += alphabet[(v >> 18) & 63];
+        out += alphabet[(v >> 12) & 63];
+        out += rest == 2 ? alphabet[(v >> 6) & 63] : '=';
+        out += '=';
+    }
+    return out;
+}
+
+std::string authorizer_fixture::gate_filter() {
+    return "    filters:\n      - name: gate\n        path: \"" ISAPI_FILTER_GATE "\"\n";
+}
+
+void authorizer_fixture::start_sidecar(const std::string& filters) {
+    isapi_sidecar_options options;
+    options.pool_extra = filters;
+    authorizer_port_ = free_loopback_port();
+    // mod_authnz_fcgi reaches an authorizer over TCP only.
+    options.extra_listen = {"tcp:127.0.0.1:" + std::to_string(authorizer_port_)};
+    // Apache's workers (www-data) reach the unix socket too (the shipped Apache files need it).
+    options.socket_group = "www-data";
+    sidecar_ = isapi_sidecar::start(std::move(options));
+}
+
+std::filesystem::path authorizer_fixture::make_document_root(const std::filesystem::path& root) const {
+    std::filesystem::create_directories(root / "private");
+    for (const char* name : {"secret", "new", "old"}) {
+        std::ofstream(root / "private" / (std::string(name) + ".txt")) << "the " << name << " file\n";
+    }
+    return root;
+}
+
+http_result authorizer_fixture::get(const std::string& path, const std::string& credentials) const {
+    http_request request;
+    request.url = front_->url(path);
+    if (!credentials.empty()) request.headers.push_back("Authorization: " + credentials);
+    return http_fetch(front_->dir(), request);
+}
+
+void authorizer_fixture::expect_denied_without_filters_and_without_sidecar() {
+    const auto no_filters = get("/private/secret.txt", basic_credentials("alice:wonderland"));
+    EXPECT_EQ(no_filters.status, 500) << no_filters.describe();
+    EXPECT_TRUE(sidecar_->wait_for_log(std::regex("pool 'default' has no filters"),
+                                       deadline_after(std::chrono::seconds(5))))
+        << sidecar_->log();
+    EXPECT_TRUE(ended_cleanly(sidecar_->stop(), sidecar_->log()));
+    sidecar_.reset();
+    const auto no_sidecar = get("/private/secret.txt", basic_credentials("alice:wonderland"));
+    EXPECT_EQ(no_sidecar.status, 500) << no_sidecar.describe();
+    EXPECT_EQ(no_sidecar.body.find("the secret file"), std::string::npos);
+}
+
+void authorizer_fixture::TearDown() {
+    if (front_) {
+        EXPECT_TRUE(front_->error_log_problems(allowed_problems_).empty()) << front_->error_log();
+        front_->stop();
+    }
+    if (sidecar_) {
+        EXPECT_TRUE(ended_cleanly(sidecar_->stop(), sidecar_->log()));
+    }
+}
+
+}  // namespace isapi_fcgi::test
