@@ -127,13 +127,18 @@ using isapi_fcgi::win32::fail;
 // Resolves a finished operation; still pending is only possible when the caller set it.
 BOOL overlapped_result(LPOVERLAPPED overlapped, LPDWORD transferred, DWORD wait_ms) {
     if (overlapped == nullptr || transferred == nullptr) return fail(ERROR_INVALID_PARAMETER);
-    if (overlapped->Internal == STATUS_PENDING) {
+    // Whoever completes the operation (a driver on Windows; here a caller's own thread) writes
+    // Internal while this thread may be looking: read it atomically, as Windows' volatile does.
+    const auto pending = [overlapped] {
+        return __atomic_load_n(&overlapped->Internal, __ATOMIC_ACQUIRE) == STATUS_PENDING;
+    };
+    if (pending()) {
         const auto event_bits = reinterpret_cast<std::uintptr_t>(overlapped->hEvent) & ~std::uintptr_t{1};
         if (wait_ms == 0 || event_bits == 0) return fail(ERROR_IO_INCOMPLETE);
         const DWORD waited = WaitForSingleObject(reinterpret_cast<HANDLE>(event_bits), wait_ms);
         if (waited == WAIT_TIMEOUT) return fail(WAIT_TIMEOUT);
         if (waited != WAIT_OBJECT_0) return FALSE;
-        if (overlapped->Internal == STATUS_PENDING) return fail(ERROR_IO_INCOMPLETE);
+        if (pending()) return fail(ERROR_IO_INCOMPLETE);
     }
     *transferred = static_cast<DWORD>(overlapped->InternalHigh);
     const DWORD error = isapi_fcgi::win32::error_from_status(static_cast<DWORD>(overlapped->Internal));

@@ -99,8 +99,9 @@ TEST_F(overlapped_io, a_pending_operation_is_incomplete_until_its_event) {
     EXPECT_FALSE(GetOverlappedResultEx(nullptr, &at, &got, 20, FALSE));
     EXPECT_EQ(GetLastError(), static_cast<DWORD>(WAIT_TIMEOUT));
     std::thread completer([&] {
+        // A completer publishes the status last, atomically (the reader may be looking).
         at.InternalHigh = 7;
-        at.Internal = 0;
+        __atomic_store_n(&at.Internal, ULONG_PTR{0}, __ATOMIC_RELEASE);
         SetEvent(done);
     });
     EXPECT_TRUE(GetOverlappedResult(nullptr, &at, &got, TRUE));
