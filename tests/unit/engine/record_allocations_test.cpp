@@ -95,6 +95,10 @@ TEST(record_allocations, stdin_records_into_a_pending_read_allocate_nothing) {
 
     EXPECT_EQ(per_64_records, 0) << "heap allocations for 64 STDIN records";
     EXPECT_EQ(reader->received, 65u * (32 * 1024 - 8));
+    // The end of the body completes the pending read, whose handler holds the reader.
+    const std::string end = record(5, 1, "");
+    ASSERT_FALSE(demux.feed(std::as_bytes(std::span(end))));
+    EXPECT_EQ(reader.use_count(), 1) << "the last read's handler still holds the reader";
 }
 
 TEST(record_allocations, a_completion_of_a_shared_ptr_and_an_id_is_stored_inline) {
