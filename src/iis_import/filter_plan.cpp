@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "iis_import/config_names.hpp"
 #include "iis_import/config_writers.hpp"
 #include "iis_import/windows_paths.hpp"
 
@@ -119,10 +120,17 @@ private:
                 warn("ISAPI filter '" + f.name + "' is disabled (enabled=\"false\"): not imported");
                 continue;
             }
+            if (f.windows_path.empty()) {
+                warn("ISAPI filter '" + f.name + "' has no path: not imported");
+                continue;
+            }
             planned_filter planned;
             planned.windows_path = f.windows_path;
-            planned.name = f.name.empty() ? file_name(f.windows_path) : f.name;
-            for (int n = 2; !taken.insert(planned.name).second; ++n) planned.name = f.name + "-" + std::to_string(n);
+            const std::string wanted = f.name.empty() ? file_name(f.windows_path) : f.name;
+            planned.name = unique_name(sanitise(wanted), taken);
+            if (planned.name != wanted)
+                warn("ISAPI filter '" + wanted + "' is named '" + planned.name + "' here (names are 1 to 64 of "
+                     "A-Z a-z 0-9 _ . -, unique in the pool)");
             const auto mapped = map_windows_path(f.windows_path, options_.maps, options_.default_root);
             if (!mapped.unknown_variable.empty())
                 warn("%" + mapped.unknown_variable + "% in '" + f.windows_path + "' is not known: set the path with --map");

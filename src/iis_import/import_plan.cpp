@@ -1,5 +1,6 @@
 #include "iis_import/import_plan.hpp"
 
+#include "iis_import/config_names.hpp"
 #include "iis_import/filter_plan.hpp"
 
 #include <strings.h>
@@ -77,23 +78,6 @@ bool url_under(const std::string& url, const std::string& prefix) {
     if (prefix == "/" || prefix.empty()) return true;
     return url.size() >= prefix.size() && iequal(std::string_view(url).substr(0, prefix.size()), prefix)
            && (url.size() == prefix.size() || url[prefix.size()] == '/');
-}
-
-std::string sanitise(const std::string& text) {
-    std::string out;
-    for (const char c : text) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-                        || c == '.' || c == '-';
-        out += ok ? c : '-';
-    }
-    if (out.empty()) out = "default";
-    return out.substr(0, 64);
-}
-
-std::string unique_name(const std::string& wanted, std::set<std::string>& taken) {
-    std::string name = wanted;
-    for (int n = 2; !taken.insert(name).second; ++n) name = wanted.substr(0, 60) + "-" + std::to_string(n);
-    return name;
 }
 
 /// A site-relative location: where a handler section applies.

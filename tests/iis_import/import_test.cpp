@@ -326,6 +326,27 @@ TEST(import, isapi_filters_become_each_pools_filters_in_iis_order) {
     EXPECT_FALSE(has_warning(web, "isapiFilters"));
 }
 
+// IIS filter names may hold anything; the sidecar's are 1 to 64 of A-Z a-z 0-9 _ . - (found by
+// the iis_import fuzzer: a name with '<' and a filter without a path made YAML that did not load).
+TEST(import, filter_names_become_configuration_names_and_a_filter_without_a_path_is_skipped) {
+    import_options app;
+    app.url_prefix = "/app";
+    app.physical_dir = "C:\\inetpub\\app";
+    app.maps = {{"C:\\inetpub\\app", "/opt/app"}};
+    std::string web_config = read_config("web.config");
+    web_config.replace(web_config.find("<httpErrors"), 0,
+                       "<isapiFilters><filter name=\"Url Rewriter &lt;v2&gt;\" path=\"C:\\inetpub\\app\\rw.dll\"/>"
+                       "<filter name=\"NoPath\" path=\"\"/></isapiFilters>");
+    const auto web = import_iis(web_config, app);
+    ASSERT_TRUE(web.ok) << web.error;
+    EXPECT_NE(web.yaml.find("      - name: \"Url-Rewriter--v2-\"\n        path: \"/opt/app/rw.so\""), std::string::npos)
+        << web.yaml;
+    EXPECT_EQ(web.yaml.find("NoPath\"\n"), std::string::npos) << web.yaml;
+    EXPECT_TRUE(has_warning(web, "ISAPI filter 'NoPath' has no path: not imported"));
+    EXPECT_TRUE(has_warning(web, "ISAPI filter 'Url Rewriter <v2>' is named 'Url-Rewriter--v2-' here"));
+    EXPECT_NO_THROW(config::load_string(web.yaml, "imported.yaml")) << web.yaml;
+}
+
 TEST(config_writers, quoting_and_regex_escaping) {
     EXPECT_EQ(yaml_quoted("a \"b\" \\c"), "\"a \\\"b\\\" \\\\c\"");
     EXPECT_EQ(regex_escaped("/a.b/(x)+?"), "/a\\.b/\\(x\\)\\+\\?");
