@@ -9,14 +9,7 @@ namespace {
 
 namespace ascii = isapi::ascii;
 
-bool is_token_char(char c) noexcept {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || ascii::is_digit(c)) return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-bool is_token(std::string_view s) noexcept {
-    return !s.empty() && std::all_of(s.begin(), s.end(), is_token_char);
-}
+using ascii::is_token;
 
 // CR or LF would split the header block the front end rebuilds; NUL would cut it.
 bool is_safe_value(std::string_view s) noexcept { return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos; }

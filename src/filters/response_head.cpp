@@ -10,16 +10,11 @@ namespace {
 
 namespace ascii = isapi::ascii;
 
-bool is_token_char(char c) noexcept {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || ascii::is_digit(c)) return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
 // "Name:" -> "Name"; nullopt when it is no token followed by its colon.
 std::optional<std::string_view> bare_name(std::string_view name) noexcept {
     if (name.size() < 2 || name.back() != ':') return std::nullopt;
     name.remove_suffix(1);
-    if (!std::all_of(name.begin(), name.end(), is_token_char)) return std::nullopt;
+    if (!ascii::is_token(name)) return std::nullopt;
     return name;
 }
 
