@@ -19,3 +19,14 @@ set(ISAPI_FCGI_SANITIZE_DEBUG_INFO "-g1" CACHE STRING "Debug information flag of
 if(NOT ISAPI_FCGI_SANITIZE STREQUAL "")
   add_compile_options(${ISAPI_FCGI_SANITIZE_DEBUG_INFO})
 endif()
+
+# Tests whose processes die of a deliberate SIGSEGV/SIGFPE (SEH emulation, poison extensions)
+# need the sanitizer to leave those signals alone. One variable, not an "ASAN_OPTIONS=..;TSAN_OPTIONS=.."
+# list: gtest_discover_tests flattens PROPERTIES and keeps only a list's first element.
+if(ISAPI_FCGI_SANITIZE STREQUAL "asan")
+  set(ISAPI_FCGI_DEADLY_SIGNALS_ENV "ASAN_OPTIONS=handle_segv=0:handle_sigfpe=0")
+elseif(ISAPI_FCGI_SANITIZE STREQUAL "tsan")
+  set(ISAPI_FCGI_DEADLY_SIGNALS_ENV "TSAN_OPTIONS=handle_segv=0:handle_sigfpe=0")
+else()
+  set(ISAPI_FCGI_DEADLY_SIGNALS_ENV "ISAPI_FCGI_SANITIZE=none")
+endif()

@@ -140,7 +140,16 @@ void install() {
     for (std::size_t i = 0; i < fault_signals.size(); ++i) {
         if (fault_signals[i] == sig) ::sigaction(sig, &previous_actions[i], nullptr);
     }
-    if (sig != 0) ::raise(sig);
+    if (sig != 0) {
+        // The jump out of the signal handler into the frame may leave the signal blocked (a
+        // sanitizer's wrapper handler does not keep SA_NODEFER): raised while blocked, it would
+        // stay pending and the worker would abort instead of dying of the fault.
+        sigset_t fault;
+        sigemptyset(&fault);
+        sigaddset(&fault, sig);
+        ::pthread_sigmask(SIG_UNBLOCK, &fault, nullptr);
+        ::raise(sig);
+    }
     std::abort();
 }
 
