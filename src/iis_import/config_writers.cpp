@@ -30,6 +30,33 @@ void write_registry(std::ostringstream& out, const planned_pool& pool) {
     for (const auto& f : pool.registry_files) out << "        - " << yaml_quoted(f) << "\n";
 }
 
+// workers, max_requests, max_rss, recycle_interval and rapid_fail, each with the IIS setting it
+// came from.
+void write_process(std::ostringstream& out, const planned_pool& pool) {
+    bool rapid_fail_open = false;
+    for (const auto& setting : pool.process) {
+        const auto dot = setting.key.find('.');
+        if (dot == std::string::npos) {
+            out << "    " << setting.key << ": " << setting.value << "   # IIS " << setting.source << "\n";
+            continue;
+        }
+        if (!rapid_fail_open) out << "    " << setting.key.substr(0, dot) << ":\n";
+        rapid_fail_open = true;
+        out << "      " << setting.key.substr(dot + 1) << ": " << setting.value << "   # IIS " << setting.source << "\n";
+    }
+}
+
+// Files IIS never served as static content: extension binaries (.dll, and the .so rebuilt from
+// them), programs, registry exports, configuration, and the segments requestFiltering hides by
+// default. Written after the extension locations, which nginx tries first.
+void write_static_denials(std::ostringstream& out) {
+    out << "\n    # Not static content on IIS either (requestFiltering's hidden segments, binaries, configuration).\n"
+        << "    location ~* \"(^|/)(web\\.config|bin|app_code|app_data|app_browsers|app_globalresources|"
+           "app_localresources|app_webreferences)(/|$)|\\.(dll|so|exe|reg|config)$\" {\n"
+        << "        return 404;\n"
+        << "    }\n";
+}
+
 void write_fastcgi_block(std::ostringstream& out, const std::string& indent, const std::string& split_regex,
                          const std::string& upstream) {
     out << indent << "    fastcgi_split_path_info " << split_regex << ";\n"
@@ -118,6 +145,7 @@ std::string write_sidecar_yaml(const import_plan& plan, const std::string& sourc
                 out << " }\n";
             }
         }
+        write_process(out, p);
         write_registry(out, p);
     }
     write_warnings(out, plan);
@@ -149,6 +177,7 @@ std::string write_nginx_config(const import_plan& plan, const std::string& sourc
         for (const auto& n : s.server_names) out << " " << n;
         out << ";\n";
         if (s.max_body) out << "    client_max_body_size " << s.max_body << ";\n";
+        if (!s.root.empty()) out << "    root \"" << s.root << "\";   # static files, as IIS served them\n";
         for (const auto& l : s.locations) {
             const std::string url = regex_escaped(l.url == "/" ? "" : l.url);
             if (!l.script_map) {
@@ -163,6 +192,12 @@ std::string write_nginx_config(const import_plan& plan, const std::string& sourc
             write_fastcgi_block(out, "    ", "\"^(.+?)(/.*)?$\"", l.upstream);
             out << "    }\n";
         }
+        for (const auto& [url, directory] : s.aliases) {
+            out << "\n    location \"" << url << "\" {   # virtual directory\n"
+                << "        alias \"" << directory << "\";\n"
+                << "    }\n";
+        }
+        if (!s.root.empty() || !s.aliases.empty()) write_static_denials(out);
         out << "}\n";
     }
     if (plan.servers.empty()) out << "\n# No extension URL was found: nothing to route.\n";
