@@ -550,7 +550,8 @@ private:
         std::map<std::string, const web_server_settings*> by_site;  // "" = global
         for (const auto& w : config_.settings) {
             const auto [site, url] = split_location(w.location);
-            if (url == "/" || url.empty()) by_site[w.location.empty() ? "" : site] = &w;
+            // A web.config's own settings are its application's, which is the whole pool.
+            if (w.location.empty() || url == "/" || url.empty()) by_site[w.location.empty() ? "" : site] = &w;
             else plan_.warnings.push_back("settings under location '" + w.location + "' (request limits, read-ahead) "
                                           "apply to part of a site only; not carried over");
         }

@@ -74,7 +74,9 @@ private:
         planned_.process.push_back({key, value, source});
     }
 
+    /// How IIS wrote it: `processModel maxProcesses="2"`, or `<environmentVariables>` for a collection.
     static std::string written(const std::string& key, const std::string& value) {
+        if (key.find('@') == std::string::npos) return setting_name(key);
         return setting_name(key) + "=\"" + value + "\"";
     }
 
