@@ -6,10 +6,13 @@ namespace isapi_fcgi::iis_import {
 namespace {
 
 constexpr const char* schedule_path = "recycling/periodicRestart/schedule";
+/// IIS's pool settings are at most three elements deep (recycling/periodicRestart/schedule);
+/// anything deeper is named, not walked, so a hostile file cannot exhaust the stack.
+constexpr int deepest = 3;
 
 /// Every attribute below `element` into `settings` ("path@attribute"); `<add>` entries of a
 /// collection become the restart schedule or one key naming the collection.
-void collect(const pugi::xml_node& element, const std::string& path, application_pool& pool) {
+void collect(const pugi::xml_node& element, const std::string& path, application_pool& pool, int depth = 0) {
     for (const auto& attribute : element.attributes()) {
         if (path.empty() && std::string_view(attribute.name()) == "name") continue;
         pool.settings[path + "@" + attribute.name()] = attribute.value();
@@ -29,7 +32,9 @@ void collect(const pugi::xml_node& element, const std::string& path, application
             }
             continue;
         }
-        collect(child, path.empty() ? name : path + "/" + name, pool);
+        const std::string child_path = path.empty() ? name : path + "/" + name;
+        if (depth == deepest) pool.settings[child_path] = "";
+        else collect(child, child_path, pool, depth + 1);
     }
 }
 

@@ -480,6 +480,26 @@ TEST(import_golden, pool_settings_beyond_the_sidecars_ranges) {
     EXPECT_FALSE(has_warning(r, "c2VjcmV0"));
 }
 
+// Settings deeper than IIS has any are named, not walked: a deeply nested pool cannot exhaust
+// the stack, and still gets its warning.
+TEST(pool_plan, deeply_nested_pool_elements_are_named_not_walked) {
+    std::string nested;
+    for (int i = 0; i < 200000; ++i) nested += "<x>";
+    for (int i = 0; i < 200000; ++i) nested += "</x>";
+    const std::string xml = "<configuration><system.applicationHost><applicationPools><add name=\"P\"><recycling><a><b>" +
+                            nested + "</b></a></recycling></add></applicationPools><sites><site name=\"S\">"
+                            "<application path=\"/\" applicationPool=\"P\"><virtualDirectory path=\"/\" "
+                            "physicalPath=\"C:\\s\"/></application></site></sites></system.applicationHost>"
+                            "<system.webServer><handlers accessPolicy=\"Read, Execute\"><add name=\"d\" path=\"*.dll\" "
+                            "modules=\"IsapiModule\" requireAccess=\"Execute\"/></handlers><security><isapiCgiRestriction>"
+                            "<add path=\"C:\\s\\p.dll\" allowed=\"true\"/></isapiCgiRestriction></security>"
+                            "</system.webServer></configuration>";
+    const auto r = import_iis(xml, {});
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_TRUE(has_warning(r, "application pool 'P': <recycling/a/b/x> has no equivalent")) << r.yaml;
+    EXPECT_NO_THROW(config::load_string(r.yaml, "imported.yaml"));
+}
+
 TEST(pool_plan, time_spans_and_durations) {
     EXPECT_EQ(parse_timespan("1.05:00:00"), std::chrono::hours(29));
     EXPECT_EQ(parse_timespan("00:05:00"), std::chrono::minutes(5));

@@ -150,7 +150,7 @@ TEST_F(import_served, the_imported_urls_are_served_through_nginx) {
     EXPECT_NE(form.body.find("bytes=3\n"), std::string::npos) << form.body;
     request.url = nginx.url("/scripts/old.dll");
     request.method = "GET";
-    EXPECT_EQ(http_fetch(nginx.dir(), request).status, 404);  // no location: nginx's own 404
+    EXPECT_EQ(http_fetch(nginx.dir(), request).status, 404);  // not imported: no extension location, and the binaries denial
 
     EXPECT_TRUE(nginx.error_log_problems().empty()) << nginx.error_log();
     const auto nginx_end = nginx.stop();
