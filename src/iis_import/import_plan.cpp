@@ -538,11 +538,11 @@ private:
                                          "which is left unset; set it by hand");
             }
         }
-        for (const auto& [iis_name, name] : pool_names_) {
+        for (const auto& names : pool_names_) {  // (clang 14 cannot capture structured bindings)
             const auto definition = std::find_if(config_.pools.begin(), config_.pools.end(),
-                                                 [&](const application_pool& d) { return iequal(d.name, iis_name); });
+                                                 [&](const application_pool& d) { return iequal(d.name, names.first); });
             const auto planned = std::find_if(plan_.pools.begin(), plan_.pools.end(),
-                                              [&](const planned_pool& x) { return x.name == name; });
+                                              [&](const planned_pool& x) { return x.name == names.second; });
             if (definition != config_.pools.end() && planned != plan_.pools.end()) {
                 plan_pool_process(*definition, *planned, plan_.warnings);
             }
