@@ -10,7 +10,7 @@ namespace {
 void write_warnings(std::ostringstream& out, const import_plan& plan) {
     if (plan.warnings.empty()) return;
     out << "\n# import-iis warnings (settings not carried over; review each):\n";
-    for (const auto& w : plan.warnings) out << "#   - " << w << "\n";
+    for (const auto& w : plan.warnings) out << "#   - " << comment_text(w) << "\n";
 }
 
 std::string glob_regex(const std::string& glob) {
@@ -37,12 +37,12 @@ void write_process(std::ostringstream& out, const planned_pool& pool) {
     for (const auto& setting : pool.process) {
         const auto dot = setting.key.find('.');
         if (dot == std::string::npos) {
-            out << "    " << setting.key << ": " << setting.value << "   # IIS " << setting.source << "\n";
+            out << "    " << setting.key << ": " << setting.value << "   # IIS " << comment_text(setting.source) << "\n";
             continue;
         }
         if (!rapid_fail_open) out << "    " << setting.key.substr(0, dot) << ":\n";
         rapid_fail_open = true;
-        out << "      " << setting.key.substr(dot + 1) << ": " << setting.value << "   # IIS " << setting.source << "\n";
+        out << "      " << setting.key.substr(dot + 1) << ": " << setting.value << "   # IIS " << comment_text(setting.source) << "\n";
     }
 }
 
@@ -74,6 +74,15 @@ void write_fastcgi_block(std::ostringstream& out, const std::string& indent, con
 
 }  // namespace
 
+std::string comment_text(const std::string& text) {
+    std::string out = text;
+    for (auto& c : out) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < ' ' || byte == 0x7f) c = ' ';
+    }
+    return out;
+}
+
 std::string yaml_quoted(const std::string& text) {
     std::string out = "\"";
     for (const char c : text) {
@@ -94,7 +103,7 @@ std::string regex_escaped(const std::string& url) {
 
 std::string write_sidecar_yaml(const import_plan& plan, const std::string& source_name) {
     std::ostringstream out;
-    out << "# isapi-fcgi configuration imported from " << source_name << " by `isapi-fcgi import-iis`.\n"
+    out << "# isapi-fcgi configuration imported from " << comment_text(source_name) << " by `isapi-fcgi import-iis`.\n"
         << "# Check it with `isapi-fcgi --check-config --config FILE`; read the warnings at the end.\n"
         << "pools:\n";
     if (plan.pools.empty()) {
@@ -117,7 +126,7 @@ std::string write_sidecar_yaml(const import_plan& plan, const std::string& sourc
             out << "    extensions:\n";
             for (const auto& e : p.extensions) {
                 out << "      - name: " << yaml_quoted(e.name) << "\n"
-                    << "        path: " << yaml_quoted(e.path) << "   # was " << e.windows_path << "\n"
+                    << "        path: " << yaml_quoted(e.path) << "   # was " << comment_text(e.windows_path) << "\n"
                     << (e.wine ? "        runtime: wine\n" : "")
                     << "        urls: [";
                 for (std::size_t i = 0; i < e.urls.size(); ++i) out << (i ? ", " : "") << yaml_quoted(e.urls[i]);
@@ -125,7 +134,7 @@ std::string write_sidecar_yaml(const import_plan& plan, const std::string& sourc
             }
             for (const auto& e : p.script_map_only) {
                 out << "      - name: " << yaml_quoted(e.name) << "   # reached only through script_maps\n"
-                    << "        path: " << yaml_quoted(e.path) << "   # was " << e.windows_path << "\n"
+                    << "        path: " << yaml_quoted(e.path) << "   # was " << comment_text(e.windows_path) << "\n"
                     << (e.wine ? "        runtime: wine\n" : "")
                     << "        urls: []\n";
             }
@@ -154,7 +163,7 @@ std::string write_sidecar_yaml(const import_plan& plan, const std::string& sourc
 
 std::string write_nginx_config(const import_plan& plan, const std::string& source_name) {
     std::ostringstream out;
-    out << "# nginx configuration imported from " << source_name << " by `isapi-fcgi import-iis`:\n"
+    out << "# nginx configuration imported from " << comment_text(source_name) << " by `isapi-fcgi import-iis`:\n"
         << "# one upstream per sidecar pool, one server per IIS site, a location per extension URL\n"
         << "# (matched case-insensitively, as IIS does). Include it in the http block.\n";
     for (const auto& p : plan.pools) {
@@ -165,7 +174,7 @@ std::string write_nginx_config(const import_plan& plan, const std::string& sourc
     }
     for (const auto& s : plan.servers) {
         out << "\n";
-        if (!s.site.empty()) out << "# IIS site \"" << s.site << "\"\n";
+        if (!s.site.empty()) out << "# IIS site \"" << comment_text(s.site) << "\"\n";
         out << "server {\n";
         for (const auto& l : s.listens) out << "    listen " << l << ";\n";
         for (const auto& l : s.tls_listens) {
@@ -187,7 +196,7 @@ std::string write_nginx_config(const import_plan& plan, const std::string& sourc
                 continue;
             }
             const std::string target = l.pattern == "*" ? url + "(/|$)" : url + "/(.*/)?" + glob_regex(l.pattern) + "(/|$)";
-            out << "\n    # script map " << l.pattern << " under " << l.url << " (script_maps in the sidecar's YAML)\n"
+            out << "\n    # script map " << comment_text(l.pattern) << " under " << comment_text(l.url) << " (script_maps in the sidecar's YAML)\n"
                 << "    location ~* \"^" << target << "\" {\n";
             write_fastcgi_block(out, "    ", "\"^(.+?)(/.*)?$\"", l.upstream);
             out << "    }\n";

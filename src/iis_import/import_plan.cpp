@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -600,6 +601,18 @@ private:
                 const std::string ip = info.substr(0, middle);
                 const std::string port = info.substr(middle + 1, last - middle - 1);
                 const std::string host = info.substr(last + 1);
+                // What nginx's listen and server_name take as they are: nothing from the file may
+                // end a directive (a ';', a space or a newline in bindingInformation).
+                const auto only = [](const std::string& text, std::string_view allowed) {
+                    return std::all_of(text.begin(), text.end(), [&](char c) {
+                        return std::isalnum(static_cast<unsigned char>(c)) || allowed.find(c) != std::string_view::npos;
+                    });
+                };
+                if (port.empty() || !only(port, "") || !only(ip, ".:[]*") || !only(host, ".-_*")) {
+                    plan_.warnings.push_back("binding '" + info + "' of site '" + s.name + "' is not ip:port:host as "
+                                             "nginx takes them; skipped");
+                    continue;
+                }
                 const std::string listen = (ip == "*" || ip.empty()) ? port : ip + ":" + port;
                 if (iequal(b.protocol, "http")) {
                     if (std::find(server.listens.begin(), server.listens.end(), listen) == server.listens.end())

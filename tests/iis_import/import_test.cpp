@@ -500,6 +500,28 @@ TEST(pool_plan, deeply_nested_pool_elements_are_named_not_walked) {
     EXPECT_NO_THROW(config::load_string(r.yaml, "imported.yaml"));
 }
 
+// An XML character reference (&#10;) puts a newline in an attribute: text from the file must
+// not end a comment line and start a key of the YAML or a directive of nginx.
+TEST(import, text_from_the_file_cannot_end_a_comment_or_a_directive) {
+    const std::string xml =
+        "<configuration><system.applicationHost><applicationPools><add name=\"P\" foo=\"x&#10;log: {level: debug}\"/>"
+        "</applicationPools><sites><site name=\"S&#10;server { listen 1; }\"><application path=\"/\" applicationPool=\"P\">"
+        "<virtualDirectory path=\"/\" physicalPath=\"C:\\s\"/></application><bindings>"
+        "<binding protocol=\"http\" bindingInformation=\"*:80:a; include /etc/passwd\"/>"
+        "<binding protocol=\"http\" bindingInformation=\"*:81:ok.example\"/></bindings></site></sites>"
+        "</system.applicationHost><system.webServer><handlers accessPolicy=\"Read, Execute\"><add name=\"d\" "
+        "path=\"*.dll\" modules=\"IsapiModule\" requireAccess=\"Execute\"/></handlers><security><isapiCgiRestriction>"
+        "<add path=\"C:\\s\\p.dll\" allowed=\"true\"/></isapiCgiRestriction></security></system.webServer></configuration>";
+    const auto r = import_iis(xml, {});
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(r.yaml.find("\nlog:"), std::string::npos) << r.yaml;
+    EXPECT_EQ(config::load_string(r.yaml, "imported.yaml").log.level, config::log_settings{}.level);
+    EXPECT_EQ(r.nginx.find("\nserver { listen 1; }"), std::string::npos) << r.nginx;
+    EXPECT_EQ(r.nginx.find("include /etc/passwd;"), std::string::npos) << r.nginx;
+    EXPECT_NE(r.nginx.find("listen 81;\n    server_name ok.example;"), std::string::npos) << r.nginx;
+    EXPECT_TRUE(has_warning(r, "binding '*:80:a; include /etc/passwd' of site"));
+}
+
 TEST(pool_plan, time_spans_and_durations) {
     EXPECT_EQ(parse_timespan("1.05:00:00"), std::chrono::hours(29));
     EXPECT_EQ(parse_timespan("00:05:00"), std::chrono::minutes(5));
