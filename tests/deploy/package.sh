@@ -67,7 +67,7 @@ check "no lintian overrides are shipped" bash -c '! grep -h /usr/share/lintian/ 
 check "the configuration, the example pool file and the logrotate file in /etc are conffiles" expect_eq \
     "$(printf '%s\n' /etc/isapi-fcgi/isapi-fcgi.yaml /etc/logrotate.d/isapi-fcgi /etc/isapi-fcgi/conf.d/example-pool.yaml.example)" \
     sh -c "dpkg-deb --ctrl-tarfile '$deb' | tar -xO ./conffiles"
-check "the packaged configuration includes conf.d/*.yaml" grep -qxF 'include: /etc/isapi-fcgi/conf.d/*.yaml' \
+check "the packaged configuration includes conf.d/*.yaml (relative to /etc/isapi-fcgi)" grep -qxF 'include: conf.d/*.yaml' \
     "$src/deploy/systemd/isapi-fcgi.yaml"
 for f in nginx/isapi-fcgi.conf apache/isapi-fcgi.conf; do
     check "the packaged $f is conf/$f" cmp <(dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/share/isapi-fcgi/$f") "$src/conf/$f"

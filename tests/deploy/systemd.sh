@@ -14,7 +14,6 @@
 source "$(dirname "$0")/lib.sh"
 deploy_init systemd
 
-deb=$(package_file isapi-fcgi)
 tag=$(tree_tag)
 require "the Debian base images exist" "$deploy_here/base-image"
 mkdir -p "$work/packages"
