@@ -45,7 +45,8 @@ check "the image holds this build's binary (not a stale layer)" expect_eq \
 check "the image's configuration passes --check-config" in_image isapi-fcgi --check-config
 check "the server and the runtime libraries' packages are installed, not the -dev one" expect_eq \
     "isapi-fcgi libisapi-runtime0 libisapi-win32-0" in_image sh -c \
-    "dpkg-query -W -f '\${Package} ' ${package_names[*]} 2>/dev/null | sed 's/ \$//'"
+    "dpkg-query -W -f '\${db:Status-Status} \${Package}\n' ${package_names[*]} 2>/dev/null |
+     awk '\$1 == \"installed\" { print \$2 }' | sort | paste -sd' '"
 check "libisapi-runtime and libisapi-win32 (what extensions load) are in the image" in_image ls \
     "$multiarch_libdir/libisapi-runtime.so.0" "$multiarch_libdir/libisapi-win32.so.0"
 check "no development files in the image (headers, .so links, CMake package, isapi-cc)" in_image sh -c '
