@@ -14,6 +14,7 @@
 #include "isapi/authorizer.hpp"
 #include "isapi/filtered_channel.hpp"
 #include "isapi/isapi_request.hpp"
+#include "isapi/wine_request.hpp"
 #include "logging/file_sink.hpp"
 #include "logging/logging.hpp"
 
@@ -124,7 +125,7 @@ void isapi_host::serve(std::shared_ptr<request_channel> channel, engine::request
     const std::size_t extension = mapped.match.extension;
     // A Windows worker gets the request as the front end sent it: filters' rewrites and response
     // side do not reach it yet (docs/wine.md).
-    if (auto* windows = pool->wine_extension(extension)) return windows->handle(r->shared_from_this(), std::move(mapped.match));
+    if (pool->wine_extension(extension)) return serve_under_wine(pool, r->shared_from_this(), extension, std::move(mapped.match));
     std::make_shared<isapi_request>(std::move(channel), pool, extension, std::move(mapped.match))->start();
 }
 

@@ -22,6 +22,7 @@
 #include "isapi/ecb_builder.hpp"
 #include "isapi/http_status.hpp"
 #include "isapi/path_mapping.hpp"
+#include "isapi/access_record_fields.hpp"
 #include "logging/access_log_line.hpp"
 #include "win32/unicode.hpp"
 
@@ -1276,20 +1277,9 @@ void isapi_request::child_ended(std::uint64_t exec_id, unsigned status, DWORD wi
 void isapi_request::write_access_log() {
     auto* log = pool_->access_log();
     if (!log) return;
-    const auto& params = request_->params();
-    const auto uri = params.get("REQUEST_URI");
     logging::access_record r;
     r.finished = std::chrono::system_clock::now();
-    r.remote_addr = params.get("REMOTE_ADDR");
-    r.remote_port = params.get("REMOTE_PORT");
-    r.remote_user = params.get("REMOTE_USER");
-    r.request_method = params.get("REQUEST_METHOD");
-    r.request_uri = uri;
-    r.query_string = params.get("QUERY_STRING");
-    r.server_protocol = params.get("SERVER_PROTOCOL");
-    r.http_referer = params.get("HTTP_REFERER");
-    r.http_user_agent = params.get("HTTP_USER_AGENT");
-    r.request_id = params.get("REQUEST_ID");
+    fill_from_params(r, request_->params());
     r.pool = pool_->settings().name;
     const std::string extension(extension_name());
     r.extension = extension;

@@ -144,6 +144,8 @@ pool_snapshot read_once(const scoreboard& board, std::string_view pool) {
     for (std::uint32_t i = 0; i < names; ++i) {
         out.extensions[i].name = h.extension_names[i].load();
         out.extensions[i].load_error = h.extension_load_error[i].load();
+        if (auto stopped = h.extension_stop_reason[i].load(); !stopped.empty() && out.extensions[i].load_error.empty())
+            out.extensions[i].load_error = "stopped: " + stopped;
     }
     read_counters(h.retired, out, out.extensions);
 
