@@ -86,6 +86,9 @@ public:
     virtual void windows_worker_crashed(std::size_t /*index*/, int /*pid*/, std::string_view /*how*/,
                                         std::span<const std::uint64_t> /*in_flight*/) noexcept {}
 
+    /// Extension `index`'s Windows worker is `pid` now (it loaded the DLL), or none (0). Any thread.
+    virtual void windows_worker_changed(std::size_t /*index*/, int /*pid*/) noexcept {}
+
     /// HSE_REQ_REPORT_UNHEALTHY: the extension asks for its worker to be recycled.
     virtual void extension_unhealthy(std::string_view /*pool*/, std::string_view /*extension*/,
                                      std::string_view /*reason*/) noexcept {}

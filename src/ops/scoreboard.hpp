@@ -122,6 +122,9 @@ struct worker_slot {
     /// Scoreboard index + 1 of the extension this worker is loading (its DllMain or
     /// GetExtensionVersion runs); 0 otherwise. A worker that dies with it set died in that load.
     std::atomic<std::uint32_t> loading_extension;
+    /// Per extension (the worker's order): the pid of its Windows worker (`runtime: wine`) while
+    /// one serves; 0 otherwise.
+    std::atomic<std::int32_t> windows_pid[max_extensions];
 };
 
 enum class pool_state : std::uint32_t { running, stopped };

@@ -80,6 +80,10 @@ std::string worker_observer::extension_stopped(std::size_t index) {
     return name < max_extensions ? header_.extension_stop_reason[name].load() : std::string();
 }
 
+void worker_observer::windows_worker_changed(std::size_t index, int pid) noexcept {
+    if (index < max_extensions) slot_.windows_pid[index].store(pid, relaxed);
+}
+
 void worker_observer::windows_worker_crashed(std::size_t index, int pid, std::string_view how,
                                              std::span<const std::uint64_t> in_flight) noexcept {
     const auto name = index < name_index_.size() ? name_index_[index] : max_extensions;

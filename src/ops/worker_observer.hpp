@@ -38,6 +38,7 @@ public:
     void extension_loaded(std::size_t index, std::string_view error) noexcept override;
     std::string extension_quarantined(std::size_t index) override;
     std::string extension_stopped(std::size_t index) override;
+    void windows_worker_changed(std::size_t index, int pid) noexcept override;
     /// Tells the master (on_windows_crash) in a "wine-crash" message (wine_crash_message.hpp).
     void windows_worker_crashed(std::size_t index, int pid, std::string_view how,
                                 std::span<const std::uint64_t> in_flight) noexcept override;

@@ -117,12 +117,13 @@ struct wine_extension::relay : std::enable_shared_from_this<wine_extension::rela
 };
 
 wine_extension::wine_extension(const config::extension_settings& extension, const config::pool_settings& pool,
-                               crash_handler on_crash)
+                               crash_handler on_crash, pid_handler on_pid)
     : settings_(extension),
       argv_(worker_argv(extension, pool, load_error_)),
       environment_(load_error_.empty() ? environment_or_problem(load_error_) : std::vector<std::string>{}),
       request_timeout_(pool.isapi.request_timeout),
-      on_crash_(std::move(on_crash)) {
+      on_crash_(std::move(on_crash)),
+      on_pid_(std::move(on_pid)) {
     writer_ = std::thread([this] { write_loop(); });
     if (load_error_.empty()) {
         std::unique_lock lock(mutex_);
@@ -383,6 +384,7 @@ void wine_extension::read_loop(std::shared_ptr<incarnation> worker) {
                     auto waiting = std::move(worker->waiting);
                     lock.unlock();
                     changed_.notify_all();
+                    if (on_pid_) on_pid_(worker->process->pid());
                     for (auto& rel : waiting) begin(rel);
                 } else if (status_line.starts_with(status_failed)) {
                     worker->failure = status_line.substr(status_failed.size());
@@ -418,6 +420,7 @@ void wine_extension::worker_ended(const std::shared_ptr<incarnation>& worker) {
         stopping = stopping_;
     }
     changed_.notify_all();
+    if (was_ready && on_pid_) on_pid_(0);
     if (!stopping) {
         if (was_ready)
             spdlog::error("extension '{}' ({}): its Windows worker (pid {}) {}; {} request(s) in flight answered 502, "

@@ -49,6 +49,7 @@ class wine_extension {
 public:
     using finished_handler = std::function<void(const relay_outcome&)>;
     using crash_handler = std::function<void(const worker_crash&)>;
+    using pid_handler = std::function<void(int)>;
 
     /// Checks the DLL and starts its Windows worker, waiting (bounded) for it to load the DLL.
     /// A failure is logged once and kept as load_error(); requests then answer 500. A `required`
@@ -56,8 +57,9 @@ public:
     /// `on_crash`: told (on a reader thread, before the lost requests are answered) each time a
     /// ready Windows worker ends unasked: what rapid-fail protection and the crash quarantine
     /// count.
+    /// `on_pid`: the pid of the Windows worker that serves now, or 0 once it ended (status).
     wine_extension(const config::extension_settings& extension, const config::pool_settings& pool,
-                   crash_handler on_crash = {});
+                   crash_handler on_crash = {}, pid_handler on_pid = {});
     /// stop().
     ~wine_extension();
     wine_extension(const wine_extension&) = delete;
@@ -96,6 +98,7 @@ private:
     const std::vector<std::string> environment_;
     const std::chrono::milliseconds request_timeout_;
     const crash_handler on_crash_;
+    const pid_handler on_pid_;
 
     std::mutex mutex_;  // the fields below
     std::condition_variable changed_;

@@ -4,6 +4,7 @@
 // extension (503) while the pool's native extension keeps serving.
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -81,7 +82,22 @@ TEST_F(wine_operations, a_wine_extensions_requests_are_in_status_metrics_and_the
     // The body bytes the clients got: hello's 19 bytes three times and "printed\n".
     EXPECT_EQ(status["bytes out"].number(), 3 * 19 + 8);
 
+    // The Windows workers, with their pids and memory, under the Linux worker that owns them.
+    ASSERT_EQ(status["workers list"].items().size(), 1U);
+    const auto& windows = status["workers list"].items()[0]["windows workers"].items();
+    ASSERT_EQ(windows.size(), 2U) << "winhello and winmisbehave";
+    std::set<std::string> names;
+    for (const auto& ww : windows) {
+        names.insert(ww["extension"].text());
+        EXPECT_GT(ww["pid"].number(), 0);
+        EXPECT_GT(ww["resident memory"].number(), 1e6) << ww["extension"].text();
+    }
+    EXPECT_EQ(names, (std::set<std::string>{"winhello", "winmisbehave"}));
+
     const auto text = metrics();
+    EXPECT_TRUE(std::regex_search(text, std::regex(R"(isapi_fcgi_windows_worker_resident_memory_bytes\{pool="app",)"
+                                                   R"(worker="\d+",extension="winhello",pid="\d+"\} [1-9]\d{6,})")))
+        << text;
     EXPECT_NE(text.find("isapi_fcgi_extension_requests_total{pool=\"app\",extension=\"winhello\"} 3"), std::string::npos)
         << text;
     EXPECT_NE(text.find("isapi_fcgi_extension_loaded{pool=\"app\",extension=\"winmisbehave\"} 1"), std::string::npos)
