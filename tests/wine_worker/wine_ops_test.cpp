@@ -2,6 +2,8 @@
 // master: its requests in the pool's status, metrics and access log; a crashing DLL's Windows
 // worker counted by the crash quarantine and by rapid-fail protection, which stops that
 // extension (503) while the pool's native extension keeps serving.
+#include <signal.h>
+
 #include <fstream>
 #include <regex>
 #include <set>
@@ -174,6 +176,17 @@ TEST_F(wine_operations, a_crashing_dll_is_quarantined_then_stopped_by_rapid_fail
         << text;
     EXPECT_NE(text.find("isapi_fcgi_responses_total{pool=\"app\",code=\"503\"} 1"), std::string::npos) << text;
     EXPECT_EQ(access_lines("\"GET /scripts/winmisbehave.dll\" 503").size(), 1U);
+
+    // A reload (SIGHUP) starts the stopped extension afresh, its count reset.
+    mark = log_mark();
+    ASSERT_EQ(::kill(master().pid(), SIGHUP), 0);
+    ASSERT_TRUE(wait_log("reload complete", 60s, mark)) << tail(master().error_output());
+    const auto revived = get("/scripts/winmisbehave.dll");
+    EXPECT_EQ(revived.status, 200) << revived.describe() << tail(master().error_output());
+    const auto reloaded = status_json();
+    const auto* after_reload = extension_entry(reloaded, "winmisbehave");
+    ASSERT_NE(after_reload, nullptr);
+    EXPECT_EQ((*after_reload)["state"].text(), "loaded");
     stop_master();
 }
 
