@@ -520,7 +520,7 @@ void pool_supervisor::save_load_state() {
     previous_load_errors_.clear();
     previous_quarantined_.clear();
     previous_stop_reasons_.clear();
-    windows_guards_.clear();
+    windows_crashes_.reset();
     for (std::size_t i = 0; i < max_extensions; ++i) {
         previous_stop_reasons_.push_back(header.extension_stop_reason[i].load());
         header.extension_stop_reason[i].store("");
@@ -540,40 +540,7 @@ void pool_supervisor::restore_load_state() {
 }
 
 void pool_supervisor::windows_worker_crashed(const worker& w, const wine_crash_message& crash) {
-    if (crash.extension >= max_extensions) return;
-    auto& header = board_.header();
-    const std::string name = header.extension_names[crash.extension].load();
-    const auto& exts = settings_.isapi.extensions;
-    const auto found = std::find_if(exts.begin(), exts.end(), [&](const auto& e) { return e.name == name; });
-    const std::string path = found == exts.end() ? std::string("?") : found->path;
-    std::string in_flight;
-    for (const auto& r : crash.in_flight) in_flight += (in_flight.empty() ? "" : ", ") + r.line;
-    // The worker logged the crash itself (with the DLL's name); here it is counted.
-    record_restart(header, restart_cause::windows_worker_crash, w.id, crash.pid,
-                   fmt::format("extension '{}': Windows worker {}{}", name, crash.how,
-                               in_flight.empty() ? "" : "; in flight: " + in_flight));
-    // Every request it had unanswered is a suspect: its crash handler does not say which one
-    // faulted (docs/wine.md).
-    if (const auto period = settings_.process.crash_quarantine; period.count() > 0) {
-        const auto until = monotonic_ms() + period.count();
-        for (const auto& r : crash.in_flight)
-            if (r.quarantine_key && quarantine(header, r.quarantine_key, r.line, until))
-                spdlog::warn("pool {}: quarantined {} for {}s: it crashed the Windows worker of extension '{}' in "
-                             "worker {}; until then it is answered 500 without running the extension "
-                             "(crash_quarantine)",
-                             settings_.name, engine::log_text(r.line), period.count() / 1000, name, w.id);
-    }
-    if (!header.extension_stop_reason[crash.extension].load().empty()) return;
-    auto guard = windows_guards_.try_emplace(crash.extension, settings_.process.rapid_fail_max_crashes,
-                                             settings_.process.rapid_fail_interval).first;
-    if (!guard->second.record_crash(clock::now())) return;
-    const auto interval_s = std::chrono::duration_cast<std::chrono::seconds>(guard->second.interval()).count();
-    const auto reason = fmt::format("rapid-fail protection: {} Windows worker failures within {}s",
-                                    guard->second.max_crashes(), interval_s);
-    header.extension_stop_reason[crash.extension].store(reason);
-    spdlog::critical("pool {}: extension '{}' ({}): {}; the extension is stopped (its URLs answer 503, no Windows "
-                     "worker is started again until a reload, SIGHUP); the pool's other extensions serve on",
-                     settings_.name, name, path, reason);
+    windows_crashes_.apply(settings_, board_.header(), w.id, crash);
 }
 
 void pool_supervisor::trip_rapid_fail() {

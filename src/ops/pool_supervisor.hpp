@@ -21,6 +21,7 @@
 #include "ops/listen_sockets.hpp"
 #include "ops/rapid_fail_guard.hpp"
 #include "ops/scoreboard.hpp"
+#include "ops/windows_crash_policy.hpp"
 #include "ops/wine_crash_message.hpp"
 
 namespace isapi_fcgi::ops {
@@ -140,7 +141,7 @@ private:
     std::vector<std::string> previous_stop_reasons_;
     scoreboard board_;
     rapid_fail_guard guard_;
-    std::map<std::uint32_t, rapid_fail_guard> windows_guards_;  ///< per extension name index
+    windows_crash_policy windows_crashes_;
     std::map<std::uint32_t, std::unique_ptr<worker>> workers_;
     std::uint32_t next_id_ = 1;
     std::uint64_t generation_ = 1;

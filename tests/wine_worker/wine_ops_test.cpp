@@ -190,5 +190,27 @@ TEST_F(wine_operations, a_crashing_dll_is_quarantined_then_stopped_by_rapid_fail
     stop_master();
 }
 
+TEST_F(wine_operations, without_a_master_the_process_itself_quarantines_and_stops_a_crashing_dll) {
+    single_process_ = true;
+    start_wine("    crash_quarantine: 60s\n    rapid_fail: { max_crashes: 2, interval: 5m }\n");
+    auto mark = log_mark();
+    EXPECT_EQ(get("/scripts/winmisbehave.dll/crash?n=1").status, 502);
+    ASSERT_TRUE(wait_log(R"(pool app: quarantined GET /scripts/winmisbehave\.dll/crash\?n=1 for 60s)", 30s, mark))
+        << tail(master().error_output());
+    EXPECT_EQ(get("/scripts/winmisbehave.dll/crash?n=1").status, 500);
+    EXPECT_EQ(get("/scripts/winmisbehave.dll/crash?n=2").status, 502);
+    ASSERT_TRUE(wait_log(R"(extension 'winmisbehave' \(.*\): rapid-fail protection: 2 Windows worker failures within )"
+                         R"(300s; the extension is stopped)",
+                         30s, mark))
+        << tail(master().error_output());
+    EXPECT_EQ(get("/scripts/winmisbehave.dll").status, 503);
+    EXPECT_EQ(get("/scripts/hello.dll").status, 200);
+    EXPECT_EQ(get("/scripts/winhello.dll").status, 200);
+    const auto status = status_json();
+    EXPECT_EQ(status["restarts by cause"]["windows_worker_crash"].number(), 2);
+    EXPECT_EQ(status["quarantined total"].number(), 2);
+    stop_master();
+}
+
 }  // namespace
 }  // namespace isapi_fcgi::test
