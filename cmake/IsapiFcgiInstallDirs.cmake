@@ -9,11 +9,14 @@
 #    (ISAPI_FCGI_PACKAGE_LIBDIR). It also holds the system's files, /etc/isapi-fcgi and the
 #    systemd units (component `system`, IsapiFcgiPackaging.cmake).
 #
-# So the libraries and their CMake package have two sets of install rules, in two components:
-#   lib          CMAKE_INSTALL_LIBDIR, part of a plain `cmake --install`, not in the package;
-#   package-lib  ISAPI_FCGI_PACKAGE_LIBDIR, EXCLUDE_FROM_ALL, only in the package.
-# Everything else (the server, headers, documentation) is the same relative path in both and
-# stays in the default component.
+# So the libraries and their CMake package have two sets of install rules:
+#   lib          CMAKE_INSTALL_LIBDIR, part of a plain `cmake --install`, not in the packages;
+#   package-*    ISAPI_FCGI_PACKAGE_LIBDIR, EXCLUDE_FROM_ALL, only in the packages, split the
+#                Debian way (IsapiFcgiPackaging.cmake): package-runtime and package-win32 hold
+#                one shared library each (libisapi-runtime0, libisapi-win32-0), package-dev
+#                their .so links and the CMake package (isapi-fcgi-dev).
+# Everything else is the same relative path in both layouts, in component `server` (the
+# binary, its documentation, the web servers' files) or `dev` (headers, isapi-cc).
 include_guard(DIRECTORY)   # included at the top; directories below inherit its variables
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
@@ -28,12 +31,15 @@ endif()
 set(ISAPI_FCGI_PACKAGE_LIBDIR ${isapi_fcgi_default_package_libdir} CACHE STRING
     "The Debian package's library directory, relative to /usr (Debian: lib/<multiarch>)")
 
-# isapi_fcgi_install_libraries(<target>...): the libraries extensions link, in both layouts.
-function(isapi_fcgi_install_libraries)
+# isapi_fcgi_install_libraries(<package> <target>...): the libraries extensions link, in both
+# layouts; in the packages, the shared object goes to component package-<package> (one Debian
+# package per soname) and its .so link, for the linker only, to package-dev.
+function(isapi_fcgi_install_libraries package)
   install(TARGETS ${ARGN} EXPORT isapi-fcgi-targets
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT lib)
   install(TARGETS ${ARGN} EXPORT isapi-fcgi-package-targets
-    LIBRARY DESTINATION ${ISAPI_FCGI_PACKAGE_LIBDIR} COMPONENT package-lib EXCLUDE_FROM_ALL)
+    LIBRARY DESTINATION ${ISAPI_FCGI_PACKAGE_LIBDIR} COMPONENT package-${package}
+      NAMELINK_COMPONENT package-dev EXCLUDE_FROM_ALL)
 endfunction()
 
 # isapi_fcgi_install_cmake_package(CONFIG <in> FILES <file>...): the find_package(isapi-fcgi)
@@ -42,7 +48,7 @@ function(isapi_fcgi_install_cmake_package)
   cmake_parse_arguments(PARSE_ARGV 0 arg "" "CONFIG" "FILES")
   write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/isapi-fcgiConfigVersion.cmake
     VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
-  foreach(layout lib package-lib)
+  foreach(layout lib package-dev)
     if(layout STREQUAL lib)
       set(dir ${CMAKE_INSTALL_LIBDIR}/cmake/isapi-fcgi)
       set(export isapi-fcgi-targets)

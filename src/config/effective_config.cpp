@@ -149,6 +149,13 @@ void emit_pool(YAML::Emitter& out, const pool_settings& p) {
 std::string effective_yaml(const settings& s) {
     YAML::Emitter out;
     out << YAML::Comment("effective configuration of " + s.source + " (defaults included)");
+    // The included files' pools are in `pools` below, so `include` itself is not repeated.
+    for (const auto& file : s.included_files) {
+        std::string names;
+        for (const auto& p : s.pools)
+            if (p.source == file) names += (names.empty() ? "" : ", ") + p.name;
+        out << YAML::Newline << YAML::Comment("pools from " + file + ": " + (names.empty() ? "none" : names));
+    }
     out << YAML::BeginMap;
     out << YAML::Key << "allow_root" << YAML::Value << s.allow_root;
     out << YAML::Key << "shutdown_timeout" << YAML::Value << format_duration(s.shutdown_timeout);

@@ -1,130 +1,17 @@
 #include "config/loader.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <sstream>
+#include <utility>
 #include <vector>
 
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "config/field.hpp"
 #include "config/schema.hpp"
 #include "config/validate.hpp"
+#include "config/yaml_document.hpp"
 
 namespace isapi_fcgi::config {
 namespace {
-
-class file_descriptor {
-public:
-    explicit file_descriptor(int fd) : fd_(fd) {}
-    ~file_descriptor() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    file_descriptor(const file_descriptor&) = delete;
-    file_descriptor& operator=(const file_descriptor&) = delete;
-    int get() const noexcept { return fd_; }
-
-private:
-    int fd_;
-};
-
-[[noreturn]] void fail_errno(const std::string& path, const char* what) {
-    throw config_error(path, std::string(what) + ": " + std::strerror(errno));
-}
-
-std::string read_whole_file(const std::string& path) {
-    const file_descriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) fail_errno(path, "cannot open the configuration file");
-    struct stat info {};
-    if (::fstat(fd.get(), &info) != 0) fail_errno(path, "cannot stat the configuration file");
-    if (!S_ISREG(info.st_mode)) throw config_error(path, "is not a regular file");
-    std::string text;
-    char buffer[16384];
-    while (true) {
-        const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) fail_errno(path, "cannot read the configuration file");
-        if (n == 0) return text;
-        text.append(buffer, static_cast<std::size_t>(n));
-        if (text.size() > max_file_size) {
-            throw config_error(path, "is larger than 1MiB; is it the configuration file?");
-        }
-    }
-}
-
-[[noreturn]] void fail_at(const std::string& source, const YAML::Mark& mark, std::string reason) {
-    const YAML::Mark at = mark.is_null() || mark.line < 0 ? YAML::Mark() : mark;
-    throw config_error(source, at.line + 1, at.column + 1, std::move(reason));
-}
-
-/// Where each document of a stream starts, and where its first node is.
-class document_marks final : public YAML::EventHandler {
-public:
-    struct document {
-        YAML::Mark start;
-        YAML::Mark first_node;
-        bool has_node = false;
-    };
-    std::vector<document> documents;
-
-    void OnDocumentStart(const YAML::Mark& mark) override { documents.push_back({mark, mark}); }
-    void OnDocumentEnd() override {}
-    void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node_at(mark); }
-    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node_at(mark); }
-    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
-        node_at(mark);
-    }
-    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                         YAML::EmitterStyle::value) override {
-        node_at(mark);
-    }
-    void OnSequenceEnd() override {}
-    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-        node_at(mark);
-    }
-    void OnMapEnd() override {}
-
-private:
-    void node_at(const YAML::Mark& mark) {
-        if (documents.empty() || documents.back().has_node) return;
-        documents.back().first_node = mark;
-        documents.back().has_node = true;
-    }
-};
-
-YAML::Node parse_single_document(std::string_view text, const std::string& source) {
-    try {
-        // Not YAML::LoadAll: yaml-cpp 0.7 never gets past a document that starts with a stray
-        // ',' (config_loader_fuzzer found it): it yields an empty document there forever,
-        // without consuming anything, and LoadAll keeps them all. Walking the documents' events
-        // shows that as a document starting where the previous one did.
-        std::istringstream in{std::string(text)};
-        YAML::Parser parser(in);
-        document_marks marks;
-        while (parser.HandleNextDocument(marks)) {
-            const auto& docs = marks.documents;
-            if (docs.size() >= 2 && docs[docs.size() - 1].start.pos == docs[docs.size() - 2].start.pos) {
-                const YAML::Mark at = docs.back().start;
-                const std::size_t pos = at.pos >= 0 ? static_cast<std::size_t>(at.pos) : text.size();
-                fail_at(source, at,
-                        pos < text.size() ? "invalid YAML: unexpected '" + std::string(1, text[pos]) + "'"
-                                          : std::string("invalid YAML"));
-            }
-        }
-        if (marks.documents.size() > 1) {
-            fail_at(source, marks.documents[1].first_node,
-                    "expected one YAML document, found " + std::to_string(marks.documents.size()));
-        }
-        return marks.documents.empty() ? YAML::Node() : YAML::Load(std::string(text));
-    } catch (const YAML::Exception& e) {
-        fail_at(source, e.mark, "invalid YAML: " + e.msg);
-    }
-}
 
 // The mark of `name`'s key in `map`, or `fallback`: an empty value has no useful mark of its own.
 YAML::Mark key_position(const YAML::Node& map, std::string_view name, const YAML::Mark& fallback) {
@@ -137,38 +24,84 @@ YAML::Mark key_position(const YAML::Node& map, std::string_view name, const YAML
     return fallback;
 }
 
-// Where to point for a rule broken across keys: the `pools` key, the pool's name (or the pool
-// itself when it has none), or the offending listen entry (or the pool, for the default one).
-YAML::Mark problem_position(const YAML::Node& root, const problem& p) {
-    const YAML::Mark root_mark = position_of(root, YAML::Mark());
+// One pool as written: its file and its node, to point at problems found after reading.
+struct pool_origin {
+    const std::string* source;
+    YAML::Node node;
+};
+
+void collect_pool_origins(const YAML::Node& root, const std::string& source, std::vector<pool_origin>& out) {
     const YAML::Node pools = root.IsMap() ? root["pools"] : YAML::Node();
-    if (p.about == problem::subject::pools || !pools.IsDefined() || !pools.IsSequence() ||
-        p.pool >= pools.size()) {
-        return key_position(root, "pools", root_mark);
+    if (!pools.IsDefined() || !pools.IsSequence()) return;
+    for (const auto& pool : pools) out.push_back({&source, pool});
+}
+
+// Where to point for a rule broken across keys: the `pools` key of the main file, the pool's
+// name (or the pool itself when it has none), or the offending listen entry (or the pool, for
+// the default one), in the file that holds the pool.
+std::pair<const std::string*, YAML::Mark> problem_position(const YAML::Node& root, const std::string& main_source,
+                                                           const std::vector<pool_origin>& origins, const problem& p) {
+    const YAML::Mark root_mark = position_of(root, YAML::Mark());
+    if (p.about == problem::subject::pools || p.pool >= origins.size()) {
+        return {&main_source, key_position(root, "pools", root_mark)};
     }
-    const YAML::Node pool = pools[p.pool];
+    const YAML::Node& pool = origins[p.pool].node;
     const YAML::Mark pool_mark = position_of(pool, root_mark);
-    if (p.about == problem::subject::pool_name) return position_of(pool["name"], pool_mark);
+    if (p.about == problem::subject::pool_name) return {origins[p.pool].source, position_of(pool["name"], pool_mark)};
     const YAML::Node listen = pool["listen"];
     if (listen.IsDefined() && listen.IsSequence() && p.listen < listen.size()) {
-        return position_of(listen[p.listen], pool_mark);
+        return {origins[p.pool].source, position_of(listen[p.listen], pool_mark)};
     }
-    return position_of(listen, pool_mark);
+    return {origins[p.pool].source, position_of(listen, pool_mark)};
+}
+
+std::string location(const std::string& source, const YAML::Mark& mark) {
+    return source + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+}
+
+// A pool name used twice: the message names the first place too, which may be another file.
+void add_first_definition(const settings& s, const std::vector<pool_origin>& origins, problem& p) {
+    if (p.about != problem::subject::pool_name || p.pool >= s.pools.size() || p.pool >= origins.size()) return;
+    for (std::size_t i = 0; i < p.pool; ++i) {
+        if (s.pools[i].name != s.pools[p.pool].name) continue;
+        const YAML::Node& first = origins[i].node;
+        p.reason += " (first defined at " +
+                    location(*origins[i].source, position_of(first["name"], position_of(first, YAML::Mark()))) + ")";
+        return;
+    }
 }
 
 }  // namespace
 
 settings load_file(const std::string& path) {
-    return load_string(read_whole_file(path), path);
+    return load_sources(read_sources(path));
 }
 
 settings load_string(std::string_view text, const std::string& source_name) {
-    const YAML::Node root = parse_single_document(text, source_name);
+    return load_sources(read_sources_of(std::string(text), source_name));
+}
+
+settings load_sources(const config_sources& sources) {
+    if (sources.empty()) throw config_error("(none)", "no configuration file");
+    const std::string& main_source = sources.front().path;
+    const YAML::Node root = parse_single_document(sources.front().text, main_source);
     settings out;
-    out.source = source_name;
-    read_document(field(root, "", YAML::Mark(), source_name), out);
+    out.source = main_source;
+    read_document(field(root, "", YAML::Mark(), main_source), out);
+    std::vector<pool_origin> origins;
+    collect_pool_origins(root, main_source, origins);
+    for (std::size_t i = 1; i < sources.size(); ++i) {
+        const YAML::Node included = parse_single_document(sources[i].text, sources[i].path);
+        read_included_document(field(included, "", YAML::Mark(), sources[i].path), out);
+        collect_pool_origins(included, sources[i].path, origins);
+        out.included_files.push_back(sources[i].path);
+    }
     if (auto found = find_problem(out)) {
-        fail_at(source_name, problem_position(root, *found), std::move(found->reason));
+        add_first_definition(out, origins, *found);
+        if (found->about == problem::subject::pools && !out.include.empty() && out.included_files.empty())
+            found->reason += " (the include patterns match no file)";
+        const auto [source, mark] = problem_position(root, main_source, origins, *found);
+        fail_at(*source, mark, std::move(found->reason));
     }
     return out;
 }

@@ -589,7 +589,9 @@ void read_pools(const field& value, settings& out) {
     if (!value.node().IsNull() && !value.node().IsSequence()) {
         value.fail("expected a list of pools, got " + std::string(describe(value.node())));
     }
-    std::vector<pool_settings> pools;
+    // Appends: the main file's pools come first, then each included file's.
+    std::vector<pool_settings>& pools = out.pools;
+    const std::size_t first = pools.size();
     for (const field& item : value.items("a list of pools", false)) {
         if (!item.node().IsMap()) {
             item.fail_at(item.node(), "a pool must be a map of keys (name, listen, ...), got " +
@@ -598,8 +600,9 @@ void read_pools(const field& value, settings& out) {
         pool_settings pool;
         const field pool_root(item.node(), "", YAML::Mark(), item.source());
         read_keys<pool_settings>(pool_root, all_pool_keys(),
-                                 " in pool " + pool_label(item.node(), pools.size()), pool);
+                                 " in pool " + pool_label(item.node(), pools.size() - first), pool);
         if (pool.listen.empty()) pool.listen.push_back(parse_listen_address(default_listen));
+        pool.source = item.source();
         pool.line = item.line();
         pool.column = item.column();
         check_unique_urls(item, pool);
@@ -625,7 +628,13 @@ void read_pools(const field& value, settings& out) {
         }
         pools.push_back(std::move(pool));
     }
-    out.pools = std::move(pools);
+}
+
+void store_include(const field& value, settings& s) {
+    // config_sources.cpp has already expanded them (and reported bad ones); kept for -T.
+    s.include.clear();
+    for (const field& item : value.items("a glob pattern or a list of them", true))
+        s.include.push_back(item.text("a glob pattern"));
 }
 
 void store_access_log(const field& value, settings& s) {
@@ -657,7 +666,7 @@ void store_log_format(const field& value, settings& s) {
     s.log.format = std::move(format);
 }
 
-const std::array<key_spec<settings>, 11> global_table{{
+const std::array<key_spec<settings>, 12> global_table{{
     {"allow_root", "boolean", "false",
      [](const field& v, settings& s) { s.allow_root = parse_bool(v); }},
     {"shutdown_timeout", "duration", "30s",
@@ -672,7 +681,13 @@ const std::array<key_spec<settings>, 11> global_table{{
      [](const field& v, settings& s) { s.log.mode = v.parse("a mode", parse_octal_mode); }},
     {"log.access_log", "stderr|absolute path|\"\"", "\"\" (off)", store_access_log},
     {"log.access_format", "combined|text|json|format with $variables", "combined", store_access_format},
+    {"include", "glob pattern or list of them", "none", store_include},
     {"pools", "list of pools", "(required)", read_pools},
+}};
+
+// An included file holds pools only: everything else is the main file's to say.
+const std::array<key_spec<settings>, 1> included_table{{
+    {"pools", "list of pools", "", read_pools},
 }};
 
 }  // namespace
@@ -691,6 +706,15 @@ void read_document(const field& root, settings& out) {
                   std::string(describe(root.node())));
     }
     read_keys<settings>(root, global_table, "", out);
+}
+
+void read_included_document(const field& root, settings& out) {
+    if (!root.node().IsNull() && !root.node().IsMap()) {
+        root.fail("expected a map with the key pools at the top level of an included file, got " +
+                  std::string(describe(root.node())));
+    }
+    read_keys<settings>(root, included_table,
+                        " in an included file (it may set pools only; the rest belongs in " + out.source + ")", out);
 }
 
 }  // namespace isapi_fcgi::config

@@ -45,4 +45,8 @@ std::span<const key_spec<pool_settings>> pool_keys();
 /// span pools or keys are validate.hpp's.
 void read_document(const field& root, settings& out);
 
+/// Reads a file the main one includes (`include`), which may hold `pools` only, and appends its
+/// pools to `out` (read_document first: messages name out.source as the main file).
+void read_included_document(const field& root, settings& out);
+
 }  // namespace isapi_fcgi::config

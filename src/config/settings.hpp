@@ -179,7 +179,8 @@ struct pool_settings {
     isapi_settings isapi;
     process_settings process;
     registry_settings registry;
-    int line = 0;  ///< 1-based place of the pool's entry in the configuration file; 0: none
+    std::string source;  ///< the file the pool is written in: the main one or an included one
+    int line = 0;  ///< 1-based place of the pool's entry in that file; 0: none
     int column = 0;
 };
 
@@ -192,6 +193,8 @@ struct log_settings {
 
 struct settings {
     std::string source;  ///< the file it was read from
+    std::vector<std::string> include;         ///< `include`: glob patterns of further pool files
+    std::vector<std::string> included_files;  ///< what they matched, in the order read
     log_settings log;
     std::string access_log;  ///< `log.access_log`: one line per request; "" = off, "stderr", or a path
     std::string access_format = "combined";  ///< `log.access_format`: combined, text, json or a $template

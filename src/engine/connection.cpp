@@ -471,7 +471,9 @@ bool connection::on_begin_authorizer(std::uint16_t id, bool keep_conn) {
 }
 
 void connection::on_unsupported_role(std::uint16_t id, std::uint16_t role, bool keep_conn) {
-    spdlog::info("conn={} request id {} asks for role {}; only the responder role is supported", id_, id, role);
+    spdlog::info("conn={} request id {} asks for role {}; answered UNKNOWN_ROLE (this pool serves the responder "
+                 "role{})",
+                 id_, id, role, pool_->handler->serves_authorizer_role() ? " and the authorizer role" : "");
     output_.push_record(fcgi::encode_end_request(id, 0, fcgi::protocol_status::unknown_role));
     demux_.request_ended(id);
     if (!keep_conn) close_after_flush_ = true;

@@ -10,7 +10,7 @@ namespace {
 void write_warnings(std::ostringstream& out, const import_plan& plan) {
     if (plan.warnings.empty()) return;
     out << "\n# import-iis warnings (settings not carried over; review each):\n";
-    for (const auto& w : plan.warnings) out << "#   - " << w << "\n";
+    for (const auto& w : plan.warnings) out << "#   - " << comment_text(w) << "\n";
 }
 
 std::string glob_regex(const std::string& glob) {
@@ -30,6 +30,33 @@ void write_registry(std::ostringstream& out, const planned_pool& pool) {
     for (const auto& f : pool.registry_files) out << "        - " << yaml_quoted(f) << "\n";
 }
 
+// workers, max_requests, max_rss, recycle_interval and rapid_fail, each with the IIS setting it
+// came from.
+void write_process(std::ostringstream& out, const planned_pool& pool) {
+    bool rapid_fail_open = false;
+    for (const auto& setting : pool.process) {
+        const auto dot = setting.key.find('.');
+        if (dot == std::string::npos) {
+            out << "    " << setting.key << ": " << setting.value << "   # IIS " << comment_text(setting.source) << "\n";
+            continue;
+        }
+        if (!rapid_fail_open) out << "    " << setting.key.substr(0, dot) << ":\n";
+        rapid_fail_open = true;
+        out << "      " << setting.key.substr(dot + 1) << ": " << setting.value << "   # IIS " << comment_text(setting.source) << "\n";
+    }
+}
+
+// Files IIS never served as static content: extension binaries (.dll, and the .so rebuilt from
+// them), programs, registry exports, configuration, and the segments requestFiltering hides by
+// default. Written after the extension locations, which nginx tries first.
+void write_static_denials(std::ostringstream& out) {
+    out << "\n    # Not static content on IIS either (requestFiltering's hidden segments, binaries, configuration).\n"
+        << "    location ~* \"(^|/)(web\\.config|bin|app_code|app_data|app_browsers|app_globalresources|"
+           "app_localresources|app_webreferences)(/|$)|\\.(dll|so|exe|reg|config)$\" {\n"
+        << "        return 404;\n"
+        << "    }\n";
+}
+
 void write_fastcgi_block(std::ostringstream& out, const std::string& indent, const std::string& split_regex,
                          const std::string& upstream) {
     out << indent << "    fastcgi_split_path_info " << split_regex << ";\n"
@@ -46,6 +73,15 @@ void write_fastcgi_block(std::ostringstream& out, const std::string& indent, con
 }
 
 }  // namespace
+
+std::string comment_text(const std::string& text) {
+    std::string out = text;
+    for (auto& c : out) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < ' ' || byte == 0x7f) c = ' ';
+    }
+    return out;
+}
 
 std::string yaml_quoted(const std::string& text) {
     std::string out = "\"";
@@ -67,7 +103,7 @@ std::string regex_escaped(const std::string& url) {
 
 std::string write_sidecar_yaml(const import_plan& plan, const std::string& source_name) {
     std::ostringstream out;
-    out << "# isapi-fcgi configuration imported from " << source_name << " by `isapi-fcgi import-iis`.\n"
+    out << "# isapi-fcgi configuration imported from " << comment_text(source_name) << " by `isapi-fcgi import-iis`.\n"
         << "# Check it with `isapi-fcgi --check-config --config FILE`; read the warnings at the end.\n"
         << "pools:\n";
     if (plan.pools.empty()) {
@@ -90,7 +126,7 @@ std::string write_sidecar_yaml(const import_plan& plan, const std::string& sourc
             out << "    extensions:\n";
             for (const auto& e : p.extensions) {
                 out << "      - name: " << yaml_quoted(e.name) << "\n"
-                    << "        path: " << yaml_quoted(e.path) << "   # was " << e.windows_path << "\n"
+                    << "        path: " << yaml_quoted(e.path) << "   # was " << comment_text(e.windows_path) << "\n"
                     << (e.wine ? "        runtime: wine\n" : "")
                     << "        urls: [";
                 for (std::size_t i = 0; i < e.urls.size(); ++i) out << (i ? ", " : "") << yaml_quoted(e.urls[i]);
@@ -98,7 +134,7 @@ std::string write_sidecar_yaml(const import_plan& plan, const std::string& sourc
             }
             for (const auto& e : p.script_map_only) {
                 out << "      - name: " << yaml_quoted(e.name) << "   # reached only through script_maps\n"
-                    << "        path: " << yaml_quoted(e.path) << "   # was " << e.windows_path << "\n"
+                    << "        path: " << yaml_quoted(e.path) << "   # was " << comment_text(e.windows_path) << "\n"
                     << (e.wine ? "        runtime: wine\n" : "")
                     << "        urls: []\n";
             }
@@ -118,6 +154,7 @@ std::string write_sidecar_yaml(const import_plan& plan, const std::string& sourc
                 out << " }\n";
             }
         }
+        write_process(out, p);
         write_registry(out, p);
     }
     write_warnings(out, plan);
@@ -126,7 +163,7 @@ std::string write_sidecar_yaml(const import_plan& plan, const std::string& sourc
 
 std::string write_nginx_config(const import_plan& plan, const std::string& source_name) {
     std::ostringstream out;
-    out << "# nginx configuration imported from " << source_name << " by `isapi-fcgi import-iis`:\n"
+    out << "# nginx configuration imported from " << comment_text(source_name) << " by `isapi-fcgi import-iis`:\n"
         << "# one upstream per sidecar pool, one server per IIS site, a location per extension URL\n"
         << "# (matched case-insensitively, as IIS does). Include it in the http block.\n";
     for (const auto& p : plan.pools) {
@@ -137,7 +174,7 @@ std::string write_nginx_config(const import_plan& plan, const std::string& sourc
     }
     for (const auto& s : plan.servers) {
         out << "\n";
-        if (!s.site.empty()) out << "# IIS site \"" << s.site << "\"\n";
+        if (!s.site.empty()) out << "# IIS site \"" << comment_text(s.site) << "\"\n";
         out << "server {\n";
         for (const auto& l : s.listens) out << "    listen " << l << ";\n";
         for (const auto& l : s.tls_listens) {
@@ -149,6 +186,7 @@ std::string write_nginx_config(const import_plan& plan, const std::string& sourc
         for (const auto& n : s.server_names) out << " " << n;
         out << ";\n";
         if (s.max_body) out << "    client_max_body_size " << s.max_body << ";\n";
+        if (!s.root.empty()) out << "    root \"" << s.root << "\";   # static files, as IIS served them\n";
         for (const auto& l : s.locations) {
             const std::string url = regex_escaped(l.url == "/" ? "" : l.url);
             if (!l.script_map) {
@@ -158,11 +196,17 @@ std::string write_nginx_config(const import_plan& plan, const std::string& sourc
                 continue;
             }
             const std::string target = l.pattern == "*" ? url + "(/|$)" : url + "/(.*/)?" + glob_regex(l.pattern) + "(/|$)";
-            out << "\n    # script map " << l.pattern << " under " << l.url << " (script_maps in the sidecar's YAML)\n"
+            out << "\n    # script map " << comment_text(l.pattern) << " under " << comment_text(l.url) << " (script_maps in the sidecar's YAML)\n"
                 << "    location ~* \"^" << target << "\" {\n";
             write_fastcgi_block(out, "    ", "\"^(.+?)(/.*)?$\"", l.upstream);
             out << "    }\n";
         }
+        for (const auto& [url, directory] : s.aliases) {
+            out << "\n    location \"" << url << "\" {   # virtual directory\n"
+                << "        alias \"" << directory << "\";\n"
+                << "    }\n";
+        }
+        if (!s.root.empty() || !s.aliases.empty()) write_static_denials(out);
         out << "}\n";
     }
     if (plan.servers.empty()) out << "\n# No extension URL was found: nothing to route.\n";

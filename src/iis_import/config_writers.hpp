@@ -12,6 +12,11 @@ std::string write_nginx_config(const import_plan& plan, const std::string& sourc
 
 /// `text` as a double-quoted YAML scalar.
 std::string yaml_quoted(const std::string& text);
+
+/// `text` fit for the rest of a `#` comment line (YAML, nginx): control characters, which an XML
+/// attribute can hold as character references (&#10;), become spaces, so no text from the IIS
+/// file can end the comment and start a key or directive.
+std::string comment_text(const std::string& text);
 /// `url` escaped for a PCRE location regex.
 std::string regex_escaped(const std::string& url);
 

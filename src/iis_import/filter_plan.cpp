@@ -175,7 +175,7 @@ std::string filters_yaml(const planned_pool& pool) {
                       "    filters:\n";
     for (const auto& f : pool.filters) {
         out += "      - name: " + yaml_quoted(f.name) + "\n";
-        out += "        path: " + yaml_quoted(f.path) + "   # was " + f.windows_path + "\n";
+        out += "        path: " + yaml_quoted(f.path) + "   # was " + comment_text(f.windows_path) + "\n";
     }
     return out;
 }

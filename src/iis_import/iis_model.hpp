@@ -76,11 +76,20 @@ struct web_server_settings {
     unsigned long long upload_read_ahead = 0;            ///< 0: not set
 };
 
+/// An `<add>` of `<applicationPools>`: its settings as IIS wrote them, the pool's own over
+/// `<applicationPoolDefaults>`, keyed by element path and attribute ("@queueLength",
+/// "processModel@maxProcesses", "recycling/periodicRestart@time", "failure@rapidFailProtection");
+/// a collection other than the restart schedule is one key naming the element ("environmentVariables").
+struct application_pool {
+    std::string name;
+    std::map<std::string, std::string> settings;
+    std::vector<std::string> restart_schedule;  ///< periodicRestart/schedule times of day, "03:00:00"
+};
+
 struct iis_config {
     bool application_host = false;  ///< applicationHost.config (else a web.config)
     std::vector<site> sites;
-    std::map<std::string, std::string> pool_settings_warnings;  ///< pool name -> why noted
-    std::vector<std::string> pools;  ///< declared application pools, in file order
+    std::vector<application_pool> pools;  ///< declared application pools, in file order
     std::string default_pool = "DefaultAppPool";
     std::vector<handler_section> handlers;
     std::vector<filter_section> filters;

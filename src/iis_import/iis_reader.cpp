@@ -1,6 +1,7 @@
 #include "iis_import/iis_reader.hpp"
 
 #include "iis_import/filter_reader.hpp"
+#include "iis_import/pool_reader.hpp"
 
 #include <strings.h>
 
@@ -169,24 +170,6 @@ public:
         }
     }
 
-    void read_pools(const pugi::xml_node& pools) {
-        for (const auto& p : pools.children("add")) {
-            const std::string name = p.attribute("name").as_string();
-            out_.config.pools.push_back(name);
-            if (truthy(p.attribute("enable32BitAppOnWin64"))) {
-                warn_once("32:" + name, "application pool '" + name +
-                                            "' runs 32-bit code (enable32BitAppOnWin64): rebuild its "
-                                            "DLLs as 64-bit Linux .so files; sizes of long differ (docs/porting.md)");
-            }
-            const auto model = p.child("processModel");
-            if (model && model.attribute("identityType")) {
-                warn_once("id:" + name, "application pool '" + name + "' identity (" +
-                                            model.attribute("identityType").as_string() +
-                                            ") is not carried over: the pool runs as the sidecar's user");
-            }
-        }
-    }
-
     read_result& out_;
     std::set<std::string> warned_;
 };
@@ -211,7 +194,7 @@ read_result read_iis_config(std::string_view xml_text) {
     const auto host = root.child("system.applicationHost");
     out.config.application_host = static_cast<bool>(host.child("sites"));
     if (host) {
-        r.read_pools(host.child("applicationPools"));
+        out.config.pools = read_application_pools(host.child("applicationPools"), out.warnings);
         r.read_sites(host.child("sites"));
         for (const auto& child : host.children()) {
             const std::string name = child.name();

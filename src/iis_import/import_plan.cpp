@@ -2,12 +2,15 @@
 
 #include "iis_import/config_names.hpp"
 #include "iis_import/filter_plan.hpp"
+#include "iis_import/pool_plan.hpp"
 
 #include <strings.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace isapi_fcgi::iis_import {
@@ -96,6 +99,7 @@ public:
         collect_scopes();
         plan_direct_dlls();
         plan_script_maps();
+        report_dlls();
         finish_pools();
         plan_servers();
         if (std::none_of(plan_.pools.begin(), plan_.pools.end(),
@@ -140,18 +144,29 @@ private:
         access_policy = "Read, Script";
         for (const auto* section : sections) {
             if (!section->access_policy.empty()) access_policy = section->access_policy;
+            // IIS puts a lower level's <add> entries before the inherited ones (the handlers
+            // collection is not merge-appended): a web.config's "orders.dll" handler is matched
+            // before the server's "*.dll".
+            std::vector<handler> added;
             for (const auto& step : section->steps) {
+                const auto same_name = [&](const handler& h) { return iequal(h.name, step.entry.name); };
                 switch (step.what) {
-                    case handler_section::step::kind::clear: handlers.clear(); break;
+                    case handler_section::step::kind::clear:
+                        handlers.clear();
+                        added.clear();
+                        break;
                     case handler_section::step::kind::remove:
-                        std::erase_if(handlers, [&](const handler& h) { return iequal(h.name, step.entry.name); });
+                        std::erase_if(handlers, same_name);
+                        std::erase_if(added, same_name);
                         break;
                     case handler_section::step::kind::add:
-                        std::erase_if(handlers, [&](const handler& h) { return iequal(h.name, step.entry.name); });
-                        handlers.push_back(step.entry);
+                        std::erase_if(handlers, same_name);
+                        std::erase_if(added, same_name);
+                        added.push_back(step.entry);
                         break;
                 }
             }
+            handlers.insert(handlers.begin(), added.begin(), added.end());
         }
         return handlers;
     }
@@ -163,20 +178,89 @@ private:
         return icontains(policy, require);
     }
 
-    bool restriction_allows(const std::string& dll) const {
-        if (!config_.restriction_list_present || config_.not_listed_isapis_allowed) {
-            for (const auto& r : config_.restrictions) {
-                if (windows_path_under(dll, r.path) && !r.allowed) return false;
-            }
-            return true;
-        }
+    /// Why isapiCgiRestriction keeps IIS from running `dll`, or nullopt when it lets it run.
+    std::optional<std::string> restriction_refusal(const std::string& dll) const {
         std::string ignored;
         const std::string wanted = expand_variables(dll, ignored);
-        return std::any_of(config_.restrictions.begin(), config_.restrictions.end(), [&](const restriction& r) {
+        const auto same = [&](const restriction& r) {
             std::string unknown;
-            return r.allowed && windows_path_under(wanted, expand_variables(r.path, unknown))
-                   && windows_path_under(expand_variables(r.path, unknown), wanted);
-        });
+            const std::string listed = expand_variables(r.path, unknown);
+            return windows_path_under(wanted, listed) && windows_path_under(listed, wanted);
+        };
+        for (const auto& r : config_.restrictions) {
+            if (!r.allowed && (same(r) || windows_path_under(wanted, expand_variables(r.path, ignored)))) return refusal(r);
+        }
+        if (!config_.restriction_list_present || config_.not_listed_isapis_allowed) return std::nullopt;
+        if (std::any_of(config_.restrictions.begin(), config_.restrictions.end(),
+                        [&](const restriction& r) { return r.allowed && same(r); })) {
+            return std::nullopt;
+        }
+        return "is not listed in isapiCgiRestriction, which lets no other DLL run (notListedIsapisAllowed=\"false\"): "
+               "IIS does not run it";
+    }
+
+    static std::string refusal(const restriction& r) {
+        return "is refused by isapiCgiRestriction (allowed=\"false\"" +
+               (r.description.empty() ? std::string() : ", '" + r.description + "'") + "): IIS does not run it";
+    }
+
+    /// What the import did not carry over for one DLL, gathered so that the DLL gets one warning
+    /// (refused here, imported there, its handler's verbs...), not several that contradict.
+    struct dll_report {
+        std::string key;  ///< expanded, lower case, '\\' separators
+        std::string dll;  ///< as IIS wrote it first
+        std::vector<std::string> notes;
+        bool left_out = false;  ///< a note says some URL of it is not imported
+        std::optional<std::string> refused;
+    };
+
+    static std::string dll_key(const std::string& dll) {
+        std::string unknown;
+        std::string key = expand_variables(dll, unknown);
+        for (auto& c : key) c = c == '/' ? '\\' : static_cast<char>(::tolower(static_cast<unsigned char>(c)));
+        return key;
+    }
+
+    dll_report& report_for(const std::string& dll) {
+        const std::string key = dll_key(dll);
+        for (auto& r : dll_reports_) {
+            if (r.key == key) return r;
+        }
+        dll_reports_.push_back({key, dll, {}, false, std::nullopt});
+        return dll_reports_.back();
+    }
+
+    void note_dll(const std::string& dll, const std::string& note, bool left_out) {
+        auto& r = report_for(dll);
+        if (std::find(r.notes.begin(), r.notes.end(), note) == r.notes.end()) r.notes.push_back(note);
+        r.left_out = r.left_out || left_out;
+    }
+
+    bool imported(const std::string& key) const {
+        for (const auto& p : plan_.pools) {
+            for (const auto* list : {&p.extensions, &p.script_map_only}) {
+                for (const auto& e : *list) {
+                    if (dll_key(e.windows_path) == key) return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /// One warning per DLL: a refused one is only refused; otherwise its notes, then whether it
+    /// was imported for the URLs IIS did run it at.
+    void report_dlls() {
+        for (const auto& r : dll_reports_) {
+            const bool in_plan = imported(r.key);
+            if (r.refused && !in_plan) {
+                plan_.warnings.push_back("'" + r.dll + "' " + *r.refused + "; not imported");
+                continue;
+            }
+            std::string text = "'" + r.dll + "': ";
+            for (std::size_t i = 0; i < r.notes.size(); ++i) text += (i ? "; " : "") + r.notes[i];
+            if (r.left_out) text += in_plan ? "; imported for the URLs IIS ran it at" : "; not imported";
+            plan_.warnings.push_back(std::move(text));
+        }
     }
 
     void collect_scopes() {
@@ -232,8 +316,13 @@ private:
         for (auto& e : p.extensions) {
             if (iequal(e.windows_path, windows_dll)) return e;
         }
-        for (auto& e : list) {
-            if (iequal(e.windows_path, windows_dll)) return e;
+        for (auto it = p.script_map_only.begin(); it != p.script_map_only.end(); ++it) {
+            if (!iequal(it->windows_path, windows_dll)) continue;
+            if (&list == &p.script_map_only) return *it;
+            // Reached by a URL of its own after all: an ordinary extension.
+            list.push_back(std::move(*it));
+            p.script_map_only.erase(it);
+            return list.back();
         }
         planned_extension e;
         auto& taken = taken_extensions_[p.name];
@@ -257,6 +346,35 @@ private:
                                  dll + ": it runs unmodified under Wine (runtime: wine, docs/wine.md)");
     }
 
+    /// `dll` at `url` of scope `s` (IIS ran it there through handler `handler_name`); false when
+    /// the configuration cannot hold the URL.
+    bool add_url(const scope& s, const std::string& handler_name, const std::string& verb, const std::string& dll,
+                 const std::string& url) {
+        if (verb != "*") {
+            note_dll(dll, "handler '" + handler_name + "' allows only the verbs " + verb + " for " + url +
+                              "; isapi-fcgi passes every verb to the extension", false);
+        }
+        if (!configurable_url(url)) {
+            note_dll(dll, "'" + url + "': isapi-fcgi takes a URL path starting with '/' and without space, control "
+                          "character, '?', '%' or '\\'", true);
+            return false;
+        }
+        auto& p = pool(s.pool);
+        note_site(p, s.site);
+        auto& e = extension_for(p, p.extensions, dll);
+        if (std::find(e.urls.begin(), e.urls.end(), url) == e.urls.end()) {
+            e.urls.push_back(url);
+            e.url_sites.push_back(s.site);
+        }
+        sites_with_extensions_.insert(s.site);
+        return true;
+    }
+
+    static void note_site(planned_pool& p, const std::string& site) {
+        if (p.site.empty() || p.site == site) p.site = site;
+        else p.site = "\n";  // several sites
+    }
+
     void plan_direct_dlls() {
         if (config_.not_listed_isapis_allowed) {
             plan_.warnings.push_back("isapiCgiRestriction notListedIsapisAllowed=\"true\": IIS runs any DLL in an "
@@ -264,9 +382,12 @@ private:
         }
         bool any_dll_handler = false;
         for (const auto& r : config_.restrictions) {
-            if (!r.allowed) continue;
             const std::string dll = r.path;
             if (file_name(dll).size() < 4 || !iequal(file_name(dll).substr(file_name(dll).size() - 4), ".dll")) continue;
+            if (!r.allowed) {
+                report_for(dll).refused = refusal(r);
+                continue;
+            }
             std::string unknown;
             const std::string expanded = expand_variables(dll, unknown);
             // The most specific virtual directory holding the DLL, per site.
@@ -294,34 +415,15 @@ private:
                 }
                 any_dll_handler = true;
                 if (!allows(policy, first->require_access)) {
-                    plan_.warnings.push_back("'" + dll + "' at " + url + " is not executed by IIS: handler '" + first->name +
-                                             "' requires " + first->require_access + " but accessPolicy is '" + policy +
-                                             "'; not imported");
+                    note_dll(dll, "IIS does not run it at " + url + ": handler '" + first->name + "' requires " +
+                                      first->require_access + " but accessPolicy is '" + policy + "'", true);
                     continue;
                 }
-                if (first->verb != "*") {
-                    plan_.warnings.push_back("handler '" + first->name + "' allows only the verbs " + first->verb + " for " +
-                                             url + "; isapi-fcgi passes every verb to the extension");
-                }
-                if (!configurable_url(url)) {
-                    plan_.warnings.push_back("'" + dll + "' at '" + url + "': isapi-fcgi takes a URL path starting with '/' "
-                                             "and without space, control character, '?', '%' or '\\'; not imported");
-                    continue;
-                }
-                auto& p = pool(s->pool);
-                if (p.site.empty() || p.site == site) p.site = site;
-                else p.site = "\n";  // several sites
-                auto& e = extension_for(p, p.extensions, dll);
-                if (std::find(e.urls.begin(), e.urls.end(), url) == e.urls.end()) {
-                    e.urls.push_back(url);
-                    e.url_sites.push_back(site);
-                }
-                sites_with_extensions_.insert(site);
-                served = true;
+                served = add_url(*s, first->name, first->verb, dll, url) || served;
             }
             if (!served && !is_script_processor(dll)) {
-                plan_.warnings.push_back("'" + dll + "' is allowed in isapiCgiRestriction but no virtual directory with an "
-                                         "IsapiModule handler for it holds it; not imported");
+                note_dll(dll, "allowed in isapiCgiRestriction, but no virtual directory with an IsapiModule handler for "
+                              "it holds it", true);
             }
         }
         if (!any_dll_handler && !config_.restriction_list_present) {
@@ -369,25 +471,29 @@ private:
                 }
                 if (inherited) continue;
                 seen.insert(key + "\n" + s->url);
-                if (!restriction_allows(h.script_processor)) {
-                    plan_.warnings.push_back("script map '" + h.name + "' (" + h.path + " -> " + h.script_processor +
-                                             ") is refused by isapiCgiRestriction on IIS; not imported");
+                const std::string& dll = h.script_processor;
+                if (const auto refused = restriction_refusal(dll)) {
+                    report_for(dll).refused = *refused;
                     continue;
                 }
                 if (!allows(policy, h.require_access)) {
-                    plan_.warnings.push_back("script map '" + h.name + "' at " + s->url + " requires " + h.require_access +
-                                             " but accessPolicy is '" + policy + "'; not imported");
+                    note_dll(dll, "script map '" + h.name + "' at " + s->url + " requires " + h.require_access +
+                                      " but accessPolicy is '" + policy + "'", true);
+                    continue;
+                }
+                // A handler for one name ("orders.dll" -> ...\orders.dll) is a URL of the DLL's own.
+                if (h.path.find('*') == std::string::npos) {
+                    add_url(*s, h.name, h.verb, dll, join_url(s->url, "/" + h.path));
                     continue;
                 }
                 if (!configurable_script_map_path(h.path)) {
-                    plan_.warnings.push_back("script map '" + h.name + "' has the path '" + h.path + "': isapi-fcgi "
-                                             "takes only \"*.ext\" or \"*\"; not imported");
+                    note_dll(dll, "script map '" + h.name + "' has the path '" + h.path + "': isapi-fcgi takes only "
+                                  "\"*.ext\" or \"*\"", true);
                     continue;
                 }
                 if (!configurable_url(s->url)) {
-                    plan_.warnings.push_back("script map '" + h.name + "' at '" + s->url + "': isapi-fcgi takes a URL "
-                                             "path starting with '/' and without space, control character, '?', '%' or "
-                                             "'\\'; not imported");
+                    note_dll(dll, "script map '" + h.name + "' at '" + s->url + "': isapi-fcgi takes a URL path "
+                                  "starting with '/' and without space, control character, '?', '%' or '\\'", true);
                     continue;
                 }
                 std::vector<std::string> verbs;
@@ -407,11 +513,12 @@ private:
                 // Dropping only the odd verb would widen the map (no verbs means all of them).
                 const auto odd = std::find_if_not(verbs.begin(), verbs.end(), configurable_verb);
                 if (odd != verbs.end()) {
-                    plan_.warnings.push_back("script map '" + h.name + "' has the verb '" + *odd + "': isapi-fcgi takes "
-                                             "methods of letters, '-' and '_'; not imported");
+                    note_dll(dll, "script map '" + h.name + "' has the verb '" + *odd + "': isapi-fcgi takes methods of "
+                                  "letters, '-' and '_'", true);
                     continue;
                 }
                 auto& p = pool(s->pool);
+                note_site(p, s->site);
                 auto& e = extension_for(p, p.script_map_only, h.script_processor);
                 p.script_maps.push_back({e.name, h.path, s->url, std::move(verbs), s->site});
                 script_sites_.insert(s->site);
@@ -426,12 +533,26 @@ private:
                 return std::any_of(p.extensions.begin(), p.extensions.end(),
                                    [&](const planned_extension& x) { return x.name == e.name; });
             });
-            if (p.site == "\n") p.site.clear();
+            if (p.site == "\n") {
+                p.site.clear();
+                plan_.warnings.push_back("pool '" + p.name + "' serves several sites: it has one document_root, "
+                                         "which is left unset; set it by hand");
+            }
+        }
+        for (const auto& names : pool_names_) {  // (clang 14 cannot capture structured bindings)
+            const auto definition = std::find_if(config_.pools.begin(), config_.pools.end(),
+                                                 [&](const application_pool& d) { return iequal(d.name, names.first); });
+            const auto planned = std::find_if(plan_.pools.begin(), plan_.pools.end(),
+                                              [&](const planned_pool& x) { return x.name == names.second; });
+            if (definition != config_.pools.end() && planned != plan_.pools.end()) {
+                plan_pool_process(*definition, *planned, plan_.warnings);
+            }
         }
         std::map<std::string, const web_server_settings*> by_site;  // "" = global
         for (const auto& w : config_.settings) {
             const auto [site, url] = split_location(w.location);
-            if (url == "/" || url.empty()) by_site[w.location.empty() ? "" : site] = &w;
+            // A web.config's own settings are its application's, which is the whole pool.
+            if (w.location.empty() || url == "/" || url.empty()) by_site[w.location.empty() ? "" : site] = &w;
             else plan_.warnings.push_back("settings under location '" + w.location + "' (request limits, read-ahead) "
                                           "apply to part of a site only; not carried over");
         }
@@ -452,7 +573,7 @@ private:
                 ahead = max_upload_read_ahead;
             }
             p.upload_read_ahead = ahead;
-            if (!p.site.empty()) {
+            if (!p.site.empty() || !config_.application_host) {
                 for (const auto& s : scopes_) {
                     if (s.site == p.site && s.url == "/" && !s.physical.empty()) p.document_root = linux_path(s.physical);
                 }
@@ -480,6 +601,18 @@ private:
                 const std::string ip = info.substr(0, middle);
                 const std::string port = info.substr(middle + 1, last - middle - 1);
                 const std::string host = info.substr(last + 1);
+                // What nginx's listen and server_name take as they are: nothing from the file may
+                // end a directive (a ';', a space or a newline in bindingInformation).
+                const auto only = [](const std::string& text, std::string_view allowed) {
+                    return std::all_of(text.begin(), text.end(), [&](char c) {
+                        return std::isalnum(static_cast<unsigned char>(c)) || allowed.find(c) != std::string_view::npos;
+                    });
+                };
+                if (port.empty() || !only(port, "") || !only(ip, ".:[]*") || !only(host, ".-_*")) {
+                    plan_.warnings.push_back("binding '" + info + "' of site '" + s.name + "' is not ip:port:host as "
+                                             "nginx takes them; skipped");
+                    continue;
+                }
                 const std::string listen = (ip == "*" || ip.empty()) ? port : ip + ":" + port;
                 if (iequal(b.protocol, "http")) {
                     if (std::find(server.listens.begin(), server.listens.end(), listen) == server.listens.end())
@@ -493,14 +626,64 @@ private:
                     server.server_names.push_back(host);
             }
             add_locations(server, s.name);
+            add_static_files(server, s.name);
             plan_.servers.push_back(std::move(server));
         }
         if (!config_.application_host) {
             planned_server server;
             server.listens.push_back("80");
             add_locations(server, "");
+            add_static_files(server, "");
             if (!server.locations.empty()) plan_.servers.push_back(std::move(server));
         }
+    }
+
+    /// nginx serves the site's static files, as IIS's StaticFileModule did: `root` from the
+    /// site's "/" directory, an alias for each virtual directory that is not below it.
+    void add_static_files(planned_server& server, const std::string& site) {
+        std::string root_windows;
+        for (const auto& s : scopes_) {
+            if (s.site == site && s.url == "/" && !s.physical.empty()) root_windows = s.physical;
+        }
+        if (!root_windows.empty()) server.root = nginx_path(linux_path(root_windows), site);
+        for (const auto& s : scopes_) {
+            if (s.site != site || s.url == "/" || s.physical.empty()) continue;
+            if (below_its_parent(s)) continue;  // root or the parent's alias serves it
+            // A URL nginx could not take as it is (warned about with its DLLs, if it has any).
+            if (!configurable_url(s.url) || s.url.find('"') != std::string::npos) continue;
+            std::string directory = nginx_path(linux_path(s.physical), site);
+            if (directory.empty()) continue;
+            if (directory.back() != '/') directory += '/';
+            server.aliases.emplace_back(s.url + "/", directory);
+        }
+    }
+
+    /// True when the nearest enclosing virtual directory of `s` holds it at the same relative place
+    /// (/shop/bin in D:\\Shop\\bin below /shop in D:\\Shop).
+    bool below_its_parent(const scope& s) const {
+        const scope* parent = nullptr;
+        for (const auto& other : scopes_) {
+            if (other.site != s.site || other.url.size() >= s.url.size() || !url_under(s.url, other.url)) continue;
+            if (parent == nullptr || other.url.size() > parent->url.size()) parent = &other;
+        }
+        if (parent == nullptr || parent->physical.empty()) return false;
+        std::string relative = s.url.substr(parent->url == "/" ? 1 : parent->url.size() + 1);
+        std::replace(relative.begin(), relative.end(), '/', '\\');
+        std::string ignored;
+        return iequal(expand_variables(s.physical, ignored), expand_variables(parent->physical, ignored) + "\\" + relative);
+    }
+
+    /// `path` when nginx can take it in a quoted string (no '$' variable, quote, backslash or control
+    /// character), else "" with a warning.
+    std::string nginx_path(const std::string& path, const std::string& site) {
+        const bool plain = std::none_of(path.begin(), path.end(), [](char c) {
+            const auto byte = static_cast<unsigned char>(c);
+            return byte < ' ' || byte == 0x7f || c == '$' || c == '"' || c == '\\' || c == '{' || c == '}' || c == ';';
+        });
+        if (plain && path.starts_with('/')) return path;
+        plan_.warnings.push_back("the directory '" + path + "' of site '" + site + "' cannot be written into nginx's "
+                                 "configuration as it is; its static files are not served: add root or alias by hand");
+        return "";
     }
 
     void add_locations(planned_server& server, const std::string& site) {
@@ -532,6 +715,7 @@ private:
     std::set<std::string> warned_default_;
     std::set<std::string> sites_with_extensions_;
     std::set<std::string> script_sites_;
+    std::vector<dll_report> dll_reports_;
 };
 
 }  // namespace

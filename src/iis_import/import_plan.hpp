@@ -5,6 +5,7 @@
 // for everything that could not be carried over.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "iis_import/iis_model.hpp"
@@ -53,6 +54,14 @@ struct planned_filter {
     std::string windows_path;  ///< as IIS had it
 };
 
+/// A process setting of a pool carried over from its IIS application pool: `key` is the YAML key
+/// ("workers", "rapid_fail.interval"), `value` its text, `source` the IIS setting it came from.
+struct planned_setting {
+    std::string key;
+    std::string value;
+    std::string source;
+};
+
 struct planned_pool {
     std::string name;
     std::string listen;
@@ -65,6 +74,7 @@ struct planned_pool {
     unsigned long long max_request_body = 0;
     unsigned long long upload_read_ahead = 0;
     std::vector<std::string> registry_files;  ///< registry.files (registry_import.hpp)
+    std::vector<planned_setting> process;     ///< workers, recycling, rapid_fail (pool_plan.hpp)
 };
 
 struct planned_location {
@@ -81,6 +91,9 @@ struct planned_server {
     std::vector<std::string> server_names;
     unsigned long long max_body = 0;
     std::vector<planned_location> locations;
+    std::string root;  ///< the site's mapped physical path: nginx serves its static files
+    /// Virtual directories elsewhere than below root: URL prefix ("/images/") -> directory ("/srv/img/").
+    std::vector<std::pair<std::string, std::string>> aliases;
 };
 
 struct import_plan {

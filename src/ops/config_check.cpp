@@ -171,18 +171,18 @@ child_report run_child(const config::pool_settings& pool, std::size_t first) {
 }
 
 check_problem at_pool(const config::pool_settings& pool, std::string reason) {
-    return {pool.line, pool.column, fmt::format("pool '{}': {}", pool.name, reason)};
+    return {pool.source, pool.line, pool.column, fmt::format("pool '{}': {}", pool.name, reason)};
 }
 
 check_problem at_extension(const config::pool_settings& pool, std::size_t i, std::string reason) {
     if (i >= pool.isapi.extensions.size()) {
         const auto& filter = pool.isapi.filters[i - pool.isapi.extensions.size()];
-        return {filter.line, filter.column,
+        return {pool.source, filter.line, filter.column,
                 fmt::format("pool '{}': filter '{}' ({}) cannot be loaded, so the pool cannot start: {}", pool.name,
                             filter.name, filter.path, reason)};
     }
     const auto& ext = pool.isapi.extensions[i];
-    return {ext.line, ext.column, fmt::format("pool '{}': extension '{}' ({}) cannot be loaded: {}", pool.name,
+    return {pool.source, ext.line, ext.column, fmt::format("pool '{}': extension '{}' ({}) cannot be loaded: {}", pool.name,
                                               ext.name, ext.path, reason)};
 }
 
@@ -245,7 +245,7 @@ std::vector<check_problem> check_environment(const config::settings& settings) {
             const auto dir = std::filesystem::path(address.path).parent_path();
             struct stat info {};
             if (::stat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
-                problems.push_back({address.line, address.column,
+                problems.push_back({pool.source, address.line, address.column,
                                     fmt::format("pool '{}': the directory of socket {} does not exist (create it, "
                                                 "e.g. with RuntimeDirectory= in the systemd unit)",
                                                 pool.name, address.path)});
@@ -271,10 +271,11 @@ int run_config_check(const std::string& path) {
     }
     const auto problems = check_environment(settings);
     for (const auto& p : problems) {
+        const std::string& file = p.file.empty() ? path : p.file;
         if (p.line > 0)
-            std::fprintf(stderr, "isapi-fcgi: %s:%d:%d: %s\n", path.c_str(), p.line, p.column, p.reason.c_str());
+            std::fprintf(stderr, "isapi-fcgi: %s:%d:%d: %s\n", file.c_str(), p.line, p.column, p.reason.c_str());
         else
-            std::fprintf(stderr, "isapi-fcgi: %s: %s\n", path.c_str(), p.reason.c_str());
+            std::fprintf(stderr, "isapi-fcgi: %s: %s\n", file.c_str(), p.reason.c_str());
     }
     if (!problems.empty()) {
         std::fprintf(stderr, "isapi-fcgi: configuration file %s test failed\n", path.c_str());

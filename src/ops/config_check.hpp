@@ -15,6 +15,7 @@ namespace isapi_fcgi::ops {
 
 /// One problem, `FILE:LINE:COL: reason` (or `FILE: reason` when it has no place in the file).
 struct check_problem {
+    std::string file;  ///< the file the place is in; empty: the main configuration file
     int line = 0;
     int column = 0;
     std::string reason;

@@ -1,8 +1,6 @@
 #include "ops/startup.hpp"
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "config/loader.hpp"
 #include "logging/logging.hpp"
@@ -10,13 +8,9 @@
 namespace isapi_fcgi::ops {
 
 loaded_config read_config(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    if (in) text << in.rdbuf();
-    // load_file names what is wrong (missing, not a regular file, too large) the usual way.
-    if (!in || text.str().size() > config::max_file_size) return {std::string(), config::load_file(path)};
-    auto parsed = config::load_string(text.str(), path);
-    return {text.str(), std::move(parsed)};
+    const auto sources = config::read_sources(path);
+    auto parsed = config::load_sources(sources);
+    return {config::serialize(sources), std::move(parsed)};
 }
 
 std::optional<loaded_config> load_and_set_up_logging(const std::string& path) {

@@ -1,6 +1,7 @@
 #pragma once
-// What the master and --single-process do first: read the configuration (keeping its text, which
-// the master hands to its workers), then set up logging. Errors go to stderr, once.
+// What the master and --single-process do first: read the configuration (keeping the texts of
+// its files, which the master hands to its workers: config_sources.hpp), then set up logging.
+// Errors go to stderr, once.
 #include <optional>
 #include <string>
 
@@ -9,7 +10,7 @@
 namespace isapi_fcgi::ops {
 
 struct loaded_config {
-    std::string text;  ///< the file as read
+    std::string text;  ///< the main file and the files it includes, as read (config::serialize)
     config::settings settings;
 };
 

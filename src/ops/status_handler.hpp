@@ -23,6 +23,9 @@ public:
 
     void handle(std::shared_ptr<engine::request> r) override;
     bool serves_authorizer_role() const override { return next_ && next_->serves_authorizer_role(); }
+    /// The host shuts its extensions down while the engine (and every executor its requests
+    /// hold) still exists.
+    void server_stopped() override { if (next_) next_->server_stopped(); }
 
 private:
     std::string pool_;

@@ -78,14 +78,16 @@ int worker_main(int argc, char** argv) {
     const auto slot_index = static_cast<std::uint32_t>(std::strtoul(argv[4], nullptr, 10));
     const auto generation = std::strtoull(argv[5], nullptr, 10);
     const int listen_count = std::atoi(argv[6]);
-    const std::string source = argv[7];
+    // argv[7], the configuration file's path, is for ps(1) only: the texts come from the master.
     // SIGHUP and SIGUSR1 are the master's to act on; a terminal's SIGHUP must not kill workers.
     ::signal(SIGHUP, SIG_IGN);
     ::signal(SIGPIPE, SIG_IGN);
 
     config::settings settings;
     try {
-        settings = config::load_string(read_all(worker_fd::config), source);
+        // The files the master read and checked, not the directory as it is now (a file added
+        // to conf.d/ since then belongs to the next reload).
+        settings = config::load_sources(config::deserialize(read_all(worker_fd::config)));
     } catch (const std::exception& e) {
         std::fprintf(stderr, "isapi-fcgi worker: %s\n", e.what());
         return worker_fatal_exit;

@@ -48,7 +48,8 @@ struct parse_result {
 
 parse_result parse_reg_file(std::span<const std::uint8_t> bytes);
 
-/// Case-insensitive (ASCII and Latin-1 letters fold; good enough for key names), case-preserving.
+/// Case-insensitive for ASCII letters, case-preserving. Names are UTF-8: non-ASCII letters compare
+/// exactly (Windows would fold them too; key names in ISAPI settings are ASCII in practice).
 struct name_less {
     bool operator()(const std::string& a, const std::string& b) const;
 };

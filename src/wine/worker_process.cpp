@@ -84,20 +84,21 @@ void worker_process::close_input() {
 }
 
 void worker_process::kill() noexcept {
-    if (pid_ > 0 && !reaped_) ::kill(pid_, SIGKILL);
+    if (pid_ > 0 && !reaped_.load()) ::kill(pid_, SIGKILL);
 }
 
 int worker_process::stop(std::chrono::milliseconds grace) {
-    if (in_ >= 0) {
-        ::close(in_);
-        in_ = -1;
-    }
-    if (reaped_ || pid_ <= 0) return status_;
+    close_input();
+    return wait_for_exit(grace);
+}
+
+int worker_process::wait_for_exit(std::chrono::milliseconds grace) {
+    if (reaped_.load() || pid_ <= 0) return status_;
     const auto deadline = std::chrono::steady_clock::now() + grace;
     while (std::chrono::steady_clock::now() < deadline) {
         const pid_t done = ::waitpid(pid_, &status_, WNOHANG);
         if (done == pid_) {
-            reaped_ = true;
+            reaped_.store(true);
             return status_;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling a child's exit, bounded
@@ -105,11 +106,13 @@ int worker_process::stop(std::chrono::milliseconds grace) {
     ::kill(pid_, SIGKILL);
     while (::waitpid(pid_, &status_, 0) < 0 && errno == EINTR) {
     }
-    reaped_ = true;
+    reaped_.store(true);
     return status_;
 }
 
-int worker_process::reap() { return stop(std::chrono::seconds(2)); }
+// The reader thread reaps while the writer thread may still hold stdin: its descriptor stays
+// the writer's (closing it here would race a write, or close a number already reused).
+int worker_process::reap() { return wait_for_exit(std::chrono::seconds(2)); }
 
 std::string worker_process::describe_status(int status) {
     if (WIFSIGNALED(status)) {

@@ -5,6 +5,7 @@
 // after a bound.
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -36,15 +37,18 @@ public:
     /// SIGKILLs it. Returns its wait status. Idempotent.
     int stop(std::chrono::milliseconds grace);
     /// Its exit, once output() reached EOF: reaps it (bounded) and returns the wait status.
+    /// Leaves its stdin to the writing thread (closed by close_input() or the destructor).
     int reap();
     /// "exited with status N" / "killed by SIGSEGV".
     static std::string describe_status(int status);
 
 private:
+    int wait_for_exit(std::chrono::milliseconds grace);
+
     pid_t pid_ = -1;
     int in_ = -1;
     int out_ = -1;
-    bool reaped_ = false;
+    std::atomic<bool> reaped_{false};  ///< read by kill() on any thread
     int status_ = 0;
 };
 

@@ -2,7 +2,7 @@
 # deploy.images: the images the container, Kubernetes and compose tests run, built as CI
 # builds them here (no registry): the Debian base from debootstrap (cached), then
 #   - the runtime image: deploy/docker/Dockerfile unchanged, its `packages` stage replaced by
-#     the host-built .deb (--build-context packages=DIR), --format docker for HEALTHCHECK;
+#     the host-built .debs (--build-context packages=DIR), --format docker for HEALTHCHECK;
 #   - the example application image: deploy/docker/example/Dockerfile, the README's two
 #     lines, FROM the runtime image, with the SDK-built extensions;
 #   - a stand-in for the official nginx image (tests/deploy/nginx.Dockerfile), kept as a cache.
@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 deploy_init images
 
 state=$ISAPI_FCGI_DEPLOY_STATE
-deb=$(ls "$ISAPI_FCGI_BUILD_DIR"/package/isapi-fcgi_"$ISAPI_FCGI_VERSION"_*.deb)
+deb=$(package_file isapi-fcgi)
 tag=$(tree_tag)
 runtime=localhost/isapi-fcgi:$tag
 example=localhost/isapi-fcgi-example:$tag
@@ -18,7 +18,8 @@ build() { podman build --pull=never --format docker --force-rm -q "$@"; }
 
 require "the Debian base images exist (debootstrap, cached)" "$deploy_here/base-image"
 mkdir -p "$work/packages"
-cp "$deb" "$work/packages/"
+# All four: the Dockerfile picks the server's and the runtime libraries'.
+for name in "${package_names[@]}"; do cp "$(package_file "$name")" "$work/packages/"; done
 start=$SECONDS
 require "deploy/docker/Dockerfile builds with the host's .deb" \
     build --iidfile "$work/runtime.id" --build-context packages="$work/packages" \
@@ -42,9 +43,15 @@ check "the image holds this build's binary (not a stale layer)" expect_eq \
     "$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/sbin/isapi-fcgi | md5sum | cut -d' ' -f1)" \
     sh -c "podman run --rm --network none --entrypoint md5sum '$runtime' /usr/sbin/isapi-fcgi | cut -d' ' -f1"
 check "the image's configuration passes --check-config" in_image isapi-fcgi --check-config
-check "libisapi-win32, the headers and the CMake helper are in the image" in_image ls \
-    "$multiarch_libdir/libisapi-win32.so.0" /usr/include/isapi/win32/windows.h \
-    "$multiarch_libdir/cmake/isapi-fcgi/IsapiExtension.cmake"
+check "the server and the runtime libraries' packages are installed, not the -dev one" expect_eq \
+    "isapi-fcgi libisapi-runtime0 libisapi-win32-0" in_image sh -c \
+    "dpkg-query -W -f '\${db:Status-Status} \${Package}\n' ${package_names[*]} 2>/dev/null |
+     awk '\$1 == \"installed\" { print \$2 }' | sort | paste -sd' '"
+check "libisapi-runtime and libisapi-win32 (what extensions load) are in the image" in_image ls \
+    "$multiarch_libdir/libisapi-runtime.so.0" "$multiarch_libdir/libisapi-win32.so.0"
+check "no development files in the image (headers, .so links, CMake package, isapi-cc)" in_image sh -c '
+    ! ls -d /usr/include/isapi "$1/libisapi-runtime.so" "$1/libisapi-win32.so" "$1/cmake/isapi-fcgi" \
+        /usr/bin/isapi-cc 2>/dev/null' _ "$multiarch_libdir"
 check "no compiler or build tool in the runtime image" in_image sh -c '! command -v cc c++ g++ cmake make ninja'
 check "the extension, socket and data directories exist (socket dir writable by 10001)" in_image sh -c \
     'test -d /opt/isapi-fcgi/extensions && test -w /run/isapi-fcgi && test -w /var/lib/isapi-fcgi'

@@ -8,7 +8,7 @@
 #
 # Environment (set by CTest, see CMakeLists.txt): ISAPI_FCGI_SOURCE_DIR, ISAPI_FCGI_BUILD_DIR,
 # ISAPI_FCGI_BINARY, ISAPI_FCGI_VERSION, ISAPI_FCGI_DEPLOY_STATE (shared between the tests: the
-# package is $ISAPI_FCGI_BUILD_DIR/package/isapi-fcgi_<version>_<arch>.deb), and
+# packages are $ISAPI_FCGI_BUILD_DIR/package/<name>_<version>_<arch>.deb, see package_names), and
 # ISAPI_FCGI_DEPLOY_CACHE (default /var/cache/isapi-fcgi-deploy).
 set -euo pipefail
 
@@ -133,6 +133,11 @@ load_images() {
     # shellcheck disable=SC1090
     source "$env"
 }
+# The Debian packages one build makes (cmake/IsapiFcgiPackaging.cmake): the server, the two
+# runtime libraries, the development files.
+package_names=(isapi-fcgi libisapi-runtime0 libisapi-win32-0 isapi-fcgi-dev)
+# package_file NAME: the path of that package's .deb in the build tree.
+package_file() { ls "$ISAPI_FCGI_BUILD_DIR"/package/"$1"_"$ISAPI_FCGI_VERSION"_*.deb; }
 # Where Debian puts a package's libraries (/usr/lib/x86_64-linux-gnu), as the .deb must.
 multiarch_libdir=/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 # What examples/hello.c answers (CRLF-terminated; $(...) drops only the LF).

@@ -1,63 +1,83 @@
 #!/usr/bin/env bash
-# deploy.package: builds the .deb from this build tree with CPack and checks it: lintian finds
-# nothing (overrides in deploy/debian/lintian-overrides, each explained), the files
-# extension authors and administrators need are in it, its control data is right. Every
-# later deploy test installs this file.
+# deploy.package: builds the Debian packages from this build tree with CPack and checks them:
+# the split (the server; libisapi-runtime0 and libisapi-win32-0, one shared library each; the
+# -dev package with headers, .so links, CMake package and isapi-cc), each file in the package
+# that owns it and nowhere else, the control data (dependencies between them, shlibs, triggers,
+# conffiles), and lintian finds no error or warning, with no overrides. Every later deploy test
+# installs some of them.
 source "$(dirname "$0")/lib.sh"
 deploy_init package
 
 build=$ISAPI_FCGI_BUILD_DIR
-rm -f "$build"/package/isapi-fcgi_*.deb
-require "cpack writes the package" cpack --config "$build/CPackConfig.cmake" -B "$build/package"
-debs=("$build"/package/isapi-fcgi_"$ISAPI_FCGI_VERSION"_*.deb)
-require "one package named after the version" test -f "${debs[0]}" -a ${#debs[@]} -eq 1
-deb=${debs[0]}
-echo "     $deb ($(stat -c %s "$deb") bytes)"
+rm -f "$build"/package/*.deb
+require "cpack writes the packages" cpack --config "$build/CPackConfig.cmake" -B "$build/package"
+check "four packages, each named after the version, nothing else" expect_eq \
+    "$(printf '%s\n' "${package_names[@]}" | sort | tr '\n' ' ')" \
+    sh -c "cd '$build/package' && ls *.deb | sed 's/_${ISAPI_FCGI_VERSION}_.*\.deb\$//' | sort | tr '\n' ' '"
+for name in "${package_names[@]}"; do
+    require "$name: one .deb" test "$(package_file "$name" | wc -l)" -eq 1
+    debfile=$(package_file "$name")
+    echo "     $debfile ($(stat -c %s "$debfile") bytes)"
+    dpkg-deb -c "$debfile" | awk '$1 !~ /^d/ {print $6}' | sed 's|^\./|/|' > "$work/contents.$name"
+done
+deb=$(package_file isapi-fcgi)
+# in_package NAME FILE...: each FILE is in package NAME.
+in_package() {
+    local name=$1 f
+    shift
+    for f in "$@"; do grep -qxF "$f" "$work/contents.$name" || { echo "missing from $name: $f"; return 1; }; done
+}
+lib=$multiarch_libdir
 
-contents=$work/contents
-dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' > "$contents"
-has_file() { grep -qxF "$1" "$contents" || fail "missing from the package: $1"; }
-check "the server" has_file /usr/sbin/isapi-fcgi
-check "the libraries extensions link, with their development links, in Debian's multiarch directory" bash -c '
-    for f in libisapi-runtime.so.0 libisapi-win32.so.0 libisapi-runtime.so libisapi-win32.so; do
-        grep -qxF "$2/$f" "$1" || { echo "missing: $2/$f"; exit 1; }
-    done' _ "$contents" "$multiarch_libdir"
+check "isapi-fcgi: the server, units, configuration, manual pages, web servers' files" in_package isapi-fcgi \
+    /usr/sbin/isapi-fcgi /lib/systemd/system/isapi-fcgi.socket /lib/systemd/system/isapi-fcgi.service \
+    /etc/isapi-fcgi/isapi-fcgi.yaml /etc/isapi-fcgi/conf.d/example-pool.yaml.example /etc/logrotate.d/isapi-fcgi \
+    /usr/share/man/man8/isapi-fcgi.8.gz /usr/share/man/man5/isapi-fcgi.yaml.5.gz \
+    /usr/share/isapi-fcgi/nginx/isapi-fcgi.conf /usr/share/isapi-fcgi/apache/isapi-fcgi.conf \
+    /usr/share/isapi-fcgi/apache/isapi-fcgi-sethandler.conf /usr/share/isapi-fcgi/haproxy/isapi-fcgi.cfg \
+    /usr/share/doc/isapi-fcgi/examples/isapi-fcgi.yaml /usr/share/doc/isapi-fcgi/examples/nginx-site.conf \
+    /usr/share/doc/isapi-fcgi/examples/apache-site.conf
+check "libisapi-runtime0: the shared library and its soname link only" expect_eq \
+    "$lib/libisapi-runtime.so.0 $lib/libisapi-runtime.so.0.1.0" \
+    sh -c "grep -v /usr/share/doc/ '$work/contents.libisapi-runtime0' | sort | tr '\n' ' ' | sed 's/ \$//'"
+check "libisapi-win32-0: the shared library and its soname link only" expect_eq \
+    "$lib/libisapi-win32.so.0 $lib/libisapi-win32.so.0.1.0" \
+    sh -c "grep -v /usr/share/doc/ '$work/contents.libisapi-win32-0' | sort | tr '\n' ' ' | sed 's/ \$//'"
+check "isapi-fcgi-dev: headers (compatibility headers included), .so links, CMake package, isapi-cc" in_package isapi-fcgi-dev \
+    /usr/include/isapi/httpext.h /usr/include/isapi/isapi_runtime.h /usr/include/isapi/win32/windows.h \
+    /usr/include/isapi/win32/httpext.h /usr/include/isapi/win32/strsafe.h \
+    "$lib/libisapi-runtime.so" "$lib/libisapi-win32.so" \
+    "$lib/cmake/isapi-fcgi/isapi-fcgiConfig.cmake" "$lib/cmake/isapi-fcgi/isapi-fcgiConfigVersion.cmake" \
+    "$lib/cmake/isapi-fcgi/isapi-fcgi-targets.cmake" "$lib/cmake/isapi-fcgi/IsapiExtension.cmake" \
+    /usr/bin/isapi-cc /usr/bin/isapi-c++ /usr/share/man/man1/isapi-cc.1.gz /usr/share/man/man1/isapi-c++.1.gz
+for name in "${package_names[@]}"; do
+    check "$name: its own copyright and changelog" in_package "$name" \
+        "/usr/share/doc/$name/copyright" "/usr/share/doc/$name/changelog.gz"
+done
+check "no file in two packages" bash -c 'd=$(cat "$@" | sort | uniq -d); [ -z "$d" ] || { echo "$d"; exit 1; }' \
+    _ "$work"/contents.*
+check "no development file outside isapi-fcgi-dev" bash -c '
+    ! grep -hE "^/usr/include/|\.so$|/cmake/|/bin/isapi-c" "$@"' _ "$work/contents.isapi-fcgi" \
+    "$work/contents.libisapi-runtime0" "$work/contents.libisapi-win32-0"
 check "no library or CMake package outside the multiarch directory (one layout, not two)" bash -c '
-    ! grep -E "^/usr/lib/(libisapi|cmake/)" "$1"' _ "$contents"
-check "the headers, compatibility headers included" bash -c '
-    for f in /usr/include/isapi/httpext.h /usr/include/isapi/isapi_runtime.h /usr/include/isapi/win32/windows.h \
-             /usr/include/isapi/win32/httpext.h /usr/include/isapi/win32/strsafe.h; do
-        grep -qxF "$f" "$1" || { echo "missing: $f"; exit 1; }
-    done' _ "$contents"
-check "the CMake package and isapi_add_extension()" bash -c '
-    for f in isapi-fcgiConfig.cmake isapi-fcgiConfigVersion.cmake isapi-fcgi-targets.cmake IsapiExtension.cmake; do
-        grep -qxF "$2/cmake/isapi-fcgi/$f" "$1" || { echo "missing: $f"; exit 1; }
-    done' _ "$contents" "$multiarch_libdir"
-check "the systemd units" bash -c 'grep -qxF /lib/systemd/system/isapi-fcgi.socket "$1" && grep -qxF /lib/systemd/system/isapi-fcgi.service "$1"' _ "$contents"
-check "the configuration and the logrotate file in /etc, conffiles" expect_eq "$(printf '%s\n' /etc/isapi-fcgi/isapi-fcgi.yaml /etc/logrotate.d/isapi-fcgi)" \
-    sh -c "dpkg-deb --ctrl-tarfile '$deb' | tar -xO ./conffiles"
-check "the logrotate file is in the package" bash -c 'grep -qxF /etc/logrotate.d/isapi-fcgi "$1"' _ "$contents"
-check "the nginx snippet at its stable path, the manual pages, copyright and changelog" bash -c '
-    for f in /usr/share/isapi-fcgi/nginx/isapi-fcgi.conf /usr/share/man/man8/isapi-fcgi.8.gz /usr/share/man/man5/isapi-fcgi.yaml.5.gz \
-             /usr/share/doc/isapi-fcgi/copyright /usr/share/doc/isapi-fcgi/changelog.gz \
-             /usr/share/doc/isapi-fcgi/examples/isapi-fcgi.yaml /usr/share/doc/isapi-fcgi/examples/nginx-site.conf; do
-        grep -qxF "$f" "$1" || { echo "missing: $f"; exit 1; }
-    done' _ "$contents"
-check "the Apache and HAProxy files (conf/apache, conf/haproxy) and the Apache example site" bash -c '
-    for f in /usr/share/isapi-fcgi/apache/isapi-fcgi.conf /usr/share/isapi-fcgi/apache/isapi-fcgi-sethandler.conf \
-             /usr/share/isapi-fcgi/haproxy/isapi-fcgi.cfg /usr/share/doc/isapi-fcgi/examples/apache-site.conf; do
-        grep -qxF "$f" "$1" || { echo "missing: $f"; exit 1; }
-    done' _ "$contents"
+    ! grep -hE "^/usr/lib/(libisapi|cmake/)" "$@"' _ "$work"/contents.*
 check "nothing from the build or test trees (tests, bench, static libraries, example .so)" \
-    bash -c '! grep -E "/(tests?|bench)/|\.a$" "$1"' _ "$contents"
+    bash -c '! grep -hE "/(tests?|bench)/|\.a$" "$@"' _ "$work"/contents.*
+check "no lintian overrides are shipped" bash -c '! grep -h /usr/share/lintian/ "$@"' _ "$work"/contents.*
+check "the configuration, the example pool file and the logrotate file in /etc are conffiles" expect_eq \
+    "$(printf '%s\n' /etc/isapi-fcgi/isapi-fcgi.yaml /etc/logrotate.d/isapi-fcgi /etc/isapi-fcgi/conf.d/example-pool.yaml.example)" \
+    sh -c "dpkg-deb --ctrl-tarfile '$deb' | tar -xO ./conffiles"
+check "the packaged configuration includes conf.d/*.yaml (relative to /etc/isapi-fcgi)" grep -qxF 'include: conf.d/*.yaml' \
+    "$src/deploy/systemd/isapi-fcgi.yaml"
 for f in nginx/isapi-fcgi.conf apache/isapi-fcgi.conf; do
     check "the packaged $f is conf/$f" cmp <(dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/share/isapi-fcgi/$f") "$src/conf/$f"
 done
 check "the packaged units are deploy/systemd's" cmp \
     <(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./lib/systemd/system/isapi-fcgi.service) "$src/deploy/systemd/isapi-fcgi.service"
-check "binaries are stripped" bash -c '
-    dpkg-deb --fsys-tarfile "$1" | tar -xO ./usr/sbin/isapi-fcgi > "$2/bin"
-    file "$2/bin" | grep -q ", stripped"' _ "$deb" "$work"
+check "binaries and libraries are stripped" bash -c '
+    dpkg-deb --fsys-tarfile "$1" | tar -xO ./usr/sbin/isapi-fcgi > "$3/bin"
+    dpkg-deb --fsys-tarfile "$2" | tar -xO ".$4/libisapi-win32.so.0.1.0" > "$3/lib"
+    file "$3/bin" "$3/lib" | grep -c ", stripped" | grep -qx 2' _ "$deb" "$(package_file libisapi-win32-0)" "$work" "$lib"
 
 # A plain `cmake --install` is the other layout (docs/deployment.md, "Two layouts"): the build
 # tree's prefix (CMake's /usr/local unless configured otherwise) with GNUInstallDirs' libdir
@@ -83,20 +103,43 @@ check "the plain install: no units, configuration or lintian overrides" bash -c 
 check "the plain install: the libraries and CMake package in one libdir" \
     outside <(grep -E "/(libisapi|cmake/isapi-fcgi/)" "$work/plain") "$prefix/$libdir/"
 
-control() { dpkg-deb -f "$deb" "$1"; }
-check "Depends lists the runtime libraries (shlibdeps)" expect_match \
-    'libpugixml.*libspdlog.*libyaml-cpp0\.7' control Depends
-check "Depends holds no -dev package" bash -c '! dpkg-deb -f "$1" Depends | grep -q -- "-dev"' _ "$deb"
-check "shlibs names both libraries" expect_match 'libisapi-runtime 0 isapi-fcgi.*libisapi-win32 0 isapi-fcgi' \
-    sh -c "dpkg-deb --ctrl-tarfile '$deb' | tar -xO ./shlibs | tr '\n' ' '"
+control() { dpkg-deb -f "$(package_file "$1")" "$2"; }
+v=$ISAPI_FCGI_VERSION
+check "isapi-fcgi Depends: libisapi-runtime0 of this version and the system libraries (shlibdeps)" expect_match \
+    "^libisapi-runtime0 \\(= $v\\), .*libpugixml.*libspdlog.*libyaml-cpp0\\.7" control isapi-fcgi Depends
+check "isapi-fcgi Recommends libisapi-win32-0 (what extensions link)" expect_eq "libisapi-win32-0 (= $v)" \
+    control isapi-fcgi Recommends
+check "no package but -dev depends on a -dev package or on isapi-fcgi-dev" bash -c '
+    for p in isapi-fcgi libisapi-runtime0 libisapi-win32-0; do
+        ! dpkg-deb -f "$(ls "$1"/package/"$p"_*.deb)" Depends | grep -q -- "-dev" || { echo "$p"; exit 1; }
+    done' _ "$build"
+check "libisapi-win32-0 Depends on libisapi-runtime0 of this version" expect_match "libisapi-runtime0 \\(= $v\\)" \
+    control libisapi-win32-0 Depends
+check "isapi-fcgi-dev Depends on both libraries of this version, python3 and a C++ compiler" expect_match \
+    "^libisapi-runtime0 \\(= $v\\), libisapi-win32-0 \\(= $v\\), python3, g\\+\\+ \\| c\\+\\+-compiler$" \
+    control isapi-fcgi-dev Depends
+check "sections: httpd, libs, libs, libdevel" expect_eq "httpd libs libs libdevel" sh -c '
+    for p in "$@"; do dpkg-deb -f "$(ls "$0"/package/"$p"_*.deb)" Section; done | tr "\n" " " | sed "s/ \$//"' \
+    "$build" "${package_names[@]}"
+check "each library package's shlibs names its own library and package" expect_eq \
+    "libisapi-runtime 0 libisapi-runtime0 (>= $v)|libisapi-win32 0 libisapi-win32-0 (>= $v)" \
+    sh -c "{ dpkg-deb --ctrl-tarfile '$(package_file libisapi-runtime0)' | tar -xO ./shlibs
+             dpkg-deb --ctrl-tarfile '$(package_file libisapi-win32-0)' | tar -xO ./shlibs; } | paste -sd'|'"
+check "the library packages refresh the linker cache by trigger, without maintainer scripts" bash -c '
+    for p in libisapi-runtime0 libisapi-win32-0; do
+        f=$(ls "$1"/package/"$p"_*.deb)
+        dpkg-deb --ctrl-tarfile "$f" | tar -xO ./triggers | grep -qx "activate-noawait ldconfig" || { echo "$p: no trigger"; exit 1; }
+        ! dpkg-deb --ctrl-tarfile "$f" | tar -t | grep -qE "/(pre|post)(inst|rm)$" || { echo "$p: has scripts"; exit 1; }
+    done' _ "$build"
 check "maintainer scripts enable the units the debhelper way" bash -c '
     dpkg-deb --ctrl-tarfile "$1" | tar -xO ./postinst | grep -q "deb-systemd-helper enable"' _ "$deb"
 check "maintainer scripts pass shellcheck" shellcheck -s sh "$src"/deploy/debian/postinst "$src"/deploy/debian/prerm "$src"/deploy/debian/postrm
 
-# lintian's errors and warnings fail; its informational and pedantic tags are listed (the
-# hardening and strip ones come from the project's compiler flags, see docs/deployment.md).
-lintian --pedantic --display-info --show-overrides "$deb" > "$work/lintian" 2>&1 || true
-check "lintian: no errors or warnings" bash -c '! grep -E "^[EW]: " "$1"' _ "$work/lintian"
+# lintian's errors and warnings fail (no overrides exist); its informational and pedantic
+# tags are listed (see docs/deployment.md).
+lintian --pedantic --display-info --show-overrides "$build"/package/*.deb > "$work/lintian" 2>&1 || true
+check "lintian: no errors or warnings in any of the packages" bash -c '! grep -E "^[EW]: " "$1"' _ "$work/lintian"
+check "lintian: nothing overridden" bash -c '! grep -E "^O: " "$1"' _ "$work/lintian"
 echo "     lintian --pedantic --display-info --show-overrides:"
 grep -E '^[A-Z]: ' "$work/lintian" | grep -v '^N:' | sed 's/^/       /'
 

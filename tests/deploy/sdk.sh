@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# deploy.sdk: an extension author's build against the package alone. The .deb is unpacked into
-# a directory, a separate CMake project finds it with find_package(isapi-fcgi) and builds two
+# deploy.sdk: an extension author's build against the packages alone. isapi-fcgi-dev and the
+# two libraries it depends on (and nothing of the server's package) are unpacked into a directory, a separate CMake project finds it with find_package(isapi-fcgi) and builds two
 # of examples/ with isapi_add_extension(), and a fresh IIS-style sample (tests/fixtures/
 # cmake_package: includes in any case, a .def file); the examples (state/extensions/*.so) are what the
 # container, Kubernetes, compose and systemd tests serve. The same project also builds against
@@ -9,12 +9,14 @@ source "$(dirname "$0")/lib.sh"
 deploy_init sdk
 
 state=$ISAPI_FCGI_DEPLOY_STATE
-deb=$(ls "$ISAPI_FCGI_BUILD_DIR"/package/isapi-fcgi_"$ISAPI_FCGI_VERSION"_*.deb)
 root=$state/sdk-root
 rm -rf "$root" "$state/extensions"
 mkdir -p "$root" "$state/extensions"
-require "the package unpacks" dpkg-deb -x "$deb" "$root"
-require "configure: find_package(isapi-fcgi) from the package" \
+for name in isapi-fcgi-dev libisapi-runtime0 libisapi-win32-0; do
+    require "$name unpacks" dpkg-deb -x "$(package_file "$name")" "$root"
+done
+check "the server's package is not needed to build (nothing of it unpacked)" test ! -e "$root/usr/sbin/isapi-fcgi"
+require "configure: find_package(isapi-fcgi) from isapi-fcgi-dev" \
     cmake -S "$deploy_here/sdk-project" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
         -DCMAKE_PREFIX_PATH="$root/usr" -DEXAMPLES_DIR="$src/examples" -DGREETER_DIR="$src/tests/fixtures/cmake_package" \
         -DISAPI_FCGI_VERSION="$ISAPI_FCGI_VERSION" \

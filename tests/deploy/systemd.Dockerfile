@@ -1,9 +1,10 @@
 # A Debian 12 machine in a container, booted by systemd (podman run --systemd=always
 # --privileged), with nginx, Apache (stopped: both want port 80) and the host-built isapi-fcgi
-# package installed as an administrator would: `apt-get install ./isapi-fcgi_*.deb`, then the
+# packages installed as an administrator would: `apt-get install ./isapi-fcgi_*.deb` with the
+# runtime libraries' packages beside it (the -dev package is not needed to serve), then the
 # package's example nginx and Apache sites. Used by
 # tests/deploy/systemd.sh to run the packaged units under a real systemd.
-# The package comes from the named build context `packages` (a directory holding the .deb);
+# The packages come from the named build context `packages` (a directory holding the .debs);
 # the `machine` stage is tagged on its own, so that its layers stay cached between runs.
 FROM debian:bookworm AS machine
 RUN apt-get update \
@@ -19,6 +20,7 @@ FROM machine
 COPY --from=packages / /tmp/packages/
 RUN apt-get update \
  && apt-get install -y --no-install-recommends /tmp/packages/isapi-fcgi_*.deb \
+      /tmp/packages/libisapi-runtime0_*.deb /tmp/packages/libisapi-win32-0_*.deb \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /tmp/packages \
  && cp /usr/share/doc/isapi-fcgi/examples/nginx-site.conf /etc/nginx/sites-available/isapi-fcgi \

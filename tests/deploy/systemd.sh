@@ -14,11 +14,11 @@
 source "$(dirname "$0")/lib.sh"
 deploy_init systemd
 
-deb=$(ls "$ISAPI_FCGI_BUILD_DIR"/package/isapi-fcgi_"$ISAPI_FCGI_VERSION"_*.deb)
 tag=$(tree_tag)
 require "the Debian base images exist" "$deploy_here/base-image"
 mkdir -p "$work/packages"
-cp "$deb" "$work/packages/"
+# All four: the Dockerfile picks the server's and the runtime libraries'.
+for name in "${package_names[@]}"; do cp "$(package_file "$name")" "$work/packages/"; done
 build() { podman build --pull=never --format docker --force-rm -q "$@"; }
 # The machine (systemd, nginx) is kept as the cache of the next run; the package layer is not.
 require "the machine image builds (layer cache)" build_cached localhost/isapi-fcgi-test-systemd:bookworm \

@@ -140,10 +140,12 @@ def config_loader_seeds(root):
 def iis_import_seeds(root):
     configs = root / "tests" / "iis_import" / "configs"
     seeds = {}
-    for selector, name in ((2, "applicationHost.config"), (5, "web.config"), (0, "served.config")):
+    for selector, name in ((2, "applicationHost.config"), (5, "web.config"), (0, "served.config"),
+                           (0, "pools.config"), (0, "contoso/applicationHost.config"),
+                           (1, "contoso/orders.web.config")):
         path = configs / name
         if path.exists():
-            seeds[name.replace(".", "_")] = bytes([selector]) + path.read_bytes()
+            seeds[name.replace(".", "_").replace("/", "_")] = bytes([selector]) + path.read_bytes()
     seeds["not_iis"] = b"\x00<html><body/></html>"
     seeds["broken_xml"] = b"\x00<configuration><system.webServer><handlers>"
     seeds["quoted_names"] = (

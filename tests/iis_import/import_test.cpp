@@ -6,7 +6,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -17,6 +20,7 @@
 #include "iis_import/filter_plan.hpp"
 #include "iis_import/import_plan.hpp"
 #include "iis_import/iis_reader.hpp"
+#include "iis_import/pool_plan.hpp"
 #include "iis_import/windows_paths.hpp"
 
 namespace isapi_fcgi::iis_import {
@@ -345,6 +349,251 @@ TEST(import, filter_names_become_configuration_names_and_a_filter_without_a_path
     EXPECT_TRUE(has_warning(web, "ISAPI filter 'NoPath' has no path: not imported"));
     EXPECT_TRUE(has_warning(web, "ISAPI filter 'Url Rewriter <v2>' is named 'Url-Rewriter--v2-' here"));
     EXPECT_NO_THROW(config::load_string(web.yaml, "imported.yaml")) << web.yaml;
+}
+
+// The golden files hold the whole output. ISAPI_UPDATE_GOLDEN=1 rewrites them from what the
+// importer prints now (then read the diff before committing it).
+void expect_golden(const std::string& actual, const std::string& name) {
+    const std::string path = std::string(ISAPI_IIS_CONFIGS) + "/" + name;
+    if (std::getenv("ISAPI_UPDATE_GOLDEN") != nullptr) std::ofstream(path, std::ios::binary) << actual;
+    EXPECT_EQ(actual, read_config(name)) << "golden file " << path << " (ISAPI_UPDATE_GOLDEN=1 rewrites it)";
+}
+
+import_options contoso_options() {
+    import_options options;
+    options.maps = {{"C:\\inetpub\\contoso", "/srv/contoso"}, {"D:\\catalog", "/srv/catalog"}, {"E:\\media", "/srv/media"}};
+    options.socket_dir = "/run/test";
+    return options;
+}
+
+const config::pool_settings& pool_named(const config::settings& settings, const std::string& name) {
+    for (const auto& pool : settings.pools) {
+        if (pool.name == name) return pool;
+    }
+    throw std::runtime_error("no pool " + name);
+}
+
+// The whole output for a realistic server (configs/contoso/applicationHost.config): the cases
+// below each check their part of it through the real loader.
+TEST(import_golden, order_system_application_host) {
+    const auto r = import_iis(read_config("contoso/applicationHost.config"), contoso_options());
+    ASSERT_TRUE(r.ok) << r.error;
+    expect_golden(r.yaml, "contoso/applicationHost.expected.yaml");
+    expect_golden(r.nginx, "contoso/applicationHost.expected.nginx");
+    EXPECT_NO_THROW(config::load_string(r.yaml, "imported.yaml")) << r.yaml;
+}
+
+// A handler for one DLL by its name (path="orders.dll" scriptProcessor="...\orders.dll") is the
+// DLL's own URL, not a script map the configuration refuses; from a web.config as from a
+// <location>, and matched before the server's "*.dll" handler as in IIS.
+TEST(import_golden, a_handler_for_one_dll_becomes_its_url) {
+    import_options options = contoso_options();
+    options.url_prefix = "/orders";
+    options.physical_dir = "C:\\inetpub\\contoso\\orders";
+    const auto web = import_iis(read_config("contoso/orders.web.config"), options);
+    ASSERT_TRUE(web.ok) << web.error;
+    expect_golden(web.yaml, "contoso/orders.web.expected.yaml");
+    expect_golden(web.nginx, "contoso/orders.web.expected.nginx");
+    const auto settings = config::load_string(web.yaml, "imported.yaml");
+    ASSERT_EQ(settings.pools.size(), 1u);
+    const auto& isapi = settings.pools[0].isapi;
+    ASSERT_EQ(isapi.extensions.size(), 1u) << web.yaml;
+    EXPECT_EQ(isapi.extensions[0].name, "orders");
+    EXPECT_EQ(isapi.extensions[0].path, "/srv/contoso/orders/bin/orders.so");
+    EXPECT_EQ(isapi.extensions[0].urls, std::vector<std::string>{"/orders/orders.dll"});
+    EXPECT_TRUE(isapi.script_maps.empty()) << web.yaml;
+    // The web.config's own request limit is its application's, so the pool's.
+    EXPECT_EQ(isapi.max_request_body, 1048576u);
+    EXPECT_FALSE(has_warning(web, "orders.dll")) << web.yaml;
+
+    const auto host = import_iis(read_config("contoso/applicationHost.config"), contoso_options());
+    const auto orders = pool_named(config::load_string(host.yaml, "imported.yaml"), "OrdersPool");
+    ASSERT_EQ(orders.isapi.extensions.size(), 1u) << host.yaml;
+    EXPECT_EQ(orders.isapi.extensions[0].urls, std::vector<std::string>{"/orders/orders.dll"});
+    EXPECT_TRUE(orders.isapi.script_maps.empty());
+    EXPECT_TRUE(has_warning(host, "handler 'OrdersIsapi' allows only the verbs GET,POST for /orders/orders.dll"));
+}
+
+TEST(import_golden, pool_recycling_workers_and_rapid_fail_carry_over) {
+    const auto r = import_iis(read_config("contoso/applicationHost.config"), contoso_options());
+    ASSERT_TRUE(r.ok) << r.error;
+    const auto settings = config::load_string(r.yaml, "imported.yaml");
+    const auto& orders = pool_named(settings, "OrdersPool").process;
+    EXPECT_EQ(orders.workers, 2u);                                         // maxProcesses
+    EXPECT_EQ(orders.max_requests, 100000u);                               // periodicRestart requests
+    EXPECT_EQ(orders.max_rss, 1048576u * 1024u);                           // privateMemory, in KB
+    EXPECT_EQ(orders.recycle_interval, std::chrono::hours(24));            // 29h, clamped
+    EXPECT_EQ(orders.rapid_fail_max_crashes, 10u);
+    EXPECT_EQ(orders.rapid_fail_interval, std::chrono::minutes(10));
+    const auto& catalog = pool_named(settings, "CatalogPool").process;
+    EXPECT_EQ(catalog.recycle_interval, std::chrono::hours(12));
+    EXPECT_EQ(catalog.rapid_fail_max_crashes, 0u);                         // rapidFailProtection="false"
+    const auto& reports = pool_named(settings, "ReportsPool").process;
+    EXPECT_EQ(reports.max_rss, 2097152u * 1024u);                          // virtual memory, warned
+    EXPECT_EQ(reports.rapid_fail_interval, std::chrono::minutes(5));       // applicationPoolDefaults
+    EXPECT_EQ(reports.workers, 1u);
+    for (const char* expected :
+         {"'OrdersPool': recycling/periodicRestart time=\"1.05:00:00\" is longer than the 24h recycle_interval takes",
+          "'OrdersPool': the daily recycle at 03:00:00 (recycling/periodicRestart/schedule) has no equivalent",
+          "'OrdersPool': queueLength=\"5000\" (requests HTTP.sys queues for the pool) has no equivalent",
+          "'OrdersPool': recycling/periodicRestart memory=\"4194304\" (a virtual-memory limit) has no equivalent",
+          "'OrdersPool': cpu limit=\"50000\" has no equivalent",
+          "'OrdersPool': cpu action=\"Throttle\", processModel pingInterval=\"00:01:00\", processModel "
+          "pingResponseTime=\"00:02:00\" have no equivalent",
+          "'ReportsPool': recycling/periodicRestart memory=\"2097152\" limited virtual memory",
+          "'ReportsPool': processModel idleTimeout=\"00:45:00\" has no equivalent"}) {
+        EXPECT_TRUE(has_warning(r, expected)) << expected;
+    }
+    // IIS's defaults that are the sidecar's behaviour too need no warning.
+    EXPECT_FALSE(has_warning(r, "idleTimeout=\"00:00:00\""));
+    EXPECT_FALSE(has_warning(r, "startMode"));
+    EXPECT_FALSE(has_warning(r, "logEventOnRecycle"));
+}
+
+// Values beyond the sidecar's ranges are clamped with a warning, malformed ones warned about, IIS's
+// 0 (off) left to the default, a secret never echoed; the YAML loads whatever the values.
+TEST(import_golden, pool_settings_beyond_the_sidecars_ranges) {
+    import_options options;
+    options.maps = {{"C:\\garden", "/srv/garden"}};
+    options.socket_dir = "/run/test";
+    const auto r = import_iis(read_config("pools.config"), options);
+    ASSERT_TRUE(r.ok) << r.error;
+    expect_golden(r.yaml, "pools.expected.yaml");
+    const auto settings = config::load_string(r.yaml, "imported.yaml");
+    const auto& numa = pool_named(settings, "NumaGarden").process;
+    EXPECT_EQ(numa.workers, 1u);  // maxProcesses="0" (per NUMA node): warned, default kept
+    EXPECT_EQ(numa.recycle_interval, std::chrono::milliseconds(0));
+    EXPECT_EQ(numa.rapid_fail_max_crashes, 1000u);
+    EXPECT_EQ(numa.rapid_fail_interval, std::chrono::hours(24));
+    const auto& big = pool_named(settings, "BigGarden").process;
+    EXPECT_EQ(big.workers, 256u);
+    EXPECT_EQ(big.max_requests, 0u);
+    EXPECT_EQ(big.max_rss, std::size_t{1} << 50);
+    const auto& precise = pool_named(settings, "Precise").process;
+    EXPECT_EQ(precise.workers, 4u);
+    EXPECT_EQ(precise.recycle_interval, std::chrono::milliseconds(90250));
+    EXPECT_TRUE(has_warning(r, "'NumaGarden': the daily recycle at 13:00:00"));
+    EXPECT_TRUE(has_warning(r, "'BigGarden': the daily recycle at 02:30:00"));  // inherited
+    EXPECT_FALSE(has_warning(r, "'Precise': the daily recycle"));              // <clear/>
+    EXPECT_TRUE(has_warning(r, "<environmentVariables>"));
+    EXPECT_EQ(r.yaml.find("c2VjcmV0"), std::string::npos);
+    EXPECT_FALSE(has_warning(r, "c2VjcmV0"));
+}
+
+// Settings deeper than IIS has any are named, not walked: a deeply nested pool cannot exhaust
+// the stack, and still gets its warning.
+TEST(pool_plan, deeply_nested_pool_elements_are_named_not_walked) {
+    std::string nested;
+    for (int i = 0; i < 200000; ++i) nested += "<x>";
+    for (int i = 0; i < 200000; ++i) nested += "</x>";
+    const std::string xml = "<configuration><system.applicationHost><applicationPools><add name=\"P\"><recycling><a><b>" +
+                            nested + "</b></a></recycling></add></applicationPools><sites><site name=\"S\">"
+                            "<application path=\"/\" applicationPool=\"P\"><virtualDirectory path=\"/\" "
+                            "physicalPath=\"C:\\s\"/></application></site></sites></system.applicationHost>"
+                            "<system.webServer><handlers accessPolicy=\"Read, Execute\"><add name=\"d\" path=\"*.dll\" "
+                            "modules=\"IsapiModule\" requireAccess=\"Execute\"/></handlers><security><isapiCgiRestriction>"
+                            "<add path=\"C:\\s\\p.dll\" allowed=\"true\"/></isapiCgiRestriction></security>"
+                            "</system.webServer></configuration>";
+    const auto r = import_iis(xml, {});
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_TRUE(has_warning(r, "application pool 'P': <recycling/a/b/x> has no equivalent")) << r.yaml;
+    EXPECT_NO_THROW(config::load_string(r.yaml, "imported.yaml"));
+}
+
+// An XML character reference (&#10;) puts a newline in an attribute: text from the file must
+// not end a comment line and start a key of the YAML or a directive of nginx.
+TEST(import, text_from_the_file_cannot_end_a_comment_or_a_directive) {
+    const std::string xml =
+        "<configuration><system.applicationHost><applicationPools><add name=\"P\" foo=\"x&#10;log: {level: debug}\"/>"
+        "</applicationPools><sites><site name=\"S&#10;server { listen 1; }\"><application path=\"/\" applicationPool=\"P\">"
+        "<virtualDirectory path=\"/\" physicalPath=\"C:\\s\"/></application><bindings>"
+        "<binding protocol=\"http\" bindingInformation=\"*:80:a; include /etc/passwd\"/>"
+        "<binding protocol=\"http\" bindingInformation=\"*:81:ok.example\"/></bindings></site></sites>"
+        "</system.applicationHost><system.webServer><handlers accessPolicy=\"Read, Execute\"><add name=\"d\" "
+        "path=\"*.dll\" modules=\"IsapiModule\" requireAccess=\"Execute\"/></handlers><security><isapiCgiRestriction>"
+        "<add path=\"C:\\s\\p.dll\" allowed=\"true\"/></isapiCgiRestriction></security></system.webServer></configuration>";
+    const auto r = import_iis(xml, {});
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(r.yaml.find("\nlog:"), std::string::npos) << r.yaml;
+    EXPECT_EQ(config::load_string(r.yaml, "imported.yaml").log.level, config::log_settings{}.level);
+    EXPECT_EQ(r.nginx.find("\nserver { listen 1; }"), std::string::npos) << r.nginx;
+    EXPECT_EQ(r.nginx.find("include /etc/passwd;"), std::string::npos) << r.nginx;
+    EXPECT_NE(r.nginx.find("listen 81;\n    server_name ok.example;"), std::string::npos) << r.nginx;
+    EXPECT_TRUE(has_warning(r, "binding '*:80:a; include /etc/passwd' of site"));
+}
+
+TEST(pool_plan, time_spans_and_durations) {
+    EXPECT_EQ(parse_timespan("1.05:00:00"), std::chrono::hours(29));
+    EXPECT_EQ(parse_timespan("00:05:00"), std::chrono::minutes(5));
+    EXPECT_EQ(parse_timespan("00:00:01.5"), std::chrono::milliseconds(1500));
+    EXPECT_EQ(parse_timespan("00:00:00"), std::chrono::milliseconds(0));
+    for (const char* bad : {"", "5", "00:61:00", "00:00", "-00:05:00", "1.x:00:00", "00:00:01.", "00:00:01.12345678"}) {
+        EXPECT_FALSE(parse_timespan(bad)) << bad;
+    }
+    EXPECT_EQ(duration_text(std::chrono::hours(29)), "29h");
+    EXPECT_EQ(duration_text(std::chrono::minutes(90)), "90m");
+    EXPECT_EQ(duration_text(std::chrono::seconds(45)), "45s");
+    EXPECT_EQ(duration_text(std::chrono::milliseconds(1500)), "1500ms");
+}
+
+// isapiCgiRestriction allowed="false" is reported, once per DLL, whether a script map names it or
+// not; a DLL refused at one URL and imported at another gets one warning that says both.
+TEST(import_golden, refused_dlls_are_reported_and_each_dll_gets_one_warning) {
+    const auto r = import_iis(read_config("contoso/applicationHost.config"), contoso_options());
+    ASSERT_TRUE(r.ok) << r.error;
+    const auto count = [&r](const std::string& part) {
+        return std::count_if(r.warnings.begin(), r.warnings.end(),
+                             [&](const std::string& w) { return w.find(part) != std::string::npos; });
+    };
+    EXPECT_EQ(count("checkout.dll"), 1) << r.yaml;
+    EXPECT_TRUE(has_warning(r, "'C:\\inetpub\\contoso\\legacy\\checkout.dll' is refused by isapiCgiRestriction "
+                               "(allowed=\"false\", 'Retired in 2019'): IIS does not run it; not imported"));
+    EXPECT_TRUE(has_warning(r, "aspnet_isapi.dll' is refused by isapiCgiRestriction"));
+    EXPECT_EQ(r.yaml.find("checkout\""), std::string::npos);
+    EXPECT_EQ(r.yaml.find("*.chk"), std::string::npos);
+    // reports.dll: not run in the shop site (no Execute), run in the intranet site.
+    EXPECT_EQ(count("reports.dll'"), 1) << r.yaml;
+    EXPECT_TRUE(has_warning(r, "'C:\\inetpub\\contoso\\reports\\reports.dll': IIS does not run it at "
+                               "/reports/reports.dll: handler 'ISAPI-dll' requires Execute but accessPolicy is "
+                               "'Read, Script'; imported for the URLs IIS ran it at"));
+    const auto settings = config::load_string(r.yaml, "imported.yaml");
+    EXPECT_EQ(pool_named(settings, "ReportsPool").isapi.extensions.at(0).urls, std::vector<std::string>{"/reports.dll"});
+    EXPECT_EQ(count("orders.dll'"), 1);
+    EXPECT_EQ(count("catalog.dll'"), 1);
+}
+
+// A pool reached only through script maps gets its site's document_root, like any other.
+TEST(import_golden, a_pool_reached_only_through_script_maps_gets_the_sites_document_root) {
+    const auto r = import_iis(read_config("contoso/applicationHost.config"), contoso_options());
+    ASSERT_TRUE(r.ok) << r.error;
+    const auto settings = config::load_string(r.yaml, "imported.yaml");
+    const auto& catalog = pool_named(settings, "CatalogPool");
+    ASSERT_EQ(catalog.isapi.script_maps.size(), 1u);
+    EXPECT_EQ(catalog.isapi.script_maps[0].path, "*.cat");
+    EXPECT_TRUE(catalog.isapi.extensions.at(0).urls.empty());
+    EXPECT_EQ(catalog.isapi.document_root, "/srv/contoso/wwwroot");
+    EXPECT_EQ(pool_named(settings, "OrdersPool").isapi.document_root, "/srv/contoso/wwwroot");
+}
+
+// nginx serves the site's static files from the mapped root, virtual directories elsewhere by
+// alias, and never the binaries or configuration IIS kept from clients.
+TEST(import_golden, the_nginx_server_serves_the_sites_static_files_from_the_mapped_root) {
+    const auto r = import_iis(read_config("contoso/applicationHost.config"), contoso_options());
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_NE(r.nginx.find("server_name shop.contoso.com;\n    client_max_body_size 10485760;\n"
+                           "    root \"/srv/contoso/wwwroot\";"),
+              std::string::npos)
+        << r.nginx;
+    EXPECT_NE(r.nginx.find("    location \"/images/\" {   # virtual directory\n        alias \"/srv/media/images/\";"),
+              std::string::npos)
+        << r.nginx;
+    EXPECT_EQ(r.nginx.find("/help/"), std::string::npos) << r.nginx;  // below the root: root serves it
+    EXPECT_NE(r.nginx.find("    root \"/srv/contoso/reports\";"), std::string::npos) << r.nginx;
+    // The denial comes after every extension location (nginx tries regex locations in order).
+    const auto denial = r.nginx.find("\\.(dll|so|exe|reg|config)$\" {\n        return 404;");
+    ASSERT_NE(denial, std::string::npos) << r.nginx;
+    EXPECT_LT(r.nginx.find("location ~* \"^/orders/orders\\.dll(/|$)\""), denial);
+    EXPECT_LT(r.nginx.find("location ~* \"^/catalog/(.*/)?[^/]*\\.cat(/|$)\""), denial);
 }
 
 TEST(config_writers, quoting_and_regex_escaping) {

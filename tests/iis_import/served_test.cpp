@@ -58,7 +58,8 @@ protected:
 };
 
 TEST_F(import_served, check_config_accepts_the_printed_yaml) {
-    const auto files = import_config();
+    // The site's root mapped to a directory that exists: the check reads every document_root.
+    const auto files = import_config({"--map", "C:\\inetpub\\wwwroot=" + work_.path().string()});
     std::string output;
     const auto end = run({engine_instance::binary().string(), "--check-config", "--config", files.yaml.string()},
                          work_, "check", output);
@@ -68,6 +69,10 @@ TEST_F(import_served, check_config_accepts_the_printed_yaml) {
         EXPECT_TRUE(end.exited && end.exit_code == 1) << output;
         EXPECT_NE(output.find("would run extensions as root: set the pool's 'user'"), std::string::npos) << output;
         EXPECT_EQ(std::count(output.begin(), output.end(), '\n'), 2) << output;
+        const auto allowed = work_.write_file("allowed.yaml", "allow_root: true\n" + read_file(files.yaml));
+        const auto again = run({engine_instance::binary().string(), "--check-config", "--config", allowed.string()},
+                               work_, "check-allowed", output);
+        EXPECT_TRUE(again.exited && again.exit_code == 0) << output;
         return;
     }
     EXPECT_TRUE(end.exited && end.exit_code == 0) << output;
@@ -150,7 +155,7 @@ TEST_F(import_served, the_imported_urls_are_served_through_nginx) {
     EXPECT_NE(form.body.find("bytes=3\n"), std::string::npos) << form.body;
     request.url = nginx.url("/scripts/old.dll");
     request.method = "GET";
-    EXPECT_EQ(http_fetch(nginx.dir(), request).status, 404);  // no location: nginx's own 404
+    EXPECT_EQ(http_fetch(nginx.dir(), request).status, 404);  // not imported: no extension location, and the binaries denial
 
     EXPECT_TRUE(nginx.error_log_problems().empty()) << nginx.error_log();
     const auto nginx_end = nginx.stop();

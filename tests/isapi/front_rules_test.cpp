@@ -214,23 +214,24 @@ TEST_F(isapi_front_rules, a_large_chunked_upload_arrives_whole_without_content_l
 {
     // Neither nginx nor Apache knows the length of a streamed chunked body: nginx (unbuffered)
     // sends CONTENT_LENGTH "", Apache none at all; the extension sees cbTotalBytes 0xFFFFFFFF
-    // and reads to the end of STDIN. HAProxy refuses such a body.
+    // and reads to the end of STDIN. HAProxy refuses such a body once it outgrows its buffer.
     start(rules_options());
+    const std::string body(3u << 20, 'c');
+    const auto file = work().write_file("chunked.bin", body);
     if (kind() == front_kind::haproxy) {
-        // HAProxy 2.6's FastCGI multiplexer needs the length: it answers 400 itself (PH). The body
-        // is small so that curl has sent all of it before that answer and the close that follows
-        // (a large one could meet a reset mid-send, and curl would report that instead of the 400).
+        // HAProxy 2.6's FastCGI multiplexer needs the length of a body larger than its buffer
+        // (a small one it measures itself): it answers 400 itself (PH) and closes. curl may still
+        // be sending then, and report the broken connection instead of reading the 400: either
+        // way the request is refused and never reaches the sidecar.
         allow_front_problems(" 400 [0-9]+ \\S+ \\S+ PH-- ");
-        const auto small = work().write_file("chunked-small.bin", std::string(64, 'c'));
         const auto mark = sidecar().log_mark();
         auto refused = curl("/scripts/formdump.dll", {"-X", "POST", "-H", "Content-Type: application/octet-stream", "-H",
-                                                      "Transfer-Encoding: chunked", "--data-binary", "@" + small.string()});
-        EXPECT_EQ(refused.status, 400) << refused.describe();
+                                                      "Transfer-Encoding: chunked", "--data-binary", "@" + file.string()});
+        const bool cut_while_sending = refused.status == 0 && (refused.curl_exit == 55 || refused.curl_exit == 56);
+        EXPECT_TRUE(refused.status == 400 || cut_while_sending) << refused.describe();
         EXPECT_TRUE(sidecar().log_lines(std::regex("POST /scripts/formdump"), mark).empty()) << tail(sidecar().log());
         return;
     }
-    const std::string body(3u << 20, 'c');
-    const auto file = work().write_file("chunked.bin", body);
     auto ecb = curl("/scripts/ecbdump.dll", {"-X", "POST", "-H", "Content-Type: application/octet-stream", "-H",
                                              "Transfer-Encoding: chunked", "--data-binary", "@" + file.string()});
     ASSERT_EQ(ecb.status, 200) << ecb.describe();

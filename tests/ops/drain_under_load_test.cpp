@@ -146,8 +146,12 @@ TEST_P(drain_under_load, every_request_gets_a_2xx) {
         // socket our end of stream follows the END_REQUEST by one system call, and when the
         // draining worker's thread is preempted in between (a loaded machine), Apache can check
         // before it arrives: a request sent on it gets 503. Measured: 0-2 in ~25,000 per run of
-        // 6 reloads. Bounded here at 1 in 2,000; see docs/architecture.md ("Draining").
-        const auto bound = [&](const std::map<int, std::size_t>& s) { return (ok(s) + non_2xx(s)) / 2000 + 1; };
+        // 6 reloads; 2 of 1,801 1 MiB POSTs over 4 recycles at load 10. The chance is per drained
+        // connection, not per request: bounded here at one per drain plus 1 in 2,000; see
+        // docs/architecture.md ("Draining").
+        const auto bound = [&](const std::map<int, std::size_t>& s) {
+            return (ok(s) + non_2xx(s)) / 2000 + std::max<std::size_t>(drains, 1);
+        };
         EXPECT_LE(non_2xx(get_statuses), bound(get_statuses)) << first_failure(gets);
         EXPECT_LE(non_2xx(post_statuses), bound(post_statuses)) << first_failure(posts);
         allowed_nginx_problems_ = std::regex("AH01067|AH01075");  // the failed read of such a request

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include <filesystem>
+
 #include "test_files.hpp"
 
 extern char** environ;
@@ -168,6 +170,20 @@ TEST(cli, check_config_reports_file_line_column_and_fails) {
     EXPECT_EQ(r.err, "isapi-fcgi: " + path +
                          ":3:33: limits.max_params_bytes: '12XB' is not a size (use 65536, 64KiB, "
                          "1MiB)\n");
+}
+
+TEST(cli, check_config_names_the_included_file_and_line_of_a_pools_machine_problem) {
+    const isapi_fcgi::test::temp_dir dir;
+    std::filesystem::create_directory(dir.path() / "conf.d");
+    const std::string main_path = dir.write("main.yaml", "include: conf.d/*.yaml\n");
+    const std::string socket_dir = (dir.path() / "missing").string();
+    const std::string included =
+        dir.write("conf.d/web.yaml", "pools:\n  - name: web\n    listen: unix:" + socket_dir + "/web.sock\n");
+    const outcome r = run({"-t", "-c", main_path});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err, "isapi-fcgi: " + included + ":3:13: pool 'web': the directory of socket " + socket_dir +
+                         "/web.sock does not exist (create it, e.g. with RuntimeDirectory= in the systemd unit)\n"
+                         "isapi-fcgi: configuration file " + main_path + " test failed\n");
 }
 
 TEST(cli, check_config_names_the_reg_file_line_of_a_registry_syntax_error) {

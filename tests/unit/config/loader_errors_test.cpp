@@ -130,10 +130,10 @@ TEST(loader_errors, pool_names) {
     expect_error(
         "pools:\n  - name: a\n    listen: fd:3\n  - name: b\n    listen: fd:4\n"
         "  - name: a\n    listen: fd:5\n",
-        6, 11, "duplicate pool name 'a'");
+        6, 11, "duplicate pool name 'a' (first defined at t.yaml:2:11)");
     // Two unnamed pools are both "default"; the error points at the second pool.
     expect_error("pools:\n  - listen: unix:/a.sock\n  - listen: unix:/b.sock\n", 3, 5,
-                 "duplicate pool name 'default'");
+                 "duplicate pool name 'default' (first defined at t.yaml:2:5)");
 }
 
 TEST(loader_errors, listen_values) {
