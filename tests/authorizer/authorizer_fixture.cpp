@@ -1,8 +1,10 @@
 #include "authorizer/authorizer_fixture.hpp"
 
 #include <fstream>
+#include <sstream>
 
 #include "support/deadline.hpp"
+#include "support/test_process.hpp"
 
 namespace isapi_fcgi::test {
 
@@ -31,6 +33,13 @@ std::string authorizer_fixture::gate_filter() {
     return "    filters:\n      - name: gate\n        path: \"" ISAPI_FILTER_GATE "\"\n";
 }
 
+std::string authorizer_fixture::fixture_filters(const std::vector<std::string>& names) {
+    std::string block = "    filters:\n";
+    for (const auto& name : names)
+        block += "      - {name: " + name + ", path: \"" ISAPI_FILTER_FIXTURE_DIR "/" + name + ".so\"}\n";
+    return block;
+}
+
 void authorizer_fixture::start_sidecar(const std::string& filters) {
     isapi_sidecar_options options;
     options.pool_extra = filters;
@@ -50,11 +59,40 @@ std::filesystem::path authorizer_fixture::make_document_root(const std::filesyst
     return root;
 }
 
-http_result authorizer_fixture::get(const std::string& path, const std::string& credentials) const {
+http_result authorizer_fixture::get(const std::string& path, const std::string& credentials,
+                                    const std::vector<std::string>& headers) const {
     http_request request;
     request.url = front_->url(path);
+    request.headers = headers;
     if (!credentials.empty()) request.headers.push_back("Authorization: " + credentials);
     return http_fetch(front_->dir(), request);
+}
+
+std::vector<std::string> authorizer_fixture::write_out_on_one_connection(const std::string& path,
+                                                                       const std::string& format, int count,
+                                                                       const std::vector<std::string>& headers) const {
+    static int calls = 0;
+    const auto prefix = front_->dir().path() / ("one-connection-" + std::to_string(calls++));
+    std::vector<std::string> argv{"curl", "-sS", "--noproxy", "*", "--max-time", "30", "-w", format + "\n"};
+    for (const auto& header : headers) {
+        argv.push_back("-H");
+        argv.push_back(header);
+    }
+    for (int i = 0; i < count; ++i) {
+        argv.insert(argv.end(), {"-o", "/dev/null"});  // one -o per URL
+        argv.push_back(front_->url(path));
+    }
+    spawn_options options;
+    options.stdout_path = prefix.string() + ".out";
+    options.stderr_path = prefix.string() + ".err";
+    test_process curl(std::move(argv), options);
+    const auto end = curl.wait(deadline_after(std::chrono::seconds(40)));
+    EXPECT_TRUE(end && end->exited && end->exit_code == 0)
+        << (end ? end->describe() : std::string("curl did not finish")) << "\n" << read_file(options.stderr_path);
+    std::vector<std::string> lines;
+    std::istringstream out(read_file(options.stdout_path));
+    for (std::string line; std::getline(out, line);) lines.push_back(line);
+    return lines;
 }
 
 void authorizer_fixture::expect_denied_without_filters_and_without_sidecar() {
