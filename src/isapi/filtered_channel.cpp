@@ -1,5 +1,7 @@
 #include "isapi/filtered_channel.hpp"
 
+#include <unistd.h>
+
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
@@ -75,12 +77,41 @@ void filtered_channel::send_filter_response() {
     std::string block = d.headers;
     block += "Status: " + d.status_line + "\r\n\r\n";
     block += d.body;
-    request_->write_copy(std::move(block));
-    request_->end();
-    // END_OF_REQUEST; the response itself is out already.
-    filters::response_side side(gate_);
-    side.end();
-    gate_.release();
+    send_whole(std::move(block), d.status, d.body.size(), filters::response_side::source::filter);
+}
+
+void filtered_channel::send_host_response(std::string response, unsigned status, std::size_t body_bytes) {
+    send_whole(std::move(response), status, body_bytes, filters::response_side::source::served);
+}
+
+void filtered_channel::send_whole(std::string response, unsigned status, std::size_t body_bytes,
+                                  filters::response_side::source from) {
+    // After proceed() the response side exists already (a 404 for a rewritten URL).
+    if (!response_) response_.emplace(gate_, from);
+    write_on_strand({}, std::move(response), nullptr);
+    end_on_strand();
+    if (!pool_->access_log()) return;
+    // The record isapi_request writes for an extension's response, for one no extension made.
+    const auto& p = params();
+    logging::access_record record;
+    record.finished = std::chrono::system_clock::now();
+    record.remote_addr = p.get("REMOTE_ADDR");
+    record.remote_port = p.get("REMOTE_PORT");
+    record.remote_user = p.get("REMOTE_USER");
+    record.request_method = p.get("REQUEST_METHOD");
+    record.request_uri = p.get("REQUEST_URI");
+    record.query_string = p.get("QUERY_STRING");
+    record.server_protocol = p.get("SERVER_PROTOCOL");
+    record.http_referer = p.get("HTTP_REFERER");
+    record.http_user_agent = p.get("HTTP_USER_AGENT");
+    record.request_id = p.get("REQUEST_ID");
+    record.pool = pool_->settings().name;
+    record.status = status;
+    record.bytes_sent = body_bytes;
+    record.duration =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_);
+    record.pid = static_cast<long>(::getpid());
+    defer_access_log(record);
 }
 
 void filtered_channel::write_on_strand(std::span<const std::byte> borrowed, std::string owned, write_handler handler) {
@@ -156,8 +187,10 @@ void filtered_channel::write_log_if_ready() {
     const auto question = p.request_uri.find('?');
     fields.target = p.request_uri.substr(0, question);
     fields.parameters = p.query_string;
-    fields.status = p.record.status;
-    fields.bytes_sent = p.record.bytes_sent;
+    // What the client got, after SEND_RESPONSE and SEND_RAW_DATA (unless it left first: 499).
+    const bool sent = response_ && response_->status_sent() != 0 && p.record.status != logging::client_closed_request;
+    fields.status = sent ? response_->status_sent() : p.record.status;
+    fields.bytes_sent = sent ? response_->body_bytes_sent() : p.record.bytes_sent;
     fields.bytes_received = p.record.bytes_received;
     fields.duration = std::chrono::duration_cast<std::chrono::milliseconds>(p.record.duration);
     if (response_) response_->log(fields);
