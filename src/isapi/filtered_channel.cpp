@@ -1,12 +1,11 @@
 #include "isapi/filtered_channel.hpp"
 
-#include <unistd.h>
-
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
 #include "fcgi/name_value.hpp"
 #include "fcgi/param_set.hpp"
+#include "isapi/request_access_record.hpp"
 #include "logging/access_log_line.hpp"
 
 namespace isapi_fcgi::isapi {
@@ -86,31 +85,17 @@ void filtered_channel::send_host_response(std::string response, unsigned status,
 
 void filtered_channel::send_whole(std::string response, unsigned status, std::size_t body_bytes,
                                   filters::response_side::source from) {
-    // After proceed() the response side exists already (a 404 for a rewritten URL).
+    // After proceed() the response side exists already (the host's 400/404/413).
     if (!response_) response_.emplace(gate_, from);
     write_on_strand({}, std::move(response), nullptr);
     end_on_strand();
     if (!pool_->access_log()) return;
     // The record isapi_request writes for an extension's response, for one no extension made.
-    const auto& p = params();
-    logging::access_record record;
-    record.finished = std::chrono::system_clock::now();
-    record.remote_addr = p.get("REMOTE_ADDR");
-    record.remote_port = p.get("REMOTE_PORT");
-    record.remote_user = p.get("REMOTE_USER");
-    record.request_method = p.get("REQUEST_METHOD");
-    record.request_uri = p.get("REQUEST_URI");
-    record.query_string = p.get("QUERY_STRING");
-    record.server_protocol = p.get("SERVER_PROTOCOL");
-    record.http_referer = p.get("HTTP_REFERER");
-    record.http_user_agent = p.get("HTTP_USER_AGENT");
-    record.request_id = p.get("REQUEST_ID");
-    record.pool = pool_->settings().name;
+    auto record = request_access_record(params(), pool_->settings().name);
     record.status = status;
     record.bytes_sent = body_bytes;
     record.duration =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_);
-    record.pid = static_cast<long>(::getpid());
     defer_access_log(record);
 }
 

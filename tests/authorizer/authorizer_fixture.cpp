@@ -1,5 +1,6 @@
 #include "authorizer/authorizer_fixture.hpp"
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -93,6 +94,48 @@ std::vector<std::string> authorizer_fixture::write_out_on_one_connection(const s
     std::istringstream out(read_file(options.stdout_path));
     for (std::string line; std::getline(out, line);) lines.push_back(line);
     return lines;
+}
+
+void authorizer_fixture::start_sidecar_that_crashes_on_request() {
+    // Set here, not as a CTest ENVIRONMENT list, which gtest_discover_tests cuts at its first ';'.
+    ::setenv("ASAN_OPTIONS", "handle_segv=0", 1);
+    ::setenv("TSAN_OPTIONS", "handle_segv=0", 1);
+    start_sidecar(fixture_filters({"misusefilter"}) + "    workers: 2\n");
+}
+
+void authorizer_fixture::expect_the_higher_priority_first() {
+    const auto ok = get("/private/secret.txt");
+    EXPECT_EQ(ok.status, 200) << ok.describe() << front_->error_log();
+    EXPECT_EQ(ok.body, "the secret file\n");
+    EXPECT_EQ(ok.head.header("X-Order"), "high, low-a") << ok.describe();
+}
+
+void authorizer_fixture::expect_one_context_per_client_connection() {
+    const auto lines =
+        write_out_on_one_connection("/private/secret.txt", "%{http_code} %{num_connects} %header{x-seen}", 3);
+    ASSERT_EQ(lines.size(), 3u) << ::testing::PrintToString(lines);
+    EXPECT_EQ(lines[0], "200 1 1");
+    EXPECT_EQ(lines[1], "200 0 2") << "the same client connection";
+    EXPECT_EQ(lines[2], "200 0 3") << "the same client connection";
+    const auto other = get("/private/secret.txt");
+    EXPECT_EQ(other.head.header("X-Seen"), "1") << "a new client connection: " << other.describe();
+}
+
+void authorizer_fixture::expect_a_crash_to_fail_closed_and_kill_only_its_worker() {
+    const auto mark = sidecar_->log_mark();
+    const auto crashed = get("/private/secret.txt", {}, {"X-Misuse: crash"});
+    EXPECT_EQ(crashed.status, 500) << crashed.describe();
+    EXPECT_EQ(crashed.body.find("the secret file"), std::string::npos) << crashed.describe();
+    const auto soon = [] { return deadline_after(scaled(std::chrono::seconds(20))); };
+    ASSERT_TRUE(sidecar_->wait_for_log(std::regex("killed by SIGSEGV"), soon(), mark)) << sidecar_->log();
+    ASSERT_TRUE(sidecar_->wait_for_log(std::regex(R"(worker \d+ \(pid \d+\): ready)"), soon(), mark))
+        << sidecar_->log();
+    for (int i = 0; i < 4; ++i) {
+        const auto next = get("/private/secret.txt");
+        EXPECT_EQ(next.status, 200) << next.describe();
+        EXPECT_EQ(next.body, "the secret file\n");
+    }
+    EXPECT_EQ(sidecar_->log_lines(std::regex("killed by"), mark).size(), 1u) << "one death: " << sidecar_->log();
 }
 
 void authorizer_fixture::expect_denied_without_filters_and_without_sidecar() {

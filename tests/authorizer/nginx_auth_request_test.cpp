@@ -1,6 +1,5 @@
 // nginx's auth_request to the sidecar (conf/nginx/isapi-fcgi-auth.conf and
 // isapi-fcgi-auth-vars.conf, unchanged): the filters decide on static files nginx serves itself.
-#include <cstdlib>
 #include <regex>
 
 #include "authorizer/authorizer_fixture.hpp"
@@ -92,10 +91,7 @@ TEST_F(nginx_auth_request, two_filters_of_different_priority_see_an_event_high_f
     // Configured low first: the priority, not the list, decides.
     start_sidecar(fixture_filters({"orderfilter_low_a", "orderfilter_high"}));
     start_nginx();
-    const auto ok = get("/private/secret.txt");
-    EXPECT_EQ(ok.status, 200) << ok.describe();
-    EXPECT_EQ(ok.body, "the secret file\n");
-    EXPECT_EQ(ok.head.header("X-Order"), "high, low-a") << ok.describe();
+    expect_the_higher_priority_first();
 }
 
 TEST_F(nginx_auth_request, the_filter_context_counts_the_requests_of_one_client_connection) {
@@ -103,38 +99,14 @@ TEST_F(nginx_auth_request, the_filter_context_counts_the_requests_of_one_client_
     // session is the client's connection, whatever upstream connection nginx asks on.
     start_sidecar(fixture_filters({"orderfilter_high"}));
     start_nginx();
-    const auto lines =
-        write_out_on_one_connection("/private/secret.txt", "%{http_code} %{num_connects} %header{x-seen}", 3);
-    ASSERT_EQ(lines.size(), 3u) << ::testing::PrintToString(lines);
-    EXPECT_EQ(lines[0], "200 1 1");
-    EXPECT_EQ(lines[1], "200 0 2") << "the same client connection";
-    EXPECT_EQ(lines[2], "200 0 3") << "the same client connection";
-    const auto other = get("/private/secret.txt");
-    EXPECT_EQ(other.head.header("X-Seen"), "1") << "a new client connection: " << other.describe();
+    expect_one_context_per_client_connection();
 }
 
 TEST_F(nginx_auth_request, a_filter_that_crashes_fails_closed_and_kills_only_its_worker) {
-    // Under ASan/TSan the deliberate SIGSEGV is left to the default action (as in a release build).
-    ::setenv("ASAN_OPTIONS", "handle_segv=0", 1);
-    ::setenv("TSAN_OPTIONS", "handle_segv=0", 1);
-    start_sidecar(fixture_filters({"misusefilter"}) + "    workers: 2\n");
+    start_sidecar_that_crashes_on_request();
     start_nginx();
     allowed_problems_ = std::regex("upstream prematurely closed|reset by peer|auth request unexpected status");
-    const auto mark = sidecar_->log_mark();
-    const auto crashed = get("/private/secret.txt", {}, {"X-Misuse: crash"});
-    EXPECT_EQ(crashed.status, 500) << crashed.describe();
-    EXPECT_EQ(crashed.body.find("the secret file"), std::string::npos) << crashed.describe();
-    ASSERT_TRUE(sidecar_->wait_for_log(std::regex("killed by SIGSEGV"), deadline_after(std::chrono::seconds(20)), mark))
-        << sidecar_->log();
-    ASSERT_TRUE(sidecar_->wait_for_log(std::regex(R"(worker \d+ \(pid \d+\): ready)"),
-                                       deadline_after(std::chrono::seconds(20)), mark))
-        << sidecar_->log();
-    for (int i = 0; i < 4; ++i) {
-        const auto next = get("/private/secret.txt");
-        EXPECT_EQ(next.status, 200) << next.describe();
-        EXPECT_EQ(next.body, "the secret file\n");
-    }
-    EXPECT_EQ(sidecar_->log_lines(std::regex("killed by"), mark).size(), 1u) << "one death: " << sidecar_->log();
+    expect_a_crash_to_fail_closed_and_kill_only_its_worker();
 }
 
 TEST_F(nginx_auth_request, a_pool_without_filters_or_no_sidecar_never_lets_a_request_through) {
