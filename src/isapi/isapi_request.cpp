@@ -1,7 +1,5 @@
 #include "isapi/isapi_request.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -22,7 +20,7 @@
 #include "isapi/ecb_builder.hpp"
 #include "isapi/http_status.hpp"
 #include "isapi/path_mapping.hpp"
-#include "isapi/access_record_fields.hpp"
+#include "isapi/request_access_record.hpp"
 #include "logging/access_log_line.hpp"
 #include "win32/unicode.hpp"
 
@@ -1277,10 +1275,7 @@ void isapi_request::child_ended(std::uint64_t exec_id, unsigned status, DWORD wi
 void isapi_request::write_access_log() {
     auto* log = pool_->access_log();
     if (!log) return;
-    logging::access_record r;
-    r.finished = std::chrono::system_clock::now();
-    fill_from_params(r, request_->params());
-    r.pool = pool_->settings().name;
+    auto r = request_access_record(request_->params(), pool_->settings().name);
     const std::string extension(extension_name());
     r.extension = extension;
     r.log_data = log_data_;
@@ -1291,7 +1286,6 @@ void isapi_request::write_access_log() {
     r.bytes_received = body_bytes_read_;
     r.bytes_sent = translator_.body_bytes();
     r.duration = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started_);
-    r.pid = static_cast<long>(::getpid());
     if (request_->defer_access_log(r)) return;
     log->info("{}", logging::format_access_line(pool_->access_format(), r));
 }

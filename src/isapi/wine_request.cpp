@@ -8,7 +8,7 @@
 #include "engine/log_text.hpp"
 #include "engine/request.hpp"
 #include "engine/simple_response.hpp"
-#include "isapi/access_record_fields.hpp"
+#include "isapi/request_access_record.hpp"
 #include "isapi/pool_host.hpp"
 #include "logging/access_log_line.hpp"
 
@@ -21,10 +21,7 @@ void write_access_log(pool_host& pool, const engine::request& r, std::string_vie
                       const wine::relay_outcome& outcome, std::chrono::microseconds duration) {
     auto* log = pool.access_log();
     if (!log) return;
-    logging::access_record record;
-    record.finished = std::chrono::system_clock::now();
-    fill_from_params(record, r.params());
-    record.pool = pool.settings().name;
+    auto record = request_access_record(r.params(), pool.settings().name);
     record.extension = extension;
     record.status = outcome.client_gone ? logging::client_closed_request : outcome.status;
     // No dwHttpStatusCode crosses the pipe: the status the response carried is the closest.
@@ -32,7 +29,6 @@ void write_access_log(pool_host& pool, const engine::request& r, std::string_vie
     record.bytes_received = outcome.bytes_in;
     record.bytes_sent = outcome.bytes_out;
     record.duration = duration;
-    record.pid = static_cast<long>(::getpid());
     log->info("{}", logging::format_access_line(pool.access_format(), record));
 }
 
