@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "ops/ops_fixture.hpp"
 
@@ -30,6 +31,18 @@ std::string wine_pool_yaml(const std::string& extra) {
            "      - { name: winmisbehave, path: " + dlls + "/winmisbehave.dll, urls: /scripts/winmisbehave.dll, "
            "runtime: wine }\n"
            "      - { name: hello, path: " + ops_extension("hello").string() + ", urls: /scripts/hello.dll }\n";
+}
+
+/// Polls `holds` (bounded): the counters and the access line of a request are written after
+/// its response reached the client, so a test reading them at once could run ahead of them.
+template <class Condition>
+bool eventually(Condition holds, std::chrono::seconds bound = 30s) {
+    const auto until = std::chrono::steady_clock::now() + bound;
+    while (!holds()) {
+        if (std::chrono::steady_clock::now() > until) return false;
+        std::this_thread::sleep_for(20ms);
+    }
+    return true;
 }
 
 const json_value* extension_entry(const json_value& status, const std::string& name) {
@@ -70,6 +83,9 @@ TEST_F(wine_operations, a_wine_extensions_requests_are_in_status_metrics_and_the
     const auto printed = get("/scripts/winmisbehave.dll/print");
     ASSERT_EQ(printed.status, 200) << printed.describe();
 
+    ASSERT_TRUE(eventually([&] {
+        return status_json()["responses by code"]["200"].number() == 4 && access_lines("ext=win").size() == 4;
+    })) << tail(master().error_output());
     const auto status = status_json();
     const auto* winhello = extension_entry(status, "winhello");
     ASSERT_NE(winhello, nullptr);
@@ -161,6 +177,11 @@ TEST_F(wine_operations, a_crashing_dll_is_quarantined_then_stopped_by_rapid_fail
     EXPECT_EQ(get("/scripts/hello.dll").status, 200);
     EXPECT_EQ(get("/scripts/winhello.dll").status, 200);
 
+    ASSERT_TRUE(eventually([&] {
+        return status_json()["responses by code"]["503"].number() == 1 &&
+               access_lines("\"GET /scripts/winmisbehave.dll\" 503").size() == 1 &&
+               access_lines("\"GET /scripts/winhello.dll\" 200").size() == 1;
+    })) << tail(master().error_output());
     status = status_json();
     EXPECT_EQ(status["restarts by cause"]["windows_worker_crash"].number(), 3);
     EXPECT_EQ(status["quarantined total"].number(), 3);
