@@ -15,6 +15,7 @@
 #include "ops/config_check.hpp"
 #include "ops/master.hpp"
 #include "ops/reload_command.hpp"
+#include "ops/wine_prefix_command.hpp"
 #include "ops/single_process.hpp"
 #include "ops/worker_main.hpp"
 #include "ping/ping_command.hpp"
@@ -42,6 +43,7 @@ void print_usage(std::FILE* to) {
                  "       isapi-fcgi import-iis [options] applicationHost.config|web.config\n"
                  "       isapi-fcgi ping [--socket unix:PATH|tcp:HOST:PORT] [--path /ping] [--timeout S]\n"
                  "       isapi-fcgi reload [--config FILE] [--pid PID] [--timeout S]\n"
+                 "       isapi-fcgi wine-prefix [--config FILE]   (install step: the pool users' Wine prefixes)\n"
                  "       isapi-fcgi --version | --help\n"
                  "\n"
                  "  -c, --config FILE     configuration file (default %s)\n"
@@ -114,6 +116,8 @@ int main(int argc, char** argv) {
     }
     if (argc > 1 && std::string_view(argv[1]) == "ping") return isapi_fcgi::ping::run_ping_command(argc - 2, argv + 2);
     if (argc > 1 && std::string_view(argv[1]) == "reload") return isapi_fcgi::ops::run_reload_command(argc - 2, argv + 2);
+    if (argc > 1 && std::string_view(argv[1]) == "wine-prefix")
+        return isapi_fcgi::ops::run_wine_prefix_command(argc - 2, argv + 2);
     const auto parsed = parse_arguments(argc, argv);
     if (!parsed) {
         print_usage(stderr);

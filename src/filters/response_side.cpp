@@ -34,7 +34,7 @@ bool finished(filter_outcome outcome) noexcept {
 
 }  // namespace
 
-response_side::response_side(request_gate& gate) : gate_(gate) {
+response_side::response_side(request_gate& gate, source from) : gate_(gate), from_(from) {
     drop_length_ = gate_.host().wants(filter_event::send_raw_data);
 }
 
@@ -48,6 +48,8 @@ response_side::output response_side::error_response(std::string why) {
     spdlog::warn("{}: the response becomes a 500", why);
     head_sent_ = true;
     ended_ = true;
+    status_sent_ = 500;
+    body_bytes_sent_ += failure_body.size();
     return {std::string(failure_head) + std::string(failure_body), false, true};
 }
 
@@ -84,7 +86,9 @@ response_side::output response_side::send_head(std::string_view block) {
     response_head head = std::move(*parsed);
     auto& request = gate_.request();
     auto& session = gate_.session();
-    if (head.status_code() == 401) {
+    // The gate put these lines in a filter's own head, and raised ACCESS_DENIED for it.
+    if (from_ == source::filter) request.added_response_headers.clear();
+    if (from_ == source::served && head.status_code() == 401) {
         head.add_lines(request.denial_headers);
         if (gate_.host().wants(filter_event::access_denied)) {
             const std::string url(request.head.url().substr(0, request.head.url().find('?')));
@@ -99,6 +103,8 @@ response_side::output response_side::send_head(std::string_view block) {
                 response_head replaced = own ? std::move(*own) : response_head{};
                 replaced.set("status", request.response.status);
                 replaced.add_lines(request.added_response_headers);
+                status_sent_ = replaced.status_code();
+                body_bytes_sent_ += request.response.body.size();
                 return {replaced.to_block() + request.response.body, false, true};
             }
         }
@@ -121,14 +127,20 @@ response_side::output response_side::send_head(std::string_view block) {
             // The filter ended the response here: its head, and what it wrote, only.
             ended_ = true;
             head.remove("Content-Length");
+            status_sent_ = head.status_code();
+            body_bytes_sent_ += request.response.body.size();
             return {head.to_block() + std::exchange(request.response.body, {}), false, true};
         }
     }
+    status_sent_ = head.status_code();
     return {head.to_block(), false, false};
 }
 
 response_side::output response_side::send_body(std::string_view bytes) {
-    if (bytes.empty() || !gate_.host().wants(filter_event::send_raw_data)) return {std::string(bytes), false, false};
+    if (bytes.empty() || !gate_.host().wants(filter_event::send_raw_data)) {
+        body_bytes_sent_ += bytes.size();
+        return {std::string(bytes), false, false};
+    }
     auto& request = gate_.request();
     std::string block(bytes);
     HTTP_FILTER_RAW_DATA data{};
@@ -151,6 +163,7 @@ response_side::output response_side::send_body(std::string_view bytes) {
         return {{}, true, true};
     }
     if (data.cbInData > 0) out.bytes.append(static_cast<const char*>(data.pvInData), data.cbInData);
+    body_bytes_sent_ += out.bytes.size();
     if (finished(result.outcome)) {
         ended_ = true;
         out.ended = true;
@@ -170,7 +183,10 @@ response_side::output response_side::end() {
         request.response.body.clear();
         gate_.session().notify(filter_event::end_of_request, nullptr, request);
         // WriteClient at the end of the request: the last bytes of the body.
-        if (!ended_) out.bytes += std::exchange(request.response.body, {});
+        if (!ended_) {
+            body_bytes_sent_ += request.response.body.size();
+            out.bytes += std::exchange(request.response.body, {});
+        }
     }
     end_of_request_raised_ = true;
     ended_ = true;

@@ -44,8 +44,18 @@ struct log_fields {
 
 class response_side {
 public:
-    /// Borrows `gate` (its verdict was proceed; it holds the session until the end).
-    explicit response_side(request_gate& gate);
+    /// Where the response comes from.
+    enum class source : std::uint8_t {
+        /// The extension, or the host itself (a 400/404/413 after the request side, a 500 for a
+        /// filter that failed): ACCESS_DENIED for a 401, the denial and AddResponseHeaders lines
+        /// are added here.
+        served,
+        /// A filter's own response (request_gate's verdict `answered`): the gate raised
+        /// ACCESS_DENIED and put those lines in its head already.
+        filter,
+    };
+    /// Borrows `gate` (it holds the session until the end).
+    explicit response_side(request_gate& gate, source from = source::served);
 
     struct output {
         std::string bytes;     ///< what to send now (may be empty)
@@ -60,6 +70,10 @@ public:
     void log(log_fields& fields);
 
     bool head_sent() const noexcept { return head_sent_; }
+    /// The status the head went out with, after SEND_RESPONSE (0 while no head did).
+    unsigned status_sent() const noexcept { return status_sent_; }
+    /// Body bytes that went out, after SEND_RAW_DATA.
+    std::uint64_t body_bytes_sent() const noexcept { return body_bytes_sent_; }
 
 private:
     output send_head(std::string_view block);
@@ -73,6 +87,9 @@ private:
     bool ended_ = false;
     bool end_of_request_raised_ = false;
     bool drop_length_ = false;
+    source from_;
+    unsigned status_sent_ = 0;
+    std::uint64_t body_bytes_sent_ = 0;
 };
 
 }  // namespace isapi_fcgi::filters

@@ -5,6 +5,7 @@
 
 #include "fcgi/name_value.hpp"
 #include "fcgi/param_set.hpp"
+#include "isapi/request_access_record.hpp"
 #include "logging/access_log_line.hpp"
 
 namespace isapi_fcgi::isapi {
@@ -75,12 +76,27 @@ void filtered_channel::send_filter_response() {
     std::string block = d.headers;
     block += "Status: " + d.status_line + "\r\n\r\n";
     block += d.body;
-    request_->write_copy(std::move(block));
-    request_->end();
-    // END_OF_REQUEST; the response itself is out already.
-    filters::response_side side(gate_);
-    side.end();
-    gate_.release();
+    send_whole(std::move(block), d.status, d.body.size(), filters::response_side::source::filter);
+}
+
+void filtered_channel::send_host_response(std::string response, unsigned status, std::size_t body_bytes) {
+    send_whole(std::move(response), status, body_bytes, filters::response_side::source::served);
+}
+
+void filtered_channel::send_whole(std::string response, unsigned status, std::size_t body_bytes,
+                                  filters::response_side::source from) {
+    // After proceed() the response side exists already (the host's 400/404/413).
+    if (!response_) response_.emplace(gate_, from);
+    write_on_strand({}, std::move(response), nullptr);
+    end_on_strand();
+    if (!pool_->access_log()) return;
+    // The record isapi_request writes for an extension's response, for one no extension made.
+    auto record = request_access_record(params(), pool_->settings().name);
+    record.status = status;
+    record.bytes_sent = body_bytes;
+    record.duration =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_);
+    defer_access_log(record);
 }
 
 void filtered_channel::write_on_strand(std::span<const std::byte> borrowed, std::string owned, write_handler handler) {
@@ -156,8 +172,10 @@ void filtered_channel::write_log_if_ready() {
     const auto question = p.request_uri.find('?');
     fields.target = p.request_uri.substr(0, question);
     fields.parameters = p.query_string;
-    fields.status = p.record.status;
-    fields.bytes_sent = p.record.bytes_sent;
+    // What the client got, after SEND_RESPONSE and SEND_RAW_DATA (unless it left first: 499).
+    const bool sent = response_ && response_->status_sent() != 0 && p.record.status != logging::client_closed_request;
+    fields.status = sent ? response_->status_sent() : p.record.status;
+    fields.bytes_sent = sent ? response_->body_bytes_sent() : p.record.bytes_sent;
     fields.bytes_received = p.record.bytes_received;
     fields.duration = std::chrono::duration_cast<std::chrono::milliseconds>(p.record.duration);
     if (response_) response_->log(fields);

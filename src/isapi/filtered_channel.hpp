@@ -7,8 +7,10 @@
 // - Response side: every write and the end go through filters::response_side (SEND_RESPONSE,
 //   SEND_RAW_DATA, END_OF_REQUEST) on the pool's filter threads, in order (one strand per
 //   request), then back to the connection's strand; the access log record goes through
-//   SF_NOTIFY_LOG before it is written. The session is held until then.
+//   SF_NOTIFY_LOG before it is written. The session is held until then. The responses the host
+//   or a filter make themselves go the same way (send_host_response, send_filter_response).
 // Pools without filters never build one: their requests cost nothing more.
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,9 +33,13 @@ public:
     filters::request_gate& gate() noexcept { return gate_; }
     /// After gate().run() said proceed: adopts its rewritten params and starts the response side.
     void proceed();
-    /// After gate().run() said answered: sends the filter's response, ends the request and
-    /// raises END_OF_REQUEST. On an extension thread.
+    /// After gate().run() said answered: the filter's own response, through the response side
+    /// (SEND_RESPONSE, SEND_RAW_DATA, END_OF_REQUEST, then LOG). On the connection's strand.
     void send_filter_response();
+    /// A response the host makes itself for this request (`response`: a CGI header block and its
+    /// body of `body_bytes`; a 400, 404 or 413 after proceed(), a 500 for a filter that failed),
+    /// through the response side as well. On the connection's strand.
+    void send_host_response(std::string response, unsigned status, std::size_t body_bytes);
 
     const fcgi::param_set& params() const noexcept override { return rewritten_ ? *rewritten_ : inner_.params(); }
     std::string_view log_context() const noexcept override { return inner_.log_context(); }
@@ -61,6 +67,10 @@ private:
     void deliver(filters::response_side::output out, write_handler handler);
     /// On the filter strand, once the end went through and the log record (if any) arrived.
     void write_log_if_ready();
+    /// A whole response the host has in hand: written and ended through the response side
+    /// (`from`), with an access log record of its own.
+    void send_whole(std::string response, unsigned status, std::size_t body_bytes,
+                    filters::response_side::source from);
 
     std::shared_ptr<engine::request> request_;
     std::shared_ptr<pool_host> pool_;
@@ -69,6 +79,7 @@ private:
     std::optional<fcgi::param_set> rewritten_;
     std::optional<filters::response_side> response_;
     strand_type strand_;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     // On the filter strand:
     bool ended_ = false;
     bool cut_ = false;

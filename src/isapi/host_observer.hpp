@@ -5,6 +5,7 @@
 // must not throw. Count and record here; log elsewhere.
 #include <chrono>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -75,6 +76,18 @@ public:
     /// Non-empty: extension `index` must not be loaded at all (an earlier process died while
     /// loading it); it is failed with this reason and its URLs answer 500.
     virtual std::string extension_quarantined(std::size_t /*index*/) { return {}; }
+
+    /// Non-empty: extension `index` (a `runtime: wine` one) was stopped by rapid-fail protection
+    /// (its Windows worker crashed too often); its URLs answer 503 with this reason logged.
+    virtual std::string extension_stopped(std::size_t /*index*/) { return {}; }
+    /// The Windows worker of extension `index` ended unasked while serving, with the requests
+    /// (serials) it had unanswered: rapid-fail protection and the crash quarantine count it as a
+    /// worker crash. Any thread.
+    virtual void windows_worker_crashed(std::size_t /*index*/, int /*pid*/, std::string_view /*how*/,
+                                        std::span<const std::uint64_t> /*in_flight*/) noexcept {}
+
+    /// Extension `index`'s Windows worker is `pid` now (it loaded the DLL), or none (0). Any thread.
+    virtual void windows_worker_changed(std::size_t /*index*/, int /*pid*/) noexcept {}
 
     /// HSE_REQ_REPORT_UNHEALTHY: the extension asks for its worker to be recycled.
     virtual void extension_unhealthy(std::string_view /*pool*/, std::string_view /*extension*/,

@@ -14,6 +14,7 @@
 #include "isapi/authorizer.hpp"
 #include "isapi/filtered_channel.hpp"
 #include "isapi/isapi_request.hpp"
+#include "isapi/wine_request.hpp"
 #include "logging/file_sink.hpp"
 #include "logging/logging.hpp"
 
@@ -33,6 +34,10 @@ std::shared_ptr<spdlog::logger> make_access_log(const std::string& target) {
 void answer(engine::request& r, int status, std::string_view body) {
     r.write_copy(engine::make_simple_response(status, body));
     r.end();
+}
+
+void answer_filtered(filtered_channel& channel, int status, std::string_view body) {
+    channel.send_host_response(engine::make_simple_response(status, body), static_cast<unsigned>(status), body.size());
 }
 
 /// CONTENT_LENGTH as a number: 0 when empty or absent (an unknown length: nginx sends it empty
@@ -69,7 +74,7 @@ void isapi_host::handle(std::shared_ptr<engine::request> r) {
     // The web server's authorization hook for what it serves itself: a verdict, not a response.
     if (const auto front = authorizer_front_of(*r)) return authorize(std::move(r), pool, *front);
     if (pool->filters()) return handle_filtered(std::move(r), pool);
-    serve(std::make_shared<engine_channel>(r), *r, pool);
+    serve(std::make_shared<engine_channel>(r), nullptr, *r, pool);
 }
 
 void isapi_host::handle_filtered(std::shared_ptr<engine::request> r, const std::shared_ptr<pool_host>& pool) {
@@ -81,50 +86,61 @@ void isapi_host::handle_filtered(std::shared_ptr<engine::request> r, const std::
         try {
             decision = &channel->gate().run();
             switch (decision->what) {
-                case filters::gate_decision::verdict::answered: return channel->send_filter_response();
+                case filters::gate_decision::verdict::answered:
+                    return boost::asio::post(r->executor(), [channel] { channel->send_filter_response(); });
                 case filters::gate_decision::verdict::failed:
                     spdlog::error("{} 500: {}", r->log_context(), engine::log_text(decision->reason));
-                    return answer(*r, 500, "500 Internal Server Error: a filter failed\n");
+                    // Still a response of the request: SEND_RESPONSE, END_OF_REQUEST and LOG apply.
+                    return boost::asio::post(r->executor(), [channel] {
+                        answer_filtered(*channel, 500, "500 Internal Server Error: a filter failed\n");
+                    });
                 case filters::gate_decision::verdict::proceed: channel->proceed(); break;
             }
         } catch (const std::exception& e) {
+            // No session to run the response side with (or none in a state to): the plain 500.
             spdlog::error("{} 500: the filters could not run: {}", r->log_context(), e.what());
             return answer(*r, 500, "500 Internal Server Error: a filter failed\n");
         }
-        boost::asio::post(r->executor(), [channel, r, pool] { serve(channel, *r, pool); });
+        boost::asio::post(r->executor(), [channel, r, pool] { serve(channel, channel.get(), *r, pool); });
     });
 }
 
-void isapi_host::serve(std::shared_ptr<request_channel> channel, engine::request& raw, const std::shared_ptr<pool_host>& pool) {
+void isapi_host::serve(std::shared_ptr<request_channel> channel, filtered_channel* filtered, engine::request& raw,
+                       const std::shared_ptr<pool_host>& pool) {
     engine::request* r = &raw;
+    // The host's own answers: through the filters' response side in a pool with filters.
+    const auto reply = [&](int status, std::string_view body) {
+        if (filtered) return answer_filtered(*filtered, status, body);
+        answer(*r, status, body);
+    };
     const auto& params = channel->params();
     auto mapped = pool->urls().map(params);
     if (mapped.status == url_map_status::bad_request) {
         spdlog::info("{} 400: {}", r->log_context(), engine::log_text(mapped.reason));
-        return answer(*r, 400, fmt::format("400 Bad Request: {}\n", mapped.reason));
+        return reply(400, fmt::format("400 Bad Request: {}\n", mapped.reason));
     }
     if (mapped.status == url_map_status::not_found) {
         const auto path = engine::log_text(&params == &r->params() ? r->script_name() : params.get("REQUEST_URI"));
         spdlog::info("{} 404: no extension is mapped to '{}'", r->log_context(), path);
-        return answer(*r, 404, fmt::format("404 Not Found: no extension is mapped to {}\n", path));
+        return reply(404, fmt::format("404 Not Found: no extension is mapped to {}\n", path));
     }
     const auto length_text = params.get("CONTENT_LENGTH");
     const auto length = declared_length(length_text);
     if (!length) {
         spdlog::warn("{} 400: CONTENT_LENGTH '{}' is not a decimal number", r->log_context(),
                      engine::log_text(length_text));
-        return answer(*r, 400, "400 Bad Request: the request's Content-Length is not a decimal number\n");
+        return reply(400, "400 Bad Request: the request's Content-Length is not a decimal number\n");
     }
     const auto limit = pool->settings().isapi.max_request_body;
     if (*length > limit) {
         spdlog::warn("{} 413: CONTENT_LENGTH {} exceeds max_request_body ({})", r->log_context(),
                      engine::log_text(length_text), limit);
-        return answer(*r, 413, "413 Payload Too Large: the request body exceeds this server's limit\n");
+        return reply(413, "413 Payload Too Large: the request body exceeds this server's limit\n");
     }
     const std::size_t extension = mapped.match.extension;
     // A Windows worker gets the request as the front end sent it: filters' rewrites and response
     // side do not reach it yet (docs/wine.md).
-    if (auto* windows = pool->wine_extension(extension)) return windows->handle(r->shared_from_this(), std::move(mapped.match));
+    if (pool->wine_extension(extension)) return serve_under_wine(pool, r->shared_from_this(), extension, std::move(mapped.match));
     std::make_shared<isapi_request>(std::move(channel), pool, extension, std::move(mapped.match))->start();
 }
 

@@ -13,6 +13,8 @@
 
 namespace isapi_fcgi::isapi {
 
+class filtered_channel;
+
 class isapi_host final : public engine::request_handler {
 public:
     /// Loads every pool's extensions; throws std::runtime_error on a start-up failure.
@@ -30,8 +32,9 @@ private:
     /// A pool with filters: the request side on an extension thread, then serve().
     static void handle_filtered(std::shared_ptr<engine::request> r, const std::shared_ptr<pool_host>& pool);
     /// Maps the channel's params (a filter may have rewritten them) to an extension and starts
-    /// the request; on the connection's strand.
-    static void serve(std::shared_ptr<request_channel> channel, engine::request& r,
+    /// the request; on the connection's strand. `filtered`: the channel, in a pool with filters
+    /// (the host's own 400/404/413 then go through the response side), or null.
+    static void serve(std::shared_ptr<request_channel> channel, filtered_channel* filtered, engine::request& r,
                       const std::shared_ptr<pool_host>& pool);
 
     std::shared_ptr<spdlog::logger> access_log_;

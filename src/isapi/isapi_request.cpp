@@ -1,7 +1,5 @@
 #include "isapi/isapi_request.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -22,6 +20,7 @@
 #include "isapi/ecb_builder.hpp"
 #include "isapi/http_status.hpp"
 #include "isapi/path_mapping.hpp"
+#include "isapi/request_access_record.hpp"
 #include "logging/access_log_line.hpp"
 #include "win32/unicode.hpp"
 
@@ -1276,21 +1275,7 @@ void isapi_request::child_ended(std::uint64_t exec_id, unsigned status, DWORD wi
 void isapi_request::write_access_log() {
     auto* log = pool_->access_log();
     if (!log) return;
-    const auto& params = request_->params();
-    const auto uri = params.get("REQUEST_URI");
-    logging::access_record r;
-    r.finished = std::chrono::system_clock::now();
-    r.remote_addr = params.get("REMOTE_ADDR");
-    r.remote_port = params.get("REMOTE_PORT");
-    r.remote_user = params.get("REMOTE_USER");
-    r.request_method = params.get("REQUEST_METHOD");
-    r.request_uri = uri;
-    r.query_string = params.get("QUERY_STRING");
-    r.server_protocol = params.get("SERVER_PROTOCOL");
-    r.http_referer = params.get("HTTP_REFERER");
-    r.http_user_agent = params.get("HTTP_USER_AGENT");
-    r.request_id = params.get("REQUEST_ID");
-    r.pool = pool_->settings().name;
+    auto r = request_access_record(request_->params(), pool_->settings().name);
     const std::string extension(extension_name());
     r.extension = extension;
     r.log_data = log_data_;
@@ -1301,7 +1286,6 @@ void isapi_request::write_access_log() {
     r.bytes_received = body_bytes_read_;
     r.bytes_sent = translator_.body_bytes();
     r.duration = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started_);
-    r.pid = static_cast<long>(::getpid());
     if (request_->defer_access_log(r)) return;
     log->info("{}", logging::format_access_line(pool_->access_format(), r));
 }

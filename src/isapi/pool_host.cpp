@@ -41,7 +41,11 @@ pool_host::pool_host(const config::pool_settings& settings, std::shared_ptr<spdl
         if (ext.runtime == config::extension_runtime::wine) {
             observer_->extension_loading(index);
             try {
-                wine_extensions_.back() = std::make_unique<wine::wine_extension>(ext, settings_);
+                wine_extensions_.back() = std::make_unique<wine::wine_extension>(
+                    ext, settings_, [observer = observer_, index](const wine::worker_crash& crash) {
+                        observer->windows_worker_crashed(index, crash.pid, crash.how, crash.in_flight);
+                    },
+                    [observer = observer_, index](int pid) { observer->windows_worker_changed(index, pid); });
             } catch (const std::exception& e) {
                 observer_->extension_loaded(index, e.what());
                 throw;

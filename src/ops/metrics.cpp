@@ -93,6 +93,18 @@ void write_process_series(writer& w, const pool_snapshot& s) {
     w.single("pool_resident_memory_bytes", "gauge", "Resident memory of the pool's workers, summed.", resident);
     w.single("pool_cpu_seconds", "gauge", "CPU seconds of the pool's running workers, summed (falls when one is replaced).", cpu);
     w.single("pool_open_fds", "gauge", "Open file descriptors of the pool's workers, summed.", fds);
+
+    // The Windows workers of `runtime: wine` extensions: processes of their own, beside the pool's.
+    bool windows = false;
+    for (const auto& worker : s.workers) windows = windows || !worker.windows_workers.empty();
+    if (!windows) return;
+    w.family("windows_worker_resident_memory_bytes", "gauge",
+             "Resident memory of each Windows worker (a runtime: wine extension's process under Wine).");
+    for (const auto& worker : s.workers)
+        for (const auto& ww : worker.windows_workers)
+            w.sample("windows_worker_resident_memory_bytes",
+                     fmt::format("worker=\"{}\",extension=\"{}\",pid=\"{}\"", worker.id, label_value(ww.extension), ww.pid),
+                     ww.rss_bytes);
 }
 
 }  // namespace

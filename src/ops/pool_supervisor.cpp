@@ -206,6 +206,9 @@ void pool_supervisor::on_message(worker& w, const std::string& message) {
         if (cause_text == to_string(restart_cause::max_requests)) cause = restart_cause::max_requests;
         return recycle(w, cause, reason);
     }
+    if (message.starts_with(wine_crash_prefix)) {
+        if (const auto crash = decode_wine_crash(message)) return windows_worker_crashed(w, *crash);
+    }
     spdlog::warn("{}: unexpected message '{}'", who(w), engine::log_text(message));
 }
 
@@ -516,7 +519,11 @@ void pool_supervisor::save_load_state() {
     auto& header = board_.header();
     previous_load_errors_.clear();
     previous_quarantined_.clear();
+    previous_stop_reasons_.clear();
+    windows_crashes_.reset();
     for (std::size_t i = 0; i < max_extensions; ++i) {
+        previous_stop_reasons_.push_back(header.extension_stop_reason[i].load());
+        header.extension_stop_reason[i].store("");
         previous_load_errors_.push_back(header.extension_load_error[i].load());
         previous_quarantined_.push_back(header.extension_quarantined[i].exchange(0));
         header.extension_load_error[i].store("");
@@ -528,7 +535,12 @@ void pool_supervisor::restore_load_state() {
     for (std::size_t i = 0; i < max_extensions && i < previous_load_errors_.size(); ++i) {
         header.extension_load_error[i].store(previous_load_errors_[i]);
         header.extension_quarantined[i].store(previous_quarantined_[i]);
+        if (i < previous_stop_reasons_.size()) header.extension_stop_reason[i].store(previous_stop_reasons_[i]);
     }
+}
+
+void pool_supervisor::windows_worker_crashed(const worker& w, const wine_crash_message& crash) {
+    windows_crashes_.apply(settings_, board_.header(), w.id, crash);
 }
 
 void pool_supervisor::trip_rapid_fail() {

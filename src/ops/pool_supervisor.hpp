@@ -21,6 +21,8 @@
 #include "ops/listen_sockets.hpp"
 #include "ops/rapid_fail_guard.hpp"
 #include "ops/scoreboard.hpp"
+#include "ops/windows_crash_policy.hpp"
+#include "ops/wine_crash_message.hpp"
 
 namespace isapi_fcgi::ops {
 
@@ -108,6 +110,10 @@ private:
     /// crash_quarantine: the request a crashed worker was running (its slot still says).
     void quarantine_crash(const worker& w);
     void trip_rapid_fail();
+    /// A worker's Windows worker (a `runtime: wine` extension) crashed: the crash quarantine
+    /// takes its requests in flight, and the extension's own rapid-fail protection counts it;
+    /// tripped, it stops that extension only (its URLs answer 503), not the pool.
+    void windows_worker_crashed(const worker& w, const wine_crash_message& crash);
     void start_responder();
     void stop_responder();
     void reload_failed(const std::string& why);
@@ -132,8 +138,10 @@ private:
     std::shared_ptr<int> previous_config_fd_;
     std::vector<std::string> previous_load_errors_;
     std::vector<std::uint32_t> previous_quarantined_;
+    std::vector<std::string> previous_stop_reasons_;
     scoreboard board_;
     rapid_fail_guard guard_;
+    windows_crash_policy windows_crashes_;
     std::map<std::uint32_t, std::unique_ptr<worker>> workers_;
     std::uint32_t next_id_ = 1;
     std::uint64_t generation_ = 1;

@@ -88,6 +88,7 @@ std::string_view to_string(restart_cause cause) noexcept {
     case restart_cause::unhealthy: return "unhealthy";
     case restart_cause::request_timeout: return "request_timeout";
     case restart_cause::reload: return "reload";
+    case restart_cause::windows_worker_crash: return "windows_worker_crash";
     case restart_cause::count: break;
     }
     return "unknown";

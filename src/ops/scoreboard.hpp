@@ -50,6 +50,7 @@ enum class restart_cause : std::uint32_t {
     unhealthy,         ///< HSE_REQ_REPORT_UNHEALTHY
     request_timeout,   ///< every extension thread stuck past request_timeout
     reload,            ///< SIGHUP: a new generation replaced it
+    windows_worker_crash,  ///< a `runtime: wine` extension's Windows worker ended unasked
     count
 };
 std::string_view to_string(restart_cause cause) noexcept;
@@ -121,6 +122,9 @@ struct worker_slot {
     /// Scoreboard index + 1 of the extension this worker is loading (its DllMain or
     /// GetExtensionVersion runs); 0 otherwise. A worker that dies with it set died in that load.
     std::atomic<std::uint32_t> loading_extension;
+    /// Per extension (the worker's order): the pid of its Windows worker (`runtime: wine`) while
+    /// one serves; 0 otherwise.
+    std::atomic<std::int32_t> windows_pid[max_extensions];
 };
 
 enum class pool_state : std::uint32_t { running, stopped };
@@ -169,6 +173,9 @@ struct board_header {
     /// Per extension name index, set by the master: a worker died loading it, so the next
     /// workers of the generation do not load it (it answers 500).
     std::atomic<std::uint32_t> extension_quarantined[max_extensions];
+    /// Per extension name index, set by the master: why rapid-fail protection stopped this
+    /// `runtime: wine` extension ("" = not stopped); its URLs answer 503 until a reload.
+    shared_text<248> extension_stop_reason[max_extensions];
     /// Reloads the master gave a verdict on: [0] in force, [1] failed (the old generation kept).
     std::atomic<std::uint64_t> reloads[2];
     /// The longest accept queue a status or metrics request has seen (php-fpm's max listen queue).

@@ -24,6 +24,8 @@
 #include "ops/startup.hpp"
 #include "ops/status_handler.hpp"
 #include "ops/systemd_notify.hpp"
+#include "ops/windows_crash_policy.hpp"
+#include "ops/wine_crash_message.hpp"
 #include "ops/worker_observer.hpp"
 
 namespace isapi_fcgi::ops {
@@ -94,6 +96,13 @@ int run_single_process(const std::string& config_path) {
                 p->board, p->board.slot(0), names, pool.isapi.extension_threads, 0,
                 [name = pool.name](restart_cause cause, std::string reason) {
                     spdlog::warn("pool {}: {} ({}); --single-process does not recycle", name, reason, to_string(cause));
+                });
+            // No master here: a Windows worker's crash is counted in this process, as the master
+            // counts it (the quarantine list has one writer: the policy serialises its calls).
+            if (pool.process.crash_quarantine.count() > 0) p->observer->enable_crash_quarantine();
+            p->observer->on_windows_crash(
+                [policy = std::make_shared<windows_crash_policy>(), board = &p->board, pool](std::string message) {
+                    if (const auto crash = decode_wine_crash(message)) policy->apply(pool, board->header(), 1, *crash);
                 });
             config::settings one = serving;
             one.pools = {pool};

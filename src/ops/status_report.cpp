@@ -152,6 +152,9 @@ std::string render_status_text(const pool_snapshot& s, bool full) {
             line("active threads", w.busy_threads);
             line("total threads", w.threads);
             line("resident memory", w.rss_bytes);
+            for (const auto& windows : w.windows_workers)
+                line("windows worker", fmt::format("{} pid {} resident memory {}", windows.extension, windows.pid,
+                                                   windows.rss_bytes));
             for (const auto& r : w.requests_in_flight)
                 line("request", fmt::format("{} ({}) {}ms{}{}{}", r.line, r.extension, r.age_ms, r.pending ? " pending" : "",
                                             r.answered ? " answered" : "",
@@ -255,9 +258,15 @@ std::string render_status_json(const pool_snapshot& s, bool full) {
             const auto& w = s.workers[i];
             out += fmt::format("{}{{\"worker\":{},\"pid\":{},\"state\":\"{}\",\"generation\":{},\"start time\":{},"
                                "\"requests\":{},\"requests in flight\":{},\"requests pending\":{},"
-                               "\"active threads\":{},\"total threads\":{},\"resident memory\":{},\"in flight\":[",
+                               "\"active threads\":{},\"total threads\":{},\"resident memory\":{},\"windows workers\":[",
                                i ? "," : "", w.id, w.pid, to_string(w.state), w.generation, w.started_unix_ms / 1000,
                                w.requests, w.in_flight, w.pending, w.busy_threads, w.threads, w.rss_bytes);
+            for (std::size_t j = 0; j < w.windows_workers.size(); ++j) {
+                const auto& windows = w.windows_workers[j];
+                out += fmt::format("{}{{\"extension\":\"{}\",\"pid\":{},\"resident memory\":{}}}", j ? "," : "",
+                                   json_escape(windows.extension), windows.pid, windows.rss_bytes);
+            }
+            out += "],\"in flight\":[";
             for (std::size_t j = 0; j < w.requests_in_flight.size(); ++j) {
                 const auto& r = w.requests_in_flight[j];
                 out += fmt::format("{}{{\"request\":\"{}\",\"extension\":\"{}\",\"duration ms\":{},\"pending\":{},"

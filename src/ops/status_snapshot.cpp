@@ -144,6 +144,8 @@ pool_snapshot read_once(const scoreboard& board, std::string_view pool) {
     for (std::uint32_t i = 0; i < names; ++i) {
         out.extensions[i].name = h.extension_names[i].load();
         out.extensions[i].load_error = h.extension_load_error[i].load();
+        if (auto stopped = h.extension_stop_reason[i].load(); !stopped.empty() && out.extensions[i].load_error.empty())
+            out.extensions[i].load_error = "stopped: " + stopped;
     }
     read_counters(h.retired, out, out.extensions);
 
@@ -183,6 +185,11 @@ pool_snapshot read_once(const scoreboard& board, std::string_view pool) {
             r.answered = (t.holders.load(relaxed) & 1U) == 0;
             w.requests_in_flight.push_back(std::move(r));
         }
+        for (std::uint32_t e = 0; e < std::min<std::uint32_t>(slot.extension_count.load(relaxed), max_extensions); ++e) {
+            const int pid = slot.windows_pid[e].load(relaxed);
+            const auto name = slot.extension_name_index[e].load(relaxed);
+            if (pid > 0 && name < names) w.windows_workers.push_back({out.extensions[name].name, pid, 0});
+        }
         if (state == slot_state::ready) {
             ++out.workers_ready;
             // Threads of workers that still accept work; a draining worker's are on their way out.
@@ -214,6 +221,7 @@ pool_snapshot take_snapshot(const scoreboard& board, std::string_view pool, std:
     for (auto& w : out.workers) {
         w.process = read_process_figures(w.pid);
         w.rss_bytes = w.process ? w.process->resident_bytes : 0;
+        for (auto& windows : w.windows_workers) windows.rss_bytes = resident_bytes(windows.pid);
     }
     for (const int fd : listen_fds) {
         if (const auto q = listen_queue(fd)) {

@@ -33,6 +33,13 @@ struct request_figures {
     bool answered = false;  ///< the request ended (e.g. 504) but its thread is still in extension code
 };
 
+/// A worker's Windows worker (a `runtime: wine` extension's process under Wine).
+struct windows_worker_figures {
+    std::string extension;
+    int pid = 0;
+    std::uint64_t rss_bytes = 0;  ///< 0 when /proc could not be read
+};
+
 struct worker_figures {
     std::uint32_t id = 0;
     int pid = 0;
@@ -47,6 +54,7 @@ struct worker_figures {
     std::uint64_t rss_bytes = 0;
     std::optional<process_figures> process;  ///< from /proc; nullopt when unreadable
     std::vector<request_figures> requests_in_flight;
+    std::vector<windows_worker_figures> windows_workers;
 };
 
 struct restart_figures {

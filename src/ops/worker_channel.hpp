@@ -4,6 +4,7 @@
 //   worker -> master:  "ready"                      engine and extensions are up
 //                      "recycle <cause> <reason>"   replace me (max_requests, unhealthy)
 //                      "failed <reason>"            I cannot start (then exits worker_fatal_exit)
+//                      "wine-crash <ext> <pid> ..." a Windows worker crashed (wine_crash_message.hpp)
 //   master -> worker:  "drain"                      stop accepting, finish, exit 0
 //                      "logs\n<path>\n<path>..."     the log files, one descriptor per path
 //                                                   (SCM_RIGHTS): first message, and again

@@ -157,6 +157,8 @@ int worker_main(int argc, char** argv) {
             });
         export_registry_environment(pool);  // before any extension loads
         if (pool.process.crash_quarantine.count() > 0) observer->enable_crash_quarantine();
+        // A Windows worker's crash counts in the master, pool-wide, as a worker's does.
+        observer->on_windows_crash([](std::string message) { send_message(worker_fd::channel, message); });
         isapi_set_invalid_parameter_policy(pool.isapi.invalid_parameter_abort ? ISAPI_INVALID_PARAMETER_ABORT
                                                                               : ISAPI_INVALID_PARAMETER_FAIL);
         host = std::make_shared<isapi::isapi_host>(mine, observer);

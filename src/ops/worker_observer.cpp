@@ -7,6 +7,8 @@
 
 #include "ops/crash_handler.hpp"
 #include "ops/crash_quarantine.hpp"
+#include "ops/worker_channel.hpp"
+#include "ops/wine_crash_message.hpp"
 
 namespace isapi_fcgi::ops {
 namespace {
@@ -71,6 +73,29 @@ std::string worker_observer::extension_quarantined(std::size_t index) {
     if (name >= max_extensions || !header_.extension_quarantined[name].load(std::memory_order_acquire)) return {};
     std::string reason = header_.extension_load_error[name].load();
     return reason.empty() ? std::string("an earlier worker died while loading it") : reason;
+}
+
+std::string worker_observer::extension_stopped(std::size_t index) {
+    const auto name = index < name_index_.size() ? name_index_[index] : max_extensions;
+    return name < max_extensions ? header_.extension_stop_reason[name].load() : std::string();
+}
+
+void worker_observer::windows_worker_changed(std::size_t index, int pid) noexcept {
+    if (index < max_extensions) slot_.windows_pid[index].store(pid, relaxed);
+}
+
+void worker_observer::windows_worker_crashed(std::size_t index, int pid, std::string_view how,
+                                             std::span<const std::uint64_t> in_flight) noexcept {
+    const auto name = index < name_index_.size() ? name_index_[index] : max_extensions;
+    if (name >= max_extensions || !on_windows_crash_) return;
+    try {
+        wine_crash_message message{static_cast<std::uint32_t>(name), pid, std::string(how), {}};
+        // The requests are still tracked: the relay answers them only after this returns.
+        for (const auto serial : in_flight)
+            if (const auto* t = find(serial)) message.in_flight.push_back({t->quarantine_key.load(relaxed), t->line.load()});
+        on_windows_crash_(encode(message, max_message));
+    } catch (...) {
+    }
 }
 
 tracked_request* worker_observer::find(std::uint64_t serial) noexcept {

@@ -37,7 +37,14 @@ public:
     void extension_loading(std::size_t index) noexcept override;
     void extension_loaded(std::size_t index, std::string_view error) noexcept override;
     std::string extension_quarantined(std::size_t index) override;
+    std::string extension_stopped(std::size_t index) override;
+    void windows_worker_changed(std::size_t index, int pid) noexcept override;
+    /// Tells the master (on_windows_crash) in a "wine-crash" message (wine_crash_message.hpp).
+    void windows_worker_crashed(std::size_t index, int pid, std::string_view how,
+                                std::span<const std::uint64_t> in_flight) noexcept override;
 
+    /// Where windows_worker_crashed sends its message; unset: the crash is only logged.
+    void on_windows_crash(std::function<void(std::string)> send) { on_windows_crash_ = std::move(send); }
     /// Status and metrics requests answered beside the extensions.
     void internal_request() noexcept;
 
@@ -55,6 +62,7 @@ private:
     std::vector<std::uint32_t> name_index_;  // pool extension index -> scoreboard index
     std::uint64_t max_requests_;
     recycle_request on_recycle_;
+    std::function<void(std::string)> on_windows_crash_;
     std::atomic<bool> recycle_asked_{false};
 };
 

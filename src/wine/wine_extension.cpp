@@ -14,6 +14,7 @@
 #include "fcgi/record_parser.hpp"
 #include "fcgi/record_writer.hpp"
 #include "wine/link_protocol.hpp"
+#include "wine/response_head.hpp"
 #include "wine/wine_installation.hpp"
 
 namespace isapi_fcgi::wine {
@@ -92,21 +93,37 @@ struct wine_extension::relay : std::enable_shared_from_this<wine_extension::rela
     std::array<std::byte, 32 * 1024> body{};
     std::unique_ptr<asio::steady_timer> timer;  // used on the request's strand only
     asio::any_io_executor strand;
+    finished_handler finished;
+    // Under `mutex`: what the outcome reports.
+    response_head head;
+    std::uint64_t bytes_in = 0;
 
     /// Marks the relay answered and hands its request over (null when it already was): the id
     /// may stay reserved until END_REQUEST, but the request, and its connection, go at once.
-    std::shared_ptr<engine::request> finish() {
+    /// `status` is what the client got when no response went out yet.
+    std::shared_ptr<engine::request> finish(unsigned status, bool client_gone = false, bool timed_out = false) {
         if (std::exchange(done, true)) return nullptr;
         asio::post(strand, [self = shared_from_this()] { self->timer->cancel(); });
+        relay_outcome outcome;
+        outcome.status = output_started ? head.status() : status;
+        outcome.client_gone = client_gone;
+        outcome.timed_out = timed_out;
+        outcome.bytes_in = bytes_in;
+        outcome.bytes_out = head.body_bytes();
+        // Let go of what the handler holds (the request) now, not when the relay goes.
+        if (auto report = std::exchange(finished, {})) report(outcome);
         return std::move(r);
     }
 };
 
-wine_extension::wine_extension(const config::extension_settings& extension, const config::pool_settings& pool)
+wine_extension::wine_extension(const config::extension_settings& extension, const config::pool_settings& pool,
+                               crash_handler on_crash, pid_handler on_pid)
     : settings_(extension),
       argv_(worker_argv(extension, pool, load_error_)),
       environment_(load_error_.empty() ? environment_or_problem(load_error_) : std::vector<std::string>{}),
-      request_timeout_(pool.isapi.request_timeout) {
+      request_timeout_(pool.isapi.request_timeout),
+      on_crash_(std::move(on_crash)),
+      on_pid_(std::move(on_pid)) {
     writer_ = std::thread([this] { write_loop(); });
     if (load_error_.empty()) {
         std::unique_lock lock(mutex_);
@@ -148,8 +165,19 @@ bool wine_extension::start_worker(std::unique_lock<std::mutex>&) {
     return true;
 }
 
-void wine_extension::handle(std::shared_ptr<engine::request> r, isapi::url_match match) {
+int wine_extension::worker_pid() {
+    std::lock_guard lock(mutex_);
+    return current_ && current_->phase == incarnation::state::ready ? current_->process->pid() : 0;
+}
+
+void wine_extension::handle(std::shared_ptr<engine::request> r, isapi::url_match match, finished_handler finished) {
+    const auto refuse = [&](unsigned status, std::string_view body) {
+        r->write_copy(engine::make_simple_response(static_cast<int>(status), body));
+        r->end();
+        if (finished) finished({.status = status});
+    };
     auto rel = std::make_shared<relay>();
+    rel->finished = std::move(finished);
     rel->r = r;
     rel->strand = r->executor();
     rel->match = std::move(match);
@@ -159,23 +187,17 @@ void wine_extension::handle(std::shared_ptr<engine::request> r, isapi::url_match
         lock.unlock();
         spdlog::warn("{} 500: extension '{}' ({}) has no Windows worker{}", r->log_context(), settings_.name,
                      settings_.path, load_error_.empty() ? "" : ": " + engine::log_text(load_error_));
-        r->write_copy(engine::make_simple_response(500, "500 Internal Server Error: the extension is not available\n"));
-        r->end();
-        return;
+        return refuse(500, "500 Internal Server Error: the extension is not available\n");
     }
     if (!current_ && (argv_.empty() || !start_worker(lock))) {  // no argv: the DLL itself is unusable
         next_start_ = std::chrono::steady_clock::now() + restart_backoff;
         lock.unlock();
-        r->write_copy(engine::make_simple_response(500, "500 Internal Server Error: the extension is not available\n"));
-        r->end();
-        return;
+        return refuse(500, "500 Internal Server Error: the extension is not available\n");
     }
     const auto& worker = current_;
     if (worker->live.size() >= 0xFFFF) {
         lock.unlock();
-        r->write_copy(engine::make_simple_response(503, "503 Service Unavailable\n"));
-        r->end();
-        return;
+        return refuse(503, "503 Service Unavailable\n");
     }
     // The lowest free id: ids stay as few as the requests in flight, and so does the Windows
     // worker's table of them.
@@ -199,7 +221,7 @@ void wine_extension::handle(std::shared_ptr<engine::request> r, isapi::url_match
         std::shared_ptr<engine::request> request;
         {
             std::lock_guard relay_lock(aborted->mutex);
-            request = aborted->finish();
+            request = aborted->finish(0, true);
         }
         if (!request) return;
         std::string abort;
@@ -250,6 +272,7 @@ void wine_extension::pump_body(const std::shared_ptr<relay>& rel) {
         // Queued under the relay's lock, and only while it is unanswered: see read_loop.
         std::lock_guard lock(rel->mutex);
         if (rel->done) return;
+        rel->bytes_in += n;
         std::string bytes;
         if (n == 0) {
             append_empty_record(bytes, fcgi::record_type::stdin_stream, rel->id);
@@ -323,7 +346,8 @@ void wine_extension::read_loop(std::shared_ptr<incarnation> worker) {
                     // be queued behind the BEGIN_REQUEST of the next one to get the id.
                     {
                         std::lock_guard relay_lock(current->mutex);
-                        if (auto request = current->finish()) request->end();
+                        // No output at all: the connection ends without a response.
+                        if (auto request = current->finish(0)) request->end();
                     }
                     std::lock_guard lock(mutex_);
                     worker->live.erase(header.request_id);
@@ -337,6 +361,7 @@ void wine_extension::read_loop(std::shared_ptr<incarnation> worker) {
                 std::lock_guard relay_lock(current->mutex);
                 if (current->done) continue;
                 current->output_started = true;
+                current->head.add(piece);
                 {
                     std::lock_guard flow(worker->flow_mutex);
                     worker->outstanding += piece.size();
@@ -359,6 +384,7 @@ void wine_extension::read_loop(std::shared_ptr<incarnation> worker) {
                     auto waiting = std::move(worker->waiting);
                     lock.unlock();
                     changed_.notify_all();
+                    if (on_pid_) on_pid_(worker->process->pid());
                     for (auto& rel : waiting) begin(rel);
                 } else if (status_line.starts_with(status_failed)) {
                     worker->failure = status_line.substr(status_failed.size());
@@ -394,6 +420,7 @@ void wine_extension::worker_ended(const std::shared_ptr<incarnation>& worker) {
         stopping = stopping_;
     }
     changed_.notify_all();
+    if (was_ready && on_pid_) on_pid_(0);
     if (!stopping) {
         if (was_ready)
             spdlog::error("extension '{}' ({}): its Windows worker (pid {}) {}; {} request(s) in flight answered 502, "
@@ -405,12 +432,20 @@ void wine_extension::worker_ended(const std::shared_ptr<incarnation>& worker) {
                           settings_.path, worker->process->pid(), worker_process::describe_status(status),
                           worker->failure.empty() ? "" : ": " + engine::log_text(worker->failure));
     }
+    if (was_ready && !stopping && on_crash_) {
+        worker_crash crash{worker->process->pid(), worker_process::describe_status(status), {}};
+        for (auto& rel : lost) {
+            std::lock_guard relay_lock(rel->mutex);
+            if (!rel->done && rel->r) crash.in_flight.push_back(rel->r->serial());
+        }
+        on_crash_(crash);
+    }
     for (auto& rel : lost) finish_failed(rel, was_ready ? 502 : 500, "the extension's Windows worker ended");
 }
 
 void wine_extension::finish_failed(const std::shared_ptr<relay>& rel, int status, const char* why) {
     std::lock_guard lock(rel->mutex);
-    const auto request = rel->finish();
+    const auto request = rel->finish(static_cast<unsigned>(status));
     if (!request) return;
     if (rel->output_started) {
         request->close_connection();
@@ -424,7 +459,7 @@ void wine_extension::finish_failed(const std::shared_ptr<relay>& rel, int status
 void wine_extension::timed_out(const std::shared_ptr<relay>& rel) {
     {
         std::lock_guard lock(rel->mutex);
-        const auto request = rel->finish();
+        const auto request = rel->finish(504, false, true);
         if (!request) return;
         spdlog::warn("{} 504: extension '{}' ({}) did not finish within request_timeout ({} ms)", request->log_context(),
                      settings_.name, settings_.path, request_timeout_.count());

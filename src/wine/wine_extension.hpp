@@ -29,12 +29,37 @@ class request;
 
 namespace isapi_fcgi::wine {
 
+/// How a relayed request ended, for the access log, status and metrics.
+struct relay_outcome {
+    unsigned status = 0;           ///< what the client got; 0: connection closed without a status
+    bool client_gone = false;      ///< the client went away first (logged as 499)
+    bool timed_out = false;        ///< ended by request_timeout
+    std::uint64_t bytes_in = 0;    ///< request body bytes relayed
+    std::uint64_t bytes_out = 0;   ///< response body bytes (after the header block)
+};
+
+/// A Windows worker that ended while it served (not asked to, not while loading the DLL).
+struct worker_crash {
+    int pid = 0;
+    std::string how;                          ///< "exited with status 5", "was killed by SIGKILL"
+    std::vector<std::uint64_t> in_flight;     ///< engine serials of the requests it had unanswered
+};
+
 class wine_extension {
 public:
+    using finished_handler = std::function<void(const relay_outcome&)>;
+    using crash_handler = std::function<void(const worker_crash&)>;
+    using pid_handler = std::function<void(int)>;
+
     /// Checks the DLL and starts its Windows worker, waiting (bounded) for it to load the DLL.
     /// A failure is logged once and kept as load_error(); requests then answer 500. A `required`
     /// extension throws std::runtime_error instead.
-    wine_extension(const config::extension_settings& extension, const config::pool_settings& pool);
+    /// `on_crash`: told (on a reader thread, before the lost requests are answered) each time a
+    /// ready Windows worker ends unasked: what rapid-fail protection and the crash quarantine
+    /// count.
+    /// `on_pid`: the pid of the Windows worker that serves now, or 0 once it ended (status).
+    wine_extension(const config::extension_settings& extension, const config::pool_settings& pool,
+                   crash_handler on_crash = {}, pid_handler on_pid = {});
     /// stop().
     ~wine_extension();
     wine_extension(const wine_extension&) = delete;
@@ -42,8 +67,12 @@ public:
 
     const std::string& load_error() const noexcept { return load_error_; }
 
-    /// Relays one request (called on its connection's strand; never blocks).
-    void handle(std::shared_ptr<engine::request> r, isapi::url_match match);
+    /// Relays one request (called on its connection's strand; never blocks). `finished` is
+    /// called exactly once, when the request is answered (or its connection closed).
+    void handle(std::shared_ptr<engine::request> r, isapi::url_match match, finished_handler finished = {});
+
+    /// The pid of the Windows worker serving now; 0 when there is none.
+    int worker_pid();
 
     /// Ends the Windows worker: closes its input, lets it finish and call TerminateExtension,
     /// SIGKILL after `grace`. Requests still relayed are answered as for a dead worker.
@@ -68,6 +97,8 @@ private:
     const std::vector<std::string> argv_;  // wine loader, worker, DLL, worker options
     const std::vector<std::string> environment_;
     const std::chrono::milliseconds request_timeout_;
+    const crash_handler on_crash_;
+    const pid_handler on_pid_;
 
     std::mutex mutex_;  // the fields below
     std::condition_variable changed_;

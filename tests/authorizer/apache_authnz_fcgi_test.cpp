@@ -24,6 +24,9 @@ protected:
             "    Include " ISAPI_APACHE_AUTHZ_LOCATION "\n"
             "    Header always set X-User \"expr=%{REMOTE_USER}\"\n"
             "    Header always set X-Gate \"%{HTTP_X_GATE}e\"\n"
+            // What the order filters set on the request (orderfilter.c).
+            "    Header always set X-Order \"%{HTTP_X_FILTER_ORDER}e\"\n"
+            "    Header always set X-Seen \"%{HTTP_X_FILTER_SEEN_HIGH}e\"\n"
             "    RewriteEngine On\n"
             "    RewriteCond %{ENV:ISAPI_URL} ^(/[^?]*)\n"
             "    RewriteRule ^ %1 [PT,L]\n"
@@ -73,6 +76,28 @@ TEST_F(apache_authnz_fcgi, failures_are_500_never_an_allow) {
         EXPECT_EQ(r.status, 500) << path << "\n" << r.describe();
         EXPECT_EQ(r.body.find("the filter's own page"), std::string::npos) << path;
     }
+}
+
+TEST_F(apache_authnz_fcgi, two_filters_of_different_priority_see_an_event_high_first) {
+    // Configured low first: the priority, not the list, decides.
+    start_sidecar(fixture_filters({"orderfilter_low_a", "orderfilter_high"}));
+    start_apache();
+    expect_the_higher_priority_first();
+}
+
+TEST_F(apache_authnz_fcgi, the_filter_context_counts_the_requests_of_one_client_connection) {
+    // mod_authnz_fcgi opens a new connection to the sidecar per request, but passes the
+    // client's REMOTE_ADDR and REMOTE_PORT: the session is the client's connection.
+    start_sidecar(fixture_filters({"orderfilter_high"}));
+    start_apache();
+    expect_one_context_per_client_connection();
+}
+
+TEST_F(apache_authnz_fcgi, a_filter_that_crashes_fails_closed_and_kills_only_its_worker) {
+    start_sidecar_that_crashes_on_request();
+    start_apache();
+    allowed_problems_ = std::regex("authnz_fcgi|AH0251|AH0252");
+    expect_a_crash_to_fail_closed_and_kill_only_its_worker();
 }
 
 TEST_F(apache_authnz_fcgi, a_pool_without_filters_or_no_sidecar_never_lets_a_request_through) {

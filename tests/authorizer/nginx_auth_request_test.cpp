@@ -25,6 +25,11 @@ protected:
             "            add_header X-User $isapi_fcgi_user always;\n"
             "            add_header X-Auth-Type $isapi_fcgi_auth_type always;\n"
             "            add_header X-Gate $gate always;\n"
+            // What the order filters set on the request (orderfilter.c).
+            "            auth_request_set $order $upstream_http_x_isapi_set_x_filter_order;\n"
+            "            auth_request_set $seen $upstream_http_x_isapi_set_x_filter_seen_high;\n"
+            "            add_header X-Order $order always;\n"
+            "            add_header X-Seen $seen always;\n"
             "            try_files $isapi_fcgi_path $uri =404;\n"
             "        }\n";
         front_ = std::make_unique<nginx_front>(options);
@@ -80,6 +85,28 @@ TEST_F(nginx_auth_request, whatever_is_not_an_allow_or_a_401_or_403_is_a_500) {
     EXPECT_TRUE(sidecar_->wait_for_log(std::regex("which an authorizer cannot send"),
                                        deadline_after(std::chrono::seconds(5))))
         << sidecar_->log();
+}
+
+TEST_F(nginx_auth_request, two_filters_of_different_priority_see_an_event_high_first) {
+    // Configured low first: the priority, not the list, decides.
+    start_sidecar(fixture_filters({"orderfilter_low_a", "orderfilter_high"}));
+    start_nginx();
+    expect_the_higher_priority_first();
+}
+
+TEST_F(nginx_auth_request, the_filter_context_counts_the_requests_of_one_client_connection) {
+    // The auth_request subrequest carries the client's $remote_addr and $remote_port: the
+    // session is the client's connection, whatever upstream connection nginx asks on.
+    start_sidecar(fixture_filters({"orderfilter_high"}));
+    start_nginx();
+    expect_one_context_per_client_connection();
+}
+
+TEST_F(nginx_auth_request, a_filter_that_crashes_fails_closed_and_kills_only_its_worker) {
+    start_sidecar_that_crashes_on_request();
+    start_nginx();
+    allowed_problems_ = std::regex("upstream prematurely closed|reset by peer|auth request unexpected status");
+    expect_a_crash_to_fail_closed_and_kill_only_its_worker();
 }
 
 TEST_F(nginx_auth_request, a_pool_without_filters_or_no_sidecar_never_lets_a_request_through) {

@@ -2,6 +2,8 @@
 // httpd (mod_proxy_fcgi) running the shipped snippets, with the filter fixtures of
 // tests/fixtures/filters: each notification, request side and response side, as a client sees
 // it. The rows of docs/compatibility.md ("ISAPI filters behind a proxy") name these tests.
+#include <strings.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <regex>
@@ -148,6 +150,91 @@ TEST_F(isapi_filters, log_edits_the_access_log_record)
     const auto line = sidecar().wait_for_log(std::regex(R"(\{.*"edited-by=logfilter&was=a=1".*\})"), soon());
     ASSERT_TRUE(line) << sidecar().log();
     EXPECT_NE(line->find("\"logfilter\""), std::string::npos) << "the user the filter named: " << *line;
+    stop_all();
+}
+
+/// The access log line (json) whose query string logfilter edited from `was`.
+std::regex edited_log_line(const std::string& was)
+{
+    return std::regex(R"(\{.*"edited-by=logfilter&was=)" + was + R"(".*\})");
+}
+
+std::size_t header_count(const http_result& result, std::string_view name)
+{
+    std::size_t n = 0;
+    for (const auto& [field, value] : result.head.headers)
+        if (field.size() == name.size() && ::strncasecmp(field.data(), name.data(), name.size()) == 0) ++n;
+    return n;
+}
+
+TEST_F(isapi_filters, the_hosts_own_404_goes_through_send_response_send_raw_data_end_of_request_and_log)
+{
+    start_with({"headerfilter", "rawdatafilter", "logfilter"}, {}, "json");
+    // SEND_RESPONSE: a header added, the status changed; the request side's AddResponseHeaders
+    // (READ_RAW_DATA here) reach it too.
+    const auto changed = get("/scripts/nothing.dll?a=1", {"X-Set-Status: 410"});
+    EXPECT_EQ(changed.status, 410) << changed.describe();
+    EXPECT_EQ(changed.head.header("X-Filtered-By"), "headerfilter") << changed.describe();
+    EXPECT_EQ(changed.head.header("X-Seen-Content-Type"), "text/plain; charset=utf-8") << changed.describe();
+    EXPECT_EQ(changed.head.header("X-Raw-Request-Line"), "GET /scripts/nothing.dll?a=1 HTTP/1.1");
+    EXPECT_NE(changed.body.find("no extension is mapped to"), std::string::npos) << changed.describe();
+    // LOG: the record is the host's answer, with the status the client got.
+    const auto line = sidecar().wait_for_log(edited_log_line("a=1"), soon());
+    ASSERT_TRUE(line) << sidecar().log();
+    EXPECT_NE(line->find("\"status\":410"), std::string::npos) << *line;
+    EXPECT_NE(line->find("\"logfilter\""), std::string::npos) << *line;
+    // SEND_RAW_DATA sees the host's body; END_OF_REQUEST's WriteClient ends it.
+    const auto upper = get("/scripts/nothing.dll", {"X-Transform: upper"});
+    EXPECT_EQ(upper.status, 404) << upper.describe();
+    EXPECT_NE(upper.body.find("404 NOT FOUND: NO EXTENSION IS MAPPED TO"), std::string::npos) << upper.body;
+    const auto counted = get("/scripts/nothing.dll", {"X-Transform: count"});
+    EXPECT_EQ(counted.status, 404) << counted.describe();
+    EXPECT_NE(counted.body.find("404 Not Found: no extension is mapped to"), std::string::npos) << counted.body;
+    EXPECT_TRUE(counted.body.ends_with("\n[blocks: 1]\n")) << counted.body;
+    stop_all();
+}
+
+TEST_F(isapi_filters, the_hosts_own_413_goes_through_send_response_and_log)
+{
+    start_with({"headerfilter", "logfilter"}, "    max_request_body: 65536\n", "json");
+    const auto refused = post("/scripts/formdump.dll?c=3", std::string(1u << 20, 'x'),
+                              {"Content-Type: application/octet-stream"});
+    EXPECT_EQ(refused.status, 413) << refused.describe();
+    EXPECT_EQ(refused.head.header("X-Filtered-By"), "headerfilter") << refused.describe();
+    const auto line = sidecar().wait_for_log(edited_log_line("c=3"), soon());
+    ASSERT_TRUE(line) << sidecar().log();
+    EXPECT_NE(line->find("\"status\":413"), std::string::npos) << *line;
+    stop_all();
+}
+
+TEST_F(isapi_filters, a_filters_own_response_goes_through_send_response_and_log)
+{
+    start_with({"authfilter", "headerfilter", "logfilter"}, {}, "json");
+    const auto denied = get("/scripts/hello.dll?b=2");
+    EXPECT_EQ(denied.status, 401) << denied.describe();
+    EXPECT_EQ(denied.head.header("WWW-Authenticate"), "Basic realm=\"isapi-fcgi test\"");
+    EXPECT_EQ(denied.body, "authfilter: credentials required\n");
+    EXPECT_EQ(denied.head.header("X-Filtered-By"), "headerfilter") << "SEND_RESPONSE: " << denied.describe();
+    EXPECT_EQ(header_count(denied, "X-Access-Denied-Seen"), 1u) << "ACCESS_DENIED once: " << denied.describe();
+    const auto line = sidecar().wait_for_log(edited_log_line("b=2"), soon());
+    ASSERT_TRUE(line) << sidecar().log();
+    EXPECT_NE(line->find("\"status\":401"), std::string::npos) << *line;
+    // SEND_RESPONSE may change a filter's status as any other.
+    const auto changed = get("/scripts/hello.dll", {"X-Set-Status: 403"});
+    EXPECT_EQ(changed.status, 403) << changed.describe();
+    stop_all();
+}
+
+TEST_F(isapi_filters, the_500_for_a_failing_filter_goes_through_send_response_and_log)
+{
+    start_with({"misusefilter", "headerfilter", "logfilter"}, {}, "json");
+    const auto failed = get("/scripts/hello.dll?d=4", {"X-Misuse: status"});
+    EXPECT_EQ(failed.status, 500) << failed.describe();
+    EXPECT_EQ(failed.body.find("Hello"), std::string::npos) << "never served unfiltered";
+    EXPECT_EQ(failed.head.header("X-Filtered-By"), "headerfilter") << failed.describe();
+    const auto line = sidecar().wait_for_log(edited_log_line("d=4"), soon());
+    ASSERT_TRUE(line) << sidecar().log();
+    EXPECT_NE(line->find("\"status\":500"), std::string::npos) << *line;
     stop_all();
 }
 

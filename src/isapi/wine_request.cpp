@@ -1,0 +1,71 @@
+#include "isapi/wine_request.hpp"
+
+#include <chrono>
+#include <string>
+
+#include <spdlog/spdlog.h>
+
+#include "engine/log_text.hpp"
+#include "engine/request.hpp"
+#include "engine/simple_response.hpp"
+#include "isapi/request_access_record.hpp"
+#include "isapi/pool_host.hpp"
+#include "logging/access_log_line.hpp"
+
+namespace isapi_fcgi::isapi {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+void write_access_log(pool_host& pool, const engine::request& r, std::string_view extension,
+                      const wine::relay_outcome& outcome, std::chrono::microseconds duration) {
+    auto* log = pool.access_log();
+    if (!log) return;
+    auto record = request_access_record(r.params(), pool.settings().name);
+    record.extension = extension;
+    record.status = outcome.client_gone ? logging::client_closed_request : outcome.status;
+    // No dwHttpStatusCode crosses the pipe: the status the response carried is the closest.
+    record.iis_status = outcome.status;
+    record.bytes_received = outcome.bytes_in;
+    record.bytes_sent = outcome.bytes_out;
+    record.duration = duration;
+    log->info("{}", logging::format_access_line(pool.access_format(), record));
+}
+
+}  // namespace
+
+void serve_under_wine(const std::shared_ptr<pool_host>& pool, std::shared_ptr<engine::request> r,
+                      std::size_t extension, url_match match) {
+    auto& observer = pool->observer();
+    const std::string& name = pool->settings().isapi.extensions[extension].name;
+    const auto& params = r->params();
+    observer.request_started({r->serial(), pool->settings().name, name, extension, params.get("REQUEST_METHOD"),
+                              params.get("REQUEST_URI")});
+    const auto started = clock::now();
+    auto finished = [pool, r, extension, started](const wine::relay_outcome& outcome) {
+        const auto duration = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started);
+        const std::string& ext_name = pool->settings().isapi.extensions[extension].name;
+        write_access_log(*pool, *r, ext_name, outcome, duration);
+        pool->observer().request_finished({r->serial(), pool->settings().name, ext_name, extension, outcome.status,
+                                           outcome.status, false, outcome.timed_out, outcome.bytes_in,
+                                           outcome.bytes_out, duration});
+    };
+    const auto refuse = [&](unsigned status, std::string_view body) {
+        r->write_copy(engine::make_simple_response(static_cast<int>(status), body));
+        r->end();
+        finished({.status = status});
+    };
+    if (const auto stopped = observer.extension_stopped(extension); !stopped.empty()) {
+        spdlog::warn("{} 503: extension '{}' is stopped: {}", r->log_context(), name, engine::log_text(stopped));
+        return refuse(503, "503 Service Unavailable: the extension is stopped\n");
+    }
+    if (const auto admission = observer.admit(r->serial()); admission.refused) {
+        if (admission.log_it)
+            spdlog::error("{} answering 500: the same request crashed a worker moments ago (crash_quarantine)",
+                          r->log_context());
+        return refuse(500, "500 Internal Server Error\n");
+    }
+    pool->wine_extension(extension)->handle(std::move(r), std::move(match), std::move(finished));
+}
+
+}  // namespace isapi_fcgi::isapi

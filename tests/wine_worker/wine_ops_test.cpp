@@ -1,0 +1,237 @@
+// A Windows DLL under Wine, operated like a native extension, through real nginx and the
+// master: its requests in the pool's status, metrics and access log; a crashing DLL's Windows
+// worker counted by the crash quarantine and by rapid-fail protection, which stops that
+// extension (503) while the pool's native extension keeps serving.
+#include <signal.h>
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "ops/ops_fixture.hpp"
+
+namespace isapi_fcgi::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string wine_pool_yaml(const std::string& extra) {
+    const std::string dlls = ISAPI_WINE_DLL_DIR;
+    return "allow_root: true\nshutdown_timeout: 10s\n"
+           "log: { level: info, access_log: @DIR@/access.log, access_format: text }\n"
+           "pools:\n"
+           "  - name: app\n    listen: unix:@DIR@/app.sock\n    status_path: /status\n    metrics_path: /metrics\n"
+           "    workers: 1\n    extension_threads: 4\n" +
+           extra +
+           "    extensions:\n"
+           "      - { name: winhello, path: " + dlls + "/hello.dll, urls: /scripts/winhello.dll, runtime: wine }\n"
+           "      - { name: winmisbehave, path: " + dlls + "/winmisbehave.dll, urls: /scripts/winmisbehave.dll, "
+           "runtime: wine }\n"
+           "      - { name: hello, path: " + ops_extension("hello").string() + ", urls: /scripts/hello.dll }\n";
+}
+
+/// Polls `holds` (bounded): the counters and the access line of a request are written after
+/// its response reached the client, so a test reading them at once could run ahead of them.
+template <class Condition>
+bool eventually(Condition holds, std::chrono::seconds bound = 30s) {
+    const auto until = std::chrono::steady_clock::now() + bound;
+    while (!holds()) {
+        if (std::chrono::steady_clock::now() > until) return false;
+        std::this_thread::sleep_for(20ms);
+    }
+    return true;
+}
+
+const json_value* extension_entry(const json_value& status, const std::string& name) {
+    for (const auto& e : status["extensions"].items())
+        if (e["name"].text() == name) return &e;
+    return nullptr;
+}
+
+class wine_operations : public ops_test {
+protected:
+    void start_wine(const std::string& extra) {
+        start(wine_pool_yaml(extra), true, {"WINEPREFIX=" ISAPI_WINE_TEST_PREFIX});
+        web_ = &start_front("nginx");
+        // What nginx says about the connection a crashed Windows worker's request lost.
+        allowed_nginx_problems_ = std::regex("upstream prematurely closed|recv\\(\\) failed|reset by peer");
+    }
+
+    http_result get(const std::string& path) { return http_get(work_, web_->url(path)); }
+
+    /// The access log's lines so far that mention `needle`.
+    std::vector<std::string> access_lines(const std::string& needle) {
+        std::ifstream in(work_.file("access.log"));
+        std::vector<std::string> lines;
+        for (std::string line; std::getline(in, line);)
+            if (line.find(needle) != std::string::npos) lines.push_back(line);
+        return lines;
+    }
+
+    web_front* web_ = nullptr;
+};
+
+TEST_F(wine_operations, a_wine_extensions_requests_are_in_status_metrics_and_the_access_log) {
+    start_wine("");
+    for (int i = 0; i < 3; ++i) {
+        const auto ok = get("/scripts/winhello.dll");
+        ASSERT_EQ(ok.status, 200) << ok.describe() << tail(master().error_output());
+    }
+    const auto printed = get("/scripts/winmisbehave.dll/print");
+    ASSERT_EQ(printed.status, 200) << printed.describe();
+
+    ASSERT_TRUE(eventually([&] {
+        return status_json()["responses by code"]["200"].number() == 4 && access_lines("ext=win").size() == 4;
+    })) << tail(master().error_output());
+    const auto status = status_json();
+    const auto* winhello = extension_entry(status, "winhello");
+    ASSERT_NE(winhello, nullptr);
+    EXPECT_EQ((*winhello)["state"].text(), "loaded");
+    EXPECT_EQ((*winhello)["requests"].number(), 3);
+    EXPECT_EQ((*winhello)["errors"].number(), 0);
+    EXPECT_GT((*winhello)["duration us"].number(), 0);
+    const auto* winmisbehave = extension_entry(status, "winmisbehave");
+    ASSERT_NE(winmisbehave, nullptr);
+    EXPECT_EQ((*winmisbehave)["requests"].number(), 1);
+    EXPECT_EQ(status["responses by code"]["200"].number(), 4);
+    // The body bytes the clients got: hello's 19 bytes three times and "printed\n".
+    EXPECT_EQ(status["bytes out"].number(), 3 * 19 + 8);
+
+    // The Windows workers, with their pids and memory, under the Linux worker that owns them.
+    ASSERT_EQ(status["workers list"].items().size(), 1U);
+    const auto& windows = status["workers list"].items()[0]["windows workers"].items();
+    ASSERT_EQ(windows.size(), 2U) << "winhello and winmisbehave";
+    std::set<std::string> names;
+    for (const auto& ww : windows) {
+        names.insert(ww["extension"].text());
+        EXPECT_GT(ww["pid"].number(), 0);
+        EXPECT_GT(ww["resident memory"].number(), 1e6) << ww["extension"].text();
+    }
+    EXPECT_EQ(names, (std::set<std::string>{"winhello", "winmisbehave"}));
+
+    const auto text = metrics();
+    EXPECT_TRUE(std::regex_search(text, std::regex(R"(isapi_fcgi_windows_worker_resident_memory_bytes\{pool="app",)"
+                                                   R"(worker="\d+",extension="winhello",pid="\d+"\} [1-9]\d{6,})")))
+        << text;
+    EXPECT_NE(text.find("isapi_fcgi_extension_requests_total{pool=\"app\",extension=\"winhello\"} 3"), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("isapi_fcgi_extension_loaded{pool=\"app\",extension=\"winmisbehave\"} 1"), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("isapi_fcgi_responses_total{pool=\"app\",code=\"200\"} 4"), std::string::npos) << text;
+
+    // One line per request, as a native extension's: method, URL, status, bytes, duration, name.
+    const auto lines = access_lines("ext=winhello");
+    ASSERT_EQ(lines.size(), 3U) << tail(master().error_output());
+    EXPECT_TRUE(std::regex_search(lines[0], std::regex(R"("GET /scripts/winhello\.dll" 200 200 in=0 out=19 \d+us ext=winhello)")))
+        << lines[0];
+    ASSERT_EQ(access_lines("ext=winmisbehave").size(), 1U);
+    stop_master();
+}
+
+TEST_F(wine_operations, a_crashing_dll_is_quarantined_then_stopped_by_rapid_fail_while_native_serves) {
+    start_wine("    crash_quarantine: 60s\n    rapid_fail: { max_crashes: 3, interval: 5m }\n");
+    ASSERT_EQ(get("/scripts/winmisbehave.dll").status, 200);
+
+    // The first crash: 502 for its request, the request quarantined, a restart counted.
+    auto mark = log_mark();
+    const auto crashed = get("/scripts/winmisbehave.dll/crash?n=1");
+    EXPECT_EQ(crashed.status, 502) << crashed.describe();
+    ASSERT_TRUE(wait_log(R"(pool app: quarantined GET /scripts/winmisbehave\.dll/crash\?n=1 for 60s: it crashed the )"
+                         R"(Windows worker of extension 'winmisbehave' in worker \d+)",
+                         30s, mark))
+        << tail(master().error_output());
+    const auto repeat_mark = log_mark();
+    const auto repeat = get("/scripts/winmisbehave.dll/crash?n=1");
+    EXPECT_EQ(repeat.status, 500) << repeat.describe();
+    EXPECT_TRUE(wait_log("answering 500: the same request crashed a worker moments ago \\(crash_quarantine\\)", 20s,
+                         repeat_mark));
+    // No Windows worker ran it: the extension's other URLs are served by the one started after
+    // the crash, and no second crash was counted.
+    ASSERT_EQ(get("/scripts/winmisbehave.dll").status, 200);
+    auto status = status_json();
+    EXPECT_EQ(status["restarts by cause"]["windows_worker_crash"].number(), 1);
+    EXPECT_EQ(status["restarts by cause"]["crash"].number(), 0) << "the Linux worker lives on";
+    ASSERT_EQ(status["quarantined requests"].items().size(), 1U);
+    EXPECT_EQ(status["quarantined requests"].items()[0]["request"].text(), "GET /scripts/winmisbehave.dll/crash?n=1");
+    EXPECT_EQ(status["quarantined requests"].items()[0]["refused"].number(), 1);
+
+    // Two more crashes (other requests) within the interval trip the extension's rapid-fail
+    // protection: the extension is stopped, the pool is not.
+    mark = log_mark();
+    EXPECT_EQ(get("/scripts/winmisbehave.dll/crash?n=2").status, 502);
+    ASSERT_TRUE(wait_log(R"(quarantined GET /scripts/winmisbehave\.dll/crash\?n=2)", 30s, mark));
+    EXPECT_EQ(get("/scripts/winmisbehave.dll/crash?n=3").status, 502);
+    ASSERT_TRUE(wait_log(R"(pool app: extension 'winmisbehave' \(.*winmisbehave\.dll\): rapid-fail protection: 3 )"
+                         R"(Windows worker failures within 300s; the extension is stopped)",
+                         30s, mark))
+        << tail(master().error_output());
+
+    mark = log_mark();
+    const auto refused = get("/scripts/winmisbehave.dll");
+    EXPECT_EQ(refused.status, 503) << refused.describe();
+    EXPECT_TRUE(wait_log(R"(503: extension 'winmisbehave' is stopped: rapid-fail protection)", 20s, mark));
+    // The pool's native extension and its other Wine extension serve on.
+    EXPECT_EQ(get("/scripts/hello.dll").status, 200);
+    EXPECT_EQ(get("/scripts/winhello.dll").status, 200);
+
+    ASSERT_TRUE(eventually([&] {
+        return status_json()["responses by code"]["503"].number() == 1 &&
+               access_lines("\"GET /scripts/winmisbehave.dll\" 503").size() == 1 &&
+               access_lines("\"GET /scripts/winhello.dll\" 200").size() == 1;
+    })) << tail(master().error_output());
+    status = status_json();
+    EXPECT_EQ(status["restarts by cause"]["windows_worker_crash"].number(), 3);
+    EXPECT_EQ(status["quarantined total"].number(), 3);
+    EXPECT_EQ(status["workers ready"].number(), 1);
+    const auto* winmisbehave = extension_entry(status, "winmisbehave");
+    ASSERT_NE(winmisbehave, nullptr);
+    EXPECT_EQ((*winmisbehave)["state"].text(), "failed");
+    EXPECT_NE((*winmisbehave)["load error"].text().find("stopped: rapid-fail protection"), std::string::npos);
+    const auto text = metrics();
+    EXPECT_NE(text.find("isapi_fcgi_up{pool=\"app\"} 1"), std::string::npos) << text;
+    EXPECT_NE(text.find("isapi_fcgi_worker_restarts_total{pool=\"app\",cause=\"windows_worker_crash\"} 3"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("isapi_fcgi_responses_total{pool=\"app\",code=\"503\"} 1"), std::string::npos) << text;
+    EXPECT_EQ(access_lines("\"GET /scripts/winmisbehave.dll\" 503").size(), 1U);
+
+    // A reload (SIGHUP) starts the stopped extension afresh, its count reset.
+    mark = log_mark();
+    ASSERT_EQ(::kill(master().pid(), SIGHUP), 0);
+    ASSERT_TRUE(wait_log("reload complete", 60s, mark)) << tail(master().error_output());
+    const auto revived = get("/scripts/winmisbehave.dll");
+    EXPECT_EQ(revived.status, 200) << revived.describe() << tail(master().error_output());
+    const auto reloaded = status_json();
+    const auto* after_reload = extension_entry(reloaded, "winmisbehave");
+    ASSERT_NE(after_reload, nullptr);
+    EXPECT_EQ((*after_reload)["state"].text(), "loaded");
+    stop_master();
+}
+
+TEST_F(wine_operations, without_a_master_the_process_itself_quarantines_and_stops_a_crashing_dll) {
+    single_process_ = true;
+    start_wine("    crash_quarantine: 60s\n    rapid_fail: { max_crashes: 2, interval: 5m }\n");
+    auto mark = log_mark();
+    EXPECT_EQ(get("/scripts/winmisbehave.dll/crash?n=1").status, 502);
+    ASSERT_TRUE(wait_log(R"(pool app: quarantined GET /scripts/winmisbehave\.dll/crash\?n=1 for 60s)", 30s, mark))
+        << tail(master().error_output());
+    EXPECT_EQ(get("/scripts/winmisbehave.dll/crash?n=1").status, 500);
+    EXPECT_EQ(get("/scripts/winmisbehave.dll/crash?n=2").status, 502);
+    ASSERT_TRUE(wait_log(R"(extension 'winmisbehave' \(.*\): rapid-fail protection: 2 Windows worker failures within )"
+                         R"(300s; the extension is stopped)",
+                         30s, mark))
+        << tail(master().error_output());
+    EXPECT_EQ(get("/scripts/winmisbehave.dll").status, 503);
+    EXPECT_EQ(get("/scripts/hello.dll").status, 200);
+    EXPECT_EQ(get("/scripts/winhello.dll").status, 200);
+    const auto status = status_json();
+    EXPECT_EQ(status["restarts by cause"]["windows_worker_crash"].number(), 2);
+    EXPECT_EQ(status["quarantined total"].number(), 2);
+    stop_master();
+}
+
+}  // namespace
+}  // namespace isapi_fcgi::test
