@@ -14,7 +14,9 @@
 #include "isapi/authorizer.hpp"
 #include "isapi/filtered_channel.hpp"
 #include "isapi/isapi_request.hpp"
+#include "isapi/request_access_record.hpp"
 #include "isapi/wine_request.hpp"
+#include "logging/access_log_line.hpp"
 #include "logging/file_sink.hpp"
 #include "logging/logging.hpp"
 
@@ -34,6 +36,18 @@ std::shared_ptr<spdlog::logger> make_access_log(const std::string& target) {
 void answer(engine::request& r, int status, std::string_view body) {
     r.write_copy(engine::make_simple_response(status, body));
     r.end();
+}
+
+/// The host's own answer to a request of a pool (no extension made it), with its access-log line
+/// as for any other response.
+void answer_logged(engine::request& r, const pool_host& pool, int status, std::string_view body) {
+    answer(r, status, body);
+    auto* log = pool.access_log();
+    if (!log) return;
+    auto record = request_access_record(r.params(), pool.settings().name);
+    record.status = static_cast<unsigned>(status);
+    record.bytes_sent = body.size();
+    log->info("{}", logging::format_access_line(pool.access_format(), record));
 }
 
 void answer_filtered(filtered_channel& channel, int status, std::string_view body) {
@@ -111,7 +125,7 @@ void isapi_host::serve(std::shared_ptr<request_channel> channel, filtered_channe
     // The host's own answers: through the filters' response side in a pool with filters.
     const auto reply = [&](int status, std::string_view body) {
         if (filtered) return answer_filtered(*filtered, status, body);
-        answer(*r, status, body);
+        answer_logged(*r, *pool, status, body);
     };
     const auto& params = channel->params();
     auto mapped = pool->urls().map(params);

@@ -59,7 +59,8 @@ worker_observer::worker_observer(const scoreboard& board, worker_slot& slot,
 
 void worker_observer::extension_loading(std::size_t index) noexcept {
     const auto name = index < name_index_.size() ? name_index_[index] : max_extensions;
-    slot_.loading_extension.store(name < max_extensions ? name + 1 : 0, std::memory_order_release);
+    slot_.loading_extension.store(name < max_extensions ? static_cast<std::uint32_t>(name + 1) : 0U,
+                                  std::memory_order_release);
 }
 
 void worker_observer::extension_loaded(std::size_t index, std::string_view error) noexcept {

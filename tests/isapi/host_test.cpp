@@ -190,6 +190,11 @@ TEST_F(isapi_host, access_log_line_has_method_url_and_status)
         << *line;
     EXPECT_NE(line->find("out=19"), std::string::npos) << *line;
     EXPECT_NE(line->find("ext=hello"), std::string::npos) << *line;
+    // The host's own answers are requests too: one line each, with what the client got.
+    auto missing_line = wait_access_line("GET /scripts/nothing.dll?from=access-log", mark);
+    ASSERT_TRUE(missing_line.has_value()) << tail(sidecar().log());
+    EXPECT_NE(missing_line->find("\" 404 "), std::string::npos) << *missing_line;
+    EXPECT_NE(missing_line->find("out=" + std::to_string(missing.body.size())), std::string::npos) << *missing_line;
 
     auto redirect_mark = sidecar().log_mark();
     auto redirect = get("/scripts/redirect.dll?url=%2Fx");
@@ -212,6 +217,9 @@ TEST_F(isapi_host_limits, declared_body_over_max_request_body_gets_413)
     EXPECT_EQ(result.status, 413) << result.describe();
     EXPECT_TRUE(sidecar().wait_for_log(loose(R"(413.*max_request_body)"), soon(), mark))
         << tail(sidecar().log());
+    auto line = wait_access_line("POST /scripts/formdump.dll", mark);
+    ASSERT_TRUE(line.has_value()) << tail(sidecar().log());
+    EXPECT_NE(line->find("\" 413 "), std::string::npos) << *line;
     // Within the limit, the same extension works.
     auto small = post("/scripts/formdump.dll", std::string(1000, 'y'));
     EXPECT_EQ(small.status, 200) << small.describe();
