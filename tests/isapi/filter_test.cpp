@@ -114,6 +114,19 @@ TEST_F(isapi_filters, a_401_from_an_extension_raises_access_denied_before_send_r
     stop_all();
 }
 
+TEST_F(isapi_filters, url_map_sees_the_url_and_its_physical_path_under_the_document_root)
+{
+    const auto root = work().file("www");
+    std::filesystem::create_directories(root);
+    start_with({"headerfilter"}, "    document_root: " + root.string() + "\n");
+    const auto mapped = get("/scripts/hello.dll/more?q=1");
+    EXPECT_EQ(mapped.status, 200) << mapped.describe();
+    EXPECT_EQ(mapped.head.header("X-Url-Map"),
+              "/scripts/hello.dll/more -> " + root.string() + "/scripts/hello.dll/more")
+        << mapped.describe();
+    stop_all();
+}
+
 TEST_F(isapi_filters, send_raw_data_rewrites_the_body_block_by_block)
 {
     start_with({"rawdatafilter"});
