@@ -40,6 +40,22 @@ bool has_warning(const import_result& r, const std::string& part) {
     return false;
 }
 
+// web.config imported as the application at /app, C:\inetpub\app mapped to /opt/app.
+import_options web_app_options() {
+    import_options options;
+    options.url_prefix = "/app";
+    options.physical_dir = "C:\\inetpub\\app";
+    options.maps = {{"C:\\inetpub\\app", "/opt/app"}};
+    return options;
+}
+
+// web.config with `filters` (an <isapiFilters> element) inserted, imported as web_app_options.
+import_result import_web_config_with_filters(const std::string& filters) {
+    std::string web_config = read_config("web.config");
+    web_config.replace(web_config.find("<httpErrors"), 0, filters);
+    return import_iis(web_config, web_app_options());
+}
+
 TEST(windows_paths, variables_maps_and_the_default_root) {
     std::string unknown;
     EXPECT_EQ(expand_variables("%SystemDrive%\\inetpub\\x.dll", unknown), "C:\\inetpub\\x.dll");
@@ -169,11 +185,7 @@ TEST(import, site_option_selects_one_site) {
 }
 
 TEST(import, web_config_with_clear_wildcard_script_map_and_prefix) {
-    import_options options;
-    options.url_prefix = "/app";
-    options.physical_dir = "C:\\inetpub\\app";
-    options.maps = {{"C:\\inetpub\\app", "/opt/app"}};
-    const auto r = import_iis(read_config("web.config"), options);
+    const auto r = import_iis(read_config("web.config"), web_app_options());
     ASSERT_TRUE(r.ok) << r.error;
     const auto settings = config::load_string(r.yaml, "imported.yaml");
     ASSERT_EQ(settings.pools.size(), 1u);
@@ -316,14 +328,8 @@ TEST(import, isapi_filters_become_each_pools_filters_in_iis_order) {
         EXPECT_TRUE(has_warning(r, expected)) << expected;
     }
     // A web.config's own <isapiFilters> are its application's.
-    import_options app;
-    app.url_prefix = "/app";
-    app.physical_dir = "C:\\inetpub\\app";
-    app.maps = {{"C:\\inetpub\\app", "/opt/app"}};
-    std::string web_config = read_config("web.config");
-    web_config.replace(web_config.find("<httpErrors"), 0,
-                       "<isapiFilters><filter name=\"Sso\" path=\"C:\\inetpub\\app\\sso.dll\"/></isapiFilters>");
-    const auto web = import_iis(web_config, app);
+    const auto web = import_web_config_with_filters(
+        "<isapiFilters><filter name=\"Sso\" path=\"C:\\inetpub\\app\\sso.dll\"/></isapiFilters>");
     ASSERT_TRUE(web.ok) << web.error;
     EXPECT_NE(web.yaml.find("    filters:\n      - name: \"Sso\"\n        path: \"/opt/app/sso.so\""), std::string::npos)
         << web.yaml;
@@ -333,15 +339,9 @@ TEST(import, isapi_filters_become_each_pools_filters_in_iis_order) {
 // IIS filter names may hold anything; the sidecar's are 1 to 64 of A-Z a-z 0-9 _ . - (found by
 // the iis_import fuzzer: a name with '<' and a filter without a path made YAML that did not load).
 TEST(import, filter_names_become_configuration_names_and_a_filter_without_a_path_is_skipped) {
-    import_options app;
-    app.url_prefix = "/app";
-    app.physical_dir = "C:\\inetpub\\app";
-    app.maps = {{"C:\\inetpub\\app", "/opt/app"}};
-    std::string web_config = read_config("web.config");
-    web_config.replace(web_config.find("<httpErrors"), 0,
-                       "<isapiFilters><filter name=\"Url Rewriter &lt;v2&gt;\" path=\"C:\\inetpub\\app\\rw.dll\"/>"
-                       "<filter name=\"NoPath\" path=\"\"/></isapiFilters>");
-    const auto web = import_iis(web_config, app);
+    const auto web = import_web_config_with_filters(
+        "<isapiFilters><filter name=\"Url Rewriter &lt;v2&gt;\" path=\"C:\\inetpub\\app\\rw.dll\"/>"
+        "<filter name=\"NoPath\" path=\"\"/></isapiFilters>");
     ASSERT_TRUE(web.ok) << web.error;
     EXPECT_NE(web.yaml.find("      - name: \"Url-Rewriter--v2-\"\n        path: \"/opt/app/rw.so\""), std::string::npos)
         << web.yaml;
