@@ -9,8 +9,13 @@ namespace isapi_fcgi::engine {
 
 class connection;
 
-/// The live connections of a server, for closing them all at stop. Connections register when
-/// they start and are forgotten when destroyed; the registry never keeps one alive.
+/// The live connections of a server, for draining or closing them all. Connections register
+/// when they start and are forgotten when destroyed; the registry never keeps one alive.
+///
+/// A connection can register after the drain or stop began: the kernel handed it to a pending
+/// accept just before the listener closed, and its peer is already sending a request on it. It
+/// gets what the others got (drained: its request is served; stopped: closed), decided under
+/// the same lock as the snapshot the others were drained from, so none is missed.
 class connection_registry {
 public:
     std::uint64_t next_id() noexcept;
@@ -22,10 +27,14 @@ public:
     bool empty();
 
 private:
-    std::vector<std::shared_ptr<connection>> snapshot();
+    enum class admission { serve, drain_serving_kept, drain_closing_idle, close };
+
+    std::vector<std::shared_ptr<connection>> enter(admission mode);
+    static void apply(admission mode, connection& c);
 
     std::mutex mutex_;
     std::uint64_t next_id_ = 1;
+    admission admission_ = admission::serve;
     std::unordered_map<std::uint64_t, std::weak_ptr<connection>> live_;
 };
 

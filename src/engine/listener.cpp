@@ -59,7 +59,12 @@ private:
 
 listener::listener(asio::io_context& io, std::shared_ptr<pool_context> pool,
                    std::shared_ptr<connection_registry> registry, const config::listen_address& address)
-    : io_(io), pool_(std::move(pool)), registry_(std::move(registry)), acceptor_(io), retry_timer_(io) {
+    : io_(io),
+      pool_(std::move(pool)),
+      registry_(std::move(registry)),
+      strand_(asio::make_strand(io)),
+      acceptor_(io),
+      retry_timer_(io) {
     switch (address.type) {
     case config::listen_address::kind::unix_socket: open_unix(address); break;
     case config::listen_address::kind::tcp: open_tcp(address); break;
@@ -131,6 +136,14 @@ void listener::start() {
     do_accept();
 }
 
+void listener::stop_accepting() {
+    asio::dispatch(strand_, [self = shared_from_this()] {
+        self->close();
+        // No accept is outstanding while a retry waits; the cancelled wait's handler does nothing.
+        if (!self->accept_outstanding_) self->settled_.store(true, std::memory_order_release);
+    });
+}
+
 void listener::close() {
     closed_ = true;
     io_error ignored;
@@ -162,25 +175,37 @@ std::string listener::local_address() const {
 
 void listener::do_accept() {
     if (closed_) return;
-    acceptor_.async_accept(asio::make_strand(io_), [self = shared_from_this()](io_error ec, connection_socket socket) {
-        self->on_accept(ec, std::move(socket));
-    });
+    accept_outstanding_ = true;
+    acceptor_.async_accept(asio::make_strand(io_),
+                           asio::bind_executor(strand_, [self = shared_from_this()](io_error ec, connection_socket socket) {
+                               self->on_accept(ec, std::move(socket));
+                           }));
 }
 
 void listener::on_accept(io_error ec, asio::basic_stream_socket<stream_protocol, strand_type> socket) {
-    if (closed_ || ec == asio::error::operation_aborted) return;
-    if (ec) {
+    accept_outstanding_ = false;
+    // Accepted before the listener closed: the peer is waiting for an answer on it.
+    if (!ec) admit(std::move(socket));
+    if (closed_) {
+        settled_.store(true, std::memory_order_release);
+        return;
+    }
+    if (ec && ec != asio::error::operation_aborted) {
         static log_throttle throttle;
         if (throttle.allow())
             spdlog::error("pool {}: accept on {} failed: {}{}", pool_->settings.name, local_address(), ec.message(),
                           transient(ec) ? "; retrying in 100ms" : "");
         // Out of descriptors: back off instead of spinning on a listen queue we cannot drain.
         retry_timer_.expires_after(std::chrono::milliseconds(100));
-        retry_timer_.async_wait([self = shared_from_this()](io_error e) {
+        retry_timer_.async_wait(asio::bind_executor(strand_, [self = shared_from_this()](io_error e) {
             if (!e) self->do_accept();
-        });
+        }));
         return;
     }
+    do_accept();
+}
+
+void listener::admit(asio::basic_stream_socket<stream_protocol, strand_type> socket) {
     keep_from_children(socket.native_handle());
     auto& stats = pool_->stats;
     stats.accepted_connections.fetch_add(1, std::memory_order_relaxed);
@@ -194,9 +219,9 @@ void listener::on_accept(io_error ec, asio::basic_stream_socket<stream_protocol,
                 spdlog::warn("pool {}: refused a connection from a client outside allowed_clients", pool_->settings.name);
             io_error ignored;
             socket.close(ignored);
-            return do_accept();
+            return;
         }
-        socket.set_option(asio::ip::tcp::no_delay(true), ec);
+        socket.set_option(asio::ip::tcp::no_delay(true), peer_ec);
     }
     const bool overloaded =
         stats.active_connections.load(std::memory_order_relaxed) >= pool_->settings.limit.max_connections;
@@ -209,7 +234,6 @@ void listener::on_accept(io_error ec, asio::basic_stream_socket<stream_protocol,
     auto c = std::make_shared<connection>(std::move(socket), pool_, registry_, registry_->next_id(), overloaded);
     registry_->add(c);
     c->start();
-    do_accept();
 }
 
 }  // namespace isapi_fcgi::engine

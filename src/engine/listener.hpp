@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -25,7 +26,14 @@ public:
     listener& operator=(const listener&) = delete;
 
     void start();
-    /// Stops accepting and removes our unix socket file. Call on the io_context.
+    /// Stops accepting, on the listener's strand, and removes our unix socket file. A connection
+    /// the kernel handed to a pending accept before that is still admitted: its peer may be
+    /// sending a request on it already, so it joins the registry's drain (or stop) rather than
+    /// being reset.
+    void stop_accepting();
+    /// stop_accepting has run and no accept can complete any more (its last handler has run).
+    bool settled() const noexcept { return settled_.load(std::memory_order_acquire); }
+    /// Closes at once; only while no I/O thread runs (before run or after it returned).
     void close();
     /// `unix:/path` or `tcp:HOST:PORT` with the port really bound.
     std::string local_address() const;
@@ -36,16 +44,21 @@ private:
     void adopt_fd(const config::listen_address& address);
     void do_accept();
     void on_accept(io_error ec, asio::basic_stream_socket<stream_protocol, strand_type> socket);
+    void admit(asio::basic_stream_socket<stream_protocol, strand_type> socket);
 
     asio::io_context& io_;
     std::shared_ptr<pool_context> pool_;
     std::shared_ptr<connection_registry> registry_;
+    /// Accept completions, retries and stop_accepting run here: the acceptor is not thread-safe.
+    strand_type strand_;
     acceptor_type acceptor_;
     asio::steady_timer retry_timer_;
     std::string unix_path_;
     file_identity unix_file_;
     bool tcp_ = false;
     bool closed_ = false;
+    bool accept_outstanding_ = false;
+    std::atomic<bool> settled_{false};
 };
 
 }  // namespace isapi_fcgi::engine

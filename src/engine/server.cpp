@@ -61,7 +61,7 @@ public:
     void stop() {
         if (stopping_.exchange(true)) return;
         asio::post(io_, [this] {
-            for (auto& l : listeners_) l->close();
+            for (auto& l : listeners_) l->stop_accepting();
             cancel_signals();
             drain_timer_.cancel();
             registry_->close_all();
@@ -72,7 +72,7 @@ public:
     void drain(std::chrono::milliseconds timeout, bool serve_kept_connections = true) {
         if (stopping_.load() || draining_.exchange(true)) return;
         asio::post(io_, [this, serve_kept_connections] {
-            for (auto& l : listeners_) l->close();
+            for (auto& l : listeners_) l->stop_accepting();
             registry_->drain_all(serve_kept_connections);
             check_drained();
         });
@@ -126,11 +126,13 @@ public:
         });
     }
 
-    /// While draining, on the io_context: once no connection is left, nothing but the signal
-    /// wait keeps run() going; cancel it so run() returns.
+    /// While draining, on the io_context: once no connection is left, and none can still arrive
+    /// from an accept that completed as the listeners closed, nothing but the signal wait keeps
+    /// run() going; cancel it so run() returns.
     void check_drained() {
         if (stopping_.load()) return;
-        if (registry_->empty()) {
+        const bool accepts_settled = std::all_of(listeners_.begin(), listeners_.end(), [](const auto& l) { return l->settled(); });
+        if (accepts_settled && registry_->empty()) {
             cancel_signals();
             return;
         }
