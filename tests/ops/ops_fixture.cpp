@@ -224,6 +224,9 @@ void ops_test::TearDown() {
     if (nginx_) {
         const auto problems = nginx_->error_log_problems(allowed_nginx_problems_);
         EXPECT_TRUE(problems.empty()) << "nginx error log:\n" << nginx_->error_log();
+        // Whatever failed, nginx's own account of the upstream (a reset, a premature close) is
+        // the first thing needed to tell a front-end race from ours.
+        if (HasFailure() && problems.empty()) std::cerr << "--- nginx error log ---\n" << tail(nginx_->error_log(), 6000);
         nginx_->stop();
         nginx_.reset();
     }
