@@ -90,16 +90,18 @@ protected:
         options.env.push_back("CONFIGURED_SUFFIX=from-the-environment");
         options.pool_extra = "    extension_threads: " + std::to_string(extension_threads) + "\n";
         // regsettings' keys, as regedit exports them on the IIS machine (UTF-16LE with a BOM).
-        write_utf16_reg_file(samples_dir / "greeter.reg",
+        // In this test's own directory: ctest runs the fixture's tests in parallel, and a file
+        // beside the samples was rewritten by one test's SetUp while another's sidecar read it
+        // ("empty file") or saved its counter over it.
+        write_utf16_reg_file(registry_file(),
                              u"Windows Registry Editor Version 5.00\r\n\r\n"
                              u"[HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\Greeter]\r\n"
                              u"\"Greeting\"=\"Gr\u00fc\u00df Gott\"\r\n"
                              u"\"MaxNameLength\"=dword:00000008\r\n"
                              u"\"BannedNames\"=hex(7):6d,00,61,00,6c,00,6c,00,6f,00,72,00,79,00,00,00,\\\r\n"
                              u"  65,00,76,00,65,00,00,00,00,00\r\n");
-        std::filesystem::remove(registry_store_);
-        options.pool_extra += "    registry:\n      files: [" + (samples_dir / "greeter.reg").string() +
-                              "]\n      store: " + registry_store_.string() + "\n";
+        options.pool_extra += "    registry:\n      files: [" + registry_file().string() +
+                              "]\n      store: " + registry_store().string() + "\n";
         start(options);
     }
 
@@ -114,8 +116,11 @@ protected:
         std::ofstream(path, std::ios::binary) << bytes;
     }
 
+    std::filesystem::path registry_file() const { return registry_dir_.file("greeter.reg"); }
+    std::filesystem::path registry_store() const { return registry_dir_.file("registry-store.reg"); }
+
     const std::string blob_ = pattern_bytes(300000);
-    const std::filesystem::path registry_store_ = samples_dir / "registry-store.reg";
+    const temp_dir registry_dir_{"isapi-fcgi-migration-registry"};
 };
 
 TEST_F(migration_samples, hitcount_counts_under_a_critical_section_with_thread_buffers) {
@@ -439,7 +444,7 @@ TEST_F(migration_samples, regsettings_reads_settings_seeded_from_a_reg_file) {
         soon(), mark))
         << tail(sidecar().log());
     // The counter was saved to the pool's store, in .reg syntax.
-    std::ifstream in(registry_store_, std::ios::binary);
+    std::ifstream in(registry_store(), std::ios::binary);
     std::string saved;
     std::getline(in, saved, '\0');
     EXPECT_NE(saved.find("[HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\Greeter\\State]\r\n\"Visits\"=dword:00000002"),
