@@ -81,7 +81,7 @@ void isapi_request::start_exec(lock_type& lock, io_op& op) {
                                                    pass_headers);
     const std::size_t extension = mapped.match.extension;
     auto child = std::make_shared<isapi_request>(std::move(channel), pool_, extension, std::move(mapped.match),
-                                                 depth_ + 1);
+                                                 functions_, depth_ + 1);
     // A request starts on the connection strand (its read-ahead reads there).
     boost::asio::post(request_->executor(), [child] { child->start(); });
 }

@@ -11,7 +11,6 @@
 #include "engine/errc.hpp"
 #include "engine/log_text.hpp"
 #include "isapi/call_context_scope.hpp"
-#include "isapi/callbacks.hpp"
 #include "isapi/conn_table.hpp"
 #include "isapi/ecb_builder.hpp"
 #include "isapi/extension_status.hpp"
@@ -30,12 +29,14 @@ long long millis(std::chrono::steady_clock::duration d) {
 }  // namespace
 
 isapi_request::isapi_request(std::shared_ptr<request_channel> request, std::shared_ptr<pool_host> pool,
-                             std::size_t extension, url_match match, unsigned depth)
+                             std::size_t extension, url_match match, const ecb_functions& functions,
+                             unsigned depth)
     : request_(std::move(request)),
       pool_(std::move(pool)),
       depth_(depth),
       extension_(extension),
       match_(std::move(match)),
+      functions_(functions),
       executor_(request_->executor()),
       translator_(pool_->translator_options(extension_)),
       completions_(pool_->threads()) {}
@@ -47,7 +48,7 @@ std::string_view isapi_request::extension_name() const { return pool_->extension
 // ---- lifecycle ------------------------------------------------------------------------------
 
 void isapi_request::start() {
-    conn_id_ = conn_table::instance().add(shared_from_this());
+    conn_id_ = conn_table::instance().add(shared_from_this(), this);
     pool_->request_began();
     const auto& params = request_->params();
     call_url_ = fmt::format("{} {}", params.get("REQUEST_METHOD"), params.get("REQUEST_URI"));
@@ -163,10 +164,10 @@ void isapi_request::run() {
     strings_ = ecb_strings_of(*variables_);
     build_ecb(ecb_, strings_, read_ahead_.get(), read_ahead_size_,
               reinterpret_cast<HCONN>(static_cast<std::uintptr_t>(conn_id_)), total);
-    ecb_.GetServerVariable = &callbacks::get_server_variable;
-    ecb_.WriteClient = &callbacks::write_client;
-    ecb_.ReadClient = &callbacks::read_client;
-    ecb_.ServerSupportFunction = &callbacks::server_support_function;
+    ecb_.GetServerVariable = functions_.get_server_variable;
+    ecb_.WriteClient = functions_.write_client;
+    ecb_.ReadClient = functions_.read_client;
+    ecb_.ServerSupportFunction = functions_.server_support_function;
 
     phase_ = phase::running;
     proc_started_at_ = clock::now();

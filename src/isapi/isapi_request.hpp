@@ -41,6 +41,7 @@
 #include "engine/request.hpp"
 #include "isapi/call_result.hpp"
 #include "isapi/completion_strand.hpp"
+#include "isapi/conn_table.hpp"
 #include "isapi/ecb_builder.hpp"
 #include "isapi/exec_url.hpp"
 #include "isapi/exec_url_parent.hpp"
@@ -67,13 +68,15 @@ struct exec_url_status {
 
 class isapi_request final : public std::enable_shared_from_this<isapi_request>,
                             public exec_url_parent,
+                            public live_request,
                             held_completion_watch::holder {
 public:
     using clock = std::chrono::steady_clock;
 
-    /// `depth`: 0 for a request from the web server, n for an EXEC_URL child n levels down.
+    /// `functions`: what the ECB points to (callbacks::table()). `depth`: 0 for a request from
+    /// the web server, n for an EXEC_URL child n levels down.
     isapi_request(std::shared_ptr<request_channel> request, std::shared_ptr<pool_host> pool,
-                  std::size_t extension, url_match match, unsigned depth = 0);
+                  std::size_t extension, url_match match, const ecb_functions& functions, unsigned depth = 0);
     ~isapi_request();
     isapi_request(const isapi_request&) = delete;
     isapi_request& operator=(const isapi_request&) = delete;
@@ -129,13 +132,13 @@ public:
 
     /// Shutdown: fails every queued operation and wakes every waiting caller (the engine that
     /// would have completed them has stopped).
-    void abandon();
+    void abandon() override;
 
     /// True once HttpExtensionProc has been called: before that no callback is valid.
     bool extension_called() const;
-    std::uint64_t conn_id() const noexcept { return conn_id_; }
+    std::uint64_t conn_id() const noexcept override { return conn_id_; }
     std::string_view extension_name() const;
-    pool_host& pool() const noexcept { return *pool_; }
+    pool_host& pool() const noexcept override { return *pool_; }
     const fcgi::param_set& params() const noexcept { return request_->params(); }
     /// The document root MAP_URL_TO_PATH maps under; valid once extension_called().
     std::string document_root() const { return variables_->document_root(); }
@@ -218,6 +221,7 @@ private:
     unsigned depth_ = 0;
     std::size_t extension_;
     url_match match_;
+    ecb_functions functions_;
     std::uint64_t conn_id_ = 0;
     std::atomic<bool> ecb_built_{false};  // set once, before HttpExtensionProc; never cleared
     clock::time_point started_ = clock::now();

@@ -24,7 +24,7 @@ class operation_queue {
 public:
     using lock_type = std::unique_lock<std::mutex>;
 
-    void push(io_op op) { ops_.push_back(std::move(op)); }
+    void push(io_op&& op) { ops_.push_back(std::move(op)); }
     bool empty() const noexcept { return ops_.empty(); }
     /// The front operation, or nullptr.
     io_op* front() noexcept { return ops_.empty() ? nullptr : &ops_.front(); }

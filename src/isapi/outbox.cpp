@@ -5,7 +5,7 @@
 
 namespace isapi_fcgi::isapi {
 
-void outbox::push_response(response_bytes& out, engine::request::write_handler last) {
+void outbox::push_response(response_bytes& out, engine::request::write_handler&& last) {
     const bool has_view = !out.body_view.empty();
     const bool has_copy = !out.body_copy.empty();
     // `last` goes to exactly one of these (the last one queued), so it is moved, never copied:

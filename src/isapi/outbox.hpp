@@ -30,9 +30,9 @@ public:
         engine::request::write_handler handler{};
     };
 
-    void push(item it) { items_.push_back(std::move(it)); }
+    void push(item&& it) { items_.push_back(std::move(it)); }
     /// out's pieces in order; `last` runs once the last of them is written.
-    void push_response(response_bytes& out, engine::request::write_handler last);
+    void push_response(response_bytes& out, engine::request::write_handler&& last);
     /// True once per batch: the caller posts the flush that take()s it.
     bool claim_flush() noexcept { return !std::exchange(flush_posted_, true); }
     /// The batch to deliver; the next push needs a new flush.
