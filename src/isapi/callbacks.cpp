@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "isapi/call_result.hpp"
 #include "isapi/conn_table.hpp"
 #include "isapi/isapi_request.hpp"
 #include "isapi/support_functions.hpp"
@@ -36,17 +37,29 @@ std::shared_ptr<isapi_request> resolve(HCONN conn, const char* function) {
 
 BOOL WINAPI callbacks::get_server_variable(HCONN conn, LPSTR name, LPVOID buffer, LPDWORD size) {
     auto r = resolve(conn, "GetServerVariable");
-    return r ? r->get_server_variable(name, buffer, size) : FALSE;
+    if (!r) return FALSE;
+    if (!size) return to_bool(call_failed(ERROR_INVALID_PARAMETER));
+    std::uint32_t n = *size;
+    const auto result = r->get_server_variable(name, static_cast<char*>(buffer), n);
+    *size = n;
+    return to_bool(result);
 }
 
 BOOL WINAPI callbacks::write_client(HCONN conn, LPVOID buffer, LPDWORD bytes, DWORD flags) {
     auto r = resolve(conn, "WriteClient");
-    return r ? r->write_client(buffer, bytes, flags) : FALSE;
+    if (!r) return FALSE;
+    if (!bytes || (*bytes && !buffer)) return to_bool(call_failed(ERROR_INVALID_PARAMETER));
+    return to_bool(r->write_client({static_cast<const char*>(buffer), *bytes}, (flags & HSE_IO_ASYNC) != 0));
 }
 
 BOOL WINAPI callbacks::read_client(HCONN conn, LPVOID buffer, LPDWORD size) {
     auto r = resolve(conn, "ReadClient");
-    return r ? r->read_client(buffer, size) : FALSE;
+    if (!r) return FALSE;
+    if (!size || (*size && !buffer)) return to_bool(call_failed(ERROR_INVALID_PARAMETER));
+    std::uint32_t read = 0;
+    const auto result = r->read_client({static_cast<std::byte*>(buffer), *size}, read);
+    if (*size) *size = read;
+    return to_bool(result);
 }
 
 BOOL WINAPI callbacks::server_support_function(HCONN conn, DWORD code, LPVOID buffer, LPDWORD size,

@@ -7,11 +7,10 @@
 
 #include "engine/errc.hpp"
 #include "isapi/exec_url.hpp"
-#include "isapi/isapi_request.hpp"
 
 namespace isapi_fcgi::isapi {
 
-child_channel::child_channel(std::shared_ptr<isapi_request> parent, std::uint64_t exec_id, fcgi::param_set params,
+child_channel::child_channel(std::shared_ptr<exec_url_parent> parent, std::uint64_t exec_id, fcgi::param_set params,
                              std::optional<std::string> entity, bool pass_headers)
     : parent_(std::move(parent)),
       exec_id_(exec_id),

@@ -13,15 +13,14 @@
 #include <string>
 
 #include "fcgi/param_set.hpp"
+#include "isapi/exec_url_parent.hpp"
 #include "isapi/request_channel.hpp"
 
 namespace isapi_fcgi::isapi {
 
-class isapi_request;
-
 class child_channel final : public request_channel {
 public:
-    child_channel(std::shared_ptr<isapi_request> parent, std::uint64_t exec_id, fcgi::param_set params,
+    child_channel(std::shared_ptr<exec_url_parent> parent, std::uint64_t exec_id, fcgi::param_set params,
                   std::optional<std::string> entity, bool pass_headers);
 
     const fcgi::param_set& params() const noexcept override { return params_; }
@@ -41,7 +40,7 @@ public:
 private:
     std::size_t read_entity(std::span<std::byte> buffer);
 
-    std::shared_ptr<isapi_request> parent_;
+    std::shared_ptr<exec_url_parent> parent_;
     std::uint64_t exec_id_;
     fcgi::param_set params_;
     std::string log_context_;

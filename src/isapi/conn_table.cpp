@@ -7,7 +7,7 @@ conn_table& conn_table::instance() {
     return table;
 }
 
-std::uint64_t conn_table::add(std::shared_ptr<isapi_request> request) {
+std::uint64_t conn_table::add(std::shared_ptr<isapi_request> request, live_request* live) {
     std::lock_guard lock(mutex_);
     std::uint32_t index;
     if (free_.size() > reuse_delay) {
@@ -21,6 +21,7 @@ std::uint64_t conn_table::add(std::shared_ptr<isapi_request> request) {
     auto& s = slots_[index];
     s.what = state::live;
     s.request = std::move(request);
+    s.live = live;
     return (std::uint64_t{s.generation} << 32) | (std::uint64_t{index} + 1);
 }
 
@@ -49,6 +50,7 @@ void conn_table::end(std::uint64_t conn_id, bool returned_pending) {
     if (s.what != state::live) return;
     s.what = returned_pending ? state::ended : state::ended_not_pending;
     last = std::move(s.request);
+    s.live = nullptr;
     free_.push_back(static_cast<std::uint32_t>(index));
 }
 
@@ -62,11 +64,12 @@ bool conn_table::take_late_done(std::uint64_t conn_id) {
     return true;
 }
 
-std::vector<std::shared_ptr<isapi_request>> conn_table::live_requests() const {
-    std::vector<std::shared_ptr<isapi_request>> live;
+std::vector<std::shared_ptr<live_request>> conn_table::live_requests() const {
+    std::vector<std::shared_ptr<live_request>> live;
     std::lock_guard lock(mutex_);
     for (const auto& s : slots_)
-        if (s.what == state::live) live.push_back(s.request);
+        // Shares the request's ownership: the view keeps the request alive.
+        if (s.what == state::live) live.push_back(std::shared_ptr<live_request>(s.request, s.live));
     return live;
 }
 

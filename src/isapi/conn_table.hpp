@@ -16,6 +16,20 @@
 namespace isapi_fcgi::isapi {
 
 class isapi_request;
+class pool_host;
+
+/// What a pool's shutdown does with a request still alive, without knowing isapi_request (which
+/// knows the pool): the table hands out this view of each.
+class live_request {
+public:
+    virtual pool_host& pool() const noexcept = 0;
+    virtual std::uint64_t conn_id() const noexcept = 0;
+    /// Fails every queued operation and wakes every waiting caller.
+    virtual void abandon() = 0;
+
+protected:
+    ~live_request() = default;
+};
 
 class conn_table {
 public:
@@ -35,7 +49,9 @@ public:
 
     static conn_table& instance();
 
-    std::uint64_t add(std::shared_ptr<isapi_request> request);
+    /// `live`: the same request as a live_request, which live_requests() hands out (every
+    /// request sets it; only the table's own tests store none).
+    std::uint64_t add(std::shared_ptr<isapi_request> request, live_request* live = nullptr);
     lookup find(std::uint64_t conn_id) const;
     /// The request ended: its slot becomes a tombstone. `returned_pending` says which kind.
     void end(std::uint64_t conn_id, bool returned_pending);
@@ -43,13 +59,14 @@ public:
     /// (IIS answers TRUE and ignores it), false for every later call and every other state.
     bool take_late_done(std::uint64_t conn_id);
     /// Every live request, for failing what they wait on at shutdown.
-    std::vector<std::shared_ptr<isapi_request>> live_requests() const;
+    std::vector<std::shared_ptr<live_request>> live_requests() const;
 
 private:
     struct slot {
         std::uint32_t generation = 0;
         state what = state::unknown;
         std::shared_ptr<isapi_request> request;
+        live_request* live = nullptr;  // *request, seen as a live_request
     };
     /// The slot index `conn_id` names in its current generation, or -1. Caller holds mutex_.
     std::int64_t index_of(std::uint64_t conn_id) const noexcept;

@@ -37,6 +37,15 @@ struct ecb_strings {
 };
 ecb_strings ecb_strings_of(const server_variables& variables);
 
+/// The functions an ECB points to: the host's C ABI edge (callbacks.hpp), handed to each request
+/// by whoever creates it, so the request needs nothing of the edge that calls it.
+struct ecb_functions {
+    decltype(EXTENSION_CONTROL_BLOCK::GetServerVariable) get_server_variable = nullptr;
+    decltype(EXTENSION_CONTROL_BLOCK::WriteClient) write_client = nullptr;
+    decltype(EXTENSION_CONTROL_BLOCK::ReadClient) read_client = nullptr;
+    decltype(EXTENSION_CONTROL_BLOCK::ServerSupportFunction) server_support_function = nullptr;
+};
+
 /// Fills `ecb` (callbacks excepted) to point into `strings` and at the `available` read-ahead
 /// bytes, which must be followed by a NUL.
 void build_ecb(EXTENSION_CONTROL_BLOCK& ecb, ecb_strings& strings, BYTE* read_ahead, std::size_t available,

@@ -12,6 +12,7 @@
 #include "engine/request.hpp"
 #include "engine/simple_response.hpp"
 #include "isapi/authorizer.hpp"
+#include "isapi/callbacks.hpp"
 #include "isapi/filtered_channel.hpp"
 #include "isapi/isapi_request.hpp"
 #include "isapi/request_access_record.hpp"
@@ -155,7 +156,8 @@ void isapi_host::serve(std::shared_ptr<request_channel> channel, filtered_channe
     // A Windows worker gets the request as the front end sent it: filters' rewrites and response
     // side do not reach it yet (docs/wine.md).
     if (pool->wine_extension(extension)) return serve_under_wine(pool, r->shared_from_this(), extension, std::move(mapped.match));
-    std::make_shared<isapi_request>(std::move(channel), pool, extension, std::move(mapped.match))->start();
+    std::make_shared<isapi_request>(std::move(channel), pool, extension, std::move(mapped.match), callbacks::table())
+        ->start();
 }
 
 }  // namespace isapi_fcgi::isapi

@@ -8,7 +8,6 @@
 #include <isapi/isapi_runtime.h>
 
 #include "isapi/conn_table.hpp"
-#include "isapi/isapi_request.hpp"
 #include "isapi/runtime_log_hook.hpp"
 
 namespace isapi_fcgi::isapi {
@@ -94,7 +93,7 @@ void pool_host::shutdown() {
     if (std::exchange(shut_down_, true)) return;
     // Requests still alive here wait on an engine that no longer runs (or on an extension that
     // never finishes): fail their operations so blocked extension threads return.
-    std::vector<std::shared_ptr<isapi_request>> mine;
+    std::vector<std::shared_ptr<live_request>> mine;
     for (auto& r : conn_table::instance().live_requests())
         if (&r->pool() == this) mine.push_back(std::move(r));
     for (auto& r : mine) r->abandon();

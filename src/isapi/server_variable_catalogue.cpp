@@ -8,7 +8,6 @@
 #include "isapi/base64.hpp"
 #include "isapi/client_certificate.hpp"
 #include "isapi/path_mapping.hpp"
-#include "isapi/server_variables.hpp"
 
 namespace isapi_fcgi::isapi {
 namespace {
@@ -16,6 +15,15 @@ namespace {
 using sources = variable_sources;
 
 constexpr std::string_view http_prefix = "HTTP_";
+
+constexpr std::array<std::string_view, 22> irregular_header_names = {
+    "DNT", "TE", "WWW-Authenticate", "Content-MD5", "Content-ID", "ETag", "SOAPAction",
+    "X-ATT-DeviceId", "X-UIDH", "X-CSRF-Token", "X-XSRF-TOKEN", "X-HTTP-Method-Override",
+    "X-Real-IP", "X-Request-ID", "X-Correlation-ID", "X-WAP-Profile", "Sec-WebSocket-Key",
+    "Sec-WebSocket-Version", "Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol",
+    "Sec-CH-UA", "Sec-CH-UA-Mobile",
+};
+
 
 /// Header values end up inside line-oriented blocks; a stray CR, LF or NUL would split a line.
 void append_sanitised(std::string& out, std::string_view value) {
@@ -375,5 +383,25 @@ const server_variable* find_server_variable(std::string_view upper_name) {
 }
 
 std::span<const server_variable_family> server_variable_families() { return families; }
+
+std::string header_name_from_param(std::string_view http_param_name) {
+    std::string_view rest = http_param_name;
+    if (rest.starts_with(http_prefix)) rest.remove_prefix(http_prefix.size());
+    std::string name;
+    name.reserve(rest.size());
+    bool word_start = true;
+    for (char c : rest) {
+        if (c == '_' || c == '-') {
+            name += '-';
+            word_start = true;
+            continue;
+        }
+        name += word_start ? ascii::to_upper(c) : ascii::to_lower(c);
+        word_start = false;
+    }
+    for (const auto irregular : irregular_header_names)
+        if (ascii::iequals(irregular, name)) return std::string(irregular);
+    return name;
+}
 
 }  // namespace isapi_fcgi::isapi

@@ -19,6 +19,11 @@ class param_set;
 
 namespace isapi_fcgi::isapi {
 
+/// "HTTP_ACCEPT_LANGUAGE" -> "Accept-Language": the conventional spelling of a header name
+/// whose original case FastCGI lost (title case, plus a table of irregular names: DNT, TE,
+/// WWW-Authenticate, Content-MD5, SOAPAction...).
+std::string header_name_from_param(std::string_view http_param_name);
+
 struct server_variables_config {
     std::string document_root;    // "" = the front end's DOCUMENT_ROOT param
     std::string server_software;  // "" = the front end's SERVER_SOFTWARE, else "isapi-fcgi"

@@ -15,14 +15,6 @@ constexpr std::string_view header_prefix = "HEADER_";
 constexpr std::string_view unicode_prefix = "UNICODE_";
 
 /// Header names whose conventional spelling is not title case.
-constexpr std::array<std::string_view, 22> irregular_header_names = {
-    "DNT", "TE", "WWW-Authenticate", "Content-MD5", "Content-ID", "ETag", "SOAPAction",
-    "X-ATT-DeviceId", "X-UIDH", "X-CSRF-Token", "X-XSRF-TOKEN", "X-HTTP-Method-Override",
-    "X-Real-IP", "X-Request-ID", "X-Correlation-ID", "X-WAP-Profile", "Sec-WebSocket-Key",
-    "Sec-WebSocket-Version", "Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol",
-    "Sec-CH-UA", "Sec-CH-UA-Mobile",
-};
-
 void append_utf16(std::string& out, std::uint32_t unit) {
     out += static_cast<char>(unit & 0xffu);
     out += static_cast<char>((unit >> 8) & 0xffu);
@@ -103,26 +95,6 @@ std::string to_utf16le(std::string_view utf8) {
         i += length;
     }
     return out;
-}
-
-std::string header_name_from_param(std::string_view http_param_name) {
-    std::string_view rest = http_param_name;
-    if (rest.starts_with(http_prefix)) rest.remove_prefix(http_prefix.size());
-    std::string name;
-    name.reserve(rest.size());
-    bool word_start = true;
-    for (char c : rest) {
-        if (c == '_' || c == '-') {
-            name += '-';
-            word_start = true;
-            continue;
-        }
-        name += word_start ? ascii::to_upper(c) : ascii::to_lower(c);
-        word_start = false;
-    }
-    for (const auto irregular : irregular_header_names)
-        if (ascii::iequals(irregular, name)) return std::string(irregular);
-    return name;
 }
 
 server_variables::server_variables(const fcgi::param_set& params, const url_match& match,

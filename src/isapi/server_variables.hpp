@@ -45,11 +45,6 @@ copy_status copy_variable(std::string_view value, char* buffer, std::uint32_t* s
 /// Invalid UTF-8 bytes become U+FFFD.
 std::string to_utf16le(std::string_view utf8);
 
-/// "HTTP_ACCEPT_LANGUAGE" -> "Accept-Language": the conventional spelling of a header name
-/// whose original case FastCGI lost (title case, plus a table of irregular names: DNT, TE,
-/// WWW-Authenticate, Content-MD5, SOAPAction...).
-std::string header_name_from_param(std::string_view http_param_name);
-
 /// The variables of one request. Borrows `params`, `match` and `config`, which must outlive it.
 /// Const member functions may be called from any thread concurrently.
 class server_variables {

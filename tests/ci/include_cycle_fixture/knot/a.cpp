@@ -1,0 +1,2 @@
+#include "knot/a.hpp"
+#include "knot/b.hpp"

@@ -1,0 +1,3 @@
+#pragma once
+// include_cycles.py self-test: a and b need each other.
+struct a {};

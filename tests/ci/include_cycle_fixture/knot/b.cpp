@@ -1,0 +1,2 @@
+#include "knot/b.hpp"
+#include "knot/a.hpp"
