@@ -14,7 +14,11 @@ namespace {
 
 srw_mutex registry_mutex;
 std::map<HCONN, std::weak_ptr<windows_request>> registry;
-std::uintptr_t next_conn = 0x1000;
+std::uintptr_t next_conn = 0x1000;  // never reused
+/// Ended requests' ConnIDs (the latest few thousand): true once no DONE_WITH_SESSION may come
+/// any more. One after a final status is tolerated, as the Linux host's session_state says.
+std::map<HCONN, bool> ended;
+constexpr std::size_t max_ended = 4096;
 
 isapi::url_match match_of(const fcgi::param_set& params) {
     isapi::url_match match;
@@ -129,7 +133,13 @@ void windows_request::run() {
     keep_alive_ = shared_from_this();  // until finish(), PENDING included
     const DWORD status = context_.proc(&ecb_);
     if (status == HSE_STATUS_PENDING) return;  // DONE_WITH_SESSION ends it, from any thread
-    finish(status == HSE_STATUS_ERROR);
+    finish(status == HSE_STATUS_ERROR, false);
+}
+
+bool windows_request::late_done_with_session(HCONN conn) {
+    std::lock_guard lock(registry_mutex);
+    const auto found = ended.find(conn);
+    return found != ended.end() && !std::exchange(found->second, true);
 }
 
 bool windows_request::send(const isapi::response_bytes& out) {
@@ -140,7 +150,7 @@ bool windows_request::send(const isapi::response_bytes& out) {
     return context_.pipe->write_stream(fcgi::record_type::stdout_stream, id_, bytes);
 }
 
-void windows_request::finish(bool failed) {
+void windows_request::finish(bool failed, bool by_done_with_session) {
     {
         std::lock_guard lock(output_mutex_);
         if (finished_) return;
@@ -175,6 +185,8 @@ void windows_request::finish(bool failed) {
     {
         std::lock_guard lock(registry_mutex);
         registry.erase(conn_);
+        ended.emplace(conn_, by_done_with_session);
+        if (ended.size() > max_ended) ended.erase(ended.begin());  // the oldest: ConnIDs only grow
     }
     context_.unfinished.fetch_sub(1);
     const auto last = std::move(keep_alive_);  // may be the last reference: released on return
@@ -183,12 +195,12 @@ void windows_request::finish(bool failed) {
 BOOL windows_request::write(const char* data, DWORD size) {
     std::lock_guard lock(output_mutex_);
     if (finished_ || aborted_) {
-        SetLastError(ERROR_CONNECTION_ABORTED);
+        SetLastError(ERROR_NETNAME_DELETED);  // as on a closed socket
         return FALSE;
     }
     isapi::response_bytes out;
     if (translator_.write({data, size}, ecb_.dwHttpStatusCode, out) || !send(out)) {
-        SetLastError(ERROR_CONNECTION_ABORTED);
+        SetLastError(ERROR_NETNAME_DELETED);
         return FALSE;
     }
     return TRUE;
@@ -436,7 +448,7 @@ BOOL windows_request::dispatch(DWORD request, LPVOID buffer, LPDWORD size, LPDWO
         case HSE_REQ_DONE_WITH_SESSION: {
             const bool failed = buffer && *static_cast<const DWORD*>(buffer) == HSE_STATUS_ERROR;
             auto self = shared_from_this();
-            finish(failed);
+            finish(failed, true);
             return TRUE;
         }
         case HSE_REQ_IO_COMPLETION: {
@@ -562,11 +574,16 @@ BOOL WINAPI windows_request::write_client(HCONN conn, LPVOID buffer, LPDWORD byt
         return FALSE;
     }
     if (!(flags & HSE_IO_ASYNC)) return self->write(static_cast<const char*>(buffer), *bytes);
+    // Gone already: refused at once; going while the bytes go out: the completion says so.
+    if (self->aborted_ || self->finished_) {
+        SetLastError(ERROR_NETNAME_DELETED);
+        return FALSE;
+    }
     if (!self->admit_async("WriteClient", nullptr)) return FALSE;
     // The bytes go out now, in call order; the completion follows on a pool thread.
     const DWORD size = *bytes;
     const BOOL ok = self->write(static_cast<const char*>(buffer), size);
-    self->queue_async({nullptr, ok ? size : 0, ok ? DWORD{NO_ERROR} : GetLastError(), nullptr, nullptr});
+    self->queue_async({nullptr, ok ? size : 0, ok ? DWORD{NO_ERROR} : DWORD{ERROR_OPERATION_ABORTED}, nullptr, nullptr});
     return TRUE;
 }
 
@@ -584,6 +601,7 @@ BOOL WINAPI windows_request::server_support_function(HCONN conn, DWORD request, 
                                                      LPDWORD type) {
     const auto self = find(conn);
     if (!self) {
+        if (request == HSE_REQ_DONE_WITH_SESSION && late_done_with_session(conn)) return TRUE;
         SetLastError(ERROR_INVALID_PARAMETER);
         return FALSE;
     }

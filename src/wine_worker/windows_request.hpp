@@ -90,7 +90,9 @@ private:
     DWORD read_body(char* buffer, DWORD size);
     bool send(const isapi::response_bytes& out);
     /// The extension is done with the request (return, or DONE_WITH_SESSION after PENDING).
-    void finish(bool failed);
+    void finish(bool failed, bool by_done_with_session);
+    /// DONE_WITH_SESSION for a request that ended: TRUE once after a final status.
+    static bool late_done_with_session(HCONN conn);
 
     /// An asynchronous operation: `work` (on a pool thread, in submission order; null when the
     /// I/O was done at submission) gives its bytes and error, then the completion runs. One
