@@ -7,8 +7,11 @@
 #   libisapi-runtime0   libisapi-runtime.so.0, which the server and every extension load
 #   libisapi-win32-0    libisapi-win32.so.0, the Win32 layer extensions link
 #   isapi-fcgi-dev      headers, the .so links, the CMake package, isapi-cc / isapi-c++
+#   isapi-fcgi-wine     optional, when the build made it (ISAPI_FCGI_WINE_WORKER): the Windows
+#                       worker(s) that run unmodified DLLs under Wine (docs/wine.md); depends on
+#                       wine64, so that the server's package and image stay without Wine
 #
-# `cpack --config CPackConfig.cmake` in a build tree writes the four to package/ (tests/deploy
+# `cpack --config CPackConfig.cmake` in a build tree writes them to package/ (tests/deploy
 # builds and checks them; the container image installs the first two). The packages install
 # under /usr whatever CMAKE_INSTALL_PREFIX says (/usr/local by default, for `cmake --install`),
 # with the libraries in Debian's multiarch directory; cmake/IsapiFcgiInstallDirs.cmake explains
@@ -69,7 +72,16 @@ install(FILES ${packaging_out}/isapi-cc.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}
 install(FILES ${packaging_out}/isapi-cc.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 RENAME isapi-c++.1.gz
   COMPONENT dev)
 # Every Debian package carries its own copyright and changelog in /usr/share/doc/<package>.
-foreach(pair "package-runtime;libisapi-runtime0" "package-win32;libisapi-win32-0" "package-dev;isapi-fcgi-dev")
+set(isapi_fcgi_wine_package OFF)
+if(TARGET isapi_wine_worker_x86_64)
+  set(isapi_fcgi_wine_package ON)
+endif()
+set(doc_packages package-runtime=libisapi-runtime0 package-win32=libisapi-win32-0 package-dev=isapi-fcgi-dev)
+if(isapi_fcgi_wine_package)
+  list(APPEND doc_packages package-wine=isapi-fcgi-wine)
+endif()
+foreach(pair IN LISTS doc_packages)
+  string(REPLACE "=" ";" pair "${pair}")
   list(GET pair 0 component)
   list(GET pair 1 package)
   install(FILES ${deploy_dir}/debian/copyright ${packaging_out}/changelog.gz
@@ -100,6 +112,9 @@ set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_COMPONENTS_GROUPING ONE_PER_GROUP)
 set(CPACK_COMPONENTS_ALL server system package-runtime package-win32 dev package-dev)
+if(isapi_fcgi_wine_package)
+  list(APPEND CPACK_COMPONENTS_ALL wine package-wine)
+endif()
 include(CPackComponent)
 cpack_add_component_group(server)
 cpack_add_component_group(runtime)
@@ -111,6 +126,11 @@ cpack_add_component(package-runtime GROUP runtime)
 cpack_add_component(package-win32 GROUP win32)
 cpack_add_component(dev GROUP dev)
 cpack_add_component(package-dev GROUP dev)
+if(isapi_fcgi_wine_package)
+  cpack_add_component_group(wine)
+  cpack_add_component(wine GROUP wine)
+  cpack_add_component(package-wine GROUP wine)
+endif()
 
 set(version ${PROJECT_VERSION})
 set(CPACK_DEBIAN_SERVER_PACKAGE_NAME isapi-fcgi)
@@ -168,4 +188,17 @@ extensions for the isapi-fcgi server.")
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
   "libisapi-runtime0 (= ${version}), libisapi-win32-0 (= ${version}), python3, g++ | c++-compiler")
 set(CPACK_DEBIAN_DEV_PACKAGE_CONTROL_EXTRA ${no_script}/postinst ${no_script}/postrm)
+
+set(CPACK_DEBIAN_WINE_PACKAGE_NAME isapi-fcgi-wine)
+set(CPACK_DEBIAN_WINE_PACKAGE_SECTION httpd)
+set(CPACK_DEBIAN_WINE_DESCRIPTION "Windows worker to run unmodified ISAPI DLLs under Wine
+isapi-wine-worker.exe, built with mingw-w64 from the isapi-fcgi sources, lets
+the isapi-fcgi server serve an extension nobody can recompile: a pool's
+extension marked `runtime: wine` with the path of its .dll is loaded by this
+worker under Wine, which the server starts, supervises and recycles like its
+own workers. 32-bit DLLs also need Wine's 32-bit part (wine32:i386) and the
+i686 worker, when the package was built with it.")
+# The worker speaks the link of the server of the same build (src/wine/link_protocol.hpp).
+set(CPACK_DEBIAN_WINE_PACKAGE_DEPENDS "isapi-fcgi (= ${version}), wine64")
+set(CPACK_DEBIAN_WINE_PACKAGE_CONTROL_EXTRA ${no_script}/postinst ${no_script}/postrm)
 include(CPack)

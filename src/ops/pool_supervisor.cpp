@@ -296,9 +296,19 @@ void pool_supervisor::tick() {
         const auto& slot = board_.slot(w->slot);
         const auto& p = settings_.process;
         if (p.max_rss) {
-            const auto rss = resident_bytes(w->pid);
+            // A worker's Windows workers (runtime: wine) are part of it: it starts and stops them,
+            // and recycling it replaces them too (docs/wine.md).
+            auto rss = resident_bytes(w->pid);
+            std::uint64_t windows = 0;
+            const auto extensions = std::min<std::uint32_t>(slot.extension_count.load(), max_extensions);
+            for (std::uint32_t e = 0; e < extensions; ++e)
+                if (const int pid = slot.windows_pid[e].load(); pid > 0) windows += resident_bytes(pid);
+            rss += windows;
             if (rss > p.max_rss) {
-                recycle(*w, restart_cause::max_rss, fmt::format("resident memory {} bytes is above max_rss ({})", rss, p.max_rss));
+                recycle(*w, restart_cause::max_rss,
+                        windows ? fmt::format("resident memory {} bytes ({} of them its Windows workers') is above "
+                                              "max_rss ({})", rss, windows, p.max_rss)
+                                : fmt::format("resident memory {} bytes is above max_rss ({})", rss, p.max_rss));
                 continue;
             }
         }

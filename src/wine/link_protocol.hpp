@@ -10,7 +10,10 @@
 //   STDOUT: the CGI response bytes (the same response_translator as the Linux host produces them);
 //   END_REQUEST: the request is over (app status 0 ok, 1 the extension failed it);
 //   STDERR on request id 0: one status line, "ready <description>" once the DLL loaded or
-//   "failed <reason>" (then the worker exits).
+//   "failed <reason>" (then the worker exits);
+//   STDERR on a request's id, before its END_REQUEST: one message per record about that
+//   request, "unhealthy <reason>" (HSE_REQ_REPORT_UNHEALTHY), "log_data <text>" (what the DLL
+//   left in lpszLogData), "log_parameters <text>" (HSE_APPEND_LOG_PARAMETER).
 #include <string>
 #include <string_view>
 
@@ -45,6 +48,10 @@ inline constexpr std::string_view match_flags = "ISAPI_FCGI_MATCH_FLAGS";  // "r
 
 inline constexpr std::string_view status_ready = "ready ";
 inline constexpr std::string_view status_failed = "failed ";
+
+inline constexpr std::string_view message_unhealthy = "unhealthy ";
+inline constexpr std::string_view message_log_data = "log_data ";
+inline constexpr std::string_view message_log_parameters = "log_parameters ";
 
 /// app status of END_REQUEST when the extension failed the request after output went out.
 inline constexpr unsigned app_status_failed = 1;

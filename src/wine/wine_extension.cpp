@@ -54,7 +54,9 @@ std::vector<std::string> worker_argv(const config::extension_settings& ext, cons
             std::to_string(pool.isapi.max_response_header_bytes),
             pool.name,
             pool.isapi.document_root,
-            ext.streaming ? "1" : "0"};
+            ext.streaming ? "1" : "0",
+            pool.isapi.strict_async ? "1" : "0",
+            ext.name};
 }
 
 std::vector<std::string> environment_or_problem(std::string& problem) {
@@ -97,6 +99,7 @@ struct wine_extension::relay : std::enable_shared_from_this<wine_extension::rela
     // Under `mutex`: what the outcome reports.
     response_head head;
     std::uint64_t bytes_in = 0;
+    std::string log_data, log_parameters, unhealthy;  // the Windows worker's messages
 
     /// Marks the relay answered and hands its request over (null when it already was): the id
     /// may stay reserved until END_REQUEST, but the request, and its connection, go at once.
@@ -110,6 +113,9 @@ struct wine_extension::relay : std::enable_shared_from_this<wine_extension::rela
         outcome.timed_out = timed_out;
         outcome.bytes_in = bytes_in;
         outcome.bytes_out = head.body_bytes();
+        outcome.log_data = std::move(log_data);
+        outcome.log_parameters = std::move(log_parameters);
+        outcome.unhealthy = std::move(unhealthy);
         // Let go of what the handler holds (the request) now, not when the relay goes.
         if (auto report = std::exchange(finished, {})) report(outcome);
         return std::move(r);
@@ -312,7 +318,7 @@ void wine_extension::write_loop() {
 
 void wine_extension::read_loop(std::shared_ptr<incarnation> worker) {
     fcgi::record_parser parser;
-    std::string status_line;
+    std::string status_line;  // STDERR on id 0, or a message about the current request
     std::string buffer(64 * 1024, '\0');
     std::shared_ptr<relay> current;  // the relay of the record being read
     while (true) {
@@ -356,7 +362,7 @@ void wine_extension::read_loop(std::shared_ptr<incarnation> worker) {
             }
             if (step.what == fcgi::record_parser::event::content) {
                 const std::string_view piece(reinterpret_cast<const char*>(step.content.data()), step.content.size());
-                if (type == fcgi::record_type::stderr_stream && header.request_id == 0) status_line.append(piece);
+                if (type == fcgi::record_type::stderr_stream && status_line.size() < 16 * 1024) status_line.append(piece);
                 if (type != fcgi::record_type::stdout_stream || !current) continue;
                 std::lock_guard relay_lock(current->mutex);
                 if (current->done) continue;
@@ -390,6 +396,9 @@ void wine_extension::read_loop(std::shared_ptr<incarnation> worker) {
                     worker->failure = status_line.substr(status_failed.size());
                 }
                 status_line.clear();
+            } else if (type == fcgi::record_type::stderr_stream) {
+                if (current) request_message(current, status_line);
+                status_line.clear();
             }
             // The relay holds its request, which holds its connection: let go at each record's end.
             current.reset();
@@ -401,6 +410,22 @@ void wine_extension::read_loop(std::shared_ptr<incarnation> worker) {
         if (broken) break;
     }
     worker_ended(worker);
+}
+
+void wine_extension::request_message(const std::shared_ptr<relay>& rel, std::string_view message) {
+    std::lock_guard lock(rel->mutex);
+    if (message.starts_with(message_log_data)) {
+        rel->log_data = message.substr(message_log_data.size());
+    } else if (message.starts_with(message_log_parameters)) {
+        rel->log_parameters = message.substr(message_log_parameters.size());
+    } else if (message.starts_with(message_unhealthy)) {
+        rel->unhealthy = message.substr(message_unhealthy.size());
+        if (rel->unhealthy.empty()) rel->unhealthy = "(no reason given)";
+        // The Linux host's line: the reason goes to the master with the request's end.
+        spdlog::warn("{} extension '{}' reports this worker unhealthy: {}",
+                     rel->r ? rel->r->log_context() : std::string_view("-"), settings_.name,
+                     engine::log_text(rel->unhealthy, 512));
+    }
 }
 
 void wine_extension::worker_ended(const std::shared_ptr<incarnation>& worker) {

@@ -36,6 +36,9 @@ struct relay_outcome {
     bool timed_out = false;        ///< ended by request_timeout
     std::uint64_t bytes_in = 0;    ///< request body bytes relayed
     std::uint64_t bytes_out = 0;   ///< response body bytes (after the header block)
+    std::string log_data{};        ///< what the DLL left in lpszLogData
+    std::string log_parameters{};  ///< HSE_APPEND_LOG_PARAMETER
+    std::string unhealthy{};       ///< HSE_REQ_REPORT_UNHEALTHY's reason; empty: not reported
 };
 
 /// A Windows worker that ended while it served (not asked to, not while loading the DLL).
@@ -91,6 +94,7 @@ private:
     void write_loop();
     void finish_failed(const std::shared_ptr<relay>& rel, int status, const char* why);
     void timed_out(const std::shared_ptr<relay>& rel);
+    void request_message(const std::shared_ptr<relay>& rel, std::string_view message);
 
     std::string load_error_;  // first: the initialisers below fill it
     const config::extension_settings settings_;

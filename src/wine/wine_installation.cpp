@@ -50,6 +50,12 @@ lookup find_worker(pe_machine machine) {
     const std::string file = std::string(arch_dir(machine)) + "/isapi-wine-worker.exe";
     std::vector<std::string> dirs;
     if (const char* dir = std::getenv("ISAPI_FCGI_WINE_WORKER_DIR"); dir && *dir) dirs.emplace_back(dir);
+    // Installed beside this binary (<prefix>/sbin/isapi-fcgi, <prefix>/lib/isapi-fcgi/wine): the
+    // package's /usr whatever prefix the build tree had; before the build tree, which an
+    // installed server must not pick up.
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) dirs.push_back((self.parent_path().parent_path() / "lib/isapi-fcgi/wine").string());
     dirs.emplace_back(ISAPI_FCGI_WINE_WORKER_BUILD_DIR);
     dirs.emplace_back(ISAPI_FCGI_WINE_WORKER_INSTALL_DIR);
     for (const auto& dir : dirs)

@@ -3,6 +3,7 @@
 // relays over those pipes (src/wine/link_protocol.hpp, docs/wine.md).
 //
 //   isapi-wine-worker.exe DLL THREADS READ_AHEAD MAX_HEADER_BYTES POOL DOCUMENT_ROOT STREAMING
+//                         [STRICT_ASYNC [EXTENSION_NAME]]
 #include <windows.h>
 #include <httpext.h>
 #include <fcntl.h>
@@ -28,12 +29,6 @@ namespace {
 const char* dll_path = "";
 /// How long requests still running at EOF may take (the Linux worker kills after its own bound).
 constexpr ULONGLONG stop_grace_ms = 8000;
-
-void log_line(const std::string& text) {
-    const std::string line = "isapi-wine-worker: " + text + "\n";
-    DWORD written = 0;
-    WriteFile(GetStdHandle(STD_ERROR_HANDLE), line.data(), static_cast<DWORD>(line.size()), &written, nullptr);
-}
 
 /// Wine's debugger is disabled (winedbg.exe=d), so this is the report: one line naming the DLL,
 /// then the process ends at once and the Linux worker sees EOF on the pipe.
@@ -190,6 +185,8 @@ int main(int argc, char** argv) {
     context.variables.app_pool_id = argv[5];
     context.variables.document_root = argv[6];
     if (std::string_view(argv[7]) == "1") context.translator.extra_header_lines = "X-Accel-Buffering: no\r\n";
+    context.strict_async = argc > 8 && std::string_view(argv[8]) == "1";
+    context.extension_name = argc > 9 ? argv[9] : dll_path;
 
     const loaded_extension ext = load(dll_path);
     if (!ext.proc) {

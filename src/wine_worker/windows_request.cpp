@@ -1,9 +1,12 @@
 #include "windows_request.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <optional>
 
+#include "isapi/client_certificate.hpp"
+#include "isapi/normalize_url.hpp"
 #include "wine/link_protocol.hpp"
 
 namespace isapi_fcgi::wine_worker {
@@ -11,7 +14,11 @@ namespace {
 
 srw_mutex registry_mutex;
 std::map<HCONN, std::weak_ptr<windows_request>> registry;
-std::uintptr_t next_conn = 0x1000;
+std::uintptr_t next_conn = 0x1000;  // never reused
+/// Ended requests' ConnIDs (the latest few thousand): true once no DONE_WITH_SESSION may come
+/// any more. One after a final status is tolerated, as the Linux host's session_state says.
+std::map<HCONN, bool> ended;
+constexpr std::size_t max_ended = 4096;
 
 isapi::url_match match_of(const fcgi::param_set& params) {
     isapi::url_match match;
@@ -30,7 +37,24 @@ std::optional<std::string_view> optional_text(const char* text) {
     return std::string_view(text);
 }
 
+BOOL fail(DWORD error) {
+    SetLastError(error);
+    return FALSE;
+}
+
+HRESULT WINAPI invalidate_nothing(WCHAR*) { return S_OK; }  // there is no kernel cache
+
+// CERT_CONTEXT_EX's encoding, as IIS reports it.
+constexpr DWORD x509_asn_encoding = 0x00000001;
+constexpr DWORD pkcs_7_asn_encoding = 0x00010000;
+
 }  // namespace
+
+void log_line(const std::string& text) {
+    const std::string line = "isapi-wine-worker: " + text + "\n";
+    DWORD written = 0;
+    WriteFile(GetStdHandle(STD_ERROR_HANDLE), line.data(), static_cast<DWORD>(line.size()), &written, nullptr);
+}
 
 windows_request::windows_request(worker_context& context, std::uint16_t id, fcgi::param_set params)
     : context_(context),
@@ -109,7 +133,13 @@ void windows_request::run() {
     keep_alive_ = shared_from_this();  // until finish(), PENDING included
     const DWORD status = context_.proc(&ecb_);
     if (status == HSE_STATUS_PENDING) return;  // DONE_WITH_SESSION ends it, from any thread
-    finish(status == HSE_STATUS_ERROR);
+    finish(status == HSE_STATUS_ERROR, false);
+}
+
+bool windows_request::late_done_with_session(HCONN conn) {
+    std::lock_guard lock(registry_mutex);
+    const auto found = ended.find(conn);
+    return found != ended.end() && !std::exchange(found->second, true);
 }
 
 bool windows_request::send(const isapi::response_bytes& out) {
@@ -120,7 +150,7 @@ bool windows_request::send(const isapi::response_bytes& out) {
     return context_.pipe->write_stream(fcgi::record_type::stdout_stream, id_, bytes);
 }
 
-void windows_request::finish(bool failed) {
+void windows_request::finish(bool failed, bool by_done_with_session) {
     {
         std::lock_guard lock(output_mutex_);
         if (finished_) return;
@@ -134,6 +164,18 @@ void windows_request::finish(bool failed) {
         }
         send(out);
         context_.pipe->end_stream(fcgi::record_type::stdout_stream, id_);
+        // What the access log shows of the request (lpszLogData, HSE_APPEND_LOG_PARAMETER).
+        const std::string log_data(ecb_.lpszLogData, strnlen(ecb_.lpszLogData, HSE_LOG_BUFFER_LEN));
+        if (!log_data.empty())
+            context_.pipe->write_stream(fcgi::record_type::stderr_stream, id_, std::string(wine::message_log_data) + log_data);
+        std::string parameters;
+        {
+            std::lock_guard log_lock(log_mutex_);
+            parameters = log_parameters_;
+        }
+        if (!parameters.empty())
+            context_.pipe->write_stream(fcgi::record_type::stderr_stream, id_,
+                                        std::string(wine::message_log_parameters) + parameters);
         context_.pipe->end_request(id_, failed ? wine::app_status_failed : 0);
     }
     {
@@ -143,6 +185,8 @@ void windows_request::finish(bool failed) {
     {
         std::lock_guard lock(registry_mutex);
         registry.erase(conn_);
+        ended.emplace(conn_, by_done_with_session);
+        if (ended.size() > max_ended) ended.erase(ended.begin());  // the oldest: ConnIDs only grow
     }
     context_.unfinished.fetch_sub(1);
     const auto last = std::move(keep_alive_);  // may be the last reference: released on return
@@ -151,12 +195,12 @@ void windows_request::finish(bool failed) {
 BOOL windows_request::write(const char* data, DWORD size) {
     std::lock_guard lock(output_mutex_);
     if (finished_ || aborted_) {
-        SetLastError(ERROR_CONNECTION_ABORTED);
+        SetLastError(ERROR_NETNAME_DELETED);  // as on a closed socket
         return FALSE;
     }
     isapi::response_bytes out;
     if (translator_.write({data, size}, ecb_.dwHttpStatusCode, out) || !send(out)) {
-        SetLastError(ERROR_CONNECTION_ABORTED);
+        SetLastError(ERROR_NETNAME_DELETED);
         return FALSE;
     }
     return TRUE;
@@ -174,37 +218,218 @@ BOOL windows_request::send_header(const char* status, const char* headers) {
     return TRUE;
 }
 
-void windows_request::complete_async(DWORD bytes, DWORD error) {
-    auto self = shared_from_this();
-    context_.threads->post([self, bytes, error] {
-        if (self->completion_) self->completion_(&self->ecb_, self->completion_context_, bytes, error);
-    });
-}
-
-BOOL windows_request::transmit_file(const HSE_TF_INFO& info) {
-    if (info.dwFlags & HSE_IO_SEND_HEADERS) {
-        if (!send_header(info.pszStatusCode, static_cast<const char*>(info.pHead))) return FALSE;
-    } else if (info.pHead && info.HeadLength && !write(static_cast<const char*>(info.pHead), info.HeadLength)) {
-        return FALSE;
+BOOL windows_request::admit_async(const char* what, PFN_HSE_IO_COMPLETION own_callback) {
+    if (!own_callback && !completion_) {
+        if (context_.first_time("async without completion"))
+            log_line("extension '" + context_.extension_name + "' started an asynchronous operation (" + what +
+                     ") without an HSE_REQ_IO_COMPLETION callback; answering FALSE/ERROR_INVALID_PARAMETER "
+                     "(logged once per extension)");
+        return fail(ERROR_INVALID_PARAMETER);
     }
-    LARGE_INTEGER offset{};
-    offset.QuadPart = info.Offset;
-    if (!SetFilePointerEx(info.hFile, offset, nullptr, FILE_BEGIN)) return FALSE;
-    std::uint64_t left = info.BytesToWrite ? info.BytesToWrite : ~std::uint64_t{0};
-    std::string chunk(64 * 1024, '\0');
-    while (left > 0) {
-        DWORD got = 0;
-        const DWORD want = static_cast<DWORD>(std::min<std::uint64_t>(left, chunk.size()));
-        if (!ReadFile(info.hFile, chunk.data(), want, &got, nullptr)) return FALSE;
-        if (got == 0) break;
-        if (!write(chunk.data(), got)) return FALSE;
-        left -= got;
+    std::unique_lock lock(async_mutex_);
+    switch (state_.submit_async(context_.strict_async)) {
+        case isapi::session_state::submit_result::refused:
+            lock.unlock();
+            log_line("extension '" + context_.extension_name + "' started a second asynchronous operation (" + what +
+                     ") while one is outstanding; refused (strict_async)");
+            return fail(ERROR_INVALID_PARAMETER);
+        case isapi::session_state::submit_result::queued:
+            if (!std::exchange(warned_second_async_, true)) {
+                lock.unlock();
+                log_line("extension '" + context_.extension_name + "' started an asynchronous operation (" + what +
+                         ") while another is outstanding (ISAPI allows one); queued behind it (logged once per "
+                         "request)");
+            }
+            break;
+        case isapi::session_state::submit_result::started: break;
     }
-    if (info.pTail && info.TailLength && !write(static_cast<const char*>(info.pTail), info.TailLength)) return FALSE;
     return TRUE;
 }
 
+void windows_request::queue_async(async_op op) {
+    std::lock_guard lock(async_mutex_);
+    async_ops_.push_back(std::move(op));
+    if (std::exchange(draining_, true)) return;
+    context_.threads->post([self = shared_from_this()] { self->drain_async(); });
+}
+
+void windows_request::drain_async() {
+    // Never inline in the call that started the operation, one completion of the request at a
+    // time (a completion may chain the next operation: it is then the only outstanding one).
+    while (true) {
+        async_op op;
+        {
+            std::lock_guard lock(async_mutex_);
+            if (async_ops_.empty()) {
+                draining_ = false;
+                return;
+            }
+            op = std::move(async_ops_.front());
+            async_ops_.pop_front();
+        }
+        if (op.work) std::tie(op.bytes, op.error) = op.work();
+        PFN_HSE_IO_COMPLETION callback = op.callback;
+        void* context = op.context;
+        {
+            std::lock_guard lock(async_mutex_);
+            state_.completion_started();
+            if (!callback) {
+                callback = completion_;
+                context = completion_context_;
+            }
+        }
+        if (callback) callback(&ecb_, context, op.bytes, op.error);
+        std::lock_guard lock(async_mutex_);
+        state_.completion_finished();
+    }
+}
+
+DWORD windows_request::send_file_range(HANDLE file, std::uint64_t offset, std::uint64_t length, std::uint64_t* sent) {
+    std::string chunk(64 * 1024, '\0');
+    std::uint64_t left = length ? length : ~std::uint64_t{0};
+    while (left > 0) {
+        // Positioned reads: extensions share one handle between requests (a file cache).
+        OVERLAPPED at{};
+        at.Offset = static_cast<DWORD>(offset);
+        at.OffsetHigh = static_cast<DWORD>(offset >> 32);
+        DWORD got = 0;
+        const DWORD want = static_cast<DWORD>(std::min<std::uint64_t>(left, chunk.size()));
+        if (!ReadFile(file, chunk.data(), want, &got, &at)) {
+            const DWORD error = GetLastError();
+            if (error == ERROR_HANDLE_EOF) break;
+            return error;
+        }
+        if (got == 0) break;
+        if (!write(chunk.data(), got)) return GetLastError();
+        left -= got;
+        offset += got;
+        if (sent) *sent += got;
+    }
+    return NO_ERROR;
+}
+
+namespace {
+
+/// ERROR_INVALID_HANDLE for what is not a file, WSAEINVAL for an offset past its end: the
+/// Linux host's answers (send_job::add_file).
+DWORD check_file_range(HANDLE file, std::uint64_t offset) {
+    LARGE_INTEGER size{};
+    if (!file || file == INVALID_HANDLE_VALUE || GetFileType(file) != FILE_TYPE_DISK || !GetFileSizeEx(file, &size))
+        return ERROR_INVALID_HANDLE;
+    if (offset > static_cast<std::uint64_t>(size.QuadPart)) return WSAEINVAL;
+    return NO_ERROR;
+}
+
+}  // namespace
+
+BOOL windows_request::transmit_file(const HSE_TF_INFO& info) {
+    if (const DWORD error = check_file_range(info.hFile, info.Offset)) return fail(error);
+    const bool async = (info.dwFlags & HSE_IO_ASYNC) != 0;
+    if (async && !admit_async("TRANSMIT_FILE", info.pfnHseIO)) return FALSE;
+    std::uint64_t sent = 0;
+    DWORD error = NO_ERROR;
+    if (info.dwFlags & HSE_IO_SEND_HEADERS) {
+        if (!send_header(info.pszStatusCode, static_cast<const char*>(info.pHead))) error = GetLastError();
+    } else if (info.pHead && info.HeadLength && !write(static_cast<const char*>(info.pHead), info.HeadLength)) {
+        error = GetLastError();
+    }
+    if (!error) error = send_file_range(info.hFile, info.Offset, info.BytesToWrite, &sent);
+    if (!error && info.pTail && info.TailLength && !write(static_cast<const char*>(info.pTail), info.TailLength))
+        error = GetLastError();
+    if (!async) return error ? fail(error) : TRUE;
+    // The completion counts what reached the client: head and tail as well as the file.
+    const DWORD head = (info.dwFlags & HSE_IO_SEND_HEADERS) ? 0 : info.HeadLength;
+    queue_async({nullptr, static_cast<DWORD>(sent + (error ? 0 : head + info.TailLength)), error, info.pfnHseIO,
+                 info.pfnHseIO ? info.pContext : nullptr});
+    return TRUE;
+}
+
+BOOL windows_request::vector_send(const HSE_RESPONSE_VECTOR& vector) {
+    // The Linux host's checks (support_functions.cpp), all before anything is sent.
+    const bool send_headers = (vector.dwFlags & HSE_IO_SEND_HEADERS) != 0;
+    if (send_headers != (vector.pszStatus != nullptr) || send_headers != (vector.pszHeaders != nullptr))
+        return fail(ERROR_INVALID_PARAMETER);
+    if (vector.nElementCount && !vector.lpElementArray) return fail(ERROR_INVALID_PARAMETER);
+    for (DWORD i = 0; i < vector.nElementCount; ++i) {
+        const auto& element = vector.lpElementArray[i];
+        if (element.ElementType == HSE_VECTOR_ELEMENT_TYPE_MEMORY_BUFFER) {
+            if (!element.pvContext || element.cbSize == 0) return fail(ERROR_INVALID_PARAMETER);
+        } else if (element.ElementType == HSE_VECTOR_ELEMENT_TYPE_FILE_HANDLE) {
+            if (const DWORD error = check_file_range(element.pvContext, element.cbOffset)) return fail(error);
+        } else {
+            return fail(ERROR_INVALID_PARAMETER);
+        }
+    }
+    const bool async = (vector.dwFlags & HSE_IO_ASYNC) != 0;
+    if (async && !admit_async("VECTOR_SEND", nullptr)) return FALSE;
+    std::uint64_t sent = 0;
+    DWORD error = NO_ERROR;
+    if (send_headers && !send_header(vector.pszStatus, vector.pszHeaders)) error = GetLastError();
+    for (DWORD i = 0; i < vector.nElementCount && !error; ++i) {
+        const auto& element = vector.lpElementArray[i];
+        if (element.ElementType == HSE_VECTOR_ELEMENT_TYPE_MEMORY_BUFFER) {
+            if (!write(static_cast<const char*>(element.pvContext) + element.cbOffset, static_cast<DWORD>(element.cbSize)))
+                error = GetLastError();
+            else
+                sent += element.cbSize;
+        } else {
+            error = send_file_range(element.pvContext, element.cbOffset, element.cbSize, &sent);
+        }
+    }
+    // HSE_IO_FINAL_SEND, DISCONNECT_AFTER_SEND: the response ends when the request does.
+    if (!async) return error ? fail(error) : TRUE;
+    queue_async({nullptr, static_cast<DWORD>(sent), error, nullptr, nullptr});
+    return TRUE;
+}
+
+BOOL windows_request::get_cert_info_ex(CERT_CONTEXT_EX* out) {
+    // The Linux host's answer (isapi_request::get_cert_info_ex), from the same params.
+    const auto der = isapi::client_certificate_der(params_.get("SSL_CLIENT_CERT"));
+    auto& context = out->CertContext;
+    context.dwCertEncodingType = x509_asn_encoding | pkcs_7_asn_encoding;
+    context.pCertInfo = nullptr;
+    context.hCertStore = nullptr;
+    out->dwCertificateFlags = isapi::client_certificate_flags(params_.get("SSL_CLIENT_VERIFY"), der.has_value());
+    const DWORD needed = der ? static_cast<DWORD>(der->size()) : 0;
+    context.cbCertEncoded = needed;
+    if (needed > out->cbAllocated) return fail(ERROR_INSUFFICIENT_BUFFER);
+    if (needed && !context.pbCertEncoded) return fail(ERROR_INVALID_PARAMETER);
+    if (needed) std::memcpy(context.pbCertEncoded, der->data(), needed);
+    return TRUE;
+}
+
+BOOL windows_request::report_unhealthy(const char* reason) {
+    // The Linux worker logs it and tells its master, which recycles it (and with it this worker).
+    std::string text = reason ? std::string(reason, strnlen(reason, 512)) : "(no reason given)";
+    context_.pipe->write_stream(fcgi::record_type::stderr_stream, id_, std::string(wine::message_unhealthy) + text);
+    return TRUE;
+}
+
+BOOL windows_request::unsupported(DWORD code) {
+    if (context_.first_time("ssf " + std::to_string(code)))
+        log_line("extension '" + context_.extension_name + "' called ServerSupportFunction(" + std::to_string(code) +
+                 "), which is not supported; answering FALSE/ERROR_INVALID_PARAMETER (logged once per code and "
+                 "extension)");
+    return fail(ERROR_INVALID_PARAMETER);
+}
+
+BOOL windows_request::refused(DWORD code) {
+    if (context_.first_time("ssf " + std::to_string(code)))
+        log_line("extension '" + context_.extension_name + "' called ServerSupportFunction(" + std::to_string(code) +
+                 ") with arguments or at a time it refuses; answering FALSE/ERROR_INVALID_PARAMETER (logged once "
+                 "per code and extension)");
+    return fail(ERROR_INVALID_PARAMETER);
+}
+
 BOOL windows_request::support(DWORD request, LPVOID buffer, LPDWORD size, LPDWORD type) {
+    const BOOL ok = dispatch(request, buffer, size, type);
+    // A known code refusing its arguments is a bug in the extension worth one line (the
+    // unsupported ones log their own), as in the Linux host.
+    if (!ok && GetLastError() == ERROR_INVALID_PARAMETER) return refused(request);
+    return ok;
+}
+
+BOOL windows_request::dispatch(DWORD request, LPVOID buffer, LPDWORD size, LPDWORD type) {
     switch (request) {
         case HSE_REQ_SEND_RESPONSE_HEADER:
             return send_header(static_cast<const char*>(buffer), reinterpret_cast<const char*>(type));
@@ -221,51 +446,77 @@ BOOL windows_request::support(DWORD request, LPVOID buffer, LPDWORD size, LPDWOR
             return TRUE;
         }
         case HSE_REQ_DONE_WITH_SESSION: {
-            const bool failed = size && *size == HSE_STATUS_ERROR;
+            const bool failed = buffer && *static_cast<const DWORD*>(buffer) == HSE_STATUS_ERROR;
             auto self = shared_from_this();
-            finish(failed);
+            finish(failed, true);
             return TRUE;
         }
-        case HSE_REQ_IO_COMPLETION:
+        case HSE_REQ_IO_COMPLETION: {
+            // The context pointer travels in the lpdwDataType slot.
+            std::lock_guard lock(async_mutex_);
             completion_ = reinterpret_cast<PFN_HSE_IO_COMPLETION>(buffer);
-            completion_context_ = size;
+            completion_context_ = type;
             return TRUE;
+        }
         case HSE_REQ_ASYNC_READ_CLIENT: {
-            if (!buffer || !size || !completion_) break;
-            auto self = shared_from_this();
+            if (!buffer || !size || !type || !(*type & HSE_IO_ASYNC)) break;
+            if (!admit_async("HSE_REQ_ASYNC_READ_CLIENT", nullptr)) return FALSE;
             char* target = static_cast<char*>(buffer);
             const DWORD want = *size;
-            context_.threads->post([self, target, want] {
-                const DWORD got = self->read_body(target, want);
-                if (self->completion_) self->completion_(&self->ecb_, self->completion_context_, got, NO_ERROR);
-            });
+            queue_async({[this, target, want] { return std::pair<DWORD, DWORD>(read_body(target, want), NO_ERROR); }});
             return TRUE;
         }
         case HSE_REQ_TRANSMIT_FILE: {
-            const auto* info = static_cast<const HSE_TF_INFO*>(buffer);
-            if (!info) break;
-            if (info->pfnHseIO) {
-                completion_ = info->pfnHseIO;
-                completion_context_ = info->pContext;
-            }
-            auto self = shared_from_this();
-            const HSE_TF_INFO copy = *info;
-            context_.threads->post([self, copy] {
-                const BOOL ok = self->transmit_file(copy);
-                if (self->completion_)
-                    self->completion_(&self->ecb_, self->completion_context_, 0, ok ? NO_ERROR : GetLastError());
-            });
-            return TRUE;
+            if (!buffer) break;
+            return transmit_file(*static_cast<const HSE_TF_INFO*>(buffer));
         }
+        case HSE_REQ_VECTOR_SEND:
+            if (!buffer) break;
+            return vector_send(*static_cast<const HSE_RESPONSE_VECTOR*>(buffer));
         case HSE_REQ_IS_KEEP_CONN:
         case HSE_REQ_IS_CONNECTED:
             if (!buffer) break;
             *static_cast<BOOL*>(buffer) = !aborted_;
             return TRUE;
-        case HSE_APPEND_LOG_PARAMETER:
+        case HSE_APPEND_LOG_PARAMETER: {
+            if (!buffer) break;
+            std::lock_guard lock(log_mutex_);
+            const std::string_view text(static_cast<const char*>(buffer));
+            if (log_parameters_.size() < 4096) log_parameters_.append(text.substr(0, 4096 - log_parameters_.size()));
+            return TRUE;
+        }
+        case HSE_REQ_GET_CERT_INFO_EX:
+            if (!buffer) break;
+            return get_cert_info_ex(static_cast<CERT_CONTEXT_EX*>(buffer));
+        case HSE_REQ_REPORT_UNHEALTHY:
+            return report_unhealthy(static_cast<const char*>(buffer));
+        case HSE_REQ_NORMALIZE_URL: {
+            if (!buffer) break;
+            auto* text = static_cast<char*>(buffer);
+            const auto normalized = isapi::normalize_url(text);
+            if (!normalized) break;
+            std::memcpy(text, normalized->c_str(), normalized->size() + 1);  // never longer
+            return TRUE;
+        }
+        case HSE_REQ_IS_IN_PROCESS:
+            if (!buffer) break;
+            *static_cast<DWORD*>(buffer) = HSE_APP_FLAG_IN_PROCESS;
+            return TRUE;
+        case HSE_REQ_GET_TRACE_INFO: {
+            if (!buffer) break;
+            auto& info = *static_cast<HSE_TRACE_INFO*>(buffer);
+            info.fTraceRequest = FALSE;
+            std::memset(info.TraceContextId, 0, sizeof info.TraceContextId);
+            return TRUE;
+        }
+        case HSE_REQ_GET_CACHE_INVALIDATION_CALLBACK:
+            if (!buffer) break;
+            *static_cast<PFN_HSE_CACHE_INVALIDATION_CALLBACK*>(buffer) = &invalidate_nothing;
+            return TRUE;
         case HSE_REQ_CLOSE_CONNECTION:
         case HSE_REQ_ABORTIVE_CLOSE:
         case HSE_REQ_SET_FLUSH_FLAG:
+        case HSE_REQ_REFRESH_ISAPI_ACL:
             return TRUE;
         case HSE_REQ_MAP_URL_TO_PATH: {
             // Wine's drive Z: is the Linux root, so the Linux path works as Z:\...
@@ -281,11 +532,21 @@ BOOL windows_request::support(DWORD request, LPVOID buffer, LPDWORD size, LPDWOR
             *size = static_cast<DWORD>(path.size() + 1);
             return TRUE;
         }
+        // Not carried by the link (yet): a NULL buffer is refused as the Linux host refuses it,
+        // anything else answered as the Linux host answers codes it does not implement.
+        case HSE_REQ_EXEC_URL:
+        case HSE_REQ_EXEC_UNICODE_URL:
+        case HSE_REQ_GET_EXEC_URL_STATUS:
+        case HSE_REQ_SEND_CUSTOM_ERROR:
+        case HSE_REQ_MAP_URL_TO_PATH_EX:
+        case HSE_REQ_MAP_UNICODE_URL_TO_PATH:
+        case HSE_REQ_MAP_UNICODE_URL_TO_PATH_EX:
+            if (!buffer && !type) break;
+            return unsupported(request);
         default:
-            break;
+            return unsupported(request);
     }
-    SetLastError(ERROR_INVALID_PARAMETER);
-    return FALSE;
+    return fail(ERROR_INVALID_PARAMETER);
 }
 
 BOOL WINAPI windows_request::get_server_variable(HCONN conn, LPSTR name, LPVOID buffer, LPDWORD size) {
@@ -312,9 +573,18 @@ BOOL WINAPI windows_request::write_client(HCONN conn, LPVOID buffer, LPDWORD byt
         SetLastError(ERROR_INVALID_PARAMETER);
         return FALSE;
     }
-    const BOOL ok = self->write(static_cast<const char*>(buffer), *bytes);
-    if (ok && (flags & HSE_IO_ASYNC)) self->complete_async(*bytes, NO_ERROR);
-    return ok;
+    if (!(flags & HSE_IO_ASYNC)) return self->write(static_cast<const char*>(buffer), *bytes);
+    // Gone already: refused at once; going while the bytes go out: the completion says so.
+    if (self->aborted_ || self->finished_) {
+        SetLastError(ERROR_NETNAME_DELETED);
+        return FALSE;
+    }
+    if (!self->admit_async("WriteClient", nullptr)) return FALSE;
+    // The bytes go out now, in call order; the completion follows on a pool thread.
+    const DWORD size = *bytes;
+    const BOOL ok = self->write(static_cast<const char*>(buffer), size);
+    self->queue_async({nullptr, ok ? size : 0, ok ? DWORD{NO_ERROR} : DWORD{ERROR_OPERATION_ABORTED}, nullptr, nullptr});
+    return TRUE;
 }
 
 BOOL WINAPI windows_request::read_client(HCONN conn, LPVOID buffer, LPDWORD size) {
@@ -331,6 +601,7 @@ BOOL WINAPI windows_request::server_support_function(HCONN conn, DWORD request, 
                                                      LPDWORD type) {
     const auto self = find(conn);
     if (!self) {
+        if (request == HSE_REQ_DONE_WITH_SESSION && late_done_with_session(conn)) return TRUE;
         SetLastError(ERROR_INVALID_PARAMETER);
         return FALSE;
     }

@@ -7,14 +7,18 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "fcgi/param_set.hpp"
 #include "isapi/ecb_builder.hpp"
 #include "isapi/response_translator.hpp"
 #include "isapi/server_variables.hpp"
+#include "isapi/session_state.hpp"
 #include "isapi/url_map.hpp"
 #include "record_pipe.hpp"
 #include "work_queue.hpp"
@@ -33,7 +37,20 @@ struct worker_context {
     std::size_t upload_read_ahead = 48 * 1024;
     std::size_t max_buffered_body = 1024 * 1024;  // per request, before the reader waits
     std::atomic<long> unfinished{0};              // requests begun and not yet finished
+    bool strict_async = false;                    // a second outstanding async operation fails
+    std::string extension_name;                   // as the pool's configuration names it
+
+    /// True the first time `key` comes: the host's "logged once per code and extension".
+    bool first_time(const std::string& key) {
+        std::lock_guard lock(logged_mutex);
+        return logged.insert(key).second;
+    }
+    srw_mutex logged_mutex;
+    std::set<std::string> logged;
 };
+
+/// One line to the worker's stderr, which the pool's log receives.
+void log_line(const std::string& text);
 
 class windows_request : public std::enable_shared_from_this<windows_request> {
 public:
@@ -57,15 +74,41 @@ private:
     static BOOL WINAPI server_support_function(HCONN, DWORD request, LPVOID buffer, LPDWORD size, LPDWORD type);
 
     BOOL support(DWORD request, LPVOID buffer, LPDWORD size, LPDWORD type);
+    BOOL dispatch(DWORD request, LPVOID buffer, LPDWORD size, LPDWORD type);
     BOOL write(const char* data, DWORD size);
     BOOL send_header(const char* status, const char* headers);
     BOOL transmit_file(const HSE_TF_INFO& info);
+    BOOL vector_send(const HSE_RESPONSE_VECTOR& vector);
+    BOOL get_cert_info_ex(CERT_CONTEXT_EX* out);
+    BOOL report_unhealthy(const char* reason);
+    BOOL unsupported(DWORD code);
+    /// FALSE/ERROR_INVALID_PARAMETER for a known code refusing its arguments, logged once.
+    BOOL refused(DWORD code);
+    /// `length` bytes (0: to the end) of `file` from `offset` into the response; an error or 0.
+    DWORD send_file_range(HANDLE file, std::uint64_t offset, std::uint64_t length, std::uint64_t* sent);
     /// Blocks until body bytes (or the end, or an abort) are there; 0 = end of body.
     DWORD read_body(char* buffer, DWORD size);
     bool send(const isapi::response_bytes& out);
     /// The extension is done with the request (return, or DONE_WITH_SESSION after PENDING).
-    void finish(bool failed);
-    void complete_async(DWORD bytes, DWORD error);
+    void finish(bool failed, bool by_done_with_session);
+    /// DONE_WITH_SESSION for a request that ended: TRUE once after a final status.
+    static bool late_done_with_session(HCONN conn);
+
+    /// An asynchronous operation: `work` (on a pool thread, in submission order; null when the
+    /// I/O was done at submission) gives its bytes and error, then the completion runs. One
+    /// completion of a request at a time; the ISAPI rule (one outstanding operation) and
+    /// strict_async are session_state's, as in the Linux host.
+    struct async_op {
+        std::function<std::pair<DWORD, DWORD>()> work;
+        DWORD bytes = 0;
+        DWORD error = NO_ERROR;
+        PFN_HSE_IO_COMPLETION callback = nullptr;
+        void* context = nullptr;
+    };
+    /// The admission half: FALSE (and why) when the operation may not start now.
+    BOOL admit_async(const char* what, PFN_HSE_IO_COMPLETION own_callback);
+    void queue_async(async_op op);
+    void drain_async();
 
     worker_context& context_;
     const std::uint16_t id_;
@@ -90,6 +133,15 @@ private:
     std::shared_ptr<windows_request> keep_alive_;  // from HttpExtensionProc to finish()
     PFN_HSE_IO_COMPLETION completion_ = nullptr;
     void* completion_context_ = nullptr;
+
+    srw_mutex async_mutex_;  // the fields below
+    isapi::session_state state_;  // outstanding operations only
+    std::deque<async_op> async_ops_;
+    bool draining_ = false;
+    bool warned_second_async_ = false;
+
+    srw_mutex log_mutex_;
+    std::string log_parameters_;  // HSE_APPEND_LOG_PARAMETER, for the access log
 };
 
 }  // namespace isapi_fcgi::wine_worker

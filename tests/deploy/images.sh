@@ -18,7 +18,7 @@ build() { podman build --pull=never --format docker --force-rm -q "$@"; }
 
 require "the Debian base images exist (debootstrap, cached)" "$deploy_here/base-image"
 mkdir -p "$work/packages"
-# All four: the Dockerfile picks the server's and the runtime libraries'.
+# All of them: the Dockerfile picks the server's and the runtime libraries' (never isapi-fcgi-wine).
 for name in "${package_names[@]}"; do cp "$(package_file "$name")" "$work/packages/"; done
 start=$SECONDS
 require "deploy/docker/Dockerfile builds with the host's .deb" \

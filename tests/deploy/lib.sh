@@ -134,8 +134,14 @@ load_images() {
     source "$env"
 }
 # The Debian packages one build makes (cmake/IsapiFcgiPackaging.cmake): the server, the two
-# runtime libraries, the development files.
+# runtime libraries, the development files; and the optional fifth, the Windows worker
+# (runtime: wine), when the build made it (ISAPI_FCGI_WINE_WORKER, on where mingw-w64 is).
 package_names=(isapi-fcgi libisapi-runtime0 libisapi-win32-0 isapi-fcgi-dev)
+wine_package=0
+if grep -qx 'ISAPI_FCGI_WINE_WORKER:BOOL=ON' "${ISAPI_FCGI_BUILD_DIR:-/nonexistent}/CMakeCache.txt" 2>/dev/null; then
+    wine_package=1
+    package_names+=(isapi-fcgi-wine)
+fi
 # package_file NAME: the path of that package's .deb in the build tree.
 package_file() { ls "$ISAPI_FCGI_BUILD_DIR"/package/"$1"_"$ISAPI_FCGI_VERSION"_*.deb; }
 # Where Debian puts a package's libraries (/usr/lib/x86_64-linux-gnu), as the .deb must.

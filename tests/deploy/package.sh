@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # deploy.package: builds the Debian packages from this build tree with CPack and checks them:
 # the split (the server; libisapi-runtime0 and libisapi-win32-0, one shared library each; the
-# -dev package with headers, .so links, CMake package and isapi-cc), each file in the package
+# -dev package with headers, .so links, CMake package and isapi-cc; the optional isapi-fcgi-wine
+# with the Windows worker, when the build made it), each file in the package
 # that owns it and nowhere else, the control data (dependencies between them, shlibs, triggers,
 # conffiles), and lintian finds no error or warning, with no overrides. Every later deploy test
 # installs some of them.
@@ -11,7 +12,7 @@ deploy_init package
 build=$ISAPI_FCGI_BUILD_DIR
 rm -f "$build"/package/*.deb
 require "cpack writes the packages" cpack --config "$build/CPackConfig.cmake" -B "$build/package"
-check "four packages, each named after the version, nothing else" expect_eq \
+check "${#package_names[@]} packages, each named after the version, nothing else" expect_eq \
     "$(printf '%s\n' "${package_names[@]}" | sort | tr '\n' ' ')" \
     sh -c "cd '$build/package' && ls *.deb | sed 's/_${ISAPI_FCGI_VERSION}_.*\.deb\$//' | sort | tr '\n' ' '"
 for name in "${package_names[@]}"; do
@@ -50,6 +51,44 @@ check "isapi-fcgi-dev: headers (compatibility headers included), .so links, CMak
     "$lib/cmake/isapi-fcgi/isapi-fcgiConfig.cmake" "$lib/cmake/isapi-fcgi/isapi-fcgiConfigVersion.cmake" \
     "$lib/cmake/isapi-fcgi/isapi-fcgi-targets.cmake" "$lib/cmake/isapi-fcgi/IsapiExtension.cmake" \
     /usr/bin/isapi-cc /usr/bin/isapi-c++ /usr/share/man/man1/isapi-cc.1.gz /usr/share/man/man1/isapi-c++.1.gz
+if [ "$wine_package" = 1 ]; then
+    # The Windows worker (docs/wine.md): beside the server's sbin/, where it looks first.
+    check "isapi-fcgi-wine: the Windows worker(s) only, a PE file each, mode 644" bash -c '
+        files=$(grep -v /usr/share/doc/ "$1")
+        echo "$files" | grep -qxF /usr/lib/isapi-fcgi/wine/x86_64/isapi-wine-worker.exe || { echo "no x86_64 worker"; exit 1; }
+        ! echo "$files" | grep -vxE "/usr/lib/isapi-fcgi/wine/(x86_64|i686)/isapi-wine-worker\.exe" || exit 1
+        dpkg-deb --fsys-tarfile "$2" | tar -xO ./usr/lib/isapi-fcgi/wine/x86_64/isapi-wine-worker.exe > "$3/worker.exe"
+        file "$3/worker.exe" | grep -q "PE32+ executable.*x86-64.*MS Windows" || { file "$3/worker.exe"; exit 1; }
+        dpkg-deb -c "$2" | grep -E "isapi-wine-worker\.exe$" | awk "{ print \$1 }" | grep -vqx -- "-rw-r--r--" && exit 1
+        cmp "$3/worker.exe" "$4/wine/x86_64/isapi-wine-worker.exe"' \
+        _ "$work/contents.isapi-fcgi-wine" "$(package_file isapi-fcgi-wine)" "$work" "$build"
+    check "isapi-fcgi-wine Depends on the server of this version and wine64; nothing else depends on it or on Wine" bash -c '
+        [ "$(dpkg-deb -f "$(ls "$1"/package/isapi-fcgi-wine_*.deb)" Depends)" = "isapi-fcgi (= $2), wine64" ] || exit 1
+        for p in isapi-fcgi libisapi-runtime0 libisapi-win32-0 isapi-fcgi-dev; do
+            ! dpkg-deb -f "$(ls "$1"/package/"$p"_*.deb)" Depends Recommends Suggests | grep -qiE "wine" || { echo "$p"; exit 1; }
+        done' _ "$build" "$ISAPI_FCGI_VERSION"
+    # The packaged server finds the packaged worker (beside its own binary), not the build tree's:
+    # both extracted into one root, the build tree's workers hidden by an empty tmpfs (a private
+    # mount namespace); the same check without the worker's package fails naming it.
+    root=$work/root
+    for p in isapi-fcgi libisapi-runtime0 isapi-fcgi-wine; do dpkg-deb -x "$(package_file "$p")" "$root"; done
+    mkdir -p "$work/dll" "$work/prefix"
+    cp "$build/wine/x86_64/hello.dll" "$work/dll/"
+    printf 'allow_root: true\npools:\n  - name: legacy\n    listen: unix:%s/s.sock\n    extensions:\n      - { name: orders, path: %s/dll/hello.dll, urls: /scripts/orders.dll, runtime: wine }\n' \
+        "$work" "$work" > "$work/wine.yaml"
+    packaged_check() {  # ROOT: --check-config of ROOT's server with the build tree's workers hidden
+        unshare -m sh -c 'mount -t tmpfs none "$1/wine" && LD_LIBRARY_PATH="$2$3" WINEPREFIX="$4" \
+            "$2/usr/sbin/isapi-fcgi" --check-config --config "$5"' _ "$build" "$1" "$multiarch_libdir" "$work/prefix" "$work/wine.yaml"
+    }
+    check "the packaged server finds the packaged Windows worker (--check-config)" packaged_check "$root"
+    rm -rf "$root/usr/lib/isapi-fcgi"
+    missing_worker_named() {  # ROOT: its --check-config fails, naming the worker it lacks
+        local out
+        if out=$(packaged_check "$1" 2>&1); then echo "--check-config passed without the worker"; return 1; fi
+        grep -q "no Windows worker for .* is installed" <<<"$out" || { echo "$out"; return 1; }
+    }
+    check "without isapi-fcgi-wine the same check fails, naming the missing worker" missing_worker_named "$root"
+fi
 for name in "${package_names[@]}"; do
     check "$name: its own copyright and changelog" in_package "$name" \
         "/usr/share/doc/$name/copyright" "/usr/share/doc/$name/changelog.gz"
@@ -118,7 +157,9 @@ check "libisapi-win32-0 Depends on libisapi-runtime0 of this version" expect_mat
 check "isapi-fcgi-dev Depends on both libraries of this version, python3 and a C++ compiler" expect_match \
     "^libisapi-runtime0 \\(= $v\\), libisapi-win32-0 \\(= $v\\), python3, g\\+\\+ \\| c\\+\\+-compiler$" \
     control isapi-fcgi-dev Depends
-check "sections: httpd, libs, libs, libdevel" expect_eq "httpd libs libs libdevel" sh -c '
+sections="httpd libs libs libdevel"
+[ "$wine_package" = 0 ] || sections="$sections httpd"
+check "sections: $sections" expect_eq "$sections" sh -c '
     for p in "$@"; do dpkg-deb -f "$(ls "$0"/package/"$p"_*.deb)" Section; done | tr "\n" " " | sed "s/ \$//"' \
     "$build" "${package_names[@]}"
 check "each library package's shlibs names its own library and package" expect_eq \

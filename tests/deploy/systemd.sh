@@ -17,7 +17,7 @@ deploy_init systemd
 tag=$(tree_tag)
 require "the Debian base images exist" "$deploy_here/base-image"
 mkdir -p "$work/packages"
-# All four: the Dockerfile picks the server's and the runtime libraries'.
+# All of them: the Dockerfile picks the server's and the runtime libraries' (never isapi-fcgi-wine).
 for name in "${package_names[@]}"; do cp "$(package_file "$name")" "$work/packages/"; done
 build() { podman build --pull=never --format docker --force-rm -q "$@"; }
 # The machine (systemd, nginx) is kept as the cache of the next run; the package layer is not.

@@ -65,6 +65,12 @@ protected:
                                          {"asyncprobe", ISAPI_EXT_ASYNCPROBE}}) {
             options.extensions.push_back({name, path, {"/scripts/" + name + ".dll"}, false});
         }
+#ifdef ISAPI_WINE_TEST_PREFIX
+        // Built a second time (tests/wine_worker) with asyncprobe.c as a PE DLL served by the
+        // Windows worker under Wine: the tests that apply there run with the same assertions.
+        options.extensions.back().wine = true;
+        options.env.push_back("WINEPREFIX=" ISAPI_WINE_TEST_PREFIX);
+#endif
         options.env.push_back("ISAPI_ASYNCPROBE_LOG=" + probe_log().string());
         options.pool_extra = "    document_root: " + work().path().string() + "\n" + pool_extra;
         return options;

@@ -25,6 +25,14 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// Built a second time (tests/wine_worker) with probe.c as a PE DLL served by the Windows worker
+// under Wine: the tests that apply there run with the same assertions.
+#ifdef ISAPI_WINE_TEST_PREFIX
+constexpr bool under_wine = true;
+#else
+constexpr bool under_wine = false;
+#endif
+
 /// A self-signed P-256 client certificate, and its DER as hex (openssl x509 -outform der).
 constexpr const char* client_pem =
     "-----BEGIN CERTIFICATE-----\n"
@@ -105,8 +113,11 @@ protected:
     {
         auto options = standard_options();
         options.extensions.push_back(
-            {"probe", ISAPI_EXT_PROBE, {"/scripts/probe.dll", "/certs/probe.dll"}, false});
+            {"probe", ISAPI_EXT_PROBE, {"/scripts/probe.dll", "/certs/probe.dll"}, false, false, under_wine});
         options.env.push_back("ISAPI_PROBE_LOG=" + probe_log().string());
+#ifdef ISAPI_WINE_TEST_PREFIX
+        options.env.push_back("WINEPREFIX=" ISAPI_WINE_TEST_PREFIX);
+#endif
         options.pool_extra = "    document_root: " + root() + "\n" + pool_extra;
         return options;
     }
@@ -757,6 +768,23 @@ TEST_F(isapi_probe, report_unhealthy_hands_the_reason_on_and_answers_true)
     EXPECT_EQ(result.body, "code=1032 ret=1\n") << result.describe();
     EXPECT_TRUE(sidecar().wait_for_log(std::regex("reports this worker unhealthy: probe asked"), soon(), mark));
 }
+
+#ifdef ISAPI_WINE_TEST_PREFIX
+// The link does not carry child requests (docs/wine.md): EXEC_URL fails at once, as the Linux
+// host answers a code it does not implement, and the extension can answer by itself.
+TEST_F(isapi_probe, exec_url_under_wine_answers_false_with_invalid_parameter_logged_once)
+{
+    start(probe_options());
+    const auto mark = sidecar().log_mark();
+    for (const std::string op : {"exec", "uexec"}) {
+        const auto result = get("/scripts/probe.dll?op=" + op + "&url=" + url_escape("/scripts/probe.dll?op=echo"));
+        EXPECT_EQ(result.status, 200) << result.describe();
+        EXPECT_EQ(result.body, "exec ret=0 err=87\n") << op;
+    }
+    EXPECT_TRUE(sidecar().wait_for_log(std::regex(R"(ServerSupportFunction\(1026\), which is not supported)"), soon(), mark));
+    EXPECT_TRUE(sidecar().wait_for_log(std::regex(R"(ServerSupportFunction\(1025\), which is not supported)"), soon(), mark));
+}
+#endif
 
 TEST_F(isapi_probe, normalize_url_decodes_and_resolves_dot_segments_in_place)
 {

@@ -236,5 +236,28 @@ TEST_F(wine_operations, without_a_master_the_process_itself_quarantines_and_stop
     stop_master();
 }
 
+// max_rss counts what a Linux worker costs: its Windows workers' resident memory too (~9 MiB
+// each, measured), since recycling the Linux worker is what replaces them.
+TEST_F(wine_operations, max_rss_counts_the_windows_workers_resident_memory) {
+    start_wine("    max_rss: 1MiB\n");
+    // The first check may come before a Windows worker's pid is published: wait for one that saw it.
+    const auto line = wait_log(R"(pool app: worker \d+ \(pid \d+\): recycling \(max_rss\): resident memory \d+ bytes )"
+                               R"(\(\d+ of them its Windows workers'\) is above max_rss \(1048576\))",
+                               std::chrono::seconds(90));
+    ASSERT_TRUE(line) << tail(master().error_output());
+    std::smatch figures;
+    ASSERT_TRUE(std::regex_search(*line, figures, std::regex(R"(resident memory (\d+) bytes \((\d+) of them)")));
+    const double total = std::stod(figures[1].str());
+    const double windows = std::stod(figures[2].str());
+    EXPECT_GT(windows, 2e6) << "two Windows workers of several MiB each: " << *line;
+    EXPECT_GT(total, windows) << "the Linux worker's own memory is in the sum too: " << *line;
+    EXPECT_TRUE(eventually([&] { return status_json()["restarts by cause"]["max_rss"].number() >= 1; }))
+        << tail(master().error_output());
+    // The replacement's Windows workers serve (recycled in turn, each after its start).
+    EXPECT_TRUE(eventually([&] { return get("/scripts/winhello.dll").status == 200; }, 60s))
+        << tail(master().error_output());
+    stop_master();
+}
+
 }  // namespace
 }  // namespace isapi_fcgi::test
