@@ -68,4 +68,6 @@ std::string nginx_front::error_log() const { return read_file(dir_.file("error.l
 
 bool nginx_front::is_problem(const std::string& line) const { return nginx_log_problem(line); }
 
+bool nginx_front::handles_signals() const { return nginx_handles_signals(dir_); }
+
 }  // namespace isapi_fcgi::test

@@ -33,6 +33,7 @@ public:
 
 private:
     bool is_problem(const std::string& line) const override;
+    bool handles_signals() const override;
     std::string render_config(const nginx_front_options& options, std::uint16_t port) const;
     void copy_conf_files() const;
 };

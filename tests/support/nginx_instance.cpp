@@ -20,6 +20,9 @@ std::string nginx_private_paths(const temp_dir& dir)
     return "pid " + d + "/nginx.pid;\n" + "error_log " + d + "/error.log info;\n";
 }
 
+// nginx writes its pid file right after installing its signal handlers.
+bool nginx_handles_signals(const temp_dir& dir) { return !read_file(dir.file("nginx.pid")).empty(); }
+
 std::string nginx_http_private_paths(const temp_dir& dir)
 {
     const std::string d = dir.path().string();
@@ -78,5 +81,7 @@ nginx_instance::nginx_instance(nginx_options options) : web_front("nginx", "isap
 std::string nginx_instance::error_log() const { return read_file(dir_.file("error.log")); }
 
 bool nginx_instance::is_problem(const std::string& line) const { return nginx_log_problem(line); }
+
+bool nginx_instance::handles_signals() const { return nginx_handles_signals(dir_); }
 
 }  // namespace isapi_fcgi::test

@@ -29,11 +29,14 @@ public:
 private:
     /// "upstream prematurely closed", "upstream sent ...", and [alert], [crit] or [emerg].
     bool is_problem(const std::string& line) const override;
+    bool handles_signals() const override;
     std::string render_config(const nginx_options& options, std::uint16_t port) const;
 };
 
 /// Main-context lines putting nginx's pid and error log into `dir`.
 std::string nginx_private_paths(const temp_dir& dir);
+/// Whether the nginx using nginx_private_paths(dir) has installed its signal handlers.
+bool nginx_handles_signals(const temp_dir& dir);
 /// http-context lines putting the access log and every temp path into `dir`.
 std::string nginx_http_private_paths(const temp_dir& dir);
 

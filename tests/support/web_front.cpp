@@ -2,6 +2,7 @@
 
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "support/free_port.hpp"
 
@@ -43,8 +44,8 @@ void web_front::launch(const std::function<command(std::uint16_t port)>& prepare
         spawn.stdout_path = dir_.file(name_ + ".out");
         spawn.env = std::move(cmd.env);
         process_ = std::make_unique<test_process>(std::move(cmd.argv), spawn);
-        if (wait_until_port_accepts(port_, deadline_after(scaled(std::chrono::seconds(10))),
-                                    process_.get())) {
+        const auto until = deadline_after(scaled(std::chrono::seconds(10)));
+        if (wait_until_port_accepts(port_, until, process_.get()) && wait_until_handles_signals(until)) {
             return;
         }
         auto end = process_->stop(std::chrono::seconds(2), stop_signal_);
@@ -58,6 +59,18 @@ void web_front::launch(const std::function<command(std::uint16_t port)>& prepare
     }
     throw std::runtime_error(name_ + " did not start:\n" + failures + "--- " + config_name_
                              + " ---\n" + config());
+}
+
+bool web_front::wait_until_handles_signals(deadline until) const
+{
+    // No event announces it (a file appearing); a bounded poll of a few milliseconds at most.
+    while (!handles_signals()) {
+        if (clock::now() > until || !process_->running()) {
+            return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return true;
 }
 
 std::string web_front::url(const std::string& path) const

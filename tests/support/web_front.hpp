@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "support/deadline.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_process.hpp"
 
@@ -59,11 +60,17 @@ protected:
 
     /// The log lines error_log_problems() reports.
     virtual bool is_problem(const std::string& line) const = 0;
+    /// Whether the server handles its stop signal yet. Its port accepts before that (nginx
+    /// binds in its configuration cycle, then installs its handlers), and a test that stops it
+    /// at once would kill it by the signal's default action instead of stopping it.
+    virtual bool handles_signals() const { return true; }
 
     std::string config_name_;  ///< main config file name in dir(), for config()
     temp_dir dir_;
 
 private:
+    bool wait_until_handles_signals(deadline until) const;
+
     std::string name_;
     int stop_signal_;
     std::uint16_t port_ = 0;
