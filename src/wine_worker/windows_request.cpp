@@ -405,19 +405,16 @@ BOOL windows_request::report_unhealthy(const char* reason) {
     return TRUE;
 }
 
-BOOL windows_request::unsupported(DWORD code) {
-    if (context_.first_time("ssf " + std::to_string(code)))
-        log_line("extension '" + context_.extension_name + "' called ServerSupportFunction(" + std::to_string(code) +
-                 "), which is not supported; answering FALSE/ERROR_INVALID_PARAMETER (logged once per code and "
-                 "extension)");
-    return fail(ERROR_INVALID_PARAMETER);
-}
+BOOL windows_request::unsupported(DWORD code) { return invalid_parameter(code, ", which is not supported"); }
 
 BOOL windows_request::refused(DWORD code) {
+    return invalid_parameter(code, " with arguments or at a time it refuses");
+}
+
+BOOL windows_request::invalid_parameter(DWORD code, const char* why) {
     if (context_.first_time("ssf " + std::to_string(code)))
         log_line("extension '" + context_.extension_name + "' called ServerSupportFunction(" + std::to_string(code) +
-                 ") with arguments or at a time it refuses; answering FALSE/ERROR_INVALID_PARAMETER (logged once "
-                 "per code and extension)");
+                 ")" + why + "; answering FALSE/ERROR_INVALID_PARAMETER (logged once per code and extension)");
     return fail(ERROR_INVALID_PARAMETER);
 }
 

@@ -84,6 +84,7 @@ private:
     BOOL unsupported(DWORD code);
     /// FALSE/ERROR_INVALID_PARAMETER for a known code refusing its arguments, logged once.
     BOOL refused(DWORD code);
+    BOOL invalid_parameter(DWORD code, const char* why);
     /// `length` bytes (0: to the end) of `file` from `offset` into the response; an error or 0.
     DWORD send_file_range(HANDLE file, std::uint64_t offset, std::uint64_t length, std::uint64_t* sent);
     /// Blocks until body bytes (or the end, or an abort) are there; 0 = end of body.
