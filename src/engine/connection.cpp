@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/errc.hpp"
+#include "engine/log_context.hpp"
 #include "engine/log_text.hpp"
 #include "engine/request_handler.hpp"
 #include "engine/simple_response.hpp"
@@ -103,8 +104,8 @@ bool connection::closing_after(bool keep_conn) const {
     return !keep_conn || overloaded_ || (draining_ && idle());
 }
 
-bool connection::nginx_in_front(const request& r) {
-    return r.params().get("SERVER_SOFTWARE").starts_with("nginx/");  // Debian's fastcgi_params
+bool connection::nginx_in_front(const fcgi::param_set& params) {
+    return params.get("SERVER_SOFTWARE").starts_with("nginx/");  // Debian's fastcgi_params
 }
 
 bool connection::idle() const {
@@ -403,19 +404,22 @@ void connection::end_request(const std::shared_ptr<request>& r, std::uint32_t ap
     r->body().fail(errc::request_ended);
     forget_request(*r);
     if (state_ != state::open) return;
-    output_.push_stream(fcgi::record_type::stdout_stream, r->fcgi_id(), {});
-    output_.push_record(fcgi::encode_end_request(r->fcgi_id(), app_status,
-                                                 fcgi::protocol_status::request_complete));
-    demux_.request_ended(r->fcgi_id());
-    if (r->keep_conn()) nginx_peer_ = nginx_in_front(*r);
-    if (closing_after(r->keep_conn())) {
+    finish_request(r->fcgi_id(), r->keep_conn(), app_status, r->keep_conn() && nginx_in_front(r->params()));
+}
+
+void connection::finish_request(std::uint16_t id, bool keep_conn, std::uint32_t app_status, bool through_nginx) {
+    output_.push_stream(fcgi::record_type::stdout_stream, id, {});
+    output_.push_record(fcgi::encode_end_request(id, app_status, fcgi::protocol_status::request_complete));
+    demux_.request_ended(id);
+    if (keep_conn) nginx_peer_ = through_nginx;
+    if (closing_after(keep_conn)) {
         close_after_flush_ = true;
-        if (draining_ && r->keep_conn() && nginx_in_front(*r)) {
+        if (draining_ && keep_conn && through_nginx) {
             // nginx keeps a connection only when the END_REQUEST ends what it has read; bytes
             // after it in the same read make nginx close the connection itself. One write
             // carries both, so nginx cannot reuse the connection between our END_REQUEST and
             // our end of stream, which on a unix socket are two events (no TCP_CORK there).
-            output_.push_record(fcgi::encode_header(fcgi::record_type::stderr_stream, r->fcgi_id(), 0));
+            output_.push_record(fcgi::encode_header(fcgi::record_type::stderr_stream, id, 0));
         }
     }
     resume_reading_if_drained();
@@ -483,13 +487,36 @@ void connection::on_unsupported_role(std::uint16_t id, std::uint16_t role, bool 
 void connection::on_params(std::uint16_t id, fcgi::param_set params) {
     const auto role = begun_role(id);
     const bool keep_conn = take_begun(id);
-    auto r = std::make_shared<request>(shared_from_this(), id, keep_conn,
-                                       next_request_serial.fetch_add(1, std::memory_order_relaxed),
-                                       std::move(params), settings_.limit.max_stdin_buffer, role);
+    const auto serial = next_request_serial.fetch_add(1, std::memory_order_relaxed);
     pool_->stats.requests.fetch_add(1, std::memory_order_relaxed);
+    if (!rejected(requests_.size() + 1) && is_ping(role, params)) return answer_ping(id, keep_conn, serial, params);
+    auto r = std::make_shared<request>(shared_from_this(), id, keep_conn, serial, std::move(params),
+                                       settings_.limit.max_stdin_buffer, role);
     requests_.push_back(r);
     update_read_deadline();
     dispatch(r);
+}
+
+bool connection::rejected(std::size_t requests) const {
+    return overloaded_ || requests + begun_.size() > settings_.limit.max_requests_per_connection;
+}
+
+bool connection::is_ping(fcgi::role role, const fcgi::param_set& params) const {
+    // Never for an authorization: the ping's 200 would let the request it asks about through.
+    // The path first: it rules out every other request with one look-up.
+    return !settings_.ping_path.empty() && script_name_of(params) == settings_.ping_path &&
+           !asks_for_verdict(role, params);
+}
+
+// The engine answers its ping itself, before any request object exists: no allocation, no
+// handler, nothing posted. The answer takes the same records and the same end of request as a
+// request's (finish_request), so keep-alive, drain and closing behave the same.
+void connection::answer_ping(std::uint16_t id, bool keep_conn, std::uint64_t serial, const fcgi::param_set& params) {
+    if (spdlog::should_log(spdlog::level::debug))
+        spdlog::debug("{} ping", engine::log_context(serial, id_, params).text());
+    // The pool outlives its connections, so the rendered response is lent, not copied.
+    output_.push_stream(fcgi::record_type::stdout_stream, id, std::as_bytes(std::span(pool_->ping_response)));
+    finish_request(id, keep_conn, 0, keep_conn && nginx_in_front(params));
 }
 
 void connection::dispatch(const std::shared_ptr<request>& r) {
@@ -501,17 +528,9 @@ void connection::dispatch(const std::shared_ptr<request>& r) {
         r->end();
     };
     if (overloaded_) return reject(fmt::format("max_connections ({}) reached", settings_.limit.max_connections));
-    if (requests_.size() + begun_.size() > settings_.limit.max_requests_per_connection)
+    if (rejected(requests_.size()))
         return reject(fmt::format("max_requests_per_connection ({}) reached",
                                   settings_.limit.max_requests_per_connection));
-    // Never for an authorization: the ping's 200 would let the request it asks about through.
-    if (!r->asks_for_verdict() && !settings_.ping_path.empty() && r->script_name() == settings_.ping_path) {
-        spdlog::debug("{} ping", r->log_context());
-        // The pool outlives its connections, so the rendered response is lent, not copied.
-        write_stdout(r, std::as_bytes(std::span(pool_->ping_response)), {}, nullptr);
-        end_request(r, 0);
-        return;
-    }
     pool_->handler->handle(r);
 }
 

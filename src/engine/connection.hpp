@@ -89,7 +89,7 @@ private:
     /// No request in progress, none begun, no record half read: nothing can be lost by closing.
     bool idle() const;
     /// The request came through nginx (its fastcgi_params send SERVER_SOFTWARE nginx/VERSION).
-    static bool nginx_in_front(const request& r);
+    static bool nginx_in_front(const fcgi::param_set& params);
     void nudge_nginx_away();
     void close_now();
     void abort_requests(std::error_code reason);
@@ -107,6 +107,12 @@ private:
     void on_discarded(const fcgi::record_header& header, fcgi::discard_reason reason) override;
 
     void dispatch(const std::shared_ptr<request>& r);
+    /// Answered 503 (overload) with `requests` in progress, the new one included.
+    bool rejected(std::size_t requests) const;
+    bool is_ping(fcgi::role role, const fcgi::param_set& params) const;
+    void answer_ping(std::uint16_t id, bool keep_conn, std::uint64_t serial, const fcgi::param_set& params);
+    /// The end of a request: its empty STDOUT, END_REQUEST, and what the connection does next.
+    void finish_request(std::uint16_t id, bool keep_conn, std::uint32_t app_status, bool through_nginx);
     /// Answers a request the engine decides itself (ping, 404, 503, 431) and ends it.
     void answer(std::uint16_t id, bool keep_conn, std::string response);
     bool take_begun(std::uint16_t id);

@@ -1,7 +1,5 @@
 #include "engine/request.hpp"
 
-#include <charconv>
-
 #include "engine/connection.hpp"
 #include "engine/errc.hpp"
 #include "engine/log_text.hpp"
@@ -13,39 +11,28 @@ request::request(std::shared_ptr<connection> owner, std::uint16_t fcgi_id, bool 
     : owner_(std::move(owner)),
       fcgi_id_(fcgi_id),
       role_(role),
-      asks_for_verdict_(role == fcgi::role::authorizer || params.get("ISAPI_FCGI_AUTH_REQUEST") == "1"),
+      asks_for_verdict_(engine::asks_for_verdict(role, params)),
       keep_conn_(keep_conn),
       serial_(serial),
       params_(std::move(params)),
       body_(stdin_limit),
-      work_(asio::prefer(owner_->strand().get_inner_executor(), asio::execution::outstanding_work.tracked)) {
-    // "req=N conn=M": two 20-digit numbers and their labels fit in the first 64 bytes.
-    std::size_t size = 0;
-    const auto append = [&](std::string_view label, std::uint64_t number) {
-        for (const char c : label) log_context_[size++] = c;
-        const auto end = std::to_chars(log_context_.data() + size, log_context_.data() + 64, number).ptr;
-        size = static_cast<std::size_t>(end - log_context_.data());
-    };
-    append("req=", serial_);
-    append(" conn=", owner_->id());
-    if (const auto front_end_id = params_.find("REQUEST_ID"); front_end_id && !front_end_id->empty()) {
-        // nginx's $request_id is 32 hex digits; anything else is cut and kept printable.
-        static constexpr std::string_view prefix = " fe=";
-        for (const char c : prefix) log_context_[size++] = c;
-        for (const char c : front_end_id->substr(0, 64))
-            log_context_[size++] = (c > ' ' && c < 0x7f && c != '\\') ? c : '?';
-    }
-    log_context_size_ = size;
-}
+      work_(asio::prefer(owner_->strand().get_inner_executor(), asio::execution::outstanding_work.tracked)),
+      log_context_(serial_, owner_->id(), params_) {}
 
 request::~request() = default;
 
 const std::string& request::pool_name() const noexcept { return owner_->pool_name(); }
 
-std::string_view request::script_name() const noexcept {
-    if (const auto name = params_.find("SCRIPT_NAME"); name && !name->empty()) return *name;
-    const auto uri = params_.get("REQUEST_URI");
+std::string_view request::script_name() const noexcept { return script_name_of(params_); }
+
+std::string_view script_name_of(const fcgi::param_set& params) noexcept {
+    if (const auto name = params.find("SCRIPT_NAME"); name && !name->empty()) return *name;
+    const auto uri = params.get("REQUEST_URI");
     return uri.substr(0, uri.find('?'));
+}
+
+bool asks_for_verdict(fcgi::role role, const fcgi::param_set& params) noexcept {
+    return role == fcgi::role::authorizer || params.get("ISAPI_FCGI_AUTH_REQUEST") == "1";
 }
 
 void request::async_read_stdin(std::span<std::byte> buffer, read_handler handler) {

@@ -18,6 +18,7 @@
 
 #include "engine/asio.hpp"
 #include "engine/handler_slot.hpp"
+#include "engine/log_context.hpp"
 #include "engine/stdin_stream.hpp"
 #include "fcgi/param_set.hpp"
 #include "fcgi/protocol.hpp"
@@ -25,6 +26,11 @@
 namespace isapi_fcgi::engine {
 
 class connection;
+
+/// SCRIPT_NAME, or the path of REQUEST_URI when the front end did not split it.
+std::string_view script_name_of(const fcgi::param_set& params) noexcept;
+/// See request::asks_for_verdict().
+bool asks_for_verdict(fcgi::role role, const fcgi::param_set& params) noexcept;
 
 class request : public std::enable_shared_from_this<request> {
 public:
@@ -54,7 +60,7 @@ public:
     std::uint64_t serial() const noexcept { return serial_; }
     /// "req=N conn=M" plus " fe=ID" when the front end passed REQUEST_ID: the context of every
     /// log line about this request.
-    std::string_view log_context() const noexcept { return {log_context_.data(), log_context_size_}; }
+    std::string_view log_context() const noexcept { return log_context_.text(); }
     /// The configured name of the pool whose listener accepted the request.
     const std::string& pool_name() const noexcept;
     /// SCRIPT_NAME, or the path of REQUEST_URI when the front end did not split it.
@@ -116,9 +122,6 @@ private:
     bool keep_conn_;
     std::uint64_t serial_;
     fcgi::param_set params_;
-    // Formatted once into the object itself: no heap allocation per request.
-    std::array<char, 128> log_context_{};
-    std::size_t log_context_size_ = 0;
     stdin_stream body_;
     bool ended_ = false;  // strand-only
     // Keeps the io_context running until the request ends, so stopping the server waits for
@@ -128,6 +131,7 @@ private:
     using tracked_executor = decltype(asio::prefer(std::declval<asio::io_context::executor_type>(),
                                                    asio::execution::outstanding_work.tracked));
     std::optional<tracked_executor> work_;
+    engine::log_context log_context_;
     abort_handler abort_handler_;
     std::atomic<bool> aborted_{false};
     // The memory of the posted async_read_stdin: reads come from an extension thread once per

@@ -102,8 +102,9 @@ std::error_code demultiplexer::on_end_of_record() {
     if (is_management_type(h.type)) {
         if (finished_target == target::management) {
             param_set query;
-            if (auto ec = param_set::parse(std::move(management_body_), query)) return ec;
+            const auto ec = param_set::parse(management_body_, query);
             management_body_.clear();
+            if (ec) return ec;
             handler_->on_get_values(query);
         } else {
             handler_->on_unknown_type(h.type);
@@ -139,9 +140,10 @@ std::error_code demultiplexer::on_end_of_record() {
         }
         {
             param_set params;
-            std::string raw = std::move(s->params);
             s->stage = phase::stdin_open;
-            if (auto ec = param_set::parse(std::move(raw), params)) return ec;
+            const auto ec = param_set::parse(s->params, params);
+            recycle(s->params);
+            if (ec) return ec;
             handler_->on_params(h.request_id, std::move(params));
         }
         return {};
@@ -175,7 +177,7 @@ std::error_code demultiplexer::begin_request() {
     const auto role_value = static_cast<std::uint16_t>(u8(0) << 8 | u8(1));
     const bool keep_conn = (u8(2) & keep_conn_flag) != 0;
     if (role_value == static_cast<std::uint16_t>(role::authorizer)) {
-        slots_.push_back({h.request_id, phase::params, {}});
+        slots_.push_back({h.request_id, phase::params, std::move(spare_params_)});
         if (handler_->on_begin_authorizer(h.request_id, keep_conn)) return {};
         find(h.request_id)->stage = phase::params_rejected;  // refused: as any other role below
         handler_->on_unsupported_role(h.request_id, role_value, keep_conn);
@@ -187,9 +189,16 @@ std::error_code demultiplexer::begin_request() {
         handler_->on_unsupported_role(h.request_id, role_value, keep_conn);
         return {};
     }
-    slots_.push_back({h.request_id, phase::params, {}});
+    slots_.push_back({h.request_id, phase::params, std::move(spare_params_)});
     handler_->on_begin_request(h.request_id, keep_conn);
     return {};
+}
+
+void demultiplexer::recycle(std::string& params) {
+    params.clear();
+    // Kept only up to a typical request's size: an idle connection must not hold a 64 KiB block.
+    if (params.capacity() > spare_params_.capacity() && params.capacity() <= recycled_params_capacity)
+        spare_params_.swap(params);
 }
 
 void demultiplexer::discard(discard_reason reason) { handler_->on_discarded(parser_.header(), reason); }
@@ -197,6 +206,7 @@ void demultiplexer::discard(discard_reason reason) { handler_->on_discarded(pars
 void demultiplexer::request_ended(std::uint16_t id) {
     auto it = std::find_if(slots_.begin(), slots_.end(), [id](const slot& s) { return s.id == id; });
     if (it == slots_.end()) return;
+    recycle(it->params);
     slots_.erase(it);
     forget_ended(id);
     if (limits_.remembered_ended_ids == 0) return;

@@ -87,6 +87,10 @@ private:
     std::error_code on_end_of_record();
     std::error_code begin_request();
     void discard(discard_reason reason);
+    /// Keeps a request's PARAMS buffer for the next request on this connection, so a kept
+    /// connection assembles PARAMS without an allocation per request.
+    void recycle(std::string& params);
+    static constexpr std::size_t recycled_params_capacity = 8 * 1024;
     slot* find(std::uint16_t id) noexcept;
     const slot* find(std::uint16_t id) const noexcept;
     bool recently_ended(std::uint16_t id) const noexcept;
@@ -108,6 +112,7 @@ private:
     std::size_t begin_have_ = 0;
     std::string management_body_;
     std::vector<slot> slots_;
+    std::string spare_params_;  // see recycle()
     std::vector<std::uint16_t> ended_;  // most recent last, at most remembered_ended_ids
 };
 

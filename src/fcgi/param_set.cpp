@@ -3,6 +3,7 @@
 #include <cstring>
 #include <vector>
 
+#include "fcgi/errc.hpp"
 #include "fcgi/name_value.hpp"
 
 namespace isapi_fcgi::fcgi {
@@ -43,122 +44,143 @@ std::uint64_t hash_name(std::string_view name) noexcept {
 
 constexpr std::uint64_t tag_of(std::uint64_t hash) noexcept { return hash & 0xffffffff00000000ULL; }
 
-std::size_t slot_count_for(std::size_t entries) noexcept {
-    std::size_t slots = 8;
+std::uint32_t slot_count_for(std::size_t entries) noexcept {
+    if (entries == 0) return 0;
+    std::uint32_t slots = 8;
     while (slots < entries * 2) slots *= 2;
     return slots;
 }
 
+constexpr std::uint32_t no_entry = 0xffffffff;
+
 }  // namespace
 
-std::error_code param_set::parse(std::string raw, param_set& out) {
-    out.buffer_ = std::move(raw);
-    out.entries_.clear();
-    out.slots_.clear();
-    // An ordinary pair takes 16 bytes or more of the stream: one allocation, rarely a second.
-    out.entries_.reserve(out.buffer_.size() / 16 + 4);
-    const char* base = out.buffer_.data();
-    auto offset = [base](std::string_view s) { return static_cast<std::uint32_t>(s.data() - base); };
-    auto length = [](std::string_view s) { return static_cast<std::uint32_t>(s.size()); };
-    if (auto ec = for_each_pair(out.buffer_, [&](std::string_view name, std::string_view value) {
-            out.entries_.push_back({offset(name), length(name), offset(value), length(value)});
-        })) {
-        out = param_set{};
-        return ec;
+param_set::param_set(const param_set& other)
+    : block_(other.words_ ? std::make_unique_for_overwrite<std::uint64_t[]>(other.words_) : nullptr),
+      words_(other.words_),
+      size_(other.size_),
+      slot_count_(other.slot_count_),
+      chars_offset_(other.chars_offset_) {
+    if (words_) std::memcpy(block_.get(), other.block_.get(), words_ * sizeof(std::uint64_t));
+}
+
+param_set& param_set::operator=(const param_set& other) {
+    if (this != &other) *this = param_set(other);
+    return *this;
+}
+
+std::error_code param_set::parse(std::string_view raw, param_set& out) {
+    // An ordinary pair takes 16 bytes or more of the stream: one pass nearly always; a stream of
+    // tiny pairs is counted first and filled again.
+    switch (out.fill(raw, raw.size() / 16 + 4)) {
+    case fill_result::unique: return {};
+    case fill_result::duplicates: break;
+    case fill_result::malformed: out = param_set{}; return errc::name_value_truncated;
+    case fill_result::too_many: {
+        std::size_t pairs = 0;
+        for_each_pair(raw, [&pairs](std::string_view, std::string_view) { ++pairs; });
+        if (out.fill(raw, pairs) == fill_result::unique) return {};
+        break;
     }
-    out.slots_.assign(slot_count_for(out.entries_.size()), empty_slot);
-    bool duplicates = false;
-    for (std::uint32_t i = 0; i < out.entries_.size(); ++i) {
-        const std::string_view name = out.view(out.entries_[i]).name;
-        const std::uint64_t hash = hash_name(name);
-        slot& s = out.slots_[out.slot_of(name, hash)];
-        if (s == empty_slot) {
-            s = tag_of(hash) | (i + 1);
-        } else {
-            duplicates = true;
-        }
     }
-    if (duplicates) out.merge_duplicates();
+    const std::string merged = out.merged_stream();
+    out.fill(merged, out.size());  // at most as many pairs, none twice
     return {};
 }
 
+param_set::fill_result param_set::fill(std::string_view raw, std::size_t capacity) {
+    if (raw.empty()) {
+        *this = param_set{};
+        return fill_result::unique;
+    }
+    slot_count_ = slot_count_for(capacity);
+    size_ = static_cast<std::uint32_t>(capacity);  // places the bytes after room for `capacity` entries
+    words_ = slot_count_ + (capacity * sizeof(entry) + raw.size() + sizeof(std::uint64_t) - 1) / sizeof(std::uint64_t);
+    block_ = std::make_unique_for_overwrite<std::uint64_t[]>(words_);
+    size_ = 0;
+    std::memset(slots(), 0, slot_count_ * sizeof(slot));
+    char* const copy = reinterpret_cast<char*>(entries() + capacity);
+    std::memcpy(copy, raw.data(), raw.size());
+    chars_offset_ = static_cast<std::uint32_t>(capacity);
+    const std::size_t mask = slot_count_ - 1;
+    bool unique = true;
+    std::string_view in(copy, raw.size());
+    while (!in.empty()) {
+        std::size_t name_length = 0;
+        std::size_t value_length = 0;
+        if (!detail::read_length(in, name_length) || !detail::read_length(in, value_length) ||
+            name_length > in.size() || value_length > in.size() - name_length) {
+            return fill_result::malformed;
+        }
+        if (size_ == capacity) return fill_result::too_many;
+        const std::string_view name = in.substr(0, name_length);
+        const auto offset = static_cast<std::uint32_t>(in.data() - copy);
+        entries()[size_++] = {offset, static_cast<std::uint32_t>(name_length), offset + static_cast<std::uint32_t>(name_length),
+                              static_cast<std::uint32_t>(value_length)};
+        in.remove_prefix(name_length + value_length);
+        // The probe of slot_of, inlined: nearly every name lands in an empty slot at once.
+        const std::uint64_t hash = hash_name(name);
+        std::size_t i = hash & mask;
+        if (slots()[i] != empty_slot) i = slot_of(name, hash);
+        if (slots()[i] == empty_slot) slots()[i] = tag_of(hash) | size_;
+        else unique = false;
+    }
+    return unique ? fill_result::unique : fill_result::duplicates;
+}
+
 std::size_t param_set::slot_of(std::string_view name, std::uint64_t hash) const noexcept {
-    const std::size_t mask = slots_.size() - 1;
+    const std::size_t mask = slot_count_ - 1;
     const std::uint64_t tag = tag_of(hash);
+    const slot* const table = slots();
     for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-        const slot held = slots_[i];
+        const slot held = table[i];
         if (held == empty_slot) return i;
         if (tag_of(held) != tag) continue;
-        const entry& e = entries_[static_cast<std::uint32_t>(held) - 1];
-        if (e.name_length == name.size() && std::memcmp(buffer_.data() + e.name_offset, name.data(), name.size()) == 0)
+        const entry& e = entries()[static_cast<std::uint32_t>(held) - 1];
+        if (e.name_length == name.size() && std::memcmp(chars() + e.name_offset, name.data(), name.size()) == 0)
             return i;
     }
 }
 
 // The rare path: some name arrived more than once. The index points at each name's first
-// occurrence; every later one appends its value to that name's group, in arrival order, and the
-// merged values go to the end of the buffer once per group (so a thousand repeats stay linear).
-void param_set::merge_duplicates() {
-    const std::size_t n = entries_.size();
-    std::vector<std::uint32_t> first_of(n);  // index of the first entry with the same name
-    std::vector<std::uint32_t> group_size(n, 0);
-    for (std::uint32_t i = 0; i < n; ++i) {
-        const std::string_view name = view(entries_[i]).name;
-        first_of[i] = static_cast<std::uint32_t>(slots_[slot_of(name, hash_name(name))]) - 1;
-        ++group_size[first_of[i]];
+// occurrence; every later one is chained to its group in arrival order, so a thousand repeats
+// stay linear, and each group is encoded once with its values joined.
+std::string param_set::merged_stream() const {
+    std::vector<std::uint32_t> first_of(size_);
+    std::vector<std::uint32_t> next(size_, no_entry);
+    std::vector<std::uint32_t> last(size_, no_entry);
+    for (std::uint32_t i = 0; i < size_; ++i) {
+        const std::string_view name = (*this)[i].name;
+        const std::uint32_t first = static_cast<std::uint32_t>(slots()[slot_of(name, hash_name(name))]) - 1;
+        first_of[i] = first;
+        if (first != i) next[last[first]] = i;
+        last[first] = i;
     }
-    // Values of each group, in arrival order, as (first, member) pairs sorted by first: a
-    // counting sort over the group sizes keeps it linear.
-    std::vector<std::uint32_t> start(n + 1, 0);
-    for (std::uint32_t i = 0; i < n; ++i) start[i + 1] = start[i] + group_size[i];
-    std::vector<std::uint32_t> members(n);
-    std::vector<std::uint32_t> filled(start.begin(), start.end() - 1);
-    for (std::uint32_t i = 0; i < n; ++i) members[filled[first_of[i]]++] = i;
-
-    std::vector<entry> kept;
-    kept.reserve(n);
-    for (std::uint32_t i = 0; i < n; ++i) {
+    std::string out;
+    std::string joined;
+    for (std::uint32_t i = 0; i < size_; ++i) {
         if (first_of[i] != i) continue;
-        entry e = entries_[i];
-        if (group_size[i] > 1) {
-            const std::string_view separator = view(e).name == "HTTP_COOKIE" ? "; " : ", ";
-            std::size_t merged_size = 0;
-            for (std::uint32_t k = start[i]; k < start[i + 1]; ++k)
-                merged_size += entries_[members[k]].value_length + (k != start[i] ? separator.size() : 0);
-            const std::size_t merged_offset = buffer_.size();
-            buffer_.reserve(buffer_.size() + merged_size);
-            for (std::uint32_t k = start[i]; k < start[i + 1]; ++k) {
-                if (k != start[i]) buffer_ += separator;
-                const entry& member = entries_[members[k]];
-                buffer_.append(buffer_.data() + member.value_offset, member.value_length);
-            }
-            e.value_offset = static_cast<std::uint32_t>(merged_offset);
-            e.value_length = static_cast<std::uint32_t>(merged_size);
+        const param p = (*this)[i];
+        if (next[i] == no_entry) {
+            append_pair(out, p.name, p.value);
+            continue;
         }
-        kept.push_back(e);
+        const std::string_view separator = p.name == "HTTP_COOKIE" ? "; " : ", ";
+        joined.assign(p.value);
+        for (std::uint32_t k = next[i]; k != no_entry; k = next[k]) {
+            joined += separator;
+            joined += (*this)[k].value;
+        }
+        append_pair(out, p.name, joined);
     }
-    entries_ = std::move(kept);
-    build_index();
-}
-
-void param_set::build_index() {
-    slots_.assign(slot_count_for(entries_.size()), empty_slot);
-    for (std::uint32_t i = 0; i < entries_.size(); ++i) {
-        const std::string_view name = view(entries_[i]).name;
-        const std::uint64_t hash = hash_name(name);
-        slots_[slot_of(name, hash)] = tag_of(hash) | (i + 1);
-    }
+    return out;
 }
 
 std::optional<std::string_view> param_set::find(std::string_view name) const noexcept {
-    if (slots_.empty()) return std::nullopt;
-    const slot held = slots_[slot_of(name, hash_name(name))];
+    if (slot_count_ == 0) return std::nullopt;
+    const slot held = slots()[slot_of(name, hash_name(name))];
     if (held == empty_slot) return std::nullopt;
-    return view(entries_[static_cast<std::uint32_t>(held) - 1]).value;
-}
-
-std::size_t param_set::memory_bytes() const noexcept {
-    return buffer_.capacity() + entries_.capacity() * sizeof(entry) + slots_.capacity() * sizeof(slot);
+    return view(entries()[static_cast<std::uint32_t>(held) - 1]).value;
 }
 
 }  // namespace isapi_fcgi::fcgi

@@ -1,24 +1,28 @@
 #pragma once
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <vector>
+#include <utility>
 
 namespace isapi_fcgi::fcgi {
 
-/// The decoded PARAMS of one request. Owns one buffer; names and values are views into it.
+/// The decoded PARAMS of one request. Owns one block; names and values are views into it.
 /// Duplicate names are merged into the first occurrence as nginx >= 1.23 does: values joined with
 /// "; " for HTTP_COOKIE and ", " otherwise (nginx 1.22 and cgi-fcgi send duplicates as they come).
 /// Iteration keeps the order in which the names first arrived. Immutable once parsed, so it may be
 /// read from any thread.
 ///
-/// Parsing costs one pass over the stream and two allocations (the entries and a flat
-/// open-addressed index of their names, sized for a load of at most 1/2): no sorting and no copy
-/// of the bytes. Each slot keeps 32 bits of its name's hash beside the entry's index, so a probe
-/// compares names only when those agree. Duplicates are rare, so merging runs only when the index
-/// meets a name twice.
+/// Parsing costs one pass over the stream and one allocation: a single block holds a flat
+/// open-addressed index of the names (sized for a load of at most 1/2 of the entries a stream of
+/// that size usually has; a stream of unusually small pairs is counted and parsed again), the
+/// entries and a copy of the stream. No sorting. Each slot keeps 32 bits of its
+/// name's hash beside the entry's index, so a probe compares names only when those agree.
+/// Duplicates are rare, so merging runs only when the index meets a name twice (it re-encodes
+/// the merged stream and parses that).
 class param_set {
 public:
     struct param {
@@ -27,20 +31,36 @@ public:
     };
 
     param_set() = default;
+    param_set(const param_set& other);
+    param_set& operator=(const param_set& other);
+    /// The moved-from set is empty.
+    param_set(param_set&& other) noexcept { swap(other); }
+    param_set& operator=(param_set&& other) noexcept {
+        param_set(std::move(other)).swap(*this);
+        return *this;
+    }
+    ~param_set() = default;
 
-    /// Decodes a complete PARAMS stream. On error `out` is left empty.
-    static std::error_code parse(std::string raw, param_set& out);
+    /// Decodes a complete PARAMS stream, copying it. On error `out` is left empty.
+    static std::error_code parse(std::string_view raw, param_set& out);
 
     std::optional<std::string_view> find(std::string_view name) const noexcept;
     std::string_view get(std::string_view name, std::string_view fallback = {}) const noexcept {
         return find(name).value_or(fallback);
     }
 
-    std::size_t size() const noexcept { return entries_.size(); }
-    bool empty() const noexcept { return entries_.empty(); }
-    param operator[](std::size_t i) const noexcept { return view(entries_[i]); }
-    /// Bytes held: the raw stream plus merged values and the index.
-    std::size_t memory_bytes() const noexcept;
+    std::size_t size() const noexcept { return size_; }
+    bool empty() const noexcept { return size_ == 0; }
+    param operator[](std::size_t i) const noexcept { return view(entries()[i]); }
+    void swap(param_set& other) noexcept {
+        std::swap(block_, other.block_);
+        std::swap(words_, other.words_);
+        std::swap(size_, other.size_);
+        std::swap(slot_count_, other.slot_count_);
+        std::swap(chars_offset_, other.chars_offset_);
+    }
+    /// Bytes held: the copied stream, the entries and the index.
+    std::size_t memory_bytes() const noexcept { return words_ * sizeof(std::uint64_t); }
 
 private:
     struct entry {
@@ -53,18 +73,32 @@ private:
     using slot = std::uint64_t;
     static constexpr slot empty_slot = 0;
 
+    // The block: slot_count_ slots, then room for chars_offset_ entries (size_ of them used),
+    // then the stream's bytes.
+    const slot* slots() const noexcept { return block_.get(); }
+    slot* slots() noexcept { return block_.get(); }
+    const entry* entries() const noexcept { return reinterpret_cast<const entry*>(block_.get() + slot_count_); }
+    entry* entries() noexcept { return reinterpret_cast<entry*>(block_.get() + slot_count_); }
+    const char* chars() const noexcept { return reinterpret_cast<const char*>(entries() + chars_offset_); }
+
     param view(const entry& e) const noexcept {
-        return {std::string_view(buffer_.data() + e.name_offset, e.name_length),
-                std::string_view(buffer_.data() + e.value_offset, e.value_length)};
+        return {std::string_view(chars() + e.name_offset, e.name_length),
+                std::string_view(chars() + e.value_offset, e.value_length)};
     }
     /// The slot holding `name`, or the empty slot where it would go; `hash` is hash_name(name).
     std::size_t slot_of(std::string_view name, std::uint64_t hash) const noexcept;
-    void build_index();
-    void merge_duplicates();
+    enum class fill_result { unique, duplicates, malformed, too_many };
+    /// Decodes `raw` into a new block with room for `capacity` entries. On `duplicates` the
+    /// index points at each name's first occurrence.
+    fill_result fill(std::string_view raw, std::size_t capacity);
+    /// The stream re-encoded with each duplicate group merged into its first occurrence.
+    std::string merged_stream() const;
 
-    std::string buffer_;               // raw stream, then any merged values appended
-    std::vector<entry> entries_;       // arrival order (first occurrences only once merged)
-    std::vector<slot> slots_;          // open addressing, linear probing; size a power of two
+    std::unique_ptr<std::uint64_t[]> block_;
+    std::size_t words_ = 0;       // the block's size in 8-byte words
+    std::uint32_t size_ = 0;      // entries
+    std::uint32_t slot_count_ = 0;  // a power of two, or 0 for an empty set
+    std::uint32_t chars_offset_ = 0;
 };
 
 }  // namespace isapi_fcgi::fcgi
