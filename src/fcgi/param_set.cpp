@@ -77,8 +77,12 @@ std::error_code param_set::parse(std::string_view raw, param_set& out) {
     case fill_result::duplicates: break;
     case fill_result::malformed: out = param_set{}; return errc::name_value_truncated;
     case fill_result::too_many: {
+        // The first fill stopped at its capacity, before it could see the rest is malformed.
         std::size_t pairs = 0;
-        for_each_pair(raw, [&pairs](std::string_view, std::string_view) { ++pairs; });
+        if (for_each_pair(raw, [&pairs](std::string_view, std::string_view) { ++pairs; })) {
+            out = param_set{};
+            return errc::name_value_truncated;
+        }
         if (out.fill(raw, pairs) == fill_result::unique) return {};
         break;
     }

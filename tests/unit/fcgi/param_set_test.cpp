@@ -140,6 +140,19 @@ TEST(param_set, truncated_stream_fails_and_leaves_the_set_empty) {
     EXPECT_EQ(p.find("OLD"), std::nullopt);
 }
 
+// Tiny pairs overflow the first pass's guess of how many pairs there are; the truncated pair
+// after them must still fail the parse (the fuzzer found it succeeding).
+TEST(param_set, truncated_stream_after_many_tiny_pairs_fails_and_leaves_the_set_empty) {
+    std::string stream;
+    for (int i = 0; i < 40; ++i) stream += wire::pair("", "");
+    stream += "\x05\x4e"
+              "NAMEval"s;
+    param_set p = parsed({{"OLD", "value"}});
+    EXPECT_EQ(param_set::parse(stream, p), errc::name_value_truncated);
+    EXPECT_TRUE(p.empty());
+    EXPECT_EQ(p.find("OLD"), std::nullopt);
+}
+
 TEST(param_set, memory_bytes_covers_the_raw_stream) {
     std::string stream;
     for (int i = 0; i < 50; ++i)
