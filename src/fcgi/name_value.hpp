@@ -37,6 +37,20 @@ inline bool read_length(std::string_view& in, std::size_t& length) noexcept {
     in.remove_prefix(4);
     return true;
 }
+
+/// Takes the next pair off the front of `in`; false when a length points past the end.
+inline bool read_pair(std::string_view& in, std::string_view& name, std::string_view& value) noexcept {
+    std::size_t name_length = 0;
+    std::size_t value_length = 0;
+    if (!read_length(in, name_length) || !read_length(in, value_length) || name_length > in.size() ||
+        value_length > in.size() - name_length) {
+        return false;
+    }
+    name = in.substr(0, name_length);
+    value = in.substr(name_length, value_length);
+    in.remove_prefix(name_length + value_length);
+    return true;
+}
 }  // namespace detail
 
 /// Calls visit(name, value) for every pair of a complete stream. Returns name_value_truncated
@@ -44,14 +58,10 @@ inline bool read_length(std::string_view& in, std::size_t& length) noexcept {
 template <typename Visitor>
 std::error_code for_each_pair(std::string_view stream, Visitor&& visit) {
     while (!stream.empty()) {
-        std::size_t name_length = 0;
-        std::size_t value_length = 0;
-        if (!detail::read_length(stream, name_length) || !detail::read_length(stream, value_length) ||
-            name_length > stream.size() || value_length > stream.size() - name_length) {
-            return errc::name_value_truncated;
-        }
-        visit(stream.substr(0, name_length), stream.substr(name_length, value_length));
-        stream.remove_prefix(name_length + value_length);
+        std::string_view name;
+        std::string_view value;
+        if (!detail::read_pair(stream, name, value)) return errc::name_value_truncated;
+        visit(name, value);
     }
     return {};
 }

@@ -110,18 +110,13 @@ param_set::fill_result param_set::fill(std::string_view raw, std::size_t capacit
     bool unique = true;
     std::string_view in(copy, raw.size());
     while (!in.empty()) {
-        std::size_t name_length = 0;
-        std::size_t value_length = 0;
-        if (!detail::read_length(in, name_length) || !detail::read_length(in, value_length) ||
-            name_length > in.size() || value_length > in.size() - name_length) {
-            return fill_result::malformed;
-        }
+        std::string_view name;
+        std::string_view value;
+        if (!detail::read_pair(in, name, value)) return fill_result::malformed;
         if (size_ == capacity) return fill_result::too_many;
-        const std::string_view name = in.substr(0, name_length);
-        const auto offset = static_cast<std::uint32_t>(in.data() - copy);
-        entries()[size_++] = {offset, static_cast<std::uint32_t>(name_length), offset + static_cast<std::uint32_t>(name_length),
-                              static_cast<std::uint32_t>(value_length)};
-        in.remove_prefix(name_length + value_length);
+        const auto offset = static_cast<std::uint32_t>(name.data() - copy);
+        entries()[size_++] = {offset, static_cast<std::uint32_t>(name.size()),
+                              static_cast<std::uint32_t>(value.data() - copy), static_cast<std::uint32_t>(value.size())};
         // The probe of slot_of, inlined: nearly every name lands in an empty slot at once.
         const std::uint64_t hash = hash_name(name);
         std::size_t i = hash & mask;
