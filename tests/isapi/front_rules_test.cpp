@@ -246,11 +246,11 @@ TEST_F(isapi_front_rules, a_large_chunked_upload_arrives_whole_without_content_l
     EXPECT_NE(line->find("in=" + std::to_string(body.size()) + " "), std::string::npos) << *line;
 }
 
-TEST_F(isapi_front_rules, sequential_requests_reuse_fastcgi_connections)
+TEST_F(isapi_front_rules, sequential_requests_use_the_shipped_connection_policy)
 {
-    // nginx: keepalive + fastcgi_keep_conn; Apache: enablereuse=on (a pool per child process,
-    // 8 children here, so 12 requests reuse at least one); HAProxy: keep-conn + http-reuse
-    // always.
+    // nginx: keepalive + fastcgi_keep_conn; HAProxy: keep-conn + http-reuse always: 12
+    // requests reuse connections. Apache: enablereuse=off over the unix socket, a connection per
+    // request (a kept one could be reused in the instant a draining worker closes it).
     start(rules_options());
     const auto mark = sidecar().log_mark();
     constexpr std::size_t requests = 12;
@@ -260,6 +260,10 @@ TEST_F(isapi_front_rules, sequential_requests_reuse_fastcgi_connections)
     }
     ASSERT_TRUE(wait_access_line("GET /scripts/hello.dll", mark));
     const auto connections = sidecar().log_lines(engine_log::accepted(), mark).size();
+    if (behind_apache()) {
+        EXPECT_EQ(connections, requests) << tail(sidecar().log());
+        return;
+    }
     EXPECT_GE(connections, 1u) << tail(sidecar().log());
     EXPECT_LT(connections, requests) << "every request had its own FastCGI connection";
 }

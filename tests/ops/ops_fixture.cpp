@@ -154,9 +154,11 @@ apache_front_options apache_options(const std::string& upstream) {
 
 }  // namespace
 
-void ops_test::start_apache() {
+void ops_test::start_apache(const std::optional<std::filesystem::path>& snippet) {
     if (::geteuid() == 0) open_to_apache_workers(work_.path());
-    apache_ = std::make_unique<apache_front>(apache_options(address("app.sock")));
+    auto options = apache_options(address("app.sock"));
+    if (snippet) options.snippet = *snippet;
+    apache_ = std::make_unique<apache_front>(options);
 }
 
 std::string ops_test::apache_socket_yaml() {

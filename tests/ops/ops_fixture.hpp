@@ -85,8 +85,9 @@ protected:
     /// when `web_pool`.
     void start_nginx(bool web_pool = false, std::string server_extra = {});
     /// Apache in front: the shipped ProxyPassMatch snippet to `unix:@DIR@/app.sock` (whose pool
-    /// must let Apache's worker user in: socket group www-data when the tests run as root).
-    void start_apache();
+    /// must let Apache's worker user in: socket group www-data when the tests run as root), or
+    /// `snippet` instead.
+    void start_apache(const std::optional<std::filesystem::path>& snippet = std::nullopt);
     /// A front end with its shipped configuration unchanged routing `.dll` URLs to
     /// `unix:@DIR@/app.sock`: "nginx", "apache" or "haproxy". For Apache the pool's YAML needs
     /// apache_socket_yaml (its workers run as www-data) and the test's directory is opened to
