@@ -74,7 +74,7 @@ std::vector<http_result> http_get_parallel(const temp_dir& dir,
                                   "--parallel-immediate", "--parallel-max",
                                   std::to_string(urls.size()),
                                   // One line per transfer, matched to its URL by its index.
-                                  "-w", "%{urlnum} %{http_code}\n"};
+                                  "-w", "%{urlnum} %{http_code} %{exitcode}\n"};
     for (std::size_t i = 0; i < urls.size(); ++i) {
         argv.push_back("-o");
         argv.push_back(prefix + "." + std::to_string(i) + ".body");
@@ -91,10 +91,11 @@ std::vector<http_result> http_get_parallel(const temp_dir& dir,
     }
     std::string error = read_file(options.stderr_path);
     std::istringstream lines(read_file(options.stdout_path));
-    for (std::size_t index = 0, status = 0; lines >> index >> status;) {
+    for (std::size_t index = 0, status = 0, exit = 0; lines >> index >> status >> exit;) {
         if (index < results.size()) {
             results[index].status = static_cast<int>(status);
-            results[index].curl_exit = end && end->exited ? end->exit_code : -1;
+            // The transfer's own: a response that never ended (curl's --max-time) fails only it.
+            results[index].curl_exit = end && end->exited ? static_cast<int>(exit) : -1;
         }
     }
     for (std::size_t i = 0; i < urls.size(); ++i) {

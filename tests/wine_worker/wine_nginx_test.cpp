@@ -29,13 +29,6 @@ protected:
         if (IsSkipped()) return;
         isapi_sidecar_options options;
         options.extensions = {wine_dll("hello"), wine_dll("formdump"), wine_dll("winmisbehave"), wine_dll("noproc")};
-#ifdef ISAPI_WINE32_DLL_DIR
-        auto hello32 = wine_dll("hello");
-        hello32.name = "hello32";
-        hello32.path = std::filesystem::path(ISAPI_WINE32_DLL_DIR) / "hello.dll";
-        hello32.urls = {"/scripts/hello32.dll"};
-        options.extensions.push_back(hello32);
-#endif
         // Few threads: each costs milliseconds under Wine. A short timeout for the hang test.
         options.pool_extra = "    extension_threads: 4\n    request_timeout: 3s\n";
         options.env = {"WINEPREFIX=" ISAPI_WINE_TEST_PREFIX};
@@ -54,17 +47,43 @@ TEST_F(wine_worker_nginx_only, hello_dll_answers_with_the_native_examples_exact_
         << sidecar().log();
 }
 
-TEST_F(wine_worker_nginx_only, a_32_bit_dll_is_served_by_the_32_bit_worker) {
+// The same hello.c built for i686 and for x86_64, side by side in one pool: each DLL's worker is
+// picked from its PE header. Its own fixture, so the other tests start no 32-bit worker.
+class wine_worker_32_bit : public isapi_behind_nginx_only {
+protected:
+    void SetUp() override {
+        isapi_behind_nginx_only::SetUp();
+        if (IsSkipped()) return;
 #ifdef ISAPI_WINE32_DLL_DIR
-    const auto result = get("/scripts/hello32.dll");
-    ASSERT_EQ(result.status, 200) << result.describe() << sidecar().log();
-    EXPECT_EQ(result.body, hello_body);
-    EXPECT_TRUE(sidecar().wait_for_log(std::regex("extension 'hello32' loaded from .*i686/hello\\.dll in a Windows worker"),
+        isapi_sidecar_options options;
+        auto hello32 = wine_dll("hello");
+        hello32.name = "hello32";
+        hello32.path = std::filesystem::path(ISAPI_WINE32_DLL_DIR) / "hello.dll";
+        hello32.urls = {"/scripts/hello32.dll"};
+        options.extensions = {wine_dll("hello"), hello32};
+        options.pool_extra = "    extension_threads: 4\n";
+        options.env = {"WINEPREFIX=" ISAPI_WINE_TEST_PREFIX};
+        start(options);
+#else
+        GTEST_SKIP() << "no 32-bit sub-build or no wine32 (docs/wine.md, 32-bit)";
+#endif
+    }
+};
+
+TEST_F(wine_worker_32_bit, a_32_bit_dll_is_served_by_the_32_bit_worker_beside_a_64_bit_one) {
+    for (const char* name : {"hello32", "hello"}) {
+        const auto result = get(std::string("/scripts/") + name + ".dll");
+        ASSERT_EQ(result.status, 200) << name << ": " << result.describe() << sidecar().log();
+        EXPECT_EQ(result.body, hello_body) << name;
+        EXPECT_EQ(result.head.header("Content-Type"), "text/plain") << name;
+        EXPECT_EQ(result.head.header("Content-Length"), std::to_string(hello_body.size())) << name;
+    }
+    EXPECT_TRUE(sidecar().wait_for_log(std::regex("extension 'hello32' loaded from .*/i686/hello\\.dll in a Windows worker"),
                                        soon()))
         << sidecar().log();
-#else
-    GTEST_SKIP() << "no 32-bit sub-build or no wine32 (docs/wine.md, 32-bit)";
-#endif
+    EXPECT_TRUE(sidecar().wait_for_log(std::regex("extension 'hello' loaded from .*/x86_64/hello\\.dll in a Windows worker"),
+                                       soon()))
+        << sidecar().log();
 }
 
 TEST_F(wine_worker_nginx_only, posted_body_reaches_the_dll_whole_through_the_pipes) {
