@@ -51,7 +51,7 @@ void isapi_request::start() {
     conn_id_ = conn_table::instance().add(shared_from_this(), this);
     pool_->request_began();
     const auto& params = request_->params();
-    call_url_ = fmt::format("{} {}", params.get("REQUEST_METHOD"), params.get("REQUEST_URI"));
+    call_url_.emplace(params.get("REQUEST_METHOD"), params.get("REQUEST_URI"));
     // A child is work for its parent's request, which the observer already counts.
     if (depth_ == 0)
         pool_->observer().request_started({request_->serial(), pool_->settings().name, extension_name(), extension_,
@@ -63,7 +63,7 @@ void isapi_request::start() {
             self->client_gone_ = true;
         }
     });
-    timer_ = std::make_shared<request_timer>(executor_);
+    timer_ = std::make_shared<request_timer>(executor_, weak_from_this());
 
     const auto length = declared_body_length(params.get("CONTENT_LENGTH"));
     read_ahead_target_ = read_ahead_target(length, pool_->settings().isapi.upload_read_ahead);
@@ -182,7 +182,7 @@ void isapi_request::call_extension() {
     auto& ext = pool_->extension(extension_);
     std::uint32_t status = HSE_STATUS_ERROR;
     pool_->observer().extension_code_entered(request_->serial());
-    const call_context_scope context(ext.name(), call_url_);
+    const call_context_scope context(ext.name(), call_url_->c_str());
     try {
         status = ext.call(&ecb_);
     } catch (const std::exception& e) {
@@ -286,10 +286,7 @@ void isapi_request::arm_next_deadline(lock_type&) {
     }
     if (settings.slowlog_threshold.count() > 0 && !slow_logged_) earliest(started_ + settings.slowlog_threshold);
     if (next == clock::time_point::max()) return;
-    std::weak_ptr<isapi_request> weak = shared_from_this();
-    timer_->arm(next, [weak] {
-        if (auto self = weak.lock()) self->on_deadline();
-    });
+    timer_->arm(next);
 }
 
 void isapi_request::on_deadline() {

@@ -40,6 +40,7 @@
 
 #include "engine/request.hpp"
 #include "isapi/call_result.hpp"
+#include "isapi/call_url.hpp"
 #include "isapi/completion_strand.hpp"
 #include "isapi/conn_table.hpp"
 #include "isapi/ecb_builder.hpp"
@@ -69,6 +70,7 @@ struct exec_url_status {
 class isapi_request final : public std::enable_shared_from_this<isapi_request>,
                             public exec_url_parent,
                             public live_request,
+                            public deadline_owner,
                             held_completion_watch::holder {
 public:
     using clock = std::chrono::steady_clock;
@@ -153,7 +155,7 @@ private:
     void run();
     void call_extension();
     void after_proc(std::uint32_t status);
-    void on_deadline();
+    void on_deadline() override;
     void arm_next_deadline(lock_type& lock);
     /// Acts on session_state: queues the end of the response, tears the request down.
     void settle(lock_type& lock);
@@ -264,7 +266,7 @@ private:
     unsigned logged_status_ = 200;                   // what the access log records (IIS: dwHttpStatusCode)
     std::string log_data_;                           // lpszLogData once the extension is done
     std::string log_parameters_;
-    std::string call_url_;  // "METHOD URI", what the runtime's call context names (set in start)
+    std::optional<call_url> call_url_;  // what the runtime's call context names (set in start)
 };
 
 }  // namespace isapi_fcgi::isapi
