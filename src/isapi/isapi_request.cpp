@@ -67,8 +67,11 @@ void isapi_request::start() {
 
     const auto length = declared_body_length(params.get("CONTENT_LENGTH"));
     read_ahead_target_ = read_ahead_target(length, pool_->settings().isapi.upload_read_ahead);
-    read_ahead_capacity_ = std::min(read_ahead_target_, initial_read_ahead) + 1;
-    read_ahead_ = std::make_unique_for_overwrite<unsigned char[]>(read_ahead_capacity_);
+    // A declared body starts on the heap; one of unknown length inline, which nearly always
+    // reads as empty (a GET) and then costs no allocation.
+    read_ahead_capacity_ = length && *length > 0 ? std::min(read_ahead_target_, initial_read_ahead) + 1
+                                                 : std::min(read_ahead_target_ + 1, read_ahead_inline_.size());
+    if (read_ahead_capacity_ > read_ahead_inline_.size()) grow_read_ahead(read_ahead_capacity_);
     if (length && *length == 0) body_ended_ = true;  // the empty STDIN record is dropped later
     if (body_ended_ || read_ahead_target_ == 0) return enqueue();
     read_ahead();
@@ -78,20 +81,25 @@ void isapi_request::read_ahead() {
     const std::size_t have = read_ahead_size_;
     if (have >= read_ahead_target_) return enqueue();
     if (read_ahead_capacity_ <= have + 1) {
-        const std::size_t grown = std::min(read_ahead_target_, 2 * (read_ahead_capacity_ - 1)) + 1;
-        auto bigger = std::make_unique_for_overwrite<unsigned char[]>(grown);
-        std::memcpy(bigger.get(), read_ahead_.get(), have);
-        read_ahead_ = std::move(bigger);
-        read_ahead_capacity_ = grown;
+        const std::size_t doubled = read_ahead_heap_ ? 2 * (read_ahead_capacity_ - 1) : initial_read_ahead;
+        grow_read_ahead(std::min(read_ahead_target_, doubled) + 1);
     }
     const std::size_t room = std::min(read_ahead_capacity_ - 1, read_ahead_target_) - have;
-    auto* into = reinterpret_cast<std::byte*>(read_ahead_.get()) + have;
+    auto* into = reinterpret_cast<std::byte*>(read_ahead_) + have;
     // On the connection strand: bytes already buffered (or the end of a GET's empty body) come
     // back before this returns, with no post.
     request_->read_stdin_on_strand({into, room}, [self = shared_from_this()](std::error_code ec, std::size_t n) {
         self->read_ahead_size_ += n;
         self->on_read_ahead(ec, n);
     });
+}
+
+void isapi_request::grow_read_ahead(std::size_t capacity) {
+    auto bigger = std::make_unique_for_overwrite<unsigned char[]>(capacity);
+    std::memcpy(bigger.get(), read_ahead_, read_ahead_size_);
+    read_ahead_heap_ = std::move(bigger);
+    read_ahead_ = read_ahead_heap_.get();
+    read_ahead_capacity_ = capacity;
 }
 
 void isapi_request::on_read_ahead(std::error_code ec, std::size_t n) {
@@ -162,7 +170,7 @@ void isapi_request::run() {
                                     read_ahead_size_, body_ended_);
     variables_.emplace(request_->params(), match_, pool_->variables_config(), total == unknown_body_length);
     strings_ = ecb_strings_of(*variables_);
-    build_ecb(ecb_, strings_, read_ahead_.get(), read_ahead_size_,
+    build_ecb(ecb_, strings_, read_ahead_, read_ahead_size_,
               reinterpret_cast<HCONN>(static_cast<std::uintptr_t>(conn_id_)), total);
     ecb_.GetServerVariable = functions_.get_server_variable;
     ecb_.WriteClient = functions_.write_client;

@@ -26,6 +26,7 @@
 // - The deadline actor (request_timer) runs on the connection strand.
 // mutex_ guards all mutable state, the parts' included (they have no lock of their own). It is
 // never held while extension code runs or while a thread waits for an operation.
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -150,6 +151,8 @@ private:
 
     // lifecycle (isapi_request.cpp)
     void read_ahead();
+    /// Moves the read-ahead bytes into a heap buffer of `capacity` bytes.
+    void grow_read_ahead(std::size_t capacity);
     void on_read_ahead(std::error_code ec, std::size_t n);
     void enqueue();
     void run();
@@ -233,9 +236,12 @@ private:
     // What the ECB points to; alive until the request is torn down.
     std::optional<server_variables> variables_;
     ecb_strings strings_;
-    // cbAvailable bytes + an uncounted NUL. Not a vector: resize() would zero every byte the
-    // network is about to overwrite.
-    std::unique_ptr<unsigned char[]> read_ahead_;
+    // cbAvailable bytes + an uncounted NUL, in read_ahead_inline_ while a body of unknown length
+    // (nginx's GET) may turn out empty, else on the heap. Not a vector: resize() would zero
+    // every byte the network is about to overwrite.
+    std::array<unsigned char, 64> read_ahead_inline_;
+    std::unique_ptr<unsigned char[]> read_ahead_heap_;
+    unsigned char* read_ahead_ = read_ahead_inline_.data();
     std::size_t read_ahead_size_ = 0;
     std::size_t read_ahead_capacity_ = 0;  // bytes, the NUL's included
     std::size_t read_ahead_target_ = 0;
