@@ -51,11 +51,13 @@ void isapi_request::start() {
     conn_id_ = conn_table::instance().add(shared_from_this(), this);
     pool_->request_began();
     const auto& params = request_->params();
-    call_url_.emplace(params.get("REQUEST_METHOD"), params.get("REQUEST_URI"));
+    const std::string_view method = params.get("REQUEST_METHOD");
+    const std::string_view uri = params.get("REQUEST_URI");
+    call_url_.emplace(method, uri);
     // A child is work for its parent's request, which the observer already counts.
     if (depth_ == 0)
         pool_->observer().request_started({request_->serial(), pool_->settings().name, extension_name(), extension_,
-                                           params.get("REQUEST_METHOD"), params.get("REQUEST_URI")});
+                                           method, uri});
     std::weak_ptr<isapi_request> weak = shared_from_this();
     request_->on_abort_on_strand([weak] {
         if (auto self = weak.lock()) {
