@@ -7,20 +7,21 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <span>
 #include <string>
 #include <system_error>
 #include <vector>
 
 #include "engine/asio.hpp"
+#include "engine/inline_function.hpp"
 #include "fcgi/protocol.hpp"
 
 namespace isapi_fcgi::engine {
 
 class output_queue {
 public:
-    using written_handler = std::function<void(std::error_code)>;
+    /// request::write_handler: callables of up to 32 bytes stay inline.
+    using written_handler = inline_function<void(std::error_code), 32>;
 
     /// Queues `payload` as records of `type` (split at 65535 bytes), borrowing it until
     /// `on_written` runs. An empty payload queues one empty record (a stream terminator).

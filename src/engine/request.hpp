@@ -18,6 +18,7 @@
 
 #include "engine/asio.hpp"
 #include "engine/handler_slot.hpp"
+#include "engine/inline_function.hpp"
 #include "engine/log_context.hpp"
 #include "engine/stdin_stream.hpp"
 #include "fcgi/param_set.hpp"
@@ -36,8 +37,10 @@ class request : public std::enable_shared_from_this<request> {
 public:
     /// Inline up to 48 bytes: a read's completion is built once per STDIN record.
     using read_handler = stdin_stream::read_handler;
-    using write_handler = std::function<void(std::error_code)>;
-    using abort_handler = std::function<void()>;
+    /// Inline up to 32 bytes (the object and two words), as output_queue keeps them: a
+    /// std::function put every write's completion on the heap.
+    using write_handler = inline_function<void(std::error_code), 32>;
+    using abort_handler = inline_function<void(), 16>;
 
     request(std::shared_ptr<connection> owner, std::uint16_t fcgi_id, bool keep_conn,
             std::uint64_t serial, fcgi::param_set params, std::size_t stdin_limit,

@@ -12,9 +12,9 @@ namespace isapi_fcgi::isapi {
 class call_context_scope {
 public:
     /// Both strings must outlive the scope.
-    call_context_scope(const std::string& extension, const std::string& url) noexcept
+    call_context_scope(const std::string& extension, const char* url) noexcept
         : outer_extension_(isapi_call_extension()), outer_url_(isapi_call_url()) {
-        isapi_set_call_context(extension.c_str(), url.c_str());
+        isapi_set_call_context(extension.c_str(), url);
     }
     ~call_context_scope() { isapi_set_call_context(outer_extension_, outer_url_); }
     call_context_scope(const call_context_scope&) = delete;

@@ -41,7 +41,7 @@ extension_library::extension_library(const config::extension_settings& settings)
         fail(settings, fmt::format("does not export {}", !version ? "GetExtensionVersion" : "HttpExtensionProc"));
         return;
     }
-    const call_context_scope context(name_, loading_context);
+    const call_context_scope context(name_, loading_context.c_str());
     // Through the runtime's loader emulation: DllMain also gets DLL_THREAD_ATTACH/DETACH for
     // the threads that notify the runtime (ours, CreateThread's), until
     // DisableThreadLibraryCalls. FALSE fails the load as LoadLibrary does: no extension call.

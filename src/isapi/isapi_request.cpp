@@ -51,11 +51,13 @@ void isapi_request::start() {
     conn_id_ = conn_table::instance().add(shared_from_this(), this);
     pool_->request_began();
     const auto& params = request_->params();
-    call_url_ = fmt::format("{} {}", params.get("REQUEST_METHOD"), params.get("REQUEST_URI"));
+    const std::string_view method = params.get("REQUEST_METHOD");
+    const std::string_view uri = params.get("REQUEST_URI");
+    call_url_.emplace(method, uri);
     // A child is work for its parent's request, which the observer already counts.
     if (depth_ == 0)
         pool_->observer().request_started({request_->serial(), pool_->settings().name, extension_name(), extension_,
-                                           params.get("REQUEST_METHOD"), params.get("REQUEST_URI")});
+                                           method, uri});
     std::weak_ptr<isapi_request> weak = shared_from_this();
     request_->on_abort_on_strand([weak] {
         if (auto self = weak.lock()) {
@@ -63,12 +65,15 @@ void isapi_request::start() {
             self->client_gone_ = true;
         }
     });
-    timer_ = std::make_shared<request_timer>(executor_);
+    timer_ = std::make_shared<request_timer>(executor_, weak_from_this());
 
     const auto length = declared_body_length(params.get("CONTENT_LENGTH"));
     read_ahead_target_ = read_ahead_target(length, pool_->settings().isapi.upload_read_ahead);
-    read_ahead_capacity_ = std::min(read_ahead_target_, initial_read_ahead) + 1;
-    read_ahead_ = std::make_unique_for_overwrite<unsigned char[]>(read_ahead_capacity_);
+    // A declared body starts on the heap; one of unknown length inline, which nearly always
+    // reads as empty (a GET) and then costs no allocation.
+    read_ahead_capacity_ = length && *length > 0 ? std::min(read_ahead_target_, initial_read_ahead) + 1
+                                                 : std::min(read_ahead_target_ + 1, read_ahead_inline_.size());
+    if (read_ahead_capacity_ > read_ahead_inline_.size()) grow_read_ahead(read_ahead_capacity_);
     if (length && *length == 0) body_ended_ = true;  // the empty STDIN record is dropped later
     if (body_ended_ || read_ahead_target_ == 0) return enqueue();
     read_ahead();
@@ -78,20 +83,25 @@ void isapi_request::read_ahead() {
     const std::size_t have = read_ahead_size_;
     if (have >= read_ahead_target_) return enqueue();
     if (read_ahead_capacity_ <= have + 1) {
-        const std::size_t grown = std::min(read_ahead_target_, 2 * (read_ahead_capacity_ - 1)) + 1;
-        auto bigger = std::make_unique_for_overwrite<unsigned char[]>(grown);
-        std::memcpy(bigger.get(), read_ahead_.get(), have);
-        read_ahead_ = std::move(bigger);
-        read_ahead_capacity_ = grown;
+        const std::size_t doubled = read_ahead_heap_ ? 2 * (read_ahead_capacity_ - 1) : initial_read_ahead;
+        grow_read_ahead(std::min(read_ahead_target_, doubled) + 1);
     }
     const std::size_t room = std::min(read_ahead_capacity_ - 1, read_ahead_target_) - have;
-    auto* into = reinterpret_cast<std::byte*>(read_ahead_.get()) + have;
+    auto* into = reinterpret_cast<std::byte*>(read_ahead_) + have;
     // On the connection strand: bytes already buffered (or the end of a GET's empty body) come
     // back before this returns, with no post.
     request_->read_stdin_on_strand({into, room}, [self = shared_from_this()](std::error_code ec, std::size_t n) {
         self->read_ahead_size_ += n;
         self->on_read_ahead(ec, n);
     });
+}
+
+void isapi_request::grow_read_ahead(std::size_t capacity) {
+    auto bigger = std::make_unique_for_overwrite<unsigned char[]>(capacity);
+    std::memcpy(bigger.get(), read_ahead_, read_ahead_size_);
+    read_ahead_heap_ = std::move(bigger);
+    read_ahead_ = read_ahead_heap_.get();
+    read_ahead_capacity_ = capacity;
 }
 
 void isapi_request::on_read_ahead(std::error_code ec, std::size_t n) {
@@ -162,7 +172,7 @@ void isapi_request::run() {
                                     read_ahead_size_, body_ended_);
     variables_.emplace(request_->params(), match_, pool_->variables_config(), total == unknown_body_length);
     strings_ = ecb_strings_of(*variables_);
-    build_ecb(ecb_, strings_, read_ahead_.get(), read_ahead_size_,
+    build_ecb(ecb_, strings_, read_ahead_, read_ahead_size_,
               reinterpret_cast<HCONN>(static_cast<std::uintptr_t>(conn_id_)), total);
     ecb_.GetServerVariable = functions_.get_server_variable;
     ecb_.WriteClient = functions_.write_client;
@@ -182,7 +192,7 @@ void isapi_request::call_extension() {
     auto& ext = pool_->extension(extension_);
     std::uint32_t status = HSE_STATUS_ERROR;
     pool_->observer().extension_code_entered(request_->serial());
-    const call_context_scope context(ext.name(), call_url_);
+    const call_context_scope context(ext.name(), call_url_->c_str());
     try {
         status = ext.call(&ecb_);
     } catch (const std::exception& e) {
@@ -286,10 +296,7 @@ void isapi_request::arm_next_deadline(lock_type&) {
     }
     if (settings.slowlog_threshold.count() > 0 && !slow_logged_) earliest(started_ + settings.slowlog_threshold);
     if (next == clock::time_point::max()) return;
-    std::weak_ptr<isapi_request> weak = shared_from_this();
-    timer_->arm(next, [weak] {
-        if (auto self = weak.lock()) self->on_deadline();
-    });
+    timer_->arm(next);
 }
 
 void isapi_request::on_deadline() {

@@ -26,6 +26,7 @@
 // - The deadline actor (request_timer) runs on the connection strand.
 // mutex_ guards all mutable state, the parts' included (they have no lock of their own). It is
 // never held while extension code runs or while a thread waits for an operation.
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -40,6 +41,7 @@
 
 #include "engine/request.hpp"
 #include "isapi/call_result.hpp"
+#include "isapi/call_url.hpp"
 #include "isapi/completion_strand.hpp"
 #include "isapi/conn_table.hpp"
 #include "isapi/ecb_builder.hpp"
@@ -69,6 +71,7 @@ struct exec_url_status {
 class isapi_request final : public std::enable_shared_from_this<isapi_request>,
                             public exec_url_parent,
                             public live_request,
+                            public deadline_owner,
                             held_completion_watch::holder {
 public:
     using clock = std::chrono::steady_clock;
@@ -148,12 +151,14 @@ private:
 
     // lifecycle (isapi_request.cpp)
     void read_ahead();
+    /// Moves the read-ahead bytes into a heap buffer of `capacity` bytes.
+    void grow_read_ahead(std::size_t capacity);
     void on_read_ahead(std::error_code ec, std::size_t n);
     void enqueue();
     void run();
     void call_extension();
     void after_proc(std::uint32_t status);
-    void on_deadline();
+    void on_deadline() override;
     void arm_next_deadline(lock_type& lock);
     /// Acts on session_state: queues the end of the response, tears the request down.
     void settle(lock_type& lock);
@@ -231,9 +236,12 @@ private:
     // What the ECB points to; alive until the request is torn down.
     std::optional<server_variables> variables_;
     ecb_strings strings_;
-    // cbAvailable bytes + an uncounted NUL. Not a vector: resize() would zero every byte the
-    // network is about to overwrite.
-    std::unique_ptr<unsigned char[]> read_ahead_;
+    // cbAvailable bytes + an uncounted NUL, in read_ahead_inline_ while a body of unknown length
+    // (nginx's GET) may turn out empty, else on the heap. Not a vector: resize() would zero
+    // every byte the network is about to overwrite.
+    std::array<unsigned char, 64> read_ahead_inline_;
+    std::unique_ptr<unsigned char[]> read_ahead_heap_;
+    unsigned char* read_ahead_ = read_ahead_inline_.data();
     std::size_t read_ahead_size_ = 0;
     std::size_t read_ahead_capacity_ = 0;  // bytes, the NUL's included
     std::size_t read_ahead_target_ = 0;
@@ -264,7 +272,7 @@ private:
     unsigned logged_status_ = 200;                   // what the access log records (IIS: dwHttpStatusCode)
     std::string log_data_;                           // lpszLogData once the extension is done
     std::string log_parameters_;
-    std::string call_url_;  // "METHOD URI", what the runtime's call context names (set in start)
+    std::optional<call_url> call_url_;  // what the runtime's call context names (set in start)
 };
 
 }  // namespace isapi_fcgi::isapi

@@ -30,6 +30,10 @@ public:
         engine::request::write_handler handler{};
     };
 
+    /// Room for a whole ordinary response (header, body, end, the timer's cancellation), so
+    /// the batch never grows while the request runs.
+    outbox() { items_.reserve(4); }
+
     void push(item&& it) { items_.push_back(std::move(it)); }
     /// out's pieces in order; `last` runs once the last of them is written.
     void push_response(response_bytes& out, engine::request::write_handler&& last);

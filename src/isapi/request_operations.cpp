@@ -381,7 +381,7 @@ void isapi_request::run_completion(completion_target target, op_result result) {
     }
     if (use.callback) {
         pool_->observer().extension_code_entered(request_->serial());
-        const call_context_scope context(pool_->extension(extension_).name(), call_url_);
+        const call_context_scope context(pool_->extension(extension_).name(), call_url_->c_str());
         try {
             use.callback(&ecb_, use.context, result.bytes, result.error);
         } catch (const std::exception& e) {

@@ -4,19 +4,18 @@ namespace isapi_fcgi::isapi {
 
 namespace asio = engine::asio;
 
-request_timer::request_timer(asio::any_io_executor strand) : strand_(strand), timer_(strand) {}
+request_timer::request_timer(engine::strand_type strand, std::weak_ptr<deadline_owner> owner)
+    : strand_(strand), timer_(strand), owner_(std::move(owner)) {}
 
-void request_timer::arm(clock::time_point when, std::function<void()> on_expiry) {
-    asio::dispatch(strand_, [self = shared_from_this(), when, f = std::move(on_expiry)]() mutable {
-        self->do_arm(when, std::move(f));
-    });
+void request_timer::arm(clock::time_point when) {
+    asio::dispatch(strand_, [self = shared_from_this(), when] { self->do_arm(when); });
 }
 
-void request_timer::do_arm(clock::time_point when, std::function<void()> on_expiry) {
+void request_timer::do_arm(clock::time_point when) {
     timer_.expires_at(when);  // cancels a previous wait
-    timer_.async_wait([self = shared_from_this(), f = std::move(on_expiry)](engine::io_error ec) {
+    timer_.async_wait([self = shared_from_this()](engine::io_error ec) {
         if (ec == asio::error::operation_aborted) return;
-        f();
+        if (auto owner = self->owner_.lock()) owner->on_deadline();
     });
 }
 

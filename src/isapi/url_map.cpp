@@ -35,7 +35,9 @@ struct normalized_path {
 
 /// The path of a REQUEST_URI: query and fragment cut, an absolute-form target reduced to its path.
 std::string_view request_uri_path(std::string_view uri) {
-    uri = uri.substr(0, uri.find_first_of("?#"));
+    // A plain scan: find_first_of calls memchr over its set once per character of the URI.
+    const auto end = std::find_if(uri.begin(), uri.end(), [](char c) { return c == '?' || c == '#'; });
+    uri = uri.substr(0, static_cast<std::size_t>(end - uri.begin()));
     if (ascii::istarts_with(uri, "http://") || ascii::istarts_with(uri, "https://")) {
         const std::size_t authority = uri.find("//") + 2;
         const std::size_t slash = uri.find('/', authority);
@@ -174,8 +176,15 @@ void url_map::add_script_map(std::string_view pattern, std::string_view url_pref
 url_map_result url_map::map(std::optional<std::string_view> request_uri,
                             std::string_view script_name, std::string_view path_info,
                             std::string_view method, std::size_t skip) const {
-    if (request_uri && !request_uri->empty()) {
-        url_map_result r = map_path(request_uri_path(*request_uri), true, method, skip);
+    std::optional<std::string_view> uri_path;
+    if (request_uri) uri_path = request_uri_path(*request_uri);
+    return map_uri_path(uri_path, script_name, path_info, method, skip);
+}
+
+url_map_result url_map::map_uri_path(std::optional<std::string_view> uri_path, std::string_view script_name,
+                                     std::string_view path_info, std::string_view method, std::size_t skip) const {
+    if (uri_path && !uri_path->empty()) {
+        url_map_result r = map_path(*uri_path, true, method, skip);
         if (r.status != url_map_status::not_found) {
             r.match.from_request_uri = true;
             return r;
@@ -189,30 +198,32 @@ url_map_result url_map::map(std::optional<std::string_view> request_uri,
 }
 
 url_map_result url_map::map(const fcgi::param_set& params, std::size_t skip) const {
-    auto request_uri = params.find("REQUEST_URI");
+    std::optional<std::string_view> uri_path;
+    if (const auto request_uri = params.find("REQUEST_URI")) uri_path = request_uri_path(*request_uri);
     // nginx keeps the client's REQUEST_URI across an internal redirect (X-Accel-Redirect,
     // error_page, rewrite ... last) and sends the URI it now serves as DOCUMENT_URI: when the
     // two disagree, the request is for the latter.
-    if (const auto document_uri = params.find("DOCUMENT_URI"); request_uri && document_uri && !document_uri->empty()) {
-        const std::string_view path = request_uri_path(*request_uri);
+    if (const auto document_uri = params.find("DOCUMENT_URI"); uri_path && document_uri && !document_uri->empty()) {
+        const std::string_view path = *uri_path;
         // Some front ends (HAProxy's fcgi-app) send the path still encoded: that agrees too. So
         // does the common case, a path normalisation leaves as it is, without being rebuilt.
         if (path != *document_uri) {
             normalized_path normalized;
             if (!path.starts_with('/') || normalize(path, true, normalized))
-                return map(request_uri, params.get("SCRIPT_NAME"), params.get("PATH_INFO"), params.get("REQUEST_METHOD"),
-                           skip);
+                return map_uri_path(uri_path, params.get("SCRIPT_NAME"), params.get("PATH_INFO"),
+                                    params.get("REQUEST_METHOD"), skip);
             if (normalized.plain) {
-                request_uri.reset();  // its normalised form is `path` itself, which differs
+                uri_path.reset();  // its normalised form is `path` itself, which differs
             } else {
                 boost::container::small_vector<char, inline_path_bytes> decoded;
                 join_segments(normalized, false, decoded);
                 if (decoded.empty() || normalized.trailing_slash) decoded.push_back('/');
-                if (std::string_view(decoded.data(), decoded.size()) != *document_uri) request_uri.reset();
+                if (std::string_view(decoded.data(), decoded.size()) != *document_uri) uri_path.reset();
             }
         }
     }
-    return map(request_uri, params.get("SCRIPT_NAME"), params.get("PATH_INFO"), params.get("REQUEST_METHOD"), skip);
+    return map_uri_path(uri_path, params.get("SCRIPT_NAME"), params.get("PATH_INFO"), params.get("REQUEST_METHOD"),
+                        skip);
 }
 
 url_map_result url_map::map_path(std::string_view path, bool encoded, std::string_view method,

@@ -100,6 +100,9 @@ private:
         std::vector<std::string> verbs;
         std::size_t extension = 0;
     };
+    /// map() once REQUEST_URI's path is cut out of it (nullopt: no REQUEST_URI to try).
+    url_map_result map_uri_path(std::optional<std::string_view> uri_path, std::string_view script_name,
+                                std::string_view path_info, std::string_view method, std::size_t skip) const;
     url_map_result map_path(std::string_view path, bool encoded, std::string_view method, std::size_t skip) const;
     std::string fold(std::string_view s) const;
 
