@@ -489,10 +489,11 @@ BOOL windows_request::done_with_session(const DWORD* status) {
 
 BOOL windows_request::close_connection() {
     if (closed_by_extension_.exchange(true)) return TRUE;
-    cancel_reads(ERROR_NETNAME_DELETED);
     // The link gives no hold on the client's connection: the response ends here as it stands,
-    // and every write after it fails as on a closed socket.
+    // and every write after it fails as on a closed socket; the cancelled read's completion
+    // (on another thread, at once) must find it ended, so the end goes first.
     end_response(false);
+    cancel_reads(ERROR_NETNAME_DELETED);
     return TRUE;
 }
 
