@@ -56,7 +56,9 @@ std::vector<std::string> worker_argv(const config::extension_settings& ext, cons
             pool.isapi.document_root,
             ext.streaming ? "1" : "0",
             pool.isapi.strict_async ? "1" : "0",
-            ext.name};
+            ext.name,
+            pool.isapi.send_url_internal ? "1" : "0",
+            std::to_string(pool.isapi.url_flags)};
 }
 
 std::vector<std::string> environment_or_problem(std::string& problem) {

@@ -3,7 +3,7 @@
 // relays over those pipes (src/wine/link_protocol.hpp, docs/wine.md).
 //
 //   isapi-wine-worker.exe DLL THREADS READ_AHEAD MAX_HEADER_BYTES POOL DOCUMENT_ROOT STREAMING
-//                         [STRICT_ASYNC [EXTENSION_NAME]]
+//                         [STRICT_ASYNC [EXTENSION_NAME [SEND_URL_INTERNAL [URL_FLAGS]]]]
 #include <windows.h>
 #include <httpext.h>
 #include <fcntl.h>
@@ -187,6 +187,8 @@ int main(int argc, char** argv) {
     if (std::string_view(argv[7]) == "1") context.translator.extra_header_lines = "X-Accel-Buffering: no\r\n";
     context.strict_async = argc > 8 && std::string_view(argv[8]) == "1";
     context.extension_name = argc > 9 ? argv[9] : dll_path;
+    context.send_url_internal = argc > 10 && std::string_view(argv[10]) == "1";
+    if (argc > 11) context.url_flags = static_cast<DWORD>(std::strtoul(argv[11], nullptr, 10));
 
     const loaded_extension ext = load(dll_path);
     if (!ext.proc) {

@@ -7,6 +7,7 @@
 
 #include "isapi/client_certificate.hpp"
 #include "isapi/normalize_url.hpp"
+#include "isapi/path_mapping.hpp"
 #include "wine/link_protocol.hpp"
 
 namespace isapi_fcgi::wine_worker {
@@ -95,6 +96,24 @@ void windows_request::abort() {
     body_changed_.notify_all();
 }
 
+std::pair<DWORD, DWORD> windows_request::read_body_async(char* buffer, DWORD size, std::uint64_t generation) {
+    {
+        std::unique_lock lock(body_mutex_);
+        body_changed_.wait(lock, [&] {
+            return aborted_ || body_ended_ || !body_.empty() || read_generation_ != generation;
+        });
+        if (read_generation_ != generation) return {0, read_cancel_error_};
+    }
+    return {read_body(buffer, size), NO_ERROR};
+}
+
+void windows_request::cancel_reads(DWORD error) {
+    std::lock_guard lock(body_mutex_);
+    ++read_generation_;
+    read_cancel_error_ = error;
+    body_changed_.notify_all();
+}
+
 DWORD windows_request::read_body(char* buffer, DWORD size) {
     std::unique_lock lock(body_mutex_);
     body_changed_.wait(lock, [&] { return aborted_ || body_ended_ || !body_.empty(); });
@@ -130,10 +149,19 @@ void windows_request::run() {
     ecb_.WriteClient = &write_client;
     ecb_.ReadClient = &read_client;
     ecb_.ServerSupportFunction = &server_support_function;
-    keep_alive_ = shared_from_this();  // until finish(), PENDING included
+    keep_alive_ = shared_from_this();  // until settle() ends it, PENDING included
+    {
+        std::lock_guard lock(state_mutex_);
+        state_.proc_started();
+    }
     const DWORD status = context_.proc(&ecb_);
-    if (status == HSE_STATUS_PENDING) return;  // DONE_WITH_SESSION ends it, from any thread
-    finish(status == HSE_STATUS_ERROR, false);
+    {
+        std::lock_guard lock(state_mutex_);
+        const bool pending = status == HSE_STATUS_PENDING;
+        state_.proc_returned(pending);
+        if (!pending) end_failed_ = status == HSE_STATUS_ERROR;
+    }
+    settle();  // PENDING: DONE_WITH_SESSION, from any thread, before or after this
 }
 
 bool windows_request::late_done_with_session(HCONN conn) {
@@ -150,7 +178,7 @@ bool windows_request::send(const isapi::response_bytes& out) {
     return context_.pipe->write_stream(fcgi::record_type::stdout_stream, id_, bytes);
 }
 
-void windows_request::finish(bool failed, bool by_done_with_session) {
+void windows_request::end_response(bool failed) {
     {
         std::lock_guard lock(output_mutex_);
         if (finished_) return;
@@ -178,16 +206,25 @@ void windows_request::finish(bool failed, bool by_done_with_session) {
                                         std::string(wine::message_log_parameters) + parameters);
         context_.pipe->end_request(id_, failed ? wine::app_status_failed : 0);
     }
+    std::lock_guard lock(body_mutex_);
+    body_changed_.notify_all();  // a reader waiting for room
+}
+
+void windows_request::settle() {
+    bool failed = false;
     {
-        std::lock_guard lock(body_mutex_);
-        body_changed_.notify_all();  // a reader waiting for room
-    }
-    {
-        std::lock_guard lock(registry_mutex);
+        std::lock_guard lock(state_mutex_);
+        if (!state_.should_tear_down()) return;
+        state_.torn_down();
+        failed = end_failed_;
+        // Under the state lock: a DONE_WITH_SESSION racing this finds the tombstone in place.
+        std::lock_guard registry_lock(registry_mutex);
         registry.erase(conn_);
-        ended.emplace(conn_, by_done_with_session);
+        // One late DONE_WITH_SESSION is tolerated only if none got TRUE yet.
+        ended.emplace(conn_, state_.returned_pending() || state_.done_taken());
         if (ended.size() > max_ended) ended.erase(ended.begin());  // the oldest: ConnIDs only grow
     }
+    end_response(failed);
     context_.unfinished.fetch_sub(1);
     const auto last = std::move(keep_alive_);  // may be the last reference: released on return
 }
@@ -226,7 +263,7 @@ BOOL windows_request::admit_async(const char* what, PFN_HSE_IO_COMPLETION own_ca
                      "(logged once per extension)");
         return fail(ERROR_INVALID_PARAMETER);
     }
-    std::unique_lock lock(async_mutex_);
+    std::unique_lock lock(state_mutex_);
     switch (state_.submit_async(context_.strict_async)) {
         case isapi::session_state::submit_result::refused:
             lock.unlock();
@@ -247,7 +284,7 @@ BOOL windows_request::admit_async(const char* what, PFN_HSE_IO_COMPLETION own_ca
 }
 
 void windows_request::queue_async(async_op op) {
-    std::lock_guard lock(async_mutex_);
+    std::lock_guard lock(state_mutex_);
     async_ops_.push_back(std::move(op));
     if (std::exchange(draining_, true)) return;
     context_.threads->post([self = shared_from_this()] { self->drain_async(); });
@@ -259,7 +296,7 @@ void windows_request::drain_async() {
     while (true) {
         async_op op;
         {
-            std::lock_guard lock(async_mutex_);
+            std::lock_guard lock(state_mutex_);
             if (async_ops_.empty()) {
                 draining_ = false;
                 return;
@@ -271,7 +308,7 @@ void windows_request::drain_async() {
         PFN_HSE_IO_COMPLETION callback = op.callback;
         void* context = op.context;
         {
-            std::lock_guard lock(async_mutex_);
+            std::lock_guard lock(state_mutex_);
             state_.completion_started();
             if (!callback) {
                 callback = completion_;
@@ -279,8 +316,11 @@ void windows_request::drain_async() {
             }
         }
         if (callback) callback(&ecb_, context, op.bytes, op.error);
-        std::lock_guard lock(async_mutex_);
-        state_.completion_finished();
+        {
+            std::lock_guard lock(state_mutex_);
+            state_.completion_finished();
+        }
+        settle();  // the last completion may be what the end waited for
     }
 }
 
@@ -382,6 +422,117 @@ BOOL windows_request::vector_send(const HSE_RESPONSE_VECTOR& vector) {
     return TRUE;
 }
 
+BOOL windows_request::send_host_header(const char* status, const char* headers) {
+    std::lock_guard lock(output_mutex_);
+    isapi::response_bytes out;
+    if (finished_ || aborted_) return fail(ERROR_NETNAME_DELETED);
+    if (translator_.send_response_header(std::string_view(status), std::string_view(headers), ecb_.dwHttpStatusCode,
+                                         out) ||
+        !send(out))
+        return fail(ERROR_INVALID_PARAMETER);
+    return TRUE;
+}
+
+BOOL windows_request::send_redirect(const char* location, LPDWORD size, bool send_url) {
+    // SEND_URL_REDIRECT_RESP, and SEND_URL: the same 302 unless the pool serves the local URL in
+    // place (send_url: internal), as the Linux host does (support_functions.cpp).
+    const std::string url(location, strnlen(location, size && *size ? *size : ~std::size_t{0} >> 1));
+    if (url.empty()) return fail(ERROR_INVALID_PARAMETER);
+    if (send_url && context_.send_url_internal) {
+        if (!url.starts_with('/') || url.find_first_of("\r\n") != std::string::npos) return fail(ERROR_INVALID_PARAMETER);
+        return send_host_header("200 OK", ("X-Accel-Redirect: " + url + "\r\nContent-Length: 0\r\n\r\n").c_str());
+    }
+    std::lock_guard lock(output_mutex_);
+    isapi::response_bytes out;
+    if (finished_ || translator_.send_redirect(url, out) || !send(out)) return fail(ERROR_INVALID_PARAMETER);
+    ecb_.dwHttpStatusCode = 302;
+    return TRUE;
+}
+
+BOOL windows_request::send_custom_error(const HSE_CUSTOM_ERROR_INFO& info) {
+    if (!info.pszStatus || !*info.pszStatus) return fail(ERROR_INVALID_PARAMETER);
+    // An empty body lets the front end put its own page there (nginx: fastcgi_intercept_errors).
+    // uHttpSubError picks among IIS's pages for one status; the front end has one.
+    constexpr const char* empty_body = "Content-Length: 0\r\n\r\n";
+    if (!info.fAsync) return send_host_header(info.pszStatus, empty_body);
+    if (!admit_async("SEND_CUSTOM_ERROR", nullptr)) return FALSE;
+    const DWORD error = send_host_header(info.pszStatus, empty_body) ? DWORD{NO_ERROR} : GetLastError();
+    queue_async({nullptr, 0, error, nullptr, nullptr});
+    return TRUE;
+}
+
+BOOL windows_request::done_with_session(const DWORD* status) {
+    isapi::session_state::done_result result;
+    {
+        std::lock_guard lock(state_mutex_);
+        result = state_.done_with_session();
+        // Racing the end: the tombstone, not this object, now holds the one tolerated call.
+        if (result == isapi::session_state::done_result::not_pending && state_.is_torn_down() &&
+            !late_done_with_session(conn_))
+            result = isapi::session_state::done_result::duplicate;
+        if (result == isapi::session_state::done_result::accepted) end_failed_ = status && *status == HSE_STATUS_ERROR;
+    }
+    switch (result) {
+        case isapi::session_state::done_result::not_pending:
+            if (context_.first_time("late done"))
+                log_line("extension '" + context_.extension_name + "' called DONE_WITH_SESSION for a request whose "
+                         "HttpExtensionProc did not return HSE_STATUS_PENDING; ignored (logged once per extension)");
+            return TRUE;
+        case isapi::session_state::done_result::duplicate:
+            log_line("extension '" + context_.extension_name + "' called DONE_WITH_SESSION twice; the second answers FALSE");
+            return fail(ERROR_INVALID_PARAMETER);
+        case isapi::session_state::done_result::accepted: break;
+    }
+    settle();
+    return TRUE;
+}
+
+BOOL windows_request::close_connection() {
+    if (closed_by_extension_.exchange(true)) return TRUE;
+    // The link gives no hold on the client's connection: the response ends here as it stands,
+    // and every write after it fails as on a closed socket; the cancelled read's completion
+    // (on another thread, at once) must find it ended, so the end goes first.
+    end_response(false);
+    cancel_reads(ERROR_NETNAME_DELETED);
+    return TRUE;
+}
+
+namespace {
+
+/// A Linux path as Wine's drive Z: (the Linux root) shows it.
+std::string z_drive(std::string_view linux_path) {
+    std::string path = "Z:" + std::string(linux_path);
+    std::replace(path.begin(), path.end(), '/', '\\');
+    return path;
+}
+
+}  // namespace
+
+BOOL windows_request::map_url_to_path_ex(const char* url, LPDWORD size, HSE_URL_MAPEX_INFO* info) {
+    // The Linux host's mapping (path_mapping: no climbing out of the root, directories with a
+    // trailing separator) and answers (support_functions.cpp), the path on drive Z:.
+    isapi::path_mapping_options options;
+    options.is_directory = [](const std::string& path) {
+        const DWORD attributes = GetFileAttributesA(z_drive(path).c_str());
+        return attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY);
+    };
+    const std::string_view text(url, strnlen(url, size && *size ? *size : ~std::size_t{0} >> 1));
+    const auto mapped = isapi::map_url_to_path(variables_.document_root(), text, options);
+    if (mapped.error != isapi::path_mapping_error::none) return fail(ERROR_INVALID_PARAMETER);
+    const std::string path = z_drive(mapped.value.path);
+    const DWORD needed = static_cast<DWORD>(path.size() + 1);
+    if (size) *size = needed;  // PHP's ISAPI SAPI reads the path length from here
+    if (needed > MAX_PATH) return fail(ERROR_INSUFFICIENT_BUFFER);
+    std::memcpy(info->lpszPath, path.c_str(), needed);
+    info->dwFlags = context_.url_flags;
+    info->cchMatchingPath =
+        static_cast<DWORD>(z_drive(isapi::normalize_document_root(variables_.document_root())).size());
+    info->cchMatchingURL = 0;  // the document root is the one virtual directory, mapped at "/"
+    info->dwReserved1 = 0;
+    info->dwReserved2 = 0;
+    return TRUE;
+}
+
 BOOL windows_request::get_cert_info_ex(CERT_CONTEXT_EX* out) {
     // The Linux host's answer (isapi_request::get_cert_info_ex), from the same params.
     const auto der = isapi::client_certificate_der(params_.get("SSL_CLIENT_CERT"));
@@ -435,22 +586,18 @@ BOOL windows_request::dispatch(DWORD request, LPVOID buffer, LPDWORD size, LPDWO
             if (!info) break;
             return send_header(info->pszStatus, info->pszHeader);
         }
-        case HSE_REQ_SEND_URL_REDIRECT_RESP: {
+        case HSE_REQ_SEND_URL_REDIRECT_RESP:
+        case HSE_REQ_SEND_URL:
             if (!buffer) break;
-            std::lock_guard lock(output_mutex_);
-            isapi::response_bytes out;
-            if (finished_ || translator_.send_redirect(static_cast<const char*>(buffer), out) || !send(out)) break;
-            return TRUE;
-        }
-        case HSE_REQ_DONE_WITH_SESSION: {
-            const bool failed = buffer && *static_cast<const DWORD*>(buffer) == HSE_STATUS_ERROR;
-            auto self = shared_from_this();
-            finish(failed, true);
-            return TRUE;
-        }
+            return send_redirect(static_cast<const char*>(buffer), size, request == HSE_REQ_SEND_URL);
+        case HSE_REQ_SEND_CUSTOM_ERROR:
+            if (!buffer) break;
+            return send_custom_error(*static_cast<const HSE_CUSTOM_ERROR_INFO*>(buffer));
+        case HSE_REQ_DONE_WITH_SESSION:
+            return done_with_session(static_cast<const DWORD*>(buffer));
         case HSE_REQ_IO_COMPLETION: {
             // The context pointer travels in the lpdwDataType slot.
-            std::lock_guard lock(async_mutex_);
+            std::lock_guard lock(state_mutex_);
             completion_ = reinterpret_cast<PFN_HSE_IO_COMPLETION>(buffer);
             completion_context_ = type;
             return TRUE;
@@ -460,7 +607,12 @@ BOOL windows_request::dispatch(DWORD request, LPVOID buffer, LPDWORD size, LPDWO
             if (!admit_async("HSE_REQ_ASYNC_READ_CLIENT", nullptr)) return FALSE;
             char* target = static_cast<char*>(buffer);
             const DWORD want = *size;
-            queue_async({[this, target, want] { return std::pair<DWORD, DWORD>(read_body(target, want), NO_ERROR); }});
+            std::uint64_t generation = 0;
+            {
+                std::lock_guard lock(body_mutex_);
+                generation = read_generation_;
+            }
+            queue_async({[this, target, want, generation] { return read_body_async(target, want, generation); }});
             return TRUE;
         }
         case HSE_REQ_TRANSMIT_FILE: {
@@ -473,7 +625,7 @@ BOOL windows_request::dispatch(DWORD request, LPVOID buffer, LPDWORD size, LPDWO
         case HSE_REQ_IS_KEEP_CONN:
         case HSE_REQ_IS_CONNECTED:
             if (!buffer) break;
-            *static_cast<BOOL*>(buffer) = !aborted_;
+            *static_cast<BOOL*>(buffer) = !aborted_ && !finished_;
             return TRUE;
         case HSE_APPEND_LOG_PARAMETER: {
             if (!buffer) break;
@@ -510,7 +662,10 @@ BOOL windows_request::dispatch(DWORD request, LPVOID buffer, LPDWORD size, LPDWO
             if (!buffer) break;
             *static_cast<PFN_HSE_CACHE_INVALIDATION_CALLBACK*>(buffer) = &invalidate_nothing;
             return TRUE;
-        case HSE_REQ_CLOSE_CONNECTION:
+        case HSE_REQ_CLOSE_CONNECTION: return close_connection();
+        case HSE_REQ_CANCEL_IO:
+            cancel_reads(ERROR_OPERATION_ABORTED);  // writes went out in their call already
+            return TRUE;
         case HSE_REQ_ABORTIVE_CLOSE:
         case HSE_REQ_SET_FLUSH_FLAG:
         case HSE_REQ_REFRESH_ISAPI_ACL:
@@ -529,13 +684,15 @@ BOOL windows_request::dispatch(DWORD request, LPVOID buffer, LPDWORD size, LPDWO
             *size = static_cast<DWORD>(path.size() + 1);
             return TRUE;
         }
+        case HSE_REQ_MAP_URL_TO_PATH_EX:
+            // The HSE_URL_MAPEX_INFO travels in the lpdwDataType slot.
+            if (!buffer || !type) break;
+            return map_url_to_path_ex(static_cast<const char*>(buffer), size, reinterpret_cast<HSE_URL_MAPEX_INFO*>(type));
         // Not carried by the link (yet): a NULL buffer is refused as the Linux host refuses it,
         // anything else answered as the Linux host answers codes it does not implement.
         case HSE_REQ_EXEC_URL:
         case HSE_REQ_EXEC_UNICODE_URL:
         case HSE_REQ_GET_EXEC_URL_STATUS:
-        case HSE_REQ_SEND_CUSTOM_ERROR:
-        case HSE_REQ_MAP_URL_TO_PATH_EX:
         case HSE_REQ_MAP_UNICODE_URL_TO_PATH:
         case HSE_REQ_MAP_UNICODE_URL_TO_PATH_EX:
             if (!buffer && !type) break;

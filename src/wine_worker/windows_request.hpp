@@ -38,6 +38,8 @@ struct worker_context {
     std::size_t max_buffered_body = 1024 * 1024;  // per request, before the reader waits
     std::atomic<long> unfinished{0};              // requests begun and not yet finished
     bool strict_async = false;                    // a second outstanding async operation fails
+    bool send_url_internal = false;               // SEND_URL serves the local URL (X-Accel-Redirect)
+    DWORD url_flags = 0x001 | 0x200;              // HSE_URL_FLAGS_*: the pool's url_flags
     std::string extension_name;                   // as the pool's configuration names it
 
     /// True the first time `key` comes: the host's "logged once per code and extension".
@@ -77,9 +79,20 @@ private:
     BOOL dispatch(DWORD request, LPVOID buffer, LPDWORD size, LPDWORD type);
     BOOL write(const char* data, DWORD size);
     BOOL send_header(const char* status, const char* headers);
+    /// A header block the host makes (SEND_URL internal, SEND_CUSTOM_ERROR); FALSE once one went out.
+    BOOL send_host_header(const char* status, const char* headers);
+    BOOL send_redirect(const char* location, LPDWORD size, bool send_url);
+    BOOL send_custom_error(const HSE_CUSTOM_ERROR_INFO& info);
+    BOOL done_with_session(const DWORD* status);
+    /// CLOSE_CONNECTION: a pending read fails with ERROR_NETNAME_DELETED, the response ends as it
+    /// stands; the request itself ends as usual (DONE_WITH_SESSION), as in the Linux host.
+    BOOL close_connection();
+    /// Reads submitted before now complete with `error` instead of waiting for body bytes.
+    void cancel_reads(DWORD error);
     BOOL transmit_file(const HSE_TF_INFO& info);
     BOOL vector_send(const HSE_RESPONSE_VECTOR& vector);
     BOOL get_cert_info_ex(CERT_CONTEXT_EX* out);
+    BOOL map_url_to_path_ex(const char* url, LPDWORD size, HSE_URL_MAPEX_INFO* info);
     BOOL report_unhealthy(const char* reason);
     BOOL unsupported(DWORD code);
     /// FALSE/ERROR_INVALID_PARAMETER for a known code refusing its arguments, logged once.
@@ -89,9 +102,16 @@ private:
     DWORD send_file_range(HANDLE file, std::uint64_t offset, std::uint64_t length, std::uint64_t* sent);
     /// Blocks until body bytes (or the end, or an abort) are there; 0 = end of body.
     DWORD read_body(char* buffer, DWORD size);
+    /// An asynchronous read submitted at `generation`: as read_body, or (0, the error) once
+    /// cancel_reads came after its submission.
+    std::pair<DWORD, DWORD> read_body_async(char* buffer, DWORD size, std::uint64_t generation);
     bool send(const isapi::response_bytes& out);
-    /// The extension is done with the request (return, or DONE_WITH_SESSION after PENDING).
-    void finish(bool failed, bool by_done_with_session);
+    /// Ends the request once session_state says so: the extension is finished (a final status,
+    /// or PENDING and DONE_WITH_SESSION in either order) and no operation is outstanding or
+    /// completing. Then, and never earlier, the ConnID ends and the ECB may be freed.
+    void settle();
+    /// END_REQUEST with what the response lacks, unless it ended already (CLOSE_CONNECTION).
+    void end_response(bool failed);
     /// DONE_WITH_SESSION for a request that ended: TRUE once after a final status.
     static bool late_done_with_session(HCONN conn);
 
@@ -126,17 +146,21 @@ private:
     std::string body_;  // arrived, not yet read
     bool body_ended_ = false;
     std::atomic<bool> aborted_{false};
+    std::uint64_t read_generation_ = 0;  // cancel_reads calls so far
+    DWORD read_cancel_error_ = NO_ERROR;  // what the reads they cancelled complete with
 
     srw_mutex output_mutex_;  // the translator and the end, one caller at a time
     isapi::response_translator translator_;
-    std::atomic<bool> finished_{false};  // written under output_mutex_
+    std::atomic<bool> finished_{false};  // the response ended; written under output_mutex_
+    std::atomic<bool> closed_by_extension_{false};
 
-    std::shared_ptr<windows_request> keep_alive_;  // from HttpExtensionProc to finish()
+    std::shared_ptr<windows_request> keep_alive_;  // from HttpExtensionProc to the end (settle)
     PFN_HSE_IO_COMPLETION completion_ = nullptr;
     void* completion_context_ = nullptr;
 
-    srw_mutex async_mutex_;  // the fields below
-    isapi::session_state state_;  // outstanding operations only
+    srw_mutex state_mutex_;  // the fields below
+    isapi::session_state state_;
+    bool end_failed_ = false;  // the final status, or DONE_WITH_SESSION's, was HSE_STATUS_ERROR
     std::deque<async_op> async_ops_;
     bool draining_ = false;
     bool warned_second_async_ = false;

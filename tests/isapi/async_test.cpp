@@ -318,6 +318,20 @@ TEST_F(isapi_async, done_with_session_inside_http_extension_proc_ends_the_reques
     EXPECT_EQ(get("/scripts/hello.dll").status, 200);
 }
 
+// The request ends once both happened: what the extension does in between still reaches the client.
+TEST_F(isapi_async, done_with_session_before_http_extension_proc_returns_leaves_the_request_open_until_it_has)
+{
+    start(async_options());
+    for (int i = 0; i < 3; ++i) {
+        auto result = get("/scripts/asyncprobe.dll?mode=done_then_write");
+        EXPECT_EQ(result.status, 200) << result.describe();
+        EXPECT_EQ(result.body, "before done\nafter done\n");
+    }
+    auto line = wait_probe_line(std::regex("^done_then_write "));
+    ASSERT_TRUE(line) << tail(sidecar().log());
+    EXPECT_EQ(*line, "done_then_write write=1/0 variable=1/0");
+}
+
 TEST_F(isapi_async, done_with_session_error_with_nothing_sent_gives_500)
 {
     start(async_options());

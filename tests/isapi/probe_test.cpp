@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -783,6 +784,37 @@ TEST_F(isapi_probe, exec_url_under_wine_answers_false_with_invalid_parameter_log
     }
     EXPECT_TRUE(sidecar().wait_for_log(std::regex(R"(ServerSupportFunction\(1026\), which is not supported)"), soon(), mark));
     EXPECT_TRUE(sidecar().wait_for_log(std::regex(R"(ServerSupportFunction\(1025\), which is not supported)"), soon(), mark));
+}
+#endif
+
+#ifdef ISAPI_WINE_TEST_PREFIX
+// The native test's assertions with the path as a Windows DLL sees it: on Wine's drive Z:.
+TEST_F(isapi_probe, map_url_to_path_ex_under_wine_reports_the_z_drive_path_flags_and_match_lengths)
+{
+    start(probe_options("    url_flags: [read, execute, script]\n"));
+    std::string z_root = "Z:" + root();
+    std::replace(z_root.begin(), z_root.end(), '/', '\\');
+    const std::string file = z_root + "\\scripts\\a.txt";
+    auto r = probe("op=mapex&url=/scripts/a.txt");
+    EXPECT_EQ(r["ret"], "1");
+    EXPECT_EQ(r["path"], file);
+    EXPECT_EQ(r["size"], std::to_string(file.size() + 1));
+    EXPECT_EQ(r["flags"], std::to_string(0x001 | 0x004 | 0x200));
+    EXPECT_EQ(r["matching_path"], std::to_string(z_root.size()));
+    EXPECT_EQ(r["matching_url"], "0");
+    EXPECT_EQ(r["canary"], "ok");
+    r = probe("op=mapex&url=/scripts/a.txt&size=null");
+    EXPECT_EQ(r["ret"], "1");
+    const std::string deep = "/" + std::string(300, 'd');
+    r = probe("op=mapex&url=" + deep);
+    EXPECT_EQ(r["ret"] + "/" + r["err"], "0/122");
+    EXPECT_EQ(r["size"], std::to_string(z_root.size() + deep.size() + 1));
+    EXPECT_EQ(r["canary"], "ok");
+    // A directory keeps its trailing separator; no climbing out of the root.
+    r = probe("op=mapex&url=/scripts");
+    EXPECT_EQ(r["path"], z_root + "\\scripts\\");
+    r = probe("op=mapex&url=/../etc");
+    EXPECT_EQ(r["ret"] + "/" + r["err"], "0/87");
 }
 #endif
 
