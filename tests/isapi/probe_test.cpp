@@ -147,6 +147,30 @@ protected:
     }
 
     std::map<std::string, std::string> probe_at(const std::string& url) { return report_of(get(url)); }
+
+    /// MAP_URL_TO_PATH_EX of a file, with a NULL size, and of a path too long for MAX_PATH, under
+    /// `url_flags: [read, execute, script]`; `mapped_root` is the document root as the extension
+    /// sees it (the Linux path, or on Wine's drive Z:) and `separator` its path separator.
+    void expect_map_ex_of_a_file(const std::string& mapped_root, char separator)
+    {
+        const std::string file = mapped_root + separator + "scripts" + separator + "a.txt";
+        auto r = probe("op=mapex&url=/scripts/a.txt");
+        EXPECT_EQ(r["ret"], "1");
+        EXPECT_EQ(r["path"], file);
+        EXPECT_EQ(r["size"], std::to_string(file.size() + 1));  // PHP's ISAPI SAPI reads it
+        EXPECT_EQ(r["flags"], std::to_string(0x001 | 0x004 | 0x200));
+        EXPECT_EQ(r["matching_path"], std::to_string(mapped_root.size()));
+        EXPECT_EQ(r["matching_url"], "0");
+        EXPECT_EQ(r["canary"], "ok");
+        r = probe("op=mapex&url=/scripts/a.txt&size=null");
+        EXPECT_EQ(r["ret"], "1");
+        // A path longer than MAX_PATH cannot fit lpszPath: FALSE/122 with the size needed.
+        const std::string deep = "/" + std::string(300, 'd');
+        r = probe("op=mapex&url=" + deep);
+        EXPECT_EQ(r["ret"] + "/" + r["err"], "0/122");
+        EXPECT_EQ(r["size"], std::to_string(mapped_root.size() + deep.size() + 1));
+        EXPECT_EQ(r["canary"], "ok");
+    }
 };
 
 /// The probe's tests that need nginx's own configuration: script-map and certificate locations
@@ -511,23 +535,7 @@ TEST_F(isapi_probe, map_url_to_path_counts_the_nul_marks_directories_and_never_l
 TEST_F(isapi_probe, map_url_to_path_ex_reports_the_configured_flags_and_match_lengths)
 {
     start(probe_options("    url_flags: [read, execute, script]\n"));
-    const std::string file = root() + "/scripts/a.txt";
-    auto r = probe("op=mapex&url=/scripts/a.txt");
-    EXPECT_EQ(r["ret"], "1");
-    EXPECT_EQ(r["path"], file);
-    EXPECT_EQ(r["size"], std::to_string(file.size() + 1));  // PHP's ISAPI SAPI reads it
-    EXPECT_EQ(r["flags"], std::to_string(0x001 | 0x004 | 0x200));
-    EXPECT_EQ(r["matching_path"], std::to_string(root().size()));
-    EXPECT_EQ(r["matching_url"], "0");
-    EXPECT_EQ(r["canary"], "ok");
-    r = probe("op=mapex&url=/scripts/a.txt&size=null");
-    EXPECT_EQ(r["ret"], "1");
-    // A path longer than MAX_PATH cannot fit lpszPath: FALSE/122 with the size needed.
-    const std::string deep = "/" + std::string(300, 'd');
-    r = probe("op=mapex&url=" + deep);
-    EXPECT_EQ(r["ret"] + "/" + r["err"], "0/122");
-    EXPECT_EQ(r["size"], std::to_string(root().size() + deep.size() + 1));
-    EXPECT_EQ(r["canary"], "ok");
+    expect_map_ex_of_a_file(root(), '/');
 }
 
 TEST_F(isapi_probe, unicode_mappings_count_bytes_and_never_write_past_the_532_byte_struct)
@@ -794,24 +802,9 @@ TEST_F(isapi_probe, map_url_to_path_ex_under_wine_reports_the_z_drive_path_flags
     start(probe_options("    url_flags: [read, execute, script]\n"));
     std::string z_root = "Z:" + root();
     std::replace(z_root.begin(), z_root.end(), '/', '\\');
-    const std::string file = z_root + "\\scripts\\a.txt";
-    auto r = probe("op=mapex&url=/scripts/a.txt");
-    EXPECT_EQ(r["ret"], "1");
-    EXPECT_EQ(r["path"], file);
-    EXPECT_EQ(r["size"], std::to_string(file.size() + 1));
-    EXPECT_EQ(r["flags"], std::to_string(0x001 | 0x004 | 0x200));
-    EXPECT_EQ(r["matching_path"], std::to_string(z_root.size()));
-    EXPECT_EQ(r["matching_url"], "0");
-    EXPECT_EQ(r["canary"], "ok");
-    r = probe("op=mapex&url=/scripts/a.txt&size=null");
-    EXPECT_EQ(r["ret"], "1");
-    const std::string deep = "/" + std::string(300, 'd');
-    r = probe("op=mapex&url=" + deep);
-    EXPECT_EQ(r["ret"] + "/" + r["err"], "0/122");
-    EXPECT_EQ(r["size"], std::to_string(z_root.size() + deep.size() + 1));
-    EXPECT_EQ(r["canary"], "ok");
+    expect_map_ex_of_a_file(z_root, '\\');
     // A directory keeps its trailing separator; no climbing out of the root.
-    r = probe("op=mapex&url=/scripts");
+    auto r = probe("op=mapex&url=/scripts");
     EXPECT_EQ(r["path"], z_root + "\\scripts\\");
     r = probe("op=mapex&url=/../etc");
     EXPECT_EQ(r["ret"] + "/" + r["err"], "0/87");
