@@ -508,22 +508,41 @@ std::string z_drive(std::string_view linux_path) {
 
 }  // namespace
 
-BOOL windows_request::map_url_to_path_ex(const char* url, LPDWORD size, HSE_URL_MAPEX_INFO* info) {
+std::optional<std::string> windows_request::map_path(std::string_view url) const {
     // The Linux host's mapping (path_mapping: no climbing out of the root, directories with a
-    // trailing separator) and answers (support_functions.cpp), the path on drive Z:.
+    // trailing separator; support_functions.cpp's map_path), the path on drive Z:.
     isapi::path_mapping_options options;
     options.is_directory = [](const std::string& path) {
         const DWORD attributes = GetFileAttributesA(z_drive(path).c_str());
         return attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY);
     };
-    const std::string_view text(url, strnlen(url, size && *size ? *size : ~std::size_t{0} >> 1));
-    const auto mapped = isapi::map_url_to_path(variables_.document_root(), text, options);
-    if (mapped.error != isapi::path_mapping_error::none) return fail(ERROR_INVALID_PARAMETER);
-    const std::string path = z_drive(mapped.value.path);
-    const DWORD needed = static_cast<DWORD>(path.size() + 1);
+    const auto mapped = isapi::map_url_to_path(variables_.document_root(), url, options);
+    if (mapped.error != isapi::path_mapping_error::none) return std::nullopt;
+    return z_drive(mapped.value.path);
+}
+
+BOOL windows_request::map_url_to_path(char* buffer, LPDWORD size) {
+    // The URL is a C string in the buffer; *lpdwSize is what the path may take.
+    const auto path = map_path(buffer);
+    if (!path) return fail(ERROR_INVALID_PARAMETER);
+    const DWORD needed = static_cast<DWORD>(path->size() + 1);
+    if (*size < needed) {
+        *size = needed;
+        return fail(ERROR_INSUFFICIENT_BUFFER);
+    }
+    std::memcpy(buffer, path->c_str(), needed);
+    *size = needed;
+    return TRUE;
+}
+
+BOOL windows_request::map_url_to_path_ex(const char* url, LPDWORD size, HSE_URL_MAPEX_INFO* info) {
+    // The Linux host's answers (support_functions.cpp).
+    const auto path = map_path(std::string_view(url, strnlen(url, size && *size ? *size : ~std::size_t{0} >> 1)));
+    if (!path) return fail(ERROR_INVALID_PARAMETER);
+    const DWORD needed = static_cast<DWORD>(path->size() + 1);
     if (size) *size = needed;  // PHP's ISAPI SAPI reads the path length from here
     if (needed > MAX_PATH) return fail(ERROR_INSUFFICIENT_BUFFER);
-    std::memcpy(info->lpszPath, path.c_str(), needed);
+    std::memcpy(info->lpszPath, path->c_str(), needed);
     info->dwFlags = context_.url_flags;
     info->cchMatchingPath =
         static_cast<DWORD>(z_drive(isapi::normalize_document_root(variables_.document_root())).size());
@@ -670,20 +689,9 @@ BOOL windows_request::dispatch(DWORD request, LPVOID buffer, LPDWORD size, LPDWO
         case HSE_REQ_SET_FLUSH_FLAG:
         case HSE_REQ_REFRESH_ISAPI_ACL:
             return TRUE;
-        case HSE_REQ_MAP_URL_TO_PATH: {
-            // Wine's drive Z: is the Linux root, so the Linux path works as Z:\...
+        case HSE_REQ_MAP_URL_TO_PATH:
             if (!buffer || !size) break;
-            std::string path = "Z:" + variables_.document_root() + static_cast<const char*>(buffer);
-            std::replace(path.begin(), path.end(), '/', '\\');
-            if (path.size() + 1 > *size) {
-                *size = static_cast<DWORD>(path.size() + 1);
-                SetLastError(ERROR_INSUFFICIENT_BUFFER);
-                return FALSE;
-            }
-            std::copy_n(path.c_str(), path.size() + 1, static_cast<char*>(buffer));
-            *size = static_cast<DWORD>(path.size() + 1);
-            return TRUE;
-        }
+            return map_url_to_path(static_cast<char*>(buffer), size);
         case HSE_REQ_MAP_URL_TO_PATH_EX:
             // The HSE_URL_MAPEX_INFO travels in the lpdwDataType slot.
             if (!buffer || !type) break;

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -92,6 +93,10 @@ private:
     BOOL transmit_file(const HSE_TF_INFO& info);
     BOOL vector_send(const HSE_RESPONSE_VECTOR& vector);
     BOOL get_cert_info_ex(CERT_CONTEXT_EX* out);
+    /// The document root's mapping the MAP_URL_TO_PATH codes share: the Linux host's, on
+    /// Wine's drive Z:; nullopt when it refuses the URL (a ".." out of the root).
+    std::optional<std::string> map_path(std::string_view url) const;
+    BOOL map_url_to_path(char* buffer, LPDWORD size);
     BOOL map_url_to_path_ex(const char* url, LPDWORD size, HSE_URL_MAPEX_INFO* info);
     BOOL report_unhealthy(const char* reason);
     BOOL unsupported(DWORD code);

@@ -139,6 +139,16 @@ protected:
     }
 
     std::string root() const { return work().file("docroot").string(); }
+    /// The document root as the extension sees it: the Linux path, or on Wine's drive Z:.
+    std::string mapped_root() const
+    {
+        std::string mapped = root();
+        if (!under_wine) return mapped;
+        std::replace(mapped.begin(), mapped.end(), '/', separator);
+        return "Z:" + mapped;
+    }
+    /// The separator of the paths the mappings hand out.
+    static constexpr char separator = under_wine ? '\\' : '/';
     std::filesystem::path probe_log() const { return work_.file("probe.log"); }
 
     std::map<std::string, std::string> probe(const std::string& query, std::vector<std::string> headers = {})
@@ -149,17 +159,17 @@ protected:
     std::map<std::string, std::string> probe_at(const std::string& url) { return report_of(get(url)); }
 
     /// MAP_URL_TO_PATH_EX of a file, with a NULL size, and of a path too long for MAX_PATH, under
-    /// `url_flags: [read, execute, script]`; `mapped_root` is the document root as the extension
-    /// sees it (the Linux path, or on Wine's drive Z:) and `separator` its path separator.
-    void expect_map_ex_of_a_file(const std::string& mapped_root, char separator)
+    /// `url_flags: [read, execute, script]`, the path as the extension sees it (mapped_root()).
+    void expect_map_ex_of_a_file()
     {
-        const std::string file = mapped_root + separator + "scripts" + separator + "a.txt";
+        const std::string root_seen = mapped_root();
+        const std::string file = root_seen + separator + "scripts" + separator + "a.txt";
         auto r = probe("op=mapex&url=/scripts/a.txt");
         EXPECT_EQ(r["ret"], "1");
         EXPECT_EQ(r["path"], file);
         EXPECT_EQ(r["size"], std::to_string(file.size() + 1));  // PHP's ISAPI SAPI reads it
         EXPECT_EQ(r["flags"], std::to_string(0x001 | 0x004 | 0x200));
-        EXPECT_EQ(r["matching_path"], std::to_string(mapped_root.size()));
+        EXPECT_EQ(r["matching_path"], std::to_string(root_seen.size()));
         EXPECT_EQ(r["matching_url"], "0");
         EXPECT_EQ(r["canary"], "ok");
         r = probe("op=mapex&url=/scripts/a.txt&size=null");
@@ -168,7 +178,7 @@ protected:
         const std::string deep = "/" + std::string(300, 'd');
         r = probe("op=mapex&url=" + deep);
         EXPECT_EQ(r["ret"] + "/" + r["err"], "0/122");
-        EXPECT_EQ(r["size"], std::to_string(mapped_root.size() + deep.size() + 1));
+        EXPECT_EQ(r["size"], std::to_string(root_seen.size() + deep.size() + 1));
         EXPECT_EQ(r["canary"], "ok");
     }
 };
@@ -514,7 +524,7 @@ TEST_F(isapi_probe, a_graceful_stop_calls_terminate_extension_once_with_must_unl
 TEST_F(isapi_probe, map_url_to_path_counts_the_nul_marks_directories_and_never_leaves_the_root)
 {
     start(probe_options());
-    const std::string file = root() + "/scripts/a.txt";
+    const std::string file = mapped_root() + separator + "scripts" + separator + "a.txt";
     auto r = probe("op=map&url=/scripts/a.txt&size=256");
     EXPECT_EQ(r["ret"], "1");
     EXPECT_EQ(r["path"], file);
@@ -525,7 +535,7 @@ TEST_F(isapi_probe, map_url_to_path_counts_the_nul_marks_directories_and_never_l
     EXPECT_EQ(r["unchanged"], "1");
     EXPECT_EQ(r["canary"], "ok");
     r = probe("op=map&url=/scripts");
-    EXPECT_EQ(r["path"], root() + "/scripts/");
+    EXPECT_EQ(r["path"], mapped_root() + separator + "scripts" + separator);
     r = probe("op=map&url=/../etc/passwd");
     EXPECT_EQ(r["ret"] + "/" + r["err"], "0/87");
     r = probe("op=map&url=/scripts/%2e%2e/%2e%2e/etc");
@@ -535,7 +545,7 @@ TEST_F(isapi_probe, map_url_to_path_counts_the_nul_marks_directories_and_never_l
 TEST_F(isapi_probe, map_url_to_path_ex_reports_the_configured_flags_and_match_lengths)
 {
     start(probe_options("    url_flags: [read, execute, script]\n"));
-    expect_map_ex_of_a_file(root(), '/');
+    expect_map_ex_of_a_file();
 }
 
 TEST_F(isapi_probe, unicode_mappings_count_bytes_and_never_write_past_the_532_byte_struct)
@@ -800,9 +810,8 @@ TEST_F(isapi_probe, exec_url_under_wine_answers_false_with_invalid_parameter_log
 TEST_F(isapi_probe, map_url_to_path_ex_under_wine_reports_the_z_drive_path_flags_and_match_lengths)
 {
     start(probe_options("    url_flags: [read, execute, script]\n"));
-    std::string z_root = "Z:" + root();
-    std::replace(z_root.begin(), z_root.end(), '/', '\\');
-    expect_map_ex_of_a_file(z_root, '\\');
+    const std::string z_root = mapped_root();
+    expect_map_ex_of_a_file();
     // A directory keeps its trailing separator; no climbing out of the root.
     auto r = probe("op=mapex&url=/scripts");
     EXPECT_EQ(r["path"], z_root + "\\scripts\\");
