@@ -44,7 +44,11 @@ pool_host::pool_host(const config::pool_settings& settings, std::shared_ptr<spdl
                     ext, settings_, [observer = observer_, index](const wine::worker_crash& crash) {
                         observer->windows_worker_crashed(index, crash.pid, crash.how, crash.in_flight);
                     },
-                    [observer = observer_, index](int pid) { observer->windows_worker_changed(index, pid); });
+                    [observer = observer_, index](int pid) { observer->windows_worker_changed(index, pid); },
+                    // HSE_REQ_REPORT_UNHEALTHY: to the master, as a native extension's report goes.
+                    [observer = observer_, pool = settings_.name, name = ext.name](std::string_view reason) {
+                        observer->extension_unhealthy(pool, name, reason);
+                    });
             } catch (const std::exception& e) {
                 observer_->extension_loaded(index, e.what());
                 throw;

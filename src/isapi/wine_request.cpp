@@ -47,9 +47,6 @@ void serve_under_wine(const std::shared_ptr<pool_host>& pool, std::shared_ptr<en
     auto finished = [pool, r, extension, started](const wine::relay_outcome& outcome) {
         const auto duration = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started);
         const std::string& ext_name = pool->settings().isapi.extensions[extension].name;
-        // HSE_REQ_REPORT_UNHEALTHY: to the master, as a native extension's report goes.
-        if (!outcome.unhealthy.empty())
-            pool->observer().extension_unhealthy(pool->settings().name, ext_name, outcome.unhealthy);
         write_access_log(*pool, *r, ext_name, outcome, duration);
         pool->observer().request_finished({r->serial(), pool->settings().name, ext_name, extension, outcome.status,
                                            outcome.status, false, outcome.timed_out, outcome.bytes_in,

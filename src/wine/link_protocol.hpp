@@ -10,7 +10,9 @@
 //   STDOUT: the CGI response bytes (the same response_translator as the Linux host produces them);
 //   END_REQUEST: the request is over (app status 0 ok, 1 the extension failed it);
 //   STDERR on request id 0: one status line, "ready <description>" once the DLL loaded or
-//   "failed <reason>" (then the worker exits);
+//   "failed <reason>" (then the worker exits); later "unhealthy <reason>" for a
+//   HSE_REQ_REPORT_UNHEALTHY whose request's END_REQUEST went out already (CLOSE_CONNECTION
+//   ends the response early): its id may carry another request by then;
 //   STDERR on a request's id, before its END_REQUEST: one message per record about that
 //   request, "unhealthy <reason>" (HSE_REQ_REPORT_UNHEALTHY), "log_data <text>" (what the DLL
 //   left in lpszLogData), "log_parameters <text>" (HSE_APPEND_LOG_PARAMETER).

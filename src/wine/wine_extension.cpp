@@ -101,7 +101,7 @@ struct wine_extension::relay : std::enable_shared_from_this<wine_extension::rela
     // Under `mutex`: what the outcome reports.
     response_head head;
     std::uint64_t bytes_in = 0;
-    std::string log_data, log_parameters, unhealthy;  // the Windows worker's messages
+    std::string log_data, log_parameters;  // the Windows worker's messages
 
     /// Marks the relay answered and hands its request over (null when it already was): the id
     /// may stay reserved until END_REQUEST, but the request, and its connection, go at once.
@@ -117,7 +117,6 @@ struct wine_extension::relay : std::enable_shared_from_this<wine_extension::rela
         outcome.bytes_out = head.body_bytes();
         outcome.log_data = std::move(log_data);
         outcome.log_parameters = std::move(log_parameters);
-        outcome.unhealthy = std::move(unhealthy);
         // Let go of what the handler holds (the request) now, not when the relay goes.
         if (auto report = std::exchange(finished, {})) report(outcome);
         return std::move(r);
@@ -125,13 +124,14 @@ struct wine_extension::relay : std::enable_shared_from_this<wine_extension::rela
 };
 
 wine_extension::wine_extension(const config::extension_settings& extension, const config::pool_settings& pool,
-                               crash_handler on_crash, pid_handler on_pid)
+                               crash_handler on_crash, pid_handler on_pid, unhealthy_handler on_unhealthy)
     : settings_(extension),
       argv_(worker_argv(extension, pool, load_error_)),
       environment_(load_error_.empty() ? environment_or_problem(load_error_) : std::vector<std::string>{}),
       request_timeout_(pool.isapi.request_timeout),
       on_crash_(std::move(on_crash)),
-      on_pid_(std::move(on_pid)) {
+      on_pid_(std::move(on_pid)),
+      on_unhealthy_(std::move(on_unhealthy)) {
     writer_ = std::thread([this] { write_loop(); });
     if (load_error_.empty()) {
         std::unique_lock lock(mutex_);
@@ -382,7 +382,13 @@ void wine_extension::read_loop(std::shared_ptr<incarnation> worker) {
                 continue;
             }
             // end_of_record
-            if (type == fcgi::record_type::stderr_stream && header.request_id == 0 && !status_line.empty()) {
+            if (type == fcgi::record_type::stderr_stream && header.request_id == 0 &&
+                status_line.starts_with(message_unhealthy)) {
+                // A report whose request's response had ended (CLOSE_CONNECTION): its id may
+                // already carry another request, so it came on the worker's own.
+                report_unhealthy({}, std::string_view(status_line).substr(message_unhealthy.size()));
+                status_line.clear();
+            } else if (type == fcgi::record_type::stderr_stream && header.request_id == 0 && !status_line.empty()) {
                 std::unique_lock lock(mutex_);
                 if (status_line.starts_with(status_ready)) {
                     worker->phase = incarnation::state::ready;
@@ -415,19 +421,26 @@ void wine_extension::read_loop(std::shared_ptr<incarnation> worker) {
 }
 
 void wine_extension::request_message(const std::shared_ptr<relay>& rel, std::string_view message) {
-    std::lock_guard lock(rel->mutex);
+    std::unique_lock lock(rel->mutex);
     if (message.starts_with(message_log_data)) {
         rel->log_data = message.substr(message_log_data.size());
     } else if (message.starts_with(message_log_parameters)) {
         rel->log_parameters = message.substr(message_log_parameters.size());
     } else if (message.starts_with(message_unhealthy)) {
-        rel->unhealthy = message.substr(message_unhealthy.size());
-        if (rel->unhealthy.empty()) rel->unhealthy = "(no reason given)";
-        // The Linux host's line: the reason goes to the master with the request's end.
-        spdlog::warn("{} extension '{}' reports this worker unhealthy: {}",
-                     rel->r ? rel->r->log_context() : std::string_view("-"), settings_.name,
-                     engine::log_text(rel->unhealthy, 512));
+        // At once, not with the request's end: a request already answered (timed out, the
+        // client gone) still has its report reach the master.
+        const std::string context = rel->r ? std::string(rel->r->log_context()) : std::string();
+        lock.unlock();
+        report_unhealthy(context, message.substr(message_unhealthy.size()));
     }
+}
+
+void wine_extension::report_unhealthy(std::string_view log_context, std::string_view reason) {
+    if (reason.empty()) reason = "(no reason given)";
+    // The Linux host's line; the master recycles the Linux worker, and with it this one.
+    spdlog::warn("{} extension '{}' reports this worker unhealthy: {}", log_context.empty() ? "-" : log_context,
+                 settings_.name, engine::log_text(reason, 512));
+    if (on_unhealthy_) on_unhealthy_(reason);
 }
 
 void wine_extension::worker_ended(const std::shared_ptr<incarnation>& worker) {

@@ -38,7 +38,6 @@ struct relay_outcome {
     std::uint64_t bytes_out = 0;   ///< response body bytes (after the header block)
     std::string log_data{};        ///< what the DLL left in lpszLogData
     std::string log_parameters{};  ///< HSE_APPEND_LOG_PARAMETER
-    std::string unhealthy{};       ///< HSE_REQ_REPORT_UNHEALTHY's reason; empty: not reported
 };
 
 /// A Windows worker that ended while it served (not asked to, not while loading the DLL).
@@ -53,6 +52,7 @@ public:
     using finished_handler = std::function<void(const relay_outcome&)>;
     using crash_handler = std::function<void(const worker_crash&)>;
     using pid_handler = std::function<void(int)>;
+    using unhealthy_handler = std::function<void(std::string_view reason)>;
 
     /// Checks the DLL and starts its Windows worker, waiting (bounded) for it to load the DLL.
     /// A failure is logged once and kept as load_error(); requests then answer 500. A `required`
@@ -61,8 +61,10 @@ public:
     /// ready Windows worker ends unasked: what rapid-fail protection and the crash quarantine
     /// count.
     /// `on_pid`: the pid of the Windows worker that serves now, or 0 once it ended (status).
+    /// `on_unhealthy`: HSE_REQ_REPORT_UNHEALTHY's reason (on a reader thread, as the report
+    /// arrives, whether its request is still relayed or not), as a native extension's goes.
     wine_extension(const config::extension_settings& extension, const config::pool_settings& pool,
-                   crash_handler on_crash = {}, pid_handler on_pid = {});
+                   crash_handler on_crash = {}, pid_handler on_pid = {}, unhealthy_handler on_unhealthy = {});
     /// stop().
     ~wine_extension();
     wine_extension(const wine_extension&) = delete;
@@ -95,6 +97,8 @@ private:
     void finish_failed(const std::shared_ptr<relay>& rel, int status, const char* why);
     void timed_out(const std::shared_ptr<relay>& rel);
     void request_message(const std::shared_ptr<relay>& rel, std::string_view message);
+    /// Logs the Linux host's line (naming the request when `log_context` does) and hands it on.
+    void report_unhealthy(std::string_view log_context, std::string_view reason);
 
     std::string load_error_;  // first: the initialisers below fill it
     const config::extension_settings settings_;
@@ -103,6 +107,7 @@ private:
     const std::chrono::milliseconds request_timeout_;
     const crash_handler on_crash_;
     const pid_handler on_pid_;
+    const unhealthy_handler on_unhealthy_;
 
     std::mutex mutex_;  // the fields below
     std::condition_variable changed_;

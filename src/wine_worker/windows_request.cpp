@@ -571,7 +571,12 @@ BOOL windows_request::get_cert_info_ex(CERT_CONTEXT_EX* out) {
 BOOL windows_request::report_unhealthy(const char* reason) {
     // The Linux worker logs it and tells its master, which recycles it (and with it this worker).
     std::string text = reason ? std::string(reason, strnlen(reason, 512)) : "(no reason given)";
-    context_.pipe->write_stream(fcgi::record_type::stderr_stream, id_, std::string(wine::message_unhealthy) + text);
+    // On the request's id while its response is open (the Linux worker's line names the
+    // request); once it ended (CLOSE_CONNECTION) the id may already carry another request, so
+    // the report goes on id 0, the worker's own. The lock keeps END_REQUEST from slipping in.
+    std::lock_guard lock(output_mutex_);
+    context_.pipe->write_stream(fcgi::record_type::stderr_stream, finished_ ? 0 : id_,
+                                std::string(wine::message_unhealthy) + text);
     return TRUE;
 }
 

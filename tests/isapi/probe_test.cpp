@@ -788,6 +788,18 @@ TEST_F(isapi_probe, report_unhealthy_hands_the_reason_on_and_answers_true)
     EXPECT_TRUE(sidecar().wait_for_log(std::regex("reports this worker unhealthy: probe asked"), soon(), mark));
 }
 
+// A report after CLOSE_CONNECTION ended the response still reaches the log and the supervisor
+// (under Wine the request's link id is free again by then: docs/wine.md).
+TEST_F(isapi_probe, report_unhealthy_after_close_connection_still_reaches_the_log)
+{
+    start(probe_options());
+    const auto mark = sidecar().log_mark();
+    get("/scripts/probe.dll?op=close_unhealthy");
+    EXPECT_TRUE(wait_file_line(probe_log(), std::regex("^close_unhealthy ret=1$"), soon()));
+    EXPECT_TRUE(sidecar().wait_for_log(std::regex("reports this worker unhealthy: probe asked after closing"), soon(),
+                                       mark));
+}
+
 #ifdef ISAPI_WINE_TEST_PREFIX
 // The link does not carry child requests (docs/wine.md): EXEC_URL fails at once, as the Linux
 // host answers a code it does not implement, and the extension can answer by itself.
