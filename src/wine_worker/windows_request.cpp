@@ -8,6 +8,7 @@
 #include "isapi/client_certificate.hpp"
 #include "isapi/normalize_url.hpp"
 #include "isapi/path_mapping.hpp"
+#include "win32/unicode.hpp"
 #include "wine/link_protocol.hpp"
 
 namespace isapi_fcgi::wine_worker {
@@ -513,7 +514,9 @@ std::optional<std::string> windows_request::map_path(std::string_view url) const
     // trailing separator; support_functions.cpp's map_path), the path on drive Z:.
     isapi::path_mapping_options options;
     options.is_directory = [](const std::string& path) {
-        const DWORD attributes = GetFileAttributesA(z_drive(path).c_str());
+        // The Linux path is UTF-8 (the A functions would read it in the ANSI code page).
+        const auto wide = win32::utf8_to_utf16(z_drive(path), false).value_or(std::u16string());
+        const DWORD attributes = GetFileAttributesW(reinterpret_cast<const wchar_t*>(wide.c_str()));
         return attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY);
     };
     const auto mapped = isapi::map_url_to_path(variables_.document_root(), url, options);
@@ -549,6 +552,56 @@ BOOL windows_request::map_url_to_path_ex(const char* url, LPDWORD size, HSE_URL_
     info->cchMatchingURL = 0;  // the document root is the one virtual directory, mapped at "/"
     info->dwReserved1 = 0;
     info->dwReserved2 = 0;
+    return TRUE;
+}
+
+namespace {
+
+/// A UTF-16 string an extension passed, bounded by `max_bytes` (0: to its NUL) and its NUL.
+std::u16string_view bounded_utf16(const void* text, std::size_t max_bytes) {
+    const auto* units = static_cast<const char16_t*>(text);
+    const std::size_t limit = max_bytes ? max_bytes / 2 : ~std::size_t{0};
+    std::size_t n = 0;
+    while (n < limit && units[n] != 0) ++n;
+    return {units, n};
+}
+
+}  // namespace
+
+std::optional<std::u16string> windows_request::map_unicode_path(std::u16string_view url) const {
+    const auto utf8 = win32::utf16_to_utf8(url, false);
+    const auto path = utf8 ? map_path(*utf8) : std::nullopt;
+    if (!path) return std::nullopt;
+    return win32::utf8_to_utf16(*path, false).value_or(std::u16string());
+}
+
+BOOL windows_request::map_unicode_url_to_path(void* buffer, LPDWORD size) {
+    // The Linux host's answers (support_functions.cpp): sizes in bytes, the NUL's two included.
+    const auto wide = map_unicode_path(bounded_utf16(buffer, 0));
+    if (!wide) return fail(ERROR_INVALID_PARAMETER);
+    const DWORD needed = static_cast<DWORD>((wide->size() + 1) * sizeof(char16_t));
+    if (*size < needed) {
+        *size = needed;
+        return fail(ERROR_INSUFFICIENT_BUFFER);
+    }
+    std::memcpy(buffer, wide->c_str(), needed);
+    *size = needed;
+    return TRUE;
+}
+
+BOOL windows_request::map_unicode_url_to_path_ex(const void* url, LPDWORD size, HSE_UNICODE_URL_MAPEX_INFO* info) {
+    const auto wide = map_unicode_path(bounded_utf16(url, size ? *size : 0));
+    if (!wide) return fail(ERROR_INVALID_PARAMETER);
+    const DWORD needed = static_cast<DWORD>((wide->size() + 1) * sizeof(char16_t));
+    if (size) *size = needed;
+    // The struct is 532 bytes (the SDK's three DWORDs after the path): only its own fields are
+    // written, the path within its MAX_PATH units.
+    if (wide->size() + 1 > MAX_PATH) return fail(ERROR_INSUFFICIENT_BUFFER);
+    std::memcpy(info->lpszPath, wide->c_str(), needed);
+    info->dwFlags = context_.url_flags;
+    const std::string root = z_drive(isapi::normalize_document_root(variables_.document_root()));
+    info->cchMatchingPath = static_cast<DWORD>(win32::utf8_to_utf16(root, false).value_or(u"").size());
+    info->cchMatchingURL = 0;
     return TRUE;
 }
 
@@ -701,13 +754,17 @@ BOOL windows_request::dispatch(DWORD request, LPVOID buffer, LPDWORD size, LPDWO
             // The HSE_URL_MAPEX_INFO travels in the lpdwDataType slot.
             if (!buffer || !type) break;
             return map_url_to_path_ex(static_cast<const char*>(buffer), size, reinterpret_cast<HSE_URL_MAPEX_INFO*>(type));
+        case HSE_REQ_MAP_UNICODE_URL_TO_PATH:
+            if (!buffer || !size) break;
+            return map_unicode_url_to_path(buffer, size);
+        case HSE_REQ_MAP_UNICODE_URL_TO_PATH_EX:
+            if (!buffer || !type) break;
+            return map_unicode_url_to_path_ex(buffer, size, reinterpret_cast<HSE_UNICODE_URL_MAPEX_INFO*>(type));
         // Not carried by the link (yet): a NULL buffer is refused as the Linux host refuses it,
         // anything else answered as the Linux host answers codes it does not implement.
         case HSE_REQ_EXEC_URL:
         case HSE_REQ_EXEC_UNICODE_URL:
         case HSE_REQ_GET_EXEC_URL_STATUS:
-        case HSE_REQ_MAP_UNICODE_URL_TO_PATH:
-        case HSE_REQ_MAP_UNICODE_URL_TO_PATH_EX:
             if (!buffer && !type) break;
             return unsupported(request);
         default:

@@ -97,6 +97,10 @@ private:
     /// Wine's drive Z:; nullopt when it refuses the URL (a ".." out of the root).
     std::optional<std::string> map_path(std::string_view url) const;
     BOOL map_url_to_path(char* buffer, LPDWORD size);
+    /// map_path for the Unicode codes: UTF-16 in and out.
+    std::optional<std::u16string> map_unicode_path(std::u16string_view url) const;
+    BOOL map_unicode_url_to_path(void* buffer, LPDWORD size);
+    BOOL map_unicode_url_to_path_ex(const void* url, LPDWORD size, HSE_UNICODE_URL_MAPEX_INFO* info);
     BOOL map_url_to_path_ex(const char* url, LPDWORD size, HSE_URL_MAPEX_INFO* info);
     BOOL report_unhealthy(const char* reason);
     BOOL unsupported(DWORD code);

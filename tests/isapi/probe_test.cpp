@@ -551,23 +551,24 @@ TEST_F(isapi_probe, map_url_to_path_ex_reports_the_configured_flags_and_match_le
 TEST_F(isapi_probe, unicode_mappings_count_bytes_and_never_write_past_the_532_byte_struct)
 {
     start(probe_options());
-    const std::string file = root() + "/scripts/\xc3\xa9t\xc3\xa9.txt";  // "été"
+    const std::string scripts = mapped_root() + separator + "scripts" + separator;
+    const std::string file = scripts + "\xc3\xa9t\xc3\xa9.txt";  // "été"
     auto r = probe("op=umap&url=" + url_escape("/scripts/\xc3\xa9t\xc3\xa9.txt"));
     EXPECT_EQ(r["ret"], "1");
     EXPECT_EQ(r["path"], file);
-    EXPECT_EQ(r["size"], std::to_string((root().size() + 16 + 1) * 2));  // UTF-16 units, NUL included
+    EXPECT_EQ(r["size"], std::to_string((mapped_root().size() + 16 + 1) * 2));  // UTF-16 units, NUL included
     EXPECT_EQ(r["canary"], "ok");
     r = probe("op=umap&url=/scripts/a.txt&size=8");
     EXPECT_EQ(r["ret"] + "/" + r["err"], "0/122");
-    EXPECT_EQ(r["size"], std::to_string((root().size() + 14 + 1) * 2));
+    EXPECT_EQ(r["size"], std::to_string((mapped_root().size() + 14 + 1) * 2));
     EXPECT_EQ(r["canary"], "ok");
 
     r = probe("op=umapex&url=/scripts/a.txt");
     EXPECT_EQ(r["struct_size"], "532");
     EXPECT_EQ(r["ret"], "1");
-    EXPECT_EQ(r["path"], root() + "/scripts/a.txt");
+    EXPECT_EQ(r["path"], scripts + "a.txt");
     EXPECT_EQ(r["flags"], std::to_string(0x001 | 0x200));
-    EXPECT_EQ(r["matching_path"], std::to_string(root().size()));
+    EXPECT_EQ(r["matching_path"], std::to_string(mapped_root().size()));
     EXPECT_EQ(r["canary"], "ok");
     // Too long for the struct's MAX_PATH units: FALSE/122 and the canary right after the 532
     // bytes intact.
