@@ -48,6 +48,13 @@ pool_host::pool_host(const config::pool_settings& settings, std::shared_ptr<spdl
                     // HSE_REQ_REPORT_UNHEALTHY: to the master, as a native extension's report goes.
                     [observer = observer_, pool = settings_.name, name = ext.name](std::string_view reason) {
                         observer->extension_unhealthy(pool, name, reason);
+                    },
+                    // HSE_REQ_EXEC_URL children: mapped by this pool's URL map, as the Linux host's.
+                    [this, index](const fcgi::param_set& child, bool skip_current) {
+                        wine::child_mapping mapping{urls_.map(child, skip_current ? index : url_map::no_extension)};
+                        mapping.same_extension = mapping.mapped.status == url_map_status::matched &&
+                                                 mapping.mapped.match.extension == index;
+                        return mapping;
                     });
             } catch (const std::exception& e) {
                 observer_->extension_loaded(index, e.what());

@@ -15,7 +15,13 @@
 //   ends the response early): its id may carry another request by then;
 //   STDERR on a request's id, before its END_REQUEST: one message per record about that
 //   request, "unhealthy <reason>" (HSE_REQ_REPORT_UNHEALTHY), "log_data <text>" (what the DLL
-//   left in lpszLogData), "log_parameters <text>" (HSE_APPEND_LOG_PARAMETER).
+//   left in lpszLogData), "log_parameters <text>" (HSE_APPEND_LOG_PARAMETER),
+//   "exec <name-value pairs>" (HSE_REQ_EXEC_URL: the child's REQUEST_URI, SCRIPT_NAME,
+//   REQUEST_METHOD and exec_skip_current, for the Linux worker to map with the pool's URL map).
+// Linux -> Windows, the answer to "exec", before the request's END_REQUEST: DATA records on the
+//   request's id, then an empty DATA: name-value pairs, exec_mapping (one of the exec_* values
+//   below) and, for exec_here, the url_match fields of the child. Children mapped to the same
+//   extension run inside the Windows worker; docs/wine.md says why and what is not matched.
 #include <string>
 #include <string_view>
 
@@ -47,6 +53,15 @@ inline constexpr std::string_view match_raw_script_name = "ISAPI_FCGI_MATCH_RAW_
 inline constexpr std::string_view match_path_info = "ISAPI_FCGI_MATCH_PATH_INFO";
 inline constexpr std::string_view match_path = "ISAPI_FCGI_MATCH_PATH";
 inline constexpr std::string_view match_flags = "ISAPI_FCGI_MATCH_FLAGS";  // "r" from_request_uri, "s" script_mapped
+
+// HSE_REQ_EXEC_URL: what the Windows worker asks ("exec " + pairs) and the Linux worker answers.
+inline constexpr std::string_view message_exec = "exec ";
+inline constexpr std::string_view exec_skip_current = "ISAPI_FCGI_EXEC_SKIP_CURRENT";  // "1": IGNORE_CURRENT_INTERCEPTOR
+inline constexpr std::string_view exec_mapping = "ISAPI_FCGI_EXEC_MAPPING";
+inline constexpr std::string_view exec_here = "here";            // this extension: the child runs in the worker
+inline constexpr std::string_view exec_elsewhere = "elsewhere";  // another extension serves it
+inline constexpr std::string_view exec_not_found = "404";        // no extension serves it
+inline constexpr std::string_view exec_bad_request = "400";      // the URL is refused (url_map's bad_request)
 
 inline constexpr std::string_view status_ready = "ready ";
 inline constexpr std::string_view status_failed = "failed ";

@@ -124,14 +124,16 @@ struct wine_extension::relay : std::enable_shared_from_this<wine_extension::rela
 };
 
 wine_extension::wine_extension(const config::extension_settings& extension, const config::pool_settings& pool,
-                               crash_handler on_crash, pid_handler on_pid, unhealthy_handler on_unhealthy)
+                               crash_handler on_crash, pid_handler on_pid, unhealthy_handler on_unhealthy,
+                               exec_mapper map_child)
     : settings_(extension),
       argv_(worker_argv(extension, pool, load_error_)),
       environment_(load_error_.empty() ? environment_or_problem(load_error_) : std::vector<std::string>{}),
       request_timeout_(pool.isapi.request_timeout),
       on_crash_(std::move(on_crash)),
       on_pid_(std::move(on_pid)),
-      on_unhealthy_(std::move(on_unhealthy)) {
+      on_unhealthy_(std::move(on_unhealthy)),
+      map_child_(std::move(map_child)) {
     writer_ = std::thread([this] { write_loop(); });
     if (load_error_.empty()) {
         std::unique_lock lock(mutex_);
@@ -422,7 +424,13 @@ void wine_extension::read_loop(std::shared_ptr<incarnation> worker) {
 
 void wine_extension::request_message(const std::shared_ptr<relay>& rel, std::string_view message) {
     std::unique_lock lock(rel->mutex);
-    if (message.starts_with(message_log_data)) {
+    if (message.starts_with(message_exec)) {
+        // Answered even when the request was (timed out, the client gone): its Windows side
+        // waits for it, and the id is this request's until END_REQUEST.
+        const std::string context = rel->r ? std::string(rel->r->log_context()) : std::string("-");
+        lock.unlock();
+        answer_exec(rel, message.substr(message_exec.size()), context);
+    } else if (message.starts_with(message_log_data)) {
         rel->log_data = message.substr(message_log_data.size());
     } else if (message.starts_with(message_log_parameters)) {
         rel->log_parameters = message.substr(message_log_parameters.size());
@@ -433,6 +441,40 @@ void wine_extension::request_message(const std::shared_ptr<relay>& rel, std::str
         lock.unlock();
         report_unhealthy(context, message.substr(message_unhealthy.size()));
     }
+}
+
+void wine_extension::answer_exec(const std::shared_ptr<relay>& rel, std::string_view pairs,
+                                 std::string_view log_context) {
+    fcgi::param_set child;
+    child_mapping mapping;
+    if (!fcgi::param_set::parse(pairs, child) && map_child_)
+        mapping = map_child_(child, child.get(exec_skip_current) == "1");
+    std::string answer;
+    const auto& mapped = mapping.mapped;
+    if (mapped.status == isapi::url_map_status::matched && mapping.same_extension) {
+        fcgi::append_pair(answer, exec_mapping, exec_here);
+        const auto& m = mapped.match;
+        fcgi::append_pair(answer, match_script_name, m.script_name);
+        fcgi::append_pair(answer, match_raw_script_name, m.raw_script_name);
+        fcgi::append_pair(answer, match_path_info, m.path_info);
+        fcgi::append_pair(answer, match_path, m.path);
+        fcgi::append_pair(answer, match_flags, std::string(m.from_request_uri ? "r" : "") + (m.script_mapped ? "s" : ""));
+    } else if (mapped.status == isapi::url_map_status::matched) {
+        fcgi::append_pair(answer, exec_mapping, exec_elsewhere);
+        spdlog::warn("{} HSE_REQ_EXEC_URL child for '{}' of extension '{}' maps to another extension, which its "
+                     "Windows worker cannot run; the child answers 501 (docs/wine.md)",
+                     log_context, engine::log_text(child.get("REQUEST_URI"), 512), settings_.name);
+    } else {
+        // The Linux host's line for a child nothing here serves (exec_url_operation.cpp).
+        const bool bad = mapped.status == isapi::url_map_status::bad_request;
+        fcgi::append_pair(answer, exec_mapping, bad ? exec_bad_request : exec_not_found);
+        spdlog::info("{} HSE_REQ_EXEC_URL child for '{}': {}", log_context,
+                     engine::log_text(child.get("REQUEST_URI"), 512), bad ? mapped.reason : "no extension serves it");
+    }
+    std::string bytes;
+    append_records(bytes, fcgi::record_type::data, rel->id, answer);
+    append_empty_record(bytes, fcgi::record_type::data, rel->id);
+    enqueue(rel->worker, std::move(bytes));
 }
 
 void wine_extension::report_unhealthy(std::string_view log_context, std::string_view reason) {

@@ -47,12 +47,21 @@ struct worker_crash {
     std::vector<std::uint64_t> in_flight;     ///< engine serials of the requests it had unanswered
 };
 
+/// HSE_REQ_EXEC_URL: where the pool's URL map sends a Windows worker's child request.
+struct child_mapping {
+    isapi::url_map_result mapped;
+    bool same_extension = false;  ///< mapped to this extension: the child runs in its worker
+};
+
 class wine_extension {
 public:
     using finished_handler = std::function<void(const relay_outcome&)>;
     using crash_handler = std::function<void(const worker_crash&)>;
     using pid_handler = std::function<void(int)>;
     using unhealthy_handler = std::function<void(std::string_view reason)>;
+    /// Maps a child request's params (REQUEST_URI, SCRIPT_NAME, REQUEST_METHOD); `skip_current`:
+    /// this extension is passed over (HSE_EXEC_URL_IGNORE_CURRENT_INTERCEPTOR).
+    using exec_mapper = std::function<child_mapping(const fcgi::param_set& child, bool skip_current)>;
 
     /// Checks the DLL and starts its Windows worker, waiting (bounded) for it to load the DLL.
     /// A failure is logged once and kept as load_error(); requests then answer 500. A `required`
@@ -63,8 +72,11 @@ public:
     /// `on_pid`: the pid of the Windows worker that serves now, or 0 once it ended (status).
     /// `on_unhealthy`: HSE_REQ_REPORT_UNHEALTHY's reason (on a reader thread, as the report
     /// arrives, whether its request is still relayed or not), as a native extension's goes.
+    /// `map_child`: the pool's URL map for HSE_REQ_EXEC_URL children (none: every child URL is
+    /// answered as one no extension serves).
     wine_extension(const config::extension_settings& extension, const config::pool_settings& pool,
-                   crash_handler on_crash = {}, pid_handler on_pid = {}, unhealthy_handler on_unhealthy = {});
+                   crash_handler on_crash = {}, pid_handler on_pid = {}, unhealthy_handler on_unhealthy = {},
+                   exec_mapper map_child = {});
     /// stop().
     ~wine_extension();
     wine_extension(const wine_extension&) = delete;
@@ -97,6 +109,8 @@ private:
     void finish_failed(const std::shared_ptr<relay>& rel, int status, const char* why);
     void timed_out(const std::shared_ptr<relay>& rel);
     void request_message(const std::shared_ptr<relay>& rel, std::string_view message);
+    /// HSE_REQ_EXEC_URL's "exec" message: maps the child and answers with DATA on its id.
+    void answer_exec(const std::shared_ptr<relay>& rel, std::string_view pairs, std::string_view log_context);
     /// Logs the Linux host's line (naming the request when `log_context` does) and hands it on.
     void report_unhealthy(std::string_view log_context, std::string_view reason);
 
@@ -108,6 +122,7 @@ private:
     const crash_handler on_crash_;
     const pid_handler on_pid_;
     const unhealthy_handler on_unhealthy_;
+    const exec_mapper map_child_;
 
     std::mutex mutex_;  // the fields below
     std::condition_variable changed_;

@@ -110,6 +110,7 @@ void serve(HANDLE in, worker_context& context) {
     // Weak: a request lives from its PARAMS to its end, not until its id is reused.
     struct slot {
         std::string params;
+        std::string exec_answer;  // DATA: the Linux worker's answer to an EXEC_URL
         std::weak_ptr<windows_request> request;
         bool started = false;
     };
@@ -147,6 +148,10 @@ void serve(HANDLE in, worker_context& context) {
                         context.threads->post([request] { request->run(); });
                     } else if (type == fcgi::record_type::stdin_stream) {
                         if (auto request = s.request.lock()) request->body_ended();
+                    } else if (type == fcgi::record_type::data) {
+                        fcgi::param_set answer;
+                        fcgi::param_set::parse(std::exchange(s.exec_answer, {}), answer);
+                        if (auto request = s.request.lock()) request->exec_mapped(answer);
                     }
                 }
                 if (type == fcgi::record_type::abort_request)
@@ -157,6 +162,7 @@ void serve(HANDLE in, worker_context& context) {
                 if (found == slots.end()) continue;
                 const std::string_view piece(reinterpret_cast<const char*>(step.content.data()), step.content.size());
                 if (type == fcgi::record_type::params) found->second.params.append(piece);
+                else if (type == fcgi::record_type::data) found->second.exec_answer.append(piece);
                 else if (type == fcgi::record_type::stdin_stream)
                     if (auto request = found->second.request.lock()) request->body_arrived(piece);
             }

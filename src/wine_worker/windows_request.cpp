@@ -69,6 +69,26 @@ windows_request::windows_request(worker_context& context, std::uint16_t id, fcgi
     context_.unfinished.fetch_add(1);
 }
 
+windows_request::windows_request(std::shared_ptr<windows_request> parent, fcgi::param_set params,
+                                 std::optional<std::string> entity, bool pass_headers)
+    : context_(parent->context_),
+      id_(parent->id_),
+      params_(std::move(params)),
+      match_(match_of(params_)),
+      variables_(params_, match_, context_.variables,
+                 !isapi::declared_body_length(params_.get("CONTENT_LENGTH")).has_value()),
+      translator_(context_.translator),
+      parent_(std::move(parent)),
+      depth_(parent_->depth_ + 1),
+      body_from_parent_(!entity.has_value()),
+      pass_headers_(pass_headers) {
+    if (entity) {
+        body_ = std::move(*entity);
+        body_ended_ = true;
+    }
+    context_.unfinished.fetch_add(1);
+}
+
 std::shared_ptr<windows_request> windows_request::find(HCONN conn) {
     std::lock_guard lock(registry_mutex);
     const auto found = registry.find(conn);
@@ -98,6 +118,7 @@ void windows_request::abort() {
 }
 
 std::pair<DWORD, DWORD> windows_request::read_body_async(char* buffer, DWORD size, std::uint64_t generation) {
+    if (body_from_parent_) return {read_body(buffer, size), NO_ERROR};
     {
         std::unique_lock lock(body_mutex_);
         body_changed_.wait(lock, [&] {
@@ -116,11 +137,18 @@ void windows_request::cancel_reads(DWORD error) {
 }
 
 DWORD windows_request::read_body(char* buffer, DWORD size) {
+    if (body_from_parent_) {  // the parent's unread body
+        const DWORD n = parent_->read_body(buffer, size);
+        std::lock_guard lock(body_mutex_);
+        body_consumed_ += n;
+        return n;
+    }
     std::unique_lock lock(body_mutex_);
     body_changed_.wait(lock, [&] { return aborted_ || body_ended_ || !body_.empty(); });
     const DWORD n = static_cast<DWORD>(std::min<std::size_t>(size, body_.size()));
     std::copy_n(body_.data(), n, buffer);
     body_.erase(0, n);
+    body_consumed_ += n;
     body_changed_.notify_all();
     return n;
 }
@@ -129,12 +157,24 @@ void windows_request::run() {
     const auto declared = isapi::declared_body_length(params_.get("CONTENT_LENGTH"));
     const std::size_t target = isapi::read_ahead_target(declared, context_.upload_read_ahead);
     bool ended = false;
-    {
+    if (body_from_parent_) {
+        // A child's read-ahead comes out of its parent's unread body, as the Linux host's does.
+        std::string piece(std::max<std::size_t>(target, 1), '\0');
+        while (read_ahead_.size() < target) {
+            const DWORD n = read_body(piece.data(), static_cast<DWORD>(target - read_ahead_.size()));
+            if (n == 0) {
+                ended = true;
+                break;
+            }
+            read_ahead_.append(piece.data(), n);
+        }
+    } else {
         std::unique_lock lock(body_mutex_);
         body_changed_.wait(lock, [&] { return aborted_ || body_ended_ || body_.size() >= target; });
         const std::size_t n = std::min(target, body_.size());
         read_ahead_.assign(body_, 0, n);
         body_.erase(0, n);
+        body_consumed_ += n;
         ended = body_ended_ && body_.empty();
         body_changed_.notify_all();
     }
@@ -176,10 +216,27 @@ bool windows_request::send(const isapi::response_bytes& out) {
     std::string bytes = out.header_bytes;
     bytes += out.body_copy;
     bytes.append(out.body_view.data(), out.body_view.size());
+    if (parent_) return send_to_parent(std::move(bytes));
     return context_.pipe->write_stream(fcgi::record_type::stdout_stream, id_, bytes);
 }
 
 void windows_request::end_response(bool failed) {
+    if (parent_) {
+        // A child's end completes its parent's EXEC_URL; nothing of it crosses the link itself.
+        {
+            std::lock_guard lock(output_mutex_);
+            if (finished_) return;
+            finished_ = true;
+            isapi::response_bytes out;
+            if (failed || translator_.finish(ecb_.dwHttpStatusCode, out)) out = translator_.error_response(500);
+            send(out);
+        }
+        // Its CLOSE_CONNECTION too ends it normally, as the Linux host's child_channel sees it.
+        parent_->exec_finished(child_status_, NO_ERROR, NO_ERROR);
+        std::lock_guard lock(body_mutex_);
+        body_changed_.notify_all();
+        return;
+    }
     {
         std::lock_guard lock(output_mutex_);
         if (finished_) return;
@@ -296,6 +353,7 @@ void windows_request::drain_async() {
     // time (a completion may chain the next operation: it is then the only outstanding one).
     while (true) {
         async_op op;
+        bool exec_starting = false;
         {
             std::lock_guard lock(state_mutex_);
             if (async_ops_.empty()) {
@@ -304,7 +362,14 @@ void windows_request::drain_async() {
             }
             op = std::move(async_ops_.front());
             async_ops_.pop_front();
+            if (op.exec) {
+                // At the front until its child ends: what is queued behind it waits, as in the
+                // Linux host's operation queue; exec_finished drains on.
+                exec_waiting_ = std::move(op);
+                exec_starting = true;
+            }
         }
+        if (exec_starting) return start_exec();
         if (op.work) std::tie(op.bytes, op.error) = op.work();
         PFN_HSE_IO_COMPLETION callback = op.callback;
         void* context = op.context;
@@ -760,13 +825,13 @@ BOOL windows_request::dispatch(DWORD request, LPVOID buffer, LPDWORD size, LPDWO
         case HSE_REQ_MAP_UNICODE_URL_TO_PATH_EX:
             if (!buffer || !type) break;
             return map_unicode_url_to_path_ex(buffer, size, reinterpret_cast<HSE_UNICODE_URL_MAPEX_INFO*>(type));
-        // Not carried by the link (yet): a NULL buffer is refused as the Linux host refuses it,
-        // anything else answered as the Linux host answers codes it does not implement.
         case HSE_REQ_EXEC_URL:
         case HSE_REQ_EXEC_UNICODE_URL:
+            if (!buffer) break;
+            return exec_url_call(request, buffer);
         case HSE_REQ_GET_EXEC_URL_STATUS:
-            if (!buffer && !type) break;
-            return unsupported(request);
+            // The sample passes the struct in lpvBuffer, the prose in lpdwDataType: accept both.
+            return get_exec_url_status(static_cast<HSE_EXEC_URL_STATUS*>(buffer ? buffer : static_cast<void*>(type)));
         default:
             return unsupported(request);
     }

@@ -17,6 +17,7 @@
 
 #include "fcgi/param_set.hpp"
 #include "isapi/ecb_builder.hpp"
+#include "isapi/exec_url.hpp"
 #include "isapi/response_translator.hpp"
 #include "isapi/server_variables.hpp"
 #include "isapi/session_state.hpp"
@@ -58,6 +59,16 @@ void log_line(const std::string& text);
 class windows_request : public std::enable_shared_from_this<windows_request> {
 public:
     windows_request(worker_context& context, std::uint16_t id, fcgi::param_set params);
+    /// An HSE_REQ_EXEC_URL child the Linux worker mapped to this worker's extension: its output
+    /// enters `parent`'s response as the parent's own writes would (its header block passed on
+    /// or, with `pass_headers` false, dropped), its body is `entity` or the parent's unread body,
+    /// and its end completes the parent's EXEC_URL operation.
+    windows_request(std::shared_ptr<windows_request> parent, fcgi::param_set params, std::optional<std::string> entity,
+                    bool pass_headers);
+
+    /// The Linux worker's answer to an EXEC_URL of this request or of one of its children (on
+    /// the link, a child is its parent's request); the reader thread; never blocks.
+    void exec_mapped(const fcgi::param_set& answer);
 
     /// The reader thread's side: body bytes, the end of the body, an abort.
     void body_arrived(std::string_view bytes);  // waits while max_buffered_body is reached
@@ -103,6 +114,25 @@ private:
     BOOL map_unicode_url_to_path_ex(const void* url, LPDWORD size, HSE_UNICODE_URL_MAPEX_INFO* info);
     BOOL map_url_to_path_ex(const char* url, LPDWORD size, HSE_URL_MAPEX_INFO* info);
     BOOL report_unhealthy(const char* reason);
+    /// HSE_REQ_EXEC_URL and EXEC_UNICODE_URL: an asynchronous operation whose completion comes
+    /// when the child's response ended (exec_finished).
+    BOOL exec_url(isapi::exec_url_request child);
+    /// EXEC_URL's or EXEC_UNICODE_URL's struct checked as the Linux host checks it, then exec_url.
+    BOOL exec_url_call(DWORD request, LPVOID buffer);
+    BOOL get_exec_url_status(HSE_EXEC_URL_STATUS* status);
+    /// The EXEC_URL operation at the front: asks the Linux worker to map the child's URL.
+    void start_exec();
+    /// Ends the EXEC_URL operation: GET_EXEC_URL_STATUS reports `status`/`win32`, the
+    /// completion gets `completion_error`.
+    void exec_finished(unsigned status, DWORD win32, DWORD completion_error);
+    /// The answer for this request's own EXEC_URL: starts the child or answers for it.
+    void start_child(const fcgi::param_set& answer);
+    /// The request the link knows: this one, or the parent of a child, all the way up.
+    windows_request& link_request() noexcept { return parent_ ? parent_->link_request() : *this; }
+    /// A child's response bytes, into this response; false when they cannot go out.
+    bool child_output(std::string_view bytes);
+    /// A child's send(): its header block taken apart as the Linux host's child_channel does.
+    bool send_to_parent(std::string bytes);
     BOOL unsupported(DWORD code);
     /// FALSE/ERROR_INVALID_PARAMETER for a known code refusing its arguments, logged once.
     BOOL refused(DWORD code);
@@ -128,12 +158,20 @@ private:
     /// I/O was done at submission) gives its bytes and error, then the completion runs. One
     /// completion of a request at a time; the ISAPI rule (one outstanding operation) and
     /// strict_async are session_state's, as in the Linux host.
+    /// An EXEC_URL's child, from the call until the Linux worker's answer starts it.
+    struct pending_exec {
+        fcgi::param_set params;  // child_params'
+        std::optional<std::string> entity;
+        bool pass_headers = true;
+        bool skip_current = false;  // HSE_EXEC_URL_IGNORE_CURRENT_INTERCEPTOR
+    };
     struct async_op {
         std::function<std::pair<DWORD, DWORD>()> work;
         DWORD bytes = 0;
         DWORD error = NO_ERROR;
         PFN_HSE_IO_COMPLETION callback = nullptr;
         void* context = nullptr;
+        std::shared_ptr<pending_exec> exec{};  // EXEC_URL: it completes when its child ends (exec_finished)
     };
     /// The admission half: FALSE (and why) when the operation may not start now.
     BOOL admit_async(const char* what, PFN_HSE_IO_COMPLETION own_callback);
@@ -176,6 +214,25 @@ private:
 
     srw_mutex log_mutex_;
     std::string log_parameters_;  // HSE_APPEND_LOG_PARAMETER, for the access log
+
+    // HSE_REQ_EXEC_URL. A child's side: the parent (null for a request from the link).
+    const std::shared_ptr<windows_request> parent_;
+    const unsigned depth_ = 0;           // EXEC_URL nesting: 0 for a request from the link
+    const bool body_from_parent_ = false;
+    const bool pass_headers_ = true;
+    bool headers_done_ = false;         // under output_mutex_, as the two below
+    std::string header_block_;          // the child's CGI header block, until its blank line
+    unsigned child_status_ = 200;
+    std::uint64_t body_consumed_ = 0;   // under body_mutex_: read-ahead and reads so far
+    // The parent's side, under state_mutex_: the EXEC_URL operation at the front, waiting for
+    // its child, and what GET_EXEC_URL_STATUS reports of the last child that ended.
+    std::optional<async_op> exec_waiting_;
+    std::weak_ptr<windows_request> exec_asker_;  // on link_request(): whose question is out
+    struct exec_status {
+        unsigned status = 0;
+        DWORD win32 = NO_ERROR;
+    };
+    std::optional<exec_status> exec_status_;
 };
 
 }  // namespace isapi_fcgi::wine_worker

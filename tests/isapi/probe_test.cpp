@@ -802,19 +802,37 @@ TEST_F(isapi_probe, report_unhealthy_after_close_connection_still_reaches_the_lo
 }
 
 #ifdef ISAPI_WINE_TEST_PREFIX
-// The link does not carry child requests (docs/wine.md): EXEC_URL fails at once, as the Linux
-// host answers a code it does not implement, and the extension can answer by itself.
-TEST_F(isapi_probe, exec_url_under_wine_answers_false_with_invalid_parameter_logged_once)
+// Under Wine a child runs in the parent's Windows worker when the pool's URL map gives it the
+// same extension (the nesting bound included); one another extension serves (here the native
+// hello behind IGNORE_CURRENT_INTERCEPTOR) is answered 501, and the completion reports it
+// (docs/wine.md, "Child requests").
+TEST_F(isapi_probe_nginx_only, exec_url_under_wine_runs_same_extension_children_and_answers_501_for_others)
 {
-    start(probe_options());
+    start(probe_options("    script_maps:\n"
+                        "      - { extension: hello, path: \"*.isa\", url_prefix: /w }\n"
+                        "      - { extension: probe, path: \"*\", url_prefix: /w }\n"),
+          standard_server_extra() + script_map_locations() +
+              "        location ^~ /w/ {\n"
+              "            include /etc/nginx/fastcgi_params;\n"
+              "            fastcgi_pass isapi_fcgi;\n"
+              "        }\n");
     const auto mark = sidecar().log_mark();
-    for (const std::string op : {"exec", "uexec"}) {
-        const auto result = get("/scripts/probe.dll?op=" + op + "&url=" + url_escape("/scripts/probe.dll?op=echo"));
-        EXPECT_EQ(result.status, 200) << result.describe();
-        EXPECT_EQ(result.body, "exec ret=0 err=87\n") << op;
-    }
-    EXPECT_TRUE(sidecar().wait_for_log(std::regex(R"(ServerSupportFunction\(1026\), which is not supported)"), soon(), mark));
-    EXPECT_TRUE(sidecar().wait_for_log(std::regex(R"(ServerSupportFunction\(1025\), which is not supported)"), soon(), mark));
+    auto result = get("/w/page.isa?op=exec&url=-&flags=4&quiet=1");
+    EXPECT_EQ(result.status, 501) << result.describe();
+    EXPECT_EQ(result.body, "501 Not Implemented: the child request's URL is served by another extension, which a "
+                           "Windows worker cannot run\n");
+    EXPECT_TRUE(wait_file_line(probe_log(), std::regex("^exec cbIO=0 error=0 status_ret=1 status=501\\.0 win32=50$"),
+                               soon()));
+    EXPECT_TRUE(sidecar().wait_for_log(std::regex(R"(HSE_REQ_EXEC_URL child for '/w/page.isa\?op=exec&url=-&flags=4&quiet=1' of extension 'probe' maps to another extension)"),
+                                       soon(), mark));
+    // Without the flag the wildcard gets the child again, and again: the nesting stops at 8.
+    result = get("/w/page.isa?op=exec&url=-");
+    EXPECT_EQ(result.status, 200) << result.describe();
+    EXPECT_NE(result.body.find("exec ret=0 err=87\n"), std::string::npos) << result.body;
+    std::size_t completions = 0;
+    for (std::size_t at = 0; (at = result.body.find("status=200.0 win32=0\n", at)) != std::string::npos; ++at)
+        ++completions;
+    EXPECT_EQ(completions, 8u) << result.body;
 }
 #endif
 

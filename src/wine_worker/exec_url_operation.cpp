@@ -1,0 +1,243 @@
+// windows_request's side of HSE_REQ_EXEC_URL (docs/wine.md, "Child requests"): the operation
+// asks the Linux worker to map the child's URL with the pool's URL map; a child mapped to this
+// worker's own extension runs here, as a windows_request whose output enters the parent's
+// response; a URL nothing serves gets the Linux host's 404/400 text. The semantics are the Linux
+// host's (src/isapi/exec_url_operation.cpp).
+#include <type_traits>
+
+#include "fcgi/name_value.hpp"
+#include "win32/unicode.hpp"
+#include "windows_request.hpp"
+#include "wine/link_protocol.hpp"
+
+namespace isapi_fcgi::wine_worker {
+namespace {
+
+// The Linux host's bound (exec_url_operation.cpp): a child re-running its own URL without
+// HSE_EXEC_URL_IGNORE_CURRENT_INTERCEPTOR would otherwise recurse until memory runs out.
+constexpr unsigned max_exec_depth = 8;
+
+bool is_match_field(std::string_view name) {
+    return name == wine::match_script_name || name == wine::match_raw_script_name || name == wine::match_path_info ||
+           name == wine::match_path || name == wine::match_flags;
+}
+
+std::optional<std::string> owned(const char* text) {
+    if (!text) return std::nullopt;
+    return std::string(text);
+}
+
+std::optional<std::string> owned(const WCHAR* text) {
+    if (!text) return std::nullopt;
+    return win32::utf16_to_utf8(std::u16string_view(reinterpret_cast<const char16_t*>(text)), false)
+        .value_or(std::string());
+}
+
+/// The child as the extension asked for it; nullopt for what the Linux host refuses
+/// (support_functions.cpp): a relative or empty URL, an entity with bytes and no buffer.
+template <typename Info>
+std::optional<isapi::exec_url_request> child_of(const Info& info) {
+    isapi::exec_url_request child;
+    child.url = owned(info.pszUrl);
+    if (child.url && (child.url->empty() || child.url->front() != '/')) return std::nullopt;
+    child.method = owned(info.pszMethod);
+    child.headers = owned(info.pszChildHeaders);
+    if (info.pEntity) {
+        if (info.pEntity->cbAvailable && !info.pEntity->lpbData) return std::nullopt;
+        child.entity = std::string(static_cast<const char*>(info.pEntity->lpbData), info.pEntity->cbAvailable);
+    }
+    if (info.pUserInfo) {
+        // No impersonation token to honour here either: the names reach the child's variables.
+        child.user = owned(info.pUserInfo->pszCustomUserName);
+        child.auth_type = owned(info.pUserInfo->pszCustomAuthType);
+    }
+    child.flags = info.dwExecUrlFlags;
+    return child;
+}
+
+}  // namespace
+
+BOOL windows_request::exec_url_call(DWORD request, LPVOID buffer) {
+    auto child = request == HSE_REQ_EXEC_UNICODE_URL ? child_of(*static_cast<const HSE_EXEC_UNICODE_URL_INFO*>(buffer))
+                                                     : child_of(*static_cast<const HSE_EXEC_URL_INFO*>(buffer));
+    if (!child) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    return exec_url(std::move(*child));
+}
+
+BOOL windows_request::exec_url(isapi::exec_url_request child) {
+    if (depth_ + 1 > max_exec_depth) {
+        if (context_.first_time("exec depth"))
+            log_line("extension '" + context_.extension_name + "' nests HSE_REQ_EXEC_URL deeper than " +
+                     std::to_string(max_exec_depth) +
+                     " levels; refused with ERROR_INVALID_PARAMETER (logged once per extension)");
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    if (!admit_async("EXEC_URL", nullptr)) return FALSE;
+    auto pending = std::make_shared<pending_exec>();
+    {
+        std::lock_guard lock(body_mutex_);
+        std::optional<std::uint64_t> unread;
+        if (const auto length = isapi::declared_body_length(params_.get("CONTENT_LENGTH")))
+            unread = *length > body_consumed_ ? *length - body_consumed_ : 0;
+        pending->params = isapi::child_params(params_, child, unread);
+    }
+    {
+        std::lock_guard lock(output_mutex_);
+        pending->pass_headers = !(child.flags & HSE_EXEC_URL_NO_HEADERS) && !translator_.headers_sent();
+    }
+    pending->entity = std::move(child.entity);
+    pending->skip_current = (child.flags & HSE_EXEC_URL_IGNORE_CURRENT_INTERCEPTOR) != 0;
+    async_op op;
+    op.exec = std::move(pending);
+    queue_async(std::move(op));
+    return TRUE;
+}
+
+BOOL windows_request::get_exec_url_status(HSE_EXEC_URL_STATUS* status) {
+    std::optional<exec_status> last;
+    {
+        std::lock_guard lock(state_mutex_);
+        last = exec_status_;
+    }
+    if (!status || !last) {  // no child request has ended
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    *status = HSE_EXEC_URL_STATUS{static_cast<USHORT>(last->status), 0, last->win32};
+    return TRUE;
+}
+
+void windows_request::start_exec() {
+    std::string question;
+    {
+        std::lock_guard lock(state_mutex_);
+        const auto& exec = *exec_waiting_->exec;
+        for (const std::string_view name : {"REQUEST_URI", "SCRIPT_NAME", "REQUEST_METHOD"})
+            fcgi::append_pair(question, name, exec.params.get(name));
+        fcgi::append_pair(question, wine::exec_skip_current, exec.skip_current ? "1" : "0");
+    }
+    // A child asks on its parent's link id; the answer comes to the request the link knows.
+    windows_request& link = link_request();
+    {
+        std::lock_guard lock(link.state_mutex_);
+        link.exec_asker_ = weak_from_this();
+    }
+    {
+        // Only while the response is open: once it ended (CLOSE_CONNECTION) the link id may
+        // already carry another request. The lock keeps END_REQUEST from slipping in between.
+        std::lock_guard lock(link.output_mutex_);
+        if (!link.finished_ && !link.aborted_ &&
+            context_.pipe->write_stream(fcgi::record_type::stderr_stream, id_, std::string(wine::message_exec) + question))
+            return;  // exec_mapped comes with the answer
+    }
+    exec_finished(0, ERROR_OPERATION_ABORTED, ERROR_OPERATION_ABORTED);  // the Linux host's gone_error(true)
+}
+
+void windows_request::exec_mapped(const fcgi::param_set& answer) {
+    std::shared_ptr<windows_request> asker;
+    {
+        std::lock_guard lock(state_mutex_);
+        asker = std::exchange(exec_asker_, {}).lock();
+    }
+    if (asker) asker->start_child(answer);
+}
+
+void windows_request::start_child(const fcgi::param_set& answer) {
+    std::shared_ptr<pending_exec> pending;
+    {
+        std::lock_guard lock(state_mutex_);
+        if (exec_waiting_) pending = std::exchange(exec_waiting_->exec, nullptr);
+    }
+    if (!pending) return;  // no EXEC_URL waits for an answer
+    const auto mapping = answer.get(wine::exec_mapping);
+    if (mapping == wine::exec_here) {
+        // The child's params: what child_params made of the parent's, with the Linux worker's
+        // url_match of the child in place of the parent's.
+        std::string stream;
+        const auto& p = pending->params;
+        for (std::size_t i = 0; i < p.size(); ++i)
+            if (!is_match_field(p[i].name)) fcgi::append_pair(stream, p[i].name, p[i].value);
+        for (std::size_t i = 0; i < answer.size(); ++i)
+            if (answer[i].name != wine::exec_mapping) fcgi::append_pair(stream, answer[i].name, answer[i].value);
+        fcgi::param_set params;
+        fcgi::param_set::parse(stream, params);
+        auto child = std::make_shared<windows_request>(shared_from_this(), std::move(params), std::move(pending->entity),
+                                                       pending->pass_headers);
+        context_.threads->post([child] { child->run(); });
+        return;
+    }
+    // Nothing this worker can run serves the URL: the child answers as the Linux host answers a
+    // URL no extension serves (IIS would have served a static file), and the completion says so.
+    unsigned status = 404;
+    const char* reason = "Not Found";
+    std::string text = "the child request's URL is not served here\n";
+    DWORD win32 = ERROR_FILE_NOT_FOUND;
+    if (mapping == wine::exec_bad_request) {
+        status = 400;
+        reason = "Bad Request";
+        win32 = ERROR_INVALID_PARAMETER;
+    } else if (mapping == wine::exec_elsewhere) {
+        // Another extension of the pool serves it, outside this worker (docs/wine.md).
+        status = 501;
+        reason = "Not Implemented";
+        text = "the child request's URL is served by another extension, which a Windows worker cannot run\n";
+        win32 = ERROR_NOT_SUPPORTED;
+    }
+    const std::string code = std::to_string(status);
+    text = code + " " + reason + ": " + text;
+    if (pending->pass_headers) text = "Status: " + code + " " + reason + "\r\nContent-Type: text/plain\r\n\r\n" + text;
+    {
+        std::lock_guard lock(output_mutex_);
+        isapi::response_bytes out;
+        if (!finished_ && !aborted_ && !translator_.write(text, ecb_.dwHttpStatusCode, out)) send(out);
+    }
+    exec_finished(status, win32, NO_ERROR);
+}
+
+void windows_request::exec_finished(unsigned status, DWORD win32, DWORD completion_error) {
+    std::lock_guard lock(state_mutex_);
+    if (!exec_waiting_) return;
+    auto op = std::move(*exec_waiting_);
+    exec_waiting_.reset();
+    exec_status_ = exec_status{status, win32};
+    op.exec = nullptr;
+    op.bytes = 0;
+    op.error = completion_error;
+    // Back at the front, now an ordinary completion; draining_ stayed set while it waited.
+    async_ops_.push_front(std::move(op));
+    context_.threads->post([self = shared_from_this()] { self->drain_async(); });
+}
+
+bool windows_request::child_output(std::string_view bytes) {
+    std::lock_guard lock(output_mutex_);
+    if (finished_ || aborted_) return false;
+    // The child's bytes enter this response as this request's own WriteClient would.
+    isapi::response_bytes out;
+    if (translator_.write(bytes, ecb_.dwHttpStatusCode, out)) {
+        log_line("extension '" + context_.extension_name + "': HSE_REQ_EXEC_URL child output refused");
+        return false;
+    }
+    return send(out);
+}
+
+bool windows_request::send_to_parent(std::string bytes) {
+    if (!headers_done_) {
+        // The child's translator sends its whole header block first, as one piece.
+        header_block_ += bytes;
+        const std::size_t end = header_block_.find("\r\n\r\n");
+        if (end == std::string::npos) return true;
+        headers_done_ = true;
+        child_status_ = isapi::status_of_header_block(std::string_view(header_block_).substr(0, end + 2));
+        bytes = pass_headers_ ? header_block_.substr(0, end + 4) : std::string();
+        bytes.append(header_block_, end + 4);
+        header_block_.clear();
+        if (bytes.empty()) return true;
+    }
+    return parent_->child_output(bytes);
+}
+
+}  // namespace isapi_fcgi::wine_worker
