@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# deploy.systemd-wine: deploy/systemd/wine.conf, the service's drop-in for Wine pools, on a
+# deploy-dlls.systemd-wine: deploy/systemd/wine.conf, the service's drop-in for Wine pools, on a
 # Debian 12 machine booted by a real systemd (a privileged podman container) with Wine (wine64
 # and wine32:i386) and the packages, isapi-fcgi-wine among them:
 #  - installed as its header says, systemd-analyze verify has nothing to say about the unit

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# deploy.wine-image: the :<version>-wine image (deploy/docker/Dockerfile, target runtime-wine)
+# deploy-dlls.wine-image: the :<version>-wine image (deploy/docker/Dockerfile, target runtime-wine)
 # built as CI builds the plain one (the host's .debs, isapi-fcgi-wine among them), then run as
 # a sidecar of the host's nginx serving unmodified PE DLLs: the project's hello.c built by
 # mingw-w64 for x86_64 and for i686, each answering exactly as the native example does, from
