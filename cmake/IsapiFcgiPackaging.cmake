@@ -80,6 +80,11 @@ set(doc_packages package-runtime=libisapi-runtime0 package-win32=libisapi-win32-
 if(isapi_fcgi_wine_package)
   list(APPEND doc_packages package-wine=isapi-fcgi-wine)
 endif()
+if(isapi_fcgi_wine_package)
+  # The service's drop-in for Wine pools: an example the administrator installs (docs/wine.md).
+  install(FILES ${deploy_dir}/systemd/wine.conf DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/isapi-fcgi-wine/examples
+    COMPONENT package-wine EXCLUDE_FROM_ALL)
+endif()
 foreach(pair IN LISTS doc_packages)
   string(REPLACE "=" ";" pair "${pair}")
   list(GET pair 0 component)

@@ -16,6 +16,7 @@
 #include "ops/master.hpp"
 #include "ops/reload_command.hpp"
 #include "ops/wine_prefix_command.hpp"
+#include "ops/wine_prefix_keepers.hpp"
 #include "ops/single_process.hpp"
 #include "ops/worker_main.hpp"
 #include "ping/ping_command.hpp"
@@ -110,6 +111,7 @@ int check_config(const std::string& path) {
 int main(int argc, char** argv) {
     // A worker the master started (fork + exec of this binary); never typed by a person.
     if (argc > 1 && std::string_view(argv[1]) == "--worker") return isapi_fcgi::ops::worker_main(argc, argv);
+    if (argc > 1 && std::string_view(argv[1]) == "--wine-keeper") return isapi_fcgi::ops::wine_keeper_main(argc, argv);
     // A subcommand with options of its own (see `isapi-fcgi import-iis --help`).
     if (argc > 1 && std::string_view(argv[1]) == "import-iis") {
         return isapi_fcgi::iis_import::run_import_command(argc - 2, argv + 2);

@@ -23,6 +23,7 @@
 #include "ops/listen_sockets.hpp"
 #include "ops/master_state.hpp"
 #include "ops/pool_supervisor.hpp"
+#include "ops/wine_prefix_keepers.hpp"
 #include "ops/privileges.hpp"
 #include "ops/startup.hpp"
 #include "ops/status_snapshot.hpp"
@@ -96,6 +97,7 @@ public:
         ::signal(SIGPIPE, SIG_IGN);
         wait_signal();
         for (auto& p : pools_) p->start();
+        keepers_.update(settings.pools);
         arm_tick();
         io_.run();
         return exit_code_;
@@ -150,6 +152,7 @@ private:
         for (pid_t pid; (pid = ::waitpid(-1, &status, WNOHANG)) > 0;) {
             bool known = false;
             for (auto* p : all_pools()) known = known || p->on_exit(pid, status);
+            known = known || keepers_.on_exit(pid, status);
             if (!known) spdlog::debug("reaped unknown child {}", pid);
         }
         std::erase_if(retiring_, [](const auto& p) { return !p->has_processes(); });
@@ -162,6 +165,7 @@ private:
         timer_.async_wait([this](engine::io_error ec) {
             if (ec) return;
             for (auto* p : all_pools()) p->tick();
+            keepers_.tick();
             const auto now = std::chrono::steady_clock::now();
             if (const auto interval = notify_.watchdog_interval(); interval && now - last_watchdog_ >= *interval) {
                 notify_.watchdog();
@@ -179,7 +183,7 @@ private:
     void check_progress() {
         if (stopping_) {
             const bool done = std::none_of(pools_.begin(), pools_.end(), [](const auto& p) { return p->has_processes(); }) &&
-                              retiring_.empty();
+                              retiring_.empty() && !keepers_.has_processes();
             // Posted: this may run inside a supervisor's own call, which finish() destroys.
             if (done && !finishing_) {
                 finishing_ = true;
@@ -286,6 +290,7 @@ private:
         pools_ = std::move(next);
         // Old workers keep their own copies of the descriptors; the master's go now.
         sockets_.close_unused(in_use);
+        keepers_.update(fresh.pools);
         reloading_ = true;
         check_progress();
     }
@@ -354,6 +359,7 @@ private:
         if (!stopping_) notify_.stopping();
         stopping_ = true;
         for (auto* p : all_pools()) p->stop(immediate);
+        keepers_.stop(immediate);
         // The draining workers close their copies at once: with ours closed too, a new connection
         // is refused now rather than left in the backlog until every worker has exited.
         sockets_.stop_listening();
@@ -380,6 +386,7 @@ private:
     supervisor_context context_;
     std::vector<std::unique_ptr<pool_supervisor>> pools_;
     std::vector<std::unique_ptr<pool_supervisor>> retiring_;
+    wine_prefix_keepers keepers_;
     std::chrono::steady_clock::time_point last_watchdog_{};
     std::chrono::steady_clock::time_point last_status_{};
     std::map<std::string, file_stamp> stamps_;
