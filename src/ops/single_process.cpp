@@ -17,6 +17,7 @@
 #include "engine/server.hpp"
 #include "isapi/isapi_host.hpp"
 #include "logging/logging.hpp"
+#include "ops/engine_options.hpp"
 #include "ops/listen_sockets.hpp"
 #include "ops/privileges.hpp"
 #include "ops/registry_environment.hpp"
@@ -122,7 +123,12 @@ int run_single_process(const std::string& config_path) {
             p->board.slot(0).state.store(static_cast<std::uint32_t>(slot_state::ready));
             parts.push_back(std::move(p));
         }
-        server = std::make_unique<engine::server>(serving, router);
+        engine::server_options options;
+        for (const auto& pool : serving.pools) {
+            options.pools.push_back(engine_pool_options(pool));
+            for (const auto& a : pool.listen) options.pools.back().listen.push_back(engine_listen_address(a));
+        }
+        server = std::make_unique<engine::server>(options, router);
         // The engine's copies are the only ones left: its drain then refuses new connections at once.
         sockets.close_descriptors();
         server->stop_on_signals(settings.shutdown_timeout, [] { logging::reopen(); });

@@ -23,6 +23,7 @@
 #include "isapi/isapi_host.hpp"
 #include "logging/logging.hpp"
 #include "ops/crash_handler.hpp"
+#include "ops/engine_options.hpp"
 #include "ops/privileges.hpp"
 #include "ops/scoreboard.hpp"
 #include "ops/status_handler.hpp"
@@ -140,6 +141,8 @@ int worker_main(int argc, char** argv) {
     }
     config::settings mine = settings;
     mine.pools = {pool};
+    engine::server_options serving{{engine_pool_options(pool)}};
+    for (const auto& a : pool.listen) serving.pools.front().listen.push_back(engine_listen_address(a));
 
     std::shared_ptr<worker_observer> observer;
     std::shared_ptr<isapi::isapi_host> host;
@@ -166,7 +169,7 @@ int worker_main(int argc, char** argv) {
         ::dl_iterate_phdr(note_extension_ranges, &query);
         auto handler = std::make_shared<status_handler>(pool, board, listen_fds, host,
                                                         [observer] { observer->internal_request(); });
-        server = std::make_unique<engine::server>(mine, handler);
+        server = std::make_unique<engine::server>(serving, handler);
         // SIGUSR1 is the master's: it reopens the files and hands them over (the pool's user may
         // not be allowed to open them by name).
         server->stop_on_signals(settings.shutdown_timeout, [] {});
