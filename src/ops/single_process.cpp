@@ -18,6 +18,7 @@
 #include "isapi/isapi_host.hpp"
 #include "logging/logging.hpp"
 #include "ops/engine_options.hpp"
+#include "ops/host_options.hpp"
 #include "ops/listen_sockets.hpp"
 #include "ops/privileges.hpp"
 #include "ops/registry_environment.hpp"
@@ -105,8 +106,6 @@ int run_single_process(const std::string& config_path) {
                 [policy = std::make_shared<windows_crash_policy>(), board = &p->board, pool](std::string message) {
                     if (const auto crash = decode_wine_crash(message)) policy->apply(pool, board->header(), 1, *crash);
                 });
-            config::settings one = serving;
-            one.pools = {pool};
             // One process for every pool: the first pool with a registry section gives its store.
             if (pool.registry.enabled && std::getenv("ISAPI_FCGI_REGISTRY_STORE") == nullptr) {
                 export_registry_environment(pool);
@@ -114,7 +113,7 @@ int run_single_process(const std::string& config_path) {
             // One process for every pool: the secure CRT policy is process-wide, so `abort` in
             // any pool applies to all of them here.
             if (pool.isapi.invalid_parameter_abort) isapi_set_invalid_parameter_policy(ISAPI_INVALID_PARAMETER_ABORT);
-            p->host = std::make_shared<isapi::isapi_host>(one, p->observer);
+            p->host = std::make_shared<isapi::isapi_host>(isapi_host_options(serving, pool), p->observer);
             std::vector<int> fds;
             for (const auto& a : pool.listen) fds.push_back(a.fd);
             auto observer = p->observer;

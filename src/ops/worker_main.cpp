@@ -24,6 +24,7 @@
 #include "logging/logging.hpp"
 #include "ops/crash_handler.hpp"
 #include "ops/engine_options.hpp"
+#include "ops/host_options.hpp"
 #include "ops/privileges.hpp"
 #include "ops/scoreboard.hpp"
 #include "ops/status_handler.hpp"
@@ -139,8 +140,6 @@ int worker_main(int argc, char** argv) {
         pool.listen.push_back(a);
         listen_fds.push_back(a.fd);
     }
-    config::settings mine = settings;
-    mine.pools = {pool};
     engine::server_options serving{{engine_pool_options(pool)}};
     for (const auto& a : pool.listen) serving.pools.front().listen.push_back(engine_listen_address(a));
 
@@ -164,7 +163,7 @@ int worker_main(int argc, char** argv) {
         observer->on_windows_crash([](std::string message) { send_message(worker_fd::channel, message); });
         isapi_set_invalid_parameter_policy(pool.isapi.invalid_parameter_abort ? ISAPI_INVALID_PARAMETER_ABORT
                                                                               : ISAPI_INVALID_PARAMETER_FAIL);
-        host = std::make_shared<isapi::isapi_host>(mine, observer);
+        host = std::make_shared<isapi::isapi_host>(isapi_host_options(settings, pool), observer);
         range_query query{&pool.isapi.extensions, &slot};
         ::dl_iterate_phdr(note_extension_ranges, &query);
         auto handler = std::make_shared<status_handler>(pool, board, listen_fds, host,

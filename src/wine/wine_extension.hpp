@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "config/settings.hpp"
+#include "isapi/pool_options.hpp"
 #include "isapi/url_map.hpp"
 #include "wine/pe_image.hpp"
 #include "wine/worker_process.hpp"
@@ -61,7 +61,7 @@ public:
     /// ready Windows worker ends unasked: what rapid-fail protection and the crash quarantine
     /// count.
     /// `on_pid`: the pid of the Windows worker that serves now, or 0 once it ended (status).
-    wine_extension(const config::extension_settings& extension, const config::pool_settings& pool,
+    wine_extension(const isapi::extension_options& extension, const isapi::pool_options& pool,
                    crash_handler on_crash = {}, pid_handler on_pid = {});
     /// stop().
     ~wine_extension();
@@ -97,7 +97,7 @@ private:
     void request_message(const std::shared_ptr<relay>& rel, std::string_view message);
 
     std::string load_error_;  // first: the initialisers below fill it
-    const config::extension_settings settings_;
+    const isapi::extension_options settings_;
     const std::vector<std::string> argv_;  // wine loader, worker, DLL, worker options
     const std::vector<std::string> environment_;
     const std::chrono::milliseconds request_timeout_;
