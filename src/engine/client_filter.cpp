@@ -23,7 +23,7 @@ bool prefix_matches(const std::uint8_t* a, const std::uint8_t* b, unsigned bits)
     return (a[whole] & mask) == (b[whole] & mask);
 }
 
-bool in_range(const peer_address& peer, const config::address_range& range) noexcept {
+bool in_range(const peer_address& peer, const address_range& range) noexcept {
     if (peer.ipv6 != range.ipv6) return false;
     return prefix_matches(peer.bytes.data(), range.network.data(), range.prefix_length);
 }
@@ -56,7 +56,7 @@ peer_address normalise(const sockaddr* sa) noexcept {
 
 }  // namespace
 
-bool client_allowed(const sockaddr* peer, const std::vector<config::address_range>& allowed) noexcept {
+bool client_allowed(const sockaddr* peer, const std::vector<address_range>& allowed) noexcept {
     if (peer->sa_family != AF_INET && peer->sa_family != AF_INET6) return true;
     const peer_address address = normalise(peer);
     if (allowed.empty()) return is_loopback(address);

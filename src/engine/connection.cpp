@@ -48,10 +48,10 @@ connection::connection(connection_socket socket, std::shared_ptr<pool_context> p
     : socket_(std::move(socket)),
       pool_(std::move(pool)),
       registry_(std::move(registry)),
-      settings_(pool_->settings),
+      options_(pool_->options),
       id_(id),
       overloaded_(overloaded),
-      demux_(fcgi::demux_limits{settings_.limit.max_params_bytes, 64}, *this),
+      demux_(fcgi::demux_limits{options_.limit.max_params_bytes, 64}, *this),
       deadline_timer_(socket_.get_executor()) {
     pool_->stats.active_connections.fetch_add(1, std::memory_order_relaxed);
 }
@@ -84,7 +84,7 @@ void connection::drain(bool serve_kept) {
         // Closing an idle kept connection now would race the web server, which may be sending
         // the next request on it already: it gets drain_grace to arrive (then it is served and
         // the connection closes after its END_REQUEST).
-        self->drain_idle_deadline_ = clock::now() + (serve_kept ? self->settings_.timeout.drain_grace : clock::duration{});
+        self->drain_idle_deadline_ = clock::now() + (serve_kept ? self->options_.timeout.drain_grace : clock::duration{});
         if (serve_kept && self->nginx_peer_ && self->idle()) self->nudge_nginx_away();
         self->update_read_deadline();
     });
@@ -219,7 +219,7 @@ void connection::do_write() {
     if (!output_.has_pending()) return maybe_close_after_flush();
     writing_ = true;
     const auto buffers = output_.start_batch();
-    write_deadline_ = clock::now() + settings_.timeout.write;
+    write_deadline_ = clock::now() + options_.timeout.write;
     if (close_after_flush_) {
         arm_deadline();
         return write_last_batch(buffers);
@@ -267,7 +267,7 @@ void connection::on_write(io_error ec, std::size_t written) {
         return close_now();
     }
     const auto rest = output_.consume(written);
-    write_deadline_ = clock::now() + settings_.timeout.write;  // progress was made
+    write_deadline_ = clock::now() + options_.timeout.write;  // progress was made
     if (!rest.empty()) {
         socket_.async_write_some(rest, [self = shared_from_this()](io_error e, std::size_t n) {
             self->on_write(e, n);
@@ -291,9 +291,9 @@ void connection::update_read_deadline() {
         !begun_.empty() || demux_.mid_record() ||
         std::any_of(requests_.begin(), requests_.end(), [](const auto& r) { return !r->body().complete(); });
     if (reading_paused_) read_deadline_ = clock::time_point::max();
-    else if (awaiting_input) read_deadline_ = now + settings_.timeout.read;
-    else if (requests_.empty() && draining_) read_deadline_ = std::min(drain_idle_deadline_, now + settings_.timeout.idle);
-    else if (requests_.empty()) read_deadline_ = now + (overloaded_ ? settings_.timeout.read : settings_.timeout.idle);
+    else if (awaiting_input) read_deadline_ = now + options_.timeout.read;
+    else if (requests_.empty() && draining_) read_deadline_ = std::min(drain_idle_deadline_, now + options_.timeout.idle);
+    else if (requests_.empty()) read_deadline_ = now + (overloaded_ ? options_.timeout.read : options_.timeout.idle);
     else read_deadline_ = clock::time_point::max();  // the application is working
     arm_deadline();
 }
@@ -313,27 +313,27 @@ void connection::on_deadline(io_error ec) {
     const auto now = clock::now();
     if (writing_ && now >= write_deadline_) {
         spdlog::warn("conn={} closing connection: the peer has not read our output for {}s", id_,
-                     seconds(settings_.timeout.write));
+                     seconds(options_.timeout.write));
         return close_now();
     }
     if (now >= read_deadline_) {
         if (state_ == state::lingering) return close_now();
         if (idle() && draining_)
             spdlog::debug("conn={} closing connection: idle since the drain began ({}ms, timeouts.drain_grace)", id_,
-                          settings_.timeout.drain_grace.count());
+                          options_.timeout.drain_grace.count());
         else if (idle())
             spdlog::info("conn={} closing connection: idle for {}s", id_,
-                         seconds(overloaded_ ? settings_.timeout.read : settings_.timeout.idle));
+                         seconds(overloaded_ ? options_.timeout.read : options_.timeout.idle));
         else if (requests_.empty() && begun_.empty())
             spdlog::warn("conn={} closing connection: a FastCGI record stayed incomplete for {}s (timeouts.read)",
-                         id_, seconds(settings_.timeout.read));
+                         id_, seconds(options_.timeout.read));
         else if (requests_.empty())
             spdlog::warn("conn={} closing connection: the PARAMS of request id {} stayed incomplete for {}s "
                          "(timeouts.read)",
-                         id_, begun_.front().id, seconds(settings_.timeout.read));
+                         id_, begun_.front().id, seconds(options_.timeout.read));
         else
             spdlog::warn("conn={} closing connection: no request data for {}s; aborting {} request(s)", id_,
-                         seconds(settings_.timeout.read), requests_.size() + begun_.size());
+                         seconds(options_.timeout.read), requests_.size() + begun_.size());
         return close_now();
     }
     arm_deadline();
@@ -350,7 +350,7 @@ void connection::maybe_close_after_flush() {
     socket_.shutdown(asio::socket_base::shutdown_send, ignored);
     state_ = state::lingering;
     reading_paused_ = false;
-    read_deadline_ = clock::now() + settings_.timeout.linger;
+    read_deadline_ = clock::now() + options_.timeout.linger;
     arm_deadline();
     do_wait_readable();
 }
@@ -491,20 +491,20 @@ void connection::on_params(std::uint16_t id, fcgi::param_set params) {
     pool_->stats.requests.fetch_add(1, std::memory_order_relaxed);
     if (!rejected(requests_.size() + 1) && is_ping(role, params)) return answer_ping(id, keep_conn, serial, params);
     auto r = std::make_shared<request>(shared_from_this(), id, keep_conn, serial, std::move(params),
-                                       settings_.limit.max_stdin_buffer, role);
+                                       options_.limit.max_stdin_buffer, role);
     requests_.push_back(r);
     update_read_deadline();
     dispatch(r);
 }
 
 bool connection::rejected(std::size_t requests) const {
-    return overloaded_ || requests + begun_.size() > settings_.limit.max_requests_per_connection;
+    return overloaded_ || requests + begun_.size() > options_.limit.max_requests_per_connection;
 }
 
 bool connection::is_ping(fcgi::role role, const fcgi::param_set& params) const {
     // Never for an authorization: the ping's 200 would let the request it asks about through.
     // The path first: it rules out every other request with one look-up.
-    return !settings_.ping_path.empty() && script_name_of(params) == settings_.ping_path &&
+    return !options_.ping_path.empty() && script_name_of(params) == options_.ping_path &&
            !asks_for_verdict(role, params);
 }
 
@@ -527,10 +527,10 @@ void connection::dispatch(const std::shared_ptr<request>& r) {
         r->write_copy(make_simple_response(503, body, "Retry-After: 1\r\n"));
         r->end();
     };
-    if (overloaded_) return reject(fmt::format("max_connections ({}) reached", settings_.limit.max_connections));
+    if (overloaded_) return reject(fmt::format("max_connections ({}) reached", options_.limit.max_connections));
     if (rejected(requests_.size()))
         return reject(fmt::format("max_requests_per_connection ({}) reached",
-                                  settings_.limit.max_requests_per_connection));
+                                  options_.limit.max_requests_per_connection));
     pool_->handler->handle(r);
 }
 
@@ -538,7 +538,7 @@ void connection::on_params_too_large(std::uint16_t id) {
     const bool keep_conn = take_begun(id);
     pool_->stats.overload_rejections.fetch_add(1, std::memory_order_relaxed);
     spdlog::warn("conn={} request id {}: PARAMS exceed max_params_bytes ({}); answering 431", id_, id,
-                 settings_.limit.max_params_bytes);
+                 options_.limit.max_params_bytes);
     answer(id, keep_conn,
            make_simple_response(431, "431 Request Header Fields Too Large: the request's headers and "
                                      "parameters exceed this server's limit\n"));
@@ -574,7 +574,7 @@ void connection::on_abort_request(std::uint16_t id) {
 }
 
 void connection::on_get_values(const fcgi::param_set& query) {
-    const auto& limit = settings_.limit;
+    const auto& limit = options_.limit;
     output_.push_owned_record(fcgi::encode_get_values_result(query, [&](std::string_view name) -> std::optional<std::string> {
         if (name == FCGI_MAX_CONNS) return std::to_string(limit.max_connections);
         if (name == FCGI_MAX_REQS) return std::to_string(limit.max_requests_per_connection);

@@ -47,7 +47,7 @@ public:
 
     strand_type strand() { return socket_.get_executor(); }
     std::uint64_t id() const noexcept { return id_; }
-    const std::string& pool_name() const noexcept { return settings_.name; }
+    const std::string& pool_name() const noexcept { return options_.name; }
 
     // For request; strand only.
     void read_stdin(const std::shared_ptr<request>& r, std::span<std::byte> buffer,
@@ -124,7 +124,7 @@ private:
     connection_socket socket_;
     std::shared_ptr<pool_context> pool_;
     std::shared_ptr<connection_registry> registry_;
-    const config::pool_settings& settings_;
+    const pool_options& options_;
     std::uint64_t id_;
     bool overloaded_;
     state state_ = state::open;

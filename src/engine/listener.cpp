@@ -25,7 +25,7 @@ namespace {
 // also covers a fork between accept and this call: ops/worker_spawn.)
 void keep_from_children(int fd) noexcept { ::fcntl(fd, F_SETFD, FD_CLOEXEC); }
 
-[[noreturn]] void fail(const config::listen_address& address, std::string_view what, const io_error& ec) {
+[[noreturn]] void fail(const listen_address& address, std::string_view what, const io_error& ec) {
     throw std::runtime_error(fmt::format("{}: {}: {}", address.text, what, ec.message()));
 }
 
@@ -58,7 +58,7 @@ private:
 }  // namespace
 
 listener::listener(asio::io_context& io, std::shared_ptr<pool_context> pool,
-                   std::shared_ptr<connection_registry> registry, const config::listen_address& address)
+                   std::shared_ptr<connection_registry> registry, const listen_address& address)
     : io_(io),
       pool_(std::move(pool)),
       registry_(std::move(registry)),
@@ -66,12 +66,9 @@ listener::listener(asio::io_context& io, std::shared_ptr<pool_context> pool,
       acceptor_(io),
       retry_timer_(io) {
     switch (address.type) {
-    case config::listen_address::kind::unix_socket: open_unix(address); break;
-    case config::listen_address::kind::tcp: open_tcp(address); break;
-    case config::listen_address::kind::inherited_fd: adopt_fd(address); break;
-    case config::listen_address::kind::systemd:
-        // The supervisor turns systemd:NAME into the descriptor LISTEN_FDS passed (ops/listen_sockets).
-        throw std::runtime_error(address.text + ": not resolved to an inherited descriptor");
+    case listen_address::kind::unix_socket: open_unix(address); break;
+    case listen_address::kind::tcp: open_tcp(address); break;
+    case listen_address::kind::inherited_fd: adopt_fd(address); break;
     }
 }
 
@@ -79,7 +76,7 @@ listener::~listener() {
     if (!unix_path_.empty()) remove_if_same(unix_path_, unix_file_);
 }
 
-void listener::open_unix(const config::listen_address& address) {
+void listener::open_unix(const listen_address& address) {
     clear_stale_unix_socket(address.path);
     const stream_protocol::endpoint endpoint{asio::local::stream_protocol::endpoint(address.path)};
     io_error ec;
@@ -87,18 +84,18 @@ void listener::open_unix(const config::listen_address& address) {
     if (ec) fail(address, "socket()", ec);
     keep_from_children(acceptor_.native_handle());
     // The umask gives the file its mode at creation, leaving no window with looser permissions.
-    const mode_t previous = ::umask(static_cast<mode_t>(~pool_->settings.socket.mode & 0777));
+    const mode_t previous = ::umask(static_cast<mode_t>(~pool_->options.socket.mode & 0777));
     acceptor_.bind(endpoint, ec);
     ::umask(previous);
     if (ec) fail(address, "bind()", ec);
     unix_path_ = address.path;
     unix_file_ = identify(unix_path_);
-    apply_unix_socket_owner(unix_path_, pool_->settings.socket);
-    acceptor_.listen(static_cast<int>(pool_->settings.listen_backlog), ec);
+    apply_unix_socket_owner(unix_path_, pool_->options.socket);
+    acceptor_.listen(static_cast<int>(pool_->options.listen_backlog), ec);
     if (ec) fail(address, "listen()", ec);
 }
 
-void listener::open_tcp(const config::listen_address& address) {
+void listener::open_tcp(const listen_address& address) {
     io_error ec;
     const auto ip = asio::ip::make_address(address.host, ec);
     if (ec) fail(address, "address", ec);
@@ -109,12 +106,12 @@ void listener::open_tcp(const config::listen_address& address) {
     acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
     acceptor_.bind(endpoint, ec);
     if (ec) fail(address, "bind()", ec);
-    acceptor_.listen(static_cast<int>(pool_->settings.listen_backlog), ec);
+    acceptor_.listen(static_cast<int>(pool_->options.listen_backlog), ec);
     if (ec) fail(address, "listen()", ec);
     tcp_ = true;
 }
 
-void listener::adopt_fd(const config::listen_address& address) {
+void listener::adopt_fd(const listen_address& address) {
     int accepting = 0;
     socklen_t length = sizeof(accepting);
     if (::getsockopt(address.fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) != 0 || !accepting)
@@ -132,7 +129,7 @@ void listener::adopt_fd(const config::listen_address& address) {
 }
 
 void listener::start() {
-    spdlog::info("pool {}: listening on {}", pool_->settings.name, local_address());
+    spdlog::info("pool {}: listening on {}", pool_->options.name, local_address());
     do_accept();
 }
 
@@ -193,7 +190,7 @@ void listener::on_accept(io_error ec, asio::basic_stream_socket<stream_protocol,
     if (ec && ec != asio::error::operation_aborted) {
         static log_throttle throttle;
         if (throttle.allow())
-            spdlog::error("pool {}: accept on {} failed: {}{}", pool_->settings.name, local_address(), ec.message(),
+            spdlog::error("pool {}: accept on {} failed: {}{}", pool_->options.name, local_address(), ec.message(),
                           transient(ec) ? "; retrying in 100ms" : "");
         // Out of descriptors: back off instead of spinning on a listen queue we cannot drain.
         retry_timer_.expires_after(std::chrono::milliseconds(100));
@@ -212,11 +209,11 @@ void listener::admit(asio::basic_stream_socket<stream_protocol, strand_type> soc
     if (tcp_) {
         io_error peer_ec;
         const auto peer = socket.remote_endpoint(peer_ec);
-        if (peer_ec || !client_allowed(peer.data(), pool_->settings.allowed_clients)) {
+        if (peer_ec || !client_allowed(peer.data(), pool_->options.allowed_clients)) {
             stats.refused_clients.fetch_add(1, std::memory_order_relaxed);
             static log_throttle throttle;
             if (throttle.allow())
-                spdlog::warn("pool {}: refused a connection from a client outside allowed_clients", pool_->settings.name);
+                spdlog::warn("pool {}: refused a connection from a client outside allowed_clients", pool_->options.name);
             io_error ignored;
             socket.close(ignored);
             return;
@@ -224,12 +221,12 @@ void listener::admit(asio::basic_stream_socket<stream_protocol, strand_type> soc
         socket.set_option(asio::ip::tcp::no_delay(true), peer_ec);
     }
     const bool overloaded =
-        stats.active_connections.load(std::memory_order_relaxed) >= pool_->settings.limit.max_connections;
+        stats.active_connections.load(std::memory_order_relaxed) >= pool_->options.limit.max_connections;
     if (overloaded) {
         static log_throttle throttle;
         if (throttle.allow())
             spdlog::warn("pool {}: max_connections ({}) reached; new connections are answered 503",
-                         pool_->settings.name, pool_->settings.limit.max_connections);
+                         pool_->options.name, pool_->options.limit.max_connections);
     }
     auto c = std::make_shared<connection>(std::move(socket), pool_, registry_, registry_->next_id(), overloaded);
     registry_->add(c);

@@ -20,7 +20,7 @@ class listener : public std::enable_shared_from_this<listener> {
 public:
     /// Opens and binds; throws std::runtime_error naming the address and the reason.
     listener(asio::io_context& io, std::shared_ptr<pool_context> pool,
-             std::shared_ptr<connection_registry> registry, const config::listen_address& address);
+             std::shared_ptr<connection_registry> registry, const listen_address& address);
     ~listener();
     listener(const listener&) = delete;
     listener& operator=(const listener&) = delete;
@@ -39,9 +39,9 @@ public:
     std::string local_address() const;
 
 private:
-    void open_unix(const config::listen_address& address);
-    void open_tcp(const config::listen_address& address);
-    void adopt_fd(const config::listen_address& address);
+    void open_unix(const listen_address& address);
+    void open_tcp(const listen_address& address);
+    void adopt_fd(const listen_address& address);
     void do_accept();
     void on_accept(io_error ec, asio::basic_stream_socket<stream_protocol, strand_type> socket);
     void admit(asio::basic_stream_socket<stream_protocol, strand_type> socket);

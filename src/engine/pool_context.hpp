@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "config/settings.hpp"
+#include "engine/options.hpp"
 
 namespace isapi_fcgi::engine {
 
@@ -23,7 +23,7 @@ struct pool_stats {
 
 /// What every connection of a pool shares. Immutable after start-up except the counters.
 struct pool_context {
-    config::pool_settings settings;
+    pool_options options;
     std::shared_ptr<request_handler> handler;  ///< never null
     std::string ping_response;                 ///< rendered once: the whole CGI response
     pool_stats stats;

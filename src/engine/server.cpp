@@ -23,19 +23,19 @@ namespace isapi_fcgi::engine {
 
 class server::impl {
 public:
-    impl(const config::settings& settings, std::shared_ptr<request_handler> handler)
+    impl(const server_options& options, std::shared_ptr<request_handler> handler)
         : registry_(std::make_shared<connection_registry>()) {
         // spdlog creates its registry on first use, inside the (uninstrumented) shared library;
         // doing that here, before any I/O thread exists, orders it before every log call.
         spdlog::default_logger_raw();
         if (!handler) handler = std::make_shared<not_found_handler>();
-        for (const auto& pool_settings : settings.pools) {
+        for (const auto& pool_options : options.pools) {
             auto pool = std::make_shared<pool_context>();
-            pool->settings = pool_settings;
+            pool->options = pool_options;
             pool->handler = handler;
-            pool->ping_response = make_simple_response(200, pool_settings.ping_response, {}, "text/plain");
-            threads_ = std::max(threads_, thread_count(pool_settings.io_threads));
-            for (const auto& address : pool_settings.listen)
+            pool->ping_response = make_simple_response(200, pool_options.ping_response, {}, "text/plain");
+            threads_ = std::max(threads_, thread_count(pool_options.io_threads));
+            for (const auto& address : pool_options.listen)
                 listeners_.push_back(std::make_shared<listener>(io_, pool, registry_, address));
             pools_.push_back(std::move(pool));
         }
@@ -206,8 +206,8 @@ private:
     bool drained_ = false;
 };
 
-server::server(const config::settings& settings, std::shared_ptr<request_handler> handler)
-    : impl_(std::make_unique<impl>(settings, std::move(handler))) {}
+server::server(const server_options& options, std::shared_ptr<request_handler> handler)
+    : impl_(std::make_unique<impl>(options, std::move(handler))) {}
 
 server::~server() = default;
 void server::run() { impl_->run(); }

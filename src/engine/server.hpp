@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "config/settings.hpp"
+#include "engine/options.hpp"
 
 namespace isapi_fcgi::engine {
 
@@ -18,7 +18,7 @@ public:
     /// Opens every listener of every pool. Throws std::runtime_error naming the address and the
     /// reason when one cannot be opened (start-up errors are the only exceptions in the engine).
     /// Without a handler, every request other than the ping path gets a 404.
-    explicit server(const config::settings& settings, std::shared_ptr<request_handler> handler = nullptr);
+    explicit server(const server_options& options, std::shared_ptr<request_handler> handler = nullptr);
     ~server();
     server(const server&) = delete;
     server& operator=(const server&) = delete;

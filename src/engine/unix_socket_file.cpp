@@ -68,7 +68,7 @@ void clear_stale_unix_socket(const std::string& path) {
         fail(path, fmt::format("cannot remove the stale socket: {}", std::strerror(errno)));
 }
 
-void apply_unix_socket_owner(const std::string& path, const config::unix_socket_settings& socket) {
+void apply_unix_socket_owner(const std::string& path, const unix_socket_options& socket) {
     if (socket.owner.empty() && socket.group.empty()) return;
     const uid_t uid = socket.owner.empty() ? static_cast<uid_t>(-1) : lookup_user(path, socket.owner);
     const gid_t gid = socket.group.empty() ? static_cast<gid_t>(-1) : lookup_group(path, socket.group);

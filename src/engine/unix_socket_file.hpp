@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "config/settings.hpp"
+#include "engine/options.hpp"
 
 namespace isapi_fcgi::engine {
 
@@ -14,7 +14,7 @@ void clear_stale_unix_socket(const std::string& path);
 
 /// Gives a freshly bound socket file its configured owner and group (lchown: no symlink is
 /// followed). The mode is applied at bind time through the umask, so there is no window.
-void apply_unix_socket_owner(const std::string& path, const config::unix_socket_settings& socket);
+void apply_unix_socket_owner(const std::string& path, const unix_socket_options& socket);
 
 /// Identity of the socket file we created, so shutdown removes only our own file.
 struct file_identity {

@@ -98,7 +98,7 @@ void authorize(std::shared_ptr<engine::request> r, const std::shared_ptr<pool_ho
         // configured to guard, so the answer is no.
         if (pool->first_time("", "authorizer without filters"))
             spdlog::error("{} authorization answered 500: pool '{}' has no filters (add `filters:` to it; "
-                          "logged once per worker)", r->log_context(), pool->settings().name);
+                          "logged once per worker)", r->log_context(), pool->options().name);
         return send(*r, filters::authorizer_verdict::failure(500), front);
     }
     // Filter code may block: on an extension thread, as for the requests the sidecar serves.

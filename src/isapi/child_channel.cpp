@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include <boost/asio/post.hpp>
+#include <isapi/httpext.h>
 
 #include "engine/errc.hpp"
 #include "isapi/exec_url.hpp"

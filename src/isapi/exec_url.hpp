@@ -4,8 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-
-#include <isapi/httpext.h>
+#include <string_view>
 
 #include "fcgi/param_set.hpp"
 
@@ -18,7 +17,7 @@ struct exec_url_request {
     std::optional<std::string> entity;     // the child's body; nullopt: the parent's unread body
     std::optional<std::string> user;       // pUserInfo->pszCustomUserName
     std::optional<std::string> auth_type;  // pUserInfo->pszCustomAuthType
-    DWORD flags = 0;                       // HSE_EXEC_URL_*
+    std::uint32_t flags = 0;               // dwExecUrlFlags: HSE_EXEC_URL_*
 };
 
 /// The child's params: the parent's, with the URL (REQUEST_URI, SCRIPT_NAME, QUERY_STRING),

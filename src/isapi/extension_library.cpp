@@ -24,13 +24,13 @@ Function symbol(void* handle, const char* name) {
 
 }  // namespace
 
-extension_library::extension_library(const config::extension_settings& settings) : name_(settings.name) {
+extension_library::extension_library(const extension_options& options) : name_(options.name) {
     ::dlerror();
-    handle_ = ::dlopen(settings.path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    handle_ = ::dlopen(options.path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle_) {
         // dlerror names the file and, for an unresolved import, the symbol.
         const char* why = ::dlerror();
-        fail(settings, fmt::format("cannot load: {}", why ? why : "unknown error"));
+        fail(options, fmt::format("cannot load: {}", why ? why : "unknown error"));
         return;
     }
     const auto version = symbol<PFN_GETEXTENSIONVERSION>(handle_, "GetExtensionVersion");
@@ -38,7 +38,7 @@ extension_library::extension_library(const config::extension_settings& settings)
     terminate_ = symbol<PFN_TERMINATEEXTENSION>(handle_, "TerminateExtension");
     dll_main_ = symbol<decltype(dll_main_)>(handle_, "DllMain");
     if (!version || !proc_) {
-        fail(settings, fmt::format("does not export {}", !version ? "GetExtensionVersion" : "HttpExtensionProc"));
+        fail(options, fmt::format("does not export {}", !version ? "GetExtensionVersion" : "HttpExtensionProc"));
         return;
     }
     const call_context_scope context(name_, loading_context.c_str());
@@ -47,33 +47,33 @@ extension_library::extension_library(const config::extension_settings& settings)
     // DisableThreadLibraryCalls. FALSE fails the load as LoadLibrary does: no extension call.
     attached_ = isapi_module_attach(handle_, dll_main_) != FALSE;
     if (!attached_) {
-        fail(settings, "DllMain(DLL_PROCESS_ATTACH) returned FALSE");
+        fail(options, "DllMain(DLL_PROCESS_ATTACH) returned FALSE");
         return;
     }
 
     HSE_VERSION_INFO info{};
     if (version(&info) == FALSE) {
         const DWORD error = GetLastError();
-        fail(settings, error ? fmt::format("GetExtensionVersion returned FALSE (last error {})", error)
+        fail(options, error ? fmt::format("GetExtensionVersion returned FALSE (last error {})", error)
                              : std::string("GetExtensionVersion returned FALSE"));
         return;
     }
     usable_ = true;
     info.lpszExtensionDesc[sizeof(info.lpszExtensionDesc) - 1] = '\0';
-    spdlog::info("extension '{}' loaded from {}: \"{}\" (ISAPI {}.{})", name_, settings.path,
+    spdlog::info("extension '{}' loaded from {}: \"{}\" (ISAPI {}.{})", name_, options.path,
                  engine::log_text(info.lpszExtensionDesc), HIWORD(info.dwExtensionVersion),
                  LOWORD(info.dwExtensionVersion));
 }
 
-extension_library::extension_library(const config::extension_settings& settings, std::string reason)
-    : name_(settings.name) {
-    fail(settings, std::move(reason));
+extension_library::extension_library(const extension_options& options, std::string reason)
+    : name_(options.name) {
+    fail(options, std::move(reason));
 }
 
-extension_library::extension_library(const config::extension_settings& settings, runs_under_wine)
-    : name_(settings.name), load_error_("runs in a Windows worker under Wine") {}
+extension_library::extension_library(const extension_options& options, runs_under_wine)
+    : name_(options.name), load_error_("runs in a Windows worker under Wine") {}
 
-void extension_library::fail(const config::extension_settings& settings, std::string reason) {
+void extension_library::fail(const extension_options& options, std::string reason) {
     if (handle_) {
         if (attached_) isapi_module_detach(handle_);
         ::dlclose(handle_);
@@ -84,12 +84,12 @@ void extension_library::fail(const config::extension_settings& settings, std::st
     terminate_ = nullptr;
     usable_ = false;
     load_error_ = engine::log_text(reason, 400);
-    if (settings.required)
+    if (options.required)
         throw std::runtime_error(fmt::format("extension '{}' ({}) is required and failed to load: {}", name_,
-                                             settings.path, load_error_));
+                                             options.path, load_error_));
     spdlog::error("extension '{}' ({}) failed to load: {}; its URLs answer 500, the pool's other extensions "
                   "serve on",
-                  name_, settings.path, load_error_);
+                  name_, options.path, load_error_);
 }
 
 extension_library::~extension_library() {

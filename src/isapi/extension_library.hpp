@@ -11,7 +11,7 @@
 
 #include <isapi/httpext.h>
 
-#include "config/settings.hpp"
+#include "isapi/pool_options.hpp"
 
 namespace isapi_fcgi::isapi {
 
@@ -21,14 +21,14 @@ public:
     /// resolves the entry points, calls DllMain(DLL_PROCESS_ATTACH) and GetExtensionVersion.
     /// A failure is logged once (one line naming the file and the symbol or reason) and kept as
     /// load_error(); when the extension is `required` it throws std::runtime_error instead.
-    explicit extension_library(const config::extension_settings& settings);
+    explicit extension_library(const extension_options& options);
     /// An extension not loaded at all (e.g. it crashed a worker while loading): failed with
     /// `reason`, nothing is opened.
-    extension_library(const config::extension_settings& settings, std::string reason);
+    extension_library(const extension_options& options, std::string reason);
     /// A `runtime: wine` extension: its DLL runs in a Windows worker (wine::wine_extension), so
     /// nothing is loaded here and nothing is logged; requests never reach call().
     struct runs_under_wine {};
-    extension_library(const config::extension_settings& settings, runs_under_wine);
+    extension_library(const extension_options& options, runs_under_wine);
     /// TerminateExtension(HSE_TERM_MUST_UNLOAD), DllMain(DLL_PROCESS_DETACH), dlclose.
     ~extension_library();
     extension_library(const extension_library&) = delete;
@@ -42,7 +42,7 @@ public:
     DWORD call(EXTENSION_CONTROL_BLOCK* ecb) const { return proc_(ecb); }
 
 private:
-    void fail(const config::extension_settings& settings, std::string reason);
+    void fail(const extension_options& options, std::string reason);
 
     std::string name_;
     void* handle_ = nullptr;

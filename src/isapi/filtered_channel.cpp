@@ -91,7 +91,7 @@ void filtered_channel::send_whole(std::string response, unsigned status, std::si
     end_on_strand();
     if (!pool_->access_log()) return;
     // The record isapi_request writes for an extension's response, for one no extension made.
-    auto record = request_access_record(params(), pool_->settings().name);
+    auto record = request_access_record(params(), pool_->options().name);
     record.status = status;
     record.bytes_sent = body_bytes;
     record.duration =

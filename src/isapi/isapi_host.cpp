@@ -45,7 +45,7 @@ void answer_logged(engine::request& r, const pool_host& pool, int status, std::s
     answer(r, status, body);
     auto* log = pool.access_log();
     if (!log) return;
-    auto record = request_access_record(r.params(), pool.settings().name);
+    auto record = request_access_record(r.params(), pool.options().name);
     record.status = static_cast<unsigned>(status);
     record.bytes_sent = body.size();
     log->info("{}", logging::format_access_line(pool.access_format(), record));
@@ -67,11 +67,11 @@ std::optional<std::uint64_t> declared_length(std::string_view text) {
 
 }  // namespace
 
-isapi_host::isapi_host(const config::settings& settings, std::shared_ptr<host_observer> observer)
-    : access_log_(make_access_log(settings.access_log)) {
+isapi_host::isapi_host(const host_options& options, std::shared_ptr<host_observer> observer)
+    : access_log_(make_access_log(options.access_log)) {
     if (!observer) observer = std::make_shared<host_observer>();
-    for (const auto& pool : settings.pools)
-        pools_.emplace(pool.name, std::make_shared<pool_host>(pool, access_log_, settings.access_template,
+    for (const auto& pool : options.pools)
+        pools_.emplace(pool.name, std::make_shared<pool_host>(pool, access_log_, options.access_template,
                                                               observer));
 }
 
@@ -146,7 +146,7 @@ void isapi_host::serve(std::shared_ptr<request_channel> channel, filtered_channe
                      engine::log_text(length_text));
         return reply(400, "400 Bad Request: the request's Content-Length is not a decimal number\n");
     }
-    const auto limit = pool->settings().isapi.max_request_body;
+    const auto limit = pool->options().max_request_body;
     if (*length > limit) {
         spdlog::warn("{} 413: CONTENT_LENGTH {} exceeds max_request_body ({})", r->log_context(),
                      engine::log_text(length_text), limit);

@@ -5,21 +5,28 @@
 #include <memory>
 #include <string>
 
-#include "config/settings.hpp"
 #include "engine/request_handler.hpp"
 #include "isapi/host_observer.hpp"
 #include "isapi/pool_host.hpp"
 #include "isapi/request_channel.hpp"
+#include "logging/access_log_line.hpp"
 
 namespace isapi_fcgi::isapi {
 
 class filtered_channel;
 
+/// Every pool one process serves with ISAPI, and the access log they share.
+struct host_options {
+    std::vector<pool_options> pools;
+    std::string access_log;  ///< one line per request; "" = off, "stderr", or a path
+    logging::access_log_template access_template;
+};
+
 class isapi_host final : public engine::request_handler {
 public:
     /// Loads every pool's extensions; throws std::runtime_error on a start-up failure.
     /// `observer` (optional) learns of every request and extension event.
-    explicit isapi_host(const config::settings& settings, std::shared_ptr<host_observer> observer = nullptr);
+    explicit isapi_host(const host_options& options, std::shared_ptr<host_observer> observer = nullptr);
     ~isapi_host() override;
 
     void handle(std::shared_ptr<engine::request> r) override;

@@ -56,7 +56,7 @@ void isapi_request::start() {
     call_url_.emplace(method, uri);
     // A child is work for its parent's request, which the observer already counts.
     if (depth_ == 0)
-        pool_->observer().request_started({request_->serial(), pool_->settings().name, extension_name(), extension_,
+        pool_->observer().request_started({request_->serial(), pool_->options().name, extension_name(), extension_,
                                            method, uri});
     std::weak_ptr<isapi_request> weak = shared_from_this();
     request_->on_abort_on_strand([weak] {
@@ -68,7 +68,7 @@ void isapi_request::start() {
     timer_ = std::make_shared<request_timer>(executor_, weak_from_this());
 
     const auto length = declared_body_length(params.get("CONTENT_LENGTH"));
-    read_ahead_target_ = read_ahead_target(length, pool_->settings().isapi.upload_read_ahead);
+    read_ahead_target_ = read_ahead_target(length, pool_->options().upload_read_ahead);
     // A declared body starts on the heap; one of unknown length inline, which nearly always
     // reads as empty (a GET) and then costs no allocation.
     read_ahead_capacity_ = length && *length > 0 ? std::min(read_ahead_target_, initial_read_ahead) + 1
@@ -119,7 +119,7 @@ void isapi_request::on_read_ahead(std::error_code ec, std::size_t n) {
         body_ended_ = true;
         return enqueue();
     }
-    if (body_bytes_read_ > pool_->settings().isapi.max_request_body) {
+    if (body_bytes_read_ > pool_->options().max_request_body) {
         lock_type lock(mutex_);
         body_too_large_ = true;
         state_.proc_skipped();
@@ -144,7 +144,7 @@ void isapi_request::run() {
     lock_type lock(mutex_);
     if (phase_ != phase::queued) return;  // the queue deadline answered already
     const auto waited = clock::now() - queued_at_;
-    if (waited > pool_->settings().isapi.queue_timeout) {
+    if (waited > pool_->options().queue_timeout) {
         phase_ = phase::done;
         state_.proc_skipped();
         answer_error(lock, 503, fmt::format("waited {}ms for an extension thread (queue_timeout)", millis(waited)),
@@ -285,7 +285,7 @@ bool isapi_request::response_closed() const noexcept {
 
 void isapi_request::arm_next_deadline(lock_type&) {
     if (state_.is_torn_down() || !timer_) return;
-    const auto& settings = pool_->settings().isapi;
+    const auto& settings = pool_->options();
     auto next = clock::time_point::max();
     const auto earliest = [&next](clock::time_point t) { next = std::min(next, t); };
     if (phase_ == phase::queued) {
@@ -302,7 +302,7 @@ void isapi_request::arm_next_deadline(lock_type&) {
 void isapi_request::on_deadline() {
     lock_type lock(mutex_);
     if (state_.is_torn_down()) return;
-    const auto& settings = pool_->settings().isapi;
+    const auto& settings = pool_->options();
     const auto now = clock::now();
     if (settings.slowlog_threshold.count() > 0 && !slow_logged_ && now >= started_ + settings.slowlog_threshold) {
         slow_logged_ = true;
@@ -401,7 +401,7 @@ call_result isapi_request::read_client(std::span<std::byte> into, std::uint32_t&
 void isapi_request::write_access_log() {
     auto* log = pool_->access_log();
     if (!log) return;
-    auto r = request_access_record(request_->params(), pool_->settings().name);
+    auto r = request_access_record(request_->params(), pool_->options().name);
     const std::string extension(extension_name());
     r.extension = extension;
     r.log_data = log_data_;
@@ -419,7 +419,7 @@ void isapi_request::write_access_log() {
 void isapi_request::notify_finished() {
     if (depth_ > 0) return;
     const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started_);
-    pool_->observer().request_finished({request_->serial(), pool_->settings().name, extension_name(), extension_,
+    pool_->observer().request_finished({request_->serial(), pool_->options().name, extension_name(), extension_,
                                         translator_.status_code(), logged_status_, state_.returned_pending(),
                                         timed_out_, body_bytes_read_, translator_.body_bytes(), elapsed});
 }

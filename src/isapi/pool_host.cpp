@@ -12,41 +12,41 @@
 
 namespace isapi_fcgi::isapi {
 
-pool_host::pool_host(const config::pool_settings& settings, std::shared_ptr<spdlog::logger> access_log,
-                     config::access_log_template access_format, std::shared_ptr<host_observer> observer)
-    : settings_(settings),
-      urls_(url_map_options{settings.isapi.url_case_sensitive, settings.isapi.allow_path_info_for_script_mappings}),
+pool_host::pool_host(const pool_options& options, std::shared_ptr<spdlog::logger> access_log,
+                     logging::access_log_template access_format, std::shared_ptr<host_observer> observer)
+    : options_(options),
+      urls_(url_map_options{options.url_case_sensitive, options.allow_path_info_for_script_mappings}),
       access_log_(std::move(access_log)),
       access_format_(std::move(access_format)),
       observer_(std::move(observer)),
-      threads_(settings.isapi.extension_threads) {
+      threads_(options.extension_threads) {
     route_runtime_log_to_spdlog();
-    variables_config_.document_root = settings_.isapi.document_root;
-    variables_config_.server_software = settings_.isapi.server_software;
-    variables_config_.all_http_crlf = settings_.isapi.all_http_crlf;
-    variables_config_.app_pool_id = settings_.name;
-    variables_config_.overrides = settings_.isapi.server_variables;
-    if (!settings_.isapi.filters.empty()) {
+    variables_config_.document_root = options_.document_root;
+    variables_config_.server_software = options_.server_software;
+    variables_config_.all_http_crlf = options_.all_http_crlf;
+    variables_config_.app_pool_id = options_.name;
+    variables_config_.overrides = options_.server_variables;
+    if (!options_.filters.empty()) {
         std::vector<filters::filter_settings> filters;
-        for (const auto& f : settings_.isapi.filters) filters.push_back({f.name, f.path});
+        for (const auto& f : options_.filters) filters.push_back({f.name, f.path});
         filters_ = std::make_unique<filters::filter_host>(
-            filters, filters::filter_host_options{settings_.isapi.filter_session_timeout});
+            filters, filters::filter_host_options{options_.filter_session_timeout});
         filter_threads_ = std::make_unique<boost::asio::thread_pool>(
-            std::clamp(settings_.isapi.extension_threads / 4, 2u, 8u));
+            std::clamp(options_.extension_threads / 4, 2u, 8u));
     }
-    for (const auto& ext : settings_.isapi.extensions) {
+    for (const auto& ext : options_.extensions) {
         const std::size_t index = extensions_.size();
         wine_extensions_.emplace_back();
-        if (ext.runtime == config::extension_runtime::wine) {
+        if (ext.runtime == extension_runtime::wine) {
             observer_->extension_loading(index);
             try {
                 wine_extensions_.back() = std::make_unique<wine::wine_extension>(
-                    ext, settings_, [observer = observer_, index](const wine::worker_crash& crash) {
+                    ext, options_, [observer = observer_, index](const wine::worker_crash& crash) {
                         observer->windows_worker_crashed(index, crash.pid, crash.how, crash.in_flight);
                     },
                     [observer = observer_, index](int pid) { observer->windows_worker_changed(index, pid); },
                     // HSE_REQ_REPORT_UNHEALTHY: to the master, as a native extension's report goes.
-                    [observer = observer_, pool = settings_.name, name = ext.name](std::string_view reason) {
+                    [observer = observer_, pool = options_.name, name = ext.name](std::string_view reason) {
                         observer->extension_unhealthy(pool, name, reason);
                     },
                     // HSE_REQ_EXEC_URL children: mapped by this pool's URL map, as the Linux host's.
@@ -74,21 +74,21 @@ pool_host::pool_host(const config::pool_settings& settings, std::shared_ptr<spdl
                 throw;
             }
         }
-        if (ext.runtime != config::extension_runtime::wine)
+        if (ext.runtime != extension_runtime::wine)
             observer_->extension_loaded(index, extensions_.back()->load_error());
         for (const auto& url : ext.urls) urls_.add(url, extensions_.size() - 1);
-        response_translator_options options;
-        options.max_header_bytes = settings_.isapi.max_response_header_bytes;
-        options.default_content_type = settings_.isapi.default_content_type;
-        if (ext.streaming) options.extra_header_lines = "X-Accel-Buffering: no\r\n";
-        translator_options_.push_back(std::move(options));
+        response_translator_options translator;
+        translator.max_header_bytes = options_.max_response_header_bytes;
+        translator.default_content_type = options_.default_content_type;
+        if (ext.streaming) translator.extra_header_lines = "X-Accel-Buffering: no\r\n";
+        translator_options_.push_back(std::move(translator));
     }
-    for (const auto& map : settings_.isapi.script_maps) {
-        const auto& exts = settings_.isapi.extensions;
+    for (const auto& map : options_.script_maps) {
+        const auto& exts = options_.extensions;
         const auto found = std::find_if(exts.begin(), exts.end(), [&](const auto& e) { return e.name == map.extension; });
         if (found == exts.end())  // the loader refuses this; settings built in code might not
             throw std::runtime_error("script map for '" + map.path + "' names extension '" + map.extension +
-                                     "', which pool '" + settings_.name + "' does not have");
+                                     "', which pool '" + options_.name + "' does not have");
         urls_.add_script_map(map.path, map.url_prefix, map.verbs, static_cast<std::size_t>(found - exts.begin()));
     }
     attach_threads();
@@ -126,7 +126,7 @@ void pool_host::shutdown() {
 void pool_host::attach_threads() {
     // Every pool thread takes one task and holds it until all have arrived, so each thread
     // announces itself exactly once: DLL_THREAD_ATTACH now, DLL_THREAD_DETACH when it ends.
-    const unsigned count = settings_.isapi.extension_threads;
+    const unsigned count = options_.extension_threads;
     auto arrived = std::make_shared<std::latch>(count);
     for (unsigned i = 0; i < count; ++i) {
         boost::asio::post(threads_, [arrived] {

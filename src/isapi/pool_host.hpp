@@ -12,14 +12,15 @@
 #include <boost/asio/thread_pool.hpp>
 #include <spdlog/logger.h>
 
-#include "config/settings.hpp"
 #include "filters/filter_host.hpp"
 #include "isapi/extension_library.hpp"
 #include "isapi/held_completion_watch.hpp"
 #include "isapi/host_observer.hpp"
+#include "isapi/pool_options.hpp"
 #include "isapi/response_translator.hpp"
 #include "isapi/server_variables.hpp"
 #include "isapi/url_map.hpp"
+#include "logging/access_log_line.hpp"
 #include "wine/wine_extension.hpp"
 
 namespace isapi_fcgi::isapi {
@@ -27,14 +28,14 @@ namespace isapi_fcgi::isapi {
 class pool_host {
 public:
     /// Loads every extension of the pool (throws std::runtime_error on a start-up failure).
-    pool_host(const config::pool_settings& settings, std::shared_ptr<spdlog::logger> access_log,
-              config::access_log_template access_format, std::shared_ptr<host_observer> observer);
+    pool_host(const pool_options& options, std::shared_ptr<spdlog::logger> access_log,
+              logging::access_log_template access_format, std::shared_ptr<host_observer> observer);
     /// Waits for running extension code, then unloads the extensions.
     ~pool_host();
     pool_host(const pool_host&) = delete;
     pool_host& operator=(const pool_host&) = delete;
 
-    const config::pool_settings& settings() const noexcept { return settings_; }
+    const pool_options& options() const noexcept { return options_; }
     const url_map& urls() const noexcept { return urls_; }
     extension_library& extension(std::size_t index) { return *extensions_[index]; }
     /// The Windows worker relay of a `runtime: wine` extension; null for a native one.
@@ -67,7 +68,7 @@ public:
     /// Called once, by the owner; idempotent.
     void shutdown();
     spdlog::logger* access_log() const noexcept { return access_log_.get(); }
-    const config::access_log_template& access_format() const noexcept { return access_format_; }
+    const logging::access_log_template& access_format() const noexcept { return access_format_; }
     host_observer& observer() const noexcept { return *observer_; }
 
     /// True the first time (extension, what) is seen: for "logged once per code and extension".
@@ -77,7 +78,7 @@ private:
     /// Each extension thread notifies the runtime once (DLL_THREAD_ATTACH/DETACH for DllMain).
     void attach_threads();
 
-    config::pool_settings settings_;
+    pool_options options_;
     std::unique_ptr<filters::filter_host> filters_;
     std::unique_ptr<boost::asio::thread_pool> filter_threads_;
     std::vector<std::unique_ptr<extension_library>> extensions_;
@@ -86,7 +87,7 @@ private:
     server_variables_config variables_config_;
     std::vector<response_translator_options> translator_options_;  // per extension
     std::shared_ptr<spdlog::logger> access_log_;
-    config::access_log_template access_format_;
+    logging::access_log_template access_format_;
     std::shared_ptr<host_observer> observer_;  // never null
     std::mutex once_mutex_;
     std::set<std::pair<std::string, std::string>> logged_once_;

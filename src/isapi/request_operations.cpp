@@ -48,7 +48,7 @@ call_result isapi_request::submit_async(io_op op, completion_target target) {
         return call_failed(ERROR_INVALID_PARAMETER);
     }
     if (response_closed()) return call_failed(ERROR_NETNAME_DELETED);
-    const bool strict = pool_->settings().isapi.strict_async;
+    const bool strict = pool_->options().strict_async;
     switch (state_.submit_async(strict)) {
     case session_state::submit_result::refused:
         lock.unlock();
@@ -154,7 +154,7 @@ void isapi_request::send_bytes(lock_type& lock, response_bytes& out, std::size_t
     const std::size_t size = out.header_bytes.size() + out.body_copy.size() + out.body_view.size();
     // Copying a small asynchronous write costs less than the round trip to the I/O thread and
     // back that waiting for its bytes would; larger ones go out from the caller's buffer.
-    const bool copy_async = front.async && size <= pool_->settings().isapi.async_copy_limit;
+    const bool copy_async = front.async && size <= pool_->options().async_copy_limit;
     if ((front.waiter || copy_async) && front.what != io_op::kind::send && unsent_bytes_ + size <= max_unsent_bytes) {
         out.body_copy.append(out.body_view.data(), out.body_view.size());
         out.body_view = {};
@@ -250,7 +250,7 @@ void isapi_request::on_read(std::uint64_t id, std::error_code ec, std::size_t n)
         if (async) result.error = ERROR_OPERATION_ABORTED;
     } else if (n == 0) {
         body_ended_ = true;
-    } else if (body_bytes_read_ + n > pool_->settings().isapi.max_request_body) {
+    } else if (body_bytes_read_ + n > pool_->options().max_request_body) {
         body_bytes_read_ += n;
         body_too_large_ = true;
         answer_error(lock, 413, "the request body exceeds max_request_body", true);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include <isapi/httpext.h>
 #include <isapi/isapi_runtime.h>
 
 namespace isapi_fcgi::isapi {
@@ -20,7 +21,7 @@ void send_job::add_memory(std::span<const char> bytes) {
     if (!bytes.empty()) segments_.push_back({bytes, -1, 0, bytes.size()});
 }
 
-DWORD send_job::add_file(int fd, std::uint64_t offset, std::uint64_t length) {
+std::uint32_t send_job::add_file(int fd, std::uint64_t offset, std::uint64_t length) {
     struct stat info {};
     if (fd < 0 || ::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) return ERROR_INVALID_HANDLE;
     const auto size = static_cast<std::uint64_t>(info.st_size);

@@ -14,8 +14,6 @@
 #include <string>
 #include <vector>
 
-#include <isapi/httpext.h>
-
 namespace isapi_fcgi::isapi {
 
 class send_job {
@@ -36,9 +34,9 @@ public:
 
     void add_memory(std::span<const char> bytes);
     /// Adds `length` bytes of `fd` from `offset`; length 0 means to the end of the file.
-    /// Returns ERROR_SUCCESS, ERROR_INVALID_HANDLE (not an open regular file) or WSAEINVAL
-    /// (offset past the end of the file, as IIS answers).
-    DWORD add_file(int fd, std::uint64_t offset, std::uint64_t length);
+    /// Returns a Win32 error code: ERROR_SUCCESS (0), ERROR_INVALID_HANDLE (not an open regular
+    /// file) or WSAEINVAL (offset past the end of the file, as IIS answers).
+    std::uint32_t add_file(int fd, std::uint64_t offset, std::uint64_t length);
 
     std::optional<header_part> headers;
 
@@ -49,7 +47,7 @@ public:
 
     struct chunk {
         std::span<const char> bytes;  ///< into the job's buffer, valid until the next read
-        DWORD error = ERROR_SUCCESS;  ///< ERROR_HANDLE_EOF if the file shrank, else from errno
+        std::uint32_t error = 0;  ///< a Win32 error code: ERROR_HANDLE_EOF if the file shrank, else from errno
     };
     /// Reads the next chunk of the current file segment (blocking pread: call it on a thread
     /// that may block). Precondition: next_is_file().

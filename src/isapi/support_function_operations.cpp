@@ -104,7 +104,7 @@ call_result isapi_request::append_log_parameter(std::string_view text) {
 }
 
 call_result isapi_request::send_url(std::string_view url) {
-    if (!pool_->settings().isapi.send_url_internal) return send_redirect(url);
+    if (!pool_->options().send_url_internal) return send_redirect(url);
     // IIS 4: the local URL is served in place of this response. nginx does that for an
     // X-Accel-Redirect header on an otherwise empty response; only a local path can be.
     if (!url.starts_with('/') || url.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos)

@@ -227,7 +227,7 @@ call_result map_url_to_path_ex(const isapi_request& r, LPVOID url_buffer, LPDWOR
     if (size) *size = needed;  // PHP's ISAPI SAPI reads the path length from here
     if (needed > MAX_PATH) return fail(ERROR_INSUFFICIENT_BUFFER);
     std::memcpy(info->lpszPath, path->c_str(), needed);
-    info->dwFlags = r.pool().settings().isapi.url_flags;
+    info->dwFlags = r.pool().options().url_flags;
     info->cchMatchingPath = static_cast<DWORD>(normalize_document_root(r.document_root()).size());
     info->cchMatchingURL = 0;  // the document root is the one virtual directory, mapped at "/"
     info->dwReserved1 = 0;
@@ -262,7 +262,7 @@ call_result map_unicode_url_to_path_ex(const isapi_request& r, LPVOID url_buffer
     // written, the path within its MAX_PATH units.
     if (wide.size() + 1 > MAX_PATH) return fail(ERROR_INSUFFICIENT_BUFFER);
     std::memcpy(info->lpszPath, wide.c_str(), needed);
-    info->dwFlags = r.pool().settings().isapi.url_flags;
+    info->dwFlags = r.pool().options().url_flags;
     info->cchMatchingPath = static_cast<DWORD>(
         win32::utf8_to_utf16(normalize_document_root(r.document_root()), false).value_or(u"").size());
     info->cchMatchingURL = 0;
@@ -292,7 +292,7 @@ call_result get_cert_info_ex(const fcgi::param_set& params, CERT_CONTEXT_EX* out
 call_result report_unhealthy(const isapi_request& r, std::string_view reason) {
     spdlog::warn("{} extension '{}' reports this worker unhealthy: {}", r.log_context(), r.extension_name(),
                  engine::log_text(reason, 512));
-    r.pool().observer().extension_unhealthy(r.pool().settings().name, r.extension_name(), reason);
+    r.pool().observer().extension_unhealthy(r.pool().options().name, r.extension_name(), reason);
     return call_result::ok;
 }
 

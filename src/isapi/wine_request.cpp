@@ -21,7 +21,7 @@ void write_access_log(pool_host& pool, const engine::request& r, std::string_vie
                       const wine::relay_outcome& outcome, std::chrono::microseconds duration) {
     auto* log = pool.access_log();
     if (!log) return;
-    auto record = request_access_record(r.params(), pool.settings().name);
+    auto record = request_access_record(r.params(), pool.options().name);
     record.extension = extension;
     record.status = outcome.client_gone ? logging::client_closed_request : outcome.status;
     // No dwHttpStatusCode crosses the pipe: the status the response carried is the closest.
@@ -39,16 +39,16 @@ void write_access_log(pool_host& pool, const engine::request& r, std::string_vie
 void serve_under_wine(const std::shared_ptr<pool_host>& pool, std::shared_ptr<engine::request> r,
                       std::size_t extension, url_match match) {
     auto& observer = pool->observer();
-    const std::string& name = pool->settings().isapi.extensions[extension].name;
+    const std::string& name = pool->options().extensions[extension].name;
     const auto& params = r->params();
-    observer.request_started({r->serial(), pool->settings().name, name, extension, params.get("REQUEST_METHOD"),
+    observer.request_started({r->serial(), pool->options().name, name, extension, params.get("REQUEST_METHOD"),
                               params.get("REQUEST_URI")});
     const auto started = clock::now();
     auto finished = [pool, r, extension, started](const wine::relay_outcome& outcome) {
         const auto duration = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started);
-        const std::string& ext_name = pool->settings().isapi.extensions[extension].name;
+        const std::string& ext_name = pool->options().extensions[extension].name;
         write_access_log(*pool, *r, ext_name, outcome, duration);
-        pool->observer().request_finished({r->serial(), pool->settings().name, ext_name, extension, outcome.status,
+        pool->observer().request_finished({r->serial(), pool->options().name, ext_name, extension, outcome.status,
                                            outcome.status, false, outcome.timed_out, outcome.bytes_in,
                                            outcome.bytes_out, duration});
     };

@@ -10,6 +10,9 @@
 
 namespace isapi_fcgi::logging {
 
+/// The parsed line format (the configuration checks it at load, with the file's line).
+using access_log_template = config::access_log_template;
+
 /// The status recorded for a request whose client went away before the response ended, as
 /// nginx's 499 ("client closed request").
 inline constexpr unsigned client_closed_request = 499;

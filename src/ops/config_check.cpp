@@ -21,6 +21,7 @@
 #include "config/loader.hpp"
 #include "filters/filter_library.hpp"
 #include "isapi/extension_library.hpp"
+#include "ops/host_options.hpp"
 #include "ops/privileges.hpp"
 #include "wine/wine_installation.hpp"
 
@@ -86,7 +87,7 @@ std::size_t module_count(const config::pool_settings& pool) {
             continue;
         }
         // Never unloaded: TerminateExtension is not part of the check, and the child exits.
-        const auto* loaded = new isapi::extension_library(ext);
+        const auto* loaded = new isapi::extension_library(isapi_extension_options(ext));
         write_line(out, loaded->usable() ? fmt::format("ok {}", i) : fmt::format("failed {} {}", i, loaded->load_error()));
     }
     const std::size_t filters_from = pool.isapi.extensions.size();

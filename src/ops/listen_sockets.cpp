@@ -17,6 +17,8 @@
 
 #include <fmt/format.h>
 
+#include "ops/engine_options.hpp"
+
 namespace isapi_fcgi::ops {
 namespace {
 
@@ -172,7 +174,7 @@ void listen_sockets::open_unix(open_socket& s, const config::listen_address& add
     s.fd = fd;
     s.unix_path = address.path;
     s.unix_file = engine::identify(address.path);
-    engine::apply_unix_socket_owner(address.path, pool.socket);
+    engine::apply_unix_socket_owner(address.path, engine_unix_socket_options(pool.socket));
     if (::listen(fd, static_cast<int>(pool.listen_backlog)) != 0) fail(address, "listen()", errno);
 }
 

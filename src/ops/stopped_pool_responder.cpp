@@ -6,6 +6,7 @@
 #include "engine/connection_registry.hpp"
 #include "engine/listener.hpp"
 #include "engine/pool_context.hpp"
+#include "ops/engine_options.hpp"
 #include "ops/status_handler.hpp"
 
 namespace isapi_fcgi::ops {
@@ -14,15 +15,15 @@ stopped_pool_responder::stopped_pool_responder(engine::asio::io_context& io, con
                                                const scoreboard& board, const std::vector<const open_socket*>& sockets)
     : registry_(std::make_shared<engine::connection_registry>()) {
     auto context = std::make_shared<engine::pool_context>();
-    context->settings = pool;
+    context->options = engine_pool_options(pool);
     // The ping path must fail too: a health check that says "pong" for a stopped pool lies.
-    context->settings.ping_path.clear();
+    context->options.ping_path.clear();
     std::vector<int> fds;
     for (const auto* s : sockets) fds.push_back(s->fd);
-    context->handler = std::make_shared<status_handler>(context->settings, board, fds, nullptr);
+    context->handler = std::make_shared<status_handler>(pool, board, fds, nullptr);
     for (const auto* s : sockets) {
-        config::listen_address a;
-        a.type = config::listen_address::kind::inherited_fd;
+        engine::listen_address a;
+        a.type = engine::listen_address::kind::inherited_fd;
         a.fd = ::fcntl(s->fd, F_DUPFD_CLOEXEC, 3);
         a.text = s->local;
         if (a.fd < 0) continue;

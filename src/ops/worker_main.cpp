@@ -19,16 +19,13 @@
 
 #include "config/loader.hpp"
 #include "ops/registry_environment.hpp"
-#include "engine/server.hpp"
-#include "isapi/isapi_host.hpp"
 #include "logging/logging.hpp"
 #include "ops/crash_handler.hpp"
+#include "ops/pool_stack.hpp"
 #include "ops/privileges.hpp"
 #include "ops/scoreboard.hpp"
-#include "ops/status_handler.hpp"
 #include "ops/log_handover.hpp"
 #include "ops/worker_channel.hpp"
-#include "ops/worker_observer.hpp"
 
 namespace isapi_fcgi::ops {
 namespace {
@@ -128,45 +125,35 @@ int worker_main(int argc, char** argv) {
         if (fd != worker_fd::config) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
 
     // The listening sockets the master opened, at fixed descriptors in configuration order.
-    pool.listen.clear();
-    std::vector<int> listen_fds;
+    std::vector<engine::listen_address> listen;
     for (int i = 0; i < listen_count; ++i) {
-        config::listen_address a;
-        a.type = config::listen_address::kind::inherited_fd;
+        engine::listen_address a;
+        a.type = engine::listen_address::kind::inherited_fd;
         a.fd = worker_fd::first_listen + i;
         a.text = fmt::format("fd:{}", a.fd);
-        pool.listen.push_back(a);
-        listen_fds.push_back(a.fd);
+        listen.push_back(std::move(a));
     }
-    config::settings mine = settings;
-    mine.pools = {pool};
 
-    std::shared_ptr<worker_observer> observer;
-    std::shared_ptr<isapi::isapi_host> host;
+    std::unique_ptr<pool_stack> stack;
     std::unique_ptr<engine::server> server;
     try {
         drop_privileges(pool.process.user, pool.process.group);
         prepare_core_dumps(pool.process.core_dump_dir);
         if (!pool.isapi.extensions.empty() || !pool.isapi.filters.empty()) refuse_root(settings.allow_root, pool_name);
-        std::vector<std::string> names;
-        for (const auto& e : pool.isapi.extensions) names.push_back(e.name);
-        observer = std::make_shared<worker_observer>(
-            board, slot, names, pool.isapi.extension_threads, pool.process.max_requests,
-            [](restart_cause cause, std::string reason) {
-                send_message(worker_fd::channel, fmt::format("recycle {} {}", to_string(cause), reason));
-            });
         export_registry_environment(pool);  // before any extension loads
-        if (pool.process.crash_quarantine.count() > 0) observer->enable_crash_quarantine();
-        // A Windows worker's crash counts in the master, pool-wide, as a worker's does.
-        observer->on_windows_crash([](std::string message) { send_message(worker_fd::channel, message); });
         isapi_set_invalid_parameter_policy(pool.isapi.invalid_parameter_abort ? ISAPI_INVALID_PARAMETER_ABORT
                                                                               : ISAPI_INVALID_PARAMETER_FAIL);
-        host = std::make_shared<isapi::isapi_host>(mine, observer);
+        pool_stack_hooks hooks;
+        hooks.max_requests = pool.process.max_requests;
+        hooks.on_recycle = [](restart_cause cause, std::string reason) {
+            send_message(worker_fd::channel, fmt::format("recycle {} {}", to_string(cause), reason));
+        };
+        // A Windows worker's crash counts in the master, pool-wide, as a worker's does.
+        hooks.on_windows_crash = [](std::string message) { send_message(worker_fd::channel, message); };
+        stack = std::make_unique<pool_stack>(settings, pool, board, slot, std::move(listen), std::move(hooks));
         range_query query{&pool.isapi.extensions, &slot};
         ::dl_iterate_phdr(note_extension_ranges, &query);
-        auto handler = std::make_shared<status_handler>(pool, board, listen_fds, host,
-                                                        [observer] { observer->internal_request(); });
-        server = std::make_unique<engine::server>(mine, handler);
+        server = make_server({stack.get()}, pool_routing::direct);
         // SIGUSR1 is the master's: it reopens the files and hands them over (the pool's user may
         // not be allowed to open them by name).
         server->stop_on_signals(settings.shutdown_timeout, [] {});
@@ -212,7 +199,7 @@ int worker_main(int argc, char** argv) {
     ::shutdown(worker_fd::channel, SHUT_RD);
     channel.join();
     server.reset();
-    host.reset();  // TerminateExtension, after every extension call has returned
+    stack.reset();  // TerminateExtension, after every extension call has returned
     spdlog::info("{} exiting", who);
     return rc;
 }

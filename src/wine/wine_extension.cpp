@@ -30,7 +30,7 @@ constexpr std::chrono::seconds start_timeout{120};
 /// After a failed start, requests answer 500 for this long before the next try.
 constexpr std::chrono::seconds restart_backoff{5};
 
-std::vector<std::string> worker_argv(const config::extension_settings& ext, const config::pool_settings& pool,
+std::vector<std::string> worker_argv(const isapi::extension_options& ext, const isapi::pool_options& pool,
                                      std::string& problem) {
     std::string error;
     const auto info = read_pe_file(ext.path, error);
@@ -45,20 +45,20 @@ std::vector<std::string> worker_argv(const config::extension_settings& ext, cons
         problem = !loader ? loader.reason : worker.reason;
         return {};
     }
-    const unsigned threads = std::clamp(pool.isapi.extension_threads, 1u, 16u);
+    const unsigned threads = std::clamp(pool.extension_threads, 1u, 16u);
     return {loader.path,
             worker.path,
             windows_path(ext.path),
             std::to_string(threads),
-            std::to_string(pool.isapi.upload_read_ahead),
-            std::to_string(pool.isapi.max_response_header_bytes),
+            std::to_string(pool.upload_read_ahead),
+            std::to_string(pool.max_response_header_bytes),
             pool.name,
-            pool.isapi.document_root,
+            pool.document_root,
             ext.streaming ? "1" : "0",
-            pool.isapi.strict_async ? "1" : "0",
+            pool.strict_async ? "1" : "0",
             ext.name,
-            pool.isapi.send_url_internal ? "1" : "0",
-            std::to_string(pool.isapi.url_flags)};
+            pool.send_url_internal ? "1" : "0",
+            std::to_string(pool.url_flags)};
 }
 
 std::vector<std::string> environment_or_problem(std::string& problem) {
@@ -123,13 +123,13 @@ struct wine_extension::relay : std::enable_shared_from_this<wine_extension::rela
     }
 };
 
-wine_extension::wine_extension(const config::extension_settings& extension, const config::pool_settings& pool,
+wine_extension::wine_extension(const isapi::extension_options& extension, const isapi::pool_options& pool,
                                crash_handler on_crash, pid_handler on_pid, unhealthy_handler on_unhealthy,
                                exec_mapper map_child)
     : settings_(extension),
       argv_(worker_argv(extension, pool, load_error_)),
       environment_(load_error_.empty() ? environment_or_problem(load_error_) : std::vector<std::string>{}),
-      request_timeout_(pool.isapi.request_timeout),
+      request_timeout_(pool.request_timeout),
       on_crash_(std::move(on_crash)),
       on_pid_(std::move(on_pid)),
       on_unhealthy_(std::move(on_unhealthy)),

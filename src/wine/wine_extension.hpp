@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "config/settings.hpp"
+#include "isapi/pool_options.hpp"
 #include "isapi/url_map.hpp"
 #include "wine/pe_image.hpp"
 #include "wine/worker_process.hpp"
@@ -74,7 +74,7 @@ public:
     /// arrives, whether its request is still relayed or not), as a native extension's goes.
     /// `map_child`: the pool's URL map for HSE_REQ_EXEC_URL children (none: every child URL is
     /// answered as one no extension serves).
-    wine_extension(const config::extension_settings& extension, const config::pool_settings& pool,
+    wine_extension(const isapi::extension_options& extension, const isapi::pool_options& pool,
                    crash_handler on_crash = {}, pid_handler on_pid = {}, unhealthy_handler on_unhealthy = {},
                    exec_mapper map_child = {});
     /// stop().
@@ -115,7 +115,7 @@ private:
     void report_unhealthy(std::string_view log_context, std::string_view reason);
 
     std::string load_error_;  // first: the initialisers below fill it
-    const config::extension_settings settings_;
+    const isapi::extension_options settings_;
     const std::vector<std::string> argv_;  // wine loader, worker, DLL, worker options
     const std::vector<std::string> environment_;
     const std::chrono::milliseconds request_timeout_;

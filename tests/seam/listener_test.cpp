@@ -24,25 +24,25 @@ namespace {
 using namespace std::chrono_literals;
 using test::deadline_after;
 
-config::settings settings_for(const std::string& listen, const std::function<void(config::pool_settings&)>& tweak = {}) {
-    config::listen_address address;
+server_options settings_for(const std::string& listen, const std::function<void(pool_options&)>& tweak = {}) {
+    listen_address address;
     if (listen.starts_with("unix:")) {
-        address.type = config::listen_address::kind::unix_socket;
+        address.type = listen_address::kind::unix_socket;
         address.path = listen.substr(5);
     } else if (listen.starts_with("fd:")) {
-        address.type = config::listen_address::kind::inherited_fd;
+        address.type = listen_address::kind::inherited_fd;
         address.fd = std::stoi(listen.substr(3));
     } else {
-        address.type = config::listen_address::kind::tcp;
+        address.type = listen_address::kind::tcp;
         address.host = "127.0.0.1";
         address.port = 0;
     }
     address.text = listen;
-    config::pool_settings pool;
+    pool_options pool;
     pool.listen.push_back(address);
     pool.io_threads = 1;
     if (tweak) tweak(pool);
-    config::settings s;
+    server_options s;
     s.pools.push_back(pool);
     return s;
 }
@@ -50,7 +50,7 @@ config::settings settings_for(const std::string& listen, const std::function<voi
 /// A server running on its own thread for the test's duration.
 class running_server {
 public:
-    explicit running_server(const config::settings& s) : server_(s), thread_([this] { server_.run(); }) {}
+    explicit running_server(const server_options& s) : server_(s), thread_([this] { server_.run(); }) {}
     ~running_server() {
         server_.stop();
         thread_.join();
@@ -150,7 +150,7 @@ TEST(listener, an_inherited_listening_descriptor_is_served) {
 }
 
 TEST(listener, tcp_peers_outside_allowed_clients_are_refused) {
-    config::address_range elsewhere;
+    address_range elsewhere;
     elsewhere.network = {10, 0, 0, 0};
     elsewhere.prefix_length = 8;
     elsewhere.text = "10.0.0.0/8";

@@ -48,17 +48,17 @@ private:
 class request_seam : public ::testing::Test {
 protected:
     void start(std::size_t stdin_limit = 64 * 1024) {
-        config::settings settings;
-        config::pool_settings pool;
-        config::listen_address address;
-        address.type = config::listen_address::kind::unix_socket;
+        server_options options;
+        pool_options pool;
+        listen_address address;
+        address.type = listen_address::kind::unix_socket;
         address.path = dir_.file("engine.sock").string();
         address.text = "unix:" + address.path;
         pool.listen.push_back(address);
         pool.io_threads = 2;
         pool.limit.max_stdin_buffer = stdin_limit;
-        settings.pools.push_back(pool);
-        server_ = std::make_unique<server>(settings, handler_);
+        options.pools.push_back(pool);
+        server_ = std::make_unique<server>(options, handler_);
         address_ = address.text;
         thread_ = std::thread([this] { server_->run(); });
     }

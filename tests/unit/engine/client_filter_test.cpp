@@ -26,8 +26,8 @@ sockaddr_storage v6(const char* text) {
     return s;
 }
 
-config::address_range range(const char* text, unsigned prefix, bool ipv6 = false) {
-    config::address_range r;
+address_range range(const char* text, unsigned prefix, bool ipv6 = false) {
+    address_range r;
     r.ipv6 = ipv6;
     r.prefix_length = prefix;
     r.text = text;
@@ -35,7 +35,7 @@ config::address_range range(const char* text, unsigned prefix, bool ipv6 = false
     return r;
 }
 
-bool allowed(const sockaddr_storage& s, const std::vector<config::address_range>& list) {
+bool allowed(const sockaddr_storage& s, const std::vector<address_range>& list) {
     return client_allowed(reinterpret_cast<const sockaddr*>(&s), list);
 }
 
@@ -50,7 +50,7 @@ TEST(client_filter, without_a_list_only_loopback_is_allowed) {
 }
 
 TEST(client_filter, cidr_ranges_match_by_prefix) {
-    const std::vector<config::address_range> list{range("10.1.0.0", 16), range("192.168.1.7", 32),
+    const std::vector<address_range> list{range("10.1.0.0", 16), range("192.168.1.7", 32),
                                                   range("fd00::", 8, true)};
     EXPECT_TRUE(allowed(v4("10.1.255.3"), list));
     EXPECT_FALSE(allowed(v4("10.2.0.1"), list));
@@ -63,7 +63,7 @@ TEST(client_filter, cidr_ranges_match_by_prefix) {
 }
 
 TEST(client_filter, odd_prefix_lengths_mask_partial_bytes) {
-    const std::vector<config::address_range> list{range("172.16.0.0", 12)};
+    const std::vector<address_range> list{range("172.16.0.0", 12)};
     EXPECT_TRUE(allowed(v4("172.31.255.255"), list));
     EXPECT_FALSE(allowed(v4("172.32.0.0"), list));
 }

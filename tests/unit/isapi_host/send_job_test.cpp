@@ -1,6 +1,7 @@
 #include "isapi/send_job.hpp"  // first: proves the header is self-contained
 
 #include <gtest/gtest.h>
+#include <isapi/httpext.h>
 
 #include <fcntl.h>
 #include <unistd.h>
