@@ -9,37 +9,23 @@
 namespace isapi_fcgi::fcgi {
 namespace {
 
-template <typename Word>
-Word load(const char* p) noexcept {
-    Word word;
-    std::memcpy(&word, p, sizeof word);  // a fixed size: compiled to one load
-    return word;
-}
+using detail::hash_name;
+using detail::load_word;
 
-/// A multiplicative hash over 8-byte words: CGI names are short upper-case ASCII, and a byte-wise
-/// hash would cost more than the rest of the lookup. Every byte counts (a name that differed only
-/// in the middle must not collide), but the tail is read with one overlapping load rather than
-/// byte by byte: the last word of a name of 8 bytes or more is its last 8 bytes, a shorter name
-/// is read as two overlapping halves or, under 4 bytes, as its first, middle and last byte. Not
-/// keyed: the index is per request and bounded by max_params_bytes, and linear probing over at
-/// most half-full slots degrades to a scan of that one request's params, never worse.
-std::uint64_t hash_name(std::string_view name) noexcept {
-    constexpr std::uint64_t multiplier = 0x9e3779b97f4a7c15ULL;
-    const auto mix = [](std::uint64_t h, std::uint64_t word) {
-        h = (h ^ word) * multiplier;
-        return h ^ (h >> 29);
-    };
-    const char* p = name.data();
-    std::size_t n = name.size();
-    std::uint64_t h = n * multiplier;
+/// memcmp(a, b, n) == 0 for a short name, with the hash's overlapping loads: a probe compares at
+/// most one name, and a call to memcmp would cost more than the rest of the lookup.
+[[gnu::always_inline]] inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
     if (n >= 8) {
-        for (; n > 8; n -= 8, p += 8) h = mix(h, load<std::uint64_t>(p));
-        return mix(h, load<std::uint64_t>(p + n - 8));
+        for (; n > 8; n -= 8, a += 8, b += 8)
+            if (load_word<std::uint64_t>(a) != load_word<std::uint64_t>(b)) return false;
+        return load_word<std::uint64_t>(a + n - 8) == load_word<std::uint64_t>(b + n - 8);
     }
-    if (n >= 4) return mix(h, load<std::uint32_t>(p) | std::uint64_t{load<std::uint32_t>(p + n - 4)} << 32);
-    if (n == 0) return h;
-    const auto byte = [p](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(p[i])}; };
-    return mix(h, byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16);
+    if (n >= 4)
+        return load_word<std::uint32_t>(a) == load_word<std::uint32_t>(b) &&
+               load_word<std::uint32_t>(a + n - 4) == load_word<std::uint32_t>(b + n - 4);
+    for (std::size_t i = 0; i < n; ++i)
+        if (a[i] != b[i]) return false;
+    return true;
 }
 
 constexpr std::uint64_t tag_of(std::uint64_t hash) noexcept { return hash & 0xffffffff00000000ULL; }
@@ -92,6 +78,20 @@ std::error_code param_set::parse(std::string_view raw, param_set& out) {
     return {};
 }
 
+[[gnu::always_inline]] inline std::size_t param_set::slot_of(std::string_view name, std::uint64_t hash) const noexcept {
+    const std::size_t mask = slot_count_ - 1;
+    const std::uint64_t tag = tag_of(hash);
+    const slot* const table = slots();
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+        const slot held = table[i];
+        if (held == empty_slot) return i;
+        if (tag_of(held) != tag) continue;
+        const entry& e = entries()[static_cast<std::uint32_t>(held) - 1];
+        if (e.name_length == name.size() && same_bytes(chars() + e.name_offset, name.data(), name.size()))
+            return i;
+    }
+}
+
 param_set::fill_result param_set::fill(std::string_view raw, std::size_t capacity) {
     if (raw.empty()) {
         *this = param_set{};
@@ -125,20 +125,6 @@ param_set::fill_result param_set::fill(std::string_view raw, std::size_t capacit
         else unique = false;
     }
     return unique ? fill_result::unique : fill_result::duplicates;
-}
-
-std::size_t param_set::slot_of(std::string_view name, std::uint64_t hash) const noexcept {
-    const std::size_t mask = slot_count_ - 1;
-    const std::uint64_t tag = tag_of(hash);
-    const slot* const table = slots();
-    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-        const slot held = table[i];
-        if (held == empty_slot) return i;
-        if (tag_of(held) != tag) continue;
-        const entry& e = entries()[static_cast<std::uint32_t>(held) - 1];
-        if (e.name_length == name.size() && std::memcmp(chars() + e.name_offset, name.data(), name.size()) == 0)
-            return i;
-    }
 }
 
 // The rare path: some name arrived more than once. The index points at each name's first
@@ -175,9 +161,9 @@ std::string param_set::merged_stream() const {
     return out;
 }
 
-std::optional<std::string_view> param_set::find(std::string_view name) const noexcept {
+std::optional<std::string_view> param_set::find_hashed(std::string_view name, std::uint64_t hash) const noexcept {
     if (slot_count_ == 0) return std::nullopt;
-    const slot held = slots()[slot_of(name, hash_name(name))];
+    const slot held = slots()[slot_of(name, hash)];
     if (held == empty_slot) return std::nullopt;
     return view(entries()[static_cast<std::uint32_t>(held) - 1]).value;
 }
