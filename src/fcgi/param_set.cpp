@@ -11,24 +11,9 @@ namespace {
 
 using detail::hash_name;
 using detail::load_word;
+using detail::same_bytes;
 
-/// memcmp(a, b, n) == 0 for a short name, with the hash's overlapping loads: a probe compares at
-/// most one name, and a call to memcmp would cost more than the rest of the lookup.
-[[gnu::always_inline]] inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
-    if (n >= 8) {
-        for (; n > 8; n -= 8, a += 8, b += 8)
-            if (load_word<std::uint64_t>(a) != load_word<std::uint64_t>(b)) return false;
-        return load_word<std::uint64_t>(a + n - 8) == load_word<std::uint64_t>(b + n - 8);
-    }
-    if (n >= 4)
-        return load_word<std::uint32_t>(a) == load_word<std::uint32_t>(b) &&
-               load_word<std::uint32_t>(a + n - 4) == load_word<std::uint32_t>(b + n - 4);
-    for (std::size_t i = 0; i < n; ++i)
-        if (a[i] != b[i]) return false;
-    return true;
-}
-
-constexpr std::uint64_t tag_of(std::uint64_t hash) noexcept { return hash & 0xffffffff00000000ULL; }
+using detail::tag_of;
 
 std::uint32_t slot_count_for(std::size_t entries) noexcept {
     if (entries == 0) return 0;
@@ -107,23 +92,34 @@ param_set::fill_result param_set::fill(std::string_view raw, std::size_t capacit
     std::memcpy(copy, raw.data(), raw.size());
     chars_offset_ = static_cast<std::uint32_t>(capacity);
     const std::size_t mask = slot_count_ - 1;
+    // Locals, not members: the entries are written as 32-bit words, which could alias size_, so
+    // the compiler would reload and store the members on every pair.
+    slot* const table = slots();
+    entry* const out = entries();
+    std::uint32_t count = 0;
     bool unique = true;
     std::string_view in(copy, raw.size());
     while (!in.empty()) {
         std::string_view name;
         std::string_view value;
-        if (!detail::read_pair(in, name, value)) return fill_result::malformed;
-        if (size_ == capacity) return fill_result::too_many;
-        const auto offset = static_cast<std::uint32_t>(name.data() - copy);
-        entries()[size_++] = {offset, static_cast<std::uint32_t>(name.size()),
-                              static_cast<std::uint32_t>(value.data() - copy), static_cast<std::uint32_t>(value.size())};
+        if (!detail::read_pair(in, name, value)) {
+            size_ = count;
+            return fill_result::malformed;
+        }
+        if (count == capacity) {
+            size_ = count;
+            return fill_result::too_many;
+        }
+        out[count++] = {static_cast<std::uint32_t>(name.data() - copy), static_cast<std::uint32_t>(name.size()),
+                        static_cast<std::uint32_t>(value.data() - copy), static_cast<std::uint32_t>(value.size())};
         // The probe of slot_of, inlined: nearly every name lands in an empty slot at once.
         const std::uint64_t hash = hash_name(name);
         std::size_t i = hash & mask;
-        if (slots()[i] != empty_slot) i = slot_of(name, hash);
-        if (slots()[i] == empty_slot) slots()[i] = tag_of(hash) | size_;
+        if (table[i] != empty_slot) i = slot_of(name, hash);
+        if (table[i] == empty_slot) table[i] = tag_of(hash) | count;
         else unique = false;
     }
+    size_ = count;
     return unique ? fill_result::unique : fill_result::duplicates;
 }
 
@@ -161,8 +157,7 @@ std::string param_set::merged_stream() const {
     return out;
 }
 
-std::optional<std::string_view> param_set::find_hashed(std::string_view name, std::uint64_t hash) const noexcept {
-    if (slot_count_ == 0) return std::nullopt;
+std::optional<std::string_view> param_set::find_probing(std::string_view name, std::uint64_t hash) const noexcept {
     const slot held = slots()[slot_of(name, hash)];
     if (held == empty_slot) return std::nullopt;
     return view(entries()[static_cast<std::uint32_t>(held) - 1]).value;

@@ -61,6 +61,25 @@ constexpr std::uint64_t hash_name(std::string_view name) noexcept {
     return mix(h, byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16);
 }
 
+/// memcmp(a, b, n) == 0 for a short name, with the hash's overlapping loads: a probe compares at
+/// most one name, and a call to memcmp would cost more than the rest of the lookup.
+[[gnu::always_inline]] inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+    if (n >= 8) {
+        for (; n > 8; n -= 8, a += 8, b += 8)
+            if (load_word<std::uint64_t>(a) != load_word<std::uint64_t>(b)) return false;
+        return load_word<std::uint64_t>(a + n - 8) == load_word<std::uint64_t>(b + n - 8);
+    }
+    if (n >= 4)
+        return load_word<std::uint32_t>(a) == load_word<std::uint32_t>(b) &&
+               load_word<std::uint32_t>(a + n - 4) == load_word<std::uint32_t>(b + n - 4);
+    for (std::size_t i = 0; i < n; ++i)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
+
+constexpr std::uint64_t tag_of(std::uint64_t hash) noexcept { return hash & 0xffffffff00000000ULL; }
+
 }  // namespace detail
 
 /// A param name known at compile time, with its hash: a literal passed to param_set::find or get
@@ -171,8 +190,22 @@ private:
         return {std::string_view(chars() + e.name_offset, e.name_length),
                 std::string_view(chars() + e.value_offset, e.value_length)};
     }
-    /// `hash` is hash_name(name).
-    std::optional<std::string_view> find_hashed(std::string_view name, std::uint64_t hash) const noexcept;
+    /// `hash` is hash_name(name). Inline up to the first slot, where nearly every lookup ends: for
+    /// a literal name the compare then runs over a known length.
+    [[gnu::always_inline]] std::optional<std::string_view> find_hashed(std::string_view name,
+                                                                       std::uint64_t hash) const noexcept {
+        if (slot_count_ == 0) return std::nullopt;
+        const slot held = slots()[hash & (slot_count_ - 1)];
+        if (held == empty_slot) return std::nullopt;
+        if (detail::tag_of(held) == detail::tag_of(hash)) {
+            const entry& e = entries()[static_cast<std::uint32_t>(held) - 1];
+            if (e.name_length == name.size() && detail::same_bytes(chars() + e.name_offset, name.data(), name.size()))
+                return std::string_view(chars() + e.value_offset, e.value_length);
+        }
+        return find_probing(name, hash);
+    }
+    /// find_hashed past the first slot.
+    std::optional<std::string_view> find_probing(std::string_view name, std::uint64_t hash) const noexcept;
     /// The slot holding `name`, or the empty slot where it would go; `hash` is hash_name(name).
     std::size_t slot_of(std::string_view name, std::uint64_t hash) const noexcept;
     enum class fill_result { unique, duplicates, malformed, too_many };
