@@ -9,40 +9,11 @@
 namespace isapi_fcgi::fcgi {
 namespace {
 
-template <typename Word>
-Word load(const char* p) noexcept {
-    Word word;
-    std::memcpy(&word, p, sizeof word);  // a fixed size: compiled to one load
-    return word;
-}
+using detail::hash_name;
+using detail::load_word;
+using detail::same_bytes;
 
-/// A multiplicative hash over 8-byte words: CGI names are short upper-case ASCII, and a byte-wise
-/// hash would cost more than the rest of the lookup. Every byte counts (a name that differed only
-/// in the middle must not collide), but the tail is read with one overlapping load rather than
-/// byte by byte: the last word of a name of 8 bytes or more is its last 8 bytes, a shorter name
-/// is read as two overlapping halves or, under 4 bytes, as its first, middle and last byte. Not
-/// keyed: the index is per request and bounded by max_params_bytes, and linear probing over at
-/// most half-full slots degrades to a scan of that one request's params, never worse.
-std::uint64_t hash_name(std::string_view name) noexcept {
-    constexpr std::uint64_t multiplier = 0x9e3779b97f4a7c15ULL;
-    const auto mix = [](std::uint64_t h, std::uint64_t word) {
-        h = (h ^ word) * multiplier;
-        return h ^ (h >> 29);
-    };
-    const char* p = name.data();
-    std::size_t n = name.size();
-    std::uint64_t h = n * multiplier;
-    if (n >= 8) {
-        for (; n > 8; n -= 8, p += 8) h = mix(h, load<std::uint64_t>(p));
-        return mix(h, load<std::uint64_t>(p + n - 8));
-    }
-    if (n >= 4) return mix(h, load<std::uint32_t>(p) | std::uint64_t{load<std::uint32_t>(p + n - 4)} << 32);
-    if (n == 0) return h;
-    const auto byte = [p](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(p[i])}; };
-    return mix(h, byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16);
-}
-
-constexpr std::uint64_t tag_of(std::uint64_t hash) noexcept { return hash & 0xffffffff00000000ULL; }
+using detail::tag_of;
 
 std::uint32_t slot_count_for(std::size_t entries) noexcept {
     if (entries == 0) return 0;
@@ -92,6 +63,20 @@ std::error_code param_set::parse(std::string_view raw, param_set& out) {
     return {};
 }
 
+[[gnu::always_inline]] inline std::size_t param_set::slot_of(std::string_view name, std::uint64_t hash) const noexcept {
+    const std::size_t mask = slot_count_ - 1;
+    const std::uint64_t tag = tag_of(hash);
+    const slot* const table = slots();
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+        const slot held = table[i];
+        if (held == empty_slot) return i;
+        if (tag_of(held) != tag) continue;
+        const entry& e = entries()[static_cast<std::uint32_t>(held) - 1];
+        if (e.name_length == name.size() && same_bytes(chars() + e.name_offset, name.data(), name.size()))
+            return i;
+    }
+}
+
 param_set::fill_result param_set::fill(std::string_view raw, std::size_t capacity) {
     if (raw.empty()) {
         *this = param_set{};
@@ -107,38 +92,35 @@ param_set::fill_result param_set::fill(std::string_view raw, std::size_t capacit
     std::memcpy(copy, raw.data(), raw.size());
     chars_offset_ = static_cast<std::uint32_t>(capacity);
     const std::size_t mask = slot_count_ - 1;
+    // Locals, not members: the entries are written as 32-bit words, which could alias size_, so
+    // the compiler would reload and store the members on every pair.
+    slot* const table = slots();
+    entry* const out = entries();
+    std::uint32_t count = 0;
     bool unique = true;
     std::string_view in(copy, raw.size());
     while (!in.empty()) {
         std::string_view name;
         std::string_view value;
-        if (!detail::read_pair(in, name, value)) return fill_result::malformed;
-        if (size_ == capacity) return fill_result::too_many;
-        const auto offset = static_cast<std::uint32_t>(name.data() - copy);
-        entries()[size_++] = {offset, static_cast<std::uint32_t>(name.size()),
-                              static_cast<std::uint32_t>(value.data() - copy), static_cast<std::uint32_t>(value.size())};
+        if (!detail::read_pair(in, name, value)) {
+            size_ = count;
+            return fill_result::malformed;
+        }
+        if (count == capacity) {
+            size_ = count;
+            return fill_result::too_many;
+        }
+        out[count++] = {static_cast<std::uint32_t>(name.data() - copy), static_cast<std::uint32_t>(name.size()),
+                        static_cast<std::uint32_t>(value.data() - copy), static_cast<std::uint32_t>(value.size())};
         // The probe of slot_of, inlined: nearly every name lands in an empty slot at once.
         const std::uint64_t hash = hash_name(name);
         std::size_t i = hash & mask;
-        if (slots()[i] != empty_slot) i = slot_of(name, hash);
-        if (slots()[i] == empty_slot) slots()[i] = tag_of(hash) | size_;
+        if (table[i] != empty_slot) i = slot_of(name, hash);
+        if (table[i] == empty_slot) table[i] = tag_of(hash) | count;
         else unique = false;
     }
+    size_ = count;
     return unique ? fill_result::unique : fill_result::duplicates;
-}
-
-std::size_t param_set::slot_of(std::string_view name, std::uint64_t hash) const noexcept {
-    const std::size_t mask = slot_count_ - 1;
-    const std::uint64_t tag = tag_of(hash);
-    const slot* const table = slots();
-    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-        const slot held = table[i];
-        if (held == empty_slot) return i;
-        if (tag_of(held) != tag) continue;
-        const entry& e = entries()[static_cast<std::uint32_t>(held) - 1];
-        if (e.name_length == name.size() && std::memcmp(chars() + e.name_offset, name.data(), name.size()) == 0)
-            return i;
-    }
 }
 
 // The rare path: some name arrived more than once. The index points at each name's first
@@ -175,9 +157,8 @@ std::string param_set::merged_stream() const {
     return out;
 }
 
-std::optional<std::string_view> param_set::find(std::string_view name) const noexcept {
-    if (slot_count_ == 0) return std::nullopt;
-    const slot held = slots()[slot_of(name, hash_name(name))];
+std::optional<std::string_view> param_set::find_probing(std::string_view name, std::uint64_t hash) const noexcept {
+    const slot held = slots()[slot_of(name, hash)];
     if (held == empty_slot) return std::nullopt;
     return view(entries()[static_cast<std::uint32_t>(held) - 1]).value;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // ASCII-only character helpers. HTTP names, methods and the bytes IIS compares case-insensitively
 // are ASCII; <cctype> would consult the C locale and is undefined for negative chars.
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -42,10 +43,15 @@ constexpr std::string_view trim(std::string_view s) noexcept {
 }
 
 /// RFC 9110 tchar: the characters allowed in a header field name.
-constexpr bool is_token_char(char c) noexcept {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c)) return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
+/// A table: every header name of every response is checked character by character.
+inline constexpr std::array<bool, 256> token_chars = [] {
+    std::array<bool, 256> table{};
+    for (int c = 0; c < 256; ++c)
+        table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    for (const char c : std::string_view("!#$%&'*+-.^_`|~")) table[static_cast<unsigned char>(c)] = true;
+    return table;
+}();
+constexpr bool is_token_char(char c) noexcept { return token_chars[static_cast<unsigned char>(c)]; }
 
 constexpr bool is_token(std::string_view s) noexcept {
     if (s.empty()) return false;

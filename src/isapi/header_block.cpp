@@ -1,6 +1,9 @@
 #include "isapi/header_block.hpp"
 
+#include <algorithm>
 #include <array>
+#include <string>
+#include <utility>
 
 #include "isapi/ascii.hpp"
 #include "isapi/response_errc.hpp"
@@ -64,8 +67,16 @@ std::error_code parse_header_block(std::string_view text, bool allow_status_line
         if (ascii::is_space(line.front())) {  // obsolete line folding
             if (out.fields.empty()) return response_errc::malformed_header;
             const std::string_view more = ascii::trim(line);
-            std::string& value = out.fields.back().value;
-            if (!more.empty()) (value.empty() ? value : value += ' ') += more;
+            if (more.empty()) continue;
+            std::string_view& value = out.fields.back().value;
+            if (value.empty()) {
+                value = more;
+                continue;
+            }
+            std::string joined;
+            joined.reserve(value.size() + 1 + more.size());
+            ((joined += value) += ' ') += more;
+            value = out.joined_values.emplace_front(std::move(joined));
             continue;
         }
         const std::size_t colon = line.find(':');
@@ -91,15 +102,15 @@ std::error_code parse_header_block(std::string_view text, bool allow_status_line
         }
         if (is_hop_by_hop(name)) continue;
         has_content_length = has_content_length || ascii::iequals(name, "Content-Length");
-        out.fields.push_back({std::string(name), std::string(value)});
+        out.fields.push_back({name, value});
     }
     out.consumed = pos;
     if (out.chunked && has_content_length) {
         // RFC 9112 §6.3: with chunked framing the length is meaningless; the de-chunked body
         // goes out unframed and the front end frames it.
-        std::erase_if(out.fields, [](const header_field& f) {
-            return ascii::iequals(f.name, "Content-Length");
-        });
+        out.fields.erase(std::remove_if(out.fields.begin(), out.fields.end(),
+                                        [](const header_field& f) { return ascii::iequals(f.name, "Content-Length"); }),
+                         out.fields.end());
     }
     return {};
 }

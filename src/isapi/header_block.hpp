@@ -4,6 +4,7 @@
 // field inside the block) and strictly where the output would be unsafe (a bare CR, a line
 // without ':', a field name nginx would reject).
 #include <cstddef>
+#include <forward_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,14 +15,26 @@
 
 namespace isapi_fcgi::isapi {
 
+/// Views into the parsed text (or into parsed_header_block::joined_values for a folded value),
+/// so an ordinary block is parsed and emitted without copying a field.
 struct header_field {
-    std::string name;
-    std::string value;
+    std::string_view name;
+    std::string_view value;
 };
 
 struct parsed_header_block {
+    parsed_header_block() = default;
+    // Moves keep the folded values' addresses (list nodes); a copy would leave views into the
+    // original, so there is none.
+    parsed_header_block(parsed_header_block&&) = default;
+    parsed_header_block& operator=(parsed_header_block&&) = default;
+    parsed_header_block(const parsed_header_block&) = delete;
+    parsed_header_block& operator=(const parsed_header_block&) = delete;
+
     std::optional<http_status> status;  // from a leading status line or a Status: field
-    std::vector<header_field> fields;   // to forward, in order: no Status, no hop-by-hop field
+    /// To forward, in order: no Status, no hop-by-hop field. Valid while the parsed text lives.
+    std::vector<header_field> fields;
+    std::forward_list<std::string> joined_values;  // folded values, which the text holds in pieces
     bool chunked = false;               // Transfer-Encoding named chunked: de-chunk the body
     bool complete = false;              // a blank line ended the block
     std::size_t consumed = 0;           // bytes up to and including the blank line, else all

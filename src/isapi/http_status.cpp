@@ -1,15 +1,26 @@
 #include "isapi/http_status.hpp"
 
+#include <charconv>
 #include <cstring>
+#include <limits>
 
 #include "isapi/ascii.hpp"
 
 namespace isapi_fcgi::isapi {
 
 std::string http_status::text() const {
-    std::string out = std::to_string(code);
-    if (!reason.empty()) out += ' ' + reason;
+    std::string out;
+    append_text(out);
     return out;
+}
+
+void http_status::append_text(std::string& out) const {
+    char digits[std::numeric_limits<unsigned>::digits10 + 1];
+    const auto end = std::to_chars(digits, digits + sizeof digits, code).ptr;
+    out.append(digits, end);
+    if (reason.empty()) return;
+    out += ' ';
+    out += reason;
 }
 
 std::string_view reason_phrase(unsigned code) noexcept {

@@ -14,6 +14,8 @@ struct http_status {
 
     /// "404 Not Found" (or "299" without a phrase): the value of a CGI Status header.
     std::string text() const;
+    /// Appends text() to `out` without building it apart (the Status header of every response).
+    void append_text(std::string& out) const;
 };
 
 /// The standard reason phrase, or "" for a code that has none.

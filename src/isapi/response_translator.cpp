@@ -93,7 +93,7 @@ std::error_code response_translator::emit_headers(const parsed_header_block& blo
     // Status goes last: HAProxy 2.6 turns a response whose Location comes after its Status
     // into a 302, whatever the Status said; nginx and Apache read it anywhere.
     h += "Status: ";
-    h += status.text();
+    status.append_text(h);
     h += "\r\n\r\n";
     if (h.size() + fcgi_record_header_bytes + front_end_reserve_bytes > options_.max_header_bytes)
         return response_errc::header_too_large;
@@ -171,7 +171,7 @@ std::error_code response_translator::send_redirect(std::string_view location, re
 
     parsed_header_block block;
     block.status = http_status{302, "Object Moved"};  // IIS's wording
-    block.fields.push_back({"Location", std::string(location)});
+    block.fields.push_back({"Location", location});
     block.fields.push_back({"Content-Type", "text/html"});
     if (auto ec = emit_headers(block, 200, out)) return ec;
     const std::size_t before = out.body_copy.size();

@@ -218,5 +218,36 @@ TEST(param_set, a_default_set_finds_nothing) {
     EXPECT_EQ(p.get("A", "f"), "f");
 }
 
+TEST(param_set, a_literal_name_is_hashed_at_compile_time_as_a_run_time_name) {
+    // A literal takes the precomputed-hash path, a string the run-time one: both must land on the
+    // same slot for every length class of the hash (under 4, under 8, 8, over 8, over 16 bytes).
+    static_assert(param_name("REQUEST_METHOD").hash() == detail::hash_name("REQUEST_METHOD"));
+    static_assert(param_name("A").name() == "A");
+    const pairs input = {{"", "empty"}, {"A", "1"}, {"ABC", "3"}, {"ABCDE", "5"}, {"ABCDEFGH", "8"},
+                         {"REQUEST_METHOD", "GET"}, {"HTTP_ACCEPT_LANGUAGE", "en"}};
+    const auto p = parsed(input);
+    EXPECT_EQ(p.find(""), "empty");
+    EXPECT_EQ(p.find("A"), "1");
+    EXPECT_EQ(p.find("ABC"), "3");
+    EXPECT_EQ(p.find("ABCDE"), "5");
+    EXPECT_EQ(p.find("ABCDEFGH"), "8");
+    EXPECT_EQ(p.find("REQUEST_METHOD"), "GET");
+    EXPECT_EQ(p.get("HTTP_ACCEPT_LANGUAGE"), "en");
+    EXPECT_EQ(p.find("ABCD"), std::nullopt);
+    EXPECT_EQ(p.get("request_method", "none"), "none");  // case-sensitive, as before
+    for (const auto& [name, value] : input) {
+        EXPECT_EQ(p.find(name), value) << name;
+        EXPECT_EQ(p.find(std::string_view(name)), value) << name;
+        EXPECT_EQ(p.get(name.c_str()), value) << name;
+    }
+}
+
+TEST(param_set, a_literal_finds_a_merged_duplicate) {
+    const auto p = parsed({{"HTTP_COOKIE", "a=1"}, {"HTTP_X", "x"}, {"HTTP_COOKIE", "b=2"}});
+    EXPECT_EQ(p.find("HTTP_COOKIE"), "a=1; b=2");
+    EXPECT_EQ(p.find(std::string("HTTP_COOKIE")), "a=1; b=2");
+    EXPECT_EQ(p.get("HTTP_X"), "x");
+}
+
 }  // namespace
 }  // namespace isapi_fcgi::fcgi

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 #include "isapi/response_errc.hpp"
 
@@ -25,7 +26,7 @@ std::error_code parse_error(std::string_view text, bool allow_status_line = fals
 
 std::string fields(const parsed_header_block& block) {
     std::string out;
-    for (const auto& f : block.fields) out += f.name + "=" + f.value + ";";
+    for (const auto& f : block.fields) ((((out += f.name) += "=") += f.value) += ";");
     return out;
 }
 
@@ -59,9 +60,21 @@ TEST(HeaderBlock, AMissingBlankLineEndsAtTheEnd) {
 }
 
 TEST(HeaderBlock, StopsAtTheFirstNul) {
-    const auto block = parse_ok("X-A: 1\r\n\0X-B: 2\r\n\r\n"s);
+    const std::string text = "X-A: 1\r\n\0X-B: 2\r\n\r\n"s;  // the fields are views into it
+    const auto block = parse_ok(text);
     EXPECT_EQ(fields(block), "X-A=1;");
     EXPECT_FALSE(block.complete);
+}
+
+TEST(HeaderBlock, FieldsViewTheTextAndFoldedValuesOutliveAMove) {
+    const std::string text = "X-A: 1\r\n 2\r\nX-B: b\r\n\r\n";
+    parsed_header_block parsed;
+    ASSERT_FALSE(parse_header_block(text, false, parsed));
+    const parsed_header_block block = std::move(parsed);
+    ASSERT_EQ(block.fields.size(), 2u);
+    EXPECT_EQ(block.fields[0].value, "1 2");  // joined, so held by the block
+    EXPECT_EQ(block.fields[1].name.data(), text.data() + text.find("X-B"));  // not copied
+    EXPECT_EQ(fields(block), "X-A=1 2;X-B=b;");
 }
 
 TEST(HeaderBlock, EmptyBlock) {
