@@ -647,7 +647,7 @@ void store_access_log(const field& value, settings& s) {
 void store_access_format(const field& value, settings& s) {
     std::string format = value.text("combined, text, json or a format with $variables");
     try {
-        s.access_template = parse_access_log_template(format);
+        s.access_template = logging::parse_access_log_template(format);
     } catch (const std::invalid_argument& e) {
         value.fail(std::string(e.what()) + " (use combined, text, json or a format with $variables; docs/config.md lists them)");
     }

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "config/access_log_template.hpp"
+#include "logging/access_log_template.hpp"
 
 namespace isapi_fcgi::config {
 
@@ -198,7 +198,8 @@ struct settings {
     log_settings log;
     std::string access_log;  ///< `log.access_log`: one line per request; "" = off, "stderr", or a path
     std::string access_format = "combined";  ///< `log.access_format`: combined, text, json or a $template
-    access_log_template access_template = parse_access_log_template(combined_access_format);
+    logging::access_log_template access_template =
+        logging::parse_access_log_template(logging::combined_access_format);
     std::vector<pool_settings> pools;  ///< at least one
     bool allow_root = false;  ///< let workers run extensions as root
     std::chrono::milliseconds shutdown_timeout{std::chrono::seconds(30)};  ///< graceful stop/drain bound

@@ -7,8 +7,6 @@
 namespace isapi_fcgi::logging {
 namespace {
 
-using config::access_variable;
-
 constexpr std::size_t max_field = 2048;
 
 // Printable ASCII as is, the rest as \xNN, cut at max_field: a client cannot forge a line.
@@ -120,7 +118,7 @@ void append_variable(std::string& out, access_variable v, const access_record& r
 
 }  // namespace
 
-std::string format_access_line(const config::access_log_template& format, const access_record& r) {
+std::string format_access_line(const access_log_template& format, const access_record& r) {
     std::string out;
     out.reserve(256);
     if (!format.json) {
@@ -132,7 +130,7 @@ std::string format_access_line(const config::access_log_template& format, const 
     }
     out += '{';
     bool first = true;
-    for (const auto& [variable, name] : config::access_variable_names()) {
+    for (const auto& [variable, name] : access_variable_names()) {
         if (!first) out += ',';
         first = false;
         out += '"';

@@ -1,17 +1,14 @@
 #pragma once
 // One access log line from a finished request's facts and the configured template
-// (config/access_log_template.hpp). Pure: no I/O, no clock; the caller passes the time.
+// (logging/access_log_template.hpp). Pure: no I/O, no clock; the caller passes the time.
 #include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-#include "config/access_log_template.hpp"
+#include "logging/access_log_template.hpp"
 
 namespace isapi_fcgi::logging {
-
-/// The parsed line format (the configuration checks it at load, with the file's line).
-using access_log_template = config::access_log_template;
 
 /// The status recorded for a request whose client went away before the response ended, as
 /// nginx's 499 ("client closed request").
@@ -32,6 +29,6 @@ struct access_record {
 
 /// The line without its newline. Text values are printable ASCII (others as \xNN; in JSON,
 /// quotes and backslashes escaped too), empty ones "-" in the text forms, as nginx does.
-std::string format_access_line(const config::access_log_template& format, const access_record& r);
+std::string format_access_line(const access_log_template& format, const access_record& r);
 
 }  // namespace isapi_fcgi::logging

@@ -21,7 +21,7 @@ namespace {
 
 constexpr std::string_view logger_name = "isapi-fcgi";
 
-// The config loader checks the level too; this guards settings built in code, because spdlog
+// The config loader checks the level too; this guards options built in code, because spdlog
 // maps an unknown name to "off" and the process would go silent.
 constexpr std::array<std::string_view, 7> level_names{"trace", "debug",    "info", "warn",
                                                       "error", "critical", "off"};
@@ -72,30 +72,21 @@ std::shared_ptr<spdlog::sinks::sink> target_sink(const std::string& target) {
     return std::make_shared<file_sink>(log_files::get(target));
 }
 
-std::vector<std::string> log_file_paths(const config::settings& settings) {
-    std::vector<std::string> paths;
-    for (const auto* target : {&settings.log.file, &settings.access_log})
-        if (!target->empty() && *target != "stderr" &&
-            std::find(paths.begin(), paths.end(), *target) == paths.end())
-            paths.push_back(*target);
-    return paths;
-}
-
-void setup(const config::log_settings& settings) {
-    if (std::find(level_names.begin(), level_names.end(), settings.level) == level_names.end()) {
-        throw std::runtime_error("unknown log level '" + settings.level + "'");
+void setup(const log_options& options) {
+    if (std::find(level_names.begin(), level_names.end(), options.level) == level_names.end()) {
+        throw std::runtime_error("unknown log level '" + options.level + "'");
     }
-    if (settings.format != "text" && settings.format != "json") {
-        throw std::runtime_error("unknown log format '" + settings.format + "'");
+    if (options.format != "text" && options.format != "json") {
+        throw std::runtime_error("unknown log format '" + options.format + "'");
     }
-    log_files::set_mode(settings.mode);
+    log_files::set_mode(options.mode);
     current_state fresh;
-    auto logger = std::make_shared<spdlog::logger>(std::string(logger_name), target_sink(settings.file));
+    auto logger = std::make_shared<spdlog::logger>(std::string(logger_name), target_sink(options.file));
     auto formatter = std::make_unique<spdlog::pattern_formatter>();
     formatter->add_flag<json_message_flag>('*');
-    formatter->set_pattern(std::string(settings.format == "json" ? json_line_pattern : line_pattern));
+    formatter->set_pattern(std::string(options.format == "json" ? json_line_pattern : line_pattern));
     logger->set_formatter(std::move(formatter));
-    logger->set_level(spdlog::level::from_str(settings.level));
+    logger->set_level(spdlog::level::from_str(options.level));
     logger->set_error_handler([throttle = fresh.throttle](const std::string& message) {
         report_sink_error(*throttle, message);
     });

@@ -15,8 +15,8 @@
 #include <spdlog/logger.h>
 #include <spdlog/sinks/sink.h>
 
-#include "config/settings.hpp"
 #include "logging/log_file.hpp"
+#include "logging/log_options.hpp"
 
 namespace isapi_fcgi::logging {
 
@@ -26,10 +26,10 @@ inline constexpr std::string_view line_pattern = "%Y-%m-%dT%H:%M:%S.%e%z [%l] [%
 inline constexpr std::string_view json_line_pattern =
     R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","pid":%P,"msg":"%*"})";
 
-/// Replaces spdlog's default logger (named "isapi-fcgi") with one for `settings`. Start-up
+/// Replaces spdlog's default logger (named "isapi-fcgi") with one for `options`. Start-up
 /// only: throws std::runtime_error when the level or format is unknown or the file cannot be
 /// opened. Not thread-safe with logging from other threads; call it before they start.
-void setup(const config::log_settings& settings);
+void setup(const log_options& options);
 
 /// The descriptor "stderr" means for our own log lines and the access log (default 2). A worker
 /// whose fd 2 captures extension output sets the console it inherited. Call before setup().
@@ -40,10 +40,6 @@ std::shared_ptr<spdlog::sinks::sink> console_sink();
 /// A sink for a log target: "stderr" (the console) or an absolute path (the process's reopenable
 /// file for it). Throws std::system_error when the file cannot be opened.
 std::shared_ptr<spdlog::sinks::sink> target_sink(const std::string& target);
-
-/// Every file the configuration makes the process write (main log, access log), for the master
-/// to open and hand to its workers.
-std::vector<std::string> log_file_paths(const config::settings& settings);
 
 /// Reopens every log file by name (after logrotate renamed it). Never throws: a file that
 /// cannot be reopened stays in use and the error is logged to it and to stderr. Call from an

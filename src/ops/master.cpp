@@ -20,6 +20,7 @@
 #include "config/loader.hpp"
 #include "engine/asio.hpp"
 #include "logging/logging.hpp"
+#include "ops/log_options.hpp"
 #include "ops/listen_sockets.hpp"
 #include "ops/master_state.hpp"
 #include "ops/pool_supervisor.hpp"
@@ -243,7 +244,7 @@ private:
             reload_state_path_ = fresh.state_file;
             if (fresh.log.level != settings_.log.level || fresh.log.file != settings_.log.file ||
                 fresh.log.format != settings_.log.format || fresh.log.mode != settings_.log.mode)
-                logging::setup(fresh.log);
+                logging::setup(logging_options(fresh.log));
             open_log_files(fresh);
             for (const auto& pool : fresh.pools)
                 if (!pool.isapi.extensions.empty() && pool.process.user.empty()) refuse_root(fresh.allow_root, pool.name);
@@ -297,7 +298,7 @@ private:
 
     // Every file the processes write, opened here for the workers to be handed (log_handover).
     static void open_log_files(const config::settings& s) {
-        const auto paths = logging::log_file_paths(s);
+        const auto paths = log_file_paths(s);
         for (const auto& path : paths) logging::log_files::get(path);
         logging::log_files::retain(paths);
     }

@@ -4,6 +4,7 @@
 
 #include "config/loader.hpp"
 #include "logging/logging.hpp"
+#include "ops/log_options.hpp"
 
 namespace isapi_fcgi::ops {
 
@@ -17,7 +18,7 @@ std::optional<loaded_config> load_and_set_up_logging(const std::string& path) {
     loaded_config loaded;
     try {
         loaded = read_config(path);
-        logging::setup(loaded.settings.log);
+        logging::setup(logging_options(loaded.settings.log));
     } catch (const std::exception& e) {
         std::fprintf(stderr, "isapi-fcgi: %s\n", e.what());
         return std::nullopt;

@@ -20,6 +20,7 @@
 #include "config/loader.hpp"
 #include "ops/registry_environment.hpp"
 #include "logging/logging.hpp"
+#include "ops/log_options.hpp"
 #include "ops/crash_handler.hpp"
 #include "ops/pool_stack.hpp"
 #include "ops/privileges.hpp"
@@ -102,7 +103,7 @@ int worker_main(int argc, char** argv) {
         return worker_fatal_exit;
     }
     try {
-        logging::setup(settings.log);
+        logging::setup(logging_options(settings.log));
     } catch (const std::exception& e) {
         std::fprintf(stderr, "isapi-fcgi worker: %s\n", e.what());
         return worker_fatal_exit;

@@ -38,7 +38,7 @@ access_record sample() {
 }
 
 std::string line(std::string_view format, const access_record& r = sample()) {
-    return format_access_line(config::parse_access_log_template(format), r);
+    return format_access_line(parse_access_log_template(format), r);
 }
 
 TEST(access_log_line, combined_is_nginx_combined) {
@@ -86,14 +86,14 @@ TEST(access_log_line, json_is_one_object_with_every_variable_that_parses) {
     EXPECT_EQ((*parsed)["remote_user"].text(), "");
     EXPECT_EQ((*parsed)["http_user_agent"].text(), "quote\" backslash\\x5c newline\\x0a byte\\xff");
     EXPECT_EQ((*parsed)["log_data"].text(), "app bytes=0");
-    for (const auto& [variable, name] : config::access_variable_names())
+    for (const auto& [variable, name] : access_variable_names())
         EXPECT_NO_THROW((*parsed)[std::string(name)]) << name;
 }
 
 TEST(access_log_line, unknown_variables_and_bad_templates_are_refused) {
-    EXPECT_THROW(config::parse_access_log_template("$status $no_such"), std::invalid_argument);
-    EXPECT_THROW(config::parse_access_log_template("${status"), std::invalid_argument);
-    EXPECT_THROW(config::parse_access_log_template("cost $"), std::invalid_argument);
+    EXPECT_THROW(parse_access_log_template("$status $no_such"), std::invalid_argument);
+    EXPECT_THROW(parse_access_log_template("${status"), std::invalid_argument);
+    EXPECT_THROW(parse_access_log_template("cost $"), std::invalid_argument);
     EXPECT_EQ(line("${status}ok"), "200ok");
 }
 

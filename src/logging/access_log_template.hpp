@@ -1,15 +1,16 @@
 #pragma once
 // The access log's line format, in the spirit of nginx's log_format: literal text and
 // $variables (or ${variable} when a letter follows). `combined` is nginx's combined format,
-// `json` one object a line with every variable. Parsed at load time, so an unknown variable is
-// a configuration error with the file's line.
+// `json` one object a line with every variable. The configuration parses it at load time, so an
+// unknown variable is a configuration error with the file's line; the access log line
+// (logging/access_log_line.hpp) is written from the parsed form.
 #include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace isapi_fcgi::config {
+namespace isapi_fcgi::logging {
 
 enum class access_variable {
     remote_addr,       ///< client address (REMOTE_ADDR)
@@ -69,8 +70,8 @@ struct access_variable_name {
 };
 inline const std::vector<access_variable_name>& access_variable_names();
 
-// Header-only: settings.hpp's default uses it, and targets that only read settings do not
-// link the configuration library.
+// Header-only (isapi_fcgi::access_log_template): the configuration parses it and settings.hpp's
+// default uses it, without linking the logging library (spdlog) into the pure configuration.
 inline const std::vector<access_variable_name>& access_variable_names() {
     using v = access_variable;
     static const std::vector<access_variable_name> names{
@@ -138,5 +139,4 @@ inline access_log_template parse_access_log_template(std::string_view text) {
     return out;
 }
 
-
-}  // namespace isapi_fcgi::config
+}  // namespace isapi_fcgi::logging
