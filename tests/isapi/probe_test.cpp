@@ -299,6 +299,24 @@ std::string script_map_locations()
            "        }\n";
 }
 
+/// The probe as a wildcard map under /w in front of hello's `*.isa` map there, so only EXEC_URL
+/// with IGNORE_CURRENT_INTERCEPTOR reaches hello: the pool's maps, then nginx's locations.
+std::string wildcard_interceptor_maps()
+{
+    return "    script_maps:\n"
+           "      - { extension: hello, path: \"*.isa\", url_prefix: /w }\n"
+           "      - { extension: probe, path: \"*\", url_prefix: /w }\n";
+}
+
+std::string wildcard_interceptor_locations()
+{
+    return script_map_locations() +
+           "        location ^~ /w/ {\n"
+           "            include /etc/nginx/fastcgi_params;\n"
+           "            fastcgi_pass isapi_fcgi;\n"
+           "        }\n";
+}
+
 TEST_F(isapi_probe_nginx_only, script_maps_serve_a_file_extension_and_a_wildcard_with_iis_script_name_and_path_info)
 {
     start(probe_options("    script_maps:\n"
@@ -396,14 +414,7 @@ TEST_F(isapi_probe, exec_url_to_an_unserved_url_answers_404_and_get_exec_url_sta
 // request with IGNORE_CURRENT_INTERCEPTOR reaches the handler the URL would have had without it.
 TEST_F(isapi_probe_nginx_only, exec_url_ignore_current_interceptor_passes_a_wildcard_mapped_request_on)
 {
-    start(probe_options("    script_maps:\n"
-                        "      - { extension: hello, path: \"*.isa\", url_prefix: /w }\n"
-                        "      - { extension: probe, path: \"*\", url_prefix: /w }\n"),
-          standard_server_extra() + script_map_locations() +
-              "        location ^~ /w/ {\n"
-              "            include /etc/nginx/fastcgi_params;\n"
-              "            fastcgi_pass isapi_fcgi;\n"
-              "        }\n");
+    start(probe_options(wildcard_interceptor_maps()), standard_server_extra() + wildcard_interceptor_locations());
     auto result = get("/w/page.isa?op=exec&url=-&flags=4&quiet=1");
     EXPECT_EQ(result.status, 200) << result.describe();
     EXPECT_EQ(result.body, "Hello from ISAPI!\r\n");
@@ -808,14 +819,7 @@ TEST_F(isapi_probe, report_unhealthy_after_close_connection_still_reaches_the_lo
 // (docs/wine.md, "Child requests").
 TEST_F(isapi_probe_nginx_only, exec_url_under_wine_runs_same_extension_children_and_answers_501_for_others)
 {
-    start(probe_options("    script_maps:\n"
-                        "      - { extension: hello, path: \"*.isa\", url_prefix: /w }\n"
-                        "      - { extension: probe, path: \"*\", url_prefix: /w }\n"),
-          standard_server_extra() + script_map_locations() +
-              "        location ^~ /w/ {\n"
-              "            include /etc/nginx/fastcgi_params;\n"
-              "            fastcgi_pass isapi_fcgi;\n"
-              "        }\n");
+    start(probe_options(wildcard_interceptor_maps()), standard_server_extra() + wildcard_interceptor_locations());
     const auto mark = sidecar().log_mark();
     auto result = get("/w/page.isa?op=exec&url=-&flags=4&quiet=1");
     EXPECT_EQ(result.status, 501) << result.describe();
