@@ -1,7 +1,7 @@
 /* The benchmark's yardstick: the smallest sensible FastCGI responder on libfcgi's FCGX API.
  *
  * Usage: isapi_fcgi_bench_reference SOCKET_PATH THREADS [BACKLOG]
- *        (environment: REFERENCE_RESPONSE_FILE, below)
+ *        (environment: REFERENCE_RESPONSE_FILE and REFERENCE_HASH_BODY, below)
  *
  * THREADS threads each loop on FCGX_Accept_r over one shared listen socket. There is no mutex
  * around FCGX_Accept_r (libfcgi's examples/threaded.c has one): it would be held while a thread
@@ -12,7 +12,11 @@
  * Every request gets the same bytes as the engine's ping path, or, when the environment variable
  * REFERENCE_RESPONSE_FILE names a file, that file's bytes verbatim as FastCGI STDOUT (headers
  * and body): bench/isapi-run captures an ISAPI extension's answer through cgi-fcgi and replays it
- * here, so both sides send the same bytes whatever their size. SIGTERM/SIGINT/SIGHUP remove the
+ * here, so both sides send the same bytes whatever their size. With REFERENCE_HASH_BODY=1 the
+ * body is also hashed as it is read, with the FNV-1a 64 that examples/formdump.c computes over
+ * it: bench/side-by-side's upload rows then compare what hosting costs, not formdump's hash
+ * (~7 instructions a byte) against no work at all. bench/instr leaves it off, as it counts the
+ * host's instructions apart from the extension's anyway. SIGTERM/SIGINT/SIGHUP remove the
  * socket and exit at once: the workers sit in blocking calls and nothing needs flushing.
  */
 #include <errno.h>
@@ -38,14 +42,35 @@ enum { max_threads = 4096, default_backlog = 511 };
 static int listen_fd = -1;
 static const char* response = reference_response;
 static int response_length = (int)(sizeof reference_response - 1);
+static int hash_body;
+
+#define FNV1A64_OFFSET 0xcbf29ce484222325ULL
+#define FNV1A64_PRIME 0x100000001b3ULL
+
+/* Where each body's hash goes, so that the compiler keeps the loop that computes it. */
+static volatile unsigned long long body_hash_sink;
+
+static unsigned long long fnv1a64(unsigned long long hash, const char* bytes, int length)
+{
+    for (int i = 0; i < length; ++i) {
+        hash ^= (unsigned char)bytes[i];
+        hash *= FNV1A64_PRIME;
+    }
+    return hash;
+}
 
 static void drain_stdin(FCGX_Stream* in)
 {
     /* Leftover STDIN records on a kept connection would be misread by the next FCGX_Accept_r
      * as the start of a request; a GET still carries the empty STDIN record. */
-    char sink[4096];
-    while (FCGX_GetStr(sink, (int)sizeof sink, in) > 0) {
+    char sink[32768]; /* formdump reads 32 KiB at a time */
+    unsigned long long hash = FNV1A64_OFFSET;
+    int length;
+    while ((length = FCGX_GetStr(sink, (int)sizeof sink, in)) > 0) {
+        if (hash_body)
+            hash = fnv1a64(hash, sink, length);
     }
+    body_hash_sink = hash;
 }
 
 static void* serve(void* unused)
@@ -126,6 +151,8 @@ int main(int argc, char** argv)
     const long threads = parse_positive(argv[2], "THREADS", max_threads);
     const long backlog = argc == 4 ? parse_positive(argv[3], "BACKLOG", 65535) : default_backlog;
     const char* response_file = getenv("REFERENCE_RESPONSE_FILE");
+    const char* hash_setting = getenv("REFERENCE_HASH_BODY");
+    hash_body = hash_setting != NULL && strcmp(hash_setting, "1") == 0;
     if (response_file != NULL && response_file[0] != '\0') load_response_file(response_file);
 
     /* Blocked before any thread exists so that every worker inherits the mask and only
