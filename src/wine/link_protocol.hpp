@@ -24,6 +24,13 @@
 //   request's id, then an empty DATA: name-value pairs, exec_mapping (one of the exec_* values
 //   below) and, for exec_here, the url_match fields of the child. Children mapped to the same
 //   extension run inside the Windows worker; docs/wine.md says why and what is not matched.
+//   After exec_linux (a native extension serves the child: the Linux worker runs it, with the
+//   params and entity the "exec" carried), before the request's END_REQUEST: STDOUT records on
+//   the request's id, the child's response bytes for the parent's translator, then DATA again
+//   with exec_mapping exec_ended, exec_status and exec_win32. From "exec" until the answer (and
+//   for exec_linux until exec_ended) no STDIN goes out for the request, and the Windows worker
+//   takes what came before without waiting for room, so nothing on the link waits behind a body
+//   the extension does not read.
 #include <array>
 #include <string>
 #include <string_view>
