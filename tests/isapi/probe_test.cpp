@@ -879,6 +879,23 @@ TEST_F(isapi_probe, exec_url_under_wine_gives_a_native_child_the_entity_or_no_bo
     EXPECT_LT(std::chrono::steady_clock::now() - started, scaled(10s));
 }
 
+// A child another Wine extension serves would need its Windows worker to take a request with no
+// client connection, which the relay cannot give it yet: it is answered 501, and says why.
+TEST_F(isapi_probe, exec_url_under_wine_answers_501_for_a_child_another_wine_extension_serves)
+{
+    auto options = probe_options();
+    options.extensions.push_back({"probe2", ISAPI_EXT_PROBE, {"/scripts/probe2.dll"}, false, false, true});
+    start(options);
+    const auto mark = sidecar().log_mark();
+    const auto result = get("/scripts/probe.dll?op=exec&url=" + url_escape("/scripts/probe2.dll?op=echo"));
+    EXPECT_EQ(result.status, 501) << result.describe();
+    EXPECT_EQ(result.body, "501 Not Implemented: the child request's URL is served by another extension, which a "
+                           "Windows worker cannot run\n"
+                           "exec cbIO=0 error=0 status_ret=1 status=501.0 win32=50\n");
+    EXPECT_TRUE(sidecar().wait_for_log(std::regex(R"(HSE_REQ_EXEC_URL child for '/scripts/probe2\.dll\?op=echo' of extension 'probe' maps to another Wine extension, which its Windows worker cannot run; the child answers 501)"),
+                                       soon(), mark));
+}
+
 /// Connects to the front end on 127.0.0.1:`port` and sends `request`; the caller closes it.
 int send_request(std::uint16_t port, const std::string& request)
 {
