@@ -1,8 +1,9 @@
 // windows_request's side of HSE_REQ_EXEC_URL (docs/wine.md, "Child requests"): the operation
 // asks the Linux worker to map the child's URL with the pool's URL map; a child mapped to this
 // worker's own extension runs here, as a windows_request whose output enters the parent's
-// response; a URL nothing serves gets the Linux host's 404/400 text. The semantics are the Linux
-// host's (src/isapi/exec_url_operation.cpp).
+// response; one a native extension serves runs in the Linux worker, whose output for it comes
+// back over the link into the same response; a URL nothing serves gets the Linux host's 404/400
+// text. The semantics are the Linux host's (src/isapi/exec_url_operation.cpp).
 #include <cstdlib>
 #include <type_traits>
 
