@@ -52,8 +52,11 @@ pool_host::pool_host(const pool_options& options, std::shared_ptr<spdlog::logger
                     // HSE_REQ_EXEC_URL children: mapped by this pool's URL map, as the Linux host's.
                     [this, index](const fcgi::param_set& child, bool skip_current) {
                         wine::child_mapping mapping{urls_.map(child, skip_current ? index : url_map::no_extension)};
-                        mapping.same_extension = mapping.mapped.status == url_map_status::matched &&
-                                                 mapping.mapped.match.extension == index;
+                        const bool matched = mapping.mapped.status == url_map_status::matched;
+                        mapping.same_extension = matched && mapping.mapped.match.extension == index;
+                        // The extensions before this one are loaded; one after it may not be yet.
+                        mapping.native = matched && options_.extensions[mapping.mapped.match.extension].runtime !=
+                                                        extension_runtime::wine;
                         return mapping;
                     });
             } catch (const std::exception& e) {

@@ -8,6 +8,7 @@
 #include "engine/log_text.hpp"
 #include "engine/request.hpp"
 #include "engine/simple_response.hpp"
+#include "isapi/linux_child_parent.hpp"
 #include "isapi/request_access_record.hpp"
 #include "isapi/pool_host.hpp"
 #include "logging/access_log_line.hpp"
@@ -31,6 +32,23 @@ void write_access_log(pool_host& pool, const engine::request& r, std::string_vie
     record.duration = duration;
     record.log_data = outcome.log_data;
     record.log_parameters = outcome.log_parameters;
+    log->info("{}", logging::format_access_line(pool.access_format(), record));
+}
+
+/// The Linux host's line for an HSE_REQ_EXEC_URL child (isapi_request::write_access_log): the
+/// child's URL and extension, written as the child ends.
+void write_child_access_log(pool_host& pool, std::string_view extension, const wine::child_outcome& child) {
+    auto* log = pool.access_log();
+    if (!log) return;
+    auto record = request_access_record(child.request, pool.options().name);
+    record.extension = extension;
+    record.status = child.outcome.client_gone ? logging::client_closed_request : child.outcome.status;
+    record.iis_status = child.iis_status;
+    record.bytes_received = child.outcome.bytes_in;
+    record.bytes_sent = child.outcome.bytes_out;
+    record.duration = child.duration;
+    record.log_data = child.outcome.log_data;
+    record.log_parameters = child.outcome.log_parameters;
     log->info("{}", logging::format_access_line(pool.access_format(), record));
 }
 
@@ -67,7 +85,14 @@ void serve_under_wine(const std::shared_ptr<pool_host>& pool, std::shared_ptr<en
                           r->log_context());
         return refuse(500, "500 Internal Server Error\n");
     }
-    pool->wine_extension(extension)->handle(std::move(r), std::move(match), std::move(finished));
+    // Children that run in the Windows worker serve this extension too.
+    auto child_finished = [pool, extension](const wine::child_outcome& child) {
+        write_child_access_log(*pool, pool->options().extensions[extension].name, child);
+    };
+    // Children a native extension serves run here, as the Linux host runs children.
+    auto run_child = [pool](wine::linux_child child) { run_linux_child(pool, std::move(child)); };
+    pool->wine_extension(extension)->handle(std::move(r), std::move(match), std::move(finished),
+                                            std::move(child_finished), std::move(run_child));
 }
 
 }  // namespace isapi_fcgi::isapi

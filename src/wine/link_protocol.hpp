@@ -17,11 +17,21 @@
 //   request, "unhealthy <reason>" (HSE_REQ_REPORT_UNHEALTHY), "log_data <text>" (what the DLL
 //   left in lpszLogData), "log_parameters <text>" (HSE_APPEND_LOG_PARAMETER),
 //   "exec <name-value pairs>" (HSE_REQ_EXEC_URL: the child's REQUEST_URI, SCRIPT_NAME,
-//   REQUEST_METHOD and exec_skip_current, for the Linux worker to map with the pool's URL map).
+//   REQUEST_METHOD and exec_skip_current, for the Linux worker to map with the pool's URL map),
+//   "child_log <name-value pairs>" (a child that ran in the Windows worker ended: the
+//   child_log_fields of its params and the child_* outcome below, for its access-log line).
 // Linux -> Windows, the answer to "exec", before the request's END_REQUEST: DATA records on the
 //   request's id, then an empty DATA: name-value pairs, exec_mapping (one of the exec_* values
 //   below) and, for exec_here, the url_match fields of the child. Children mapped to the same
 //   extension run inside the Windows worker; docs/wine.md says why and what is not matched.
+//   After exec_linux (a native extension serves the child: the Linux worker runs it, with the
+//   params and entity the "exec" carried), before the request's END_REQUEST: STDOUT records on
+//   the request's id, the child's response bytes for the parent's translator, then DATA again
+//   with exec_mapping exec_ended, exec_status and exec_win32. From "exec" until the answer (and
+//   for exec_linux until exec_ended) no STDIN goes out for the request, and the Windows worker
+//   takes what came before without waiting for room, so nothing on the link waits behind a body
+//   the extension does not read.
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -59,9 +69,38 @@ inline constexpr std::string_view message_exec = "exec ";
 inline constexpr std::string_view exec_skip_current = "ISAPI_FCGI_EXEC_SKIP_CURRENT";  // "1": IGNORE_CURRENT_INTERCEPTOR
 inline constexpr std::string_view exec_mapping = "ISAPI_FCGI_EXEC_MAPPING";
 inline constexpr std::string_view exec_here = "here";            // this extension: the child runs in the worker
-inline constexpr std::string_view exec_elsewhere = "elsewhere";  // another extension serves it
+inline constexpr std::string_view exec_elsewhere = "elsewhere";  // another Wine extension serves it: 501
+inline constexpr std::string_view exec_linux = "linux";  // a native extension serves it: the Linux worker runs it
+inline constexpr std::string_view exec_ended = "ended";  // the child the Linux worker ran ended
+// What the Windows worker adds to the child's params in "exec", for a child the Linux worker runs.
+inline constexpr std::string_view exec_pass_headers = "ISAPI_FCGI_EXEC_PASS_HEADERS";  // "1": its header block is the response's
+inline constexpr std::string_view exec_depth = "ISAPI_FCGI_EXEC_DEPTH";                // its EXEC_URL nesting, 1 for a child
+inline constexpr std::string_view exec_entity = "ISAPI_FCGI_EXEC_ENTITY";              // the entity the parent gave, if any
+inline constexpr std::string_view exec_entity_dropped = "ISAPI_FCGI_EXEC_ENTITY_DROPPED";  // "1": too large for the message
+/// "exec" is one record: params and entity beyond this are not sent (max_message_bytes).
+inline constexpr std::size_t max_message_bytes = 65535;
+// exec_ended's fields: what GET_EXEC_URL_STATUS reports, and the completion's dwError.
+inline constexpr std::string_view exec_status = "ISAPI_FCGI_EXEC_STATUS";
+inline constexpr std::string_view exec_win32 = "ISAPI_FCGI_EXEC_WIN32";
 inline constexpr std::string_view exec_not_found = "404";        // no extension serves it
 inline constexpr std::string_view exec_bad_request = "400";      // the URL is refused (url_map's bad_request)
+
+// A child that ran in the Windows worker ended ("child_log " + pairs): its params that the access
+// line shows (isapi/request_access_record.hpp reads these), each at most child_log_value_bytes,
+// and its outcome, so the Linux worker writes the line the Linux host writes for a child.
+inline constexpr std::string_view message_child_log = "child_log ";
+inline constexpr std::array<std::string_view, 10> child_log_fields = {
+    "REMOTE_ADDR",     "REMOTE_PORT",  "REMOTE_USER",  "REQUEST_METHOD",  "REQUEST_URI",
+    "QUERY_STRING",    "SERVER_PROTOCOL", "HTTP_REFERER", "HTTP_USER_AGENT", "REQUEST_ID"};
+inline constexpr std::size_t child_log_value_bytes = 1024;  // the message stays one record
+inline constexpr std::string_view child_status = "ISAPI_FCGI_CHILD_STATUS";            // what the response carried
+inline constexpr std::string_view child_iis_status = "ISAPI_FCGI_CHILD_IIS_STATUS";    // dwHttpStatusCode
+inline constexpr std::string_view child_bytes_in = "ISAPI_FCGI_CHILD_BYTES_IN";        // body bytes read
+inline constexpr std::string_view child_bytes_out = "ISAPI_FCGI_CHILD_BYTES_OUT";      // after its header block
+inline constexpr std::string_view child_duration_us = "ISAPI_FCGI_CHILD_DURATION_US";
+inline constexpr std::string_view child_client_gone = "ISAPI_FCGI_CHILD_CLIENT_GONE";  // "1": the parent's client left
+inline constexpr std::string_view child_log_data = "ISAPI_FCGI_CHILD_LOG_DATA";        // lpszLogData
+inline constexpr std::string_view child_log_parameters = "ISAPI_FCGI_CHILD_LOG_PARAMETERS";
 
 inline constexpr std::string_view status_ready = "ready ";
 inline constexpr std::string_view status_failed = "failed ";

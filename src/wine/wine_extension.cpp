@@ -1,5 +1,6 @@
 #include "wine/wine_extension.hpp"
 
+#include <charconv>
 #include <filesystem>
 #include <stdexcept>
 
@@ -98,6 +99,14 @@ struct wine_extension::relay : std::enable_shared_from_this<wine_extension::rela
     std::unique_ptr<asio::steady_timer> timer;  // used on the request's strand only
     asio::any_io_executor strand;
     finished_handler finished;
+    child_handler child_finished;  // set once, before the relay begins
+    child_runner run_child;        // the same
+    bool id_released = false;      // under `mutex`: END_REQUEST came, the id may carry another request
+    // Under `mutex`: from an "exec" until its answer, and while a child this worker runs for it
+    // lasts, its body waits (the answer and the child's output come behind the body on the
+    // link, which the Windows worker then buffers beyond its bound); pump_body resumes after.
+    bool body_held = false;
+    bool pump_parked = false;
     // Under `mutex`: what the outcome reports.
     response_head head;
     std::uint64_t bytes_in = 0;
@@ -180,7 +189,8 @@ int wine_extension::worker_pid() {
     return current_ && current_->phase == incarnation::state::ready ? current_->process->pid() : 0;
 }
 
-void wine_extension::handle(std::shared_ptr<engine::request> r, isapi::url_match match, finished_handler finished) {
+void wine_extension::handle(std::shared_ptr<engine::request> r, isapi::url_match match, finished_handler finished,
+                            child_handler child_finished, child_runner run_child) {
     const auto refuse = [&](unsigned status, std::string_view body) {
         r->write_copy(engine::make_simple_response(static_cast<int>(status), body));
         r->end();
@@ -188,6 +198,8 @@ void wine_extension::handle(std::shared_ptr<engine::request> r, isapi::url_match
     };
     auto rel = std::make_shared<relay>();
     rel->finished = std::move(finished);
+    rel->child_finished = std::move(child_finished);
+    rel->run_child = std::move(run_child);
     rel->r = r;
     rel->strand = r->executor();
     rel->match = std::move(match);
@@ -274,6 +286,10 @@ void wine_extension::pump_body(const std::shared_ptr<relay>& rel) {
     {
         std::lock_guard lock(rel->mutex);
         if (rel->done) return;
+        if (rel->body_held) {
+            rel->pump_parked = true;
+            return;
+        }
         request = rel->r;
     }
     // One chunk in flight per request: the next read starts once this one is in the pipe.
@@ -295,10 +311,15 @@ void wine_extension::pump_body(const std::shared_ptr<relay>& rel) {
     });
 }
 
-void wine_extension::enqueue(std::shared_ptr<incarnation> worker, std::string bytes, std::function<void()> written) {
+void wine_extension::enqueue(std::shared_ptr<incarnation> worker, std::string bytes, std::function<void()> written,
+                             std::function<void()> lost) {
     {
         std::lock_guard lock(write_mutex_);
-        writes_.push_back({std::move(worker), std::move(bytes), std::move(written)});
+        if (write_stop_) {
+            if (lost) lost();
+            return;
+        }
+        writes_.push_back({std::move(worker), std::move(bytes), std::move(written), std::move(lost)});
     }
     write_ready_.notify_one();
 }
@@ -313,8 +334,10 @@ void wine_extension::write_loop() {
         lock.unlock();
         if (item.bytes.empty()) {
             item.worker->process->close_input();  // stop(): after everything queued before
-        } else if (item.worker->process->write_all(item.bytes.data(), item.bytes.size()) && item.written) {
-            item.written();
+        } else if (item.worker->process->write_all(item.bytes.data(), item.bytes.size())) {
+            if (item.written) item.written();
+        } else if (item.lost) {
+            item.lost();
         }
         lock.lock();
     }
@@ -356,6 +379,7 @@ void wine_extension::read_loop(std::shared_ptr<incarnation> worker) {
                     // be queued behind the BEGIN_REQUEST of the next one to get the id.
                     {
                         std::lock_guard relay_lock(current->mutex);
+                        current->id_released = true;
                         // No output at all: the connection ends without a response.
                         if (auto request = current->finish(0)) request->end();
                     }
@@ -366,7 +390,7 @@ void wine_extension::read_loop(std::shared_ptr<incarnation> worker) {
             }
             if (step.what == fcgi::record_parser::event::content) {
                 const std::string_view piece(reinterpret_cast<const char*>(step.content.data()), step.content.size());
-                if (type == fcgi::record_type::stderr_stream && status_line.size() < 16 * 1024) status_line.append(piece);
+                if (type == fcgi::record_type::stderr_stream && status_line.size() < max_message_bytes) status_line.append(piece);
                 if (type != fcgi::record_type::stdout_stream || !current) continue;
                 std::lock_guard relay_lock(current->mutex);
                 if (current->done) continue;
@@ -430,6 +454,9 @@ void wine_extension::request_message(const std::shared_ptr<relay>& rel, std::str
         const std::string context = rel->r ? std::string(rel->r->log_context()) : std::string("-");
         lock.unlock();
         answer_exec(rel, message.substr(message_exec.size()), context);
+    } else if (message.starts_with(message_child_log)) {
+        lock.unlock();
+        report_child(rel, message.substr(message_child_log.size()));
     } else if (message.starts_with(message_log_data)) {
         rel->log_data = message.substr(message_log_data.size());
     } else if (message.starts_with(message_log_parameters)) {
@@ -445,6 +472,10 @@ void wine_extension::request_message(const std::shared_ptr<relay>& rel, std::str
 
 void wine_extension::answer_exec(const std::shared_ptr<relay>& rel, std::string_view pairs,
                                  std::string_view log_context) {
+    {
+        std::lock_guard lock(rel->mutex);
+        rel->body_held = true;
+    }
     fcgi::param_set child;
     child_mapping mapping;
     if (!fcgi::param_set::parse(pairs, child) && map_child_)
@@ -459,11 +490,24 @@ void wine_extension::answer_exec(const std::shared_ptr<relay>& rel, std::string_
         fcgi::append_pair(answer, match_path_info, m.path_info);
         fcgi::append_pair(answer, match_path, m.path);
         fcgi::append_pair(answer, match_flags, std::string(m.from_request_uri ? "r" : "") + (m.script_mapped ? "s" : ""));
+    } else if (mapped.status == isapi::url_map_status::matched && mapping.native && rel->run_child &&
+               child.find(exec_depth) && child.get(exec_entity_dropped) != "1") {
+        // A native extension serves it: this worker runs it, its output and end follow the answer.
+        fcgi::append_pair(answer, exec_mapping, exec_linux);
+        std::string bytes;
+        append_records(bytes, fcgi::record_type::data, rel->id, answer);
+        append_empty_record(bytes, fcgi::record_type::data, rel->id);
+        enqueue(rel->worker, std::move(bytes));
+        return start_linux_child(rel, child, std::move(mapping.mapped.match));
     } else if (mapped.status == isapi::url_map_status::matched) {
         fcgi::append_pair(answer, exec_mapping, exec_elsewhere);
-        spdlog::warn("{} HSE_REQ_EXEC_URL child for '{}' of extension '{}' maps to another extension, which its "
-                     "Windows worker cannot run; the child answers 501 (docs/wine.md)",
-                     log_context, engine::log_text(child.get("REQUEST_URI"), 512), settings_.name);
+        const char* why = !mapping.native ? "another Wine extension, which its Windows worker cannot run"
+                          : child.get(exec_entity_dropped) == "1"
+                              ? "a native extension, but its entity is too large to cross the link"
+                              : "a native extension, but its params are too large to cross the link";
+        spdlog::warn("{} HSE_REQ_EXEC_URL child for '{}' of extension '{}' maps to {}; the child answers 501 "
+                     "(docs/wine.md)",
+                     log_context, engine::log_text(child.get("REQUEST_URI"), 512), settings_.name, why);
     } else {
         // The Linux host's line for a child nothing here serves (exec_url_operation.cpp).
         const bool bad = mapped.status == isapi::url_map_status::bad_request;
@@ -475,6 +519,94 @@ void wine_extension::answer_exec(const std::shared_ptr<relay>& rel, std::string_
     append_records(bytes, fcgi::record_type::data, rel->id, answer);
     append_empty_record(bytes, fcgi::record_type::data, rel->id);
     enqueue(rel->worker, std::move(bytes));
+    release_body(rel);
+}
+
+void wine_extension::release_body(const std::shared_ptr<relay>& rel) {
+    {
+        std::lock_guard lock(rel->mutex);
+        rel->body_held = false;
+        if (!std::exchange(rel->pump_parked, false)) return;
+    }
+    pump_body(rel);
+}
+
+void wine_extension::start_linux_child(const std::shared_ptr<relay>& rel, const fcgi::param_set& question,
+                                       isapi::url_match match) {
+    linux_child child;
+    {
+        std::lock_guard lock(rel->mutex);
+        child.parent = rel->r;  // null once the request was answered (client gone, timed out)
+    }
+    if (!child.parent) return send_child_end(rel, 0, 995);  // ERROR_OPERATION_ABORTED
+    // The child's params: the question's, less what the link adds. Its body is the entity the
+    // parent gave, else none: the parent's unread body stays the parent's (docs/wine.md).
+    const auto entity = question.find(exec_entity);
+    std::string params;
+    for (std::size_t i = 0; i < question.size(); ++i) {
+        const auto name = question[i].name;
+        if (name == exec_skip_current || name == exec_pass_headers || name == exec_depth || name == exec_entity ||
+            name == exec_entity_dropped || name == "CONTENT_LENGTH")
+            continue;
+        fcgi::append_pair(params, name, question[i].value);
+    }
+    fcgi::append_pair(params, "CONTENT_LENGTH", std::to_string(entity ? entity->size() : 0));
+    fcgi::param_set::parse(std::move(params), child.params);  // well-formed by construction
+    child.entity = std::string(entity.value_or(std::string_view()));
+    child.pass_headers = question.get(exec_pass_headers) != "0";
+    const auto depth = question.get(exec_depth);
+    std::from_chars(depth.data(), depth.data() + depth.size(), child.depth);
+    child.match = std::move(match);
+    child.output = [this, rel](std::string bytes, linux_child::written_handler written) {
+        std::string records;
+        append_records(records, fcgi::record_type::stdout_stream, rel->id, bytes);
+        std::lock_guard lock(rel->mutex);
+        // Only while the parent's response is open: once it was answered the Windows side drops
+        // them, once its id was released they would reach another request.
+        if (rel->done || rel->id_released) return written(std::make_error_code(std::errc::broken_pipe));
+        auto shared = std::make_shared<linux_child::written_handler>(std::move(written));
+        enqueue(rel->worker, std::move(records), [shared] { (*shared)({}); },
+                [shared] { (*shared)(std::make_error_code(std::errc::broken_pipe)); });
+    };
+    child.ended = [this, rel](unsigned status, std::uint32_t win32_error) { send_child_end(rel, status, win32_error); };
+    rel->run_child(std::move(child));
+}
+
+void wine_extension::send_child_end(const std::shared_ptr<relay>& rel, unsigned status, std::uint32_t win32_error) {
+    std::string answer;
+    fcgi::append_pair(answer, exec_mapping, exec_ended);
+    fcgi::append_pair(answer, exec_status, std::to_string(status));
+    fcgi::append_pair(answer, exec_win32, std::to_string(win32_error));
+    std::string bytes;
+    append_records(bytes, fcgi::record_type::data, rel->id, answer);
+    append_empty_record(bytes, fcgi::record_type::data, rel->id);
+    {
+        // Even when the request was answered: its Windows side waits for it until its END_REQUEST.
+        std::lock_guard lock(rel->mutex);
+        if (!rel->id_released) enqueue(rel->worker, std::move(bytes));
+    }
+    release_body(rel);
+}
+
+void wine_extension::report_child(const std::shared_ptr<relay>& rel, std::string_view pairs) {
+    if (!rel->child_finished) return;
+    child_outcome child;
+    if (fcgi::param_set::parse(pairs, child.request)) return;
+    const auto number = [&](std::string_view name) {
+        std::uint64_t value = 0;
+        const auto text = child.request.get(name);
+        std::from_chars(text.data(), text.data() + text.size(), value);
+        return value;
+    };
+    child.outcome.status = static_cast<unsigned>(number(child_status));
+    child.outcome.client_gone = child.request.get(child_client_gone) == "1";
+    child.outcome.bytes_in = number(child_bytes_in);
+    child.outcome.bytes_out = number(child_bytes_out);
+    child.outcome.log_data = child.request.get(child_log_data);
+    child.outcome.log_parameters = child.request.get(child_log_parameters);
+    child.iis_status = static_cast<unsigned>(number(child_iis_status));
+    child.duration = std::chrono::microseconds(number(child_duration_us));
+    rel->child_finished(child);
 }
 
 void wine_extension::report_unhealthy(std::string_view log_context, std::string_view reason) {

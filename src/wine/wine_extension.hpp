@@ -14,10 +14,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <system_error>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "fcgi/param_set.hpp"
 #include "isapi/pool_options.hpp"
 #include "isapi/url_map.hpp"
 #include "wine/pe_image.hpp"
@@ -40,6 +42,14 @@ struct relay_outcome {
     std::string log_parameters{};  ///< HSE_APPEND_LOG_PARAMETER
 };
 
+/// An HSE_REQ_EXEC_URL child that ran in the Windows worker ended: what its access-log line shows.
+struct child_outcome {
+    fcgi::param_set request;  ///< the child's params the line shows (link_protocol's child_log_fields)
+    relay_outcome outcome;    ///< its status, bytes, lpszLogData and appended parameters
+    unsigned iis_status = 0;  ///< its dwHttpStatusCode
+    std::chrono::microseconds duration{};
+};
+
 /// A Windows worker that ended while it served (not asked to, not while loading the DLL).
 struct worker_crash {
     int pid = 0;
@@ -51,11 +61,32 @@ struct worker_crash {
 struct child_mapping {
     isapi::url_map_result mapped;
     bool same_extension = false;  ///< mapped to this extension: the child runs in its worker
+    bool native = false;          ///< mapped to a native extension: the Linux worker can run it
+};
+
+/// HSE_REQ_EXEC_URL: a relayed request's child that a native extension of the pool serves,
+/// which the Linux worker runs with no client connection of its own (docs/wine.md).
+struct linux_child {
+    std::shared_ptr<engine::request> parent;  ///< the relayed request: its strand, serial, abort
+    fcgi::param_set params;                   ///< the child's, as child_params made them
+    std::string entity;                       ///< its body: the entity the parent gave, else none
+    bool pass_headers = true;                 ///< its header block becomes the response's
+    unsigned depth = 1;                       ///< its EXEC_URL nesting
+    isapi::url_match match;
+    using written_handler = std::function<void(std::error_code)>;
+    /// Its response bytes, for the parent's response in the Windows worker: `written` runs once
+    /// they are in the pipe, or with an error when they cannot go (the parent's response is over).
+    std::function<void(std::string bytes, written_handler written)> output;
+    /// Its end (once): completes the parent's EXEC_URL with `status` and `win32_error`.
+    std::function<void(unsigned status, std::uint32_t win32_error)> ended;
 };
 
 class wine_extension {
 public:
     using finished_handler = std::function<void(const relay_outcome&)>;
+    using child_handler = std::function<void(const child_outcome&)>;
+    /// Starts a linux_child (on any thread; the child starts on its parent's strand).
+    using child_runner = std::function<void(linux_child)>;
     using crash_handler = std::function<void(const worker_crash&)>;
     using pid_handler = std::function<void(int)>;
     using unhealthy_handler = std::function<void(std::string_view reason)>;
@@ -85,8 +116,12 @@ public:
     const std::string& load_error() const noexcept { return load_error_; }
 
     /// Relays one request (called on its connection's strand; never blocks). `finished` is
-    /// called exactly once, when the request is answered (or its connection closed).
-    void handle(std::shared_ptr<engine::request> r, isapi::url_match match, finished_handler finished = {});
+    /// called exactly once, when the request is answered (or its connection closed);
+    /// `child_finished` once per HSE_REQ_EXEC_URL child that ran in the Windows worker, as it
+    /// ends (on a reader thread, before `finished`); `run_child` runs its children that a
+    /// native extension serves (none: they are answered 501).
+    void handle(std::shared_ptr<engine::request> r, isapi::url_match match, finished_handler finished = {},
+                child_handler child_finished = {}, child_runner run_child = {});
 
     /// The pid of the Windows worker serving now; 0 when there is none.
     int worker_pid();
@@ -104,13 +139,23 @@ private:
     void worker_ended(const std::shared_ptr<incarnation>& worker);
     void begin(const std::shared_ptr<relay>& rel);
     void pump_body(const std::shared_ptr<relay>& rel);
-    void enqueue(std::shared_ptr<incarnation> worker, std::string bytes, std::function<void()> written = {});
+    void enqueue(std::shared_ptr<incarnation> worker, std::string bytes, std::function<void()> written = {},
+                 std::function<void()> lost = {});
+    /// An "exec" answered exec_linux: hands the child to the relay's child_runner.
+    void start_linux_child(const std::shared_ptr<relay>& rel, const fcgi::param_set& question,
+                           isapi::url_match match);
+    /// The body held since an "exec" flows again (pump_body, if it waited).
+    void release_body(const std::shared_ptr<relay>& rel);
+    /// exec_ended on the relay's id: the Windows worker's operation completes with it.
+    void send_child_end(const std::shared_ptr<relay>& rel, unsigned status, std::uint32_t win32_error);
     void write_loop();
     void finish_failed(const std::shared_ptr<relay>& rel, int status, const char* why);
     void timed_out(const std::shared_ptr<relay>& rel);
     void request_message(const std::shared_ptr<relay>& rel, std::string_view message);
     /// HSE_REQ_EXEC_URL's "exec" message: maps the child and answers with DATA on its id.
     void answer_exec(const std::shared_ptr<relay>& rel, std::string_view pairs, std::string_view log_context);
+    /// HSE_REQ_EXEC_URL's "child_log" message: a child that ran in the Windows worker ended.
+    void report_child(const std::shared_ptr<relay>& rel, std::string_view pairs);
     /// Logs the Linux host's line (naming the request when `log_context` does) and hands it on.
     void report_unhealthy(std::string_view log_context, std::string_view reason);
 
@@ -136,6 +181,7 @@ private:
         std::shared_ptr<incarnation> worker;
         std::string bytes;
         std::function<void()> written;
+        std::function<void()> lost;  // the bytes could not be written
     };
     std::mutex write_mutex_;
     std::condition_variable write_ready_;

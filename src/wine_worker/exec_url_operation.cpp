@@ -1,8 +1,10 @@
 // windows_request's side of HSE_REQ_EXEC_URL (docs/wine.md, "Child requests"): the operation
 // asks the Linux worker to map the child's URL with the pool's URL map; a child mapped to this
 // worker's own extension runs here, as a windows_request whose output enters the parent's
-// response; a URL nothing serves gets the Linux host's 404/400 text. The semantics are the Linux
-// host's (src/isapi/exec_url_operation.cpp).
+// response; one a native extension serves runs in the Linux worker, whose output for it comes
+// back over the link into the same response; a URL nothing serves gets the Linux host's 404/400
+// text. The semantics are the Linux host's (src/isapi/exec_url_operation.cpp).
+#include <cstdlib>
 #include <type_traits>
 
 #include "fcgi/name_value.hpp"
@@ -115,16 +117,19 @@ void windows_request::start_exec() {
     std::string question;
     {
         std::lock_guard lock(state_mutex_);
-        const auto& exec = *exec_waiting_->exec;
-        for (const std::string_view name : {"REQUEST_URI", "SCRIPT_NAME", "REQUEST_METHOD"})
-            fcgi::append_pair(question, name, exec.params.get(name));
-        fcgi::append_pair(question, wine::exec_skip_current, exec.skip_current ? "1" : "0");
+        question = exec_question(*exec_waiting_->exec);
     }
     // A child asks on its parent's link id; the answer comes to the request the link knows.
     windows_request& link = link_request();
     {
         std::lock_guard lock(link.state_mutex_);
         link.exec_asker_ = weak_from_this();
+    }
+    {
+        // The answer comes behind the body on the link: the reader must not wait for room.
+        std::lock_guard lock(link.body_mutex_);
+        link.exec_question_out_ = true;
+        link.body_changed_.notify_all();
     }
     {
         // Only while the response is open: once it ended (CLOSE_CONNECTION) the link id may
@@ -137,13 +142,78 @@ void windows_request::start_exec() {
     exec_finished(0, ERROR_OPERATION_ABORTED, ERROR_OPERATION_ABORTED);  // the Linux host's gone_error(true)
 }
 
+std::string windows_request::exec_question(const pending_exec& exec) const {
+    // What the Linux worker maps the URL with, then the rest of the child as child_params made
+    // it, for a child another (native) extension serves, which the Linux worker runs.
+    std::string question;
+    for (const std::string_view name : {"REQUEST_URI", "SCRIPT_NAME", "REQUEST_METHOD"})
+        fcgi::append_pair(question, name, exec.params.get(name));
+    fcgi::append_pair(question, wine::exec_skip_current, exec.skip_current ? "1" : "0");
+    std::string child = question;
+    const auto& p = exec.params;
+    for (std::size_t i = 0; i < p.size(); ++i)
+        if (!is_match_field(p[i].name) && p[i].name != "REQUEST_URI" && p[i].name != "SCRIPT_NAME" &&
+            p[i].name != "REQUEST_METHOD")
+            fcgi::append_pair(child, p[i].name, p[i].value);
+    fcgi::append_pair(child, wine::exec_pass_headers, exec.pass_headers ? "1" : "0");
+    fcgi::append_pair(child, wine::exec_depth, std::to_string(depth_ + 1));
+    // The message is one record: what does not fit is left out, and the Linux worker then
+    // cannot run the child (docs/wine.md).
+    const std::size_t room = wine::max_message_bytes - wine::message_exec.size();
+    if (child.size() > room) return question;
+    if (exec.entity) {
+        std::string with_entity = child;
+        fcgi::append_pair(with_entity, wine::exec_entity, *exec.entity);
+        if (with_entity.size() <= room) return with_entity;
+        fcgi::append_pair(child, wine::exec_entity_dropped, "1");
+    }
+    return child;
+}
+
 void windows_request::exec_mapped(const fcgi::param_set& answer) {
+    const auto mapping = answer.get(wine::exec_mapping);
     std::shared_ptr<windows_request> asker;
+    if (mapping == wine::exec_ended) {
+        // The child the Linux worker ran ended: its asker's operation completes with its outcome.
+        {
+            std::lock_guard lock(state_mutex_);
+            asker = std::exchange(linux_child_asker_, {}).lock();
+        }
+        {
+            std::lock_guard lock(body_mutex_);
+            linux_child_running_ = false;
+        }
+        const auto number = [&](std::string_view name) {
+            return static_cast<DWORD>(std::strtoul(std::string(answer.get(name)).c_str(), nullptr, 10));
+        };
+        const DWORD win32 = number(wine::exec_win32);
+        if (asker) asker->exec_finished(number(wine::exec_status), win32, win32);
+        return;
+    }
     {
         std::lock_guard lock(state_mutex_);
         asker = std::exchange(exec_asker_, {}).lock();
+        if (mapping == wine::exec_linux) linux_child_asker_ = asker;
+    }
+    {
+        // A child the Linux worker runs sends its output behind the body on this link: the
+        // reader must not wait for room meanwhile.
+        std::lock_guard lock(body_mutex_);
+        exec_question_out_ = false;
+        linux_child_running_ = mapping == wine::exec_linux;
+        body_changed_.notify_all();
     }
     if (asker) asker->start_child(answer);
+}
+
+void windows_request::linux_child_output(std::string_view bytes) {
+    std::shared_ptr<windows_request> asker;
+    {
+        std::lock_guard lock(state_mutex_);
+        asker = linux_child_asker_.lock();
+    }
+    // Its header block was passed on or dropped on the Linux side (child_channel) already.
+    if (asker) asker->child_output(bytes);
 }
 
 void windows_request::start_child(const fcgi::param_set& answer) {
@@ -154,6 +224,8 @@ void windows_request::start_child(const fcgi::param_set& answer) {
     }
     if (!pending) return;  // no EXEC_URL waits for an answer
     const auto mapping = answer.get(wine::exec_mapping);
+    // The Linux worker runs it: its output comes as STDOUT records, its end as exec_ended.
+    if (mapping == wine::exec_linux) return;
     if (mapping == wine::exec_here) {
         // The child's params: what child_params made of the parent's, with the Linux worker's
         // url_match of the child in place of the parent's.

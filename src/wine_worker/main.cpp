@@ -166,8 +166,11 @@ void serve(HANDLE in, worker_context& context) {
                 const std::string_view piece(reinterpret_cast<const char*>(step.content.data()), step.content.size());
                 if (type == fcgi::record_type::params) found->second.params.append(piece);
                 else if (type == fcgi::record_type::data) found->second.exec_answer.append(piece);
-                else if (type == fcgi::record_type::stdin_stream)
+                else if (type == fcgi::record_type::stdin_stream) {
                     if (auto request = found->second.request.lock()) request->body_arrived(piece);
+                } else if (type == fcgi::record_type::stdout_stream) {
+                    if (auto request = found->second.request.lock()) request->linux_child_output(piece);
+                }
             }
         }
     }

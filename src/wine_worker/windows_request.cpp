@@ -1,10 +1,12 @@
 #include "windows_request.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <map>
 #include <optional>
 
+#include "fcgi/name_value.hpp"
 #include "isapi/client_certificate.hpp"
 #include "isapi/normalize_url.hpp"
 #include "isapi/path_mapping.hpp"
@@ -98,8 +100,13 @@ std::shared_ptr<windows_request> windows_request::find(HCONN conn) {
 void windows_request::body_arrived(std::string_view bytes) {
     std::unique_lock lock(body_mutex_);
     // Bounded: the reader waits for the extension to read (or the request to end) before it
-    // buffers more than max_buffered_body of this request.
-    body_changed_.wait(lock, [&] { return aborted_ || finished_ || body_.size() < context_.max_buffered_body; });
+    // buffers more than max_buffered_body of this request. Not while an EXEC_URL answer, or
+    // the output of a child the Linux worker runs, comes behind this body: the Linux worker
+    // sends no more body meanwhile, so what it sent before is all that is over the bound.
+    body_changed_.wait(lock, [&] {
+        return aborted_ || finished_ || exec_question_out_ || linux_child_running_ ||
+               body_.size() < context_.max_buffered_body;
+    });
     if (aborted_ || finished_) return;
     body_.append(bytes);
     body_changed_.notify_all();
@@ -222,7 +229,10 @@ bool windows_request::send(const isapi::response_bytes& out) {
 
 void windows_request::end_response(bool failed) {
     if (parent_) {
-        // A child's end completes its parent's EXEC_URL; nothing of it crosses the link itself.
+        // A child's end completes its parent's EXEC_URL; of it only its access-log line crosses
+        // the link, before the parent can end.
+        std::uint64_t bytes_out = 0;
+        unsigned status = 0;
         {
             std::lock_guard lock(output_mutex_);
             if (finished_) return;
@@ -230,7 +240,10 @@ void windows_request::end_response(bool failed) {
             isapi::response_bytes out;
             if (failed || translator_.finish(ecb_.dwHttpStatusCode, out)) out = translator_.error_response(500);
             send(out);
+            status = translator_.status_code();
+            bytes_out = translator_.body_bytes();
         }
+        report_child_end(status, bytes_out);
         // Its CLOSE_CONNECTION too ends it normally, as the Linux host's child_channel sees it.
         parent_->exec_finished(child_status_, NO_ERROR, NO_ERROR);
         std::lock_guard lock(body_mutex_);
@@ -266,6 +279,34 @@ void windows_request::end_response(bool failed) {
     }
     std::lock_guard lock(body_mutex_);
     body_changed_.notify_all();  // a reader waiting for room
+}
+
+void windows_request::report_child_end(unsigned status, std::uint64_t bytes_out) {
+    windows_request& link = link_request();
+    std::string pairs;
+    for (const std::string_view name : wine::child_log_fields)
+        if (const auto value = params_.find(name))
+            fcgi::append_pair(pairs, name, value->substr(0, wine::child_log_value_bytes));
+    const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_);
+    {
+        std::lock_guard lock(body_mutex_);
+        fcgi::append_pair(pairs, wine::child_bytes_in, std::to_string(body_consumed_));
+    }
+    fcgi::append_pair(pairs, wine::child_status, std::to_string(status));
+    fcgi::append_pair(pairs, wine::child_iis_status, std::to_string(ecb_.dwHttpStatusCode));
+    fcgi::append_pair(pairs, wine::child_bytes_out, std::to_string(bytes_out));
+    fcgi::append_pair(pairs, wine::child_duration_us, std::to_string(elapsed.count()));
+    fcgi::append_pair(pairs, wine::child_client_gone, link.aborted_ ? "1" : "0");
+    fcgi::append_pair(pairs, wine::child_log_data, std::string_view(ecb_.lpszLogData, strnlen(ecb_.lpszLogData, HSE_LOG_BUFFER_LEN)));
+    {
+        std::lock_guard lock(log_mutex_);
+        fcgi::append_pair(pairs, wine::child_log_parameters, log_parameters_);
+    }
+    // Only while the link's response is open: after its END_REQUEST the id may carry another
+    // request (a CLOSE_CONNECTION ended it early), whose line this is not.
+    std::lock_guard lock(link.output_mutex_);
+    if (!link.finished_)
+        context_.pipe->write_stream(fcgi::record_type::stderr_stream, id_, std::string(wine::message_child_log) + pairs);
 }
 
 void windows_request::settle() {

@@ -6,6 +6,7 @@
 #include <httpext.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -70,6 +71,10 @@ public:
     /// the link, a child is its parent's request); the reader thread; never blocks.
     void exec_mapped(const fcgi::param_set& answer);
 
+    /// Output of the child the Linux worker runs for an EXEC_URL of this request or of one of
+    /// its children (STDOUT records after an exec_linux answer); the reader thread.
+    void linux_child_output(std::string_view bytes);
+
     /// The reader thread's side: body bytes, the end of the body, an abort.
     void body_arrived(std::string_view bytes);  // waits while max_buffered_body is reached
     void body_ended();
@@ -125,12 +130,18 @@ private:
     /// Ends the EXEC_URL operation: GET_EXEC_URL_STATUS reports `status`/`win32`, the
     /// completion gets `completion_error`.
     void exec_finished(unsigned status, DWORD win32, DWORD completion_error);
+    /// The "exec" message: the child's URL fields, then (when they fit one record) the rest of
+    /// its params, how it nests, and its entity, for a child the Linux worker runs.
+    struct pending_exec;
+    std::string exec_question(const pending_exec& exec) const;
     /// The answer for this request's own EXEC_URL: starts the child or answers for it.
     void start_child(const fcgi::param_set& answer);
     /// The request the link knows: this one, or the parent of a child, all the way up.
     windows_request& link_request() noexcept { return parent_ ? parent_->link_request() : *this; }
     /// A child's response bytes, into this response; false when they cannot go out.
     bool child_output(std::string_view bytes);
+    /// A child's end, for the access-log line the Linux worker writes of it (message_child_log).
+    void report_child_end(unsigned status, std::uint64_t bytes_out);
     /// A child's send(): its header block taken apart as the Linux host's child_channel does.
     bool send_to_parent(std::string bytes);
     BOOL unsupported(DWORD code);
@@ -181,6 +192,7 @@ private:
     worker_context& context_;
     const std::uint16_t id_;
     const fcgi::param_set params_;
+    const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     isapi::url_match match_;
     isapi::server_variables variables_;
     isapi::ecb_strings strings_;
@@ -228,6 +240,10 @@ private:
     // its child, and what GET_EXEC_URL_STATUS reports of the last child that ended.
     std::optional<async_op> exec_waiting_;
     std::weak_ptr<windows_request> exec_asker_;  // on link_request(): whose question is out
+    std::weak_ptr<windows_request> linux_child_asker_;  // on link_request(): whose child the Linux worker runs
+    // Under body_mutex_, on link_request(): the body may pass its bound (body_arrived).
+    bool exec_question_out_ = false;
+    bool linux_child_running_ = false;
     struct exec_status {
         unsigned status = 0;
         DWORD win32 = NO_ERROR;

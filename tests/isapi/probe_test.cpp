@@ -2,8 +2,11 @@
 // with the probe fixture performing each call and reporting return values, GetLastError, sizes
 // and canaries (ISAPI.md §2.4, §3.1, §5 tests 1, 12, 13 and 15). The rows of
 // docs/compatibility.md name these tests.
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -397,6 +400,26 @@ TEST_F(isapi_probe, exec_url_reads_the_parents_unread_body_when_no_entity_is_giv
     EXPECT_NE(result.body.find("body=the body\n"), std::string::npos) << result.body;
 }
 
+// Each child writes its own access-log line, with its URL, its extension and its own outcome,
+// before its parent's line.
+TEST_F(isapi_probe, exec_url_writes_one_access_line_per_child_with_its_url_and_extension)
+{
+    start(probe_options());
+    const auto mark = sidecar().log_mark();
+    const auto result = post("/scripts/probe.dll?op=exec&entity=four&url=" + url_escape("/scripts/probe.dll/sub?op=echo"),
+                             "parent body");
+    ASSERT_EQ(result.status, 200) << result.describe();
+    const auto parent = sidecar().wait_for_log(
+        std::regex(R"("POST /scripts/probe\.dll\?op=exec&entity=four&url=[^"]+" 200 .* ext=probe )"), soon(), mark);
+    ASSERT_TRUE(parent);
+    const auto child = sidecar().log_lines(std::regex(R"("POST /scripts/probe\.dll/sub\?op=echo" 200 [0-9]+ in=4 out=[1-9][0-9]* [0-9]+us ext=probe )"), mark);
+    ASSERT_EQ(child.size(), 1u) << testing::PrintToString(sidecar().log_lines(std::regex("ext="), mark));
+    // The child's line comes first: it ended inside its parent.
+    const auto lines = sidecar().log_lines(std::regex("ext=probe "), mark);
+    ASSERT_EQ(lines.size(), 2u) << testing::PrintToString(lines);
+    EXPECT_EQ(lines.front(), child.front());
+}
+
 // A child to a URL no extension serves gets the host's 404, and the parent's completion says so.
 TEST_F(isapi_probe, exec_url_to_an_unserved_url_answers_404_and_get_exec_url_status_reports_it)
 {
@@ -415,11 +438,19 @@ TEST_F(isapi_probe, exec_url_to_an_unserved_url_answers_404_and_get_exec_url_sta
 TEST_F(isapi_probe_nginx_only, exec_url_ignore_current_interceptor_passes_a_wildcard_mapped_request_on)
 {
     start(probe_options(wildcard_interceptor_maps()), standard_server_extra() + wildcard_interceptor_locations());
+    const auto mark = sidecar().log_mark();
     auto result = get("/w/page.isa?op=exec&url=-&flags=4&quiet=1");
     EXPECT_EQ(result.status, 200) << result.describe();
     EXPECT_EQ(result.body, "Hello from ISAPI!\r\n");
     EXPECT_TRUE(wait_file_line(probe_log(), std::regex("^exec cbIO=0 error=0 status_ret=1 status=200\\.0 win32=0$"),
                                soon()));
+    // One access line per request: the child's (hello's) first, then its parent's (the probe's).
+    ASSERT_TRUE(sidecar().wait_for_log(std::regex(R"("GET /w/page\.isa\?op=exec&url=-&flags=4&quiet=1" 200 .* ext=probe )"),
+                                       soon(), mark));
+    const auto lines = sidecar().log_lines(std::regex(R"("GET /w/page\.isa\?op=exec&url=-&flags=4&quiet=1" )"), mark);
+    ASSERT_EQ(lines.size(), 2u) << testing::PrintToString(lines);
+    EXPECT_NE(lines.front().find(" 200 "), std::string::npos) << lines.front();
+    EXPECT_NE(lines.front().find(" ext=hello "), std::string::npos) << lines.front();
     // Without the flag the wildcard gets the child again, and again: the nesting stops at 8.
     result = get("/w/page.isa?op=exec&url=-");
     EXPECT_EQ(result.status, 200) << result.describe();
@@ -813,30 +844,104 @@ TEST_F(isapi_probe, report_unhealthy_after_close_connection_still_reaches_the_lo
 }
 
 #ifdef ISAPI_WINE_TEST_PREFIX
-// Under Wine a child runs in the parent's Windows worker when the pool's URL map gives it the
-// same extension (the nesting bound included); one another extension serves (here the native
-// hello behind IGNORE_CURRENT_INTERCEPTOR) is answered 501, and the completion reports it
+// Under Wine a child another (native) extension serves runs in the Linux worker: its output
+// reaches the parent's response in the Windows worker, its access line is its own, and its body
+// is the entity the parent gave, or none: the parent's unread body stays the parent's
 // (docs/wine.md, "Child requests").
-TEST_F(isapi_probe_nginx_only, exec_url_under_wine_runs_same_extension_children_and_answers_501_for_others)
+TEST_F(isapi_probe, exec_url_under_wine_gives_a_native_child_the_entity_or_no_body_and_its_own_access_line)
 {
-    start(probe_options(wildcard_interceptor_maps()), standard_server_extra() + wildcard_interceptor_locations());
+    start(probe_options());
     const auto mark = sidecar().log_mark();
-    auto result = get("/w/page.isa?op=exec&url=-&flags=4&quiet=1");
+    // formdump's Content-Length ends the response: the completion's report goes to the log only.
+    auto result = post("/scripts/probe.dll?op=exec&quiet=1&entity=four&url=" + url_escape("/scripts/formdump.dll"),
+                       "the parent's body");
+    ASSERT_EQ(result.status, 200) << result.describe();
+    EXPECT_EQ(result.head.header("content-type").value_or(""), "text/plain");
+    EXPECT_EQ(result.body.rfind("bytes=4\nfnv1a64=", 0), 0u) << result.body;
+    EXPECT_NE(result.body.find("\ncomplete=yes\n"), std::string::npos) << result.body;
+    EXPECT_TRUE(wait_file_line(probe_log(), std::regex("^exec cbIO=0 error=0 status_ret=1 status=200\\.0 win32=0$"),
+                               soon()));
+    const auto child = wait_access_line("POST /scripts/formdump.dll", mark);
+    ASSERT_TRUE(child);
+    EXPECT_NE(child->find("\" 200 200 in=4 "), std::string::npos) << *child;
+    EXPECT_NE(child->find(" ext=formdump log=\"formdump bytes=4\""), std::string::npos) << *child;
+    // No entity: the child the Linux worker runs reads no body (CONTENT_LENGTH 0).
+    result = post("/scripts/probe.dll?op=exec&quiet=1&url=" + url_escape("/scripts/formdump.dll"), "the parent's body");
+    ASSERT_EQ(result.status, 200) << result.describe();
+    EXPECT_EQ(result.body.rfind("bytes=0\n", 0), 0u) << result.body;
+    // A parent body larger than the Windows worker buffers (1 MiB) holds neither the answer nor
+    // the child's output, which cross the link behind it.
+    const auto started = std::chrono::steady_clock::now();
+    result = post("/scripts/probe.dll?op=exec&quiet=1&url=" + url_escape("/scripts/hello.dll"),
+                  std::string(3 << 20, 'b'));
+    EXPECT_EQ(result.status, 200) << result.describe();
+    EXPECT_EQ(result.body, "Hello from ISAPI!\r\n");
+    EXPECT_LT(std::chrono::steady_clock::now() - started, scaled(10s));
+}
+
+// A child another Wine extension serves would need its Windows worker to take a request with no
+// client connection, which the relay cannot give it yet: it is answered 501, and says why.
+TEST_F(isapi_probe, exec_url_under_wine_answers_501_for_a_child_another_wine_extension_serves)
+{
+    auto options = probe_options();
+    options.extensions.push_back({"probe2", ISAPI_EXT_PROBE, {"/scripts/probe2.dll"}, false, false, true});
+    start(options);
+    const auto mark = sidecar().log_mark();
+    const auto result = get("/scripts/probe.dll?op=exec&url=" + url_escape("/scripts/probe2.dll?op=echo"));
     EXPECT_EQ(result.status, 501) << result.describe();
     EXPECT_EQ(result.body, "501 Not Implemented: the child request's URL is served by another extension, which a "
-                           "Windows worker cannot run\n");
-    EXPECT_TRUE(wait_file_line(probe_log(), std::regex("^exec cbIO=0 error=0 status_ret=1 status=501\\.0 win32=50$"),
-                               soon()));
-    EXPECT_TRUE(sidecar().wait_for_log(std::regex(R"(HSE_REQ_EXEC_URL child for '/w/page.isa\?op=exec&url=-&flags=4&quiet=1' of extension 'probe' maps to another extension)"),
+                           "Windows worker cannot run\n"
+                           "exec cbIO=0 error=0 status_ret=1 status=501.0 win32=50\n");
+    EXPECT_TRUE(sidecar().wait_for_log(std::regex(R"(HSE_REQ_EXEC_URL child for '/scripts/probe2\.dll\?op=echo' of extension 'probe' maps to another Wine extension, which its Windows worker cannot run; the child answers 501)"),
                                        soon(), mark));
-    // Without the flag the wildcard gets the child again, and again: the nesting stops at 8.
-    result = get("/w/page.isa?op=exec&url=-");
-    EXPECT_EQ(result.status, 200) << result.describe();
-    EXPECT_NE(result.body.find("exec ret=0 err=87\n"), std::string::npos) << result.body;
-    std::size_t completions = 0;
-    for (std::size_t at = 0; (at = result.body.find("status=200.0 win32=0\n", at)) != std::string::npos; ++at)
-        ++completions;
-    EXPECT_EQ(completions, 8u) << result.body;
+}
+
+/// Connects to the front end on 127.0.0.1:`port` and sends `request`; the caller closes it.
+int send_request(std::uint16_t port, const std::string& request)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 ||
+        ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size()))
+        throw std::runtime_error("cannot send the request to the front end");
+    return fd;
+}
+
+// The parent's client leaving while the native child runs: the child's writes fail, it ends
+// (its access line says 499, as its parent's does), the parent's operation completes in the
+// Windows worker, and the pool serves on with the same Windows worker.
+TEST_F(isapi_probe, exec_url_under_wine_a_client_leaving_mid_child_ends_the_child_and_nothing_else)
+{
+    auto options = probe_options();
+    options.extensions.push_back({"sleeper", ISAPI_EXT_SLEEPER, {"/scripts/sleeper.dll"}, false});
+    const auto sleeper_log = work().file("sleeper-entries.log");
+    options.env.push_back("ISAPI_SLEEPER_LOG=" + sleeper_log.string());
+    start(options);
+    allow_front_problems("client prematurely closed|broken pipe|reset by peer");
+    const auto mark = sidecar().log_mark();
+    const int fd = send_request(front().port(), "GET /scripts/probe.dll?op=exec&quiet=1&url=" +
+                                                    url_escape("/scripts/sleeper.dll?ms=2000") +
+                                                    " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    const bool entered = wait_file_line(sleeper_log, std::regex("^enter ms=2000$"), soon()).has_value();
+    ::close(fd);
+    ASSERT_TRUE(entered) << tail(sidecar().log());
+    const auto child = wait_access_line("GET /scripts/sleeper.dll?ms=2000", mark);
+    ASSERT_TRUE(child);
+    EXPECT_NE(child->find("\" 499 "), std::string::npos) << *child;
+    EXPECT_NE(child->find(" ext=sleeper "), std::string::npos) << *child;
+    EXPECT_TRUE(wait_file_line(probe_log(), std::regex("^exec cbIO=0 error=[0-9]+ status_ret=1 status=200\\.0 win32=[0-9]+$"),
+                               soon()));
+    const auto parent = sidecar().wait_for_log(std::regex(R"("GET /scripts/probe\.dll\?op=exec&quiet=1&url=[^"]+" 499 )"),
+                                               soon(), mark);
+    ASSERT_TRUE(parent) << tail(sidecar().log());
+    // Nothing else lost: the next child runs through the same Windows worker.
+    const auto next = get("/scripts/probe.dll?op=exec&quiet=1&url=" + url_escape("/scripts/hello.dll"));
+    EXPECT_EQ(next.status, 200) << next.describe();
+    EXPECT_EQ(next.body, "Hello from ISAPI!\r\n");
+    EXPECT_TRUE(sidecar().log_lines(std::regex("Windows worker \\(pid [0-9]+\\) (exited|was killed)"), mark).empty());
 }
 #endif
 
