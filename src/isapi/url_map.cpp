@@ -1,6 +1,7 @@
 #include "isapi/url_map.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <optional>
 #include <stdexcept>
 #include <vector>
@@ -38,6 +39,7 @@ std::string_view request_uri_path(std::string_view uri) {
     // A plain scan: find_first_of calls memchr over its set once per character of the URI.
     const auto end = std::find_if(uri.begin(), uri.end(), [](char c) { return c == '?' || c == '#'; });
     uri = uri.substr(0, static_cast<std::size_t>(end - uri.begin()));
+    if (uri.starts_with('/')) return uri;  // origin form, nearly every request
     if (ascii::istarts_with(uri, "http://") || ascii::istarts_with(uri, "https://")) {
         const std::size_t authority = uri.find("//") + 2;
         const std::size_t slash = uri.find('/', authority);
@@ -100,12 +102,23 @@ std::optional<std::string> normalize(std::string_view path, bool encoded, normal
     return std::nullopt;
 }
 
-/// "/a/b" from the segments (no trailing slash), folded when `fold` is set, into `out`.
+/// "/a/b" from the segments (no trailing slash), folded when `fold` is set, into `out`: sized
+/// once, then each segment copied (a byte at a time only when folding).
 template <typename Buffer>
 void join_segments(const normalized_path& normalized, bool fold, Buffer& out) {
+    std::size_t size = out.size();
+    for (const auto& seg : normalized.segments) size += 1 + seg.decoded.size();
+    const std::size_t from = out.size();
+    out.resize(size, boost::container::default_init);
+    char* p = out.data() + from;
     for (const auto& seg : normalized.segments) {
-        out.push_back('/');
-        for (char c : seg.decoded) out.push_back(fold ? ascii::to_lower(c) : c);
+        *p++ = '/';
+        if (fold) {
+            for (const char c : seg.decoded) *p++ = ascii::to_lower(c);
+        } else {
+            std::memcpy(p, seg.decoded.data(), seg.decoded.size());
+            p += seg.decoded.size();
+        }
     }
 }
 
@@ -149,6 +162,8 @@ void url_map::add(std::string_view url_path, std::size_t extension) {
     for (const auto& seg : normalized.segments) key += '/' + fold(seg.decoded);
     if (!routes_.emplace(key, extension).second)
         throw std::invalid_argument("url path '" + shown + "' is configured twice");
+    if (route_lengths_.size() <= key.size()) route_lengths_.resize(key.size() + 1);
+    route_lengths_[key.size()] = true;
 }
 
 void url_map::add_script_map(std::string_view pattern, std::string_view url_prefix, std::vector<std::string> verbs,
@@ -183,13 +198,21 @@ url_map_result url_map::map(std::optional<std::string_view> request_uri,
 
 url_map_result url_map::map_uri_path(std::optional<std::string_view> uri_path, std::string_view script_name,
                                      std::string_view path_info, std::string_view method, std::size_t skip) const {
-    if (uri_path && !uri_path->empty()) {
-        url_map_result r = map_path(*uri_path, true, method, skip);
-        if (r.status != url_map_status::not_found) {
-            r.match.from_request_uri = true;
-            return r;
-        }
-    }
+    url_map_result r = map_request_uri(uri_path, method, skip);
+    if (r.status != url_map_status::not_found) return r;
+    return map_front_end_path(script_name, path_info, method, skip);
+}
+
+url_map_result url_map::map_request_uri(std::optional<std::string_view> uri_path, std::string_view method,
+                                        std::size_t skip) const {
+    if (!uri_path || uri_path->empty()) return {};
+    url_map_result r = map_path(*uri_path, true, method, skip);
+    if (r.status != url_map_status::not_found) r.match.from_request_uri = true;
+    return r;
+}
+
+url_map_result url_map::map_front_end_path(std::string_view script_name, std::string_view path_info,
+                                           std::string_view method, std::size_t skip) const {
     // Apache in some modes repeats PATH_INFO at the end of SCRIPT_NAME; do not count it twice.
     const bool repeated = !path_info.empty() && script_name.size() > path_info.size() &&
                           script_name.ends_with(path_info);
@@ -222,8 +245,11 @@ url_map_result url_map::map(const fcgi::param_set& params, std::size_t skip) con
             }
         }
     }
-    return map_uri_path(uri_path, params.get("SCRIPT_NAME"), params.get("PATH_INFO"), params.get("REQUEST_METHOD"),
-                        skip);
+    // SCRIPT_NAME and PATH_INFO are looked up only when REQUEST_URI matches nothing.
+    const std::string_view method = params.get("REQUEST_METHOD");
+    url_map_result r = map_request_uri(uri_path, method, skip);
+    if (r.status != url_map_status::not_found) return r;
+    return map_front_end_path(params.get("SCRIPT_NAME"), params.get("PATH_INFO"), method, skip);
 }
 
 url_map_result url_map::map_path(std::string_view path, bool encoded, std::string_view method,
@@ -239,10 +265,31 @@ url_map_result url_map::map_path(std::string_view path, bool encoded, std::strin
     const std::string_view joined(joined_bytes.data(), joined_bytes.size());
     boost::container::small_vector<std::size_t, inline_segments + 1> ends{0};
     for (const auto& seg : segments) ends.push_back(ends.back() + 1 + seg.decoded.size());
+    // A match with its script part settled: PATH_INFO (`rest`) checked and placed.
+    const auto finish_match = [&](url_match& m, std::string rest, bool script_mapped) {
+        if (has_hidden_dot_segment(rest))
+            return bad_request("encoded separator or backslash forms a dot segment in PATH_INFO");
+        m.script_mapped = script_mapped;
+        if (script_mapped) m.path = m.script_name + rest;
+        // IIS gives a script-mapped request the whole URL as PATH_INFO unless
+        // AllowPathInfoForScriptMappings is set.
+        m.path_info = script_mapped && !options_.allow_path_info_for_script_mappings ? m.path : std::move(rest);
+        result.status = url_map_status::matched;
+        return std::move(result);
+    };
     // The first k segments are the script, the rest PATH_INFO.
     const auto matched = [&](std::size_t k, std::size_t extension, bool script_mapped) {
         url_match& m = result.match;
         m.extension = extension;
+        std::string rest;
+        if (normalized.plain) {
+            // The segments, '/'-joined, are the path itself: the parts are cut from it, not
+            // rebuilt (no segment was decoded, so none holds an encoded separator).
+            m.script_name.assign(path.data(), ends[k]);
+            m.raw_script_name = m.script_name;
+            rest.assign(path.substr(ends[k]));
+            return finish_match(m, std::move(rest), script_mapped);
+        }
         std::size_t raw_size = 0;
         for (std::size_t i = 0; i < k; ++i) raw_size += 1 + segments[i].raw.size();
         m.script_name.reserve(ends[k]);
@@ -255,24 +302,16 @@ url_map_result url_map::map_path(std::string_view path, bool encoded, std::strin
             m.raw_script_name += '/';
             m.raw_script_name += segments[i].raw;
         }
-        std::string rest;
         rest.reserve(ends.back() - ends[k] + 1);
         for (std::size_t i = k; i < segments.size(); ++i) {
             rest += '/';
             rest += segments[i].decoded;
         }
         if (normalized.trailing_slash) rest += '/';
-        if (has_hidden_dot_segment(rest))
-            return bad_request("encoded separator or backslash forms a dot segment in PATH_INFO");
-        m.script_mapped = script_mapped;
-        if (script_mapped) m.path = m.script_name + rest;
-        // IIS gives a script-mapped request the whole URL as PATH_INFO unless
-        // AllowPathInfoForScriptMappings is set.
-        m.path_info = script_mapped && !options_.allow_path_info_for_script_mappings ? m.path : std::move(rest);
-        result.status = url_map_status::matched;
-        return std::move(result);
+        return finish_match(m, std::move(rest), script_mapped);
     };
     for (std::size_t k = segments.size() + 1; k-- > 0;) {
+        if (ends[k] >= route_lengths_.size() || !route_lengths_[ends[k]]) continue;  // no key that long
         const auto it = routes_.find(joined.substr(0, ends[k]));
         if (it != routes_.end() && it->second != skip) return matched(k, it->second, false);
     }
