@@ -1,7 +1,6 @@
 #include "isapi/header_block.hpp"
 
 #include <algorithm>
-#include <array>
 #include <string>
 #include <utility>
 
@@ -11,10 +10,24 @@
 namespace isapi_fcgi::isapi {
 namespace {
 
-constexpr std::array<std::string_view, 8> hop_by_hop_fields = {
-    "Connection", "Keep-Alive", "Transfer-Encoding", "TE",
-    "Trailer",    "Upgrade",    "Proxy-Connection",  "Proxy-Authenticate",
-};
+/// What parse_header_block does with a field, by name. The length picks the one candidate to
+/// compare, so an ordinary field (Content-Type, Set-Cookie...) costs no comparison at all.
+enum class field_kind { forwarded, status, transfer_encoding, content_length, hop_by_hop };
+
+field_kind kind_of(std::string_view name) noexcept {
+    const auto is = [name](std::string_view candidate) { return ascii::iequals(name, candidate); };
+    switch (name.size()) {
+    case 2: return is("TE") ? field_kind::hop_by_hop : field_kind::forwarded;
+    case 6: return is("Status") ? field_kind::status : field_kind::forwarded;
+    case 7: return is("Trailer") || is("Upgrade") ? field_kind::hop_by_hop : field_kind::forwarded;
+    case 10: return is("Connection") || is("Keep-Alive") ? field_kind::hop_by_hop : field_kind::forwarded;
+    case 14: return is("Content-Length") ? field_kind::content_length : field_kind::forwarded;
+    case 16: return is("Proxy-Connection") ? field_kind::hop_by_hop : field_kind::forwarded;
+    case 17: return is("Transfer-Encoding") ? field_kind::transfer_encoding : field_kind::forwarded;
+    case 18: return is("Proxy-Authenticate") ? field_kind::hop_by_hop : field_kind::forwarded;
+    default: return field_kind::forwarded;
+    }
+}
 
 /// "gzip, chunked" -> true: chunked must be the last coding when present.
 bool names_chunked(std::string_view value) {
@@ -27,9 +40,8 @@ bool names_chunked(std::string_view value) {
 }  // namespace
 
 bool is_hop_by_hop(std::string_view name) noexcept {
-    for (const auto field : hop_by_hop_fields)
-        if (ascii::iequals(field, name)) return true;
-    return false;
+    const field_kind kind = kind_of(name);
+    return kind == field_kind::hop_by_hop || kind == field_kind::transfer_encoding;
 }
 
 std::optional<std::size_t> find_header_end(std::string_view text, std::size_t from) noexcept {
@@ -47,7 +59,12 @@ std::optional<std::size_t> find_header_end(std::string_view text, std::size_t fr
 
 std::error_code parse_header_block(std::string_view text, bool allow_status_line,
                                    parsed_header_block& out) {
-    out = parsed_header_block{};
+    out.status.reset();
+    out.fields.clear();
+    out.joined_values.clear();
+    out.chunked = false;
+    out.complete = false;
+    out.consumed = 0;
     out.fields.reserve(8);  // one allocation for an ordinary block instead of a growth chain
     const std::size_t nul = text.find('\0');
     const std::size_t limit = nul == std::string_view::npos ? text.size() : nul;
@@ -90,18 +107,17 @@ std::error_code parse_header_block(std::string_view text, bool allow_status_line
         const std::string_view name = ascii::trim(line.substr(0, colon));
         const std::string_view value = ascii::trim(line.substr(colon + 1));
         if (!ascii::is_token(name)) return response_errc::malformed_header;
-        if (ascii::iequals(name, "Status")) {
+        switch (kind_of(name)) {
+        case field_kind::status:
             if (out.status) continue;  // a status line or the first Status wins
             out.status = parse_status(value);
             if (!out.status) return response_errc::invalid_status;
             continue;
+        case field_kind::transfer_encoding: out.chunked = out.chunked || names_chunked(value); continue;
+        case field_kind::hop_by_hop: continue;
+        case field_kind::content_length: has_content_length = true; break;
+        case field_kind::forwarded: break;
         }
-        if (ascii::iequals(name, "Transfer-Encoding")) {
-            out.chunked = out.chunked || names_chunked(value);
-            continue;
-        }
-        if (is_hop_by_hop(name)) continue;
-        has_content_length = has_content_length || ascii::iequals(name, "Content-Length");
         out.fields.push_back({name, value});
     }
     out.consumed = pos;

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cstring>
+#include <limits>
 
 #include "isapi/ascii.hpp"
 #include "isapi/response_errc.hpp"
@@ -79,24 +82,40 @@ std::error_code response_translator::fail(std::error_code ec) {
 std::error_code response_translator::emit_headers(const parsed_header_block& block,
                                                   std::uint32_t ecb_status, response_bytes& out) {
     const http_status status = block.status ? *block.status : fallback_status(ecb_status);
-    std::string h;
-    std::size_t size = options_.extra_header_lines.size() + 64;  // the Status line and the blank one
-    for (const auto& field : block.fields) size += field.name.size() + field.value.size() + 4;
-    h.reserve(size);
+    char code[std::numeric_limits<unsigned>::digits10 + 1];
+    const std::string_view code_text(code, static_cast<std::size_t>(std::to_chars(code, code + sizeof code, status.code).ptr - code));
+    // Sized first, then written in place: one allocation, no capacity check per piece.
+    constexpr std::string_view status_name = "Status: ";
+    constexpr std::string_view line_end = "\r\n";
+    std::size_t size = options_.extra_header_lines.size() + status_name.size() + code_text.size() +
+                       (status.reason.empty() ? 0 : 1 + status.reason.size()) + 2 * line_end.size();
+    for (const auto& field : block.fields)
+        size += field.name.size() + (field.value.empty() ? 1 : 2) + field.value.size() + line_end.size();
+    if (size + fcgi_record_header_bytes + front_end_reserve_bytes > options_.max_header_bytes)
+        return response_errc::header_too_large;
+    std::string h(size, '\0');
+    char* p = h.data();
+    const auto put = [&p](std::string_view piece) {
+        std::memcpy(p, piece.data(), piece.size());
+        p += piece.size();
+    };
     for (const auto& field : block.fields) {
-        h += field.name;
-        h += field.value.empty() ? ":" : ": ";
-        h += field.value;
-        h += "\r\n";
+        put(field.name);
+        put(field.value.empty() ? std::string_view(":") : std::string_view(": "));
+        put(field.value);
+        put(line_end);
     }
-    h += options_.extra_header_lines;
+    put(options_.extra_header_lines);
     // Status goes last: HAProxy 2.6 turns a response whose Location comes after its Status
     // into a 302, whatever the Status said; nginx and Apache read it anywhere.
-    h += "Status: ";
-    status.append_text(h);
-    h += "\r\n\r\n";
-    if (h.size() + fcgi_record_header_bytes + front_end_reserve_bytes > options_.max_header_bytes)
-        return response_errc::header_too_large;
+    put(status_name);
+    put(code_text);
+    if (!status.reason.empty()) {
+        *p++ = ' ';
+        put(status.reason);
+    }
+    put(line_end);
+    put(line_end);
     out.header_bytes = std::move(h);
     headers_sent_ = true;
     status_code_ = status.code;
@@ -144,7 +163,8 @@ std::error_code response_translator::send_response_header(std::optional<std::str
     std::string_view header_text = headers.value_or(std::string_view());
     while (!status_text.empty() && (status_text.back() == '\r' || status_text.back() == '\n'))
         status_text.remove_suffix(1);
-    if (status_text.find_first_of("\r\n") != std::string_view::npos) {
+    // A plain scan: find_first_of calls memchr over its set once per character.
+    if (std::any_of(status_text.begin(), status_text.end(), [](char c) { return c == '\r' || c == '\n'; })) {
         if (!header_text.empty()) return response_errc::header_injection;
         header_text = *status;  // the whole text: status line, fields, maybe body
         status_text = {};
