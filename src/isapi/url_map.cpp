@@ -36,9 +36,9 @@ struct normalized_path {
 
 /// The path of a REQUEST_URI: query and fragment cut, an absolute-form target reduced to its path.
 std::string_view request_uri_path(std::string_view uri) {
-    // A plain scan: find_first_of calls memchr over its set once per character of the URI.
-    const auto end = std::find_if(uri.begin(), uri.end(), [](char c) { return c == '?' || c == '#'; });
-    uri = uri.substr(0, static_cast<std::size_t>(end - uri.begin()));
+    // Two memchr scans: find_first_of would call memchr over its set once per character.
+    uri = uri.substr(0, uri.find('?'));
+    uri = uri.substr(0, uri.find('#'));
     if (uri.starts_with('/')) return uri;  // origin form, nearly every request
     if (ascii::istarts_with(uri, "http://") || ascii::istarts_with(uri, "https://")) {
         const std::size_t authority = uri.find("//") + 2;
@@ -136,13 +136,6 @@ bool has_hidden_dot_segment(std::string_view path_info) {
     return false;
 }
 
-url_map_result bad_request(std::string reason) {
-    url_map_result r;
-    r.status = url_map_status::bad_request;
-    r.reason = std::move(reason);
-    return r;
-}
-
 }  // namespace
 
 std::string url_map::fold(std::string_view s) const {
@@ -199,16 +192,14 @@ url_map_result url_map::map(std::optional<std::string_view> request_uri,
 url_map_result url_map::map_uri_path(std::optional<std::string_view> uri_path, std::string_view script_name,
                                      std::string_view path_info, std::string_view method, std::size_t skip) const {
     url_map_result r = map_request_uri(uri_path, method, skip);
-    if (r.status != url_map_status::not_found) return r;
-    return map_front_end_path(script_name, path_info, method, skip);
+    if (r.status == url_map_status::not_found) r = map_front_end_path(script_name, path_info, method, skip);
+    return r;
 }
 
 url_map_result url_map::map_request_uri(std::optional<std::string_view> uri_path, std::string_view method,
                                         std::size_t skip) const {
     if (!uri_path || uri_path->empty()) return {};
-    url_map_result r = map_path(*uri_path, true, method, skip);
-    if (r.status != url_map_status::not_found) r.match.from_request_uri = true;
-    return r;
+    return map_path(*uri_path, true, method, skip);
 }
 
 url_map_result url_map::map_front_end_path(std::string_view script_name, std::string_view path_info,
@@ -248,16 +239,29 @@ url_map_result url_map::map(const fcgi::param_set& params, std::size_t skip) con
     // SCRIPT_NAME and PATH_INFO are looked up only when REQUEST_URI matches nothing.
     const std::string_view method = params.get("REQUEST_METHOD");
     url_map_result r = map_request_uri(uri_path, method, skip);
-    if (r.status != url_map_status::not_found) return r;
-    return map_front_end_path(params.get("SCRIPT_NAME"), params.get("PATH_INFO"), method, skip);
+    if (r.status == url_map_status::not_found)
+        r = map_front_end_path(params.get("SCRIPT_NAME"), params.get("PATH_INFO"), method, skip);
+    return r;
 }
 
 url_map_result url_map::map_path(std::string_view path, bool encoded, std::string_view method,
                                  std::size_t skip) const {
+    // Every return below is `result` itself, so it is built in the caller's object, never moved.
     url_map_result result;
+    // A decided request (matched or refused) says which of REQUEST_URI (the encoded path) and
+    // SCRIPT_NAME + PATH_INFO it came from.
+    const auto refuse = [&](std::string reason) {
+        result.status = url_map_status::bad_request;
+        result.reason = std::move(reason);
+        result.match = url_match{};
+        result.match.from_request_uri = encoded;
+    };
     if (path.empty() || path.front() != '/') return result;  // "*" (OPTIONS) and the like
     normalized_path normalized;
-    if (auto reason = normalize(path, encoded, normalized)) return bad_request(std::move(*reason));
+    if (auto reason = normalize(path, encoded, normalized)) {
+        refuse(std::move(*reason));
+        return result;
+    }
 
     const auto& segments = normalized.segments;
     boost::container::small_vector<char, inline_path_bytes> joined_bytes;
@@ -266,29 +270,28 @@ url_map_result url_map::map_path(std::string_view path, bool encoded, std::strin
     boost::container::small_vector<std::size_t, inline_segments + 1> ends{0};
     for (const auto& seg : segments) ends.push_back(ends.back() + 1 + seg.decoded.size());
     // A match with its script part settled: PATH_INFO (`rest`) checked and placed.
-    const auto finish_match = [&](url_match& m, std::string rest, bool script_mapped) {
+    const auto finish_match = [&](std::string rest, bool script_mapped) {
         if (has_hidden_dot_segment(rest))
-            return bad_request("encoded separator or backslash forms a dot segment in PATH_INFO");
+            return refuse("encoded separator or backslash forms a dot segment in PATH_INFO");
+        url_match& m = result.match;
         m.script_mapped = script_mapped;
+        m.from_request_uri = encoded;
         if (script_mapped) m.path = m.script_name + rest;
         // IIS gives a script-mapped request the whole URL as PATH_INFO unless
         // AllowPathInfoForScriptMappings is set.
         m.path_info = script_mapped && !options_.allow_path_info_for_script_mappings ? m.path : std::move(rest);
         result.status = url_map_status::matched;
-        return std::move(result);
     };
     // The first k segments are the script, the rest PATH_INFO.
     const auto matched = [&](std::size_t k, std::size_t extension, bool script_mapped) {
         url_match& m = result.match;
         m.extension = extension;
-        std::string rest;
         if (normalized.plain) {
             // The segments, '/'-joined, are the path itself: the parts are cut from it, not
             // rebuilt (no segment was decoded, so none holds an encoded separator).
-            m.script_name.assign(path.data(), ends[k]);
+            m.script_name = std::string(path.substr(0, ends[k]));
             m.raw_script_name = m.script_name;
-            rest.assign(path.substr(ends[k]));
-            return finish_match(m, std::move(rest), script_mapped);
+            return finish_match(std::string(path.substr(ends[k])), script_mapped);
         }
         std::size_t raw_size = 0;
         for (std::size_t i = 0; i < k; ++i) raw_size += 1 + segments[i].raw.size();
@@ -296,24 +299,28 @@ url_map_result url_map::map_path(std::string_view path, bool encoded, std::strin
         m.raw_script_name.reserve(raw_size);
         for (std::size_t i = 0; i < k; ++i) {
             if (segments[i].encoded_separator)
-                return bad_request("encoded '/' or '\\' in the script part of the path");
+                return refuse("encoded '/' or '\\' in the script part of the path");
             m.script_name += '/';
             m.script_name += segments[i].decoded;
             m.raw_script_name += '/';
             m.raw_script_name += segments[i].raw;
         }
+        std::string rest;
         rest.reserve(ends.back() - ends[k] + 1);
         for (std::size_t i = k; i < segments.size(); ++i) {
             rest += '/';
             rest += segments[i].decoded;
         }
         if (normalized.trailing_slash) rest += '/';
-        return finish_match(m, std::move(rest), script_mapped);
+        finish_match(std::move(rest), script_mapped);
     };
     for (std::size_t k = segments.size() + 1; k-- > 0;) {
         if (ends[k] >= route_lengths_.size() || !route_lengths_[ends[k]]) continue;  // no key that long
         const auto it = routes_.find(joined.substr(0, ends[k]));
-        if (it != routes_.end() && it->second != skip) return matched(k, it->second, false);
+        if (it != routes_.end() && it->second != skip) {
+            matched(k, it->second, false);
+            return result;
+        }
     }
     if (script_maps_.empty()) return result;
     const auto applies = [&](const script_map& m, std::size_t k) {
@@ -332,10 +339,16 @@ url_map_result url_map::map_path(std::string_view path, bool encoded, std::strin
     // A wildcard intercepts everything under its prefix first, as IIS 6 runs wildcard application
     // maps before the others (the extension hands a request on with EXEC_URL and
     // IGNORE_CURRENT_INTERCEPTOR).
-    if (const auto* m = best_of(true, segments.size(), {})) return matched(segments.size(), m->extension, true);
+    if (const auto* m = best_of(true, segments.size(), {})) {
+        matched(segments.size(), m->extension, true);
+        return result;
+    }
     for (std::size_t k = 1; k <= segments.size(); ++k) {
         const std::string_view name = joined.substr(ends[k - 1] + 1, ends[k] - ends[k - 1] - 1);
-        if (const auto* m = best_of(false, k, name)) return matched(k, m->extension, true);
+        if (const auto* m = best_of(false, k, name)) {
+            matched(k, m->extension, true);
+            return result;
+        }
     }
     return result;
 }
