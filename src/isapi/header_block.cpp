@@ -1,6 +1,7 @@
 #include "isapi/header_block.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -15,16 +16,22 @@ namespace {
 enum class field_kind { forwarded, status, transfer_encoding, content_length, hop_by_hop };
 
 field_kind kind_of(std::string_view name) noexcept {
-    const auto is = [name](std::string_view candidate) { return ascii::iequals(name, candidate); };
+    // `name` is as long as the candidate (the switch), which is spelled in lower case: only a
+    // byte that differs is folded.
+    const auto is = [name](std::string_view lower) {
+        for (std::size_t i = 0; i < lower.size(); ++i)
+            if (name[i] != lower[i] && ascii::to_lower(name[i]) != lower[i]) return false;
+        return true;
+    };
     switch (name.size()) {
-    case 2: return is("TE") ? field_kind::hop_by_hop : field_kind::forwarded;
-    case 6: return is("Status") ? field_kind::status : field_kind::forwarded;
-    case 7: return is("Trailer") || is("Upgrade") ? field_kind::hop_by_hop : field_kind::forwarded;
-    case 10: return is("Connection") || is("Keep-Alive") ? field_kind::hop_by_hop : field_kind::forwarded;
-    case 14: return is("Content-Length") ? field_kind::content_length : field_kind::forwarded;
-    case 16: return is("Proxy-Connection") ? field_kind::hop_by_hop : field_kind::forwarded;
-    case 17: return is("Transfer-Encoding") ? field_kind::transfer_encoding : field_kind::forwarded;
-    case 18: return is("Proxy-Authenticate") ? field_kind::hop_by_hop : field_kind::forwarded;
+    case 2: return is("te") ? field_kind::hop_by_hop : field_kind::forwarded;
+    case 6: return is("status") ? field_kind::status : field_kind::forwarded;
+    case 7: return is("trailer") || is("upgrade") ? field_kind::hop_by_hop : field_kind::forwarded;
+    case 10: return is("connection") || is("keep-alive") ? field_kind::hop_by_hop : field_kind::forwarded;
+    case 14: return is("content-length") ? field_kind::content_length : field_kind::forwarded;
+    case 16: return is("proxy-connection") ? field_kind::hop_by_hop : field_kind::forwarded;
+    case 17: return is("transfer-encoding") ? field_kind::transfer_encoding : field_kind::forwarded;
+    case 18: return is("proxy-authenticate") ? field_kind::hop_by_hop : field_kind::forwarded;
     default: return field_kind::forwarded;
     }
 }
@@ -129,6 +136,54 @@ std::error_code parse_header_block(std::string_view text, bool allow_status_line
                          out.fields.end());
     }
     return {};
+}
+
+std::optional<plain_header_block> write_plain_header_fields(std::string_view text, bool allow_status_line,
+                                                            char*& out, const char* out_end) noexcept {
+    // The same reading as parse_header_block's; every branch it takes for an unusual block is a
+    // nullopt here.
+    plain_header_block block;
+    const std::size_t nul = text.find('\0');
+    const std::size_t limit = nul == std::string_view::npos ? text.size() : nul;
+    std::size_t pos = 0;
+    for (bool first = true; pos < limit; first = false) {
+        const std::size_t eol = text.find('\n', pos);
+        const std::size_t line_end = eol == std::string_view::npos || eol > limit ? limit : eol;
+        std::string_view line = text.substr(pos, line_end - pos);
+        pos = line_end == limit ? limit : line_end + 1;
+        if (line.ends_with('\r')) line.remove_suffix(1);
+        if (line.find('\r') != std::string_view::npos) return std::nullopt;
+        if (line.empty()) {
+            block.complete = true;
+            break;
+        }
+        if (ascii::is_space(line.front())) return std::nullopt;  // folding
+        const std::size_t colon = line.find(':');
+        if (colon == std::string_view::npos || (first && allow_status_line && ascii::istarts_with(line, "HTTP/")))
+            return std::nullopt;
+        const std::string_view name = ascii::trim(line.substr(0, colon));
+        const std::string_view value = ascii::trim(line.substr(colon + 1));
+        if (!ascii::is_token(name)) return std::nullopt;
+        switch (kind_of(name)) {
+        case field_kind::status:
+        case field_kind::transfer_encoding: return std::nullopt;
+        case field_kind::hop_by_hop: continue;
+        case field_kind::content_length:
+        case field_kind::forwarded: break;
+        }
+        const std::size_t separator = value.empty() ? 1 : 2;
+        if (static_cast<std::size_t>(out_end - out) < name.size() + separator + value.size() + 2) return std::nullopt;
+        std::memcpy(out, name.data(), name.size());
+        out += name.size();
+        std::memcpy(out, ": ", separator);
+        out += separator;
+        std::memcpy(out, value.data(), value.size());
+        out += value.size();
+        std::memcpy(out, "\r\n", 2);
+        out += 2;
+    }
+    block.consumed = pos;
+    return block;
 }
 
 }  // namespace isapi_fcgi::isapi
