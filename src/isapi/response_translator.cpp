@@ -155,14 +155,16 @@ std::optional<plain_header_block> response_translator::emit_plain_headers(std::s
         std::memcpy(p, piece.data(), piece.size());
         p += piece.size();
     };
-    put(options_.extra_header_lines);
-    put(status_name);  // last, as in emit_headers
+    if (!options_.extra_header_lines.empty()) put(options_.extra_header_lines);
+    std::memcpy(p, status_name.data(), status_name.size());  // last, as in emit_headers
+    p += status_name.size();
     put(code_text);
     if (!status->reason.empty()) {
         *p++ = ' ';
         put(status->reason);
     }
-    put(block_end);
+    std::memcpy(p, block_end.data(), block_end.size());
+    p += block_end.size();
     h.resize(static_cast<std::size_t>(p - h.data()));
     out.header_bytes = std::move(h);
     headers_sent_ = true;
