@@ -122,6 +122,36 @@ void join_segments(const normalized_path& normalized, bool fold, Buffer& out) {
     }
 }
 
+/// A path normalisation would leave as it is (no '%' to decode when `encoded`, no NUL, no empty
+/// or dot segment but a trailing slash), read in one pass: `joined` gets the path without its
+/// trailing slash, folded when `fold` is set, and `ends` the end of each segment in it, as
+/// normalize and join_segments would give them. False, both partly filled, for any other path.
+template <typename Joined, typename Ends>
+bool scan_plain_path(std::string_view path, bool encoded, bool fold, Joined& joined, Ends& ends) {
+    const std::size_t size = path.ends_with('/') ? path.size() - 1 : path.size();  // path[0] == '/'
+    joined.resize(size, boost::container::default_init);
+    char* const out = joined.data();
+    std::size_t segment = 1;  // where the current segment starts
+    const auto segment_ends = [&](std::size_t end) {
+        const std::string_view piece = path.substr(segment, end - segment);
+        if (piece.empty() || piece == "." || piece == "..") return false;
+        ends.push_back(end);
+        segment = end + 1;
+        return true;
+    };
+    if (size > 0) out[0] = '/';
+    for (std::size_t i = 1; i < size; ++i) {
+        const char c = path[i];
+        if (c == '/') {
+            if (!segment_ends(i)) return false;
+        } else if (c == '\0' || (c == '%' && encoded)) {
+            return false;
+        }
+        out[i] = fold ? ascii::to_lower(c) : c;
+    }
+    return size == 0 || segment_ends(size);
+}
+
 /// A '/' or '\' that came from an encoded separator (or a backslash, which Windows code treats
 /// as a separator) can form "." or ".." segments that normalisation never saw.
 bool has_hidden_dot_segment(std::string_view path_info) {
@@ -257,18 +287,23 @@ url_map_result url_map::map_path(std::string_view path, bool encoded, std::strin
         result.match.from_request_uri = encoded;
     };
     if (path.empty() || path.front() != '/') return result;  // "*" (OPTIONS) and the like
-    normalized_path normalized;
-    if (auto reason = normalize(path, encoded, normalized)) {
-        refuse(std::move(*reason));
-        return result;
-    }
-
-    const auto& segments = normalized.segments;
+    normalized_path normalized;  // its segments stay empty for a plain path, which needs none
     boost::container::small_vector<char, inline_path_bytes> joined_bytes;
-    join_segments(normalized, !options_.case_sensitive, joined_bytes);
-    const std::string_view joined(joined_bytes.data(), joined_bytes.size());
     boost::container::small_vector<std::size_t, inline_segments + 1> ends{0};
-    for (const auto& seg : segments) ends.push_back(ends.back() + 1 + seg.decoded.size());
+    if (!scan_plain_path(path, encoded, !options_.case_sensitive, joined_bytes, ends)) {
+        joined_bytes.clear();
+        ends.erase(ends.begin() + 1, ends.end());  // keeps the 0 every path starts with
+        if (auto reason = normalize(path, encoded, normalized)) {
+            refuse(std::move(*reason));
+            return result;
+        }
+        normalized.plain = false;  // the parts are rebuilt from the segments, whatever they are
+        join_segments(normalized, !options_.case_sensitive, joined_bytes);
+        for (const auto& seg : normalized.segments) ends.push_back(ends.back() + 1 + seg.decoded.size());
+    }
+    const auto& segments = normalized.segments;
+    const std::string_view joined(joined_bytes.data(), joined_bytes.size());
+    const std::size_t segment_count = ends.size() - 1;
     // A match with its script part settled: PATH_INFO (`rest`) checked and placed.
     const auto finish_match = [&](std::string rest, bool script_mapped) {
         if (has_hidden_dot_segment(rest))
@@ -314,7 +349,7 @@ url_map_result url_map::map_path(std::string_view path, bool encoded, std::strin
         if (normalized.trailing_slash) rest += '/';
         finish_match(std::move(rest), script_mapped);
     };
-    for (std::size_t k = segments.size() + 1; k-- > 0;) {
+    for (std::size_t k = segment_count + 1; k-- > 0;) {
         if (ends[k] >= route_lengths_.size() || !route_lengths_[ends[k]]) continue;  // no key that long
         const auto it = routes_.find(joined.substr(0, ends[k]));
         if (it != routes_.end() && it->second != skip) {
@@ -339,11 +374,11 @@ url_map_result url_map::map_path(std::string_view path, bool encoded, std::strin
     // A wildcard intercepts everything under its prefix first, as IIS 6 runs wildcard application
     // maps before the others (the extension hands a request on with EXEC_URL and
     // IGNORE_CURRENT_INTERCEPTOR).
-    if (const auto* m = best_of(true, segments.size(), {})) {
-        matched(segments.size(), m->extension, true);
+    if (const auto* m = best_of(true, segment_count, {})) {
+        matched(segment_count, m->extension, true);
         return result;
     }
-    for (std::size_t k = 1; k <= segments.size(); ++k) {
+    for (std::size_t k = 1; k <= segment_count; ++k) {
         const std::string_view name = joined.substr(ends[k - 1] + 1, ends[k] - ends[k - 1] - 1);
         if (const auto* m = best_of(false, k, name)) {
             matched(k, m->extension, true);
