@@ -184,7 +184,7 @@ TEST(HeaderBlock, PlainFieldsAreWrittenAsParsedOrLeftToTheParser) {
         "Connection: close\r\nX: y\r\n",
         "",
         "\r\n\r\n",
-        std::string("X: 1\r\n\0Y: 2\r\n\r\n", 18),
+        "X: 1\r\n\0Y: 2\r\n\r\n"s,
         "Content-Length: 5\r\nTE: x\r\n\r\n",
     };
     for (const std::string& text : plain) {

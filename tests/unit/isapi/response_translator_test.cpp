@@ -271,7 +271,7 @@ TEST(ResponseHeader, PlainHeaderCallsTranslateAsTheGeneralPathDoes) {
         {"200 OK", "Content-Type: text/plain\r\n"},  // no blank line
         {"200 OK", ""},
         {"200 OK", "\r\n"},
-        {"200 OK", std::string("X-A: 1\r\n\0X-B: 2\r\n\r\n", 21)},
+        {"200 OK", "X-A: 1\r\n\0X-B: 2\r\n\r\n"s},
         {"200 OK", "Content-Length: 5\r\n\r\nhello"},
         {"200 OK", "X-Big: " + pad + "\r\n\r\n"},  // too large
         {"200 OK", "X-Big: " + pad + "\r\n\r\n", 200, 8192},
