@@ -1,7 +1,7 @@
 #include "isapi/header_block.hpp"
 
 #include <algorithm>
-#include <array>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -11,10 +11,30 @@
 namespace isapi_fcgi::isapi {
 namespace {
 
-constexpr std::array<std::string_view, 8> hop_by_hop_fields = {
-    "Connection", "Keep-Alive", "Transfer-Encoding", "TE",
-    "Trailer",    "Upgrade",    "Proxy-Connection",  "Proxy-Authenticate",
-};
+/// What parse_header_block does with a field, by name. The length picks the one candidate to
+/// compare, so an ordinary field (Content-Type, Set-Cookie...) costs no comparison at all.
+enum class field_kind { forwarded, status, transfer_encoding, content_length, hop_by_hop };
+
+field_kind kind_of(std::string_view name) noexcept {
+    // `name` is as long as the candidate (the switch), which is spelled in lower case: only a
+    // byte that differs is folded.
+    const auto is = [name](std::string_view lower) {
+        for (std::size_t i = 0; i < lower.size(); ++i)
+            if (name[i] != lower[i] && ascii::to_lower(name[i]) != lower[i]) return false;
+        return true;
+    };
+    switch (name.size()) {
+    case 2: return is("te") ? field_kind::hop_by_hop : field_kind::forwarded;
+    case 6: return is("status") ? field_kind::status : field_kind::forwarded;
+    case 7: return is("trailer") || is("upgrade") ? field_kind::hop_by_hop : field_kind::forwarded;
+    case 10: return is("connection") || is("keep-alive") ? field_kind::hop_by_hop : field_kind::forwarded;
+    case 14: return is("content-length") ? field_kind::content_length : field_kind::forwarded;
+    case 16: return is("proxy-connection") ? field_kind::hop_by_hop : field_kind::forwarded;
+    case 17: return is("transfer-encoding") ? field_kind::transfer_encoding : field_kind::forwarded;
+    case 18: return is("proxy-authenticate") ? field_kind::hop_by_hop : field_kind::forwarded;
+    default: return field_kind::forwarded;
+    }
+}
 
 /// "gzip, chunked" -> true: chunked must be the last coding when present.
 bool names_chunked(std::string_view value) {
@@ -27,9 +47,8 @@ bool names_chunked(std::string_view value) {
 }  // namespace
 
 bool is_hop_by_hop(std::string_view name) noexcept {
-    for (const auto field : hop_by_hop_fields)
-        if (ascii::iequals(field, name)) return true;
-    return false;
+    const field_kind kind = kind_of(name);
+    return kind == field_kind::hop_by_hop || kind == field_kind::transfer_encoding;
 }
 
 std::optional<std::size_t> find_header_end(std::string_view text, std::size_t from) noexcept {
@@ -47,7 +66,12 @@ std::optional<std::size_t> find_header_end(std::string_view text, std::size_t fr
 
 std::error_code parse_header_block(std::string_view text, bool allow_status_line,
                                    parsed_header_block& out) {
-    out = parsed_header_block{};
+    out.status.reset();
+    out.fields.clear();
+    out.joined_values.clear();
+    out.chunked = false;
+    out.complete = false;
+    out.consumed = 0;
     out.fields.reserve(8);  // one allocation for an ordinary block instead of a growth chain
     const std::size_t nul = text.find('\0');
     const std::size_t limit = nul == std::string_view::npos ? text.size() : nul;
@@ -90,18 +114,17 @@ std::error_code parse_header_block(std::string_view text, bool allow_status_line
         const std::string_view name = ascii::trim(line.substr(0, colon));
         const std::string_view value = ascii::trim(line.substr(colon + 1));
         if (!ascii::is_token(name)) return response_errc::malformed_header;
-        if (ascii::iequals(name, "Status")) {
+        switch (kind_of(name)) {
+        case field_kind::status:
             if (out.status) continue;  // a status line or the first Status wins
             out.status = parse_status(value);
             if (!out.status) return response_errc::invalid_status;
             continue;
+        case field_kind::transfer_encoding: out.chunked = out.chunked || names_chunked(value); continue;
+        case field_kind::hop_by_hop: continue;
+        case field_kind::content_length: has_content_length = true; break;
+        case field_kind::forwarded: break;
         }
-        if (ascii::iequals(name, "Transfer-Encoding")) {
-            out.chunked = out.chunked || names_chunked(value);
-            continue;
-        }
-        if (is_hop_by_hop(name)) continue;
-        has_content_length = has_content_length || ascii::iequals(name, "Content-Length");
         out.fields.push_back({name, value});
     }
     out.consumed = pos;
@@ -113,6 +136,57 @@ std::error_code parse_header_block(std::string_view text, bool allow_status_line
                          out.fields.end());
     }
     return {};
+}
+
+std::optional<plain_header_block> write_plain_header_fields(std::string_view text, bool allow_status_line,
+                                                            char*& out, const char* out_end) noexcept {
+    // The same reading as parse_header_block's; every branch it takes for an unusual block is a
+    // nullopt here.
+    plain_header_block block;
+    const std::size_t nul = text.find('\0');
+    const std::size_t limit = nul == std::string_view::npos ? text.size() : nul;
+    std::size_t pos = 0;
+    for (bool first = true; pos < limit; first = false) {
+        const std::size_t eol = text.find('\n', pos);
+        const std::size_t line_end = eol == std::string_view::npos || eol > limit ? limit : eol;
+        std::string_view line = text.substr(pos, line_end - pos);
+        pos = line_end == limit ? limit : line_end + 1;
+        if (line.ends_with('\r')) line.remove_suffix(1);
+        if (line.find('\r') != std::string_view::npos) return std::nullopt;
+        if (line.empty()) {
+            block.complete = true;
+            break;
+        }
+        if (ascii::is_space(line.front())) return std::nullopt;  // folding
+        const std::size_t colon = line.find(':');
+        if (colon == std::string_view::npos || (first && allow_status_line && ascii::istarts_with(line, "HTTP/")))
+            return std::nullopt;
+        const std::string_view name = ascii::trim(line.substr(0, colon));
+        const std::string_view value = ascii::trim(line.substr(colon + 1));
+        if (!ascii::is_token(name)) return std::nullopt;
+        switch (kind_of(name)) {
+        case field_kind::status:
+        case field_kind::transfer_encoding: return std::nullopt;
+        case field_kind::hop_by_hop: continue;
+        case field_kind::content_length:
+        case field_kind::forwarded: break;
+        }
+        const std::size_t line_size = name.size() + (value.empty() ? 1 : 2 + value.size()) + 2;
+        if (static_cast<std::size_t>(out_end - out) < line_size) return std::nullopt;
+        // The one-byte pieces stored, not copied: a memcpy call costs more than the bytes.
+        std::memcpy(out, name.data(), name.size());
+        out += name.size();
+        *out++ = ':';
+        if (!value.empty()) {
+            *out++ = ' ';
+            std::memcpy(out, value.data(), value.size());
+            out += value.size();
+        }
+        *out++ = '\r';
+        *out++ = '\n';
+    }
+    block.consumed = pos;
+    return block;
 }
 
 }  // namespace isapi_fcgi::isapi

@@ -53,6 +53,21 @@ std::optional<std::size_t> find_header_end(std::string_view text, std::size_t fr
 std::error_code parse_header_block(std::string_view text, bool allow_status_line,
                                    parsed_header_block& out);
 
+/// Where an ordinary block ended (see write_plain_header_fields).
+struct plain_header_block {
+    bool complete = false;    // a blank line ended the block
+    std::size_t consumed = 0;  // bytes up to and including the blank line, else all
+};
+
+/// parse_header_block and the CGI lines of its fields in one pass, for an ordinary block: each
+/// field parse_header_block would forward is written to [out, out_end) as "Name: value\r\n"
+/// ("Name:\r\n" for an empty value), `out` advancing past it. nullopt, `out` anywhere in the
+/// range, when the block is not ordinary: a status line (when allowed), a folded line, a Status
+/// or Transfer-Encoding field, anything parse_header_block refuses, or lines that do not fit.
+/// The caller then takes parse_header_block, which decides those.
+std::optional<plain_header_block> write_plain_header_fields(std::string_view text, bool allow_status_line,
+                                                            char*& out, const char* out_end) noexcept;
+
 /// True for the hop-by-hop fields above (case-insensitive).
 bool is_hop_by_hop(std::string_view name) noexcept;
 

@@ -26,6 +26,11 @@ path_mapping_result map_url_to_path(std::string_view document_root, std::string_
     }
     std::string root = normalize_document_root(document_root);
     if (root == "/") root.clear();  // so that root + "/x" never doubles the '/'
+    if (url_path.empty()) {  // the root itself (PATH_TRANSLATED of a request without PATH_INFO)
+        result.value.matching_path_length = root.size();
+        result.value.path = root.empty() ? std::string("/") : std::move(root);
+        return result;
+    }
 
     std::vector<std::string_view> segments;
     bool trailing_separator = false;

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cstring>
+#include <limits>
 
 #include "isapi/ascii.hpp"
 #include "isapi/response_errc.hpp"
@@ -78,31 +81,97 @@ std::error_code response_translator::fail(std::error_code ec) {
 
 std::error_code response_translator::emit_headers(const parsed_header_block& block,
                                                   std::uint32_t ecb_status, response_bytes& out) {
-    const http_status status = block.status ? *block.status : fallback_status(ecb_status);
-    std::string h;
-    std::size_t size = options_.extra_header_lines.size() + 64;  // the Status line and the blank one
-    for (const auto& field : block.fields) size += field.name.size() + field.value.size() + 4;
-    h.reserve(size);
+    std::optional<http_status> fallback;  // a reference to the block's own status, not a copy
+    if (!block.status) fallback = fallback_status(ecb_status);
+    const http_status& status = block.status ? *block.status : *fallback;
+    char code[std::numeric_limits<unsigned>::digits10 + 1];
+    const std::string_view code_text(code, static_cast<std::size_t>(std::to_chars(code, code + sizeof code, status.code).ptr - code));
+    // Sized first, then written in place: one allocation, no capacity check per piece.
+    constexpr std::string_view status_name = "Status: ";
+    constexpr std::string_view line_end = "\r\n";
+    std::size_t size = options_.extra_header_lines.size() + status_name.size() + code_text.size() +
+                       (status.reason.empty() ? 0 : 1 + status.reason.size()) + 2 * line_end.size();
+    for (const auto& field : block.fields)
+        size += field.name.size() + (field.value.empty() ? 1 : 2) + field.value.size() + line_end.size();
+    if (size + fcgi_record_header_bytes + front_end_reserve_bytes > options_.max_header_bytes)
+        return response_errc::header_too_large;
+    std::string h(size, '\0');
+    char* p = h.data();
+    const auto put = [&p](std::string_view piece) {
+        std::memcpy(p, piece.data(), piece.size());
+        p += piece.size();
+    };
     for (const auto& field : block.fields) {
-        h += field.name;
-        h += field.value.empty() ? ":" : ": ";
-        h += field.value;
-        h += "\r\n";
+        put(field.name);
+        put(field.value.empty() ? std::string_view(":") : std::string_view(": "));
+        put(field.value);
+        put(line_end);
     }
-    h += options_.extra_header_lines;
+    put(options_.extra_header_lines);
     // Status goes last: HAProxy 2.6 turns a response whose Location comes after its Status
     // into a 302, whatever the Status said; nginx and Apache read it anywhere.
-    h += "Status: ";
-    status.append_text(h);
-    h += "\r\n\r\n";
-    if (h.size() + fcgi_record_header_bytes + front_end_reserve_bytes > options_.max_header_bytes)
-        return response_errc::header_too_large;
+    put(status_name);
+    put(code_text);
+    if (!status.reason.empty()) {
+        *p++ = ' ';
+        put(status.reason);
+    }
+    put(line_end);
+    put(line_end);
     out.header_bytes = std::move(h);
     headers_sent_ = true;
     status_code_ = status.code;
     dechunk_ = block.chunked;
     phase_ = phase::body;
     return {};
+}
+
+std::optional<plain_header_block> response_translator::emit_plain_headers(std::string_view header_text,
+                                                                          std::string_view status_text,
+                                                                          std::uint32_t ecb_status,
+                                                                          response_bytes& out) {
+    std::optional<http_status> status;
+    if (status_text.empty()) {
+        status = fallback_status(ecb_status);  // a block naming its own status is not plain
+    } else {
+        status = parse_status(status_text);
+        if (!status) return std::nullopt;
+    }
+    char code[std::numeric_limits<unsigned>::digits10 + 1];
+    const std::string_view code_text(code, static_cast<std::size_t>(std::to_chars(code, code + sizeof code, status->code).ptr - code));
+    constexpr std::string_view status_name = "Status: ";
+    constexpr std::string_view block_end = "\r\n\r\n";
+    const std::size_t tail = options_.extra_header_lines.size() + status_name.size() + code_text.size() +
+                             (status->reason.empty() ? 0 : 1 + status->reason.size()) + block_end.size();
+    const std::size_t reserved = fcgi_record_header_bytes + front_end_reserve_bytes;
+    if (options_.max_header_bytes < reserved + tail) return std::nullopt;
+    // A field line is at most twice the bytes it was read from, so this holds every block that
+    // fits the front end's buffer; a larger one is too large, which the general path reports.
+    std::string h(std::min(options_.max_header_bytes - reserved, 2 * header_text.size() + tail), '\0');
+    char* p = h.data();
+    const auto block = write_plain_header_fields(header_text, status_text.empty(), p, h.data() + h.size() - tail);
+    if (!block) return std::nullopt;
+    const auto put = [&p](std::string_view piece) {
+        std::memcpy(p, piece.data(), piece.size());
+        p += piece.size();
+    };
+    if (!options_.extra_header_lines.empty()) put(options_.extra_header_lines);
+    std::memcpy(p, status_name.data(), status_name.size());  // last, as in emit_headers
+    p += status_name.size();
+    put(code_text);
+    if (!status->reason.empty()) {
+        *p++ = ' ';
+        put(status->reason);
+    }
+    std::memcpy(p, block_end.data(), block_end.size());
+    p += block_end.size();
+    h.resize(static_cast<std::size_t>(p - h.data()));
+    out.header_bytes = std::move(h);
+    headers_sent_ = true;
+    status_code_ = status->code;
+    dechunk_ = false;
+    phase_ = phase::body;
+    return block;
 }
 
 std::error_code response_translator::emit_body(std::span<const char> data, response_bytes& out) {
@@ -144,13 +213,18 @@ std::error_code response_translator::send_response_header(std::optional<std::str
     std::string_view header_text = headers.value_or(std::string_view());
     while (!status_text.empty() && (status_text.back() == '\r' || status_text.back() == '\n'))
         status_text.remove_suffix(1);
-    if (status_text.find_first_of("\r\n") != std::string_view::npos) {
+    // A plain scan: find_first_of calls memchr over its set once per character.
+    if (std::any_of(status_text.begin(), status_text.end(), [](char c) { return c == '\r' || c == '\n'; })) {
         if (!header_text.empty()) return response_errc::header_injection;
         header_text = *status;  // the whole text: status line, fields, maybe body
         status_text = {};
     }
     status_text = ascii::trim(status_text);
 
+    if (const auto plain = emit_plain_headers(header_text, status_text, ecb_status, out)) {
+        if (!plain->complete) return {};
+        return emit_body(std::span<const char>(header_text.substr(plain->consumed)), out);
+    }
     parsed_header_block block;
     if (auto ec = parse_header_block(header_text, status_text.empty(), block)) return ec;
     if (!status_text.empty()) {

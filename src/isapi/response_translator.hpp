@@ -103,6 +103,11 @@ private:
     sniff classify(std::string_view prefix) const;
     std::error_code emit_headers(const parsed_header_block& block, std::uint32_t ecb_status,
                                  response_bytes& out);
+    /// emit_headers for an ordinary header call, its fields written straight into the CGI block
+    /// (write_plain_header_fields). nullopt, nothing changed, for any other: the general path
+    /// (parse_header_block, emit_headers) then decides it, errors included.
+    std::optional<plain_header_block> emit_plain_headers(std::string_view header_text, std::string_view status_text,
+                                                         std::uint32_t ecb_status, response_bytes& out);
     std::error_code emit_body(std::span<const char> data, response_bytes& out);
     std::error_code start_plain_body(std::uint32_t ecb_status, std::size_t buffered_bytes,
                                      std::span<const char> data, response_bytes& out);

@@ -341,6 +341,7 @@ std::string variable_sources::document_root() const {
 std::string variable_sources::path_translated() const {
     const std::string root = document_root();
     if (root.empty()) return param("PATH_TRANSLATED");
+    if (match.path_info.empty()) return root;  // what map_url_to_path gives, without its work
     auto mapped = map_url_to_path(root, match.path_info);
     return mapped.error == path_mapping_error::none ? std::move(mapped.value.path) : std::string();
 }

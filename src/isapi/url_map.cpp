@@ -1,6 +1,7 @@
 #include "isapi/url_map.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <optional>
 #include <stdexcept>
 #include <vector>
@@ -35,9 +36,10 @@ struct normalized_path {
 
 /// The path of a REQUEST_URI: query and fragment cut, an absolute-form target reduced to its path.
 std::string_view request_uri_path(std::string_view uri) {
-    // A plain scan: find_first_of calls memchr over its set once per character of the URI.
-    const auto end = std::find_if(uri.begin(), uri.end(), [](char c) { return c == '?' || c == '#'; });
-    uri = uri.substr(0, static_cast<std::size_t>(end - uri.begin()));
+    // Two memchr scans: find_first_of would call memchr over its set once per character.
+    uri = uri.substr(0, uri.find('?'));
+    uri = uri.substr(0, uri.find('#'));
+    if (uri.starts_with('/')) return uri;  // origin form, nearly every request
     if (ascii::istarts_with(uri, "http://") || ascii::istarts_with(uri, "https://")) {
         const std::size_t authority = uri.find("//") + 2;
         const std::size_t slash = uri.find('/', authority);
@@ -100,13 +102,54 @@ std::optional<std::string> normalize(std::string_view path, bool encoded, normal
     return std::nullopt;
 }
 
-/// "/a/b" from the segments (no trailing slash), folded when `fold` is set, into `out`.
+/// "/a/b" from the segments (no trailing slash), folded when `fold` is set, into `out`: sized
+/// once, then each segment copied (a byte at a time only when folding).
 template <typename Buffer>
 void join_segments(const normalized_path& normalized, bool fold, Buffer& out) {
+    std::size_t size = out.size();
+    for (const auto& seg : normalized.segments) size += 1 + seg.decoded.size();
+    const std::size_t from = out.size();
+    out.resize(size, boost::container::default_init);
+    char* p = out.data() + from;
     for (const auto& seg : normalized.segments) {
-        out.push_back('/');
-        for (char c : seg.decoded) out.push_back(fold ? ascii::to_lower(c) : c);
+        *p++ = '/';
+        if (fold) {
+            for (const char c : seg.decoded) *p++ = ascii::to_lower(c);
+        } else {
+            std::memcpy(p, seg.decoded.data(), seg.decoded.size());
+            p += seg.decoded.size();
+        }
     }
+}
+
+/// A path normalisation would leave as it is (no '%' to decode when `encoded`, no NUL, no empty
+/// or dot segment but a trailing slash), read in one pass: `joined` gets the path without its
+/// trailing slash, folded when `fold` is set, and `ends` the end of each segment in it, as
+/// normalize and join_segments would give them. False, both partly filled, for any other path.
+template <typename Joined, typename Ends>
+bool scan_plain_path(std::string_view path, bool encoded, bool fold, Joined& joined, Ends& ends) {
+    const std::size_t size = path.ends_with('/') ? path.size() - 1 : path.size();  // path[0] == '/'
+    joined.resize(size, boost::container::default_init);
+    char* const out = joined.data();
+    std::size_t segment = 1;  // where the current segment starts
+    const auto segment_ends = [&](std::size_t end) {
+        const std::string_view piece = path.substr(segment, end - segment);
+        if (piece.empty() || piece == "." || piece == "..") return false;
+        ends.push_back(end);
+        segment = end + 1;
+        return true;
+    };
+    if (size > 0) out[0] = '/';
+    for (std::size_t i = 1; i < size; ++i) {
+        const char c = path[i];
+        if (c == '/') {
+            if (!segment_ends(i)) return false;
+        } else if (c == '\0' || (c == '%' && encoded)) {
+            return false;
+        }
+        out[i] = fold ? ascii::to_lower(c) : c;
+    }
+    return size == 0 || segment_ends(size);
 }
 
 /// A '/' or '\' that came from an encoded separator (or a backslash, which Windows code treats
@@ -121,13 +164,6 @@ bool has_hidden_dot_segment(std::string_view path_info) {
         start = end + 1;
     }
     return false;
-}
-
-url_map_result bad_request(std::string reason) {
-    url_map_result r;
-    r.status = url_map_status::bad_request;
-    r.reason = std::move(reason);
-    return r;
 }
 
 }  // namespace
@@ -149,6 +185,8 @@ void url_map::add(std::string_view url_path, std::size_t extension) {
     for (const auto& seg : normalized.segments) key += '/' + fold(seg.decoded);
     if (!routes_.emplace(key, extension).second)
         throw std::invalid_argument("url path '" + shown + "' is configured twice");
+    if (route_lengths_.size() <= key.size()) route_lengths_.resize(key.size() + 1);
+    route_lengths_[key.size()] = true;
 }
 
 void url_map::add_script_map(std::string_view pattern, std::string_view url_prefix, std::vector<std::string> verbs,
@@ -183,13 +221,19 @@ url_map_result url_map::map(std::optional<std::string_view> request_uri,
 
 url_map_result url_map::map_uri_path(std::optional<std::string_view> uri_path, std::string_view script_name,
                                      std::string_view path_info, std::string_view method, std::size_t skip) const {
-    if (uri_path && !uri_path->empty()) {
-        url_map_result r = map_path(*uri_path, true, method, skip);
-        if (r.status != url_map_status::not_found) {
-            r.match.from_request_uri = true;
-            return r;
-        }
-    }
+    url_map_result r = map_request_uri(uri_path, method, skip);
+    if (r.status == url_map_status::not_found) r = map_front_end_path(script_name, path_info, method, skip);
+    return r;
+}
+
+url_map_result url_map::map_request_uri(std::optional<std::string_view> uri_path, std::string_view method,
+                                        std::size_t skip) const {
+    if (!uri_path || uri_path->empty()) return {};
+    return map_path(*uri_path, true, method, skip);
+}
+
+url_map_result url_map::map_front_end_path(std::string_view script_name, std::string_view path_info,
+                                           std::string_view method, std::size_t skip) const {
     // Apache in some modes repeats PATH_INFO at the end of SCRIPT_NAME; do not count it twice.
     const bool repeated = !path_info.empty() && script_name.size() > path_info.size() &&
                           script_name.ends_with(path_info);
@@ -222,34 +266,75 @@ url_map_result url_map::map(const fcgi::param_set& params, std::size_t skip) con
             }
         }
     }
-    return map_uri_path(uri_path, params.get("SCRIPT_NAME"), params.get("PATH_INFO"), params.get("REQUEST_METHOD"),
-                        skip);
+    // SCRIPT_NAME and PATH_INFO are looked up only when REQUEST_URI matches nothing.
+    const std::string_view method = params.get("REQUEST_METHOD");
+    url_map_result r = map_request_uri(uri_path, method, skip);
+    if (r.status == url_map_status::not_found)
+        r = map_front_end_path(params.get("SCRIPT_NAME"), params.get("PATH_INFO"), method, skip);
+    return r;
 }
 
 url_map_result url_map::map_path(std::string_view path, bool encoded, std::string_view method,
                                  std::size_t skip) const {
+    // Every return below is `result` itself, so it is built in the caller's object, never moved.
     url_map_result result;
+    // A decided request (matched or refused) says which of REQUEST_URI (the encoded path) and
+    // SCRIPT_NAME + PATH_INFO it came from.
+    const auto refuse = [&](std::string reason) {
+        result.status = url_map_status::bad_request;
+        result.reason = std::move(reason);
+        result.match = url_match{};
+        result.match.from_request_uri = encoded;
+    };
     if (path.empty() || path.front() != '/') return result;  // "*" (OPTIONS) and the like
-    normalized_path normalized;
-    if (auto reason = normalize(path, encoded, normalized)) return bad_request(std::move(*reason));
-
-    const auto& segments = normalized.segments;
+    normalized_path normalized;  // its segments stay empty for a plain path, which needs none
     boost::container::small_vector<char, inline_path_bytes> joined_bytes;
-    join_segments(normalized, !options_.case_sensitive, joined_bytes);
-    const std::string_view joined(joined_bytes.data(), joined_bytes.size());
     boost::container::small_vector<std::size_t, inline_segments + 1> ends{0};
-    for (const auto& seg : segments) ends.push_back(ends.back() + 1 + seg.decoded.size());
+    if (!scan_plain_path(path, encoded, !options_.case_sensitive, joined_bytes, ends)) {
+        joined_bytes.clear();
+        ends.erase(ends.begin() + 1, ends.end());  // keeps the 0 every path starts with
+        if (auto reason = normalize(path, encoded, normalized)) {
+            refuse(std::move(*reason));
+            return result;
+        }
+        normalized.plain = false;  // the parts are rebuilt from the segments, whatever they are
+        join_segments(normalized, !options_.case_sensitive, joined_bytes);
+        for (const auto& seg : normalized.segments) ends.push_back(ends.back() + 1 + seg.decoded.size());
+    }
+    const auto& segments = normalized.segments;
+    const std::string_view joined(joined_bytes.data(), joined_bytes.size());
+    const std::size_t segment_count = ends.size() - 1;
+    // A match with its script part settled: PATH_INFO (`rest`) checked and placed.
+    const auto finish_match = [&](std::string rest, bool script_mapped) {
+        if (has_hidden_dot_segment(rest))
+            return refuse("encoded separator or backslash forms a dot segment in PATH_INFO");
+        url_match& m = result.match;
+        m.script_mapped = script_mapped;
+        m.from_request_uri = encoded;
+        if (script_mapped) m.path = m.script_name + rest;
+        // IIS gives a script-mapped request the whole URL as PATH_INFO unless
+        // AllowPathInfoForScriptMappings is set.
+        m.path_info = script_mapped && !options_.allow_path_info_for_script_mappings ? m.path : std::move(rest);
+        result.status = url_map_status::matched;
+    };
     // The first k segments are the script, the rest PATH_INFO.
     const auto matched = [&](std::size_t k, std::size_t extension, bool script_mapped) {
         url_match& m = result.match;
         m.extension = extension;
+        if (normalized.plain) {
+            // The segments, '/'-joined, are the path itself: the parts are cut from it, not
+            // rebuilt (no segment was decoded, so none holds an encoded separator).
+            m.script_name = std::string(path.substr(0, ends[k]));
+            m.raw_script_name = m.script_name;
+            return finish_match(std::string(path.substr(ends[k])), script_mapped);
+        }
         std::size_t raw_size = 0;
         for (std::size_t i = 0; i < k; ++i) raw_size += 1 + segments[i].raw.size();
         m.script_name.reserve(ends[k]);
         m.raw_script_name.reserve(raw_size);
         for (std::size_t i = 0; i < k; ++i) {
             if (segments[i].encoded_separator)
-                return bad_request("encoded '/' or '\\' in the script part of the path");
+                return refuse("encoded '/' or '\\' in the script part of the path");
             m.script_name += '/';
             m.script_name += segments[i].decoded;
             m.raw_script_name += '/';
@@ -262,19 +347,15 @@ url_map_result url_map::map_path(std::string_view path, bool encoded, std::strin
             rest += segments[i].decoded;
         }
         if (normalized.trailing_slash) rest += '/';
-        if (has_hidden_dot_segment(rest))
-            return bad_request("encoded separator or backslash forms a dot segment in PATH_INFO");
-        m.script_mapped = script_mapped;
-        if (script_mapped) m.path = m.script_name + rest;
-        // IIS gives a script-mapped request the whole URL as PATH_INFO unless
-        // AllowPathInfoForScriptMappings is set.
-        m.path_info = script_mapped && !options_.allow_path_info_for_script_mappings ? m.path : std::move(rest);
-        result.status = url_map_status::matched;
-        return std::move(result);
+        finish_match(std::move(rest), script_mapped);
     };
-    for (std::size_t k = segments.size() + 1; k-- > 0;) {
+    for (std::size_t k = segment_count + 1; k-- > 0;) {
+        if (ends[k] >= route_lengths_.size() || !route_lengths_[ends[k]]) continue;  // no key that long
         const auto it = routes_.find(joined.substr(0, ends[k]));
-        if (it != routes_.end() && it->second != skip) return matched(k, it->second, false);
+        if (it != routes_.end() && it->second != skip) {
+            matched(k, it->second, false);
+            return result;
+        }
     }
     if (script_maps_.empty()) return result;
     const auto applies = [&](const script_map& m, std::size_t k) {
@@ -293,10 +374,16 @@ url_map_result url_map::map_path(std::string_view path, bool encoded, std::strin
     // A wildcard intercepts everything under its prefix first, as IIS 6 runs wildcard application
     // maps before the others (the extension hands a request on with EXEC_URL and
     // IGNORE_CURRENT_INTERCEPTOR).
-    if (const auto* m = best_of(true, segments.size(), {})) return matched(segments.size(), m->extension, true);
-    for (std::size_t k = 1; k <= segments.size(); ++k) {
+    if (const auto* m = best_of(true, segment_count, {})) {
+        matched(segment_count, m->extension, true);
+        return result;
+    }
+    for (std::size_t k = 1; k <= segment_count; ++k) {
         const std::string_view name = joined.substr(ends[k - 1] + 1, ends[k] - ends[k - 1] - 1);
-        if (const auto* m = best_of(false, k, name)) return matched(k, m->extension, true);
+        if (const auto* m = best_of(false, k, name)) {
+            matched(k, m->extension, true);
+            return result;
+        }
     }
     return result;
 }

@@ -103,11 +103,19 @@ private:
     /// map() once REQUEST_URI's path is cut out of it (nullopt: no REQUEST_URI to try).
     url_map_result map_uri_path(std::optional<std::string_view> uri_path, std::string_view script_name,
                                 std::string_view path_info, std::string_view method, std::size_t skip) const;
+    /// The REQUEST_URI half of map_uri_path: not_found when there is none or it matches nothing.
+    url_map_result map_request_uri(std::optional<std::string_view> uri_path, std::string_view method,
+                                   std::size_t skip) const;
+    /// The other half: SCRIPT_NAME + PATH_INFO as the front end decoded them.
+    url_map_result map_front_end_path(std::string_view script_name, std::string_view path_info,
+                                      std::string_view method, std::size_t skip) const;
     url_map_result map_path(std::string_view path, bool encoded, std::string_view method, std::size_t skip) const;
     std::string fold(std::string_view s) const;
 
     url_map_options options_;
     std::map<std::string, std::size_t, std::less<>> routes_;  // folded "/a/b" ("" for root)
+    std::vector<bool> route_lengths_;  // [n]: some key of routes_ is n bytes long, so a prefix
+                                       // of another length is not looked up
     std::vector<script_map> script_maps_;
 };
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "isapi/ascii.hpp"
 #include "isapi/response_errc.hpp"
 
 namespace isapi_fcgi::isapi {
@@ -135,6 +136,34 @@ TEST(HeaderBlock, DropsHopByHopFields) {
     EXPECT_FALSE(block.chunked);
 }
 
+// Names are classified by length and then one case-insensitive compare: every spelling of a
+// special name is caught, and a name of the same length that differs in one byte is forwarded.
+TEST(HeaderBlock, SpecialNamesAreMatchedInAnyCaseAndOnlyExactly) {
+    for (const std::string_view name : {"Connection", "Keep-Alive", "Upgrade", "TE", "Trailer", "Proxy-Connection",
+                                        "Proxy-Authenticate", "Transfer-Encoding"}) {
+        std::string upper(name);
+        std::string lower(name);
+        for (char& c : upper) c = ascii::to_upper(c);
+        for (char& c : lower) c = ascii::to_lower(c);
+        for (const std::string& spelling : {std::string(name), upper, lower}) {
+            EXPECT_TRUE(is_hop_by_hop(spelling)) << spelling;
+            EXPECT_EQ(fields(parse_ok(spelling + ": x\r\nX-A: 1\r\n\r\n")), "X-A=1;") << spelling;
+        }
+        for (std::size_t i = 0; i < name.size(); ++i) {
+            std::string near(name);
+            near[i] = near[i] == 'x' ? 'y' : 'x';
+            EXPECT_FALSE(is_hop_by_hop(near)) << near;
+            EXPECT_EQ(fields(parse_ok(near + ": v\r\n\r\n")), near + "=v;");
+        }
+    }
+    EXPECT_EQ(fields(parse_ok("CONTENT-LENGTH: 5\r\ncontent-lengtx: 6\r\n\r\n")), "CONTENT-LENGTH=5;content-lengtx=6;");
+    EXPECT_EQ(fields(parse_ok("STATUS: 404\r\nStatuz: 1\r\n\r\n")), "Statuz=1;");
+    EXPECT_EQ(parse_ok("sTaTuS: 404\r\n\r\n").status->code, 404u);
+    EXPECT_FALSE(is_hop_by_hop("Content-Length"));
+    EXPECT_FALSE(is_hop_by_hop("Status"));
+    EXPECT_FALSE(is_hop_by_hop(""));
+}
+
 TEST(HeaderBlock, ChunkedTransferEncodingIsRecordedAndLengthDropped) {
     auto block = parse_ok("Transfer-Encoding: chunked\r\nContent-Length: 5\r\nX-A: 1\r\n\r\n");
     EXPECT_TRUE(block.chunked);
@@ -144,6 +173,55 @@ TEST(HeaderBlock, ChunkedTransferEncodingIsRecordedAndLengthDropped) {
     block = parse_ok("Transfer-Encoding: identity\r\nContent-Length: 5\r\n\r\n");
     EXPECT_FALSE(block.chunked);
     EXPECT_EQ(fields(block), "Content-Length=5;");
+}
+
+// write_plain_header_fields writes what parse_header_block forwards, as CGI lines, and gives up
+// on every block parse_header_block treats specially.
+TEST(HeaderBlock, PlainFieldsAreWrittenAsParsedOrLeftToTheParser) {
+    const std::string plain[] = {
+        "Content-Type: text/plain\r\nContent-Length: 19\r\n\r\nbody",
+        "A:1\nB :  2 \nC:\n\nrest",
+        "Connection: close\r\nX: y\r\n",
+        "",
+        "\r\n\r\n",
+        "X: 1\r\n\0Y: 2\r\n\r\n"s,
+        "Content-Length: 5\r\nTE: x\r\n\r\n",
+    };
+    for (const std::string& text : plain) {
+        for (const bool allow_status_line : {false, true}) {
+            SCOPED_TRACE(text);
+            std::string buffer(2 * text.size(), '\0');
+            char* out = buffer.data();
+            const auto written = write_plain_header_fields(text, allow_status_line, out, buffer.data() + buffer.size());
+            ASSERT_TRUE(written);
+            const auto parsed = parse_ok(text, allow_status_line);
+            std::string expected;
+            for (const auto& f : parsed.fields) expected += std::string(f.name) + (f.value.empty() ? ":" : ": ") + std::string(f.value) + "\r\n";
+            EXPECT_EQ(std::string(buffer.data(), out), expected);
+            EXPECT_EQ(written->complete, parsed.complete);
+            EXPECT_EQ(written->consumed, parsed.consumed);
+            EXPECT_FALSE(parsed.status);
+            EXPECT_FALSE(parsed.chunked);
+            char* tight = buffer.data();  // one byte short of the lines: nullopt, never a cut line
+            if (!expected.empty()) {
+                EXPECT_FALSE(write_plain_header_fields(text, allow_status_line, tight, buffer.data() + expected.size() - 1));
+            }
+        }
+    }
+    const std::string special[] = {
+        "Status: 404\r\n\r\n", "Transfer-Encoding: identity\r\n\r\n", "A: 1\r\n folded\r\n\r\n",
+        "A: 1\r\nB\r: 2\r\n\r\n", "no colon\r\n\r\n", "Bad Name: 1\r\n\r\n", " A: 1\r\n\r\n",
+    };
+    for (const std::string& text : special) {
+        std::string buffer(4 * text.size(), '\0');
+        char* out = buffer.data();
+        EXPECT_FALSE(write_plain_header_fields(text, false, out, buffer.data() + buffer.size())) << text;
+    }
+    for (const std::string text : {"HTTP/1.1 200 OK\r\nA: 1\r\n\r\n", "200 OK\r\nA: 1\r\n\r\n"}) {
+        std::string buffer(4 * text.size(), '\0');
+        char* out = buffer.data();
+        EXPECT_FALSE(write_plain_header_fields(text, true, out, buffer.data() + buffer.size())) << text;
+    }
 }
 
 TEST(HeaderBlock, FindsTheEndOfEitherLineEndingStyle) {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "isapi/http_status.hpp"
@@ -244,6 +245,54 @@ TEST(ResponseHeader, SizeLimitCountsTheRecordHeaderExactly) {
 TEST(ResponseHeader, SizeLimitIsConfigurable) {
     Translator x({.max_header_bytes = 8192});
     ASSERT_FALSE(x.header("200 OK", "X-Big: " + std::string(5000, 'a') + "\r\n\r\n"));
+}
+
+// An ordinary header call has its fields written straight into the CGI block; any other goes
+// through parse_header_block and emit_headers. A "Transfer-Encoding: identity" line, which is
+// dropped and changes nothing else, sends a block down the general path: each call below must
+// give the same bytes, error and state both ways.
+TEST(ResponseHeader, PlainHeaderCallsTranslateAsTheGeneralPathDoes) {
+    struct call {
+        std::optional<std::string_view> status;
+        std::string headers;
+        std::uint32_t ecb = 200;
+        std::size_t max_header_bytes = 4096;
+    };
+    const std::string pad(4000, 'p');
+    const std::string near_limit = "X-Pad: " + std::string(4096 - 2 - 8 - 16 - 7 - 2 - 2 - 30, 'p') + "\r\n\r\n";
+    const call table[] = {
+        {"200 OK", "Content-Type: text/plain\r\nContent-Length: 19\r\n\r\n"},
+        {"404", "Content-Type: text/html\r\n\r\nbody after the block"},
+        {std::nullopt, "X-A: 1\r\n\r\n", 302},
+        {std::nullopt, "X-A: 1\r\n\r\n", 42},
+        {"", "X-A:1\nX-B :  2 \n\nbody"},
+        {"299 Custom Reason", "X-Empty:\r\nX-Sp:   \r\n\r\n"},
+        {"200 OK", "Set-Cookie: a=1\r\nSet-Cookie: b=2\r\nConnection: close\r\nKeep-Alive: 5\r\n\r\n"},
+        {"200 OK", "Content-Type: text/plain\r\n"},  // no blank line
+        {"200 OK", ""},
+        {"200 OK", "\r\n"},
+        {"200 OK", "X-A: 1\r\n\0X-B: 2\r\n\r\n"s},
+        {"200 OK", "Content-Length: 5\r\n\r\nhello"},
+        {"200 OK", "X-Big: " + pad + "\r\n\r\n"},  // too large
+        {"200 OK", "X-Big: " + pad + "\r\n\r\n", 200, 8192},
+        {"200 OK", near_limit},
+        {"200 OK", "X-A: 1\r\n\r\n", 200, 30},  // too large even for the Status line
+        {"200 OK", "X-A: 1\r\n\r\n", 200, 10},
+        {"bad", "X-A: 1\r\n\r\n"},  // invalid status
+        {"200 OK", "X-A: 1\r\nno colon\r\n\r\n"},  // malformed
+        {"200 OK", "X-A: 1\r\nX\rB: 2\r\n\r\n"},  // injection
+        {"200 OK", "Bad Name: 1\r\n\r\n"},
+    };
+    const auto run = [](const call& c, std::string_view headers) {
+        Translator x({.max_header_bytes = c.max_header_bytes, .extra_header_lines = "X-Accel-Buffering: no\r\n"});
+        const auto ec = x.header(c.status, headers, c.ecb);
+        return std::tuple(ec, x.sent, x.t.headers_sent(), x.t.status_code(), x.t.body_bytes(), x.t.dechunking());
+    };
+    for (const call& c : table) {
+        const std::string general = "Transfer-Encoding: identity\r\n" + std::string(c.headers);
+        SCOPED_TRACE(std::string(c.headers.substr(0, 60)));
+        EXPECT_EQ(run(c, c.headers), run(c, general));
+    }
 }
 
 // --- Chunked framing from the extension (ISAPI.md §5.14) ---

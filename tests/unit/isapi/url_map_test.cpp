@@ -247,6 +247,49 @@ TEST_F(UrlMapTest, EncodedAndPlainSegmentsMixKeepingTheirRawSpelling) {
     EXPECT_EQ(r.match.raw_script_name, "/Scr%69pts/app.dll");
 }
 
+// A plain path (no '%', no empty or dot segment) has its parts cut from it; any other spelling
+// rebuilds them from its segments. Each URL goes through both: the plain spelling and one with a
+// "." segment added (and once more with "//"), which must land exactly where the plain one does.
+TEST(UrlMap, PlainPathsCutFromThePathDecideAsRebuiltOnesDo) {
+    url_map map;
+    map.add("/scripts/app.dll", 0);
+    map.add("/scripts", 1);
+    map.add("/", 2);
+    map.add("/a/b/c.dll", 3);
+    map.add_script_map("*.isa", "/w", {}, 4);
+    url_map exact({.case_sensitive = true});
+    exact.add("/Scripts/App.dll", 0);
+    exact.add_script_map("*.ISA", "/", {"GET"}, 1);
+    const std::string_view table[] = {
+        "/scripts/app.dll", "/SCRIPTS/App.DLL", "/scripts/app.dll/", "/scripts/app.dll/x/y", "/scripts/app.dll/x/",
+        "/scripts/app.dllx", "/scripts", "/scripts/", "/Scripts/other", "/", "/x", "/x/", "/a/b/c.dll/d",
+        "/a/b/c.dl", "/a/b", "/w/shop/cart.isa/more", "/w/cart.ISA", "/w/cart.isa/", "/w/x.isb",
+        "/Scripts/App.dll/z", "/scripts/App.dll", "/q/t.ISA/p", "/scripts/app.dll/a\\..\\b",
+        "/scripts/app.dll/..\\x",
+    };
+    for (const url_map* m : {&map, &exact}) {
+        for (const std::string_view url : table) {
+            const std::string with_dot = "/." + std::string(url);
+            const std::string with_empty = "/" + std::string(url);
+            const url_map_result plain = m->map(url, "", "", "GET");
+            for (const std::string& rebuilt_url : {with_dot, with_empty}) {
+                const url_map_result rebuilt = m->map(rebuilt_url, "", "", "GET");
+                SCOPED_TRACE(std::string(url) + " vs " + rebuilt_url);
+                ASSERT_EQ(plain.status, rebuilt.status);
+                EXPECT_EQ(plain.reason, rebuilt.reason);
+                if (plain.status != url_map_status::matched) continue;
+                EXPECT_EQ(plain.match.extension, rebuilt.match.extension);
+                EXPECT_EQ(plain.match.script_name, rebuilt.match.script_name);
+                EXPECT_EQ(plain.match.raw_script_name, rebuilt.match.raw_script_name);
+                EXPECT_EQ(plain.match.path_info, rebuilt.match.path_info);
+                EXPECT_EQ(plain.match.script_mapped, rebuilt.match.script_mapped);
+                EXPECT_EQ(plain.match.path, rebuilt.match.path);
+                EXPECT_EQ(plain.match.url(), rebuilt.match.url());
+            }
+        }
+    }
+}
+
 TEST(UrlMap, RootAnswersEverything) {
     url_map map;
     map.add("/", 7);
