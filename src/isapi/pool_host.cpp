@@ -54,9 +54,10 @@ pool_host::pool_host(const pool_options& options, std::shared_ptr<spdlog::logger
                         wine::child_mapping mapping{urls_.map(child, skip_current ? index : url_map::no_extension)};
                         const bool matched = mapping.mapped.status == url_map_status::matched;
                         mapping.same_extension = matched && mapping.mapped.match.extension == index;
-                        // The extensions before this one are loaded; one after it may not be yet.
-                        mapping.native = matched && options_.extensions[mapping.mapped.match.extension].runtime !=
-                                                        extension_runtime::wine;
+                        const bool wine = matched && options_.extensions[mapping.mapped.match.extension].runtime ==
+                                                         extension_runtime::wine;
+                        mapping.native = matched && !wine;
+                        mapping.other_wine = wine && !mapping.same_extension;
                         return mapping;
                     });
             } catch (const std::exception& e) {

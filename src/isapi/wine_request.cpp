@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string>
 
+#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
 #include "engine/log_text.hpp"
@@ -18,11 +19,11 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
-void write_access_log(pool_host& pool, const engine::request& r, std::string_view extension,
+void write_access_log(pool_host& pool, const fcgi::param_set& params, std::string_view extension,
                       const wine::relay_outcome& outcome, std::chrono::microseconds duration) {
     auto* log = pool.access_log();
     if (!log) return;
-    auto record = request_access_record(r.params(), pool.options().name);
+    auto record = request_access_record(params, pool.options().name);
     record.extension = extension;
     record.status = outcome.client_gone ? logging::client_closed_request : outcome.status;
     // No dwHttpStatusCode crosses the pipe: the status the response carried is the closest.
@@ -52,7 +53,41 @@ void write_child_access_log(pool_host& pool, std::string_view extension, const w
     log->info("{}", logging::format_access_line(pool.access_format(), record));
 }
 
+/// The children a Windows worker runs for a request of `extension`, and those the Linux worker
+/// runs (a native extension's) or relays (another Wine extension's).
+wine::wine_extension::child_handler child_logger(const std::shared_ptr<pool_host>& pool, std::size_t extension) {
+    return [pool, extension](const wine::child_outcome& child) {
+        write_child_access_log(*pool, pool->options().extensions[extension].name, child);
+    };
+}
+
+wine::wine_extension::child_runner child_runner(const std::shared_ptr<pool_host>& pool) {
+    return [pool](wine::linux_child child) {
+        const std::size_t extension = child.match.extension;
+        if (!pool->wine_extension(extension)) return run_linux_child(pool, std::move(child));
+        // Another Wine extension: relayed to its Windows worker as a request of its own.
+        const auto strand = child.parent->executor();
+        auto match = child.match;
+        boost::asio::post(strand, [pool, extension, relayed = relayed_linux_child(std::move(child)),
+                                   match = std::move(match)]() mutable {
+            serve_wine_child(pool, std::move(relayed), extension, std::move(match));
+        });
+    };
+}
+
 }  // namespace
+
+void serve_wine_child(const std::shared_ptr<pool_host>& pool, std::shared_ptr<wine::relayed_request> child,
+                      std::size_t extension, url_match match) {
+    const auto started = clock::now();
+    // Its own access line, as the Linux host writes one per child (with its URL and extension).
+    auto finished = [pool, child, extension, started](const wine::relay_outcome& outcome) {
+        const auto duration = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started);
+        write_access_log(*pool, child->params(), pool->options().extensions[extension].name, outcome, duration);
+    };
+    pool->wine_extension(extension)->handle(std::move(child), std::move(match), std::move(finished),
+                                            child_logger(pool, extension), child_runner(pool));
+}
 
 void serve_under_wine(const std::shared_ptr<pool_host>& pool, std::shared_ptr<engine::request> r,
                       std::size_t extension, url_match match) {
@@ -65,7 +100,7 @@ void serve_under_wine(const std::shared_ptr<pool_host>& pool, std::shared_ptr<en
     auto finished = [pool, r, extension, started](const wine::relay_outcome& outcome) {
         const auto duration = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started);
         const std::string& ext_name = pool->options().extensions[extension].name;
-        write_access_log(*pool, *r, ext_name, outcome, duration);
+        write_access_log(*pool, r->params(), ext_name, outcome, duration);
         pool->observer().request_finished({r->serial(), pool->options().name, ext_name, extension, outcome.status,
                                            outcome.status, false, outcome.timed_out, outcome.bytes_in,
                                            outcome.bytes_out, duration});
@@ -85,14 +120,8 @@ void serve_under_wine(const std::shared_ptr<pool_host>& pool, std::shared_ptr<en
                           r->log_context());
         return refuse(500, "500 Internal Server Error\n");
     }
-    // Children that run in the Windows worker serve this extension too.
-    auto child_finished = [pool, extension](const wine::child_outcome& child) {
-        write_child_access_log(*pool, pool->options().extensions[extension].name, child);
-    };
-    // Children a native extension serves run here, as the Linux host runs children.
-    auto run_child = [pool](wine::linux_child child) { run_linux_child(pool, std::move(child)); };
     pool->wine_extension(extension)->handle(std::move(r), std::move(match), std::move(finished),
-                                            std::move(child_finished), std::move(run_child));
+                                            child_logger(pool, extension), child_runner(pool));
 }
 
 }  // namespace isapi_fcgi::isapi

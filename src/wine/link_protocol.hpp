@@ -4,8 +4,9 @@
 // Linux) pipes, one framing for everything. Shared by both sides; pure (docs/wine.md).
 //
 // Linux -> Windows, per request (ids 1..65535, reused after END_REQUEST):
-//   BEGIN_REQUEST (responder), PARAMS (the front end's params plus the url_match fields below),
-//   empty PARAMS, STDIN chunks, empty STDIN (end of body), ABORT_REQUEST (client gone, timeout).
+//   BEGIN_REQUEST (responder), PARAMS (the front end's params plus the url_match fields below;
+//   for an EXEC_URL child of another Wine extension's request, relayed here, the child's params
+//   as child_params made them, the url_match fields and exec_depth, its nesting), empty PARAMS, STDIN chunks, empty STDIN (end of body), ABORT_REQUEST (client gone, timeout).
 // Windows -> Linux:
 //   STDOUT: the CGI response bytes (the same response_translator as the Linux host produces them);
 //   END_REQUEST: the request is over (app status 0 ok, 1 the extension failed it);
@@ -24,8 +25,10 @@
 //   request's id, then an empty DATA: name-value pairs, exec_mapping (one of the exec_* values
 //   below) and, for exec_here, the url_match fields of the child. Children mapped to the same
 //   extension run inside the Windows worker; docs/wine.md says why and what is not matched.
-//   After exec_linux (a native extension serves the child: the Linux worker runs it, with the
-//   params and entity the "exec" carried), before the request's END_REQUEST: STDOUT records on
+//   After exec_linux (a native extension serves the child, and the Linux worker runs it, or
+//   another Wine extension, and the Linux worker relays it to that one's Windows worker as a
+//   request of its own; either with the params and entity the "exec" carried), before the
+//   request's END_REQUEST: STDOUT records on
 //   the request's id, the child's response bytes for the parent's translator, then DATA again
 //   with exec_mapping exec_ended, exec_status and exec_win32. From "exec" until the answer (and
 //   for exec_linux until exec_ended) no STDIN goes out for the request, and the Windows worker
@@ -69,12 +72,15 @@ inline constexpr std::string_view message_exec = "exec ";
 inline constexpr std::string_view exec_skip_current = "ISAPI_FCGI_EXEC_SKIP_CURRENT";  // "1": IGNORE_CURRENT_INTERCEPTOR
 inline constexpr std::string_view exec_mapping = "ISAPI_FCGI_EXEC_MAPPING";
 inline constexpr std::string_view exec_here = "here";            // this extension: the child runs in the worker
-inline constexpr std::string_view exec_elsewhere = "elsewhere";  // another Wine extension serves it: 501
-inline constexpr std::string_view exec_linux = "linux";  // a native extension serves it: the Linux worker runs it
+inline constexpr std::string_view exec_elsewhere = "elsewhere";  // its params or entity did not fit "exec": 501
+// A native extension serves it (the Linux worker runs it) or another Wine extension (the Linux
+// worker relays it to that one's Windows worker); its output and exec_ended follow.
+inline constexpr std::string_view exec_linux = "linux";
 inline constexpr std::string_view exec_ended = "ended";  // the child the Linux worker ran ended
 // What the Windows worker adds to the child's params in "exec", for a child the Linux worker runs.
 inline constexpr std::string_view exec_pass_headers = "ISAPI_FCGI_EXEC_PASS_HEADERS";  // "1": its header block is the response's
-inline constexpr std::string_view exec_depth = "ISAPI_FCGI_EXEC_DEPTH";                // its EXEC_URL nesting, 1 for a child
+// Its EXEC_URL nesting, 1 for a child; also in the PARAMS of a child relayed to another worker.
+inline constexpr std::string_view exec_depth = "ISAPI_FCGI_EXEC_DEPTH";
 inline constexpr std::string_view exec_entity = "ISAPI_FCGI_EXEC_ENTITY";              // the entity the parent gave, if any
 inline constexpr std::string_view exec_entity_dropped = "ISAPI_FCGI_EXEC_ENTITY_DROPPED";  // "1": too large for the message
 /// "exec" is one record: params and entity beyond this are not sent (max_message_bytes).

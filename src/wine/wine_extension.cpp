@@ -88,7 +88,7 @@ struct wine_extension::incarnation {
 };
 
 struct wine_extension::relay : std::enable_shared_from_this<wine_extension::relay> {
-    std::shared_ptr<engine::request> r;
+    std::shared_ptr<relayed_request> r;
     isapi::url_match match;
     std::shared_ptr<incarnation> worker;
     std::uint16_t id = 0;
@@ -111,12 +111,16 @@ struct wine_extension::relay : std::enable_shared_from_this<wine_extension::rela
     response_head head;
     std::uint64_t bytes_in = 0;
     std::string log_data, log_parameters;  // the Windows worker's messages
+    // Under `mutex`: a child the Linux worker runs for it, told when this request is answered
+    // first (linux_child::watch_parent), so a child relayed to another worker is aborted there.
+    std::function<void()> child_gone;
 
     /// Marks the relay answered and hands its request over (null when it already was): the id
     /// may stay reserved until END_REQUEST, but the request, and its connection, go at once.
     /// `status` is what the client got when no response went out yet.
-    std::shared_ptr<engine::request> finish(unsigned status, bool client_gone = false, bool timed_out = false) {
+    std::shared_ptr<relayed_request> finish(unsigned status, bool client_gone = false, bool timed_out = false) {
         if (std::exchange(done, true)) return nullptr;
+        if (auto gone = std::exchange(child_gone, {})) gone();  // posts: never re-enters this relay
         asio::post(strand, [self = shared_from_this()] { self->timer->cancel(); });
         relay_outcome outcome;
         outcome.status = output_started ? head.status() : status;
@@ -191,8 +195,14 @@ int wine_extension::worker_pid() {
 
 void wine_extension::handle(std::shared_ptr<engine::request> r, isapi::url_match match, finished_handler finished,
                             child_handler child_finished, child_runner run_child) {
+    handle(std::make_shared<engine_relayed_request>(std::move(r)), std::move(match), std::move(finished),
+           std::move(child_finished), std::move(run_child));
+}
+
+void wine_extension::handle(std::shared_ptr<relayed_request> r, isapi::url_match match, finished_handler finished,
+                            child_handler child_finished, child_runner run_child) {
     const auto refuse = [&](unsigned status, std::string_view body) {
-        r->write_copy(engine::make_simple_response(static_cast<int>(status), body));
+        r->write(engine::make_simple_response(static_cast<int>(status), body));
         r->end();
         if (finished) finished({.status = status});
     };
@@ -240,7 +250,7 @@ void wine_extension::handle(std::shared_ptr<engine::request> r, isapi::url_match
     r->on_abort_on_strand([this, weak = std::weak_ptr<relay>(rel)] {
         const auto aborted = weak.lock();
         if (!aborted) return;
-        std::shared_ptr<engine::request> request;
+        std::shared_ptr<relayed_request> request;
         {
             std::lock_guard relay_lock(aborted->mutex);
             request = aborted->finish(0, true);
@@ -256,7 +266,7 @@ void wine_extension::handle(std::shared_ptr<engine::request> r, isapi::url_match
 }
 
 void wine_extension::begin(const std::shared_ptr<relay>& rel) {
-    std::shared_ptr<engine::request> request;
+    std::shared_ptr<relayed_request> request;
     {
         std::lock_guard lock(rel->mutex);
         if (rel->done) return;  // aborted while its worker was starting
@@ -276,13 +286,15 @@ void wine_extension::begin(const std::shared_ptr<relay>& rel) {
     fcgi::append_pair(params, match_path_info, m.path_info);
     fcgi::append_pair(params, match_path, m.path);
     fcgi::append_pair(params, match_flags, std::string(m.from_request_uri ? "r" : "") + (m.script_mapped ? "s" : ""));
+    // A child of another Wine extension's request: its nesting goes on counting from there.
+    if (const unsigned depth = request->exec_depth()) fcgi::append_pair(params, exec_depth, std::to_string(depth));
     append_records(bytes, fcgi::record_type::params, rel->id, params);
     append_empty_record(bytes, fcgi::record_type::params, rel->id);
     enqueue(rel->worker, std::move(bytes), [this, rel] { pump_body(rel); });
 }
 
 void wine_extension::pump_body(const std::shared_ptr<relay>& rel) {
-    std::shared_ptr<engine::request> request;
+    std::shared_ptr<relayed_request> request;
     {
         std::lock_guard lock(rel->mutex);
         if (rel->done) return;
@@ -400,7 +412,7 @@ void wine_extension::read_loop(std::shared_ptr<incarnation> worker) {
                     std::lock_guard flow(worker->flow_mutex);
                     worker->outstanding += piece.size();
                 }
-                current->r->write_copy(std::string(piece), [worker, n = piece.size()](std::error_code) {
+                current->r->write(std::string(piece), [worker, n = piece.size()](std::error_code) {
                     std::lock_guard flow(worker->flow_mutex);
                     worker->outstanding -= n;
                     worker->flow_changed.notify_all();
@@ -490,9 +502,10 @@ void wine_extension::answer_exec(const std::shared_ptr<relay>& rel, std::string_
         fcgi::append_pair(answer, match_path_info, m.path_info);
         fcgi::append_pair(answer, match_path, m.path);
         fcgi::append_pair(answer, match_flags, std::string(m.from_request_uri ? "r" : "") + (m.script_mapped ? "s" : ""));
-    } else if (mapped.status == isapi::url_map_status::matched && mapping.native && rel->run_child &&
-               child.find(exec_depth) && child.get(exec_entity_dropped) != "1") {
-        // A native extension serves it: this worker runs it, its output and end follow the answer.
+    } else if (mapped.status == isapi::url_map_status::matched && (mapping.native || mapping.other_wine) &&
+               rel->run_child && child.find(exec_depth) && child.get(exec_entity_dropped) != "1") {
+        // A native extension serves it (this worker runs it) or another Wine extension (this
+        // worker relays it to that one's Windows worker): its output and end follow the answer.
         fcgi::append_pair(answer, exec_mapping, exec_linux);
         std::string bytes;
         append_records(bytes, fcgi::record_type::data, rel->id, answer);
@@ -501,10 +514,9 @@ void wine_extension::answer_exec(const std::shared_ptr<relay>& rel, std::string_
         return start_linux_child(rel, child, std::move(mapping.mapped.match));
     } else if (mapped.status == isapi::url_map_status::matched) {
         fcgi::append_pair(answer, exec_mapping, exec_elsewhere);
-        const char* why = !mapping.native ? "another Wine extension, which its Windows worker cannot run"
-                          : child.get(exec_entity_dropped) == "1"
-                              ? "a native extension, but its entity is too large to cross the link"
-                              : "a native extension, but its params are too large to cross the link";
+        const char* what = mapping.native ? "a native extension" : "another Wine extension";
+        const std::string why = fmt::format("{}, but its {} too large to cross the link", what,
+                                            child.get(exec_entity_dropped) == "1" ? "entity is" : "params are");
         spdlog::warn("{} HSE_REQ_EXEC_URL child for '{}' of extension '{}' maps to {}; the child answers 501 "
                      "(docs/wine.md)",
                      log_context, engine::log_text(child.get("REQUEST_URI"), 512), settings_.name, why);
@@ -569,6 +581,16 @@ void wine_extension::start_linux_child(const std::shared_ptr<relay>& rel, const 
                 [shared] { (*shared)(std::make_error_code(std::errc::broken_pipe)); });
     };
     child.ended = [this, rel](unsigned status, std::uint32_t win32_error) { send_child_end(rel, status, win32_error); };
+    child.watch_parent = [rel](std::function<void()> gone) {
+        {
+            std::lock_guard lock(rel->mutex);
+            if (!rel->done) {
+                rel->child_gone = std::move(gone);
+                return;
+            }
+        }
+        gone();
+    };
     rel->run_child(std::move(child));
 }
 
@@ -583,6 +605,7 @@ void wine_extension::send_child_end(const std::shared_ptr<relay>& rel, unsigned 
     {
         // Even when the request was answered: its Windows side waits for it until its END_REQUEST.
         std::lock_guard lock(rel->mutex);
+        rel->child_gone = {};
         if (!rel->id_released) enqueue(rel->worker, std::move(bytes));
     }
     release_body(rel);
@@ -665,7 +688,7 @@ void wine_extension::finish_failed(const std::shared_ptr<relay>& rel, int status
         request->close_connection();
         return;
     }
-    request->write_copy(engine::make_simple_response(
+    request->write(engine::make_simple_response(
         status, fmt::format("{} {}: {}\n", status, status == 502 ? "Bad Gateway" : "Internal Server Error", why)));
     request->end();
 }
@@ -680,7 +703,7 @@ void wine_extension::timed_out(const std::shared_ptr<relay>& rel) {
         if (rel->output_started) {
             request->close_connection();
         } else {
-            request->write_copy(engine::make_simple_response(504, "504 Gateway Timeout: the extension did not answer in time\n"));
+            request->write(engine::make_simple_response(504, "504 Gateway Timeout: the extension did not answer in time\n"));
             request->end();
         }
     }

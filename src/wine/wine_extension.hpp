@@ -23,6 +23,7 @@
 #include "isapi/pool_options.hpp"
 #include "isapi/url_map.hpp"
 #include "wine/pe_image.hpp"
+#include "wine/relayed_request.hpp"
 #include "wine/worker_process.hpp"
 
 namespace isapi_fcgi::engine {
@@ -62,12 +63,14 @@ struct child_mapping {
     isapi::url_map_result mapped;
     bool same_extension = false;  ///< mapped to this extension: the child runs in its worker
     bool native = false;          ///< mapped to a native extension: the Linux worker can run it
+    bool other_wine = false;      ///< mapped to another Wine extension: relayed to its worker
 };
 
-/// HSE_REQ_EXEC_URL: a relayed request's child that a native extension of the pool serves,
-/// which the Linux worker runs with no client connection of its own (docs/wine.md).
+/// HSE_REQ_EXEC_URL: a relayed request's child that a native extension of the pool serves (the
+/// Linux worker runs it) or another Wine extension (relayed to that one's Windows worker), with
+/// no client connection of its own (docs/wine.md).
 struct linux_child {
-    std::shared_ptr<engine::request> parent;  ///< the relayed request: its strand, serial, abort
+    std::shared_ptr<relayed_request> parent;  ///< the relayed request: its strand, serial
     fcgi::param_set params;                   ///< the child's, as child_params made them
     std::string entity;                       ///< its body: the entity the parent gave, else none
     bool pass_headers = true;                 ///< its header block becomes the response's
@@ -79,6 +82,9 @@ struct linux_child {
     std::function<void(std::string bytes, written_handler written)> output;
     /// Its end (once): completes the parent's EXEC_URL with `status` and `win32_error`.
     std::function<void(unsigned status, std::uint32_t win32_error)> ended;
+    /// Runs `gone` once (any thread) if the parent is answered (client gone, timed out, its
+    /// worker lost) before the child ended; at once when it already was.
+    std::function<void(std::function<void()> gone)> watch_parent;
 };
 
 class wine_extension {
@@ -119,8 +125,12 @@ public:
     /// called exactly once, when the request is answered (or its connection closed);
     /// `child_finished` once per HSE_REQ_EXEC_URL child that ran in the Windows worker, as it
     /// ends (on a reader thread, before `finished`); `run_child` runs its children that a
-    /// native extension serves (none: they are answered 501).
+    /// native extension or another Wine extension serves (none: they are answered 501).
     void handle(std::shared_ptr<engine::request> r, isapi::url_match match, finished_handler finished = {},
+                child_handler child_finished = {}, child_runner run_child = {});
+    /// The same for any relayed_request: an HSE_REQ_EXEC_URL child of another Wine extension's
+    /// request, called on its strand.
+    void handle(std::shared_ptr<relayed_request> r, isapi::url_match match, finished_handler finished = {},
                 child_handler child_finished = {}, child_runner run_child = {});
 
     /// The pid of the Windows worker serving now; 0 when there is none.

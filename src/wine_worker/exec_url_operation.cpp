@@ -1,7 +1,8 @@
 // windows_request's side of HSE_REQ_EXEC_URL (docs/wine.md, "Child requests"): the operation
 // asks the Linux worker to map the child's URL with the pool's URL map; a child mapped to this
 // worker's own extension runs here, as a windows_request whose output enters the parent's
-// response; one a native extension serves runs in the Linux worker, whose output for it comes
+// response; one a native extension serves runs in the Linux worker, and one another Wine
+// extension serves is relayed by it to that extension's Windows worker, either's output coming
 // back over the link into the same response; a URL nothing serves gets the Linux host's 404/400
 // text. The semantics are the Linux host's (src/isapi/exec_url_operation.cpp).
 #include <cstdlib>
@@ -144,7 +145,8 @@ void windows_request::start_exec() {
 
 std::string windows_request::exec_question(const pending_exec& exec) const {
     // What the Linux worker maps the URL with, then the rest of the child as child_params made
-    // it, for a child another (native) extension serves, which the Linux worker runs.
+    // it, for a child another extension serves, which the Linux worker runs (a native one) or
+    // relays to that extension's Windows worker (a Wine one).
     std::string question;
     for (const std::string_view name : {"REQUEST_URI", "SCRIPT_NAME", "REQUEST_METHOD"})
         fcgi::append_pair(question, name, exec.params.get(name));
@@ -253,7 +255,8 @@ void windows_request::start_child(const fcgi::param_set& answer) {
         reason = "Bad Request";
         win32 = ERROR_INVALID_PARAMETER;
     } else if (mapping == wine::exec_elsewhere) {
-        // Another extension of the pool serves it, outside this worker (docs/wine.md).
+        // Another extension of the pool serves it, but the child's params or entity did not fit
+        // the "exec" message that would take it there (docs/wine.md).
         status = 501;
         reason = "Not Implemented";
         text = "the child request's URL is served by another extension, which a Windows worker cannot run\n";

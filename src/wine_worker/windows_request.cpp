@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -41,6 +42,12 @@ std::optional<std::string_view> optional_text(const char* text) {
     return std::string_view(text);
 }
 
+/// A request from the link is at nesting 0, unless the Linux worker relays it as the
+/// HSE_REQ_EXEC_URL child of another Wine extension's request (wine::exec_depth in its params).
+unsigned link_exec_depth(const fcgi::param_set& params) {
+    return static_cast<unsigned>(std::strtoul(std::string(params.get(wine::exec_depth)).c_str(), nullptr, 10));
+}
+
 BOOL fail(DWORD error) {
     SetLastError(error);
     return FALSE;
@@ -67,7 +74,8 @@ windows_request::windows_request(worker_context& context, std::uint16_t id, fcgi
       match_(match_of(params_)),
       variables_(params_, match_, context.variables,
                  !isapi::declared_body_length(params_.get("CONTENT_LENGTH")).has_value()),
-      translator_(context.translator) {
+      translator_(context.translator),
+      depth_(link_exec_depth(params_)) {
     context_.unfinished.fetch_add(1);
 }
 

@@ -229,7 +229,7 @@ private:
 
     // HSE_REQ_EXEC_URL. A child's side: the parent (null for a request from the link).
     const std::shared_ptr<windows_request> parent_;
-    const unsigned depth_ = 0;           // EXEC_URL nesting: 0 for a request from the link
+    const unsigned depth_ = 0;           // EXEC_URL nesting: 0 for a request from the engine
     const bool body_from_parent_ = false;
     const bool pass_headers_ = true;
     bool headers_done_ = false;         // under output_mutex_, as the two below

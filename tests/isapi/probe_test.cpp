@@ -879,21 +879,58 @@ TEST_F(isapi_probe, exec_url_under_wine_gives_a_native_child_the_entity_or_no_bo
     EXPECT_LT(std::chrono::steady_clock::now() - started, scaled(10s));
 }
 
-// A child another Wine extension serves would need its Windows worker to take a request with no
-// client connection, which the relay cannot give it yet: it is answered 501, and says why.
-TEST_F(isapi_probe, exec_url_under_wine_answers_501_for_a_child_another_wine_extension_serves)
+// A child another Wine extension serves is relayed by the Linux worker to that extension's own
+// Windows worker, as a request of its own: the native tests' assertions, with a second Wine
+// extension built from the same probe source (docs/wine.md, "Child requests").
+TEST_F(isapi_probe, exec_url_under_wine_runs_a_child_another_wine_extension_serves_in_its_windows_worker)
 {
     auto options = probe_options();
     options.extensions.push_back({"probe2", ISAPI_EXT_PROBE, {"/scripts/probe2.dll"}, false, false, true});
     start(options);
+    auto result = get("/scripts/probe.dll?op=exec&url=" + url_escape("/scripts/probe2.dll/sub?op=echo"));
+    EXPECT_EQ(result.status, 200) << result.describe();
+    EXPECT_EQ(result.head.header("content-type").value_or(""), "text/plain");
+    EXPECT_EQ(result.body, "echo method=GET url=/scripts/probe2.dll/sub script_name=/scripts/probe2.dll path_info=/sub "
+                           "query=op=echo header=- total=0 body=\n"
+                           "exec cbIO=0 error=0 status_ret=1 status=200.0 win32=0\n");
+    // The Unicode form, with a method, replaced headers and an entity of the parent's choosing.
+    result = get("/scripts/probe.dll?op=uexec&method=PUT&entity=hello&url=" + url_escape("/scripts/probe2.dll?op=echo") +
+                     "&headers=" + url_escape("X-Probe: child\r\nContent-Type: text/plain\r\n"),
+                 {"X-Probe: parent"});
+    EXPECT_NE(result.body.find("echo method=PUT url=/scripts/probe2.dll script_name=/scripts/probe2.dll path_info= "
+                               "query=op=echo header=child total=5 body=hello\n"),
+              std::string::npos)
+        << result.describe();
+    // NO_HEADERS after the parent's own output: only the child's body follows.
+    result = get("/scripts/probe.dll?op=exec&flags=2&write_first=1&url=" + url_escape("/scripts/probe2.dll?op=echo"));
+    EXPECT_EQ(result.status, 200) << result.describe();
+    EXPECT_EQ(result.body.rfind("parent first\necho method=GET url=/scripts/probe2.dll ", 0), 0u) << result.body;
+    EXPECT_NE(result.body.find("\nexec cbIO=0 error=0 status_ret=1 status=200.0 win32=0\n"), std::string::npos);
+    EXPECT_EQ(result.body.find("Content-Type"), std::string::npos) << result.body;
+    // One access line per child, with its URL, its extension and its outcome, before its parent's.
     const auto mark = sidecar().log_mark();
-    const auto result = get("/scripts/probe.dll?op=exec&url=" + url_escape("/scripts/probe2.dll?op=echo"));
-    EXPECT_EQ(result.status, 501) << result.describe();
-    EXPECT_EQ(result.body, "501 Not Implemented: the child request's URL is served by another extension, which a "
-                           "Windows worker cannot run\n"
-                           "exec cbIO=0 error=0 status_ret=1 status=501.0 win32=50\n");
-    EXPECT_TRUE(sidecar().wait_for_log(std::regex(R"(HSE_REQ_EXEC_URL child for '/scripts/probe2\.dll\?op=echo' of extension 'probe' maps to another Wine extension, which its Windows worker cannot run; the child answers 501)"),
-                                       soon(), mark));
+    result = post("/scripts/probe.dll?op=exec&entity=four&url=" + url_escape("/scripts/probe2.dll/sub?op=echo"),
+                  "parent body");
+    ASSERT_EQ(result.status, 200) << result.describe();
+    const auto parent = sidecar().wait_for_log(
+        std::regex(R"("POST /scripts/probe\.dll\?op=exec&entity=four&url=[^"]+" 200 .* ext=probe )"), soon(), mark);
+    ASSERT_TRUE(parent);
+    const auto child = sidecar().log_lines(
+        std::regex(R"("POST /scripts/probe2\.dll/sub\?op=echo" 200 [0-9]+ in=4 out=[1-9][0-9]* [0-9]+us ext=probe2 )"),
+        mark);
+    ASSERT_EQ(child.size(), 1u) << testing::PrintToString(sidecar().log_lines(std::regex("ext="), mark));
+    const auto lines = sidecar().log_lines(std::regex("ext=probe2? "), mark);
+    ASSERT_EQ(lines.size(), 2u) << testing::PrintToString(lines);
+    EXPECT_EQ(lines.front(), child.front());
+    // The nesting bound of 8 counts across the workers: the first child is at 1 in probe2's
+    // worker, which re-runs its own URL until the 9th level is refused.
+    result = get("/scripts/probe.dll?op=exec&url=" + url_escape("/scripts/probe2.dll?op=exec"));
+    EXPECT_EQ(result.status, 200) << result.describe();
+    EXPECT_NE(result.body.find("exec ret=0 err=87\n"), std::string::npos) << result.body;
+    std::size_t completions = 0;
+    for (std::size_t at = 0; (at = result.body.find("status=200.0 win32=0\n", at)) != std::string::npos; ++at)
+        ++completions;
+    EXPECT_EQ(completions, 8u) << result.body;
 }
 
 /// Connects to the front end on 127.0.0.1:`port` and sends `request`; the caller closes it.
@@ -941,6 +978,45 @@ TEST_F(isapi_probe, exec_url_under_wine_a_client_leaving_mid_child_ends_the_chil
     const auto next = get("/scripts/probe.dll?op=exec&quiet=1&url=" + url_escape("/scripts/hello.dll"));
     EXPECT_EQ(next.status, 200) << next.describe();
     EXPECT_EQ(next.body, "Hello from ISAPI!\r\n");
+    EXPECT_TRUE(sidecar().log_lines(std::regex("Windows worker \\(pid [0-9]+\\) (exited|was killed)"), mark).empty());
+}
+
+// The parent's client leaving while a child another Wine extension serves is held in that
+// extension's Windows worker: the child is aborted there (its access line says 499, as its
+// parent's does), its end completes the parent's operation, and both workers serve on.
+TEST_F(isapi_probe, exec_url_under_wine_a_client_leaving_aborts_a_child_in_another_windows_worker)
+{
+    auto options = probe_options();
+    options.extensions.push_back({"probe2", ISAPI_EXT_PROBE, {"/scripts/probe2.dll"}, false, false, true});
+    const auto release = work().file("release.fifo");
+    options.env.push_back("ISAPI_PROBE_RELEASE=" + release.string());
+    ::mkfifo(release.c_str(), 0600);
+    const int release_fd = ::open(release.c_str(), O_RDWR | O_CLOEXEC);
+    ASSERT_GE(release_fd, 0);
+    start(options);
+    allow_front_problems("client prematurely closed|broken pipe|reset by peer");
+    const auto mark = sidecar().log_mark();
+    const int fd = send_request(front().port(), "GET /scripts/probe.dll?op=exec&quiet=1&url=" +
+                                                    url_escape("/scripts/probe2.dll?op=hold") +
+                                                    " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    const bool held = wait_file_line(probe_log(), std::regex("^hold 1$"), soon()).has_value();
+    ::close(fd);
+    ASSERT_TRUE(held) << tail(sidecar().log());
+    const auto child = wait_access_line("GET /scripts/probe2.dll?op=hold", mark);
+    ASSERT_TRUE(child) << tail(sidecar().log());
+    EXPECT_NE(child->find("\" 499 "), std::string::npos) << *child;
+    EXPECT_NE(child->find(" ext=probe2 "), std::string::npos) << *child;
+    EXPECT_TRUE(wait_file_line(probe_log(), std::regex("^exec cbIO=0 error=[0-9]+ status_ret=1 status=[0-9]+\\.0 win32=[0-9]+$"),
+                               soon()));
+    const auto parent = sidecar().wait_for_log(std::regex(R"("GET /scripts/probe\.dll\?op=exec&quiet=1&url=[^"]+" 499 )"),
+                                               soon(), mark);
+    ASSERT_TRUE(parent) << tail(sidecar().log());
+    // The held request ends in probe2's worker once released, its writes failing.
+    ASSERT_EQ(::write(release_fd, "x", 1), 1);
+    ::close(release_fd);
+    const auto next = get("/scripts/probe.dll?op=exec&quiet=1&url=" + url_escape("/scripts/probe2.dll?op=echo"));
+    EXPECT_EQ(next.status, 200) << next.describe();
+    EXPECT_EQ(next.body.rfind("echo method=GET url=/scripts/probe2.dll ", 0), 0u) << next.body;
     EXPECT_TRUE(sidecar().log_lines(std::regex("Windows worker \\(pid [0-9]+\\) (exited|was killed)"), mark).empty());
 }
 #endif
