@@ -124,7 +124,8 @@ void emit_pool(YAML::Emitter& out, const pool_settings& p) {
     out << YAML::Key << "max_connections" << YAML::Value << p.limit.max_connections;
     out << YAML::Key << "max_requests_per_connection" << YAML::Value << p.limit.max_requests_per_connection;
     out << YAML::Key << "max_params_bytes" << YAML::Value << format_size(p.limit.max_params_bytes);
-    out << YAML::Key << "max_stdin_buffer" << YAML::Value << format_size(p.limit.max_stdin_buffer) << YAML::EndMap;
+    out << YAML::Key << "max_stdin_buffer" << YAML::Value << format_size(p.limit.max_stdin_buffer);
+    out << YAML::Key << "body_temp_dir" << YAML::Value << p.limit.body_temp_dir << YAML::EndMap;
     out << YAML::Key << "timeouts" << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "idle" << YAML::Value << format_duration(p.timeout.idle);
     out << YAML::Key << "read" << YAML::Value << format_duration(p.timeout.read);

@@ -255,6 +255,12 @@ void store_document_root(const field& value, pool_settings& pool) {
     pool.isapi.document_root = std::move(path);
 }
 
+void store_body_temp_dir(const field& value, pool_settings& pool) {
+    std::string path = value.text_or_empty("a directory path");
+    if (!path.empty() && path.front() != '/') value.fail(quoted(path) + " is not an absolute path");
+    pool.limit.body_temp_dir = std::move(path);
+}
+
 void store_secure_crt_policy(const field& value, pool_settings& pool) {
     const std::string policy = value.text("fail or abort");
     if (policy != "fail" && policy != "abort")
@@ -367,7 +373,7 @@ void store_script_maps(const field& value, pool_settings& pool) {
     pool.isapi.script_maps = std::move(maps);
 }
 
-const std::array<key_spec<pool_settings>, 45> pool_table{{
+const std::array<key_spec<pool_settings>, 46> pool_table{{
     {"name", "pool name", "default", store_pool_name},
     {"listen", "listen address or list", default_listen, store_listen},
     {"socket", "section", "", nullptr},
@@ -407,6 +413,7 @@ const std::array<key_spec<pool_settings>, 45> pool_table{{
      [](const field& v, pool_settings& p) {
          p.limit.max_stdin_buffer = size_in(v, bounds::min_stdin_buffer, bounds::max_stdin_buffer);
      }},
+    {"limits.body_temp_dir", "absolute path", "\"\" ($TMPDIR, else /tmp)", store_body_temp_dir},
     {"timeouts", "section", "", nullptr},
     {"timeouts.idle", "duration", "300s",
      [](const field& v, pool_settings& p) { p.timeout.idle = timeout(v); }},

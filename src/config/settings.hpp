@@ -50,6 +50,7 @@ struct limits {
     std::size_t max_requests_per_connection = 64;  ///< concurrent (multiplexed); also FCGI_MAX_REQS
     std::size_t max_params_bytes = 64 * 1024;      ///< raw PARAMS stream per request; beyond: 431
     std::size_t max_stdin_buffer = 64 * 1024;      ///< unread STDIN per request before reads pause
+    std::string body_temp_dir;  ///< bodies over max_stdin_buffer on a shared connection; empty: $TMPDIR or /tmp
 };
 
 struct timeouts {

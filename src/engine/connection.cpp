@@ -552,7 +552,28 @@ void connection::on_stdin(std::uint16_t id, std::span<const std::byte> data) {
         return;
     }
     r->body().push(data);
+    if (r->body().full() && requests_.size() > 1) spill_body(*r);
     pause_reading_if_needed();
+}
+
+// FastCGI has no flow control per request: pausing the connection for one request's unread
+// body would also stop the bodies of the requests multiplexed with it, and if that request
+// waits for an extension thread that those requests hold, nothing moves. So while others share
+// the connection, the body goes on in a temporary file (bounded by max_body_in_file). A request
+// alone keeps pausing the connection: that is how backpressure reaches the web server.
+void connection::spill_body(request& r) {
+    if (r.body().spill_refused()) return;
+    const auto& limit = options_.limit;
+    const bool first = !r.body().spilled();
+    const auto ec = r.body().spill(limit.body_temp_dir, limit.max_body_in_file);
+    if (!ec && first)
+        spdlog::debug("{} body over max_stdin_buffer goes on in a temporary file in {} ({} other request(s) on the "
+                      "connection)",
+                      r.log_context(), limit.body_temp_dir, requests_.size() - 1);
+    if (ec)
+        spdlog::warn("{} its unread body stays in memory and the connection pauses until it is read, which stalls "
+                     "the {} other request(s) on it: cannot move the body to a file in {} ({})",
+                     r.log_context(), requests_.size() - 1, limit.body_temp_dir, ec.message());
 }
 
 void connection::on_abort_request(std::uint16_t id) {

@@ -2,7 +2,8 @@
 // One FastCGI transport connection. Three actors share its strand (Asio timeouts/server.cpp):
 //  - the reader waits for readability, reads into a per-thread buffer (so an idle connection
 //    holds no read buffer) and feeds the demultiplexer; it pauses while a request's unread body
-//    is full, which is how backpressure reaches the web server;
+//    is full, which is how backpressure reaches the web server, unless other requests share the
+//    connection: then that body goes on in a temporary file (stdin_stream::spill);
 //  - the writer sends the output queue with gathered writes;
 //  - the deadline timer enforces the idle, read, write and linger timeouts.
 // The connection lives as long as one of its operations or requests holds it.
@@ -68,6 +69,8 @@ private:
     /// that pipelines requests without reading the answers cannot make output grow unbounded.
     bool must_pause_reading() const;
     void pause_reading_if_needed();
+    /// Moves a full body to a temporary file instead of pausing a connection others share.
+    void spill_body(request& r);
     void resume_reading_if_drained();
     // writer
     void schedule_write();

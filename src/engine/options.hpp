@@ -43,6 +43,10 @@ struct limits {
     std::size_t max_requests_per_connection = 64;  ///< concurrent (multiplexed); also FCGI_MAX_REQS
     std::size_t max_params_bytes = 64 * 1024;      ///< raw PARAMS stream per request; beyond: 431
     std::size_t max_stdin_buffer = 64 * 1024;      ///< unread STDIN per request before reads pause
+    /// Where a body over max_stdin_buffer goes while other requests share its connection, and
+    /// how much of it may go there (the pool's max_request_body).
+    std::string body_temp_dir = "/tmp";
+    std::size_t max_body_in_file = 100 * 1024 * 1024;
 };
 
 struct timeouts {

@@ -33,6 +33,7 @@ void stdin_stream::fail(std::error_code ec) {
     error_ = ec;
     std::vector<std::byte>().swap(buffer_);
     head_ = 0;
+    file_.close();
     if (pending_handler_) std::exchange(pending_handler_, nullptr)(ec, 0);
 }
 
@@ -44,14 +45,40 @@ void stdin_stream::cancel_read(std::error_code ec) {
 
 void stdin_stream::read(std::span<std::byte> buffer, read_handler handler) {
     if (error_) return handler(error_, 0);
-    if (buffered() > 0 || buffer.empty()) return handler(std::error_code{}, take_buffered(buffer));
+    if (buffered() > 0 || buffer.empty()) {
+        std::error_code ec;
+        const std::size_t n = take_buffered(buffer, ec);
+        if (ec) fail(ec);
+        return handler(ec, n);
+    }
     if (ended_) return handler(std::error_code{}, 0);
     pending_buffer_ = buffer;
     pending_handler_ = std::move(handler);
 }
 
-std::size_t stdin_stream::take_buffered(std::span<std::byte> into) noexcept {
-    const std::size_t n = std::min(into.size(), buffered());
+std::error_code stdin_stream::spill(const std::string& directory, std::size_t max_file_bytes) {
+    if (spill_refused_) return std::make_error_code(std::errc::operation_not_permitted);
+    std::error_code ec;
+    if (file_.size() + in_memory() > max_file_bytes) ec = std::make_error_code(std::errc::file_too_large);
+    else if (!file_.is_open()) ec = file_.open(directory);
+    if (!ec) ec = file_.append(std::span<const std::byte>(buffer_).subspan(head_));
+    if (ec) {
+        spill_refused_ = true;
+        return ec;
+    }
+    buffer_.clear();
+    head_ = 0;
+    return {};
+}
+
+std::size_t stdin_stream::take_buffered(std::span<std::byte> into, std::error_code& ec) {
+    // The file holds older bytes than memory: memory is only ever moved to the file's end.
+    if (file_.unread() > 0) return file_.take(into, ec);
+    return take_from_memory(into);
+}
+
+std::size_t stdin_stream::take_from_memory(std::span<std::byte> into) noexcept {
+    const std::size_t n = std::min(into.size(), in_memory());
     std::memcpy(into.data(), buffer_.data() + head_, n);
     head_ += n;
     if (head_ == buffer_.size()) {

@@ -1,14 +1,18 @@
 #pragma once
 // One request's body as the layer above reads it. Bytes that arrive while a read is pending go
 // straight into the reader's buffer; the rest wait here, and the connection stops reading from
-// the socket once full() (backpressure instead of unbounded buffering). Used only on the
-// connection's strand.
+// the socket once full() (backpressure instead of unbounded buffering), unless it moves them to
+// a temporary file with spill() (a connection that multiplexes cannot let one request's
+// backpressure stall the others). Reads take the file's bytes first, then memory's, the order
+// they arrived in. Used only on the connection's strand.
 #include <cstddef>
 #include <span>
+#include <string>
 #include <system_error>
 #include <vector>
 
 #include "engine/inline_function.hpp"
+#include "engine/spill_file.hpp"
 
 namespace isapi_fcgi::engine {
 
@@ -33,18 +37,30 @@ public:
     /// the body or an error are already there; otherwise when they arrive.
     void read(std::span<std::byte> buffer, read_handler handler);
 
+    /// Moves what memory holds to the end of a temporary file in `directory` (made on first
+    /// use), so that full() is false again. Refused, leaving memory as it is, when the file would
+    /// grow beyond `max_file_bytes` or cannot be written; after a refusal it is not tried again.
+    std::error_code spill(const std::string& directory, std::size_t max_file_bytes);
+    bool spill_refused() const noexcept { return spill_refused_; }
+    bool spilled() const noexcept { return file_.is_open(); }
+
     bool read_pending() const noexcept { return static_cast<bool>(pending_handler_); }
-    bool full() const noexcept { return buffered() >= limit_; }
+    bool full() const noexcept { return in_memory() >= limit_; }
     bool complete() const noexcept { return ended_; }
-    std::size_t buffered() const noexcept { return buffer_.size() - head_; }
+    std::size_t buffered() const noexcept { return in_memory() + file_.unread(); }
+    std::size_t in_memory() const noexcept { return buffer_.size() - head_; }
+    std::size_t in_file() const noexcept { return file_.unread(); }
     std::size_t received() const noexcept { return received_; }
 
 private:
-    std::size_t take_buffered(std::span<std::byte> into) noexcept;
+    std::size_t take_buffered(std::span<std::byte> into, std::error_code& ec);
+    std::size_t take_from_memory(std::span<std::byte> into) noexcept;
 
     std::size_t limit_;
     std::vector<std::byte> buffer_;
     std::size_t head_ = 0;
+    spill_file file_;
+    bool spill_refused_ = false;
     std::size_t received_ = 0;
     bool ended_ = false;
     std::error_code error_;

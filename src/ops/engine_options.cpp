@@ -1,5 +1,6 @@
 #include "ops/engine_options.hpp"
 
+#include <cstdlib>
 #include <stdexcept>
 
 namespace isapi_fcgi::ops {
@@ -7,6 +8,13 @@ namespace {
 
 engine::address_range engine_address_range(const config::address_range& range) {
     return {range.ipv6, range.network, range.prefix_length, range.text};
+}
+
+/// The configured directory, else where the environment keeps temporary files.
+std::string body_temp_dir(const std::string& configured) {
+    if (!configured.empty()) return configured;
+    const char* tmpdir = std::getenv("TMPDIR");
+    return tmpdir && *tmpdir == '/' ? tmpdir : "/tmp";
 }
 
 }  // namespace
@@ -44,6 +52,8 @@ engine::pool_options engine_pool_options(const config::pool_settings& pool) {
     out.ping_response = pool.ping_response;
     out.limit = {pool.limit.max_connections, pool.limit.max_requests_per_connection, pool.limit.max_params_bytes,
                  pool.limit.max_stdin_buffer};
+    out.limit.body_temp_dir = body_temp_dir(pool.limit.body_temp_dir);
+    out.limit.max_body_in_file = pool.isapi.max_request_body;
     out.timeout = {pool.timeout.idle, pool.timeout.read, pool.timeout.write, pool.timeout.linger,
                    pool.timeout.drain_grace};
     return out;

@@ -5,6 +5,9 @@
 // each front end's own limit behind a raised one; duplicate request headers (Apache merges them
 // itself, Cookie included, with ", "), duplicate response headers, Authorization, chunked
 // uploads without CONTENT_LENGTH, FastCGI connection reuse and HAProxy's multiplexing.
+#include <chrono>
+#include <cstdint>
+#include <memory>
 #include <regex>
 #include <string>
 #include <vector>
@@ -291,6 +294,47 @@ TEST_F(isapi_multiplexing_haproxy_only, concurrent_extension_requests_share_conn
     EXPECT_LT(connections, concurrent) << "every request had its own connection: HAProxy did not multiplex\n"
                                        << tail(sidecar().log());
     EXPECT_TRUE(sidecar().log_lines(engine_log::get_values_answered(), mark).empty());
+}
+
+TEST_F(isapi_multiplexing_haproxy_only, concurrent_uploads_beyond_the_extension_threads_are_all_answered)
+{
+    // Eight times more 1 MiB uploads at once than extension threads, multiplexed by HAProxy and
+    // sent at 4 MB/s each, so the bodies being read share connections with queued requests'
+    // bodies. A queued body over max_stdin_buffer must not stop its connection (the requests
+    // holding the threads would wait for bytes behind it until queue_timeout answered 503): it
+    // goes on in a temporary file.
+    auto options = standard_options();
+    options.pool_extra = "    extension_threads: 2\n    queue_timeout: 300s\n";
+    start(options);
+    const auto mark = sidecar().log_mark();
+    constexpr std::size_t concurrent = 16;
+    std::vector<std::string> bodies;
+    std::vector<std::unique_ptr<http_call>> calls;
+    for (std::size_t i = 0; i < concurrent; ++i) {
+        std::string body(1 << 20, '\0');
+        std::uint32_t seed = static_cast<std::uint32_t>(i + 1);
+        for (auto& c : body) {
+            seed = seed * 1664525u + 1013904223u;
+            c = static_cast<char>(seed >> 24);
+        }
+        http_request request;
+        request.url = front().url("/scripts/formdump.dll");
+        request.method = "POST";
+        request.body = body;
+        request.headers = {"Content-Type: application/octet-stream"};
+        request.limit_rate = "4M";
+        bodies.push_back(std::move(body));
+        calls.push_back(std::make_unique<http_call>(front().dir(), request));
+    }
+    for (std::size_t i = 0; i < concurrent; ++i) {
+        SCOPED_TRACE("upload " + std::to_string(i));
+        const auto result = calls[i]->finish(deadline_after(scaled(std::chrono::seconds(40))));
+        EXPECT_EQ(result.status, 200) << result.describe();
+        EXPECT_EQ(result.body.rfind(fnv1a64_lines(bodies[i]), 0), 0u) << result.body.substr(0, 200);
+    }
+    EXPECT_TRUE(sidecar().log_lines(std::regex("answering 503"), mark).empty()) << tail(sidecar().log());
+    const auto connections = sidecar().log_lines(engine_log::accepted(), mark).size();
+    EXPECT_LT(connections, concurrent) << "every upload had its own connection: HAProxy did not multiplex";
 }
 
 }  // namespace

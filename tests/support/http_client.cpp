@@ -34,6 +34,10 @@ http_call::http_call(const temp_dir& dir, const http_request& request)
         argv.push_back("-H");
         argv.push_back(header);
     }
+    if (request.limit_rate) {
+        argv.push_back("--limit-rate");
+        argv.push_back(*request.limit_rate);
+    }
     if (request.body) {
         auto body_path = prefix_.string() + ".request";
         dir.write_file(std::filesystem::path(body_path).filename().string(), *request.body);

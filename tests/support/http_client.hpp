@@ -19,6 +19,7 @@ struct http_request {
     std::string method = "GET";
     std::optional<std::string> body;  ///< sent with --data-binary
     std::vector<std::string> headers;  ///< "Name: value"
+    std::optional<std::string> limit_rate;  ///< curl --limit-rate (e.g. "2M"): a client that sends slowly
     /// Sanitizer builds get more (scaled): a request that takes 6 s alone under TSan may
     /// share two cores with a 100 MiB upload.
     std::chrono::seconds max_time =

@@ -228,6 +228,11 @@ TEST(loader_errors, sizes) {
                  "limits.max_stdin_buffer: '2GiB' is out of range (4KiB to 1GiB)");
 }
 
+TEST(loader_errors, body_temp_dir_must_be_absolute) {
+    expect_error(pool_with("limits: { body_temp_dir: tmp/bodies }"), 3, 30,
+                 "limits.body_temp_dir: 'tmp/bodies' is not an absolute path");
+}
+
 TEST(loader_errors, durations) {
     expect_error(pool_with("timeouts: { idle: 0 }"), 3, 23,
                  "timeouts.idle: '0' is out of range (1ms to 24h)");

@@ -114,6 +114,7 @@ pools:
       max_requests_per_connection: 1
       max_params_bytes: 1MiB
       max_stdin_buffer: 4KiB
+      body_temp_dir: /var/tmp/isapi
     timeouts:
       idle: 1h
       read: 500ms
@@ -174,6 +175,7 @@ pools:
     EXPECT_EQ(p.limit.max_requests_per_connection, 1U);
     EXPECT_EQ(p.limit.max_params_bytes, 1U << 20);
     EXPECT_EQ(p.limit.max_stdin_buffer, 4096U);
+    EXPECT_EQ(p.limit.body_temp_dir, "/var/tmp/isapi");
     EXPECT_EQ(p.timeout.idle, 1h);
     EXPECT_EQ(p.timeout.read, 500ms);
     EXPECT_EQ(p.timeout.write, 90s);

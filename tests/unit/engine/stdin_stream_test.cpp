@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <filesystem>
 #include <string>
 
 namespace isapi_fcgi::engine {
@@ -101,6 +102,74 @@ TEST(stdin_stream, interleaved_pushes_and_reads_keep_byte_order) {
             more = n > 0;
         });
     EXPECT_EQ(got, sent);
+}
+
+std::size_t open_descriptors() {
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& fd : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
+    return n;
+}
+
+std::string read_all(stdin_stream& body) {
+    std::string out;
+    std::array<std::byte, 5> buffer{};  // odd size: reads straddle the file and memory parts
+    for (;;) {
+        read_result r;
+        body.read(buffer, [&](std::error_code ec, std::size_t n) { r = {true, ec, n}; });
+        EXPECT_TRUE(r.done);
+        EXPECT_FALSE(r.ec) << r.ec.message();
+        if (!r.done || r.ec || r.n == 0) return out;
+        out.append(reinterpret_cast<const char*>(buffer.data()), r.n);
+    }
+}
+
+TEST(stdin_stream, a_spilled_body_reads_back_file_then_memory_in_arrival_order) {
+    const auto tmp = std::filesystem::temp_directory_path().string();
+    const auto fds = open_descriptors();
+    stdin_stream body(8);
+    std::string sent;
+    for (char c = 'a'; c <= 'z'; ++c) {
+        const std::string chunk(7, c);
+        sent += chunk;
+        body.push(as_span(chunk));
+        if (body.full()) ASSERT_FALSE(body.spill(tmp, 1024));
+        EXPECT_FALSE(body.full()) << "spilled: the connection need not pause";
+    }
+    EXPECT_TRUE(body.spilled());
+    EXPECT_GT(body.in_file(), 0u);
+    EXPECT_EQ(open_descriptors(), fds + 1);
+    body.push(as_span(std::string("!")));
+    sent += "!";
+    body.push_end();
+    EXPECT_EQ(read_all(body), sent);
+    EXPECT_EQ(body.in_file(), 0u);
+    body.fail(std::make_error_code(std::errc::operation_canceled));  // the request ends
+    EXPECT_FALSE(body.spilled());
+    EXPECT_EQ(open_descriptors(), fds) << "the file's descriptor closes with the request";
+}
+
+TEST(stdin_stream, spilling_stops_at_the_file_bound_and_then_the_body_stays_full) {
+    const auto tmp = std::filesystem::temp_directory_path().string();
+    stdin_stream body(8);
+    body.push(as_span(std::string(8, 'x')));
+    ASSERT_FALSE(body.spill(tmp, 12));
+    body.push(as_span(std::string(8, 'y')));
+    EXPECT_EQ(body.spill(tmp, 12), std::errc::file_too_large);
+    EXPECT_TRUE(body.spill_refused());
+    EXPECT_TRUE(body.full()) << "beyond the bound the connection pauses as before";
+    EXPECT_EQ(body.in_file(), 8u);
+    EXPECT_EQ(body.in_memory(), 8u);
+    body.push_end();
+    EXPECT_EQ(read_all(body), std::string(8, 'x') + std::string(8, 'y'));
+}
+
+TEST(stdin_stream, an_unusable_directory_refuses_the_spill_and_keeps_the_bytes_in_memory) {
+    stdin_stream body(4);
+    body.push(as_span(std::string("abcdef")));
+    EXPECT_TRUE(body.spill("/nonexistent-isapi-fcgi-dir", 1024));
+    EXPECT_TRUE(body.full());
+    body.push_end();
+    EXPECT_EQ(read_all(body), "abcdef");
 }
 
 }  // namespace
