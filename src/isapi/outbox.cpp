@@ -23,13 +23,8 @@ void outbox::push_response(response_bytes& out, engine::request::write_handler&&
     if (has_view) push({.borrowed = std::as_bytes(out.body_view), .handler = std::move(last)});
 }
 
-void outbox::recycle(std::vector<item>&& spent) noexcept {
-    spent.clear();
-    if (items_.empty() && items_.capacity() < spent.capacity()) items_.swap(spent);
-}
-
-void outbox::deliver(std::vector<item>& batch, request_channel& channel, request_timer* timer) {
-    for (auto& it : batch) {
+void outbox::deliver(batch& items, request_channel& channel, request_timer* timer) {
+    for (auto& it : items) {
         switch (it.what) {
         case item::kind::write: channel.write_on_strand(it.borrowed, std::move(it.owned), std::move(it.handler)); break;
         case item::kind::end: channel.end_on_strand(); break;
