@@ -31,9 +31,22 @@ long long millis(std::chrono::steady_clock::duration d) {
 isapi_request::isapi_request(std::shared_ptr<request_channel> request, std::shared_ptr<pool_host> pool,
                              std::size_t extension, url_match match, const ecb_functions& functions,
                              unsigned depth)
-    : request_(std::move(request)),
+    : shared_channel_(std::move(request)),
+      request_(shared_channel_.get()),
       pool_(std::move(pool)),
       depth_(depth),
+      extension_(extension),
+      match_(std::move(match)),
+      functions_(functions),
+      executor_(request_->executor()),
+      translator_(pool_->translator_options(extension_)),
+      completions_(pool_->threads()) {}
+
+isapi_request::isapi_request(std::shared_ptr<engine::request> request, std::shared_ptr<pool_host> pool,
+                             std::size_t extension, url_match match, const ecb_functions& functions)
+    : own_channel_(std::in_place, std::move(request)),
+      request_(&*own_channel_),
+      pool_(std::move(pool)),
       extension_(extension),
       match_(std::move(match)),
       functions_(functions),
@@ -137,7 +150,7 @@ void isapi_request::enqueue() {
         queued_at_ = clock::now();
         arm_next_deadline(lock);
     }
-    boost::asio::post(pool_->threads(), [self = shared_from_this()] { self->run(); });
+    boost::asio::post(pool_->threads(), engine::slot_handler(post_slot(), [this] { run(); }));
 }
 
 void isapi_request::run() {

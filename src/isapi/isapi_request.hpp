@@ -39,6 +39,7 @@
 
 #include <isapi/httpext.h>
 
+#include "engine/handler_slot.hpp"
 #include "engine/request.hpp"
 #include "isapi/call_result.hpp"
 #include "isapi/call_url.hpp"
@@ -80,6 +81,10 @@ public:
     /// the web server, n for an EXEC_URL child n levels down.
     isapi_request(std::shared_ptr<request_channel> request, std::shared_ptr<pool_host> pool,
                   std::size_t extension, url_match match, const ecb_functions& functions, unsigned depth = 0);
+    /// A request from the web server with no filter between: its engine_channel lives inside this
+    /// object (one allocation fewer per request).
+    isapi_request(std::shared_ptr<engine::request> request, std::shared_ptr<pool_host> pool, std::size_t extension,
+                  url_match match, const ecb_functions& functions);
     ~isapi_request();
     isapi_request(const isapi_request&) = delete;
     isapi_request& operator=(const isapi_request&) = delete;
@@ -221,7 +226,9 @@ private:
     /// its URL.
     void start_exec(lock_type& lock, io_op& op);
 
-    std::shared_ptr<request_channel> request_;
+    std::shared_ptr<request_channel> shared_channel_;  // a filtered request's channel, or a child's
+    std::optional<engine_channel> own_channel_;        // else the engine request's, held here
+    request_channel* request_;                         // whichever of the two it is
     std::shared_ptr<pool_host> pool_;
     unsigned depth_ = 0;
     std::size_t extension_;
@@ -273,6 +280,13 @@ private:
     std::string log_data_;                           // lpszLogData once the extension is done
     std::string log_parameters_;
     std::optional<call_url> call_url_;  // what the runtime's call context names (set in start)
+    // The memory of the two posts a request makes one at a time across threads: the extension
+    // call to the pool (from the I/O thread) and the outbox's flush to the connection strand
+    // (from an extension thread; claim_flush() allows one in flight). Asio's per-thread recycling
+    // cannot serve a handler freed on another thread, so each went to malloc. The slot's
+    // shared_ptr aliases the request, so the handlers need no shared_ptr of their own.
+    engine::handler_slot post_slot_;
+    std::shared_ptr<engine::handler_slot> post_slot() { return {shared_from_this(), &post_slot_}; }
 };
 
 }  // namespace isapi_fcgi::isapi
