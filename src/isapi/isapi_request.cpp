@@ -22,6 +22,18 @@ namespace {
 // The read-ahead buffer starts this small and doubles as bytes arrive, so a pending GET (nginx
 // sends an empty CONTENT_LENGTH, so its length is unknown) never holds the whole read-ahead.
 constexpr std::size_t initial_read_ahead = 4096;
+/// The io_context's coarse_deadlines, remembered per I/O thread: use_service() takes the
+/// registry's lock and walks its list.
+coarse_deadlines& deadlines_of(boost::asio::io_context& context) {
+    thread_local boost::asio::io_context* cached_context = nullptr;
+    thread_local coarse_deadlines* cached = nullptr;
+    if (cached_context != &context) {
+        cached = &boost::asio::use_service<coarse_deadlines>(context);
+        cached_context = &context;
+    }
+    return *cached;
+}
+
 long long millis(std::chrono::steady_clock::duration d) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
 }
@@ -54,7 +66,10 @@ isapi_request::isapi_request(std::shared_ptr<engine::request> request, std::shar
       translator_(pool_->translator_options(extension_)),
       completions_(pool_->threads()) {}
 
-isapi_request::~isapi_request() = default;
+isapi_request::~isapi_request() {
+    // The tick may be reading the entry: it is unlinked under the service's lock.
+    if (coarse_) deadlines_->remove(*coarse_);
+}
 
 std::string_view isapi_request::extension_name() const { return pool_->extension(extension_).name(); }
 
@@ -78,7 +93,7 @@ void isapi_request::start() {
             self->client_gone_ = true;
         }
     });
-    timer_ = std::make_shared<request_timer>(executor_, weak_from_this());
+    deadlines_started_ = true;
 
     const auto length = declared_body_length(params.get("CONTENT_LENGTH"));
     read_ahead_target_ = read_ahead_target(length, pool_->options().upload_read_ahead);
@@ -258,7 +273,9 @@ void isapi_request::tear_down(lock_type& lock) {
     // The tombstone tolerates one late DONE_WITH_SESSION only if none got TRUE yet (one may come
     // from the extension's thread before HttpExtensionProc has returned its final status).
     conn_table::instance().end(conn_id_, state_.returned_pending() || state_.done_taken());
-    queue_out(lock, {.what = outbox::item::kind::cancel_timer});
+    // A far deadline leaves the coarse list from any thread; only an armed timer needs the strand.
+    if (coarse_) deadlines_->remove(*coarse_);
+    if (timer_) queue_out(lock, {.what = outbox::item::kind::cancel_timer});
     pool_->request_ended();
 }
 
@@ -297,7 +314,7 @@ bool isapi_request::response_closed() const noexcept {
 // ---- deadlines (on the connection strand) ------------------------------------------------
 
 void isapi_request::arm_next_deadline(lock_type&) {
-    if (state_.is_torn_down() || !timer_) return;
+    if (state_.is_torn_down() || !deadlines_started_) return;
     const auto& settings = pool_->options();
     auto next = clock::time_point::max();
     const auto earliest = [&next](clock::time_point t) { next = std::min(next, t); };
@@ -309,6 +326,16 @@ void isapi_request::arm_next_deadline(lock_type&) {
     }
     if (settings.slowlog_threshold.count() > 0 && !slow_logged_) earliest(started_ + settings.slowlog_threshold);
     if (next == clock::time_point::max()) return;
+    if (next - clock::now() > coarse_deadlines::horizon) {
+        // Nearly every request ends before this comes near, and then never touches a timer.
+        if (!coarse_) {
+            deadlines_ = &deadlines_of(executor_.get_inner_executor().context());
+            coarse_.emplace(weak_from_this(), executor_);
+        }
+        return deadlines_->add(*coarse_, next);
+    }
+    if (coarse_) deadlines_->remove(*coarse_);
+    if (!timer_) timer_ = std::make_shared<request_timer>(executor_, weak_from_this());
     timer_->arm(next);
 }
 

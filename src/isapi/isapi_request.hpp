@@ -43,6 +43,7 @@
 #include "engine/request.hpp"
 #include "isapi/call_result.hpp"
 #include "isapi/call_url.hpp"
+#include "isapi/coarse_deadlines.hpp"
 #include "isapi/completion_strand.hpp"
 #include "isapi/conn_table.hpp"
 #include "isapi/ecb_builder.hpp"
@@ -237,7 +238,12 @@ private:
     std::uint64_t conn_id_ = 0;
     std::atomic<bool> ecb_built_{false};  // set once, before HttpExtensionProc; never cleared
     clock::time_point started_ = clock::now();
+    // The next deadline: far ones wait in the io_context's coarse_deadlines, near ones on the
+    // request's own timer, made when first needed. Both set on the connection strand under mutex_.
     std::shared_ptr<request_timer> timer_;
+    std::optional<coarse_deadlines::entry> coarse_;
+    coarse_deadlines* deadlines_ = nullptr;
+    bool deadlines_started_ = false;  // from start(): no deadline before the request is running
     engine::strand_type executor_;  // request_->executor(): a strand, so posts through it allocate no any_io_executor
 
     // What the ECB points to; alive until the request is torn down.
