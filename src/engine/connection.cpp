@@ -201,7 +201,7 @@ void connection::schedule_write() {
     // which costs no post: the ping path and every request answered while its input is parsed.
     if (write_scheduled_ || writing_ || state_ == state::closed) return;
     write_scheduled_ = true;
-    if (reading_turn_) return;
+    if (reading_turn_ || output_turns_ > 0) return;
     asio::post(strand(), [self = shared_from_this()] {
         self->write_scheduled_ = false;
         self->do_write();
@@ -211,6 +211,13 @@ void connection::schedule_write() {
 void connection::flush_after_reading() {
     reading_turn_ = false;
     if (!std::exchange(write_scheduled_, false)) return;
+    do_write();
+}
+
+void connection::end_output_turn() {
+    // Inside the reader's turn its own flush follows; a write posted before the turn began finds
+    // nothing left to write.
+    if (--output_turns_ > 0 || reading_turn_ || !std::exchange(write_scheduled_, false)) return;
     do_write();
 }
 

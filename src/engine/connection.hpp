@@ -56,6 +56,10 @@ public:
     void write_stdout(const std::shared_ptr<request>& r, std::span<const std::byte> borrowed,
                       std::string owned, request::write_handler handler);
     void end_request(const std::shared_ptr<request>& r, std::uint32_t app_status);
+    /// What is queued between these two goes out in one write when the turn ends, without the
+    /// post schedule_write() makes otherwise (as in the reader's turn). Turns may nest.
+    void begin_output_turn() noexcept { ++output_turns_; }
+    void end_output_turn();
 
 private:
     using clock = std::chrono::steady_clock;
@@ -145,6 +149,7 @@ private:
     bool writing_ = false;
     bool write_scheduled_ = false;
     bool reading_turn_ = false;  // on_readable is feeding the demultiplexer; it flushes at its end
+    unsigned output_turns_ = 0;  // begin_output_turn()s not ended yet; the last end flushes
     bool close_after_flush_ = false;
     bool draining_ = false;
     bool nginx_peer_ = false;  // the last request kept the connection and came through nginx

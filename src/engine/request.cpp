@@ -79,6 +79,10 @@ void request::write_on_strand(std::span<const std::byte> borrowed, std::string o
 
 void request::end_on_strand(std::uint32_t app_status) { owner_->end_request(shared_from_this(), app_status); }
 
+void request::begin_output_turn_on_strand() noexcept { owner_->begin_output_turn(); }
+
+void request::end_output_turn_on_strand() { owner_->end_output_turn(); }
+
 void request::on_abort(abort_handler handler) {
     asio::post(owner_->strand(), [self = shared_from_this(), h = std::move(handler)]() mutable {
         self->on_abort_on_strand(std::move(h));

@@ -91,6 +91,12 @@ public:
     /// batches its own output: no post. `owned` is sent when not empty, else `borrowed`.
     void write_on_strand(std::span<const std::byte> borrowed, std::string owned, write_handler handler);
     void end_on_strand(std::uint32_t app_status = 0);
+    /// On the strand, around several write_on_strand/end_on_strand calls (a batch the layer above
+    /// collected): they go out in one write at the end of the turn, with no post. Their handlers
+    /// may then run inside end_output_turn_on_strand(), still never inside the call that queued
+    /// them.
+    void begin_output_turn_on_strand() noexcept;
+    void end_output_turn_on_strand();
     /// `handler` runs once on the connection's strand if the web server aborts the request
     /// (ABORT_REQUEST or connection loss) before end(). Set it before returning from handle().
     void on_abort(abort_handler handler);

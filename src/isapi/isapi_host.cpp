@@ -89,7 +89,7 @@ void isapi_host::handle(std::shared_ptr<engine::request> r) {
     // The web server's authorization hook for what it serves itself: a verdict, not a response.
     if (const auto front = authorizer_front_of(*r)) return authorize(std::move(r), pool, *front);
     if (pool->filters()) return handle_filtered(std::move(r), pool);
-    serve(std::make_shared<engine_channel>(r), nullptr, *r, pool);
+    serve(nullptr, nullptr, *r, pool);
 }
 
 void isapi_host::handle_filtered(std::shared_ptr<engine::request> r, const std::shared_ptr<pool_host>& pool) {
@@ -128,7 +128,7 @@ void isapi_host::serve(std::shared_ptr<request_channel> channel, filtered_channe
         if (filtered) return answer_filtered(*filtered, status, body);
         answer_logged(*r, *pool, status, body);
     };
-    const auto& params = channel->params();
+    const auto& params = channel ? channel->params() : r->params();
     auto mapped = pool->urls().map(params);
     if (mapped.status == url_map_status::bad_request) {
         spdlog::info("{} 400: {}", r->log_context(), engine::log_text(mapped.reason));
@@ -156,6 +156,10 @@ void isapi_host::serve(std::shared_ptr<request_channel> channel, filtered_channe
     // A Windows worker gets the request as the front end sent it: filters' rewrites and response
     // side do not reach it yet (docs/wine.md).
     if (pool->wine_extension(extension)) return serve_under_wine(pool, r->shared_from_this(), extension, std::move(mapped.match));
+    if (!channel)
+        return std::make_shared<isapi_request>(r->shared_from_this(), pool, extension, std::move(mapped.match),
+                                               callbacks::table())
+            ->start();
     std::make_shared<isapi_request>(std::move(channel), pool, extension, std::move(mapped.match), callbacks::table())
         ->start();
 }

@@ -40,7 +40,8 @@ private:
     static void handle_filtered(std::shared_ptr<engine::request> r, const std::shared_ptr<pool_host>& pool);
     /// Maps the channel's params (a filter may have rewritten them) to an extension and starts
     /// the request; on the connection's strand. `filtered`: the channel, in a pool with filters
-    /// (the host's own 400/404/413 then go through the response side), or null.
+    /// (the host's own 400/404/413 then go through the response side), or null. `channel` null:
+    /// the engine request `r` itself, whose channel the isapi_request then holds.
     static void serve(std::shared_ptr<request_channel> channel, filtered_channel* filtered, engine::request& r,
                       const std::shared_ptr<pool_host>& pool);
 

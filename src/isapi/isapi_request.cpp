@@ -22,6 +22,18 @@ namespace {
 // The read-ahead buffer starts this small and doubles as bytes arrive, so a pending GET (nginx
 // sends an empty CONTENT_LENGTH, so its length is unknown) never holds the whole read-ahead.
 constexpr std::size_t initial_read_ahead = 4096;
+/// The io_context's coarse_deadlines, remembered per I/O thread: use_service() takes the
+/// registry's lock and walks its list.
+coarse_deadlines& deadlines_of(boost::asio::io_context& context) {
+    thread_local boost::asio::io_context* cached_context = nullptr;
+    thread_local coarse_deadlines* cached = nullptr;
+    if (cached_context != &context) {
+        cached = &boost::asio::use_service<coarse_deadlines>(context);
+        cached_context = &context;
+    }
+    return *cached;
+}
+
 long long millis(std::chrono::steady_clock::duration d) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
 }
@@ -31,7 +43,8 @@ long long millis(std::chrono::steady_clock::duration d) {
 isapi_request::isapi_request(std::shared_ptr<request_channel> request, std::shared_ptr<pool_host> pool,
                              std::size_t extension, url_match match, const ecb_functions& functions,
                              unsigned depth)
-    : request_(std::move(request)),
+    : shared_channel_(std::move(request)),
+      request_(shared_channel_.get()),
       pool_(std::move(pool)),
       depth_(depth),
       extension_(extension),
@@ -41,7 +54,22 @@ isapi_request::isapi_request(std::shared_ptr<request_channel> request, std::shar
       translator_(pool_->translator_options(extension_)),
       completions_(pool_->threads()) {}
 
-isapi_request::~isapi_request() = default;
+isapi_request::isapi_request(std::shared_ptr<engine::request> request, std::shared_ptr<pool_host> pool,
+                             std::size_t extension, url_match match, const ecb_functions& functions)
+    : own_channel_(std::in_place, std::move(request)),
+      request_(&*own_channel_),
+      pool_(std::move(pool)),
+      extension_(extension),
+      match_(std::move(match)),
+      functions_(functions),
+      executor_(request_->executor()),
+      translator_(pool_->translator_options(extension_)),
+      completions_(pool_->threads()) {}
+
+isapi_request::~isapi_request() {
+    // The tick may be reading the entry: it is unlinked under the service's lock.
+    if (coarse_) deadlines_->remove(*coarse_);
+}
 
 std::string_view isapi_request::extension_name() const { return pool_->extension(extension_).name(); }
 
@@ -65,7 +93,7 @@ void isapi_request::start() {
             self->client_gone_ = true;
         }
     });
-    timer_ = std::make_shared<request_timer>(executor_, weak_from_this());
+    deadlines_started_ = true;
 
     const auto length = declared_body_length(params.get("CONTENT_LENGTH"));
     read_ahead_target_ = read_ahead_target(length, pool_->options().upload_read_ahead);
@@ -137,7 +165,7 @@ void isapi_request::enqueue() {
         queued_at_ = clock::now();
         arm_next_deadline(lock);
     }
-    boost::asio::post(pool_->threads(), [self = shared_from_this()] { self->run(); });
+    boost::asio::post(pool_->threads(), engine::slot_handler(post_slot(), [this] { run(); }));
 }
 
 void isapi_request::run() {
@@ -245,7 +273,9 @@ void isapi_request::tear_down(lock_type& lock) {
     // The tombstone tolerates one late DONE_WITH_SESSION only if none got TRUE yet (one may come
     // from the extension's thread before HttpExtensionProc has returned its final status).
     conn_table::instance().end(conn_id_, state_.returned_pending() || state_.done_taken());
-    queue_out(lock, {.what = outbox::item::kind::cancel_timer});
+    // A far deadline leaves the coarse list from any thread; only an armed timer needs the strand.
+    if (coarse_) deadlines_->remove(*coarse_);
+    if (timer_) queue_out(lock, {.what = outbox::item::kind::cancel_timer});
     pool_->request_ended();
 }
 
@@ -284,7 +314,7 @@ bool isapi_request::response_closed() const noexcept {
 // ---- deadlines (on the connection strand) ------------------------------------------------
 
 void isapi_request::arm_next_deadline(lock_type&) {
-    if (state_.is_torn_down() || !timer_) return;
+    if (state_.is_torn_down() || !deadlines_started_) return;
     const auto& settings = pool_->options();
     auto next = clock::time_point::max();
     const auto earliest = [&next](clock::time_point t) { next = std::min(next, t); };
@@ -296,6 +326,16 @@ void isapi_request::arm_next_deadline(lock_type&) {
     }
     if (settings.slowlog_threshold.count() > 0 && !slow_logged_) earliest(started_ + settings.slowlog_threshold);
     if (next == clock::time_point::max()) return;
+    if (next - clock::now() > coarse_deadlines::horizon) {
+        // Nearly every request ends before this comes near, and then never touches a timer.
+        if (!coarse_) {
+            deadlines_ = &deadlines_of(executor_.get_inner_executor().context());
+            coarse_.emplace(weak_from_this(), executor_);
+        }
+        return deadlines_->add(*coarse_, next);
+    }
+    if (coarse_) deadlines_->remove(*coarse_);
+    if (!timer_) timer_ = std::make_shared<request_timer>(executor_, weak_from_this());
     timer_->arm(next);
 }
 

@@ -39,9 +39,11 @@
 
 #include <isapi/httpext.h>
 
+#include "engine/handler_slot.hpp"
 #include "engine/request.hpp"
 #include "isapi/call_result.hpp"
 #include "isapi/call_url.hpp"
+#include "isapi/coarse_deadlines.hpp"
 #include "isapi/completion_strand.hpp"
 #include "isapi/conn_table.hpp"
 #include "isapi/ecb_builder.hpp"
@@ -80,6 +82,10 @@ public:
     /// the web server, n for an EXEC_URL child n levels down.
     isapi_request(std::shared_ptr<request_channel> request, std::shared_ptr<pool_host> pool,
                   std::size_t extension, url_match match, const ecb_functions& functions, unsigned depth = 0);
+    /// A request from the web server with no filter between: its engine_channel lives inside this
+    /// object (one allocation fewer per request).
+    isapi_request(std::shared_ptr<engine::request> request, std::shared_ptr<pool_host> pool, std::size_t extension,
+                  url_match match, const ecb_functions& functions);
     ~isapi_request();
     isapi_request(const isapi_request&) = delete;
     isapi_request& operator=(const isapi_request&) = delete;
@@ -221,7 +227,9 @@ private:
     /// its URL.
     void start_exec(lock_type& lock, io_op& op);
 
-    std::shared_ptr<request_channel> request_;
+    std::shared_ptr<request_channel> shared_channel_;  // a filtered request's channel, or a child's
+    std::optional<engine_channel> own_channel_;        // else the engine request's, held here
+    request_channel* request_;                         // whichever of the two it is
     std::shared_ptr<pool_host> pool_;
     unsigned depth_ = 0;
     std::size_t extension_;
@@ -230,7 +238,12 @@ private:
     std::uint64_t conn_id_ = 0;
     std::atomic<bool> ecb_built_{false};  // set once, before HttpExtensionProc; never cleared
     clock::time_point started_ = clock::now();
+    // The next deadline: far ones wait in the io_context's coarse_deadlines, near ones on the
+    // request's own timer, made when first needed. Both set on the connection strand under mutex_.
     std::shared_ptr<request_timer> timer_;
+    std::optional<coarse_deadlines::entry> coarse_;
+    coarse_deadlines* deadlines_ = nullptr;
+    bool deadlines_started_ = false;  // from start(): no deadline before the request is running
     engine::strand_type executor_;  // request_->executor(): a strand, so posts through it allocate no any_io_executor
 
     // What the ECB points to; alive until the request is torn down.
@@ -273,6 +286,13 @@ private:
     std::string log_data_;                           // lpszLogData once the extension is done
     std::string log_parameters_;
     std::optional<call_url> call_url_;  // what the runtime's call context names (set in start)
+    // The memory of the two posts a request makes one at a time across threads: the extension
+    // call to the pool (from the I/O thread) and the outbox's flush to the connection strand
+    // (from an extension thread; claim_flush() allows one in flight). Asio's per-thread recycling
+    // cannot serve a handler freed on another thread, so each went to malloc. The slot's
+    // shared_ptr aliases the request, so the handlers need no shared_ptr of their own.
+    engine::handler_slot post_slot_;
+    std::shared_ptr<engine::handler_slot> post_slot() { return {shared_from_this(), &post_slot_}; }
 };
 
 }  // namespace isapi_fcgi::isapi

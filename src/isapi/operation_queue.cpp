@@ -15,7 +15,7 @@ io_op* operation_queue::next_to_start() noexcept {
 
 io_op operation_queue::pop_front() {
     io_op op = std::move(ops_.front());
-    ops_.pop_front();
+    ops_.erase(ops_.begin());
     running_ = false;
     return op;
 }

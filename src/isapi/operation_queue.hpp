@@ -13,8 +13,7 @@
 #include <optional>
 #include <vector>
 
-#include <boost/container/deque.hpp>
-#include <boost/container/options.hpp>
+#include <boost/container/small_vector.hpp>
 
 #include "isapi/io_operation.hpp"
 
@@ -61,11 +60,14 @@ public:
     }
 
 private:
-    // Boost's deque allocates nothing until the first operation, and its blocks hold four
-    // operations (std::deque's 512-byte blocks hold two): fewer allocations per request while a
-    // pending request's memory stays small.
-    using queue_type = boost::container::deque<io_op, void,
-                                               boost::container::deque_options_t<boost::container::block_size<4u>>>;
+    // Inline room for two operations: a request whose calls are synchronous (or one
+    // asynchronous operation at a time) never has more, so it allocates nothing; the deque this
+    // replaces cost two allocations per request. Not a deque, so references do not survive every
+    // change, which is enough here: only the front operation is ever referred to (front(),
+    // running(), current(), next_to_start()), nobody holds that reference across a push (a push
+    // past the inline room moves the elements), and pop_front() moves the front out before
+    // anything else happens.
+    using queue_type = boost::container::small_vector<io_op, 2>;
     queue_type ops_;
     bool running_ = false;
     std::uint64_t serial_ = 0;

@@ -23,13 +23,18 @@ void outbox::push_response(response_bytes& out, engine::request::write_handler&&
     if (has_view) push({.borrowed = std::as_bytes(out.body_view), .handler = std::move(last)});
 }
 
-void outbox::recycle(std::vector<item>&& spent) noexcept {
-    spent.clear();
-    if (items_.empty() && items_.capacity() < spent.capacity()) items_.swap(spent);
-}
-
-void outbox::deliver(std::vector<item>& batch, request_channel& channel, request_timer* timer) {
-    for (auto& it : batch) {
+void outbox::deliver(batch& items, request_channel& channel, request_timer* timer) {
+    // One write for the whole batch at the end, not a post per batch: the handlers of its writes
+    // run in end_output_turn(), after every write_on_strand() here returned, and outside the
+    // request's lock (flush_outbox() holds none), so they may take it.
+    struct output_turn {
+        request_channel& channel;
+        explicit output_turn(request_channel& c) noexcept : channel(c) { channel.begin_output_turn(); }
+        ~output_turn() { channel.end_output_turn(); }
+        output_turn(const output_turn&) = delete;
+        output_turn& operator=(const output_turn&) = delete;
+    } turn(channel);
+    for (auto& it : items) {
         switch (it.what) {
         case item::kind::write: channel.write_on_strand(it.borrowed, std::move(it.owned), std::move(it.handler)); break;
         case item::kind::end: channel.end_on_strand(); break;

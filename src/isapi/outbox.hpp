@@ -10,7 +10,8 @@
 #include <span>
 #include <string>
 #include <utility>
-#include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 #include "engine/request.hpp"
 #include "isapi/response_translator.hpp"
@@ -30,9 +31,9 @@ public:
         engine::request::write_handler handler{};
     };
 
-    /// Room for a whole ordinary response (header, body, end, the timer's cancellation), so
-    /// the batch never grows while the request runs.
-    outbox() { items_.reserve(4); }
+    /// Inline room for a whole ordinary response (header, body, end, the timer's cancellation):
+    /// a batch of that size allocates nothing, neither here nor in the flush that takes it.
+    using batch = boost::container::small_vector<item, 4>;
 
     void push(item&& it) { items_.push_back(std::move(it)); }
     /// out's pieces in order; `last` runs once the last of them is written.
@@ -40,17 +41,17 @@ public:
     /// True once per batch: the caller posts the flush that take()s it.
     bool claim_flush() noexcept { return !std::exchange(flush_posted_, true); }
     /// The batch to deliver; the next push needs a new flush.
-    std::vector<item> take() noexcept {
+    batch take() {
         flush_posted_ = false;
-        return std::exchange(items_, {});
+        batch taken(std::move(items_));
+        items_.clear();
+        return taken;
     }
-    /// A delivered batch's vector, emptied, whose capacity serves the next batch.
-    void recycle(std::vector<item>&& spent) noexcept;
     /// On the connection strand, outside the request's lock: hands the batch to the channel.
-    static void deliver(std::vector<item>& batch, request_channel& channel, request_timer* timer);
+    static void deliver(batch& items, request_channel& channel, request_timer* timer);
 
 private:
-    std::vector<item> items_;
+    batch items_;
     bool flush_posted_ = false;
 };
 

@@ -46,6 +46,10 @@ public:
 
     virtual void write_on_strand(std::span<const std::byte> borrowed, std::string owned, write_handler handler) = 0;
     virtual void end_on_strand() = 0;
+    /// engine::request's output turn, where the channel has one: the writes and end between
+    /// these go out together, without a post.
+    virtual void begin_output_turn() noexcept {}
+    virtual void end_output_turn() {}
     /// The response cannot end normally (a timeout after its headers went out).
     virtual void close_connection() = 0;
     /// The request's access log record, before it is written (any thread; must not block).
@@ -75,6 +79,8 @@ public:
         request_->write_on_strand(borrowed, std::move(owned), std::move(handler));
     }
     void end_on_strand() override { request_->end_on_strand(0); }
+    void begin_output_turn() noexcept override { request_->begin_output_turn_on_strand(); }
+    void end_output_turn() override { request_->end_output_turn_on_strand(); }
     void close_connection() override { request_->close_connection(); }
 
 private:

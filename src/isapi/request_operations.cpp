@@ -181,20 +181,17 @@ void isapi_request::queue_out(lock_type& lock, outbox::item item) {
 
 void isapi_request::post_flush(lock_type&) {
     if (outbox_.claim_flush())
-        boost::asio::post(executor_, [self = shared_from_this()] { self->flush_outbox(); });
+        boost::asio::post(executor_, engine::slot_handler(post_slot(), [this] { flush_outbox(); }));
 }
 
 void isapi_request::flush_outbox() {
-    std::vector<outbox::item> batch;
+    outbox::batch batch;
     {
         lock_type lock(mutex_);
         batch = outbox_.take();
     }
     // Outside the lock: the engine may run a handler (which takes the lock) before returning.
     outbox::deliver(batch, *request_, timer_.get());
-    // The batch's capacity comes back for the next one.
-    lock_type lock(mutex_);
-    outbox_.recycle(std::move(batch));
 }
 
 void isapi_request::on_accepted_sent(std::error_code ec, std::size_t size) {

@@ -426,6 +426,24 @@ TEST_F(isapi_async, a_pending_request_past_request_timeout_gets_504_and_its_ecb_
     EXPECT_EQ(get("/scripts/hello.dll").status, 200);
 }
 
+// A deadline further away than coarse_deadlines::horizon (2s) waits in the coarse list, which
+// hands it back to the request's own timer a tick before it is due: it fires no earlier, and
+// not a tick late either.
+TEST_F(isapi_async, a_request_timeout_beyond_the_coarse_horizon_fires_on_time)
+{
+    start(async_options("    request_timeout: 3s\n"));
+    const auto began = clock::now();
+    auto result = get("/scripts/asyncprobe.dll?mode=hang");
+    const auto took = clock::now() - began;
+    EXPECT_EQ(result.status, 504) << result.describe();
+    EXPECT_GE(took, 3s);
+    EXPECT_LT(took, scaled(3900ms));
+    auto release = get("/scripts/asyncprobe.dll?mode=release");
+    EXPECT_EQ(release.body, "released\n");
+    ASSERT_TRUE(wait_probe_line(std::regex("^release "))) << tail(sidecar().log());
+    EXPECT_EQ(get("/scripts/hello.dll").status, 200);
+}
+
 TEST_F(isapi_async, a_timeout_after_the_headers_truncates_the_response_instead_of_completing_it)
 {
     start(async_options("    request_timeout: 1s\n"));

@@ -5,11 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <future>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "engine/errc.hpp"
 #include "engine/request_handler.hpp"
@@ -279,6 +282,32 @@ TEST_F(request_seam, log_context_carries_a_unique_serial_and_the_front_ends_requ
     first->end();
     second->end();
     ASSERT_TRUE(client.read_until([&] { return client.ended_count() == 2; }, deadline_after(5s)));
+}
+
+}  // namespace
+}  // namespace isapi_fcgi::engine
+
+namespace isapi_fcgi::engine {
+namespace {
+
+// The text is formatted by the first caller, which may be any thread (an extension thread's log
+// line while the connection strand logs too): every caller gets the same, whole text.
+TEST_F(request_seam, log_context_formatted_first_by_racing_threads_reads_the_same_everywhere) {
+    start();
+    test::fcgi_client client(address_);
+    auto params = test::wire::cgi_params("/a");
+    params.emplace_back("REQUEST_ID", "fedcba9876543210fedcba9876543210");
+    client.request(1, params);
+    auto r = handler_->next();
+    ASSERT_TRUE(r);
+    const std::string expected = "req=" + std::to_string(r->serial()) + " conn=1 fe=fedcba9876543210fedcba9876543210";
+    std::array<std::string, 4> seen;
+    std::vector<std::thread> threads;
+    for (auto& s : seen) threads.emplace_back([&r, &s] { s = std::string(r->log_context()); });
+    for (auto& t : threads) t.join();
+    for (const auto& s : seen) EXPECT_EQ(s, expected);
+    r->end();
+    ASSERT_TRUE(client.read_until([&] { return client.ended_count() == 1; }, deadline_after(5s)));
 }
 
 }  // namespace
