@@ -44,6 +44,30 @@ bool names_chunked(std::string_view value) {
     return ascii::iequals(value, "chunked");
 }
 
+/// The lines of a header block up to its first NUL (the extension's C string ends there), each
+/// without its LF and a CR before it; a CR left inside a line is the caller's to refuse.
+class header_lines {
+public:
+    explicit header_lines(std::string_view text) noexcept
+        : text_(text), limit_(std::min(text.find('\0'), text.size())) {}
+    bool more() const noexcept { return pos_ < limit_; }
+    std::string_view next() noexcept {
+        const std::size_t eol = text_.find('\n', pos_);
+        const std::size_t line_end = eol == std::string_view::npos || eol > limit_ ? limit_ : eol;
+        std::string_view line = text_.substr(pos_, line_end - pos_);
+        pos_ = line_end == limit_ ? limit_ : line_end + 1;
+        if (line.ends_with('\r')) line.remove_suffix(1);
+        return line;
+    }
+    /// Bytes read so far: the whole block once next() returned its blank line.
+    std::size_t consumed() const noexcept { return pos_; }
+
+private:
+    std::string_view text_;
+    std::size_t limit_;
+    std::size_t pos_ = 0;
+};
+
 }  // namespace
 
 bool is_hop_by_hop(std::string_view name) noexcept {
@@ -73,16 +97,10 @@ std::error_code parse_header_block(std::string_view text, bool allow_status_line
     out.complete = false;
     out.consumed = 0;
     out.fields.reserve(8);  // one allocation for an ordinary block instead of a growth chain
-    const std::size_t nul = text.find('\0');
-    const std::size_t limit = nul == std::string_view::npos ? text.size() : nul;
     bool has_content_length = false;
-    std::size_t pos = 0;
-    for (bool first = true; pos < limit; first = false) {
-        const std::size_t eol = text.find('\n', pos);
-        const std::size_t line_end = eol == std::string_view::npos || eol > limit ? limit : eol;
-        std::string_view line = text.substr(pos, line_end - pos);
-        pos = line_end == limit ? limit : line_end + 1;
-        if (line.ends_with('\r')) line.remove_suffix(1);
+    header_lines lines(text);
+    for (bool first = true; lines.more(); first = false) {
+        const std::string_view line = lines.next();
         if (line.find('\r') != std::string_view::npos) return response_errc::header_injection;
         if (line.empty()) {
             out.complete = true;
@@ -127,7 +145,7 @@ std::error_code parse_header_block(std::string_view text, bool allow_status_line
         }
         out.fields.push_back({name, value});
     }
-    out.consumed = pos;
+    out.consumed = lines.consumed();
     if (out.chunked && has_content_length) {
         // RFC 9112 §6.3: with chunked framing the length is meaningless; the de-chunked body
         // goes out unframed and the front end frames it.
@@ -143,15 +161,9 @@ std::optional<plain_header_block> write_plain_header_fields(std::string_view tex
     // The same reading as parse_header_block's; every branch it takes for an unusual block is a
     // nullopt here.
     plain_header_block block;
-    const std::size_t nul = text.find('\0');
-    const std::size_t limit = nul == std::string_view::npos ? text.size() : nul;
-    std::size_t pos = 0;
-    for (bool first = true; pos < limit; first = false) {
-        const std::size_t eol = text.find('\n', pos);
-        const std::size_t line_end = eol == std::string_view::npos || eol > limit ? limit : eol;
-        std::string_view line = text.substr(pos, line_end - pos);
-        pos = line_end == limit ? limit : line_end + 1;
-        if (line.ends_with('\r')) line.remove_suffix(1);
+    header_lines lines(text);
+    for (bool first = true; lines.more(); first = false) {
+        const std::string_view line = lines.next();
         if (line.find('\r') != std::string_view::npos) return std::nullopt;
         if (line.empty()) {
             block.complete = true;
@@ -185,7 +197,7 @@ std::optional<plain_header_block> write_plain_header_fields(std::string_view tex
         *out++ = '\r';
         *out++ = '\n';
     }
-    block.consumed = pos;
+    block.consumed = lines.consumed();
     return block;
 }
 
