@@ -259,7 +259,8 @@ void windows_request::start_child(const fcgi::param_set& answer) {
         // the "exec" message that would take it there (docs/wine.md).
         status = 501;
         reason = "Not Implemented";
-        text = "the child request's URL is served by another extension, which a Windows worker cannot run\n";
+        text = "the child request, which another extension serves, is too large (its params and entity "
+               "over 64 KiB) to be passed to it\n";
         win32 = ERROR_NOT_SUPPORTED;
     }
     const std::string code = std::to_string(status);
