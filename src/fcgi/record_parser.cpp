@@ -8,16 +8,22 @@
 namespace isapi_fcgi::fcgi {
 
 record_parser::step record_parser::next(std::span<const std::byte> input, std::error_code& ec) noexcept {
-    ec.clear();
+    if (ec) ec.clear();  // clear() calls out to system_category(): skipped when already clear
     switch (state_) {
     case state::header: {
-        const std::size_t take = std::min(header_size - header_have_, input.size());
-        // An empty span may have a null data(), which memcpy must not see even for 0 bytes.
-        if (take != 0) std::memcpy(header_buffer_.data() + header_have_, input.data(), take);
-        header_have_ += take;
-        if (header_have_ < header_size) return {event::need_more, take, {}};
-        header_have_ = 0;
-        header_ = decode_header(header_buffer_);
+        std::size_t take = header_size;
+        if (header_have_ == 0 && input.size() >= header_size) {
+            // A whole header in the input, as nearly always: decoded in place, not copied first.
+            header_ = decode_header(input.first<header_size>());
+        } else {
+            take = std::min(header_size - header_have_, input.size());
+            // An empty span may have a null data(), which memcpy must not see even for 0 bytes.
+            if (take != 0) std::memcpy(header_buffer_.data() + header_have_, input.data(), take);
+            header_have_ += take;
+            if (header_have_ < header_size) return {event::need_more, take, {}};
+            header_have_ = 0;
+            header_ = decode_header(header_buffer_);
+        }
         if (header_.version != protocol_version) {
             ec = errc::bad_version;
             return {event::need_more, take, {}};
