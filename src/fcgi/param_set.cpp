@@ -1,5 +1,7 @@
 #include "fcgi/param_set.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <cstring>
 #include <vector>
 
@@ -17,9 +19,7 @@ using detail::tag_of;
 
 std::uint32_t slot_count_for(std::size_t entries) noexcept {
     if (entries == 0) return 0;
-    std::uint32_t slots = 8;
-    while (slots < entries * 2) slots *= 2;
-    return slots;
+    return std::max<std::uint32_t>(8, std::bit_ceil(static_cast<std::uint32_t>(entries * 2)));
 }
 
 constexpr std::uint32_t no_entry = 0xffffffff;
