@@ -430,7 +430,9 @@ void connection::finish_request(std::uint16_t id, bool keep_conn, std::uint32_t 
         }
     }
     resume_reading_if_drained();
-    update_read_deadline();
+    // Inside the reader's turn (a ping, an answer given at once) on_readable sets the deadline
+    // once after its reads; no timer runs before that, the turn being one strand handler.
+    if (!reading_turn_) update_read_deadline();
     schedule_write();
 }
 
