@@ -226,8 +226,8 @@ void connection::do_write() {
     if (!output_.has_pending()) return maybe_close_after_flush();
     writing_ = true;
     const auto buffers = output_.start_batch();
-    write_deadline_ = clock::now() + options_.timeout.write;
     if (close_after_flush_) {
+        write_deadline_ = clock::now() + options_.timeout.write;
         arm_deadline();
         return write_last_batch(buffers);
     }
@@ -241,7 +241,11 @@ void connection::do_write() {
         ec = {};
         written = 0;
     }
-    if (ec || written < asio::buffer_size(buffers)) arm_deadline();
+    // Only a write left waiting needs its deadline (and the clock read) before on_write.
+    if (ec || written < asio::buffer_size(buffers)) {
+        write_deadline_ = clock::now() + options_.timeout.write;
+        arm_deadline();
+    }
     on_write(ec, written);
 }
 
@@ -274,8 +278,8 @@ void connection::on_write(io_error ec, std::size_t written) {
         return close_now();
     }
     const auto rest = output_.consume(written);
-    write_deadline_ = clock::now() + options_.timeout.write;  // progress was made
     if (!rest.empty()) {
+        write_deadline_ = clock::now() + options_.timeout.write;  // progress was made
         socket_.async_write_some(rest, [self = shared_from_this()](io_error e, std::size_t n) {
             self->on_write(e, n);
         });
