@@ -77,6 +77,11 @@ std::span<const asio::const_buffer> output_queue::start_batch() {
 }
 
 std::span<const asio::const_buffer> output_queue::consume(std::size_t n) {
+    if (n == in_flight_bytes_) {  // the whole batch, as nearly always: no buffer to step past
+        in_flight_bytes_ = 0;
+        finish_batch();
+        return {};
+    }
     while (n > 0 && gather_next_ < gather_.size()) {
         auto& b = gather_[gather_next_];
         const std::size_t take = std::min(n, b.size());
