@@ -26,8 +26,35 @@ public:
         std::span<const std::byte> content;
     };
 
-    /// Advances by at most one event. On error (bad_version) the parser is unusable.
-    step next(std::span<const std::byte> input, std::error_code& ec) noexcept;
+    /// Advances by at most one event. On error (bad_version) the parser is unusable. Inline: the
+    /// demultiplexer calls it about three times per record, and a call cost as much as the step.
+    step next(std::span<const std::byte> input, std::error_code& ec) noexcept {
+        if (ec) ec.clear();  // clear() calls out to system_category(): skipped when already clear
+        switch (state_) {
+        case state::header:
+            if (header_have_ != 0 || input.size() < header_size) return next_partial_header(input, ec);
+            // A whole header in the input, as nearly always: decoded in place, not copied first.
+            return start_record(decode_header(input.first<header_size>()), header_size, ec);
+        case state::content: {
+            if (input.empty()) return {};
+            const std::size_t take = content_left_ < input.size() ? content_left_ : input.size();
+            content_left_ -= take;
+            if (content_left_ == 0) state_ = padding_left_ ? state::padding : state::end;
+            return {event::content, take, input.first(take)};
+        }
+        case state::padding: {
+            const std::size_t take = padding_left_ < input.size() ? padding_left_ : input.size();
+            padding_left_ -= take;
+            if (padding_left_ != 0) return {event::need_more, take, {}};
+            state_ = state::header;
+            return {event::end_of_record, take, {}};
+        }
+        case state::end:
+            state_ = state::header;
+            return {event::end_of_record, 0, {}};
+        }
+        return {};
+    }
 
     const record_header& header() const noexcept { return header_; }
 
@@ -36,6 +63,11 @@ public:
 
 private:
     enum class state { header, content, padding, end };
+
+    /// next() in state::header when the header is split across inputs: copied in pieces.
+    step next_partial_header(std::span<const std::byte> input, std::error_code& ec) noexcept;
+    /// The step for a complete header, `take` of whose bytes came from this input.
+    step start_record(const record_header& header, std::size_t take, std::error_code& ec) noexcept;
 
     state state_ = state::header;
     header_bytes header_buffer_{};
