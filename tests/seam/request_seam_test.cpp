@@ -312,3 +312,125 @@ TEST_F(request_seam, log_context_formatted_first_by_racing_threads_reads_the_sam
 
 }  // namespace
 }  // namespace isapi_fcgi::engine
+
+namespace isapi_fcgi::engine {
+namespace {
+
+// An output turn (the ISAPI outbox's flush) queues several writes and an end on the strand and
+// sends them in one write when the turn ends, with no post. Turns of several requests of one
+// connection nest, and writes posted from other threads meanwhile share that connection's
+// output: each piece arrives once and in order, and a write's handler never runs inside the call
+// that queued it (ISAPI's completions must not run inside WriteClient).
+thread_local bool inside_a_queuing_call = false;
+
+TEST_F(request_seam, output_turns_nested_on_the_strand_and_posted_writes_share_a_connection_without_loss) {
+    start();
+    test::fcgi_client client(address_);
+    constexpr int count = 48;
+    constexpr int pieces = 20;
+    for (int id = 1; id <= count; ++id) {
+        client.begin(static_cast<std::uint16_t>(id));
+        client.params(static_cast<std::uint16_t>(id), test::wire::cgi_params("/t" + std::to_string(id)));
+    }
+    std::vector<std::shared_ptr<request>> requests;
+    for (int i = 0; i < count; ++i) {
+        auto r = handler_->next();
+        ASSERT_TRUE(r);
+        requests.push_back(std::move(r));
+    }
+    std::mutex handlers_mutex;
+    std::condition_variable handler_ran;
+    int handlers_run = 0, handler_errors = 0, handlers_inside_their_call = 0;
+    const auto count_handler = [&](std::error_code ec) {
+        const bool inside = inside_a_queuing_call;
+        std::lock_guard lock(handlers_mutex);
+        handler_errors += ec ? 1 : 0;
+        handlers_inside_their_call += inside ? 1 : 0;
+        ++handlers_run;
+        handler_ran.notify_all();
+    };
+    const auto on_written = [&count_handler](std::error_code ec) { count_handler(ec); };
+    const auto write_in_turn = [&](request& r, const std::string& text) {
+        inside_a_queuing_call = true;
+        r.write_on_strand({}, text, on_written);
+        inside_a_queuing_call = false;
+    };
+    // Requests are taken in pairs: the first of a pair writes from a thread of its own through
+    // posted writes, the second pair member's turn nests inside the third's on the strand.
+    std::vector<std::thread> threads;
+    for (int i = 0; i + 2 < count; i += 3) {
+        auto posted = requests[i];
+        auto outer = requests[i + 1];
+        auto inner = requests[i + 2];
+        threads.emplace_back([posted, &on_written] {
+            const std::string name(posted->script_name());
+            for (int k = 0; k < pieces; ++k) {
+                inside_a_queuing_call = true;
+                posted->write_copy(name, on_written);
+                inside_a_queuing_call = false;
+            }
+            posted->end(posted->fcgi_id());
+        });
+        threads.emplace_back([outer, inner, &write_in_turn] {
+            boost::asio::post(outer->executor(), [outer, inner, &write_in_turn] {
+                outer->begin_output_turn_on_strand();
+                const std::string outer_name(outer->script_name());
+                const std::string inner_name(inner->script_name());
+                for (int k = 0; k < pieces; ++k) {
+                    write_in_turn(*outer, outer_name + ";");
+                    if (k == pieces / 2) {
+                        inner->begin_output_turn_on_strand();
+                        for (int j = 0; j < pieces; ++j) write_in_turn(*inner, inner_name + ";");
+                        inner->end_on_strand(inner->fcgi_id());
+                        inner->end_output_turn_on_strand();
+                    }
+                }
+                outer->end_on_strand(outer->fcgi_id());
+                outer->end_output_turn_on_strand();
+            });
+        });
+    }
+    for (auto& t : threads) t.join();
+    const int answered = count / 3 * 3;
+    ASSERT_TRUE(client.read_until([&] { return client.ended_count() == static_cast<std::size_t>(answered); },
+                                  deadline_after(10s)));
+    for (int id = 1; id <= answered; ++id) {
+        const auto& st = client.state(static_cast<std::uint16_t>(id));
+        const std::string name = "/t" + std::to_string(id);
+        const bool posted = (id - 1) % 3 == 0;
+        std::string expected;
+        for (int k = 0; k < pieces; ++k) expected += posted ? name : name + ";";
+        EXPECT_EQ(st.out, expected) << "request " << id;
+        EXPECT_EQ(st.app_status, static_cast<std::uint32_t>(id));
+    }
+    EXPECT_TRUE(client.violations().empty());
+    for (auto& r : requests) r.reset();
+    // Every handler runs once, without an error, and outside the call that queued its write.
+    const int expected_handlers = answered * pieces;
+    {
+        std::unique_lock lock(handlers_mutex);
+        EXPECT_TRUE(handler_ran.wait_for(lock, 5s, [&] { return handlers_run >= expected_handlers; }));
+    }
+    // A turn with nothing else on the connection: its own end sends its output.
+    client.request(100, test::wire::cgi_params("/last"));
+    auto last = handler_->next();
+    ASSERT_TRUE(last);
+    boost::asio::post(last->executor(), [last, &write_in_turn] {
+        last->begin_output_turn_on_strand();
+        write_in_turn(*last, "alone");
+        last->end_on_strand(7);
+        last->end_output_turn_on_strand();
+    });
+    ASSERT_TRUE(client.read_until([&] { return client.ended_count() == static_cast<std::size_t>(answered) + 1; },
+                                  deadline_after(10s)));
+    EXPECT_EQ(client.state(100).out, "alone");
+    EXPECT_EQ(client.state(100).app_status, 7u);
+    std::unique_lock lock(handlers_mutex);
+    EXPECT_TRUE(handler_ran.wait_for(lock, 5s, [&] { return handlers_run > expected_handlers; }));
+    EXPECT_EQ(handlers_run, expected_handlers + 1);
+    EXPECT_EQ(handler_errors, 0);
+    EXPECT_EQ(handlers_inside_their_call, 0);
+}
+
+}  // namespace
+}  // namespace isapi_fcgi::engine
