@@ -153,9 +153,9 @@ void isapi_host::serve(std::shared_ptr<request_channel> channel, filtered_channe
         return reply(413, "413 Payload Too Large: the request body exceeds this server's limit\n");
     }
     const std::size_t extension = mapped.match.extension;
-    // A Windows worker gets the request as the front end sent it: filters' rewrites and response
-    // side do not reach it yet (docs/wine.md).
-    if (pool->wine_extension(extension)) return serve_under_wine(pool, r->shared_from_this(), extension, std::move(mapped.match));
+    if (pool->wine_extension(extension))
+        return serve_under_wine(pool, r->shared_from_this(), filtered ? filtered->shared_from_this() : nullptr,
+                                extension, std::move(mapped.match));
     if (!channel)
         return std::make_shared<isapi_request>(r->shared_from_this(), pool, extension, std::move(mapped.match),
                                                callbacks::table())

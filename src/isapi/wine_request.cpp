@@ -9,6 +9,7 @@
 #include "engine/log_text.hpp"
 #include "engine/request.hpp"
 #include "engine/simple_response.hpp"
+#include "isapi/filtered_relayed_request.hpp"
 #include "isapi/linux_child_parent.hpp"
 #include "isapi/request_access_record.hpp"
 #include "isapi/pool_host.hpp"
@@ -19,8 +20,10 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
+/// `filtered`: a request of a pool with filters, whose record goes through SF_NOTIFY_LOG first.
 void write_access_log(pool_host& pool, const fcgi::param_set& params, std::string_view extension,
-                      const wine::relay_outcome& outcome, std::chrono::microseconds duration) {
+                      const wine::relay_outcome& outcome, std::chrono::microseconds duration,
+                      filtered_channel* filtered = nullptr) {
     auto* log = pool.access_log();
     if (!log) return;
     auto record = request_access_record(params, pool.options().name);
@@ -33,6 +36,7 @@ void write_access_log(pool_host& pool, const fcgi::param_set& params, std::strin
     record.duration = duration;
     record.log_data = outcome.log_data;
     record.log_parameters = outcome.log_parameters;
+    if (filtered && filtered->defer_access_log(record)) return;
     log->info("{}", logging::format_access_line(pool.access_format(), record));
 }
 
@@ -90,24 +94,30 @@ void serve_wine_child(const std::shared_ptr<pool_host>& pool, std::shared_ptr<wi
 }
 
 void serve_under_wine(const std::shared_ptr<pool_host>& pool, std::shared_ptr<engine::request> r,
-                      std::size_t extension, url_match match) {
+                      std::shared_ptr<filtered_channel> filtered, std::size_t extension, url_match match) {
     auto& observer = pool->observer();
     const std::string& name = pool->options().extensions[extension].name;
-    const auto& params = r->params();
+    // In a pool with filters the Windows worker gets the params the request-side filters left,
+    // and its response goes through their response side, as a native extension's does.
+    std::shared_ptr<wine::relayed_request> relayed;
+    if (filtered) relayed = std::make_shared<filtered_relayed_request>(filtered);
+    else relayed = std::make_shared<wine::engine_relayed_request>(r);
+    const auto& params = relayed->params();
     observer.request_started({r->serial(), pool->options().name, name, extension, params.get("REQUEST_METHOD"),
                               params.get("REQUEST_URI")});
     const auto started = clock::now();
-    auto finished = [pool, r, extension, started](const wine::relay_outcome& outcome) {
+    auto finished = [pool, r, filtered, extension, started](const wine::relay_outcome& outcome) {
         const auto duration = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started);
         const std::string& ext_name = pool->options().extensions[extension].name;
-        write_access_log(*pool, r->params(), ext_name, outcome, duration);
+        write_access_log(*pool, filtered ? filtered->params() : r->params(), ext_name, outcome, duration,
+                         filtered.get());
         pool->observer().request_finished({r->serial(), pool->options().name, ext_name, extension, outcome.status,
                                            outcome.status, false, outcome.timed_out, outcome.bytes_in,
                                            outcome.bytes_out, duration});
     };
     const auto refuse = [&](unsigned status, std::string_view body) {
-        r->write_copy(engine::make_simple_response(static_cast<int>(status), body));
-        r->end();
+        relayed->write(engine::make_simple_response(static_cast<int>(status), body), {});
+        relayed->end();
         finished({.status = status});
     };
     if (const auto stopped = observer.extension_stopped(extension); !stopped.empty()) {
@@ -120,7 +130,7 @@ void serve_under_wine(const std::shared_ptr<pool_host>& pool, std::shared_ptr<en
                           r->log_context());
         return refuse(500, "500 Internal Server Error\n");
     }
-    pool->wine_extension(extension)->handle(std::move(r), std::move(match), std::move(finished),
+    pool->wine_extension(extension)->handle(std::move(relayed), std::move(match), std::move(finished),
                                             child_logger(pool, extension), child_runner(pool));
 }
 

@@ -3,6 +3,9 @@
 // observer (status, metrics, requests in flight), checked against the crash quarantine and a
 // stop by rapid-fail protection, relayed to the extension's Windows worker, and written to the
 // access log when it ends, with the same fields and the same log lines as a native extension's.
+// In a pool with filters it is what a native extension's request is there too: served with the
+// params the request-side filters left, its response through SEND_RESPONSE, SEND_RAW_DATA,
+// END_OF_REQUEST, and its access log record through LOG (filtered_channel).
 #include <cstddef>
 #include <memory>
 
@@ -18,11 +21,14 @@ class relayed_request;
 
 namespace isapi_fcgi::isapi {
 
+class filtered_channel;
 class pool_host;
 
 /// On the request's strand. `extension` is a `runtime: wine` one (pool.wine_extension() not null).
+/// `filtered`: the request's channel in a pool with filters (null in one without): the Windows
+/// worker gets its params, and the response goes through the filters' response side.
 void serve_under_wine(const std::shared_ptr<pool_host>& pool, std::shared_ptr<engine::request> r,
-                      std::size_t extension, url_match match);
+                      std::shared_ptr<filtered_channel> filtered, std::size_t extension, url_match match);
 
 /// HSE_REQ_EXEC_URL: a Wine extension's request's child that another Wine extension (`extension`)
 /// serves, relayed to that one's Windows worker; on the parent's strand. Its own access line.

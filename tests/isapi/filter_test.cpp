@@ -2,6 +2,8 @@
 // httpd (mod_proxy_fcgi) running the shipped snippets, with the filter fixtures of
 // tests/fixtures/filters: each notification, request side and response side, as a client sees
 // it. The rows of docs/compatibility.md ("ISAPI filters behind a proxy") name these tests.
+// Built a second time (tests/wine_worker) with the extensions as PE DLLs under Wine: the tests
+// that reach an extension run there with the same assertions (docs/wine.md, "ISAPI filters").
 #include <strings.h>
 
 #include <cstdlib>
@@ -37,6 +39,18 @@ protected:
         for (const auto& f : filters)
             options.pool_extra += "      - {name: " + f + ", path: " + filter_path(f) + "}\n";
         options.pool_extra += extra;
+#ifdef ISAPI_WINE_TEST_PREFIX
+        // Built a second time (tests/wine_worker): the extensions these tests reach are PE DLLs
+        // from the same sources, served by the Windows worker under Wine; the filters stay native.
+        for (auto& extension : options.extensions) {
+            if (extension.name != "hello" && extension.name != "servervars" && extension.name != "formdump" &&
+                extension.name != "bigresponse" && extension.name != "headerblock")
+                continue;
+            extension.path = std::filesystem::path(ISAPI_WINE_DLL_DIR) / (extension.name + ".dll");
+            extension.wine = true;
+        }
+        options.env.push_back("WINEPREFIX=" ISAPI_WINE_TEST_PREFIX);
+#endif
         const auto users = work().file("users");
         std::ofstream(users) << "alice:wonderland\n";
         options.env.push_back("AUTHFILTER_USERS=" + users.string());

@@ -2,6 +2,7 @@
 // DLLs by mingw-w64 from the same source, served by the Windows worker under Wine; and the ways a
 // binary-only DLL fails (a crash, a hang, a missing export, printf to stdout), each costing only
 // its own request.
+#include <optional>
 #include <regex>
 
 #include "isapi/isapi_fixture.hpp"
@@ -143,6 +144,56 @@ TEST_F(wine_worker_nginx_only, a_hang_past_request_timeout_answers_504_and_the_w
         << sidecar().log();
     const auto next = get("/scripts/winmisbehave.dll");
     EXPECT_EQ(next.status, 200) << next.describe();
+}
+
+// A pool with filters: the Linux worker's own answers for a Wine extension (a crash's 502, a
+// hang's 504) are responses of the request as an extension's are, through SEND_RESPONSE and
+// LOG (docs/wine.md, "ISAPI filters"; the extension's own responses: wine-nginx.isapi_filters).
+class wine_worker_filtered_nginx_only : public isapi_behind_nginx_only {
+protected:
+    void SetUp() override {
+        isapi_behind_nginx_only::SetUp();
+        if (IsSkipped()) return;
+        isapi_sidecar_options options;
+        options.extensions = {wine_dll("hello"), wine_dll("winmisbehave")};
+        options.access_format = "json";
+        options.pool_extra = "    extension_threads: 4\n    request_timeout: 3s\n    filters:\n";
+        for (const std::string name : {"headerfilter", "logfilter"})
+            options.pool_extra += "      - {name: " + name + ", path: " ISAPI_FILTER_FIXTURE_DIR "/" + name + ".so}\n";
+        options.env = {"WINEPREFIX=" ISAPI_WINE_TEST_PREFIX};
+        start(options);
+    }
+
+    /// The access log line (json) whose query string logfilter edited from `was`.
+    std::optional<std::string> edited_line(const std::string& was) {
+        return sidecar().wait_for_log(std::regex(R"(\{.*"edited-by=logfilter&was=)" + was + R"(".*\})"), soon());
+    }
+};
+
+TEST_F(wine_worker_filtered_nginx_only, the_linux_workers_own_502_and_504_go_through_send_response_and_log) {
+    const auto crashed = get("/scripts/winmisbehave.dll/crash?c=1");
+    EXPECT_EQ(crashed.status, 502) << crashed.describe();
+    EXPECT_EQ(crashed.head.header("X-Filtered-By"), "headerfilter") << crashed.describe();
+    const auto crash_line = edited_line("c=1");
+    ASSERT_TRUE(crash_line) << sidecar().log();
+    EXPECT_NE(crash_line->find("\"status\":502"), std::string::npos) << *crash_line;
+
+    const auto hung = get("/scripts/winmisbehave.dll/hang?h=2");
+    EXPECT_EQ(hung.status, 504) << hung.describe();
+    EXPECT_EQ(hung.head.header("X-Filtered-By"), "headerfilter") << hung.describe();
+    const auto hang_line = edited_line("h=2");
+    ASSERT_TRUE(hang_line) << sidecar().log();
+    EXPECT_NE(hang_line->find("\"status\":504"), std::string::npos) << *hang_line;
+
+    // SEND_RESPONSE changes the status the client gets, and LOG sees the changed one, never the
+    // DLL's 200. hello sends Content-Length, so nginx may end the request after the last byte
+    // while FCGI_END_REQUEST is still in the pipe: the line then says 499 (wine_ops_test).
+    const auto changed = get("/scripts/hello.dll?s=3", {"X-Set-Status: 203"});
+    EXPECT_EQ(changed.status, 203) << changed.describe();
+    EXPECT_EQ(changed.body, hello_body);
+    const auto changed_line = edited_line("s=3");
+    ASSERT_TRUE(changed_line) << sidecar().log();
+    EXPECT_TRUE(std::regex_search(*changed_line, std::regex(R"("status":(203|499),)"))) << *changed_line;
 }
 
 }  // namespace
