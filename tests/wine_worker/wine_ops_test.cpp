@@ -403,6 +403,39 @@ TEST_F(wine_operations, the_master_keeps_the_prefix_alive_so_a_crashed_windows_w
     EXPECT_FALSE(alive(second)) << "the keeper ended with the master";
 }
 
+// --single-process runs the same keeper, from the same code: a child of the process, in the
+// pool's prefix, stopped (and waited for by pid) when the process exits.
+TEST_F(wine_operations, a_single_process_keeps_the_prefix_alive_too_and_stops_its_keeper_when_it_exits) {
+    single_process_ = true;
+    start_wine("");
+    const auto started = wait_log(R"(Wine prefix keeper for the master's user \(pool app\) started \(pid \d+\))");
+    ASSERT_TRUE(started) << tail(master().error_output());
+    const pid_t keeper = pid_in(*started);
+    ASSERT_GT(keeper, 0) << *started;
+    EXPECT_EQ(parent_of(keeper), master().pid()) << "the process owns it";
+    EXPECT_NE(proc_file(keeper, "cmdline").find("isapi-wine-worker.exe\n--keep-prefix\n"), std::string::npos)
+        << proc_file(keeper, "cmdline");
+    EXPECT_NE(("\n" + proc_file(keeper, "environ")).find("\nWINEPREFIX=" ISAPI_WINE_TEST_PREFIX "\n"), std::string::npos)
+        << "the pool user's prefix";
+    const auto ok = get("/scripts/winhello.dll");
+    EXPECT_EQ(ok.status, 200) << ok.describe();
+
+    // A keeper that dies is replaced here too.
+    auto mark = log_mark();
+    ASSERT_EQ(::kill(keeper, SIGKILL), 0);
+    const auto restarted = wait_log(R"(Wine prefix keeper for the master's user \(pool app\) started \(pid \d+\))", 20s, mark);
+    ASSERT_TRUE(restarted) << tail(master().error_output());
+    const pid_t second = pid_in(*restarted);
+    EXPECT_NE(second, keeper);
+    EXPECT_EQ(parent_of(second), master().pid());
+
+    mark = log_mark();
+    stop_master();
+    EXPECT_TRUE(wait_log(R"(Wine prefix keeper .*\(pid )" + std::to_string(second) + R"(\) stopped)", 1s, mark))
+        << tail(master().error_output());
+    EXPECT_FALSE(alive(second)) << "the keeper ended with the process";
+}
+
 // max_rss counts what a Linux worker costs: its Windows workers' resident memory too (~9 MiB
 // each, measured), since recycling the Linux worker is what replaces them.
 TEST_F(wine_operations, max_rss_counts_the_windows_workers_resident_memory) {
