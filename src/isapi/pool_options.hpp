@@ -54,6 +54,7 @@ struct pool_options {
     unsigned extension_threads = 32;        ///< threads running extension code
     std::size_t upload_read_ahead = 48 * 1024;          ///< IIS UploadReadAheadSize
     std::size_t max_request_body = 100 * 1024 * 1024;   ///< beyond: 413
+    std::size_t max_params_bytes = 64 * 1024;  ///< the engine's bound on a request's PARAMS (431)
     std::chrono::milliseconds queue_timeout{std::chrono::seconds(30)};  ///< waiting for a thread: 503
     /// From the HttpExtensionProc call to END_REQUEST, HSE_STATUS_PENDING included: 504, or the
     /// connection closed when the headers already went out.

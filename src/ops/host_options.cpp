@@ -26,6 +26,7 @@ isapi::pool_options isapi_pool_options(const config::pool_settings& pool) {
     out.extension_threads = isapi.extension_threads;
     out.upload_read_ahead = isapi.upload_read_ahead;
     out.max_request_body = isapi.max_request_body;
+    out.max_params_bytes = pool.limit.max_params_bytes;
     out.queue_timeout = isapi.queue_timeout;
     out.request_timeout = isapi.request_timeout;
     out.slowlog_threshold = isapi.slowlog_threshold;

@@ -3,9 +3,15 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include <isapi/isapi_runtime.h>
 #include <spdlog/spdlog.h>
@@ -23,6 +29,7 @@
 #include "ops/systemd_notify.hpp"
 #include "ops/windows_crash_policy.hpp"
 #include "ops/wine_crash_message.hpp"
+#include "ops/wine_prefix_keepers.hpp"
 #include "ops/worker_observer.hpp"
 
 namespace isapi_fcgi::ops {
@@ -31,6 +38,47 @@ namespace {
 struct pool_parts {
     scoreboard board;
     std::unique_ptr<pool_stack> stack;
+};
+
+/// The master's prefix keepers (one Wine process per prefix, so that a Windows worker's restart
+/// finds Wine's services up), run by a thread of their own: no master loop reaps children here,
+/// so the thread waits for the keepers by pid (the Windows workers are waited for by theirs).
+class keeper_thread {
+public:
+    explicit keeper_thread(const std::vector<config::pool_settings>& pools) {
+        keepers_.update(pools);
+        if (keepers_.has_processes()) thread_ = std::thread([this] { run(); });
+    }
+    ~keeper_thread() { stop(); }
+    keeper_thread(const keeper_thread&) = delete;
+    keeper_thread& operator=(const keeper_thread&) = delete;
+
+    /// Closes the keepers' stdin and waits for them by pid (SIGKILL past their stop bound).
+    void stop() {
+        {
+            std::lock_guard lock(mutex_);
+            if (!std::exchange(stopping_, true)) keepers_.stop(false);
+        }
+        changed_.notify_all();
+        if (thread_.joinable()) thread_.join();
+    }
+
+private:
+    void run() {
+        std::unique_lock lock(mutex_);
+        while (!stopping_ || keepers_.has_processes()) {
+            // A keeper that died is started again within this; one asked to stop ends within ms.
+            changed_.wait_for(lock, stopping_ ? std::chrono::milliseconds(20) : std::chrono::milliseconds(250));
+            keepers_.reap();
+            keepers_.tick();
+        }
+    }
+
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    wine_prefix_keepers keepers_;
+    bool stopping_ = false;
+    std::thread thread_;  // last: started once the rest is ready
 };
 
 }  // namespace
@@ -44,6 +92,7 @@ int run_single_process(const std::string& config_path) {
     ::signal(SIGHUP, SIG_IGN);
     listen_sockets sockets;
     std::vector<std::unique_ptr<pool_parts>> parts;
+    std::unique_ptr<keeper_thread> keepers;
     std::unique_ptr<engine::server> server;
     try {
         std::vector<std::vector<engine::listen_address>> listen;  // per pool
@@ -62,6 +111,8 @@ int run_single_process(const std::string& config_path) {
         }
         sockets.check_all_claimed();
         drop_privileges(user, group);
+        // Before the pools, whose Windows workers then start beside it.
+        keepers = std::make_unique<keeper_thread>(settings.pools);
         std::vector<const pool_stack*> stacks;
         for (std::size_t i = 0; i < settings.pools.size(); ++i) {
             const auto& pool = settings.pools[i];
@@ -113,6 +164,7 @@ int run_single_process(const std::string& config_path) {
     notify.stopping();
     server.reset();
     parts.clear();  // TerminateExtension after every request has ended
+    keepers.reset();  // after the Windows workers: it waits for the keeper by pid
     return 0;
 }
 

@@ -169,6 +169,15 @@ void wine_prefix_keepers::tick() {
     }
 }
 
+void wine_prefix_keepers::reap() {
+    std::vector<std::pair<pid_t, int>> ended;
+    for (const auto& k : keepers_) {
+        int status = 0;
+        if (k.pid > 0 && ::waitpid(k.pid, &status, WNOHANG) == k.pid) ended.emplace_back(k.pid, status);
+    }
+    for (const auto& [pid, status] : ended) on_exit(pid, status);
+}
+
 void wine_prefix_keepers::stop(bool kill) {
     stopping_ = true;
     for (auto& k : keepers_) ask_to_stop(k, kill);

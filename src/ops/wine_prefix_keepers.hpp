@@ -34,6 +34,10 @@ public:
     bool on_exit(pid_t pid, int status);
     /// Restarts that waited out their pause; SIGKILL for a keeper past its stop bound.
     void tick();
+    /// For a process that reaps no children of its own (--single-process, whose Windows workers
+    /// are waited for by theirs): waits for each keeper by pid, without blocking, and hands an
+    /// ended one to on_exit.
+    void reap();
     /// Stops every keeper: closes its stdin, or with `kill` sends SIGKILL.
     void stop(bool kill);
     bool has_processes() const noexcept;

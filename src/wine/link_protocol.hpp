@@ -14,11 +14,13 @@
 //   "failed <reason>" (then the worker exits); later "unhealthy <reason>" for a
 //   HSE_REQ_REPORT_UNHEALTHY whose request's END_REQUEST went out already (CLOSE_CONNECTION
 //   ends the response early): its id may carry another request by then;
-//   STDERR on a request's id, before its END_REQUEST: one message per record about that
+//   STDERR on a request's id, before its END_REQUEST: one message per record (a longer one per
+//   run of "more "/"last " records, append_message) about that
 //   request, "unhealthy <reason>" (HSE_REQ_REPORT_UNHEALTHY), "log_data <text>" (what the DLL
 //   left in lpszLogData), "log_parameters <text>" (HSE_APPEND_LOG_PARAMETER),
 //   "exec <name-value pairs>" (HSE_REQ_EXEC_URL: the child's REQUEST_URI, SCRIPT_NAME,
-//   REQUEST_METHOD and exec_skip_current, for the Linux worker to map with the pool's URL map),
+//   REQUEST_METHOD and exec_skip_current, for the Linux worker to map with the pool's URL map,
+//   then the rest of the child; over several records, "more "/"last ", when it does not fit one),
 //   "child_log <name-value pairs>" (a child that ran in the Windows worker ended: the
 //   child_log_fields of its params and the child_* outcome below, for its access-log line).
 // Linux -> Windows, the answer to "exec", before the request's END_REQUEST: DATA records on the
@@ -34,7 +36,9 @@
 //   for exec_linux until exec_ended) no STDIN goes out for the request, and the Windows worker
 //   takes what came before without waiting for room, so nothing on the link waits behind a body
 //   the extension does not read.
+#include <algorithm>
 #include <array>
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -82,9 +86,39 @@ inline constexpr std::string_view exec_pass_headers = "ISAPI_FCGI_EXEC_PASS_HEAD
 // Its EXEC_URL nesting, 1 for a child; also in the PARAMS of a child relayed to another worker.
 inline constexpr std::string_view exec_depth = "ISAPI_FCGI_EXEC_DEPTH";
 inline constexpr std::string_view exec_entity = "ISAPI_FCGI_EXEC_ENTITY";              // the entity the parent gave, if any
-inline constexpr std::string_view exec_entity_dropped = "ISAPI_FCGI_EXEC_ENTITY_DROPPED";  // "1": too large for the message
-/// "exec" is one record: params and entity beyond this are not sent (max_message_bytes).
+// "1": the child's params exceed the pool's max_params_bytes (exec_params_dropped: answered
+// 431) or its entity max_exec_entity_bytes (exec_entity_dropped: 413); they are left out.
+inline constexpr std::string_view exec_params_dropped = "ISAPI_FCGI_EXEC_PARAMS_DROPPED";
+inline constexpr std::string_view exec_entity_dropped = "ISAPI_FCGI_EXEC_ENTITY_DROPPED";
+/// A child's entity crosses the link in its "exec" message up to this many bytes (and the pool's
+/// max_request_body, the Linux host's bound on a body): the message is held whole on both sides.
+inline constexpr std::size_t max_exec_entity_bytes = 16u << 20;
+inline std::size_t exec_entity_bound(std::size_t max_request_body) {
+    return max_request_body < max_exec_entity_bytes ? max_request_body : max_exec_entity_bytes;
+}
+/// A STDERR record carries at most this much of a message.
 inline constexpr std::size_t max_message_bytes = 65535;
+
+// A message longer than one record (an "exec" with large params or entity) goes as consecutive
+// STDERR records on its id: each but the last "more " + the next piece, the last "last " + the
+// final piece; the message is the pieces joined. A message that fits one record goes as it is
+// (no message begins with either prefix). Nothing else is written between its records.
+inline constexpr std::string_view message_more = "more ";
+inline constexpr std::string_view message_last = "last ";
+
+/// Appends `message` as STDERR records on `id`: one record when it fits, else "more "/"last ".
+inline void append_message(std::string& out, std::uint16_t id, std::string_view message) {
+    if (message.size() <= max_message_bytes) return append_records(out, fcgi::record_type::stderr_stream, id, message);
+    constexpr std::size_t piece = max_message_bytes - message_more.size();
+    std::string record;
+    while (!message.empty()) {
+        const bool last = message.size() <= piece;
+        record.assign(last ? message_last : message_more);
+        record.append(message.substr(0, piece));
+        message.remove_prefix(std::min(piece, message.size()));
+        append_records(out, fcgi::record_type::stderr_stream, id, record);
+    }
+}
 // exec_ended's fields: what GET_EXEC_URL_STATUS reports, and the completion's dwError.
 inline constexpr std::string_view exec_status = "ISAPI_FCGI_EXEC_STATUS";
 inline constexpr std::string_view exec_win32 = "ISAPI_FCGI_EXEC_WIN32";

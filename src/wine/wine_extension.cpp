@@ -59,7 +59,9 @@ std::vector<std::string> worker_argv(const isapi::extension_options& ext, const 
             pool.strict_async ? "1" : "0",
             ext.name,
             pool.send_url_internal ? "1" : "0",
-            std::to_string(pool.url_flags)};
+            std::to_string(pool.url_flags),
+            std::to_string(pool.max_params_bytes),
+            std::to_string(exec_entity_bound(pool.max_request_body))};
 }
 
 std::vector<std::string> environment_or_problem(std::string& problem) {
@@ -146,7 +148,9 @@ wine_extension::wine_extension(const isapi::extension_options& extension, const 
       on_crash_(std::move(on_crash)),
       on_pid_(std::move(on_pid)),
       on_unhealthy_(std::move(on_unhealthy)),
-      map_child_(std::move(map_child)) {
+      map_child_(std::move(map_child)),
+      max_exec_params_(pool.max_params_bytes),
+      max_exec_entity_(exec_entity_bound(pool.max_request_body)) {
     writer_ = std::thread([this] { write_loop(); });
     if (load_error_.empty()) {
         std::unique_lock lock(mutex_);
@@ -358,6 +362,10 @@ void wine_extension::write_loop() {
 void wine_extension::read_loop(std::shared_ptr<incarnation> worker) {
     fcgi::record_parser parser;
     std::string status_line;  // STDERR on id 0, or a message about the current request
+    // A message over several records ("more "/"last "): the largest is an "exec" with params and
+    // entity at their bounds; the slack covers the link's own pairs.
+    std::string long_message;
+    const std::size_t max_long_message = max_exec_params_ + max_exec_entity_ + 64 * 1024;
     std::string buffer(64 * 1024, '\0');
     std::shared_ptr<relay> current;  // the relay of the record being read
     while (true) {
@@ -442,7 +450,16 @@ void wine_extension::read_loop(std::shared_ptr<incarnation> worker) {
                     worker->failure = status_line.substr(status_failed.size());
                 }
                 status_line.clear();
+            } else if (type == fcgi::record_type::stderr_stream && status_line.starts_with(message_more)) {
+                // Beyond the bound the message is cut, and then does not parse (an "exec": 404).
+                if (long_message.size() < max_long_message)
+                    long_message.append(std::string_view(status_line).substr(message_more.size()));
+                status_line.clear();
             } else if (type == fcgi::record_type::stderr_stream) {
+                if (status_line.starts_with(message_last)) {
+                    long_message.append(std::string_view(status_line).substr(message_last.size()));
+                    status_line = std::exchange(long_message, {});
+                }
                 if (current) request_message(current, status_line);
                 status_line.clear();
             }
@@ -513,13 +530,17 @@ void wine_extension::answer_exec(const std::shared_ptr<relay>& rel, std::string_
         enqueue(rel->worker, std::move(bytes));
         return start_linux_child(rel, child, std::move(mapping.mapped.match));
     } else if (mapped.status == isapi::url_map_status::matched) {
+        // Its params or entity are over the bounds the Windows worker was given: answered there
+        // as the Linux host answers a request over them (431, 413).
         fcgi::append_pair(answer, exec_mapping, exec_elsewhere);
         const char* what = mapping.native ? "a native extension" : "another Wine extension";
-        const std::string why = fmt::format("{}, but its {} too large to cross the link", what,
-                                            child.get(exec_entity_dropped) == "1" ? "entity is" : "params are");
-        spdlog::warn("{} HSE_REQ_EXEC_URL child for '{}' of extension '{}' maps to {}; the child answers 501 "
-                     "(docs/wine.md)",
-                     log_context, engine::log_text(child.get("REQUEST_URI"), 512), settings_.name, why);
+        const bool entity = child.get(exec_entity_dropped) == "1";
+        const std::string why =
+            entity ? fmt::format("its entity exceeds {} bytes (max_request_body, at most 16 MiB); the child answers 413",
+                                 max_exec_entity_)
+                   : fmt::format("its params exceed max_params_bytes ({}); the child answers 431", max_exec_params_);
+        spdlog::warn("{} HSE_REQ_EXEC_URL child for '{}' of extension '{}' maps to {}, but {} (docs/wine.md)",
+                     log_context, engine::log_text(child.get("REQUEST_URI"), 512), settings_.name, what, why);
     } else {
         // The Linux host's line for a child nothing here serves (exec_url_operation.cpp).
         const bool bad = mapped.status == isapi::url_map_status::bad_request;

@@ -178,6 +178,8 @@ private:
     const pid_handler on_pid_;
     const unhealthy_handler on_unhealthy_;
     const exec_mapper map_child_;
+    const std::size_t max_exec_params_;  // the pool's max_params_bytes: a child's params beyond it get 431
+    const std::size_t max_exec_entity_;  // exec_entity_bound: a child's entity beyond it gets 413
 
     std::mutex mutex_;  // the fields below
     std::condition_variable changed_;

@@ -137,13 +137,13 @@ void windows_request::start_exec() {
         // already carry another request. The lock keeps END_REQUEST from slipping in between.
         std::lock_guard lock(link.output_mutex_);
         if (!link.finished_ && !link.aborted_ &&
-            context_.pipe->write_stream(fcgi::record_type::stderr_stream, id_, std::string(wine::message_exec) + question))
+            context_.pipe->write_message(id_, std::string(wine::message_exec) + question))
             return;  // exec_mapped comes with the answer
     }
     exec_finished(0, ERROR_OPERATION_ABORTED, ERROR_OPERATION_ABORTED);  // the Linux host's gone_error(true)
 }
 
-std::string windows_request::exec_question(const pending_exec& exec) const {
+std::string windows_request::exec_question(pending_exec& exec) const {
     // What the Linux worker maps the URL with, then the rest of the child as child_params made
     // it, for a child another extension serves, which the Linux worker runs (a native one) or
     // relays to that extension's Windows worker (a Wine one).
@@ -151,23 +151,27 @@ std::string windows_request::exec_question(const pending_exec& exec) const {
     for (const std::string_view name : {"REQUEST_URI", "SCRIPT_NAME", "REQUEST_METHOD"})
         fcgi::append_pair(question, name, exec.params.get(name));
     fcgi::append_pair(question, wine::exec_skip_current, exec.skip_current ? "1" : "0");
-    std::string child = question;
+    std::string rest;
     const auto& p = exec.params;
     for (std::size_t i = 0; i < p.size(); ++i)
         if (!is_match_field(p[i].name) && p[i].name != "REQUEST_URI" && p[i].name != "SCRIPT_NAME" &&
             p[i].name != "REQUEST_METHOD")
-            fcgi::append_pair(child, p[i].name, p[i].value);
+            fcgi::append_pair(rest, p[i].name, p[i].value);
+    // The Linux host's bounds (docs/wine.md): params as the engine bounds a request's PARAMS,
+    // the entity as a body; beyond either the child is answered as the Linux host answers those.
+    if (question.size() + rest.size() > context_.max_exec_params) {
+        exec.too_large = 431;
+        fcgi::append_pair(question, wine::exec_params_dropped, "1");
+        return question;
+    }
+    std::string child = question + rest;
     fcgi::append_pair(child, wine::exec_pass_headers, exec.pass_headers ? "1" : "0");
     fcgi::append_pair(child, wine::exec_depth, std::to_string(depth_ + 1));
-    // The message is one record: what does not fit is left out, and the Linux worker then
-    // cannot run the child (docs/wine.md).
-    const std::size_t room = wine::max_message_bytes - wine::message_exec.size();
-    if (child.size() > room) return question;
-    if (exec.entity) {
-        std::string with_entity = child;
-        fcgi::append_pair(with_entity, wine::exec_entity, *exec.entity);
-        if (with_entity.size() <= room) return with_entity;
+    if (exec.entity && exec.entity->size() > context_.max_exec_entity) {
+        exec.too_large = 413;
         fcgi::append_pair(child, wine::exec_entity_dropped, "1");
+    } else if (exec.entity) {
+        fcgi::append_pair(child, wine::exec_entity, *exec.entity);
     }
     return child;
 }
@@ -254,14 +258,20 @@ void windows_request::start_child(const fcgi::param_set& answer) {
         status = 400;
         reason = "Bad Request";
         win32 = ERROR_INVALID_PARAMETER;
+    } else if (mapping == wine::exec_elsewhere && pending->too_large == 431) {
+        // Another extension of the pool serves it, but the child's params exceed what the pool
+        // accepts of a request's (max_params_bytes): the engine's answer to such a request.
+        status = 431;
+        reason = "Request Header Fields Too Large";
+        text = "the child request's headers and parameters exceed this server's limit\n";
+        win32 = ERROR_INSUFFICIENT_BUFFER;
     } else if (mapping == wine::exec_elsewhere) {
-        // Another extension of the pool serves it, but the child's params or entity did not fit
-        // the "exec" message that would take it there (docs/wine.md).
-        status = 501;
-        reason = "Not Implemented";
-        text = "the child request, which another extension serves, is too large (its params and entity "
-               "over 64 KiB) to be passed to it\n";
-        win32 = ERROR_NOT_SUPPORTED;
+        // Its entity exceeds the bound of a body passed to another extension: the Linux host's
+        // answer to a body over max_request_body.
+        status = 413;
+        reason = "Payload Too Large";
+        text = "the child request's entity exceeds this server's limit\n";
+        win32 = ERROR_INSUFFICIENT_BUFFER;
     }
     const std::string code = std::to_string(status);
     text = code + " " + reason + ": " + text;

@@ -3,7 +3,8 @@
 // relays over those pipes (src/wine/link_protocol.hpp, docs/wine.md).
 //
 //   isapi-wine-worker.exe DLL THREADS READ_AHEAD MAX_HEADER_BYTES POOL DOCUMENT_ROOT STREAMING
-//                         [STRICT_ASYNC [EXTENSION_NAME [SEND_URL_INTERNAL [URL_FLAGS]]]]
+//                         [STRICT_ASYNC [EXTENSION_NAME [SEND_URL_INTERNAL [URL_FLAGS
+//                         [MAX_EXEC_PARAMS [MAX_EXEC_ENTITY]]]]]]
 //   isapi-wine-worker.exe --keep-prefix
 //       the master's prefix keeper: loads nothing and waits for EOF on stdin, so that the
 //       prefix always has a Windows process and Wine's services stay up between workers.
@@ -213,6 +214,8 @@ int main(int argc, char** argv) {
     context.extension_name = argc > 9 ? argv[9] : dll_path;
     context.send_url_internal = argc > 10 && std::string_view(argv[10]) == "1";
     if (argc > 11) context.url_flags = static_cast<DWORD>(std::strtoul(argv[11], nullptr, 10));
+    if (argc > 12) context.max_exec_params = static_cast<std::size_t>(std::strtoull(argv[12], nullptr, 10));
+    if (argc > 13) context.max_exec_entity = static_cast<std::size_t>(std::strtoull(argv[13], nullptr, 10));
 
     const loaded_extension ext = load(dll_path);
     if (!ext.proc) {

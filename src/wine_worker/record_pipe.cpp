@@ -28,6 +28,13 @@ bool record_pipe::write_stream(fcgi::record_type type, std::uint16_t id, std::st
     return write_all(framed.data(), framed.size());
 }
 
+bool record_pipe::write_message(std::uint16_t id, std::string_view message) {
+    std::string framed;
+    wine::append_message(framed, id, message);
+    std::lock_guard lock(mutex_);
+    return write_all(framed.data(), framed.size());
+}
+
 bool record_pipe::end_stream(fcgi::record_type type, std::uint16_t id) {
     const auto header = fcgi::encode_header(type, id, 0);
     std::lock_guard lock(mutex_);

@@ -20,6 +20,9 @@ public:
 
     /// A stream payload of any size, as records of at most 65535 bytes; false once the pipe broke.
     bool write_stream(fcgi::record_type type, std::uint16_t id, std::string_view data);
+    /// A STDERR message on `id`: one record, or consecutive "more "/"last " records when it is
+    /// longer (wine::append_message).
+    bool write_message(std::uint16_t id, std::string_view message);
     /// The empty record that ends a stream.
     bool end_stream(fcgi::record_type type, std::uint16_t id);
     bool end_request(std::uint16_t id, std::uint32_t app_status);

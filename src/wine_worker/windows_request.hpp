@@ -43,6 +43,10 @@ struct worker_context {
     bool strict_async = false;                    // a second outstanding async operation fails
     bool send_url_internal = false;               // SEND_URL serves the local URL (X-Accel-Redirect)
     DWORD url_flags = 0x001 | 0x200;              // HSE_URL_FLAGS_*: the pool's url_flags
+    // An EXEC_URL child the Linux worker runs or relays gets at most these (the pool's
+    // max_params_bytes; wine::exec_entity_bound): beyond, it is answered 431 or 413.
+    std::size_t max_exec_params = 64 * 1024;
+    std::size_t max_exec_entity = 16u << 20;
     std::string extension_name;                   // as the pool's configuration names it
 
     /// True the first time `key` comes: the host's "logged once per code and extension".
@@ -133,7 +137,7 @@ private:
     /// The "exec" message: the child's URL fields, then (when they fit one record) the rest of
     /// its params, how it nests, and its entity, for a child the Linux worker runs.
     struct pending_exec;
-    std::string exec_question(const pending_exec& exec) const;
+    std::string exec_question(pending_exec& exec) const;
     /// The answer for this request's own EXEC_URL: starts the child or answers for it.
     void start_child(const fcgi::param_set& answer);
     /// The request the link knows: this one, or the parent of a child, all the way up.
@@ -175,6 +179,7 @@ private:
         std::optional<std::string> entity;
         bool pass_headers = true;
         bool skip_current = false;  // HSE_EXEC_URL_IGNORE_CURRENT_INTERCEPTOR
+        unsigned too_large = 0;     // 431 or 413: its params or entity were left out of "exec"
     };
     struct async_op {
         std::function<std::pair<DWORD, DWORD>()> work;

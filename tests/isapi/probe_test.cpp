@@ -420,6 +420,60 @@ TEST_F(isapi_probe, exec_url_writes_one_access_line_per_child_with_its_url_and_e
     EXPECT_EQ(lines.front(), child.front());
 }
 
+#ifndef ISAPI_EXT_PROBE_NATIVE
+#define ISAPI_EXT_PROBE_NATIVE ISAPI_EXT_PROBE
+#endif
+
+/// probe.c's BigByte: the n-th byte of a big header value (letters) or entity (any byte).
+std::string big_pattern(std::size_t n, bool binary)
+{
+    std::string out(n, '\0');
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t v = i * 131 + i / 65521;
+        out[i] = static_cast<char>(binary ? (v & 0xff) : 'a' + v % 26);
+    }
+    return out;
+}
+
+/// probe.c's "bigecho" line for `header` and `body`.
+std::string bigecho_line(const std::string& header, const std::string& body)
+{
+    const auto fnv = [](const std::string& bytes) {
+        std::uint64_t h = 1469598103934665603ULL;
+        for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ULL;
+        char text[17];
+        std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(h));
+        return std::string(text);
+    };
+    return "bigecho header=" + std::to_string(header.size()) + ":" + fnv(header) + " body=" +
+           std::to_string(body.size()) + ":" + fnv(body) + " pattern=11\n";
+}
+
+// A child's headers and entity of any size reach it byte for byte: beyond a FastCGI record
+// (64 KiB) and the engine's default PARAMS bound, in the extension itself, a native one and
+// (under Wine) another Wine extension, whose children cross the link in an "exec" message of
+// several records (docs/wine.md, "The link").
+TEST_F(isapi_probe, exec_url_passes_a_child_headers_and_an_entity_over_64_kib_byte_for_byte)
+{
+    auto options = probe_options("    limits:\n      max_params_bytes: 1MiB\n");
+    std::vector<std::string> children = {"/scripts/probe.dll"};
+    if (under_wine) {
+        options.extensions.push_back({"nprobe", ISAPI_EXT_PROBE_NATIVE, {"/scripts/nprobe.dll"}, false, false, false});
+        options.extensions.push_back({"probe2", ISAPI_EXT_PROBE, {"/scripts/probe2.dll"}, false, false, true});
+        children.insert(children.end(), {"/scripts/nprobe.dll", "/scripts/probe2.dll"});
+    }
+    start(options);
+    const std::size_t header_bytes = 100000, entity_bytes = 300000;
+    const auto expected = bigecho_line(big_pattern(header_bytes, false), big_pattern(entity_bytes, true));
+    for (const auto& child : children) {
+        const auto result = get("/scripts/probe.dll?op=exec&big_headers=" + std::to_string(header_bytes) +
+                                "&big_entity=" + std::to_string(entity_bytes) + "&url=" +
+                                url_escape(child + "?op=bigecho"));
+        EXPECT_EQ(result.status, 200) << child << " " << result.describe();
+        EXPECT_EQ(result.body, expected + "exec cbIO=0 error=0 status_ret=1 status=200.0 win32=0\n") << child;
+    }
+}
+
 // A child to a URL no extension serves gets the host's 404, and the parent's completion says so.
 TEST_F(isapi_probe, exec_url_to_an_unserved_url_answers_404_and_get_exec_url_status_reports_it)
 {
@@ -931,6 +985,45 @@ TEST_F(isapi_probe, exec_url_under_wine_runs_a_child_another_wine_extension_serv
     for (std::size_t at = 0; (at = result.body.find("status=200.0 win32=0\n", at)) != std::string::npos; ++at)
         ++completions;
     EXPECT_EQ(completions, 8u) << result.body;
+}
+
+// A child another extension serves gets params up to the pool's max_params_bytes and an entity
+// up to max_request_body (16 MiB at most) over the link; beyond, it is answered as the Linux
+// host answers a request over those bounds: 431 or 413, which GET_EXEC_URL_STATUS reports.
+TEST_F(isapi_probe, exec_url_under_wine_answers_a_child_over_the_link_bounds_431_or_413)
+{
+    auto options = probe_options("    max_request_body: 256KiB\n    limits:\n      max_params_bytes: 128KiB\n");
+    options.extensions.push_back({"nprobe", ISAPI_EXT_PROBE_NATIVE, {"/scripts/nprobe.dll"}, false, false, false});
+    options.extensions.push_back({"probe2", ISAPI_EXT_PROBE, {"/scripts/probe2.dll"}, false, false, true});
+    start(options);
+    const auto mark = sidecar().log_mark();
+    for (const std::string child : {"/scripts/nprobe.dll", "/scripts/probe2.dll"}) {
+        const auto exec = "/scripts/probe.dll?op=exec&url=" + url_escape(child + "?op=bigecho");
+        // At the bounds: through.
+        auto result = get(exec + "&big_headers=120000&big_entity=262144");
+        EXPECT_EQ(result.body, bigecho_line(big_pattern(120000, false), big_pattern(262144, true)) +
+                                   "exec cbIO=0 error=0 status_ret=1 status=200.0 win32=0\n")
+            << child;
+        result = get(exec + "&big_headers=140000");
+        EXPECT_EQ(result.status, 431) << child << " " << result.describe();
+        EXPECT_EQ(result.body, "431 Request Header Fields Too Large: the child request's headers and parameters "
+                               "exceed this server's limit\n"
+                               "exec cbIO=0 error=0 status_ret=1 status=431.0 win32=122\n")
+            << child;
+        result = get(exec + "&big_entity=262145");
+        EXPECT_EQ(result.status, 413) << child << " " << result.describe();
+        EXPECT_EQ(result.body, "413 Payload Too Large: the child request's entity exceeds this server's limit\n"
+                               "exec cbIO=0 error=0 status_ret=1 status=413.0 win32=122\n")
+            << child;
+    }
+    EXPECT_TRUE(sidecar().wait_for_log(std::regex("HSE_REQ_EXEC_URL child for '/scripts/nprobe\\.dll\\?op=bigecho' of "
+                                                  "extension 'probe' maps to a native extension, but its params exceed "
+                                                  "max_params_bytes \\(131072\\); the child answers 431"),
+                                       soon(), mark));
+    EXPECT_TRUE(sidecar().wait_for_log(std::regex("HSE_REQ_EXEC_URL child for '/scripts/probe2\\.dll\\?op=bigecho' of "
+                                                  "extension 'probe' maps to another Wine extension, but its entity "
+                                                  "exceeds 262144 bytes"),
+                                       soon(), mark));
 }
 
 /// Connects to the front end on 127.0.0.1:`port` and sends `request`; the caller closes it.

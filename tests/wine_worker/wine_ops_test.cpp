@@ -217,6 +217,79 @@ TEST_F(wine_operations, a_crashing_dll_is_quarantined_then_stopped_by_rapid_fail
     stop_master();
 }
 
+// The Linux host counts an HSE_REQ_EXEC_URL child as part of its parent's request: the pool's
+// requests and responses by code, and the extension counters, have the parent alone (its status
+// the one the child gave it), the child's extension nothing; the child writes only its access
+// line. A Wine parent's children are counted the same wherever they run: in its Windows worker,
+// in the Linux worker (a native extension's), or relayed to another Windows worker.
+TEST_F(wine_operations, exec_url_children_of_wine_and_native_parents_are_counted_as_the_linux_host_counts_them) {
+    const std::string dlls = ISAPI_WINE_DLL_DIR;
+    start("allow_root: true\nshutdown_timeout: 10s\n"
+          "log: { level: info, access_log: @DIR@/access.log, access_format: text }\n"
+          "pools:\n"
+          "  - name: app\n    listen: unix:@DIR@/app.sock\n    status_path: /status\n    metrics_path: /metrics\n"
+          "    workers: 1\n    extension_threads: 4\n"
+          "    extensions:\n"
+          "      - { name: winprobe, path: " + dlls + "/probe.dll, urls: /scripts/winprobe.dll, runtime: wine }\n"
+          "      - { name: winprobe2, path: " + dlls + "/probe.dll, urls: /scripts/winprobe2.dll, runtime: wine }\n"
+          "      - { name: probe, path: " ISAPI_EXT_PROBE_NATIVE ", urls: /scripts/probe.dll }\n"
+          "      - { name: hello, path: " + ops_extension("hello").string() + ", urls: /scripts/hello.dll }\n",
+          true, {"WINEPREFIX=" ISAPI_WINE_TEST_PREFIX});
+    web_ = &start_front("nginx");
+    const auto exec = [&](const std::string& parent, const std::string& child, int status) {
+        const auto result = get(parent + "?op=exec&quiet=1&url=" + child);
+        EXPECT_EQ(result.status, status) << parent << " -> " << child << " " << result.describe()
+                                         << tail(master().error_output());
+    };
+    // Native parents: the Linux host's own counting.
+    exec("/scripts/probe.dll", "/scripts/probe.dll%3Fop%3Decho", 200);
+    exec("/scripts/probe.dll", "/scripts/hello.dll", 200);
+    exec("/scripts/probe.dll", "/scripts/nothing.dll", 404);
+    // Wine parents: a child in the same Windows worker, one the Linux worker runs (native), one
+    // relayed to another Windows worker, one nothing serves.
+    exec("/scripts/winprobe.dll", "/scripts/winprobe.dll%3Fop%3Decho", 200);
+    exec("/scripts/winprobe.dll", "/scripts/hello.dll", 200);
+    exec("/scripts/winprobe.dll", "/scripts/winprobe2.dll%3Fop%3Decho", 200);
+    exec("/scripts/winprobe.dll", "/scripts/nothing.dll", 404);
+
+    // Twelve access lines (each parent's, and each child's that an extension served), then the counters.
+    ASSERT_TRUE(eventually([&] {
+        return status_json()["finished requests"].number() >= 7 && access_lines("ext=").size() == 12;
+    })) << tail(master().error_output());
+    const auto status = status_json();
+    EXPECT_EQ(status["accepted requests"].number(), 7) << "the parents only";
+    EXPECT_EQ(status["finished requests"].number(), 7);
+    EXPECT_EQ(status["responses by code"]["200"].number(), 5);
+    EXPECT_EQ(status["responses by code"]["404"].number(), 2);
+    const auto requests_of = [&](const std::string& name) {
+        const auto* entry = extension_entry(status, name);
+        return entry ? (*entry)["requests"].number() : -1;
+    };
+    EXPECT_EQ(requests_of("probe"), 3);
+    EXPECT_EQ(requests_of("winprobe"), 4);
+    EXPECT_EQ(requests_of("winprobe2"), 0) << "a child relayed to it is its parent's";
+    EXPECT_EQ(requests_of("hello"), 0) << "a child is its parent's";
+    for (const auto* name : {"probe", "winprobe", "winprobe2", "hello"}) {
+        const auto* entry = extension_entry(status, name);
+        ASSERT_NE(entry, nullptr) << name;
+        EXPECT_EQ((*entry)["errors"].number(), 0) << name;
+    }
+    const auto text = metrics();
+    EXPECT_NE(text.find("isapi_fcgi_extension_requests_total{pool=\"app\",extension=\"winprobe\"} 4"), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("isapi_fcgi_extension_requests_total{pool=\"app\",extension=\"probe\"} 3"), std::string::npos)
+        << text;
+    EXPECT_EQ(text.find("isapi_fcgi_extension_requests_total{pool=\"app\",extension=\"hello\"} 1"), std::string::npos)
+        << text;
+    EXPECT_EQ(text.find("isapi_fcgi_extension_requests_total{pool=\"app\",extension=\"winprobe2\"} 1"), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("isapi_fcgi_responses_total{pool=\"app\",code=\"404\"} 2"), std::string::npos) << text;
+    // Each child still wrote its own line: three under Wine, two under the native parent.
+    EXPECT_EQ(access_lines("ext=hello ").size(), 2U);
+    EXPECT_EQ(access_lines("ext=winprobe2 ").size(), 1U);
+    stop_master();
+}
+
 TEST_F(wine_operations, without_a_master_the_process_itself_quarantines_and_stops_a_crashing_dll) {
     single_process_ = true;
     start_wine("    crash_quarantine: 60s\n    rapid_fail: { max_crashes: 2, interval: 5m }\n");
@@ -328,6 +401,39 @@ TEST_F(wine_operations, the_master_keeps_the_prefix_alive_so_a_crashed_windows_w
     stop_master();
     EXPECT_TRUE(wait_log(R"(Wine prefix keeper .*\(pid )" + std::to_string(second) + R"(\) stopped)", 1s, mark));
     EXPECT_FALSE(alive(second)) << "the keeper ended with the master";
+}
+
+// --single-process runs the same keeper, from the same code: a child of the process, in the
+// pool's prefix, stopped (and waited for by pid) when the process exits.
+TEST_F(wine_operations, a_single_process_keeps_the_prefix_alive_too_and_stops_its_keeper_when_it_exits) {
+    single_process_ = true;
+    start_wine("");
+    const auto started = wait_log(R"(Wine prefix keeper for the master's user \(pool app\) started \(pid \d+\))");
+    ASSERT_TRUE(started) << tail(master().error_output());
+    const pid_t keeper = pid_in(*started);
+    ASSERT_GT(keeper, 0) << *started;
+    EXPECT_EQ(parent_of(keeper), master().pid()) << "the process owns it";
+    EXPECT_NE(proc_file(keeper, "cmdline").find("isapi-wine-worker.exe\n--keep-prefix\n"), std::string::npos)
+        << proc_file(keeper, "cmdline");
+    EXPECT_NE(("\n" + proc_file(keeper, "environ")).find("\nWINEPREFIX=" ISAPI_WINE_TEST_PREFIX "\n"), std::string::npos)
+        << "the pool user's prefix";
+    const auto ok = get("/scripts/winhello.dll");
+    EXPECT_EQ(ok.status, 200) << ok.describe();
+
+    // A keeper that dies is replaced here too.
+    auto mark = log_mark();
+    ASSERT_EQ(::kill(keeper, SIGKILL), 0);
+    const auto restarted = wait_log(R"(Wine prefix keeper for the master's user \(pool app\) started \(pid \d+\))", 20s, mark);
+    ASSERT_TRUE(restarted) << tail(master().error_output());
+    const pid_t second = pid_in(*restarted);
+    EXPECT_NE(second, keeper);
+    EXPECT_EQ(parent_of(second), master().pid());
+
+    mark = log_mark();
+    stop_master();
+    EXPECT_TRUE(wait_log(R"(Wine prefix keeper .*\(pid )" + std::to_string(second) + R"(\) stopped)", 1s, mark))
+        << tail(master().error_output());
+    EXPECT_FALSE(alive(second)) << "the keeper ended with the process";
 }
 
 // max_rss counts what a Linux worker costs: its Windows workers' resident memory too (~9 MiB
