@@ -1062,6 +1062,30 @@ TEST_F(isapi_probe, exec_url_under_wine_a_client_leaving_mid_child_ends_the_chil
     EXPECT_TRUE(sidecar().log_lines(std::regex("Windows worker \\(pid [0-9]+\\) (exited|was killed)"), mark).empty());
 }
 
+// The parent's request_timeout while a native child holds the parent's body, lent to it (3 MiB,
+// beyond the Windows worker's buffer): the client gets 504, the child's reads would fail, its
+// end still completes the parent's operation in the Windows worker, and that worker serves on.
+TEST_F(isapi_probe, exec_url_under_wine_a_timeout_while_a_native_child_holds_the_lent_body_ends_cleanly)
+{
+    auto options = probe_options("    request_timeout: 1s\n");
+    options.extensions.push_back({"sleeper", ISAPI_EXT_SLEEPER, {"/scripts/sleeper.dll"}, false});
+    const auto sleeper_log = work().file("sleeper-entries.log");
+    options.env.push_back("ISAPI_SLEEPER_LOG=" + sleeper_log.string());
+    start(options);
+    const auto mark = sidecar().log_mark();
+    const auto result = post("/scripts/probe.dll?op=exec&quiet=1&url=" + url_escape("/scripts/sleeper.dll?ms=2000"),
+                             patterned_body(3 << 20));
+    EXPECT_EQ(result.status, 504) << result.describe();
+    EXPECT_TRUE(wait_file_line(sleeper_log, std::regex("^enter ms=2000$"), soon()));
+    EXPECT_TRUE(wait_file_line(probe_log(), std::regex("^exec cbIO=0 error=[0-9]+ status_ret=1 status=[0-9]+\\.0 win32=[0-9]+$"),
+                               soon()))
+        << tail(sidecar().log());
+    const auto next = get("/scripts/probe.dll?op=exec&quiet=1&url=" + url_escape("/scripts/hello.dll"));
+    EXPECT_EQ(next.status, 200) << next.describe();
+    EXPECT_EQ(next.body, "Hello from ISAPI!\r\n");
+    EXPECT_TRUE(sidecar().log_lines(std::regex("Windows worker \\(pid [0-9]+\\) (exited|was killed)"), mark).empty());
+}
+
 // The parent's client leaving while a child another Wine extension serves is held in that
 // extension's Windows worker: the child is aborted there (its access line says 499, as its
 // parent's does), its end completes the parent's operation, and both workers serve on.
