@@ -7,7 +7,6 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/errc.hpp"
-
 #include "engine/request.hpp"
 #include "isapi/callbacks.hpp"
 #include "isapi/child_channel.hpp"
