@@ -320,7 +320,8 @@ void wine_extension::pump_body(const std::shared_ptr<relay>& rel) {
     read_body_piece(rel, request);
 }
 
-void wine_extension::read_body_piece(const std::shared_ptr<relay>& rel, const std::shared_ptr<relayed_request>& request) {
+void wine_extension::read_body_piece(const std::shared_ptr<relay>& rel,
+                                     const std::shared_ptr<relayed_request>& request) {
     // One chunk in flight per request: the next read starts once this one is in the pipe.
     request->async_read_stdin(rel->body, [this, rel](std::error_code ec, std::size_t n) {
         // Queued under the relay's lock, and only while it is unanswered: see read_loop.

@@ -194,7 +194,8 @@ void windows_request::exec_mapped(const fcgi::param_set& answer) {
         const DWORD win32 = number(wine::exec_win32);
         // The child read this much of the lent body: read for its asker and those it reads through.
         if (asker && answer.find(wine::exec_body_read)) {
-            const std::uint64_t read = std::strtoull(std::string(answer.get(wine::exec_body_read)).c_str(), nullptr, 10);
+            const std::uint64_t read =
+                std::strtoull(std::string(answer.get(wine::exec_body_read)).c_str(), nullptr, 10);
             for (windows_request* r = asker.get(); r; r = r->parent_.get()) {
                 std::lock_guard lock(r->body_mutex_);
                 r->body_consumed_ += read;

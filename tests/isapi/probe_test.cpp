@@ -1077,8 +1077,8 @@ TEST_F(isapi_probe, exec_url_under_wine_a_timeout_while_a_native_child_holds_the
                              patterned_body(3 << 20));
     EXPECT_EQ(result.status, 504) << result.describe();
     EXPECT_TRUE(wait_file_line(sleeper_log, std::regex("^enter ms=2000$"), soon()));
-    EXPECT_TRUE(wait_file_line(probe_log(), std::regex("^exec cbIO=0 error=[0-9]+ status_ret=1 status=[0-9]+\\.0 win32=[0-9]+$"),
-                               soon()))
+    EXPECT_TRUE(wait_file_line(
+        probe_log(), std::regex("^exec cbIO=0 error=[0-9]+ status_ret=1 status=[0-9]+\\.0 win32=[0-9]+$"), soon()))
         << tail(sidecar().log());
     const auto next = get("/scripts/probe.dll?op=exec&quiet=1&url=" + url_escape("/scripts/hello.dll"));
     EXPECT_EQ(next.status, 200) << next.describe();
