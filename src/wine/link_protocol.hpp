@@ -96,6 +96,22 @@ inline constexpr std::size_t max_exec_entity_bytes = 16u << 20;
 inline std::size_t exec_entity_bound(std::size_t max_request_body) {
     return max_request_body < max_exec_entity_bytes ? max_request_body : max_exec_entity_bytes;
 }
+// A child without an entity reads its parent's unread body (docs/wine.md, "The link"): "1" in
+// "exec" (the Windows worker can lend it) and in the exec_linux answer (lend it now). The
+// Windows worker then sends what it holds unread as STDIN records on the request's id, then
+// "body_lent <pairs>" (body_lent_ended "1": the body's end had come); the Linux worker gives
+// the child those, then the rest of the front end's body, and when the child ends sends back
+// what it left unread as STDIN records (and an empty STDIN when the body's end came) before
+// exec_ended, whose exec_body_read says how much of the body the child read.
+inline constexpr std::string_view exec_parent_body = "ISAPI_FCGI_EXEC_PARENT_BODY";
+inline constexpr std::string_view message_body_lent = "body_lent ";
+inline constexpr std::string_view body_lent_ended = "ISAPI_FCGI_BODY_ENDED";
+inline constexpr std::string_view exec_body_read = "ISAPI_FCGI_EXEC_BODY_READ";
+// A child relayed to another Windows worker with its parent's body lent to it has
+// exec_parent_body "1" in its PARAMS; that worker sends "body_read <pairs>" (exec_body_read:
+// the body bytes the request read) just before its END_REQUEST, so what it had taken from the
+// link and not read goes back to the parent.
+inline constexpr std::string_view message_body_read = "body_read ";
 /// A STDERR record carries at most this much of a message.
 inline constexpr std::size_t max_message_bytes = 65535;
 

@@ -24,6 +24,11 @@ public:
     virtual engine::strand_type executor() const = 0;
     /// Its EXEC_URL nesting: 0 for the engine's request, which the Windows worker then counts from.
     virtual unsigned exec_depth() const noexcept { return 0; }
+    /// Its body is its parent's unread body, lent to it (an EXEC_URL child): its Windows worker
+    /// reports how much of it the request read (body_consumed) as it ends.
+    virtual bool lends_parent_body() const noexcept { return false; }
+    /// The Windows worker's count of the body bytes the request read, once it ended (any thread).
+    virtual void body_consumed(std::uint64_t) {}
     /// The request as a child of it sees its parent (its strand, its serial).
     virtual isapi::request_channel& channel() noexcept = 0;
 

@@ -1,6 +1,7 @@
 #include "wine/wine_extension.hpp"
 
 #include <charconv>
+#include <optional>
 #include <filesystem>
 #include <stdexcept>
 
@@ -116,6 +117,13 @@ struct wine_extension::relay : std::enable_shared_from_this<wine_extension::rela
     // Under `mutex`: a child the Linux worker runs for it, told when this request is answered
     // first (linux_child::watch_parent), so a child relayed to another worker is aborted there.
     std::function<void()> child_gone;
+    // Under `mutex`: the body lent to such a child (docs/wine.md, "The link"), and whether a
+    // piece of the body is being read from the front end (one at a time).
+    std::shared_ptr<lent_body> lent;
+    bool pump_reading = false;
+    // The child ended before all the Windows worker's bytes came back: its end (status, Win32
+    // error) goes out after them, with what it left (the "body_lent" message).
+    std::optional<std::pair<unsigned, std::uint32_t>> child_end_waiting;
 
     /// Marks the relay answered and hands its request over (null when it already was): the id
     /// may stay reserved until END_REQUEST, but the request, and its connection, go at once.
@@ -123,6 +131,7 @@ struct wine_extension::relay : std::enable_shared_from_this<wine_extension::rela
     std::shared_ptr<relayed_request> finish(unsigned status, bool client_gone = false, bool timed_out = false) {
         if (std::exchange(done, true)) return nullptr;
         if (auto gone = std::exchange(child_gone, {})) gone();  // posts: never re-enters this relay
+        if (lent) lent->abort();                                // the child's reads fail, as the engine's would
         asio::post(strand, [self = shared_from_this()] { self->timer->cancel(); });
         relay_outcome outcome;
         outcome.status = output_started ? head.status() : status;
@@ -292,6 +301,8 @@ void wine_extension::begin(const std::shared_ptr<relay>& rel) {
     fcgi::append_pair(params, match_flags, std::string(m.from_request_uri ? "r" : "") + (m.script_mapped ? "s" : ""));
     // A child of another Wine extension's request: its nesting goes on counting from there.
     if (const unsigned depth = request->exec_depth()) fcgi::append_pair(params, exec_depth, std::to_string(depth));
+    // Its body is that request's, lent: the worker says how much it read (message_body_read).
+    if (request->lends_parent_body()) fcgi::append_pair(params, exec_parent_body, "1");
     append_records(bytes, fcgi::record_type::params, rel->id, params);
     append_empty_record(bytes, fcgi::record_type::params, rel->id);
     enqueue(rel->worker, std::move(bytes), [this, rel] { pump_body(rel); });
@@ -306,15 +317,28 @@ void wine_extension::pump_body(const std::shared_ptr<relay>& rel) {
             rel->pump_parked = true;
             return;
         }
+        if (rel->pump_reading) return;
+        rel->pump_reading = true;
         request = rel->r;
     }
+    read_body_piece(rel, request);
+}
+
+void wine_extension::read_body_piece(const std::shared_ptr<relay>& rel,
+                                     const std::shared_ptr<relayed_request>& request) {
     // One chunk in flight per request: the next read starts once this one is in the pipe.
     request->async_read_stdin(rel->body, [this, rel](std::error_code ec, std::size_t n) {
-        if (ec) return;  // aborted: the abort handler tells the worker
         // Queued under the relay's lock, and only while it is unanswered: see read_loop.
         std::lock_guard lock(rel->mutex);
+        rel->pump_reading = false;
+        if (ec) return;  // aborted: the abort handler tells the worker
         if (rel->done) return;
         rel->bytes_in += n;
+        if (rel->lent) {
+            // Read for the child the body is lent to (or on its way when it was lent): its own.
+            rel->lent->piece(std::string_view(reinterpret_cast<const char*>(rel->body.data()), n), n == 0);
+            return;
+        }
         std::string bytes;
         if (n == 0) {
             append_empty_record(bytes, fcgi::record_type::stdin_stream, rel->id);
@@ -411,6 +435,12 @@ void wine_extension::read_loop(std::shared_ptr<incarnation> worker) {
             if (step.what == fcgi::record_parser::event::content) {
                 const std::string_view piece(reinterpret_cast<const char*>(step.content.data()), step.content.size());
                 if (type == fcgi::record_type::stderr_stream && status_line.size() < max_message_bytes) status_line.append(piece);
+                if (type == fcgi::record_type::stdin_stream && current) {
+                    // The Windows worker's unread body, lent to a child (bounded by its buffer).
+                    std::lock_guard relay_lock(current->mutex);
+                    if (current->lent) current->lent->returned(piece);
+                    continue;
+                }
                 if (type != fcgi::record_type::stdout_stream || !current) continue;
                 std::lock_guard relay_lock(current->mutex);
                 if (current->done) continue;
@@ -483,6 +513,22 @@ void wine_extension::request_message(const std::shared_ptr<relay>& rel, std::str
         const std::string context = rel->r ? std::string(rel->r->log_context()) : std::string("-");
         lock.unlock();
         answer_exec(rel, message.substr(message_exec.size()), context);
+    } else if (message.starts_with(message_body_lent)) {
+        fcgi::param_set fields;
+        const bool ended = !fcgi::param_set::parse(message.substr(message_body_lent.size()), fields) &&
+                           fields.get(body_lent_ended) == "1";
+        if (rel->lent) rel->lent->returned_end(ended);
+        if (const auto waiting = std::exchange(rel->child_end_waiting, std::nullopt)) {
+            lock.unlock();
+            send_child_end(rel, waiting->first, waiting->second);
+        }
+    } else if (message.starts_with(message_body_read)) {
+        fcgi::param_set fields;
+        if (fcgi::param_set::parse(message.substr(message_body_read.size()), fields) || !rel->r) return;
+        const auto text = fields.get(exec_body_read);
+        std::uint64_t read = 0;
+        std::from_chars(text.data(), text.data() + text.size(), read);
+        rel->r->body_consumed(read);
     } else if (message.starts_with(message_child_log)) {
         lock.unlock();
         report_child(rel, message.substr(message_child_log.size()));
@@ -524,10 +570,20 @@ void wine_extension::answer_exec(const std::shared_ptr<relay>& rel, std::string_
         // A native extension serves it (this worker runs it) or another Wine extension (this
         // worker relays it to that one's Windows worker): its output and end follow the answer.
         fcgi::append_pair(answer, exec_mapping, exec_linux);
-        std::string bytes;
-        append_records(bytes, fcgi::record_type::data, rel->id, answer);
-        append_empty_record(bytes, fcgi::record_type::data, rel->id);
-        enqueue(rel->worker, std::move(bytes));
+        {
+            // Lent under the relay's lock, as the answer is queued: a body piece read before
+            // goes to the Windows worker ahead of the answer (and comes back with its unread
+            // bytes), one read after goes to the child (read_body_piece).
+            std::lock_guard lock(rel->mutex);
+            if (child.get(exec_parent_body) == "1" && !child.find(exec_entity) && rel->r && !rel->done) {
+                fcgi::append_pair(answer, exec_parent_body, "1");
+                rel->lent = std::make_shared<lent_body>(rel->r->executor(), rel->pump_reading, want_more(rel));
+            }
+            std::string bytes;
+            append_records(bytes, fcgi::record_type::data, rel->id, answer);
+            append_empty_record(bytes, fcgi::record_type::data, rel->id);
+            enqueue(rel->worker, std::move(bytes));
+        }
         return start_linux_child(rel, child, std::move(mapping.mapped.match));
     } else if (mapped.status == isapi::url_map_status::matched) {
         // Its params or entity are over the bounds the Windows worker was given: answered there
@@ -555,6 +611,24 @@ void wine_extension::answer_exec(const std::shared_ptr<relay>& rel, std::string_
     release_body(rel);
 }
 
+std::function<void()> wine_extension::want_more(const std::shared_ptr<relay>& rel) {
+    // Posted: the lent body asks while the relay's lock may be held.
+    return [this, weak = std::weak_ptr<relay>(rel)] {
+        const auto alive = weak.lock();
+        if (!alive) return;
+        asio::post(alive->strand, [this, alive] {
+            std::shared_ptr<relayed_request> request;
+            {
+                std::lock_guard lock(alive->mutex);
+                if (alive->done || !alive->lent || alive->pump_reading) return;
+                alive->pump_reading = true;
+                request = alive->r;
+            }
+            read_body_piece(alive, request);
+        });
+    };
+}
+
 void wine_extension::release_body(const std::shared_ptr<relay>& rel) {
     {
         std::lock_guard lock(rel->mutex);
@@ -570,20 +644,22 @@ void wine_extension::start_linux_child(const std::shared_ptr<relay>& rel, const 
     {
         std::lock_guard lock(rel->mutex);
         child.parent = rel->r;  // null once the request was answered (client gone, timed out)
+        child.body = rel->lent;
     }
     if (!child.parent) return send_child_end(rel, 0, 995);  // ERROR_OPERATION_ABORTED
     // The child's params: the question's, less what the link adds. Its body is the entity the
-    // parent gave, else none: the parent's unread body stays the parent's (docs/wine.md).
+    // parent gave, else the parent's unread body lent to it (CONTENT_LENGTH what is left of it,
+    // as child_params made it), else none (the Windows worker could not lend it: docs/wine.md).
     const auto entity = question.find(exec_entity);
     std::string params;
     for (std::size_t i = 0; i < question.size(); ++i) {
         const auto name = question[i].name;
         if (name == exec_skip_current || name == exec_pass_headers || name == exec_depth || name == exec_entity ||
-            name == exec_entity_dropped || name == "CONTENT_LENGTH")
+            name == exec_entity_dropped || name == exec_parent_body || (name == "CONTENT_LENGTH" && !child.body))
             continue;
         fcgi::append_pair(params, name, question[i].value);
     }
-    fcgi::append_pair(params, "CONTENT_LENGTH", std::to_string(entity ? entity->size() : 0));
+    if (!child.body) fcgi::append_pair(params, "CONTENT_LENGTH", std::to_string(entity ? entity->size() : 0));
     fcgi::param_set::parse(std::move(params), child.params);  // well-formed by construction
     child.entity = std::string(entity.value_or(std::string_view()));
     child.pass_headers = question.get(exec_pass_headers) != "0";
@@ -621,12 +697,25 @@ void wine_extension::send_child_end(const std::shared_ptr<relay>& rel, unsigned 
     fcgi::append_pair(answer, exec_status, std::to_string(status));
     fcgi::append_pair(answer, exec_win32, std::to_string(win32_error));
     std::string bytes;
-    append_records(bytes, fcgi::record_type::data, rel->id, answer);
-    append_empty_record(bytes, fcgi::record_type::data, rel->id);
     {
         // Even when the request was answered: its Windows side waits for it until its END_REQUEST.
         std::lock_guard lock(rel->mutex);
         rel->child_gone = {};
+        if (rel->lent && !rel->lent->close()) {
+            rel->child_end_waiting.emplace(status, win32_error);
+            return;
+        }
+        if (const auto lent = std::exchange(rel->lent, {})) {
+            // What the child left goes back ahead of the rest of the body; a piece still being
+            // read follows it (read_body_piece), and the pump resumes after that or now.
+            auto back = lent->give_back();
+            fcgi::append_pair(answer, exec_body_read, std::to_string(back.consumed));
+            append_records(bytes, fcgi::record_type::stdin_stream, rel->id, back.bytes);
+            if (back.body_ended) append_empty_record(bytes, fcgi::record_type::stdin_stream, rel->id);
+            rel->pump_parked = !rel->pump_reading && !back.body_ended;
+        }
+        append_records(bytes, fcgi::record_type::data, rel->id, answer);
+        append_empty_record(bytes, fcgi::record_type::data, rel->id);
         if (!rel->id_released) enqueue(rel->worker, std::move(bytes));
     }
     release_body(rel);

@@ -22,6 +22,7 @@
 #include "fcgi/param_set.hpp"
 #include "isapi/pool_options.hpp"
 #include "isapi/url_map.hpp"
+#include "wine/lent_body.hpp"
 #include "wine/pe_image.hpp"
 #include "wine/relayed_request.hpp"
 #include "wine/worker_process.hpp"
@@ -72,7 +73,8 @@ struct child_mapping {
 struct linux_child {
     std::shared_ptr<relayed_request> parent;  ///< the relayed request: its strand, serial
     fcgi::param_set params;                   ///< the child's, as child_params made them
-    std::string entity;                       ///< its body: the entity the parent gave, else none
+    std::string entity;                       ///< its body: the entity the parent gave, unless `body`
+    std::shared_ptr<lent_body> body;          ///< the parent's unread body, when it gave no entity
     bool pass_headers = true;                 ///< its header block becomes the response's
     unsigned depth = 1;                       ///< its EXEC_URL nesting
     isapi::url_match match;
@@ -149,11 +151,16 @@ private:
     void worker_ended(const std::shared_ptr<incarnation>& worker);
     void begin(const std::shared_ptr<relay>& rel);
     void pump_body(const std::shared_ptr<relay>& rel);
+    /// One piece of the body from the front end (rel->mutex held, no read in flight): to the
+    /// Windows worker, or to the child it is lent to.
+    void read_body_piece(const std::shared_ptr<relay>& rel, const std::shared_ptr<relayed_request>& request);
     void enqueue(std::shared_ptr<incarnation> worker, std::string bytes, std::function<void()> written = {},
                  std::function<void()> lost = {});
     /// An "exec" answered exec_linux: hands the child to the relay's child_runner.
     void start_linux_child(const std::shared_ptr<relay>& rel, const fcgi::param_set& question,
                            isapi::url_match match);
+    /// What a lent_body calls to have one more piece of the front end's body read for its child.
+    std::function<void()> want_more(const std::shared_ptr<relay>& rel);
     /// The body held since an "exec" flows again (pump_body, if it waited).
     void release_body(const std::shared_ptr<relay>& rel);
     /// exec_ended on the relay's id: the Windows worker's operation completes with it.

@@ -167,6 +167,9 @@ std::string windows_request::exec_question(pending_exec& exec) const {
     std::string child = question + rest;
     fcgi::append_pair(child, wine::exec_pass_headers, exec.pass_headers ? "1" : "0");
     fcgi::append_pair(child, wine::exec_depth, std::to_string(depth_ + 1));
+    // Without an entity the child reads this request's unread body, which, when it is the
+    // link's, this worker can lend to a child the Linux worker runs (lend_body).
+    if (!exec.entity && reads_link_body()) fcgi::append_pair(child, wine::exec_parent_body, "1");
     if (exec.entity && exec.entity->size() > context_.max_exec_entity) {
         exec.too_large = 413;
         fcgi::append_pair(child, wine::exec_entity_dropped, "1");
@@ -193,6 +196,15 @@ void windows_request::exec_mapped(const fcgi::param_set& answer) {
             return static_cast<DWORD>(std::strtoul(std::string(answer.get(name)).c_str(), nullptr, 10));
         };
         const DWORD win32 = number(wine::exec_win32);
+        // The child read this much of the lent body: read for its asker and those it reads through.
+        if (asker && answer.find(wine::exec_body_read)) {
+            const std::uint64_t read =
+                std::strtoull(std::string(answer.get(wine::exec_body_read)).c_str(), nullptr, 10);
+            for (windows_request* r = asker.get(); r; r = r->parent_.get()) {
+                std::lock_guard lock(r->body_mutex_);
+                r->body_consumed_ += read;
+            }
+        }
         if (asker) asker->exec_finished(number(wine::exec_status), win32, win32);
         return;
     }
@@ -209,7 +221,33 @@ void windows_request::exec_mapped(const fcgi::param_set& answer) {
         linux_child_running_ = mapping == wine::exec_linux;
         body_changed_.notify_all();
     }
+    if (mapping == wine::exec_linux && answer.get(wine::exec_parent_body) == "1") lend_body();
     if (asker) asker->start_child(answer);
+}
+
+bool windows_request::reads_link_body() const noexcept {
+    return !parent_ || (body_from_parent_ && parent_->reads_link_body());
+}
+
+void windows_request::lend_body() {
+    // What arrived and is unread goes back to the Linux worker, for the child: its bytes are
+    // the child's to read first. Anything the child leaves comes back as body before the
+    // child's end (exec_ended), and what follows of the body after it.
+    std::string held;
+    bool ended = false;
+    {
+        std::lock_guard lock(body_mutex_);
+        held.swap(body_);
+        ended = std::exchange(body_ended_, false);
+        body_changed_.notify_all();
+    }
+    std::string marker(wine::message_body_lent);
+    fcgi::append_pair(marker, wine::body_lent_ended, ended ? "1" : "0");
+    // Only while the response is open: once it ended the link id may carry another request.
+    std::lock_guard lock(output_mutex_);
+    if (finished_) return;
+    if (!held.empty()) context_.pipe->write_stream(fcgi::record_type::stdin_stream, id_, held);
+    context_.pipe->write_stream(fcgi::record_type::stderr_stream, id_, marker);
 }
 
 void windows_request::linux_child_output(std::string_view bytes) {

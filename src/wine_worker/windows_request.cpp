@@ -283,6 +283,14 @@ void windows_request::end_response(bool failed) {
         if (!parameters.empty())
             context_.pipe->write_stream(fcgi::record_type::stderr_stream, id_,
                                         std::string(wine::message_log_parameters) + parameters);
+        if (params_.get(wine::exec_parent_body) == "1") {
+            // A child whose body is its parent's, lent: what this worker took and did not read
+            // goes back to the parent (the Linux worker keeps what it passed on).
+            std::string message(wine::message_body_read);
+            std::lock_guard body_lock(body_mutex_);
+            fcgi::append_pair(message, wine::exec_body_read, std::to_string(body_consumed_));
+            context_.pipe->write_stream(fcgi::record_type::stderr_stream, id_, message);
+        }
         context_.pipe->end_request(id_, failed ? wine::app_status_failed : 0);
     }
     std::lock_guard lock(body_mutex_);

@@ -140,6 +140,11 @@ private:
     std::string exec_question(pending_exec& exec) const;
     /// The answer for this request's own EXEC_URL: starts the child or answers for it.
     void start_child(const fcgi::param_set& answer);
+    /// Its body is the link's (it is the link's request, or reads its parent's unread body
+    /// all the way up): a child the Linux worker runs can be lent it.
+    bool reads_link_body() const noexcept;
+    /// An exec_linux answer that takes the body: the unread bytes go to the Linux worker.
+    void lend_body();
     /// The request the link knows: this one, or the parent of a child, all the way up.
     windows_request& link_request() noexcept { return parent_ ? parent_->link_request() : *this; }
     /// A child's response bytes, into this response; false when they cannot go out.

@@ -400,6 +400,92 @@ TEST_F(isapi_probe, exec_url_reads_the_parents_unread_body_when_no_entity_is_giv
     EXPECT_NE(result.body.find("body=the body\n"), std::string::npos) << result.body;
 }
 
+/// `bytes`' size and FNV-1a 64 as probe's rest=1 reports them.
+std::string rest_line(const std::string& bytes)
+{
+    auto lines = fnv1a64_lines(bytes);  // "bytes=<n>\nfnv1a64=<hex>\n"
+    lines[lines.find('\n')] = ' ';
+    return "rest " + lines;
+}
+
+/// A body larger than the Windows worker buffers (1 MiB), no stretch of it like another.
+std::string patterned_body(std::size_t size)
+{
+    std::string body(size, '\0');
+    for (std::size_t i = 0; i < size; ++i) body[i] = static_cast<char>('a' + (i * 7 + i / 1000) % 26);
+    return body;
+}
+
+#ifndef ISAPI_EXT_PROBE_NATIVE
+#define ISAPI_EXT_PROBE_NATIVE ISAPI_EXT_PROBE
+#endif
+
+// A child without an entity reads what its parent had not read (CONTENT_LENGTH what is left),
+// and what the child leaves is the parent's, read after the child in order. Under Wine also a
+// native child (nprobe, the same source built for Linux), run by the Linux worker with the body
+// the Windows worker lent it, and a child of another Wine extension (probe2, relayed to its own
+// Windows worker) (docs/wine.md, "The link").
+TEST_F(isapi_probe, exec_url_reads_the_parents_unread_body_a_child_reading_part_leaves_the_rest_to_the_parent)
+{
+    auto options = probe_options("    upload_read_ahead: 0\n");
+    std::vector<std::string> children = {"/scripts/probe.dll"};
+    if (under_wine) {
+        options.extensions.push_back({"nprobe", ISAPI_EXT_PROBE_NATIVE, {"/scripts/nprobe.dll"}, false});
+        children.push_back("/scripts/nprobe.dll");
+        // And another Wine extension's, relayed to its own Windows worker, which reads ahead of it.
+        options.extensions.push_back({"probe2", ISAPI_EXT_PROBE, {"/scripts/probe2.dll"}, false, false, true});
+        children.push_back("/scripts/probe2.dll");
+    }
+    start(options);
+    const std::string body = patterned_body(3 << 20);
+    std::size_t children_done = 0;
+    for (const auto& child : children) {
+        SCOPED_TRACE(child);
+        // NO_HEADERS and a child that writes nothing: no response has begun while the parent
+        // reads the rest (nginx stops sending a body once a response's headers reached it).
+        const auto result = post("/scripts/probe.dll?op=exec&flags=2&read_first=100&rest=1&url=" +
+                                     url_escape(child + "?op=peek"),
+                                 body);
+        ASSERT_EQ(result.status, 200) << result.describe();
+        // peek reads 1023 bytes of the 3 MiB less 100 it is told of: the 1023 after the 100
+        // (its line was logged before it ended, so before the parent's response).
+        const std::string peek = "peek total=" + std::to_string(body.size() - 100) + " body=" + body.substr(100, 1023);
+        std::ifstream log(probe_log());
+        std::size_t peeks = 0;
+        std::string last;
+        for (std::string line; std::getline(log, line);) {
+            peeks += line == peek;
+            if (line.starts_with("peek ")) last = line;
+        }
+        EXPECT_EQ(peeks, ++children_done) << "the child's last line: " << last.substr(0, 120) << " for "
+                                          << peek.substr(0, 120);
+        // The parent reads the rest, in order, after the child.
+        EXPECT_EQ(result.body, "exec cbIO=0 error=0 status_ret=1 status=200.0 win32=0\n" +
+                                   rest_line(body.substr(100 + 1023)));
+    }
+}
+
+// A child reading the parent's unread body to its end (formdump, native in both hosts) gets
+// exactly those bytes, and the parent then finds nothing left.
+TEST_F(isapi_probe, exec_url_reads_the_parents_unread_body_to_its_end_in_a_child_reading_all_of_it)
+{
+    start(probe_options());
+    const std::string body = patterned_body(3 << 20);
+    // formdump's Content-Length ends the response: the parent's reports go to the log only.
+    const auto result = post("/scripts/probe.dll?op=exec&quiet=1&read_first=100&rest=1&url=" +
+                                 url_escape("/scripts/formdump.dll"),
+                             body);
+    ASSERT_EQ(result.status, 200) << result.describe();
+    // The parent's read-ahead (lpbData) and the 100 bytes it read are its own; formdump gets
+    // the rest, exactly.
+    ASSERT_EQ(result.body.rfind("bytes=", 0), 0u) << result.body;
+    const std::size_t read = std::stoul(result.body.substr(6));
+    EXPECT_GE(read, body.size() - 100 - 64 * 1024) << result.body;
+    EXPECT_LE(read, body.size() - 100) << result.body;
+    EXPECT_EQ(result.body, fnv1a64_lines(body.substr(body.size() - read)) + "complete=yes\n");
+    EXPECT_TRUE(wait_file_line(probe_log(), std::regex("^rest bytes=0 fnv1a64=cbf29ce484222325$"), soon()));
+}
+
 // Each child writes its own access-log line, with its URL, its extension and its own outcome,
 // before its parent's line.
 TEST_F(isapi_probe, exec_url_writes_one_access_line_per_child_with_its_url_and_extension)
@@ -419,10 +505,6 @@ TEST_F(isapi_probe, exec_url_writes_one_access_line_per_child_with_its_url_and_e
     ASSERT_EQ(lines.size(), 2u) << testing::PrintToString(lines);
     EXPECT_EQ(lines.front(), child.front());
 }
-
-#ifndef ISAPI_EXT_PROBE_NATIVE
-#define ISAPI_EXT_PROBE_NATIVE ISAPI_EXT_PROBE
-#endif
 
 /// probe.c's BigByte: the n-th byte of a big header value (letters) or entity (any byte).
 std::string big_pattern(std::size_t n, bool binary)
@@ -900,8 +982,7 @@ TEST_F(isapi_probe, report_unhealthy_after_close_connection_still_reaches_the_lo
 #ifdef ISAPI_WINE_TEST_PREFIX
 // Under Wine a child another (native) extension serves runs in the Linux worker: its output
 // reaches the parent's response in the Windows worker, its access line is its own, and its body
-// is the entity the parent gave, or none: the parent's unread body stays the parent's
-// (docs/wine.md, "Child requests").
+// is the entity the parent gave, else the parent's unread body (docs/wine.md, "Child requests").
 TEST_F(isapi_probe, exec_url_under_wine_gives_a_native_child_the_entity_or_no_body_and_its_own_access_line)
 {
     start(probe_options());
@@ -919,7 +1000,7 @@ TEST_F(isapi_probe, exec_url_under_wine_gives_a_native_child_the_entity_or_no_bo
     ASSERT_TRUE(child);
     EXPECT_NE(child->find("\" 200 200 in=4 "), std::string::npos) << *child;
     EXPECT_NE(child->find(" ext=formdump log=\"formdump bytes=4\""), std::string::npos) << *child;
-    // No entity: the child the Linux worker runs reads no body (CONTENT_LENGTH 0).
+    // No entity: the parent's unread body, none here (the parent's read-ahead took it all).
     result = post("/scripts/probe.dll?op=exec&quiet=1&url=" + url_escape("/scripts/formdump.dll"), "the parent's body");
     ASSERT_EQ(result.status, 200) << result.describe();
     EXPECT_EQ(result.body.rfind("bytes=0\n", 0), 0u) << result.body;
@@ -1068,6 +1149,30 @@ TEST_F(isapi_probe, exec_url_under_wine_a_client_leaving_mid_child_ends_the_chil
                                                soon(), mark);
     ASSERT_TRUE(parent) << tail(sidecar().log());
     // Nothing else lost: the next child runs through the same Windows worker.
+    const auto next = get("/scripts/probe.dll?op=exec&quiet=1&url=" + url_escape("/scripts/hello.dll"));
+    EXPECT_EQ(next.status, 200) << next.describe();
+    EXPECT_EQ(next.body, "Hello from ISAPI!\r\n");
+    EXPECT_TRUE(sidecar().log_lines(std::regex("Windows worker \\(pid [0-9]+\\) (exited|was killed)"), mark).empty());
+}
+
+// The parent's request_timeout while a native child holds the parent's body, lent to it (3 MiB,
+// beyond the Windows worker's buffer): the client gets 504, the child's reads would fail, its
+// end still completes the parent's operation in the Windows worker, and that worker serves on.
+TEST_F(isapi_probe, exec_url_under_wine_a_timeout_while_a_native_child_holds_the_lent_body_ends_cleanly)
+{
+    auto options = probe_options("    request_timeout: 1s\n");
+    options.extensions.push_back({"sleeper", ISAPI_EXT_SLEEPER, {"/scripts/sleeper.dll"}, false});
+    const auto sleeper_log = work().file("sleeper-entries.log");
+    options.env.push_back("ISAPI_SLEEPER_LOG=" + sleeper_log.string());
+    start(options);
+    const auto mark = sidecar().log_mark();
+    const auto result = post("/scripts/probe.dll?op=exec&quiet=1&url=" + url_escape("/scripts/sleeper.dll?ms=2000"),
+                             patterned_body(3 << 20));
+    EXPECT_EQ(result.status, 504) << result.describe();
+    EXPECT_TRUE(wait_file_line(sleeper_log, std::regex("^enter ms=2000$"), soon()));
+    EXPECT_TRUE(wait_file_line(
+        probe_log(), std::regex("^exec cbIO=0 error=[0-9]+ status_ret=1 status=[0-9]+\\.0 win32=[0-9]+$"), soon()))
+        << tail(sidecar().log());
     const auto next = get("/scripts/probe.dll?op=exec&quiet=1&url=" + url_escape("/scripts/hello.dll"));
     EXPECT_EQ(next.status, 200) << next.describe();
     EXPECT_EQ(next.body, "Hello from ISAPI!\r\n");
