@@ -31,6 +31,8 @@ constexpr std::size_t max_outstanding_output = 1024 * 1024;
 constexpr std::chrono::seconds start_timeout{120};
 /// After a failed start, requests answer 500 for this long before the next try.
 constexpr std::chrono::seconds restart_backoff{5};
+/// Starts of the first worker when Wine ends it before the worker's own code ran.
+constexpr int start_attempts = 2;
 
 std::vector<std::string> worker_argv(const isapi::extension_options& ext, const isapi::pool_options& pool,
                                      std::string& problem) {
@@ -161,19 +163,7 @@ wine_extension::wine_extension(const isapi::extension_options& extension, const 
       max_exec_params_(pool.max_params_bytes),
       max_exec_entity_(exec_entity_bound(pool.max_request_body)) {
     writer_ = std::thread([this] { write_loop(); });
-    if (load_error_.empty()) {
-        std::unique_lock lock(mutex_);
-        if (start_worker(lock)) {
-            const auto worker = current_;
-            changed_.wait_for(lock, start_timeout, [&] { return worker->phase != incarnation::state::starting; });
-            if (worker->phase == incarnation::state::starting) {
-                worker->process->kill();
-                load_error_ = fmt::format("the Windows worker did not load it within {}s", start_timeout.count());
-            } else if (worker->phase == incarnation::state::dead) {
-                load_error_ = worker->failure.empty() ? "the Windows worker ended while loading it" : worker->failure;
-            }
-        }
-    }
+    if (load_error_.empty()) load_first_worker();
     if (load_error_.empty()) return;
     const std::string reason = engine::log_text(load_error_, 400);
     if (settings_.required) {
@@ -187,6 +177,30 @@ wine_extension::wine_extension(const isapi::extension_options& extension, const 
 }
 
 wine_extension::~wine_extension() { stop(); }
+
+void wine_extension::load_first_worker() {
+    std::unique_lock lock(mutex_);
+    for (int attempt = 1; attempt <= start_attempts && start_worker(lock); ++attempt) {
+        const auto worker = current_;
+        changed_.wait_for(lock, start_timeout, [&] { return worker->phase != incarnation::state::starting; });
+        if (worker->phase == incarnation::state::starting) {
+            worker->process->kill();
+            load_error_ = fmt::format("the Windows worker did not load it within {}s", start_timeout.count());
+            return;
+        }
+        if (worker->phase != incarnation::state::dead) return;
+        // A worker that ended without its status line may never have run its own code: Wine
+        // itself can fail a start (a new process racing the prefix's wineserver as it exits),
+        // which the next start does not meet. One that said why it failed is not started again;
+        // a DLL that ends the process while loading costs one more start.
+        if (!worker->failure.empty() || attempt == start_attempts) {
+            load_error_ = worker->failure.empty() ? "the Windows worker ended while loading it" : worker->failure;
+            return;
+        }
+        spdlog::warn("extension '{}' ({}): Wine ended its Windows worker before it started; starting it once more",
+                     settings_.name, settings_.path);
+    }
+}
 
 bool wine_extension::start_worker(std::unique_lock<std::mutex>&) {
     auto worker = std::make_shared<incarnation>();

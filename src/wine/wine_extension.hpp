@@ -146,6 +146,8 @@ private:
     struct relay;
     struct incarnation;
 
+    /// Starts the first Windows worker and waits (bounded) until it loaded the DLL; sets load_error_.
+    void load_first_worker();
     bool start_worker(std::unique_lock<std::mutex>& lock);
     void read_loop(std::shared_ptr<incarnation> worker);
     void worker_ended(const std::shared_ptr<incarnation>& worker);
