@@ -4,12 +4,13 @@
 // the socket once full() (backpressure instead of unbounded buffering), unless it moves them to
 // a temporary file with spill() (a connection that multiplexes cannot let one request's
 // backpressure stall the others). Reads take the file's bytes first, then memory's, the order
-// they arrived in. Used only on the connection's strand.
+// they arrived in. Memory is a ring: a read never moves the unread rest to the front, so each
+// byte is copied once in and once out. Used only on the connection's strand.
 #include <cstddef>
+#include <memory>
 #include <span>
 #include <string>
 #include <system_error>
-#include <vector>
 
 #include "engine/inline_function.hpp"
 #include "engine/spill_file.hpp"
@@ -48,17 +49,25 @@ public:
     bool full() const noexcept { return in_memory() >= limit_; }
     bool complete() const noexcept { return ended_; }
     std::size_t buffered() const noexcept { return in_memory() + file_.unread(); }
-    std::size_t in_memory() const noexcept { return buffer_.size() - head_; }
+    std::size_t in_memory() const noexcept { return size_; }
     std::size_t in_file() const noexcept { return file_.unread(); }
     std::size_t received() const noexcept { return received_; }
 
 private:
     std::size_t take_buffered(std::span<std::byte> into, std::error_code& ec);
     std::size_t take_from_memory(std::span<std::byte> into) noexcept;
+    void append_to_memory(std::span<const std::byte> data);
+    void grow_ring(std::size_t at_least);
+    void release_memory() noexcept;
+    /// The unread bytes in order: the ring's first piece and its wrapped-around second.
+    std::span<const std::byte> first_piece() const noexcept;
+    std::span<const std::byte> second_piece() const noexcept;
 
     std::size_t limit_;
-    std::vector<std::byte> buffer_;
-    std::size_t head_ = 0;
+    std::unique_ptr<std::byte[]> ring_;
+    std::size_t capacity_ = 0;
+    std::size_t head_ = 0;  // the oldest unread byte
+    std::size_t size_ = 0;  // unread bytes from head_, wrapping at capacity_
     spill_file file_;
     bool spill_refused_ = false;
     std::size_t received_ = 0;

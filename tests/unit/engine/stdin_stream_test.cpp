@@ -163,6 +163,45 @@ TEST(stdin_stream, spilling_stops_at_the_file_bound_and_then_the_body_stays_full
     EXPECT_EQ(read_all(body), std::string(8, 'x') + std::string(8, 'y'));
 }
 
+std::string pattern(std::size_t size, std::size_t from) {
+    std::string s(size, '\0');
+    for (std::size_t i = 0; i < size; ++i) s[i] = static_cast<char>('a' + (from + i) % 26);
+    return s;
+}
+
+// The ring's smallest size is 4 KiB: 3000 bytes in, 2000 read, 2000 more in wraps the newest
+// bytes around its end.
+TEST(stdin_stream, bytes_wrapping_around_the_ring_read_back_in_order) {
+    stdin_stream body(1 << 20);
+    body.push(as_span(pattern(3000, 0)));
+    std::array<std::byte, 2000> buffer{};
+    std::string got;
+    body.read(buffer, [&](std::error_code, std::size_t n) { got.append(reinterpret_cast<const char*>(buffer.data()), n); });
+    body.push(as_span(pattern(2000, 3000)));
+    EXPECT_EQ(body.in_memory(), 3000u);
+    body.push(as_span(pattern(5000, 5000)));  // more than the ring holds: it grows, unwrapping
+    body.push_end();
+    got += read_all(body);
+    EXPECT_EQ(got, pattern(10000, 0));
+}
+
+TEST(stdin_stream, a_wrapped_ring_spills_both_of_its_pieces_in_order) {
+    const auto tmp = std::filesystem::temp_directory_path().string();
+    stdin_stream body(3000);
+    body.push(as_span(pattern(3000, 0)));
+    std::array<std::byte, 2000> buffer{};
+    std::string got;
+    body.read(buffer, [&](std::error_code, std::size_t n) { got.append(reinterpret_cast<const char*>(buffer.data()), n); });
+    body.push(as_span(pattern(2000, 3000)));
+    ASSERT_FALSE(body.spill(tmp, 1 << 20));
+    EXPECT_EQ(body.in_file(), 3000u);
+    EXPECT_EQ(body.in_memory(), 0u);
+    body.push(as_span(pattern(100, 5000)));
+    body.push_end();
+    got += read_all(body);
+    EXPECT_EQ(got, pattern(5100, 0));
+}
+
 TEST(stdin_stream, an_unusable_directory_refuses_the_spill_and_keeps_the_bytes_in_memory) {
     stdin_stream body(4);
     body.push(as_span(std::string("abcdef")));
