@@ -19,17 +19,11 @@
 namespace isapi_fcgi::isapi {
 namespace {
 
-// A small synchronous caller's bytes (and a small asynchronous write, see async_copy_limit) are
-// copied and the call completes at once while this request's unsent bytes stay within this
-// bound: IIS completes once the connection has accepted the data, not once the client has it. A
-// write past the bound waits for its own bytes, which is the backpressure.
+// A synchronous caller's bytes (and a small asynchronous write, see async_copy_limit) are copied
+// and the call completes at once while this request's unsent bytes stay within this bound: IIS
+// completes once the connection has accepted the data, not once the client has it. A write past
+// the bound waits for its own bytes, which is the backpressure.
 constexpr std::size_t max_unsent_bytes = 64 * 1024;
-// A synchronous write from this size on is not copied: the connection writes it from the
-// extension's own buffer, which the contract keeps valid until WriteClient returns, and the
-// caller returns once the socket has taken it (or the connection failed and dropped it: the
-// engine runs a write's handler only after its last use of the buffer). Copying a MiB costs
-// more than the caller's wait for the I/O thread; a small write's copy costs less.
-constexpr std::size_t sync_borrow_from = 16 * 1024;
 
 }  // namespace
 
@@ -161,8 +155,7 @@ void isapi_request::send_bytes(lock_type& lock, response_bytes& out, std::size_t
     // Copying a small asynchronous write costs less than the round trip to the I/O thread and
     // back that waiting for its bytes would; larger ones go out from the caller's buffer.
     const bool copy_async = front.async && size <= pool_->options().async_copy_limit;
-    const bool copy_sync = front.waiter && size < sync_borrow_from;
-    if ((copy_sync || copy_async) && front.what != io_op::kind::send && unsent_bytes_ + size <= max_unsent_bytes) {
+    if ((front.waiter || copy_async) && front.what != io_op::kind::send && unsent_bytes_ + size <= max_unsent_bytes) {
         out.body_copy.append(out.body_view.data(), out.body_view.size());
         out.body_view = {};
         unsent_bytes_ += size;

@@ -515,10 +515,10 @@ TEST_F(isapi_async, a_client_leaving_in_the_middle_of_an_async_chain_fails_its_o
     EXPECT_EQ(get("/scripts/hello.dll").status, 200);
 }
 
-// bigresponse's 64 KiB synchronous WriteClients go out from its own buffer, each call waiting
-// for the socket to take its bytes (no copy): the bytes arrive whole and in order, and a client
-// leaving mid-write fails the write whose buffer the connection held, without touching it later.
-TEST_F(isapi_async, synchronous_writes_sent_from_the_extensions_own_buffer_arrive_whole)
+// bigresponse's 64 KiB synchronous WriteClients, each copied and returning while the connection
+// writes the one before: the bytes arrive whole and in order, and a client leaving mid-write
+// fails the writes after it, run here under the sanitizers' async label.
+TEST_F(isapi_async, large_synchronous_writes_arrive_whole_and_in_order)
 {
     start(async_options());
     const std::size_t size = 4u << 20;
@@ -532,7 +532,7 @@ TEST_F(isapi_async, synchronous_writes_sent_from_the_extensions_own_buffer_arriv
     }
 }
 
-TEST_F(isapi_async, a_client_leaving_during_synchronous_writes_from_the_extensions_buffer_fails_them)
+TEST_F(isapi_async, a_client_leaving_during_large_synchronous_writes_fails_them)
 {
     start(async_options());
     allow_front_problems("client prematurely closed|broken pipe|reset by peer");
