@@ -1,6 +1,7 @@
 #include "engine/stdin_stream.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <utility>
 
@@ -8,39 +9,48 @@ namespace isapi_fcgi::engine {
 
 void stdin_stream::push(std::span<const std::byte> data) {
     received_ += data.size();
+    // A pending read means memory and the file are empty: its bytes come before any kept here.
     if (pending_handler_ && buffered() == 0) {
-        const std::size_t direct = std::min(data.size(), pending_buffer_.size());
-        std::memcpy(pending_buffer_.data(), data.data(), direct);
+        const std::size_t direct = std::min(data.size(), pending_room());
+        std::memcpy(pending_buffer_.data() + pending_filled_, data.data(), direct);
+        pending_filled_ += direct;
         data = data.subspan(direct);
-        auto handler = std::exchange(pending_handler_, nullptr);
-        if (!data.empty()) buffer_.insert(buffer_.end(), data.begin(), data.end());
-        handler(std::error_code{}, direct);
+        if (pending_room() > 0) return;
+        append_to_memory(data);
+        complete_pending(std::error_code{}, pending_filled_);
         return;
     }
-    if (head_ > 0 && head_ == buffer_.size()) {
-        buffer_.clear();
-        head_ = 0;
-    }
-    buffer_.insert(buffer_.end(), data.begin(), data.end());
+    append_to_memory(data);
+}
+
+void stdin_stream::deliver() {
+    if (pending_handler_ && pending_filled_ > 0) complete_pending(std::error_code{}, pending_filled_);
 }
 
 void stdin_stream::push_end() {
     ended_ = true;
-    if (pending_handler_ && buffered() == 0) std::exchange(pending_handler_, nullptr)(std::error_code{}, 0);
+    // Bytes already in the pending read complete it; the end reads as 0 on the next one.
+    if (pending_handler_ && buffered() == 0) complete_pending(std::error_code{}, pending_filled_);
 }
 
 void stdin_stream::fail(std::error_code ec) {
     error_ = ec;
-    std::vector<std::byte>().swap(buffer_);
-    head_ = 0;
+    release_memory();
     file_.close();
-    if (pending_handler_) std::exchange(pending_handler_, nullptr)(ec, 0);
+    if (pending_handler_) complete_pending(ec, 0);
 }
 
 void stdin_stream::cancel_read(std::error_code ec) {
     if (!pending_handler_) return;
+    // Bytes already put into its buffer are the reader's: the read completes with them instead.
+    if (pending_filled_ > 0) return complete_pending(std::error_code{}, pending_filled_);
+    complete_pending(ec, 0);
+}
+
+void stdin_stream::complete_pending(std::error_code ec, std::size_t n) {
     pending_buffer_ = {};
-    std::exchange(pending_handler_, nullptr)(ec, 0);
+    pending_filled_ = 0;
+    std::exchange(pending_handler_, nullptr)(ec, n);
 }
 
 void stdin_stream::read(std::span<std::byte> buffer, read_handler handler) {
@@ -53,6 +63,7 @@ void stdin_stream::read(std::span<std::byte> buffer, read_handler handler) {
     }
     if (ended_) return handler(std::error_code{}, 0);
     pending_buffer_ = buffer;
+    pending_filled_ = 0;
     pending_handler_ = std::move(handler);
 }
 
@@ -61,13 +72,21 @@ std::error_code stdin_stream::spill(const std::string& directory, std::size_t ma
     std::error_code ec;
     if (file_.size() + in_memory() > max_file_bytes) ec = std::make_error_code(std::errc::file_too_large);
     else if (!file_.is_open()) ec = file_.open(directory);
-    if (!ec) ec = file_.append(std::span<const std::byte>(buffer_).subspan(head_));
+    const auto first = first_piece();
+    const auto second = second_piece();
+    if (!ec) ec = file_.append(first);
+    if (!ec && !second.empty()) {
+        // The first piece is in the file already: memory keeps only what the file lacks.
+        head_ = 0;
+        size_ = second.size();
+        ec = file_.append(second);
+    }
     if (ec) {
         spill_refused_ = true;
         return ec;
     }
-    buffer_.clear();
     head_ = 0;
+    size_ = 0;
     return {};
 }
 
@@ -77,20 +96,59 @@ std::size_t stdin_stream::take_buffered(std::span<std::byte> into, std::error_co
     return take_from_memory(into);
 }
 
+std::span<const std::byte> stdin_stream::first_piece() const noexcept {
+    return {ring_.get() + head_, std::min(size_, capacity_ - head_)};
+}
+
+std::span<const std::byte> stdin_stream::second_piece() const noexcept {
+    return {ring_.get(), size_ - first_piece().size()};
+}
+
 std::size_t stdin_stream::take_from_memory(std::span<std::byte> into) noexcept {
     const std::size_t n = std::min(into.size(), in_memory());
-    std::memcpy(into.data(), buffer_.data() + head_, n);
-    head_ += n;
-    if (head_ == buffer_.size()) {
+    if (n == 0) return 0;
+    const std::size_t first = std::min(n, capacity_ - head_);
+    std::memcpy(into.data(), ring_.get() + head_, first);
+    std::memcpy(into.data() + first, ring_.get(), n - first);
+    head_ = (head_ + n) % capacity_;
+    size_ -= n;
+    if (size_ == 0) {
+        head_ = 0;
         // Drained: a finished body gives its memory back, so pending requests stay cheap.
-        if (ended_) std::vector<std::byte>().swap(buffer_);
-        else buffer_.clear();
-        head_ = 0;
-    } else if (head_ > buffer_.size() / 2) {
-        buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(head_));
-        head_ = 0;
+        if (ended_) release_memory();
     }
     return n;
+}
+
+void stdin_stream::append_to_memory(std::span<const std::byte> data) {
+    if (data.empty()) return;
+    if (size_ + data.size() > capacity_) grow_ring(size_ + data.size());
+    const std::size_t tail = (head_ + size_) % capacity_;
+    const std::size_t first = std::min(data.size(), capacity_ - tail);
+    std::memcpy(ring_.get() + tail, data.data(), first);
+    std::memcpy(ring_.get(), data.data() + first, data.size() - first);
+    size_ += data.size();
+}
+
+void stdin_stream::grow_ring(std::size_t at_least) {
+    // Rare: the ring settles at the size the connection's pauses allow (about the limit plus
+    // one socket read), and keeps it until the body ends.
+    const std::size_t capacity = std::bit_ceil(std::max<std::size_t>(at_least, 4096));
+    auto bigger = std::make_unique_for_overwrite<std::byte[]>(capacity);
+    const auto first = first_piece();
+    const auto second = second_piece();
+    if (!first.empty()) std::memcpy(bigger.get(), first.data(), first.size());
+    if (!second.empty()) std::memcpy(bigger.get() + first.size(), second.data(), second.size());
+    ring_ = std::move(bigger);
+    capacity_ = capacity;
+    head_ = 0;
+}
+
+void stdin_stream::release_memory() noexcept {
+    ring_.reset();
+    capacity_ = 0;
+    head_ = 0;
+    size_ = 0;
 }
 
 }  // namespace isapi_fcgi::engine

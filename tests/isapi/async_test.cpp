@@ -515,6 +515,38 @@ TEST_F(isapi_async, a_client_leaving_in_the_middle_of_an_async_chain_fails_its_o
     EXPECT_EQ(get("/scripts/hello.dll").status, 200);
 }
 
+// bigresponse's 64 KiB synchronous WriteClients, each copied and returning while the connection
+// writes the one before: the bytes arrive whole and in order, and a client leaving mid-write
+// fails the writes after it, run here under the sanitizers' async label.
+TEST_F(isapi_async, large_synchronous_writes_arrive_whole_and_in_order)
+{
+    start(async_options());
+    const std::size_t size = 4u << 20;
+    auto result = get("/scripts/bigresponse.dll?size=" + std::to_string(size));
+    ASSERT_EQ(result.status, 200) << result.describe();
+    ASSERT_EQ(result.body.size(), size);
+    const std::string line = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz\r\n";
+    for (std::size_t at = 0; at < size; at += line.size()) {
+        ASSERT_EQ(result.body.compare(at, line.size(), line, 0, std::min(line.size(), size - at)), 0)
+            << "the body differs from the pattern at byte " << at;
+    }
+}
+
+TEST_F(isapi_async, a_client_leaving_during_large_synchronous_writes_fails_them)
+{
+    start(async_options());
+    allow_front_problems("client prematurely closed|broken pipe|reset by peer");
+    const auto mark = sidecar().log_mark();
+    auto received = read_then_close(front().port(),
+                                    "GET /scripts/bigresponse.dll?size=8589934592 HTTP/1.1\r\nHost: localhost\r\n\r\n",
+                                    1u << 20, deadline_after(scaled(20s)));
+    ASSERT_EQ(received.rfind("HTTP/1.1 200", 0), 0u) << received.substr(0, 200);
+    auto line = sidecar().wait_for_log(std::regex(R"(bigresponse aborted after [0-9]+ bytes, error [0-9]+)"),
+                                       deadline_after(scaled(60s)), mark);
+    ASSERT_TRUE(line.has_value()) << tail(sidecar().log());
+    EXPECT_EQ(get("/scripts/hello.dll").status, 200);
+}
+
 // ---- §5 test 11: TRANSMIT_FILE ------------------------------------------------------------------
 
 TEST_F(isapi_async, transmit_file_honours_offset_head_tail_and_its_own_callback)
