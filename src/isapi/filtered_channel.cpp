@@ -162,7 +162,11 @@ bool filtered_channel::defer_access_log(const logging::access_record& record) {
 }
 
 void filtered_channel::write_log_if_ready() {
-    if (!log_ || !(ended_ || inner_.aborted())) return;
+    // Only after the end went through the response side, even for a client that left: the host
+    // hands the record over before its end (or close) reaches this strand, and every path sends
+    // one. Releasing the session sooner let that end raise END_OF_REQUEST on a session no longer
+    // held (a null entry: SIGSEGV at 0x50 in filter_session::notify).
+    if (!log_ || !ended_) return;
     auto& p = *log_;
     filters::log_fields fields;
     fields.client_host = p.remote_addr;

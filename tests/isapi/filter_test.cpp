@@ -4,7 +4,12 @@
 // it. The rows of docs/compatibility.md ("ISAPI filters behind a proxy") name these tests.
 // Built a second time (tests/wine_worker) with the extensions as PE DLLs under Wine: the tests
 // that reach an extension run there with the same assertions (docs/wine.md, "ISAPI filters").
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -32,6 +37,12 @@ protected:
     /// The standard extensions plus headerblock, and `filters` (target names) in this order.
     void start_with(const std::vector<std::string>& filters, std::string extra = {}, std::string access_format = "text")
     {
+        start(options_with(filters, std::move(extra), std::move(access_format)));
+    }
+
+    isapi_sidecar_options options_with(const std::vector<std::string>& filters, std::string extra = {},
+                                       std::string access_format = "text")
+    {
         auto options = standard_options();
         options.access_format = std::move(access_format);
         options.extensions.push_back({"headerblock", ISAPI_EXT_HEADERBLOCK, {"/scripts/headerblock.dll"}});
@@ -54,7 +65,7 @@ protected:
         const auto users = work().file("users");
         std::ofstream(users) << "alice:wonderland\n";
         options.env.push_back("AUTHFILTER_USERS=" + users.string());
-        start(std::move(options));
+        return options;
     }
 
     /// Two GETs of `path` on one client connection (one curl, keep-alive): the second's body.
@@ -352,6 +363,55 @@ TEST_F(isapi_filters, a_send_raw_data_failure_after_the_head_cuts_the_response)
     EXPECT_EQ(result.body.find("Hello"), std::string::npos) << result.describe();
     const auto fine = get("/scripts/hello.dll");
     EXPECT_EQ(fine.status, 200) << fine.describe();
+    stop_all();
+}
+
+// The host hands the access log record over before the response's end reaches the filters; for
+// a client that left, the record must still wait for that end (END_OF_REQUEST), or the session
+// is let go first and END_OF_REQUEST runs on a session no longer held: the worker crashed.
+TEST_F(isapi_filters, a_client_that_leaves_a_held_request_gets_end_of_request_before_the_session_goes)
+{
+    if (behind_apache()) GTEST_SKIP() << "mod_proxy_fcgi passes a client's departure on only when it writes to it";
+    auto options = options_with({"rawdatafilter"});
+    options.extensions.push_back({"probe", ISAPI_EXT_PROBE_NATIVE, {"/scripts/probe.dll"}});
+    const auto probe_log = work().file("probe.log");
+    const auto release = work().file("release.fifo");
+    options.env.push_back("ISAPI_PROBE_LOG=" + probe_log.string());
+    options.env.push_back("ISAPI_PROBE_RELEASE=" + release.string());
+    ASSERT_EQ(::mkfifo(release.c_str(), 0600), 0);
+    const int release_fd = ::open(release.c_str(), O_RDWR | O_CLOEXEC);
+    ASSERT_GE(release_fd, 0);
+    start(std::move(options));
+    allow_front_problems("client prematurely closed|upstream prematurely closed|client closed|reset by peer");
+
+    const int client = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(client, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(front().port());
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(client, reinterpret_cast<const sockaddr*>(&to), sizeof to), 0);
+    const std::string request = "GET /scripts/probe.dll?op=hold HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    ASSERT_EQ(::send(client, request.data(), request.size(), MSG_NOSIGNAL), static_cast<ssize_t>(request.size()));
+    ASSERT_TRUE(wait_file_line(probe_log, std::regex("^hold 1$"), soon()));
+    const auto mark = sidecar().log_mark();
+    ::close(client);
+    ASSERT_TRUE(sidecar().wait_for_log(std::regex("aborting 1 request|the web server aborted the request",
+                                                  std::regex::icase),
+                                       soon(), mark))
+        << sidecar().log();
+
+    // The held request ends now, for nobody: its record (499) and its end race to the filters.
+    ASSERT_EQ(::write(release_fd, "x", 1), 1);
+    ::close(release_fd);
+    const auto line = wait_access_line("GET /scripts/probe.dll?op=hold", mark);
+    ASSERT_TRUE(line) << sidecar().log();
+    EXPECT_NE(line->find(" 499 "), std::string::npos) << *line;
+    const auto fine = get("/scripts/hello.dll");
+    EXPECT_EQ(fine.status, 200) << fine.describe();
+    const auto after = sidecar().log().substr(mark);
+    EXPECT_EQ(after.find("SIGSEGV"), std::string::npos) << after;
+    EXPECT_FALSE(std::regex_search(after, std::regex(R"(worker \d+ \(pid \d+\) (exited|killed))"))) << after;
     stop_all();
 }
 
