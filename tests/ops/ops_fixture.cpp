@@ -113,7 +113,7 @@ void ops_test::start(const std::string& yaml, bool wait_ready, std::vector<std::
     if (single_process_) argv.push_back("--single-process");
     master_ = std::make_unique<test_process>(argv, spawn);
     if (!wait_ready) return;
-    if (!notify_->wait_for("READY=1", within(std::chrono::seconds(20))))
+    if (!notify_->wait_for("READY=1", within(std::chrono::seconds(60))))
         FAIL() << "no READY=1 from the master\n" << tail(master_->error_output());
 }
 

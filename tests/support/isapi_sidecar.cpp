@@ -113,7 +113,10 @@ bool isapi_sidecar::wait_listening(deadline until)
 std::unique_ptr<isapi_sidecar> isapi_sidecar::start(isapi_sidecar_options options)
 {
     auto sidecar = std::make_unique<isapi_sidecar>(std::move(options));
-    if (!sidecar->wait_listening(deadline_after(scaled(std::chrono::seconds(10))))) {
+    // Generous: a pool of Wine extensions loads its DLLs one after another, each a Windows
+    // process start, which on a loaded machine took ~10 s for a few DLLs. An event is awaited, so
+    // the bound costs nothing when the sidecar is quick.
+    if (!sidecar->wait_listening(deadline_after(scaled(std::chrono::seconds(60))))) {
         auto end = sidecar->stop();
         throw std::runtime_error("isapi-fcgi did not start listening (" + end.describe()
                                  + ")\n--- config ---\n" + read_file(sidecar->config_path())
