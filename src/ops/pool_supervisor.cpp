@@ -248,11 +248,28 @@ void pool_supervisor::recycle(worker& w, restart_cause cause, std::string reason
     if (w.generation != generation_) return;  // a reload replaces it already
     w.retire_cause = cause;
     w.retire_reason = reason;
-    auto* replacement = spawn(w.id);
-    spdlog::info("{}: recycling ({}): {}; worker {} starts first", who(w), to_string(cause), reason,
-                 replacement ? std::to_string(replacement->id) : std::string("none"));
-    if (!replacement) return drain(w, cause, std::move(reason), drain_bound(context_));
+    // Every slot taken (workers recycled moments ago still draining): it serves on, and is
+    // recycled when one of them exits. Draining it without a replacement would leave the pool a
+    // worker short for good: nothing starts one when a drained worker exits.
+    auto* replacement = free_slot() ? spawn(w.id) : nullptr;
+    if (!replacement) {
+        if (!std::exchange(w.recycle_deferred, true))
+            spdlog::info("{}: recycling ({}): {}; deferred until a draining worker exits (no free scoreboard "
+                         "slot for its replacement)",
+                         who(w), to_string(cause), reason);
+        return;
+    }
+    spdlog::info("{}: recycling ({}): {}; worker {} starts first", who(w), to_string(cause), reason, replacement->id);
+    w.recycle_deferred = false;
     w.replaced_by = replacement->id;
+}
+
+void pool_supervisor::recycle_deferred() {
+    for (auto& [id, w] : workers_) {
+        if (!w->recycle_deferred || !w->retire_cause) continue;
+        recycle(*w, *w->retire_cause, w->retire_reason);
+        if (w->recycle_deferred) return;  // still no free slot
+    }
 }
 
 void pool_supervisor::drain(worker& w, restart_cause cause, std::string reason, std::chrono::milliseconds bound) {
@@ -484,6 +501,7 @@ bool pool_supervisor::on_exit(pid_t pid, int status) {
         if (context_.on_progress) context_.on_progress();
         return true;
     }
+    if (!stopping_ && !stopped_) recycle_deferred();
     if (expected || stopping_ || stopped_) return true;
     if (load_death) {
         const bool predecessor_waiting = w.replaces && find(w.replaces);

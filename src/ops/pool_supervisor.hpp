@@ -90,6 +90,7 @@ private:
         std::string retire_reason;
         std::string start_error;  ///< "failed <reason>" from a worker that cannot start
         bool killed = false;
+        bool recycle_deferred = false;  ///< asked to recycle while no slot was free for its replacement
         std::unique_ptr<engine::asio::posix::stream_descriptor> channel;
         std::unique_ptr<engine::asio::posix::stream_descriptor> output;
         std::string partial_line;
@@ -105,6 +106,8 @@ private:
     void read_last_messages(worker& w);
     void on_ready(worker& w);
     void recycle(worker& w, restart_cause cause, std::string reason);
+    /// Recycles the workers deferred for want of a slot, as far as slots are free now.
+    void recycle_deferred();
     void drain(worker& w, restart_cause cause, std::string reason, std::chrono::milliseconds bound);
     void report_death(worker& w, int status);
     /// crash_quarantine: the request a crashed worker was running (its slot still says).
