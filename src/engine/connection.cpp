@@ -130,9 +130,7 @@ void connection::on_readable(io_error ec) {
     thread_local std::array<std::byte, read_buffer_size> buffer;
     reading_turn_ = true;
     for (int i = 0; i < reads_per_wakeup && state_ != state::closed && !reading_paused_; ++i) {
-        std::size_t want = buffer.size();
-        if (const auto* r = reading_on_demand()) want = std::min(want, r->body().pending_room() + fcgi::header_size);
-        const std::size_t n = socket_.read_some(asio::buffer(buffer.data(), want), ec);
+        const std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
         if (ec == asio::error::would_block || ec == asio::error::try_again) break;
         if (ec) {
             flush_after_reading();  // the answers to what it sent before its end of stream
@@ -152,9 +150,8 @@ void connection::on_readable(io_error ec) {
             reading_turn_ = false;
             return close_now();
         }
-        deliver_partly_filled_reads();
         pause_reading_if_needed();
-        if (n < want) break;
+        if (n < buffer.size()) break;
     }
     flush_after_reading();
     if (state_ == state::closed) return;
@@ -178,35 +175,8 @@ void connection::on_peer_closed(io_error ec) {
     close_now();
 }
 
-// A request alone on its connection whose body is past max_stdin_buffer reads the rest on
-// demand: the connection reads the socket only while the layer above waits in a read, and no
-// more than that read takes plus a record header, so the bytes go from the socket's read straight
-// into the reader's buffer instead of in and out of the body's memory. The kernel's socket buffer
-// holds the rest: the same backpressure a full body gives. The first max_stdin_buffer bytes are
-// still read ahead, so a small body is read whole (and a peer's leaving noticed) without a reader.
-// Requests sharing the connection never wait on each other's readers (see spill_body).
-const request* connection::reading_on_demand() const {
-    if (requests_.size() != 1 || !begun_.empty()) return nullptr;
-    const request& r = *requests_.front();
-    const auto& body = r.body();
-    if (body.complete() || body.spilled() || body.received() < options_.limit.max_stdin_buffer) return nullptr;
-    return &r;
-}
-
-void connection::deliver_partly_filled_reads() {
-    // A read's handler may end its request, which changes requests_: search again after each.
-    for (;;) {
-        const auto it = std::find_if(requests_.begin(), requests_.end(),
-                                     [](const auto& r) { return r->body().partly_filled(); });
-        if (it == requests_.end()) return;
-        const auto r = *it;  // alive through its handler
-        r->body().deliver();
-    }
-}
-
 bool connection::must_pause_reading() const {
     if (output_.queued_bytes() >= output_pause_bytes) return true;
-    if (const auto* r = reading_on_demand()) return !r->body().read_pending();
     return std::any_of(requests_.begin(), requests_.end(), [](const auto& r) { return r->body().full(); });
 }
 

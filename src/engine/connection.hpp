@@ -72,8 +72,6 @@ private:
     /// Input stops while a request's unread body or our unsent output is over its bound: a peer
     /// that pipelines requests without reading the answers cannot make output grow unbounded.
     bool must_pause_reading() const;
-    const request* reading_on_demand() const;
-    void deliver_partly_filled_reads();
     void pause_reading_if_needed();
     /// Moves a full body to a temporary file instead of pausing a connection others share.
     void spill_body(request& r);

@@ -9,48 +9,34 @@ namespace isapi_fcgi::engine {
 
 void stdin_stream::push(std::span<const std::byte> data) {
     received_ += data.size();
-    // A pending read means memory and the file are empty: its bytes come before any kept here.
     if (pending_handler_ && buffered() == 0) {
-        const std::size_t direct = std::min(data.size(), pending_room());
-        std::memcpy(pending_buffer_.data() + pending_filled_, data.data(), direct);
-        pending_filled_ += direct;
+        const std::size_t direct = std::min(data.size(), pending_buffer_.size());
+        std::memcpy(pending_buffer_.data(), data.data(), direct);
         data = data.subspan(direct);
-        if (pending_room() > 0) return;
-        append_to_memory(data);
-        complete_pending(std::error_code{}, pending_filled_);
+        auto handler = std::exchange(pending_handler_, nullptr);
+        if (!data.empty()) append_to_memory(data);
+        handler(std::error_code{}, direct);
         return;
     }
     append_to_memory(data);
 }
 
-void stdin_stream::deliver() {
-    if (pending_handler_ && pending_filled_ > 0) complete_pending(std::error_code{}, pending_filled_);
-}
-
 void stdin_stream::push_end() {
     ended_ = true;
-    // Bytes already in the pending read complete it; the end reads as 0 on the next one.
-    if (pending_handler_ && buffered() == 0) complete_pending(std::error_code{}, pending_filled_);
+    if (pending_handler_ && buffered() == 0) std::exchange(pending_handler_, nullptr)(std::error_code{}, 0);
 }
 
 void stdin_stream::fail(std::error_code ec) {
     error_ = ec;
     release_memory();
     file_.close();
-    if (pending_handler_) complete_pending(ec, 0);
+    if (pending_handler_) std::exchange(pending_handler_, nullptr)(ec, 0);
 }
 
 void stdin_stream::cancel_read(std::error_code ec) {
     if (!pending_handler_) return;
-    // Bytes already put into its buffer are the reader's: the read completes with them instead.
-    if (pending_filled_ > 0) return complete_pending(std::error_code{}, pending_filled_);
-    complete_pending(ec, 0);
-}
-
-void stdin_stream::complete_pending(std::error_code ec, std::size_t n) {
     pending_buffer_ = {};
-    pending_filled_ = 0;
-    std::exchange(pending_handler_, nullptr)(ec, n);
+    std::exchange(pending_handler_, nullptr)(ec, 0);
 }
 
 void stdin_stream::read(std::span<std::byte> buffer, read_handler handler) {
@@ -63,7 +49,6 @@ void stdin_stream::read(std::span<std::byte> buffer, read_handler handler) {
     }
     if (ended_) return handler(std::error_code{}, 0);
     pending_buffer_ = buffer;
-    pending_filled_ = 0;
     pending_handler_ = std::move(handler);
 }
 

@@ -1,7 +1,6 @@
 #pragma once
 // One request's body as the layer above reads it. Bytes that arrive while a read is pending go
-// straight into the reader's buffer, record after record until it is full or the connection has
-// handed over all it read (deliver()); the rest wait here, and the connection stops reading from
+// straight into the reader's buffer; the rest wait here, and the connection stops reading from
 // the socket once full() (backpressure instead of unbounded buffering), unless it moves them to
 // a temporary file with spill() (a connection that multiplexes cannot let one request's
 // backpressure stall the others). Reads take the file's bytes first, then memory's, the order
@@ -24,11 +23,8 @@ public:
 
     explicit stdin_stream(std::size_t limit) : limit_(limit) {}
 
-    /// Body bytes from the web server. A pending read they do not fill stays pending, for the
-    /// next record of the same socket read, until deliver().
+    /// Body bytes from the web server.
     void push(std::span<const std::byte> data);
-    /// Completes a pending read that push() has put bytes into: the connection has no more.
-    void deliver();
     /// The empty STDIN record: pending and later reads complete with 0 once the buffer is drained.
     void push_end();
     /// The request was aborted: a pending read and every later one fails with `ec`.
@@ -50,10 +46,6 @@ public:
     bool spilled() const noexcept { return file_.is_open(); }
 
     bool read_pending() const noexcept { return static_cast<bool>(pending_handler_); }
-    /// A pending read holds bytes that deliver() would complete it with.
-    bool partly_filled() const noexcept { return pending_filled_ > 0; }
-    /// Room left in the pending read's buffer; 0 without one.
-    std::size_t pending_room() const noexcept { return pending_handler_ ? pending_buffer_.size() - pending_filled_ : 0; }
     bool full() const noexcept { return in_memory() >= limit_; }
     bool complete() const noexcept { return ended_; }
     std::size_t buffered() const noexcept { return in_memory() + file_.unread(); }
@@ -81,10 +73,7 @@ private:
     std::size_t received_ = 0;
     bool ended_ = false;
     std::error_code error_;
-    void complete_pending(std::error_code ec, std::size_t n);
-
     std::span<std::byte> pending_buffer_;
-    std::size_t pending_filled_ = 0;  // bytes push() put into pending_buffer_
     read_handler pending_handler_;
 };
 

@@ -17,17 +17,6 @@ struct read_result {
     std::size_t n = 0;
 };
 
-std::string read_all_bytes(stdin_stream& body) {
-    std::string out;
-    std::array<std::byte, 3> buffer{};
-    for (bool more = true; more;)
-        body.read(buffer, [&](std::error_code ec, std::size_t n) {
-            out.append(reinterpret_cast<const char*>(buffer.data()), n);
-            more = !ec && n > 0;
-        });
-    return out;
-}
-
 TEST(stdin_stream, data_arriving_during_a_pending_read_goes_straight_to_the_reader) {
     stdin_stream body(16);
     std::array<std::byte, 4> buffer{};
@@ -39,57 +28,6 @@ TEST(stdin_stream, data_arriving_during_a_pending_read_goes_straight_to_the_read
     EXPECT_EQ(r.n, 4u);
     EXPECT_EQ(std::string(reinterpret_cast<const char*>(buffer.data()), 4), "abcd");
     EXPECT_EQ(body.buffered(), 2u) << "the rest waits for the next read";
-}
-
-TEST(stdin_stream, a_pending_read_fills_across_pushes_until_full_or_delivered) {
-    stdin_stream body(16);
-    std::array<std::byte, 8> buffer{};
-    read_result r;
-    body.read(buffer, [&](std::error_code ec, std::size_t n) { r = {true, ec, n}; });
-    body.push(as_span(std::string("abc")));
-    EXPECT_FALSE(r.done) << "room is left: the next record of the same socket read may fill it";
-    EXPECT_EQ(body.pending_room(), 5u);
-    body.push(as_span(std::string("de")));
-    body.deliver();
-    ASSERT_TRUE(r.done);
-    EXPECT_EQ(r.n, 5u);
-    EXPECT_EQ(std::string(reinterpret_cast<const char*>(buffer.data()), 5), "abcde");
-
-    r = {};
-    body.read(buffer, [&](std::error_code ec, std::size_t n) { r = {true, ec, n}; });
-    body.push(as_span(std::string("fghij")));
-    body.push(as_span(std::string("klmno")));  // fills it: completes at once, the rest waits
-    ASSERT_TRUE(r.done);
-    EXPECT_EQ(r.n, 8u);
-    EXPECT_EQ(std::string(reinterpret_cast<const char*>(buffer.data()), 8), "fghijklm");
-    EXPECT_EQ(body.buffered(), 2u);
-    body.deliver();  // nothing pending: nothing happens
-    body.push_end();
-    EXPECT_EQ(read_all_bytes(body), "no");
-}
-
-TEST(stdin_stream, the_end_or_a_cancellation_completes_a_partly_filled_read_with_its_bytes) {
-    stdin_stream body(16);
-    std::array<std::byte, 8> buffer{};
-    read_result r;
-    body.read(buffer, [&](std::error_code ec, std::size_t n) { r = {true, ec, n}; });
-    body.push(as_span(std::string("ab")));
-    body.cancel_read(std::make_error_code(std::errc::operation_canceled));
-    ASSERT_TRUE(r.done);
-    EXPECT_FALSE(r.ec) << "its bytes were already in the reader's buffer";
-    EXPECT_EQ(r.n, 2u);
-
-    r = {};
-    body.read(buffer, [&](std::error_code ec, std::size_t n) { r = {true, ec, n}; });
-    body.push(as_span(std::string("cd")));
-    body.push_end();
-    ASSERT_TRUE(r.done);
-    EXPECT_EQ(r.n, 2u);
-    EXPECT_EQ(std::string(reinterpret_cast<const char*>(buffer.data()), 2), "cd");
-    r = {};
-    body.read(buffer, [&](std::error_code ec, std::size_t n) { r = {true, ec, n}; });
-    ASSERT_TRUE(r.done);
-    EXPECT_EQ(r.n, 0u) << "then the end";
 }
 
 TEST(stdin_stream, full_at_the_limit_and_drains_by_reading) {
